@@ -1,0 +1,31 @@
+/*
+ * hadoop: running as a Hadoop Streaming task.
+ *
+ * A program is a Streaming task when mapreduce_task_id (or the old
+ * mapred_task_id) is set.  Then it reports its counters at exit on stderr as
+ * "reporter:counter:mr-tools,NAME,N" lines, which Hadoop (and mr-job) sum.
+ */
+#ifndef MR_HADOOP_H
+#define MR_HADOOP_H
+
+#include <stdint.h>
+
+#define HADOOP_COUNTER_GROUP "mr-tools"
+
+/* hadoop_is_task: 1 when running as a Streaming task. */
+int hadoop_is_task(void);
+
+/*
+ * hadoop_counter: report NAME += N to Hadoop, if running as a task.  Names
+ * may not contain ',' (Hadoop splits on it); any ',' is replaced by ' '.
+ */
+void hadoop_counter(const char *name, uint64_t n);
+
+/*
+ * hadoop_env_name: a job property name as Hadoop exports it to a task's
+ * environment: every byte outside [0-9A-Za-z] replaced by '_'
+ * ("mapreduce.task.id" -> "mapreduce_task_id").  BUF holds strlen(NAME)+1.
+ */
+char *hadoop_env_name(char *buf, const char *name);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * kv: the Hadoop Streaming key/value split, and key order.
+ *
+ * The key is everything before the K-th separator, the value everything
+ * after it; a record with fewer than K separators is all key, with an empty
+ * value.  Keys compare as unsigned bytes, a prefix first (memcmp order, as
+ * Hadoop's Text and LC_ALL=C sort).
+ */
+#ifndef MR_KV_H
+#define MR_KV_H
+
+#include <stddef.h>
+#include <string.h>
+
+#include "record.h"
+
+struct kvspec {
+	int keyfields;		/* K >= 1 */
+	char sep;		/* field separator, default TAB */
+};
+
+#define KVSPEC_DEFAULT ((struct kvspec){ .keyfields = 1, .sep = '\t' })
+
+/*
+ * kv_keylen: the length of the key of REC.  The value starts at
+ * rec + keylen + 1 when keylen < len, and is empty otherwise.
+ */
+static inline size_t
+kv_keylen(const struct kvspec *s, const char *rec, size_t len)
+{
+	const char *p = rec, *end = rec + len, *q;
+	int k = s->keyfields;
+
+	for (;;) {
+		q = memchr(p, s->sep, (size_t)(end - p));
+		if (q == NULL)
+			return len;
+		if (--k == 0)
+			return (size_t)(q - rec);
+		p = q + 1;
+	}
+}
+
+/* kv_split: REC as key and value slices (no copies). */
+static inline void
+kv_split(const struct kvspec *s, struct slice rec, struct slice *key,
+    struct slice *value)
+{
+	size_t k = kv_keylen(s, rec.p, rec.len);
+
+	key->p = rec.p;
+	key->len = k;
+	if (k < rec.len) {
+		value->p = rec.p + k + 1;
+		value->len = rec.len - k - 1;
+	} else {
+		value->p = rec.p + rec.len;
+		value->len = 0;
+	}
+}
+
+/* key_cmp: unsigned byte order, a prefix first. */
+static inline int
+key_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (c != 0)
+		return c;
+	return (alen > blen) - (alen < blen);
+}
+
+/* slice_cmp: key_cmp of two slices. */
+static inline int
+slice_cmp(struct slice a, struct slice b)
+{
+	return key_cmp(a.p, a.len, b.p, b.len);
+}
+
+/* slice_eq: equal bytes. */
+static inline int
+slice_eq(struct slice a, struct slice b)
+{
+	return a.len == b.len && memcmp(a.p, b.p, a.len) == 0;
+}
+
+/*
+ * kv_parse_sep: the separator named by ARG: one byte, or the escapes "\t"
+ * and "\0" that users type for TAB and NUL.  Returns -1 for anything else.
+ */
+int kv_parse_sep(const char *arg);
+
+/* kv_parse_keyfields: a key field count >= 1, or -1. */
+int kv_parse_keyfields(const char *arg);
+
+/*
+ * kv_field: field N (1-based) of S split at SEP, in *field.  Returns 0 if S
+ * has fewer than N fields.
+ */
+int kv_field(struct slice s, char sep, int n, struct slice *field);
+
+#endif

@@ -1,0 +1,35 @@
+/* msg: one-line diagnostics on stderr and the exit-status conventions. */
+#ifndef MR_MSG_H
+#define MR_MSG_H
+
+#include <stdint.h>
+#include <stdnoreturn.h>
+
+/* Exit statuses shared by every program. */
+enum { EXIT_OK = 0, EXIT_BAD = 1, EXIT_USAGE = 2 };
+
+/* The program name used as the prefix of every message (set by msg_init). */
+extern const char *progname;
+
+/* msg_init: remember argv[0]'s base name as progname. */
+void msg_init(const char *argv0);
+
+/*
+ * warn/die print "progname: message\n" on stderr.  A format ending in ':'
+ * has ": strerror(errno)" appended, as sbase's eprintf does.  die exits
+ * with status 1 (temporary files are removed by the tmpfile atexit hook).
+ */
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* warn_at/die_at: a data message, "progname: FILE:LINE: message". */
+void warn_at(const char *file, uint64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+noreturn void die_at(const char *file, uint64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* die_usage: "progname: message" then the usage line; exit status 2. */
+noreturn void die_usage(const char *usage_line, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,112 @@
+/* out: buffered writer over write(2) (see out.h). */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "out.h"
+#include "xalloc.h"
+
+void
+out_init(struct out *o, int fd, const char *name)
+{
+	o->fd = fd;
+	o->owns_fd = 0;
+	o->name = name;
+	o->cap = OUT_BUFSIZE;
+	o->buf = xmalloc(o->cap);
+	o->len = 0;
+	o->bytes = 0;
+}
+
+int
+write_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, s, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* A reader that went away is not an error: end quietly with status 0. */
+static void
+write_failed(struct out *o)
+{
+	if (errno == EPIPE)
+		exit(EXIT_OK);
+	die("%s: write error:", o->name);
+}
+
+void
+out_flush(struct out *o)
+{
+	if (o->len == 0)
+		return;
+	if (write_all(o->fd, o->buf, o->len) < 0)
+		write_failed(o);
+	o->bytes += o->len;
+	o->len = 0;
+}
+
+void
+out_flush_cb(void *o)
+{
+	out_flush(o);
+}
+
+void
+out_write_slow(struct out *o, const void *p, size_t n)
+{
+	out_flush(o);
+	if (p == NULL) {	/* out_reserve asking for a bigger buffer */
+		o->cap = n;
+		o->buf = xrealloc(o->buf, o->cap);
+		return;
+	}
+	if (n >= o->cap) {	/* too big to buffer: write it through */
+		if (write_all(o->fd, p, n) < 0)
+			write_failed(o);
+		o->bytes += n;
+		return;
+	}
+	memcpy(o->buf, p, n);
+	o->len = n;
+}
+
+void
+out_u64(struct out *o, uint64_t v)
+{
+	char tmp[24], *e = tmp + sizeof tmp, *s = e;
+
+	do
+		*--s = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	out_write(o, s, (size_t)(e - s));
+}
+
+void
+out_close(struct out *o)
+{
+	out_flush(o);
+	if (o->owns_fd && close(o->fd) < 0)
+		die("%s: write error:", o->name);
+	free(o->buf);
+	o->buf = NULL;
+}
+
+void
+out_ignore_sigpipe(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+}

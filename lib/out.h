@@ -1,0 +1,90 @@
+/*
+ * out: a buffered writer over write(2).
+ *
+ * Records are appended to a large buffer that is written in big blocks.
+ * For live pipelines, pass out_flush_cb to reader_set_idle: pending output
+ * is flushed whenever the input would block.  A closed pipe (EPIPE) ends the
+ * program at once with status 0, quietly: the reader went away, as with
+ * "| head -1".  Any other write error is "progname: NAME: write error: ..."
+ * and status 1.
+ */
+#ifndef MR_OUT_H
+#define MR_OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define OUT_BUFSIZE (256 * 1024)
+
+struct out {
+	int fd;
+	int owns_fd;
+	const char *name;	/* for messages: a path or "standard output" */
+	char *buf;
+	size_t len;
+	size_t cap;
+	uint64_t bytes;		/* bytes handed to write(2) so far */
+};
+
+/* out_init: write to FD; NAME for messages ("standard output" for fd 1). */
+void out_init(struct out *o, int fd, const char *name);
+/* out_flush: write everything buffered. */
+void out_flush(struct out *o);
+/* out_flush_cb: out_flush for callbacks taking a void pointer. */
+void out_flush_cb(void *o);
+/* out_close: flush, close the fd if owned, free the buffer. */
+void out_close(struct out *o);
+/* out_write_slow: the path of out_write when the buffer is full. */
+void out_write_slow(struct out *o, const void *p, size_t n);
+
+/* out_write: append N bytes. */
+static inline void
+out_write(struct out *o, const void *p, size_t n)
+{
+	if (n <= o->cap - o->len) {
+		memcpy(o->buf + o->len, p, n);
+		o->len += n;
+	} else {
+		out_write_slow(o, p, n);
+	}
+}
+
+/* out_byte: append one byte. */
+static inline void
+out_byte(struct out *o, char c)
+{
+	if (o->len == o->cap)
+		out_flush(o);
+	o->buf[o->len++] = c;
+}
+
+/* out_str: append a NUL-terminated string. */
+static inline void
+out_str(struct out *o, const char *s)
+{
+	out_write(o, s, strlen(s));
+}
+
+/* out_u64: append an unsigned decimal. */
+void out_u64(struct out *o, uint64_t v);
+
+/* out_reserve: room for N bytes at o->buf + o->len (caller bumps o->len). */
+static inline char *
+out_reserve(struct out *o, size_t n)
+{
+	if (o->cap - o->len < n)
+		out_flush(o);
+	if (o->cap < n)
+		out_write_slow(o, NULL, n);	/* grows the buffer */
+	return o->buf + o->len;
+}
+
+/* write_all: write(2) every byte, retrying on EINTR; -1 with errno set on error. */
+int write_all(int fd, const void *p, size_t n);
+
+/* out_ignore_sigpipe: make EPIPE a write error instead of a signal.  Every
+ * program calls it first; children must restore SIGPIPE before exec. */
+void out_ignore_sigpipe(void);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * proc: child processes for command mappers and per-partition commands.
+ */
+#ifndef MR_PROC_H
+#define MR_PROC_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define PROC_INHERIT (-1)	/* the child shares the parent's descriptor */
+#define PROC_PIPE (-2)		/* a new pipe; the parent's end is returned */
+
+struct proc {
+	pid_t pid;
+	int in;		/* parent's write end of the child's stdin, or -1 */
+	int out;	/* parent's read end of the child's stdout, or -1 */
+	int err;	/* parent's read end of the child's stderr, or -1 */
+};
+
+/*
+ * proc_spawn: run ARGV (argv[0] searched in PATH) with the "NAME=VALUE"
+ * strings of ENV (NULL-terminated, may be NULL) added to its environment.
+ * IN, OUT, ERR are each a descriptor to give the child, PROC_INHERIT or
+ * PROC_PIPE.  The child gets default signal dispositions (SIGPIPE too).
+ * If exec fails the child says why on stderr and exits with status 127.
+ * Dies if the fork or a pipe fails.
+ */
+void proc_spawn(struct proc *p, char *const argv[], char *const env[],
+    int in, int out, int err);
+
+/* proc_spawn_sh: proc_spawn of "/bin/sh -c CMD". */
+void proc_spawn_sh(struct proc *p, const char *cmd, char *const env[],
+    int in, int out, int err);
+
+/* proc_wait: wait for PID (retrying on EINTR); its wait status. */
+int proc_wait(pid_t pid);
+
+/* proc_failed: 1 if wait status STATUS is not a clean exit 0. */
+int proc_failed(int status);
+
+/*
+ * proc_describe: STATUS in words: "exit status 3", "killed by signal 9
+ * (Killed)".  Returns BUF.
+ */
+char *proc_describe(int status, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,15 @@
+/* xalloc: allocation that dies on failure; nothing else calls malloc bare. */
+#ifndef MR_XALLOC_H
+#define MR_XALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+/* xreallocarray: realloc to nmemb*size bytes, dying on overflow. */
+void *xreallocarray(void *p, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+void *xmemdup(const void *p, size_t n);
+
+#endif

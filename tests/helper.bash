@@ -1,0 +1,28 @@
+# Common set-up of every bats file: the programs under test first on PATH,
+# the C locale, and a private temporary directory per test.
+MR_ROOT="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
+PATH="${MR_BIN:-$MR_ROOT/bin}:$MR_ROOT/scripts:$PATH"
+MR_TOOLS="${MR_TOOLS:-$MR_ROOT/build/obj/tools}"
+export PATH MR_TOOLS LC_ALL=C
+unset mapreduce_task_id mapred_task_id
+TAB=$'\t'
+cd "$BATS_TEST_TMPDIR" || exit 1
+
+# wait_for CMD...: run CMD every 20 ms until it succeeds; fail after
+# ${WAIT_SECONDS:-20} seconds.  Timing tests wait for conditions, never sleep
+# a fixed time and hope.
+wait_for() {
+	local deadline=$((SECONDS + ${WAIT_SECONDS:-20}))
+	until "$@"; do
+		if ((SECONDS >= deadline)); then
+			echo "timed out waiting for: $*" >&2
+			return 1
+		fi
+		sleep 0.02
+	done
+}
+
+# has_tool NAME: skip the test when a reference tool is missing.
+need_tool() {
+	command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed"
+}

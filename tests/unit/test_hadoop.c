@@ -1,0 +1,45 @@
+/* Unit tests of lib/hadoop.c: Streaming task counters and names. */
+#include "unit.h"
+#include "hadoop.h"
+
+static void
+counters(void *arg)
+{
+	(void)arg;
+	hadoop_counter("records in", 5);	/* not a task: nothing */
+	setenv("mapreduce_task_id", "attempt_local_0001_m_000000_0", 1);
+	hadoop_counter("records in", 5);
+	hadoop_counter("a,b", 1);
+	exit(0);
+}
+
+static void
+counters_only_under_hadoop(void)
+{
+	char buf[512];
+
+	unsetenv("mapreduce_task_id");
+	unsetenv("mapred_task_id");
+	CHECK(!hadoop_is_task());
+	unit_capture_stderr(counters, buf, sizeof buf);
+	CHECK_STR(buf, "reporter:counter:mr-tools,records in,5\n"
+	    "reporter:counter:mr-tools,a b,1\n");
+}
+
+static void
+env_names(void)
+{
+	char buf[64];
+
+	CHECK_STR(hadoop_env_name(buf, "mapreduce.task.id"), "mapreduce_task_id");
+	CHECK_STR(hadoop_env_name(buf, "stream.map-output/x9"), "stream_map_output_x9");
+}
+
+int
+main(void)
+{
+	unit_module = "hadoop";
+	RUN(counters_only_under_hadoop);
+	RUN(env_names);
+	return unit_done();
+}

@@ -1,0 +1,140 @@
+/* Unit tests of lib/kv.h: the Hadoop key/value split and key order. */
+#include "unit.h"
+#include "kv.h"
+
+static struct slice
+lit(const char *s)
+{
+	return (struct slice){ (char *)s, strlen(s) };
+}
+
+static void
+default_split_is_first_tab(void)
+{
+	struct kvspec spec = KVSPEC_DEFAULT;
+	struct slice k, v;
+
+	kv_split(&spec, lit("key\tv1\tv2"), &k, &v);
+	CHECK_MEM(k.p, k.len, "key");
+	CHECK_MEM(v.p, v.len, "v1\tv2");
+}
+
+static void
+record_without_separator_is_all_key(void)
+{
+	struct kvspec spec = KVSPEC_DEFAULT;
+	struct slice k, v;
+
+	kv_split(&spec, lit("lonely"), &k, &v);
+	CHECK_MEM(k.p, k.len, "lonely");
+	CHECK(v.len == 0);
+	kv_split(&spec, lit(""), &k, &v);
+	CHECK(k.len == 0 && v.len == 0);
+	/* A trailing separator: the value is present but empty. */
+	kv_split(&spec, lit("k\t"), &k, &v);
+	CHECK_MEM(k.p, k.len, "k");
+	CHECK(v.len == 0);
+	kv_split(&spec, lit("\tv"), &k, &v);
+	CHECK(k.len == 0);
+	CHECK_MEM(v.p, v.len, "v");
+}
+
+static void
+two_key_fields(void)
+{
+	struct kvspec spec = { .keyfields = 2, .sep = '\t' };
+	struct slice k, v;
+
+	kv_split(&spec, lit("a\tb\tc\td"), &k, &v);
+	CHECK_MEM(k.p, k.len, "a\tb");
+	CHECK_MEM(v.p, v.len, "c\td");
+	/* Fewer than K separators: all key. */
+	kv_split(&spec, lit("a\tb"), &k, &v);
+	CHECK_MEM(k.p, k.len, "a\tb");
+	CHECK(v.len == 0);
+}
+
+static void
+comma_separator(void)
+{
+	struct kvspec spec = { .keyfields = 1, .sep = ',' };
+	struct slice k, v;
+
+	kv_split(&spec, lit("x,1\t2,3"), &k, &v);
+	CHECK_MEM(k.p, k.len, "x");
+	CHECK_MEM(v.p, v.len, "1\t2,3");
+}
+
+static void
+nul_bytes_in_keys(void)
+{
+	struct kvspec spec = KVSPEC_DEFAULT;
+	struct slice k, v, rec = { "a\0b\tc", 5 };
+
+	kv_split(&spec, rec, &k, &v);
+	CHECK_MEM(k.p, k.len, "a\0b");
+	CHECK_MEM(v.p, v.len, "c");
+}
+
+static void
+key_order_is_unsigned_bytes_prefix_first(void)
+{
+	CHECK(key_cmp("a", 1, "b", 1) < 0);
+	CHECK(key_cmp("ab", 2, "a", 1) > 0);
+	CHECK(key_cmp("a", 1, "ab", 2) < 0);
+	CHECK(key_cmp("", 0, "\x01", 1) < 0);
+	CHECK(key_cmp("\x7f", 1, "\x80", 1) < 0);
+	CHECK(key_cmp("\xff", 1, "z", 1) > 0);
+	CHECK(key_cmp("same", 4, "same", 4) == 0);
+	CHECK(key_cmp("a\0", 2, "a", 1) > 0);
+	CHECK(slice_eq(lit("x"), lit("x")) && !slice_eq(lit("x"), lit("xy")));
+}
+
+static void
+separator_arguments(void)
+{
+	CHECK(kv_parse_sep(",") == ',');
+	CHECK(kv_parse_sep("\\t") == '\t');
+	CHECK(kv_parse_sep("\t") == '\t');
+	CHECK(kv_parse_sep("\\0") == 0);
+	CHECK(kv_parse_sep("\xff") == 0xff);
+	CHECK(kv_parse_sep("") == -1);
+	CHECK(kv_parse_sep("ab") == -1);
+	CHECK(kv_parse_keyfields("1") == 1);
+	CHECK(kv_parse_keyfields("12") == 12);
+	CHECK(kv_parse_keyfields("0") == -1);
+	CHECK(kv_parse_keyfields("-1") == -1);
+	CHECK(kv_parse_keyfields("2x") == -1);
+	CHECK(kv_parse_keyfields("") == -1);
+}
+
+static void
+nth_field(void)
+{
+	struct slice f;
+
+	CHECK(kv_field(lit("a\tbb\t\tc"), '\t', 1, &f));
+	CHECK_MEM(f.p, f.len, "a");
+	CHECK(kv_field(lit("a\tbb\t\tc"), '\t', 2, &f));
+	CHECK_MEM(f.p, f.len, "bb");
+	CHECK(kv_field(lit("a\tbb\t\tc"), '\t', 3, &f) && f.len == 0);
+	CHECK(kv_field(lit("a\tbb\t\tc"), '\t', 4, &f));
+	CHECK_MEM(f.p, f.len, "c");
+	CHECK(!kv_field(lit("a\tbb\t\tc"), '\t', 5, &f));
+	CHECK(kv_field(lit(""), '\t', 1, &f) && f.len == 0);
+}
+
+int
+main(void)
+{
+	unit_module = "kv";
+	RUN(default_split_is_first_tab);
+	RUN(record_without_separator_is_all_key);
+	RUN(two_key_fields);
+	RUN(comma_separator);
+	RUN(nul_bytes_in_keys);
+	RUN(key_order_is_unsigned_bytes_prefix_first);
+	RUN(separator_arguments);
+	RUN(nth_field);
+	return unit_done();
+}

@@ -1,0 +1,185 @@
+/* Unit tests of lib/tmpfile.c: temporary files never outlive the program. */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include "unit.h"
+#include "msg.h"
+#include "tmpfile.h"
+
+static char dir[] = "/tmp/mr-unit-tmp.XXXXXX";
+
+/* The number of entries in DIR other than . and .. */
+static int
+entries(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while ((e = readdir(d)) != NULL)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+static void
+tmp_dir_prefers_option_then_env(void)
+{
+	setenv("TMPDIR", "/var/tmp", 1);
+	CHECK_STR(tmp_dir("/opt"), "/opt");
+	CHECK_STR(tmp_dir(NULL), "/var/tmp");
+	setenv("TMPDIR", "", 1);
+	CHECK_STR(tmp_dir(NULL), "/tmp");
+	unsetenv("TMPDIR");
+	CHECK_STR(tmp_dir(""), "/tmp");
+}
+
+static void
+create_and_remove(void)
+{
+	const char *path;
+	int fd = tmp_create(dir, "unit", &path);
+
+	CHECK(fd >= 0);
+	CHECK(strncmp(path, dir, strlen(dir)) == 0);
+	CHECK(entries() == 1);
+	tmp_remove(path);
+	CHECK(entries() == 0);
+	close(fd);
+}
+
+static void
+commit_renames_into_place(void)
+{
+	char final[256];
+	const char *path;
+	struct stat st;
+	int fd;
+
+	snprintf(final, sizeof final, "%s/part-00000", dir);
+	fd = tmp_create_beside(final, 0644, &path);
+	CHECK(write(fd, "x\n", 2) == 2);
+	close(fd);
+	CHECK(strstr(path, "/.part-00000.") != NULL);
+	CHECK(stat(final, &st) < 0 && errno == ENOENT);
+	tmp_commit(path, final);
+	CHECK(stat(final, &st) == 0 && st.st_size == 2);
+	CHECK((st.st_mode & 0777) == (0644 & ~(mode_t)022) ||
+	    (st.st_mode & 0777) == 0644);
+	tmp_remove_all();	/* a committed file is no longer ours */
+	CHECK(stat(final, &st) == 0);
+	unlink(final);
+}
+
+static void
+leave_files_and_exit(void *arg)
+{
+	const char *path;
+
+	(void)arg;
+	tmp_create(dir, "a", &path);
+	tmp_create(dir, "b", &path);
+	if (entries() != 2)
+		_exit(5);
+	exit(0);	/* exit, not _exit: the atexit hook runs */
+}
+
+static void
+removed_at_exit(void)
+{
+	int status = unit_child_status(leave_files_and_exit, NULL, NULL);
+
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK(entries() == 0);
+}
+
+static void
+leave_files_and_die(void *arg)
+{
+	const char *path;
+
+	(void)arg;
+	tmp_create(dir, "a", &path);
+	die("something went wrong");
+}
+
+static void
+removed_when_the_program_dies(void)
+{
+	int status = unit_child_status(leave_files_and_die, NULL, "/dev/null");
+
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	CHECK(entries() == 0);
+}
+
+static void
+leave_files_and_get_killed(void *arg)
+{
+	const char *path;
+
+	tmp_create(dir, "a", &path);
+	tmp_create(dir, "b", &path);
+	raise(*(int *)arg);
+	_exit(7);
+}
+
+static void
+removed_on_signals(void)
+{
+	int sigs[] = { SIGINT, SIGTERM, SIGHUP }, i, status;
+
+	for (i = 0; i < 3; i++) {
+		status = unit_child_status(leave_files_and_get_killed, &sigs[i],
+		    NULL);
+		/* Killed by the same signal, as a shell expects. */
+		CHECK(WIFSIGNALED(status) && WTERMSIG(status) == sigs[i]);
+		CHECK(entries() == 0);
+	}
+}
+
+static void
+unwritable_directory_is_an_error(void *arg)
+{
+	const char *path;
+
+	(void)arg;
+	tmp_create("/nonexistent/dir", "x", &path);
+	_exit(0);
+}
+
+static void
+missing_directory_dies_naming_it(void)
+{
+	char errfile[] = "/tmp/mr-unit-err.XXXXXX";
+	char msg[256] = "";
+	int fd = mkstemp(errfile), status;
+	ssize_t n;
+
+	status = unit_child_status(unwritable_directory_is_an_error, NULL,
+	    errfile);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	n = read(fd, msg, sizeof msg - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	CHECK_STR(msg, "mr: /nonexistent/dir: No such file or directory\n");
+	close(fd);
+	unlink(errfile);
+}
+
+int
+main(void)
+{
+	unit_module = "tmpfile";
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	RUN(tmp_dir_prefers_option_then_env);
+	RUN(create_and_remove);
+	RUN(commit_renames_into_place);
+	RUN(removed_at_exit);
+	RUN(removed_when_the_program_dies);
+	RUN(removed_on_signals);
+	RUN(missing_directory_dies_naming_it);
+	rmdir(dir);
+	return unit_done();
+}
