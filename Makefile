@@ -91,7 +91,9 @@ static:
 	$(MAKE) O=build/static EXTRA_LDFLAGS=-static all
 
 lint:
-	@if command -v mandoc >/dev/null 2>&1; then \
+	@if [ -z "$(MANS)" ]; then \
+		echo "no man pages"; \
+	elif command -v mandoc >/dev/null 2>&1; then \
 		mandoc -Tlint -W warning $(MANS) && echo "man pages: ok"; \
 	else \
 		echo "mandoc not installed: man pages not checked"; \
@@ -105,8 +107,12 @@ demo: all
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1
-	cp -f $(PROGS) $(USER_SCRIPTS) $(DESTDIR)$(PREFIX)/bin/
-	cp -f $(MANS) $(DESTDIR)$(MANPREFIX)/man1/
+	for f in $(PROGS) $(USER_SCRIPTS); do \
+		cp -f $$f $(DESTDIR)$(PREFIX)/bin/ || exit 1; \
+	done
+	for f in $(MANS); do \
+		cp -f $$f $(DESTDIR)$(MANPREFIX)/man1/ || exit 1; \
+	done
 
 uninstall:
 	rm -f $(PROGS:$(BIN)/%=$(DESTDIR)$(PREFIX)/bin/%) \
