@@ -103,7 +103,7 @@ bench: all
 	scripts/bench
 
 demo: all
-	scripts/demo
+	MR_BIN=$(abspath $(BIN)) MR_TOOLS=$(abspath $(BUILD)/tools) scripts/demo
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1
