@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -137,6 +138,47 @@ proc_wait(pid_t pid)
 		if (errno != EINTR)
 			die("wait:");
 	return status;
+}
+
+int
+proc_try_wait(pid_t pid, int *status)
+{
+	pid_t r;
+
+	while ((r = waitpid(pid, status, WNOHANG)) < 0)
+		if (errno != EINTR)
+			die("wait:");
+	return r == pid;
+}
+
+void
+proc_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		die("fcntl:");
+}
+
+void
+proc_pipe_grow(int fd, size_t size)
+{
+#ifdef F_SETPIPE_SZ
+	(void)fcntl(fd, F_SETPIPE_SZ, (int)size);
+#else
+	(void)fd;
+	(void)size;
+#endif
+}
+
+size_t
+proc_unread(int fd)
+{
+	int n = 0;
+
+	if (ioctl(fd, FIONREAD, &n) < 0 || n < 0)
+		return 0;
+	return (size_t)n;
 }
 
 int

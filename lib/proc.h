@@ -39,6 +39,28 @@ int proc_wait(pid_t pid);
 int proc_failed(int status);
 
 /*
+ * proc_try_wait: reap PID if it has ended, without blocking.  Returns 1
+ * with its wait status in *STATUS, or 0 if it still runs.
+ */
+int proc_try_wait(pid_t pid, int *status);
+
+/* proc_nonblock: set O_NONBLOCK on FD (one end of a pipe we made); dies on failure. */
+void proc_nonblock(int fd);
+
+/*
+ * proc_pipe_grow: ask for a pipe buffer of SIZE bytes on FD (Linux
+ * F_SETPIPE_SZ), for fewer context switches when streaming data through
+ * a child.  Best effort: the limit for unprivileged users may refuse it.
+ */
+void proc_pipe_grow(int fd, size_t size);
+
+/*
+ * proc_unread: the number of bytes waiting in the pipe FD (either end):
+ * input a child has not read.  0 if FD is not a pipe.
+ */
+size_t proc_unread(int fd);
+
+/*
  * proc_describe: STATUS in words: "exit status 3", "killed by signal 9
  * (Killed)".  Returns BUF.
  */

@@ -105,6 +105,8 @@ gen_kv(uint64_t n, uint64_t keys, int zipfian)
 		    (unsigned long long)below(100),
 		    (unsigned long long)below(1000));
 	}
+	if (zipfian)
+		free(z.cdf);
 }
 
 static const char *common[] = {
@@ -180,6 +182,7 @@ gen_text(uint64_t bytes)
 		fwrite(line, 1, len, stdout);
 		out += len;
 	}
+	free(z.cdf);
 }
 
 static void
@@ -225,6 +228,8 @@ gen_log(uint64_t n, time_t start)
 		    (unsigned long long)p, exts[p % 6], status,
 		    (unsigned long long)size, agents[below(4)]);
 	}
+	free(paths.cdf);
+	free(clients.cdf);
 }
 
 static uint64_t

@@ -1,0 +1,151 @@
+/* Unit tests of lib/proc.c: spawning, environments, statuses. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+
+#include "unit.h"
+#include "msg.h"
+#include "proc.h"
+
+/* Everything readable on FD until end of file, in a static buffer. */
+static const char *
+slurp(int fd)
+{
+	static char buf[4096];
+	size_t len = 0;
+	ssize_t n;
+
+	while ((n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+	close(fd);
+	return buf;
+}
+
+static void
+spawn_with_pipes(void)
+{
+	char *argv[] = { "tr", "a-z", "A-Z", NULL };
+	struct proc p;
+	int status;
+
+	proc_spawn(&p, argv, NULL, PROC_PIPE, PROC_PIPE, PROC_INHERIT);
+	CHECK(p.in >= 0 && p.out >= 0 && p.err == -1);
+	CHECK(write(p.in, "hello\n", 6) == 6);
+	close(p.in);
+	CHECK_STR(slurp(p.out), "HELLO\n");
+	status = proc_wait(p.pid);
+	CHECK(!proc_failed(status));
+}
+
+static void
+environment_additions_replace(void)
+{
+	char *env[] = { "MR_PROC_A=one", "HOME=/nowhere", NULL };
+	struct proc p;
+
+	proc_spawn_sh(&p, "echo \"$MR_PROC_A $HOME\"", env, PROC_INHERIT,
+	    PROC_PIPE, PROC_INHERIT);
+	CHECK_STR(slurp(p.out), "one /nowhere\n");
+	CHECK(!proc_failed(proc_wait(p.pid)));
+}
+
+static void
+statuses_are_described(void)
+{
+	char buf[64];
+	struct proc p;
+	int status;
+
+	proc_spawn_sh(&p, "exit 3", NULL, PROC_INHERIT, PROC_INHERIT, PROC_INHERIT);
+	status = proc_wait(p.pid);
+	CHECK(proc_failed(status));
+	CHECK_STR(proc_describe(status, buf, sizeof buf), "exit status 3");
+	proc_spawn_sh(&p, "kill -9 $$", NULL, PROC_INHERIT, PROC_INHERIT,
+	    PROC_INHERIT);
+	status = proc_wait(p.pid);
+	CHECK(proc_failed(status));
+	CHECK_STR(proc_describe(status, buf, sizeof buf),
+	    "killed by signal 9 (Killed)");
+}
+
+static void
+exec_failure_is_127_with_message(void)
+{
+	char *argv[] = { "/nonexistent/mr-proc-test", NULL };
+	struct proc p;
+	int status;
+
+	msg_init("test_proc");
+	proc_spawn(&p, argv, NULL, PROC_INHERIT, PROC_INHERIT, PROC_PIPE);
+	CHECK_STR(slurp(p.err),
+	    "test_proc: /nonexistent/mr-proc-test: No such file or directory\n");
+	status = proc_wait(p.pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 127);
+}
+
+static void
+sigpipe_is_default_in_children(void)
+{
+	struct proc p;
+	int status;
+
+	signal(SIGPIPE, SIG_IGN);
+	proc_spawn_sh(&p, "while :; do echo y; done", NULL, PROC_INHERIT,
+	    PROC_PIPE, PROC_INHERIT);
+	close(p.out);
+	status = proc_wait(p.pid);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE);
+}
+
+static void
+try_wait_and_nonblock(void)
+{
+	struct proc p;
+	char c;
+	int status = -1;
+
+	proc_spawn_sh(&p, "read x; echo \"$x\"", NULL, PROC_PIPE, PROC_PIPE,
+	    PROC_INHERIT);
+	proc_nonblock(p.out);
+	proc_pipe_grow(p.in, 1 << 20);
+	CHECK(read(p.out, &c, 1) == -1 && errno == EAGAIN);
+	CHECK(proc_try_wait(p.pid, &status) == 0);
+	CHECK(write(p.in, "x\n", 2) == 2);
+	close(p.in);
+	while (!proc_try_wait(p.pid, &status))
+		usleep(1000);
+	CHECK(!proc_failed(status));
+	CHECK(read(p.out, &c, 1) == 1 && c == 'x');
+	close(p.out);
+}
+
+static void
+unread_input_is_counted(void)
+{
+	struct proc p;
+	int fds[2];
+
+	CHECK(pipe(fds) == 0);
+	proc_spawn_sh(&p, "exit 0", NULL, fds[0], PROC_INHERIT, PROC_INHERIT);
+	CHECK(write(fds[1], "abcdef", 6) == 6);
+	CHECK(!proc_failed(proc_wait(p.pid)));
+	CHECK(proc_unread(fds[1]) == 6);
+	CHECK(proc_unread(fds[0]) == 6);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+int
+main(void)
+{
+	unit_module = "proc";
+	RUN(spawn_with_pipes);
+	RUN(environment_additions_replace);
+	RUN(statuses_are_described);
+	RUN(exec_failure_is_127_with_message);
+	RUN(sigpipe_is_default_in_children);
+	RUN(try_wait_and_nonblock);
+	RUN(unread_input_is_counted);
+	return unit_done();
+}
