@@ -64,6 +64,49 @@ parse_double(const char *s, size_t len, struct num *n)
 	return 0;
 }
 
+/*
+ * The common case in one pass: at most 19 characters, an optional '-',
+ * digits, an optional point and digits, nothing else.  Returns -1 for
+ * anything the general parser has to look at.
+ */
+static inline int
+parse_plain(const char *s, size_t len, struct num *n)
+{
+	const char *p = s, *end = s + len, *f;
+	uint64_t v = 0;
+	int neg = 0, nd, scale = 0;
+	unsigned c;
+
+	if (len == 0 || len > 19)
+		return -1;
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	}
+	f = p;
+	while (p < end && (c = (unsigned char)*p - '0') <= 9) {
+		v = v * 10 + c;
+		p++;
+	}
+	nd = (int)(p - f);
+	if (p < end && *p == '.') {
+		f = ++p;
+		while (p < end && (c = (unsigned char)*p - '0') <= 9) {
+			v = v * 10 + c;
+			p++;
+		}
+		scale = (int)(p - f);
+		nd += scale;
+	}
+	if (p != end || nd == 0)
+		return -1;
+	n->mant = neg ? -(int128)v : (int128)v;
+	n->scale = scale;
+	n->exact = 1;
+	n->d = 0;
+	return 0;
+}
+
 int
 num_parse(const char *s, size_t len, struct num *n)
 {
@@ -72,6 +115,9 @@ num_parse(const char *s, size_t len, struct num *n)
 	int128 m;
 	int neg = 0, digits = 0, sig = 0, scale = 0, seen_point = 0;
 	unsigned c;
+
+	if (parse_plain(s, len, n) == 0)
+		return 0;
 
 	while (len > 0 && is_blank(s[len - 1]))
 		len--;
@@ -160,9 +206,18 @@ num_format(char *buf, int128 mant, int scale)
 	size_t n = 0, nd;
 	int i;
 
-	do
-		*--s = (char)('0' + (int)(u % 10));
-	while ((u /= 10) != 0);
+	/* 128-bit division is a library call: use 64 bits when they do. */
+	if (u <= UINT64_MAX) {
+		uint64_t v = (uint64_t)u;
+
+		do
+			*--s = (char)('0' + (int)(v % 10));
+		while ((v /= 10) != 0);
+	} else {
+		do
+			*--s = (char)('0' + (int)(u % 10));
+		while ((u /= 10) != 0);
+	}
 	/* Drop trailing fraction zeros: they do not change the value. */
 	while (scale > 0 && e - s > 1 && e[-1] == '0') {
 		e--;
@@ -205,8 +260,14 @@ num_format_double(char *buf, double d)
 		return (size_t)sprintf(buf, "nan");
 	if (isinf(d))
 		return (size_t)sprintf(buf, d < 0 ? "-inf" : "inf");
-	/* The fewest significant digits that read back as the same double. */
-	for (prec = 1; prec <= 17; prec++) {
+	/*
+	 * The fewest significant digits that read back as the same double.
+	 * A double whose shortest form has k <= 15 digits prints to 15
+	 * digits as exactly that form padded with zeros (half a unit in the
+	 * 15th digit is wider than half an ulp), which are dropped below;
+	 * so 15, 16 and 17 are the only precisions to try.
+	 */
+	for (prec = 15; prec <= 17; prec++) {
 		snprintf(sci, sizeof sci, "%.*e", prec - 1, d);
 		if (strtod(sci, NULL) == d)
 			break;
@@ -250,4 +311,219 @@ num_format_double(char *buf, double d)
 	}
 	buf[n] = '\0';
 	return (size_t)n;
+}
+
+int
+num_cmp(const struct num *a, const struct num *b)
+{
+	int128 x, y;
+	double da, db;
+
+	if (a->exact && b->exact) {
+		x = a->mant;
+		y = b->mant;
+		/*
+		 * Raise the smaller scale.  If that overflows, the raised
+		 * number is larger in magnitude than any value the other can
+		 * hold at its scale, so its sign decides.
+		 */
+		if (a->scale < b->scale &&
+		    num_rescale(x, a->scale, b->scale, &x) < 0)
+			return x < 0 ? -1 : 1;
+		if (b->scale < a->scale &&
+		    num_rescale(y, b->scale, a->scale, &y) < 0)
+			return y < 0 ? 1 : -1;
+		return (x > y) - (x < y);
+	}
+	da = num_to_double(a);
+	db = num_to_double(b);
+	if (isnan(da) || isnan(db))
+		return isnan(da) - isnan(db);
+	return (da > db) - (da < db);
+}
+
+static unsigned __int128
+u128_gcd(unsigned __int128 a, unsigned __int128 b)
+{
+	unsigned __int128 t;
+	uint64_t x, y, z;
+
+	if (a <= UINT64_MAX && b <= UINT64_MAX) {
+		x = (uint64_t)a;
+		y = (uint64_t)b;
+		while (y != 0) {
+			z = x % y;
+			x = y;
+			y = z;
+		}
+		return x;
+	}
+	while (b != 0) {
+		t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * The double nearest to |NUM|/DEN by long division to 40 significant
+ * digits, then strtod: the quotient does not terminate (or is too long to
+ * be exact), so 40 digits sit far from any rounding boundary of a double.
+ */
+double
+num_frac_to_double(int128 num, int128 den)
+{
+	char buf[128];
+	unsigned __int128 u = num < 0 ? -(unsigned __int128)num :
+	    (unsigned __int128)num, d = (unsigned __int128)den, q, r;
+	size_t n = 0;
+	int sig = 0, i;
+	char *s;
+
+	if (d >= ((unsigned __int128)1 << 123))
+		return (double)((long double)num / (long double)den);
+	if (num < 0)
+		buf[n++] = '-';
+	q = u / d;
+	r = u % d;
+	s = buf + n;
+	n += num_format(s, (int128)q, 0);
+	if (q != 0)
+		sig = (int)(n - (size_t)(s - buf));
+	buf[n++] = '.';
+	for (i = 0; sig < 40 && i < 60 && r != 0; i++) {
+		r *= 10;
+		buf[n++] = (char)('0' + (int)(r / d));
+		if (sig > 0 || r / d != 0)
+			sig++;
+		r %= d;
+	}
+	buf[n] = '\0';
+	return strtod(buf, NULL);
+}
+
+/* The number of decimal digits of U (1 for 0). */
+static int
+u128_digits(unsigned __int128 u)
+{
+	int n = 1;
+
+	while (n <= NUM_MAX_DIGITS && u >= (unsigned __int128)pow10_i128(n))
+		n++;
+	return n;
+}
+
+/*
+ * T / D.  When D fits 64 bits and the quotient surely does (below 10^18
+ * here), one divq instead of the library's 128-bit division.
+ */
+static inline unsigned __int128
+div_small(unsigned __int128 t, unsigned __int128 d)
+{
+#if defined(__x86_64__)
+	uint64_t hi = (uint64_t)(t >> 64), lo = (uint64_t)t, q, r;
+
+	if (d <= UINT64_MAX && hi < (uint64_t)d) {
+		__asm__("divq %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi),
+		    "rm"((uint64_t)d));
+		return q;
+	}
+#endif
+	return t / d;
+}
+
+/*
+ * U/D (D > 0, not a terminating decimal) rounded half-even to 17
+ * significant digits, as Q / 10^K.  Returns -1 when the quotient has more
+ * than 17 integer digits or the scaled numerator overflows.
+ */
+static int
+frac_round17(unsigned __int128 u, unsigned __int128 d, unsigned __int128 *q,
+    int *k)
+{
+	const unsigned __int128 lo = (unsigned __int128)pow10_i128(16),
+	    hi = (unsigned __int128)pow10_i128(17);
+	unsigned __int128 r, t;
+	int e;
+
+	/* u/d lies in [10^e, 10^(e+2)) for e = digits(u) - digits(d) - 1. */
+	e = u128_digits(u) - u128_digits(d) - 1;
+	for (*k = 16 - e;; (*k)--) {
+		if (*k < 0 || *k > NUM_MAX_DIGITS ||
+		    u > ~(unsigned __int128)0 / (unsigned __int128)pow10_i128(*k))
+			return -1;
+		t = u * (unsigned __int128)pow10_i128(*k);
+		*q = div_small(t, d);
+		if (*q < hi)
+			break;
+	}
+	if (*q < lo)
+		return -1;
+	r = t - *q * d;
+	if (r > d - r || (r == d - r && (*q & 1)))
+		(*q)++;
+	if (*q == hi) {
+		*q = lo;
+		if (--*k < 0)
+			return -1;
+	}
+	return 0;
+}
+
+size_t
+num_format_frac(char *buf, int128 num, int128 den)
+{
+	unsigned __int128 u = num < 0 ? -(unsigned __int128)num :
+	    (unsigned __int128)num, d = (unsigned __int128)den, g, rest, mult, q;
+	int twos = 0, fives = 0, k, divides;
+	int128 mant;
+
+	/*
+	 * U/D ends in decimal exactly when D without its factors 2 and 5
+	 * (REST) divides U: one division where reducing the fraction first
+	 * would take a gcd.
+	 */
+	for (rest = d; (rest & 1) == 0; rest >>= 1)
+		twos++;
+	if (rest <= UINT64_MAX) {
+		uint64_t r = (uint64_t)rest;
+
+		for (; r % 5 == 0; r /= 5)
+			fives++;
+		rest = r;
+		divides = u <= UINT64_MAX ? (uint64_t)u % r == 0 : u % r == 0;
+	} else {
+		for (; rest % 5 == 0; rest /= 5)
+			fives++;
+		divides = u % rest == 0;
+	}
+	if (!divides && frac_round17(u, d, &q, &k) == 0)
+		return num_format(buf, num < 0 ? -(int128)q : (int128)q, k);
+	if (divides) {
+		k = twos > fives ? twos : fives;
+		if (k <= NUM_MAX_DIGITS) {
+			/* U/D = (U/REST) * (10^k / (D/REST)) / 10^k. */
+			mult = (unsigned __int128)pow10_i128(k) / (d / rest);
+			if (!__builtin_mul_overflow((int128)(u / rest), (int128)mult,
+			    &mant))
+				return num_format(buf, num < 0 ? -mant : mant, k);
+		}
+		/* Too many places as it stands: reduce the fraction. */
+		g = u128_gcd(u, d);
+		u /= g;
+		d /= g;
+		for (twos = 0, rest = d; (rest & 1) == 0; rest >>= 1)
+			twos++;
+		for (fives = 0; rest % 5 == 0; rest /= 5)
+			fives++;
+		k = twos > fives ? twos : fives;
+		if (k <= NUM_MAX_DIGITS) {
+			mult = (unsigned __int128)pow10_i128(k) / d;
+			if (!__builtin_mul_overflow((int128)u, (int128)mult, &mant))
+				return num_format(buf, num < 0 ? -mant : mant, k);
+		}
+	}
+	return num_format_double(buf, num_frac_to_double(
+	    num < 0 ? -(int128)u : (int128)u, (int128)d));
 }

@@ -54,6 +54,25 @@ size_t num_format(char *buf, int128 mant, int scale);
  */
 size_t num_format_double(char *buf, double d);
 
+/*
+ * num_cmp: the order of A and B: negative, 0 or positive.  Exact when both
+ * are exact; otherwise by their doubles, with NaN after every number.
+ */
+int num_cmp(const struct num *a, const struct num *b);
+
+/*
+ * num_format_frac: the fraction NUM/DEN (DEN > 0) in num_format's form when
+ * its decimal expansion ends within 38 places and fits an int128 (1/8 is
+ * "0.125").  A fraction that does not end is rounded half-even to 17
+ * significant digits, enough to read back as the nearest double (1/3 is
+ * "0.33333333333333333", 2/3 "0.66666666666666667"); one with more than 17
+ * integer digits prints as num_format_double of the nearest double.
+ */
+size_t num_format_frac(char *buf, int128 num, int128 den);
+
+/* num_frac_to_double: the double nearest to NUM/DEN (DEN > 0). */
+double num_frac_to_double(int128 num, int128 den);
+
 /* i128_mul_overflow, i128_add_overflow: checked arithmetic, 1 on overflow. */
 static inline int
 i128_add_overflow(int128 a, int128 b, int128 *r)

@@ -1,0 +1,923 @@
+/* agg: aggregate operations over the values of one key (see agg.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agg.h"
+#include "kv.h"
+#include "xalloc.h"
+
+/* An int128 kept as two words, so state blocks need only 8-byte alignment. */
+static inline int128
+get128(const uint64_t m[2])
+{
+	int128 v;
+
+	memcpy(&v, m, sizeof v);
+	return v;
+}
+
+static inline void
+put128(uint64_t m[2], int128 v)
+{
+	memcpy(m, &v, sizeof v);
+}
+
+/*
+ * A sum: an int64 scaled integer while it fits (the common case, 24 bytes
+ * per key), else a wide state allocated for the key: 128 bits, and a
+ * compensated double part once a double has been added.
+ */
+struct agg_wide {
+	int128 mant;		/* exact part, at scale */
+	double d, c;		/* inexact part: Neumaier sum and compensation */
+	int scale;
+	int inexact;
+};
+
+/* Wide states ever allocated: agg_owns_memory. */
+static uint64_t wide_sums;
+
+struct agg_sum {
+	int64_t mant;
+	int32_t scale;
+	int32_t is_wide;
+	struct agg_wide *w;
+};
+
+/* A struct num without the 16-byte alignment. */
+struct pnum {
+	uint64_t mant[2];
+	double d;
+	int32_t scale;
+	int32_t exact;
+};
+
+struct agg_minmax {
+	struct pnum min, max;
+};
+
+struct agg_vals {
+	struct num *v;
+	size_t n, cap;
+};
+
+/* Every value's text: a uint32 length then the bytes, one after another. */
+struct agg_strs {
+	char *buf;
+	size_t len, cap, n;
+};
+
+struct agg_str {
+	char *p;
+	size_t len, cap;
+};
+
+static const struct {
+	const char *name;
+	enum agg_kind kind;
+} op_names[] = {
+	{ "count", AGG_COUNT }, { "sum", AGG_SUM }, { "min", AGG_MIN },
+	{ "max", AGG_MAX }, { "range", AGG_RANGE }, { "mean", AGG_MEAN },
+	{ "median", AGG_MEDIAN }, { "q1", AGG_Q1 }, { "q3", AGG_Q3 },
+	{ "iqr", AGG_IQR }, { "mode", AGG_MODE }, { "first", AGG_FIRST },
+	{ "last", AGG_LAST }, { "unique", AGG_UNIQUE },
+	{ "countunique", AGG_COUNTUNIQUE }, { "collapse", AGG_COLLAPSE },
+	{ "sstdev", AGG_SSTDEV }, { "pstdev", AGG_PSTDEV },
+	{ "svar", AGG_SVAR }, { "pvar", AGG_PVAR },
+};
+
+static int
+parse_small(const char *s, size_t len, int max)
+{
+	int v = 0;
+	size_t i;
+
+	if (len == 0 || len > 9)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v > max ? -1 : v;
+}
+
+int
+agg_parse_op(const char *arg, struct agg_op *op)
+{
+	const char *colon = strchr(arg, ':');
+	size_t nlen = colon ? (size_t)(colon - arg) : strlen(arg), i;
+
+	memset(op, 0, sizeof *op);
+	op->field = 1;
+	if (colon != NULL) {
+		op->field = parse_small(colon + 1, strlen(colon + 1), 1000000);
+		if (op->field < 1)
+			return -1;
+	}
+	for (i = 0; i < sizeof op_names / sizeof op_names[0]; i++) {
+		if (strlen(op_names[i].name) == nlen &&
+		    memcmp(op_names[i].name, arg, nlen) == 0) {
+			op->kind = op_names[i].kind;
+			return 0;
+		}
+	}
+	/* pNN: a percentile, 0 to 100. */
+	if (nlen >= 2 && arg[0] == 'p' &&
+	    (op->pct = parse_small(arg + 1, nlen - 1, 100)) >= 0) {
+		op->kind = AGG_PCT;
+		return 0;
+	}
+	return -1;
+}
+
+int
+agg_numeric(enum agg_kind kind)
+{
+	return kind != AGG_FIRST && kind != AGG_LAST && kind != AGG_UNIQUE &&
+	    kind != AGG_COLLAPSE;
+}
+
+/* The AGGF_ bits an operation needs of its field. */
+static int
+op_flags(enum agg_kind k)
+{
+	switch (k) {
+	case AGG_COUNT:
+		return 0;
+	case AGG_SUM:
+	case AGG_MEAN:
+		return AGGF_NUM | AGGF_SUM;
+	case AGG_MIN:
+	case AGG_MAX:
+	case AGG_RANGE:
+		return AGGF_NUM | AGGF_MINMAX;
+	case AGG_FIRST:
+		return AGGF_FIRST;
+	case AGG_LAST:
+		return AGGF_LAST;
+	case AGG_UNIQUE:
+	case AGG_COUNTUNIQUE:
+	case AGG_COLLAPSE:
+		return AGGF_STRS;
+	default:
+		return AGGF_NUM | AGGF_VALS;
+	}
+}
+
+static size_t
+take(size_t *size, size_t n)
+{
+	size_t off = *size;
+
+	*size += (n + 7) & ~(size_t)7;
+	return off;
+}
+
+void
+agg_spec_init(struct agg_spec *s, struct agg_op *ops, int n)
+{
+	int i, j, f;
+	struct agg_field *af, t;
+
+	memset(s, 0, sizeof *s);
+	s->ops = ops;
+	s->nops = n;
+	s->fields = xreallocarray(NULL, (size_t)n + 1, sizeof *s->fields);
+	for (i = 0; i < n; i++) {
+		f = op_flags(ops[i].kind);
+		if (f == 0)
+			continue;
+		for (j = 0; j < s->nfields; j++)
+			if (s->fields[j].field == ops[i].field)
+				break;
+		if (j == s->nfields) {
+			memset(&s->fields[j], 0, sizeof s->fields[j]);
+			s->fields[j].field = ops[i].field;
+			s->nfields++;
+		}
+		s->fields[j].flags |= f;
+	}
+	/* Ascending field numbers: agg_read walks the value once. */
+	for (i = 1; i < s->nfields; i++)
+		for (j = i; j > 0 && s->fields[j - 1].field > s->fields[j].field; j--) {
+			t = s->fields[j];
+			s->fields[j] = s->fields[j - 1];
+			s->fields[j - 1] = t;
+		}
+	s->size = sizeof(uint64_t);
+	for (j = 0; j < s->nfields; j++) {
+		af = &s->fields[j];
+		if (af->flags & AGGF_SUM)
+			af->sum_off = take(&s->size, sizeof(struct agg_sum));
+		if (af->flags & AGGF_MINMAX)
+			af->minmax_off = take(&s->size, sizeof(struct agg_minmax));
+		if (af->flags & AGGF_VALS)
+			af->vals_off = take(&s->size, sizeof(struct agg_vals));
+		if (af->flags & AGGF_STRS)
+			af->strs_off = take(&s->size, sizeof(struct agg_strs));
+		if (af->flags & AGGF_FIRST)
+			af->first_off = take(&s->size, sizeof(struct agg_str));
+		if (af->flags & AGGF_LAST)
+			af->last_off = take(&s->size, sizeof(struct agg_str));
+		if (af->flags & (AGGF_VALS | AGGF_STRS | AGGF_FIRST | AGGF_LAST))
+			s->has_lists = 1;
+	}
+	for (i = 0; i < n; i++) {
+		ops[i].fi = -1;
+		for (j = 0; j < s->nfields; j++)
+			if (s->fields[j].field == ops[i].field)
+				ops[i].fi = j;
+	}
+}
+
+void
+agg_input_init(const struct agg_spec *s, struct agg_input *in)
+{
+	size_t n = s->nfields ? (size_t)s->nfields : 1;
+
+	in->text = xcalloc(n, sizeof *in->text);
+	in->num = xcalloc(n, sizeof *in->num);
+}
+
+void
+agg_input_free(struct agg_input *in)
+{
+	free(in->text);
+	free(in->num);
+}
+
+/*
+ * The first SEP in [P, END), or NULL.  Fields are short: a plain loop
+ * beats a call to memchr for the first bytes.
+ */
+static inline char *
+find_sep(char *p, char *end, char sep)
+{
+	char *stop = end - p > 32 ? p + 32 : end;
+
+	for (; p < stop; p++)
+		if (*p == sep)
+			return p;
+	return p < end ? memchr(p, sep, (size_t)(end - p)) : NULL;
+}
+
+int
+agg_read(const struct agg_spec *s, struct slice value, char sep,
+    struct agg_input *in, int *bad)
+{
+	char *p = value.p, *end = value.p + value.len, *q;
+	int fi, idx = 1;
+
+	for (fi = 0; fi < s->nfields; fi++) {
+		const struct agg_field *af = &s->fields[fi];
+
+		while (idx < af->field) {
+			q = find_sep(p, end, sep);
+			if (q == NULL) {
+				in->text[fi].p = end;
+				in->text[fi].len = 0;
+				*bad = fi;
+				return AGG_MISSING;
+			}
+			p = q + 1;
+			idx++;
+		}
+		q = find_sep(p, end, sep);
+		in->text[fi].p = p;
+		in->text[fi].len = (size_t)((q ? q : end) - p);
+		if ((af->flags & AGGF_NUM) &&
+		    num_parse(p, in->text[fi].len, &in->num[fi]) < 0) {
+			*bad = fi;
+			return AGG_NOT_A_NUMBER;
+		}
+	}
+	return AGG_OK;
+}
+
+static int
+wide_add(struct agg_wide *s, const struct num *x)
+{
+	int128 m, v;
+	double t;
+
+	if (!x->exact) {
+		t = s->d + x->d;
+		if (!isfinite(t) || !isfinite(x->d))
+			;
+		else if (fabs(s->d) >= fabs(x->d))
+			s->c += (s->d - t) + x->d;
+		else
+			s->c += (x->d - t) + s->d;
+		s->d = t;
+		s->inexact = 1;
+		return 0;
+	}
+	m = s->mant;
+	v = x->mant;
+	if (x->scale > s->scale) {
+		if (num_rescale(m, s->scale, x->scale, &m) < 0)
+			return -1;
+		s->scale = x->scale;
+	} else if (x->scale < s->scale &&
+	    num_rescale(v, x->scale, s->scale, &v) < 0) {
+		return -1;
+	}
+	if (i128_add_overflow(m, v, &m))
+		return -1;
+	s->mant = m;
+	return 0;
+}
+
+/* The slow path of sum_add: a new scale, a double, or 64 bits too few. */
+static int
+sum_add_slow(struct agg_sum *s, const struct num *x)
+{
+	int128 m = s->mant, v = x->mant;
+	int sc = s->scale;
+
+	if (!s->is_wide && x->exact) {
+		if (x->scale > sc) {
+			if (num_rescale(m, sc, x->scale, &m) < 0)
+				goto widen;
+			sc = x->scale;
+		} else if (num_rescale(v, x->scale, sc, &v) < 0) {
+			goto widen;
+		}
+		if (!i128_add_overflow(m, v, &m) && m >= INT64_MIN &&
+		    m <= INT64_MAX) {
+			s->mant = (int64_t)m;
+			s->scale = sc;
+			return 0;
+		}
+	}
+widen:
+	if (!s->is_wide) {
+		wide_sums++;
+		s->w = xcalloc(1, sizeof *s->w);
+		s->w->mant = s->mant;
+		s->w->scale = s->scale;
+		s->is_wide = 1;
+	}
+	return wide_add(s->w, x);
+}
+
+static inline int
+sum_add(struct agg_sum *s, const struct num *x)
+{
+	if (!s->is_wide && x->exact && x->scale == s->scale &&
+	    x->mant >= INT64_MIN && x->mant <= INT64_MAX &&
+	    !__builtin_add_overflow(s->mant, (int64_t)x->mant, &s->mant))
+		return 0;
+	return sum_add_slow(s, x);
+}
+
+static void
+pnum_put(struct pnum *p, const struct num *n)
+{
+	put128(p->mant, n->mant);
+	p->d = n->d;
+	p->scale = n->scale;
+	p->exact = n->exact;
+}
+
+static struct num
+pnum_get(const struct pnum *p)
+{
+	struct num n;
+
+	n.mant = get128(p->mant);
+	n.d = p->d;
+	n.scale = p->scale;
+	n.exact = p->exact;
+	return n;
+}
+
+static void
+str_set(struct agg_str *s, struct slice t)
+{
+	if (s->cap < t.len) {
+		s->cap = t.len < 16 ? 16 : t.len;
+		s->p = xrealloc(s->p, s->cap);
+	}
+	memcpy(s->p, t.p, t.len);
+	s->len = t.len;
+}
+
+static void
+strs_add(struct agg_strs *s, struct slice t)
+{
+	uint32_t len = (uint32_t)t.len;
+
+	if (s->cap - s->len < t.len + 4) {
+		s->cap = s->cap * 2 > s->len + t.len + 4 ? s->cap * 2 :
+		    s->len + t.len + 64;
+		s->buf = xrealloc(s->buf, s->cap);
+	}
+	memcpy(s->buf + s->len, &len, 4);
+	memcpy(s->buf + s->len + 4, t.p, t.len);
+	s->len += t.len + 4;
+	s->n++;
+}
+
+int
+agg_add(const struct agg_spec *s, void *state, const struct agg_input *in)
+{
+	char *b = state;
+	uint64_t *count = state;
+	int fi;
+
+	for (fi = 0; fi < s->nfields; fi++) {
+		const struct agg_field *af = &s->fields[fi];
+		const struct num *x = &in->num[fi];
+
+		if ((af->flags & AGGF_SUM) &&
+		    sum_add((struct agg_sum *)(b + af->sum_off), x) < 0)
+			return af->field;
+		if (af->flags & AGGF_MINMAX) {
+			struct agg_minmax *mm = (struct agg_minmax *)(b + af->minmax_off);
+			struct num cur;
+
+			if (*count == 0) {
+				pnum_put(&mm->min, x);
+				pnum_put(&mm->max, x);
+			} else {
+				cur = pnum_get(&mm->min);
+				if (num_cmp(x, &cur) < 0)
+					pnum_put(&mm->min, x);
+				cur = pnum_get(&mm->max);
+				if (num_cmp(x, &cur) > 0)
+					pnum_put(&mm->max, x);
+			}
+		}
+		if (af->flags & AGGF_VALS) {
+			struct agg_vals *v = (struct agg_vals *)(b + af->vals_off);
+
+			if (v->n == v->cap) {
+				v->cap = v->cap ? v->cap * 2 : 8;
+				v->v = xreallocarray(v->v, v->cap, sizeof *v->v);
+			}
+			v->v[v->n++] = *x;
+		}
+		if (af->flags & AGGF_STRS)
+			strs_add((struct agg_strs *)(b + af->strs_off), in->text[fi]);
+		if ((af->flags & AGGF_FIRST) && *count == 0)
+			str_set((struct agg_str *)(b + af->first_off), in->text[fi]);
+		if (af->flags & AGGF_LAST)
+			str_set((struct agg_str *)(b + af->last_off), in->text[fi]);
+	}
+	(*count)++;
+	return 0;
+}
+
+/* ---- results ---- */
+
+static long double
+num_ld(const struct num *n)
+{
+	if (!n->exact)
+		return n->d;
+	if (n->scale == 0)
+		return (long double)n->mant;
+	return (long double)n->mant / (long double)pow10_i128(n->scale);
+}
+
+static size_t
+fmt_ld(char *buf, long double v)
+{
+	return num_format_double(buf, (double)v);
+}
+
+static size_t
+fmt_num(char *buf, const struct num *n)
+{
+	return n->exact ? num_format(buf, n->mant, n->scale) :
+	    num_format_double(buf, n->d);
+}
+
+/* The exact part of a sum in E; 1 if the sum also has a double part. */
+static int
+sum_parts(const struct agg_sum *s, struct num *e, double *inexact)
+{
+	e->exact = 1;
+	e->d = 0;
+	if (!s->is_wide) {
+		e->mant = s->mant;
+		e->scale = s->scale;
+		return 0;
+	}
+	e->mant = s->w->mant;
+	e->scale = s->w->scale;
+	*inexact = isfinite(s->w->d) ? s->w->d + s->w->c : s->w->d;
+	return s->w->inexact;
+}
+
+static size_t
+fmt_sum(char *buf, const struct agg_sum *s)
+{
+	struct num e;
+	double in;
+
+	if (!sum_parts(s, &e, &in))
+		return num_format(buf, e.mant, e.scale);
+	return num_format_double(buf, num_to_double(&e) + in);
+}
+
+static size_t
+fmt_mean(char *buf, const struct agg_sum *s, uint64_t count)
+{
+	struct num e;
+	double in;
+	int128 den;
+
+	if (sum_parts(s, &e, &in))
+		return num_format_double(buf, (num_to_double(&e) + in) /
+		    (double)count);
+	if (!i128_mul_overflow((int128)count, pow10_i128(e.scale), &den))
+		return num_format_frac(buf, e.mant, den);
+	return fmt_ld(buf, num_ld(&e) / (long double)count);
+}
+
+static int
+cmp_num(const void *a, const void *b)
+{
+	return num_cmp(a, b);
+}
+
+static int
+cmp_mant(const void *a, const void *b)
+{
+	const struct num *x = a, *y = b;
+
+	return (x->mant > y->mant) - (x->mant < y->mant);
+}
+
+/*
+ * Sort the values.  Returns 1 when all are exact and now share one scale
+ * (*scale), so they compare and interpolate as integers; 0 otherwise.
+ */
+static int
+vals_prepare(struct agg_vals *v, int *scale)
+{
+	size_t i;
+	int s = 0, exact = 1;
+
+	for (i = 0; i < v->n; i++) {
+		if (!v->v[i].exact)
+			exact = 0;
+		else if (v->v[i].scale > s)
+			s = v->v[i].scale;
+	}
+	for (i = 0; exact && i < v->n; i++) {
+		if (v->v[i].scale != s) {
+			if (num_rescale(v->v[i].mant, v->v[i].scale, s,
+			    &v->v[i].mant) < 0)
+				exact = 0;
+			else
+				v->v[i].scale = s;
+		}
+	}
+	qsort(v->v, v->n, sizeof *v->v, exact ? cmp_mant : cmp_num);
+	*scale = s;
+	return exact;
+}
+
+/*
+ * Quantile PCT/100 of sorted values as datamash (and R's type 7) define it:
+ * h = (n-1)p, the value at floor(h) plus the fraction of h times the step
+ * to the next.  Exact: *q is the quantile at scale + 2.  Returns -1 when
+ * that overflows.
+ */
+static int
+quantile_exact(const struct agg_vals *v, int pct, int128 *q)
+{
+	uint64_t pos = (uint64_t)(v->n - 1) * (uint64_t)pct;
+	size_t lo = (size_t)(pos / 100);
+	int128 f = (int128)(pos % 100), a = v->v[lo].mant, step;
+
+	if (i128_mul_overflow(a, 100, q))
+		return -1;
+	if (f == 0)
+		return 0;
+	if (__builtin_sub_overflow(v->v[lo + 1].mant, a, &step) ||
+	    i128_mul_overflow(step, f, &step) || i128_add_overflow(*q, step, q))
+		return -1;
+	return 0;
+}
+
+static long double
+quantile_ld(const struct agg_vals *v, int pct)
+{
+	uint64_t pos = (uint64_t)(v->n - 1) * (uint64_t)pct;
+	size_t lo = (size_t)(pos / 100);
+	long double a = num_ld(&v->v[lo]), f = (long double)(pos % 100) / 100;
+
+	if (pos % 100 == 0)
+		return a;
+	return a + (num_ld(&v->v[lo + 1]) - a) * f;
+}
+
+static size_t
+fmt_quantile(char *buf, struct agg_vals *v, int pct)
+{
+	int scale;
+	int128 q;
+
+	if (vals_prepare(v, &scale) && scale + 2 <= NUM_MAX_DIGITS &&
+	    quantile_exact(v, pct, &q) == 0)
+		return num_format(buf, q, scale + 2);
+	return fmt_ld(buf, quantile_ld(v, pct));
+}
+
+static size_t
+fmt_iqr(char *buf, struct agg_vals *v)
+{
+	int scale;
+	int128 q1, q3, d;
+
+	if (vals_prepare(v, &scale) && scale + 2 <= NUM_MAX_DIGITS &&
+	    quantile_exact(v, 25, &q1) == 0 && quantile_exact(v, 75, &q3) == 0 &&
+	    !__builtin_sub_overflow(q3, q1, &d))
+		return num_format(buf, d, scale + 2);
+	return fmt_ld(buf, quantile_ld(v, 75) - quantile_ld(v, 25));
+}
+
+/* The most frequent value; the smallest of equally frequent ones. */
+static size_t
+fmt_mode(char *buf, struct agg_vals *v)
+{
+	size_t i, j, best = 0, bestn = 0;
+	int scale;
+
+	vals_prepare(v, &scale);
+	for (i = 0; i < v->n; i = j) {
+		for (j = i + 1; j < v->n && num_cmp(&v->v[i], &v->v[j]) == 0; j++)
+			;
+		if (j - i > bestn) {
+			bestn = j - i;
+			best = i;
+		}
+	}
+	return fmt_num(buf, &v->v[best]);
+}
+
+/*
+ * Variance: with exact values at one scale, n*S2 - S1^2 over n^2 (or
+ * n(n-1)) is an exact fraction; otherwise the two-pass formula in long
+ * double, as datamash computes it.
+ */
+static size_t
+fmt_var(char *buf, struct agg_vals *v, int sample, int root)
+{
+	int128 s1 = 0, s2 = 0, sq, num, den, n = (int128)v->n;
+	long double mean = 0, acc = 0, d;
+	size_t i;
+	int scale, exact;
+
+	if (v->n < 2)
+		return num_format_double(buf, sample ? NAN : 0.0);
+	exact = vals_prepare(v, &scale) && 2 * scale <= NUM_MAX_DIGITS;
+	for (i = 0; exact && i < v->n; i++)
+		if (i128_add_overflow(s1, v->v[i].mant, &s1) ||
+		    i128_mul_overflow(v->v[i].mant, v->v[i].mant, &sq) ||
+		    i128_add_overflow(s2, sq, &s2))
+			exact = 0;
+	if (exact && !i128_mul_overflow(n, s2, &num) &&
+	    !i128_mul_overflow(s1, s1, &sq) && !__builtin_sub_overflow(num, sq, &num) &&
+	    !i128_mul_overflow(n, sample ? n - 1 : n, &den) &&
+	    !i128_mul_overflow(den, pow10_i128(2 * scale), &den)) {
+		if (!root)
+			return num_format_frac(buf, num, den);
+		return num_format_double(buf, sqrt(num_frac_to_double(num, den)));
+	}
+	for (i = 0; i < v->n; i++)
+		mean += num_ld(&v->v[i]);
+	mean /= (long double)v->n;
+	for (i = 0; i < v->n; i++) {
+		d = num_ld(&v->v[i]) - mean;
+		acc += d * d;
+	}
+	acc /= (long double)(sample ? v->n - 1 : v->n);
+	return fmt_ld(buf, root ? sqrtl(acc) : acc);
+}
+
+/* The texts of STRS as slices, in input order, in a new array. */
+static struct slice *
+strs_slices(const struct agg_strs *s)
+{
+	struct slice *v = xreallocarray(NULL, s->n ? s->n : 1, sizeof *v);
+	size_t i, off = 0;
+	uint32_t len;
+
+	for (i = 0; i < s->n; i++) {
+		memcpy(&len, s->buf + off, 4);
+		v[i].p = s->buf + off + 4;
+		v[i].len = len;
+		off += 4 + len;
+	}
+	return v;
+}
+
+static int
+cmp_slice(const void *a, const void *b)
+{
+	return slice_cmp(*(const struct slice *)a, *(const struct slice *)b);
+}
+
+/* Sort V and drop repeats; the count left. */
+static size_t
+distinct(struct slice *v, size_t n)
+{
+	size_t i, k = 0;
+
+	qsort(v, n, sizeof *v, cmp_slice);
+	for (i = 0; i < n; i++)
+		if (k == 0 || !slice_eq(v[k - 1], v[i]))
+			v[k++] = v[i];
+	return k;
+}
+
+size_t
+agg_format_num(const struct agg_spec *s, void *state, int op, char *buf)
+{
+	const struct agg_op *o = &s->ops[op];
+	const struct agg_field *af = o->fi >= 0 ? &s->fields[o->fi] : NULL;
+	char *b = state;
+	uint64_t count = agg_count(state);
+	struct agg_minmax *mm;
+	struct agg_vals *v;
+	struct num lo, hi;
+	int128 a, c;
+	size_t n;
+
+	switch (o->kind) {
+	case AGG_COUNT:
+		return num_format(buf, (int128)count, 0);
+	case AGG_SUM:
+		return fmt_sum(buf, (struct agg_sum *)(b + af->sum_off));
+	case AGG_MEAN:
+		return fmt_mean(buf, (struct agg_sum *)(b + af->sum_off), count);
+	case AGG_MIN:
+	case AGG_MAX:
+		mm = (struct agg_minmax *)(b + af->minmax_off);
+		lo = pnum_get(o->kind == AGG_MIN ? &mm->min : &mm->max);
+		return fmt_num(buf, &lo);
+	case AGG_RANGE:
+		mm = (struct agg_minmax *)(b + af->minmax_off);
+		lo = pnum_get(&mm->min);
+		hi = pnum_get(&mm->max);
+		if (lo.exact && hi.exact) {
+			int sc = lo.scale > hi.scale ? lo.scale : hi.scale;
+
+			if (num_rescale(lo.mant, lo.scale, sc, &a) == 0 &&
+			    num_rescale(hi.mant, hi.scale, sc, &c) == 0 &&
+			    !__builtin_sub_overflow(c, a, &c))
+				return num_format(buf, c, sc);
+		}
+		return fmt_ld(buf, num_ld(&hi) - num_ld(&lo));
+	case AGG_COUNTUNIQUE: {
+		struct agg_strs *st = (struct agg_strs *)(b + af->strs_off);
+		struct slice *sl = strs_slices(st);
+
+		n = distinct(sl, st->n);
+		free(sl);
+		return num_format(buf, (int128)n, 0);
+	}
+	default:
+		break;
+	}
+	v = (struct agg_vals *)(b + af->vals_off);
+	switch (o->kind) {
+	case AGG_MEDIAN:
+		return fmt_quantile(buf, v, 50);
+	case AGG_Q1:
+		return fmt_quantile(buf, v, 25);
+	case AGG_Q3:
+		return fmt_quantile(buf, v, 75);
+	case AGG_PCT:
+		return fmt_quantile(buf, v, o->pct);
+	case AGG_IQR:
+		return fmt_iqr(buf, v);
+	case AGG_MODE:
+		return fmt_mode(buf, v);
+	case AGG_SSTDEV:
+		return fmt_var(buf, v, 1, 1);
+	case AGG_PSTDEV:
+		return fmt_var(buf, v, 0, 1);
+	case AGG_SVAR:
+		return fmt_var(buf, v, 1, 0);
+	case AGG_PVAR:
+		return fmt_var(buf, v, 0, 0);
+	default:
+		buf[0] = '\0';
+		return 0;
+	}
+}
+
+/* Write the slices V[0..N) joined by ','. */
+static void
+write_joined(struct out *o, const struct slice *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			out_byte(o, ',');
+		out_write(o, v[i].p, v[i].len);
+	}
+}
+
+void
+agg_write(const struct agg_spec *s, void *state, int op, struct out *o)
+{
+	const struct agg_op *ap = &s->ops[op];
+	const struct agg_field *af = ap->fi >= 0 ? &s->fields[ap->fi] : NULL;
+	char *b = state, *p;
+	struct agg_str *str;
+	struct agg_strs *st;
+	struct slice *sl;
+	size_t n;
+
+	switch (ap->kind) {
+	case AGG_FIRST:
+	case AGG_LAST:
+		str = (struct agg_str *)(b + (ap->kind == AGG_FIRST ?
+		    af->first_off : af->last_off));
+		out_write(o, str->p, str->len);
+		return;
+	case AGG_UNIQUE:
+	case AGG_COLLAPSE:
+		st = (struct agg_strs *)(b + af->strs_off);
+		sl = strs_slices(st);
+		n = ap->kind == AGG_UNIQUE ? distinct(sl, st->n) : st->n;
+		write_joined(o, sl, n);
+		free(sl);
+		return;
+	default:
+		p = out_reserve(o, NUM_FMT_MAX);
+		o->len += agg_format_num(s, state, op, p);
+		return;
+	}
+}
+
+int
+agg_owns_memory(const struct agg_spec *s)
+{
+	return s->has_lists || wide_sums > 0;
+}
+
+void
+agg_reset(const struct agg_spec *s, void *state)
+{
+	char *b = state;
+	int fi;
+
+	*(uint64_t *)state = 0;
+	for (fi = 0; fi < s->nfields; fi++) {
+		const struct agg_field *af = &s->fields[fi];
+
+		if (af->flags & AGGF_SUM) {
+			struct agg_sum *sum = (struct agg_sum *)(b + af->sum_off);
+
+			if (sum->is_wide)
+				memset(sum->w, 0, sizeof *sum->w);
+			sum->mant = 0;
+			sum->scale = 0;
+		}
+		if (af->flags & AGGF_VALS)
+			((struct agg_vals *)(b + af->vals_off))->n = 0;
+		if (af->flags & AGGF_STRS) {
+			((struct agg_strs *)(b + af->strs_off))->n = 0;
+			((struct agg_strs *)(b + af->strs_off))->len = 0;
+		}
+		if (af->flags & AGGF_FIRST)
+			((struct agg_str *)(b + af->first_off))->len = 0;
+		if (af->flags & AGGF_LAST)
+			((struct agg_str *)(b + af->last_off))->len = 0;
+	}
+}
+
+void
+agg_free(const struct agg_spec *s, void *state)
+{
+	char *b = state;
+	int fi;
+
+	for (fi = 0; fi < s->nfields; fi++) {
+		const struct agg_field *af = &s->fields[fi];
+
+		if (af->flags & AGGF_SUM)
+			free(((struct agg_sum *)(b + af->sum_off))->w);
+
+		if (af->flags & AGGF_VALS)
+			free(((struct agg_vals *)(b + af->vals_off))->v);
+		if (af->flags & AGGF_STRS)
+			free(((struct agg_strs *)(b + af->strs_off))->buf);
+		if (af->flags & AGGF_FIRST)
+			free(((struct agg_str *)(b + af->first_off))->p);
+		if (af->flags & AGGF_LAST)
+			free(((struct agg_str *)(b + af->last_off))->p);
+	}
+	memset(state, 0, s->size);
+}

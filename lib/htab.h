@@ -1,0 +1,107 @@
+/*
+ * htab: a hash table from keys (byte strings) to fixed-size state blocks.
+ *
+ * Open addressing with linear probing over a power-of-two array of slots;
+ * each slot stores the key's full 64-bit hash, so a probe compares key
+ * bytes only when the hashes agree, and growing never rehashes a key.
+ * Entries (a header, the state block, then the key bytes) are carved from a
+ * bump arena: chunks from 1 MiB doubling to 64 MiB, none per key.  A new entry's
+ * state block is zero-filled.
+ *
+ * Memory per key: 16 bytes of slot at a load factor between 0.375 and 0.75
+ * (21..43 bytes per key on average), plus the entry, 8 + state + key bytes
+ * rounded up to 8.
+ */
+#ifndef MR_HTAB_H
+#define MR_HTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct htab_slot {
+	uint64_t hash;
+	char *ent;		/* NULL: empty slot */
+};
+
+struct htab {
+	struct htab_slot *slots;
+	size_t mask;		/* slot count - 1 */
+	size_t count;		/* keys held */
+	size_t state_size;	/* bytes of state per key, a multiple of 8 */
+	char *chunk;		/* current arena chunk; its first word links the previous */
+	size_t used, cap;	/* bytes used and held in the current chunk */
+	size_t arena_bytes;	/* bytes of every chunk together */
+};
+
+/* htab_init: an empty table whose keys carry STATE_SIZE bytes of state. */
+void htab_init(struct htab *h, size_t state_size);
+/* htab_free: release everything. */
+void htab_free(struct htab *h);
+/* htab_clear: drop every key, keep the slot array for reuse. */
+void htab_clear(struct htab *h);
+
+/*
+ * htab_get: the state of KEY (LEN bytes, hash HASH = hash64(KEY, LEN)),
+ * adding the key with a zeroed state when it is new (*added = 1).  The key
+ * bytes are copied.  The state pointer stays valid until htab_clear/free.
+ */
+void *htab_get(struct htab *h, const char *key, size_t len, uint64_t hash,
+    int *added);
+
+/* htab_prefetch: start loading the slot HASH probes first. */
+static inline void
+htab_prefetch(const struct htab *h, uint64_t hash)
+{
+	__builtin_prefetch(&h->slots[hash & h->mask]);
+}
+
+/*
+ * htab_prefetch_entry: start loading the entry HASH most likely finds (call
+ * after htab_prefetch has had time to bring in the slot).
+ */
+static inline void
+htab_prefetch_entry(const struct htab *h, uint64_t hash)
+{
+	const struct htab_slot *s = &h->slots[hash & h->mask];
+
+	if (s->ent != NULL && s->hash == hash) {
+		__builtin_prefetch(s->ent);
+		__builtin_prefetch(s->ent + 64);
+	}
+}
+
+/*
+ * An entry: uint32 key length, 4 bytes of padding, the key bytes padded to
+ * 8, then the state: a lookup reads the key and the state updates that
+ * follow touch the adjacent bytes.
+ */
+static inline size_t
+htab_keyspace(size_t len)
+{
+	return (len + 7) & ~(size_t)7;
+}
+
+static inline void *
+htab_state(char *ent)
+{
+	return ent + 8 + htab_keyspace(*(const uint32_t *)ent);
+}
+
+static inline const char *
+htab_key(const struct htab *h, const char *ent, size_t *len)
+{
+	(void)h;
+	*len = *(const uint32_t *)ent;
+	return ent + 8;
+}
+
+/*
+ * htab_entries: every entry pointer, in no particular order, in a new
+ * array of h->count pointers (the caller frees it).
+ */
+char **htab_entries(const struct htab *h);
+
+/* htab_bytes: memory held by the table (slots and arena). */
+size_t htab_bytes(const struct htab *h);
+
+#endif

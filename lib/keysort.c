@@ -1,0 +1,138 @@
+/* keysort: radix sort of key references (see keysort.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "keysort.h"
+#include "kv.h"
+#include "xalloc.h"
+
+#define SMALL_RUN 24
+
+/* Bytes DEPTH..DEPTH+7 of the key, big-endian, zero past its end. */
+static uint64_t
+chunk_at(const struct keyref *r, size_t depth)
+{
+	unsigned char b[8] = { 0 };
+	size_t n;
+	uint64_t c = 0;
+	int i;
+
+	if (r->len > depth) {
+		n = r->len - depth < 8 ? r->len - depth : 8;
+		memcpy(b, r->p + depth, n);
+	}
+	for (i = 0; i < 8; i++)
+		c = c << 8 | b[i];
+	return c;
+}
+
+static void
+insertion_sort(struct keyref *v, size_t n)
+{
+	size_t i, j;
+	struct keyref t;
+
+	for (i = 1; i < n; i++) {
+		t = v[i];
+		for (j = i; j > 0 && key_cmp(v[j - 1].p, v[j - 1].len, t.p,
+		    t.len) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+}
+
+static int
+by_len(const void *a, const void *b)
+{
+	const struct keyref *x = a, *y = b;
+
+	return (x->len > y->len) - (x->len < y->len);
+}
+
+/*
+ * Sort V by chunk, least significant digit first, skipping digits all keys
+ * share.  Digits are bytes, or 16 bits for large arrays (half the passes
+ * over memory, and a 512 KiB histogram per digit is then cheap).
+ */
+static void
+radix_chunks(struct keyref *v, struct keyref *tmp, size_t n)
+{
+	int bits = n >= (1 << 18) ? 16 : 8, digits = 64 / bits, b;
+	size_t radix = (size_t)1 << bits, mask = radix - 1, i, k, sum;
+	size_t *count = xcalloc((size_t)digits * radix, sizeof *count), *c;
+	struct keyref *src = v, *dst = tmp, *t;
+
+	for (i = 0; i < n; i++)
+		for (b = 0; b < digits; b++)
+			count[(size_t)b * radix + ((v[i].chunk >> (bits * b)) & mask)]++;
+	for (b = 0; b < digits; b++) {
+		c = count + (size_t)b * radix;
+		if (c[(v[0].chunk >> (bits * b)) & mask] == n)
+			continue;	/* every key has the same digit here */
+		for (sum = 0, k = 0; k < radix; k++) {
+			size_t cnt = c[k];
+
+			c[k] = sum;
+			sum += cnt;
+		}
+		for (i = 0; i < n; i++)
+			dst[c[(src[i].chunk >> (bits * b)) & mask]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof *v);
+	free(count);
+}
+
+static void
+sort_at(struct keyref *v, struct keyref *tmp, size_t n, size_t depth)
+{
+	size_t i, j, maxlen;
+
+	/* A chunk all keys share moves on to the next without recursing. */
+	for (;; depth += 8) {
+		if (n <= SMALL_RUN) {
+			insertion_sort(v, n);
+			return;
+		}
+		maxlen = 0;
+		for (i = 0; i < n; i++) {
+			/* Keys are scattered in memory: ask for them early. */
+			if (i + 16 < n)
+				__builtin_prefetch(v[i + 16].p + depth);
+			v[i].chunk = chunk_at(&v[i], depth);
+			if (v[i].len > maxlen)
+				maxlen = v[i].len;
+		}
+		if (maxlen <= depth) {
+			/* All bytes equal so far and none left: shorter first. */
+			qsort(v, n, sizeof *v, by_len);
+			return;
+		}
+		for (i = 1; i < n && v[i].chunk == v[0].chunk; i++)
+			;
+		if (i < n)
+			break;
+	}
+	radix_chunks(v, tmp, n);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && v[j].chunk == v[i].chunk; j++)
+			;
+		if (j - i > 1)
+			sort_at(v + i, tmp, j - i, depth + 8);
+	}
+}
+
+void
+keysort(struct keyref *v, size_t n)
+{
+	struct keyref *tmp;
+
+	if (n < 2)
+		return;
+	tmp = xreallocarray(NULL, n, sizeof *tmp);
+	sort_at(v, tmp, n, 0);
+	free(tmp);
+}

@@ -1,0 +1,440 @@
+#!/usr/bin/env bats
+# mr-reduce: grouped aggregation equal to GNU datamash, exact where the
+# input is, the same in sorted and hash mode, and live over time windows.
+bats_require_minimum_version 1.5.0
+load helper
+
+teardown() {
+	[[ -z ${RPID-} ]] || kill -9 "$RPID" 2>/dev/null || true
+}
+
+# random_kv SEED N KEYS: key TAB integer TAB decimal TAB word, with
+# negatives, repeated values and up to 4 decimal places.
+random_kv() {
+	awk -v seed="$1" -v n="$2" -v keys="$3" 'BEGIN {
+		srand(seed)
+		split("apple pear fig kiwi lime", w, " ")
+		for (i = 0; i < n; i++) {
+			k = sprintf("k%03d", int(rand() * keys))
+			a = int(rand() * 2001) - 1000
+			if (rand() < 0.2) a = int(rand() * 5)
+			d = sprintf("%.*f", int(rand() * 5), rand() * 200 - 100)
+			printf "%s\t%d\t%s\t%s\n", k, a, d, w[int(rand() * 5) + 1]
+		}
+	}'
+}
+
+# same_numbers A B: the files have the same text, except that numeric
+# fields may differ by 1e-9 relative (datamash prints 14 digits).
+same_numbers() {
+	paste "$1" "$2" | awk -F'\t' '
+	function isnum(s) { return s ~ /^-?[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?$/ }
+	function abs(x) { return x < 0 ? -x : x }
+	{
+		n = NF / 2
+		for (i = 1; i <= n; i++) {
+			a = $i; b = $(i + n)
+			if (a == b) continue
+			if (isnum(a) && isnum(b)) {
+				m = abs(a) > abs(b) ? abs(a) : abs(b)
+				if (abs(a - b) <= 1e-9 * m) continue
+			}
+			printf "line %d field %d: %s vs %s\n", NR, i, a, b
+			bad = 1
+		}
+	} END { exit bad }'
+}
+
+@test "every operation equals datamash on random data" {
+	need_tool datamash
+	random_kv 11 3000 40 | LC_ALL=C sort -t "$TAB" -k1,1 -s >in
+	mr-reduce count sum min max range mean median q1 q3 iqr p90 p5 mode \
+	    sstdev pstdev svar pvar <in >mr.out
+	datamash -g1 count 2 sum 2 min 2 max 2 range 2 mean 2 median 2 q1 2 \
+	    q3 2 iqr 2 perc:90 2 perc:5 2 mode 2 sstdev 2 pstdev 2 svar 2 \
+	    pvar 2 <in >dm.out
+	[ "$(wc -l <mr.out)" -eq 40 ]
+	same_numbers mr.out dm.out
+	mr-reduce sum:2 mean:2 median:2 q1:2 q3:2 p99:2 sstdev:2 pvar:2 min:2 \
+	    max:2 mode:2 <in >mr2.out
+	datamash -g1 sum 3 mean 3 median 3 q1 3 q3 3 perc:99 3 sstdev 3 pvar 3 \
+	    min 3 max 3 mode 3 <in >dm2.out
+	same_numbers mr2.out dm2.out
+	mr-reduce first:3 last:3 unique:3 countunique:3 collapse:3 first \
+	    unique <in >mr3.out
+	datamash -g1 first 4 last 4 unique 4 countunique 4 collapse 4 first 2 \
+	    unique 2 <in >dm3.out
+	# datamash sorts unique numbers as text too; both in byte order.
+	diff mr3.out dm3.out
+}
+
+@test "edge cases print as datamash prints them" {
+	need_tool datamash
+	printf 'a\t5\nb\t-2\nb\t-2\nc\t1\nc\t2\nc\t2\nc\t1\n' >in
+	mr-reduce sstdev svar pstdev pvar median iqr mode range <in >mr.out
+	datamash -g1 sstdev 2 svar 2 pstdev 2 pvar 2 median 2 iqr 2 mode 2 \
+	    range 2 <in >dm.out
+	same_numbers mr.out dm.out
+	# One value: the sample deviation is nan.
+	run mr-reduce sstdev <<<"k${TAB}3"
+	[ "$output" = "k${TAB}nan" ]
+}
+
+@test "-H prints exactly what the sorted mode prints" {
+	random_kv 5 20000 700 >in
+	ops="count sum mean:2 min:2 max median:2 p99 mode first:3 last:3 countunique:3 sstdev"
+	mr-reduce -H $ops <in >hash.out
+	LC_ALL=C sort -t "$TAB" -k1,1 -s in | mr-reduce $ops >sorted.out
+	[ "$(wc -l <hash.out)" -eq 700 ]
+	cmp hash.out sorted.out
+}
+
+@test "-H on generated key-value data matches the sorted mode" {
+	"$MR_TOOLS/gendata" kv 50000 20000 >in
+	mr-reduce -H sum:1 mean:2 <in >hash.out
+	LC_ALL=C sort -t "$TAB" -k1,1 -s in | mr-reduce sum:1 mean:2 >sorted.out
+	cmp hash.out sorted.out
+	# Keys in key order, one line each.
+	cut -f1 hash.out | LC_ALL=C sort -c -u
+}
+
+@test "a large sorted file gives what a pipe gives, group by group" {
+	# Files over several MiB go through the parallel chunked path, pipes
+	# one record at a time; groups cross chunk and part boundaries.
+	"$MR_TOOLS/gendata" kv 400000 30000 | LC_ALL=C sort -t "$TAB" -k1,1 -s >in
+	mr-reduce count sum:1 mean:2 max:2 <in >file.out
+	cat in | mr-reduce count sum:1 mean:2 max:2 >pipe.out
+	[ "$(wc -l <file.out)" -eq 30000 ]
+	cmp file.out pipe.out
+	mr-reduce -H count sum:1 mean:2 max:2 <in >hash.out
+	cmp file.out hash.out
+	# The number of threads changes nothing.
+	for j in 1 3; do
+		mr-reduce -j "$j" count sum:1 mean:2 max:2 <in | cmp - file.out
+		mr-reduce -H -j "$j" count sum:1 mean:2 max:2 <in | cmp - file.out
+	done
+	# Descending order too.
+	LC_ALL=C sort -t "$TAB" -k1,1 -s -r in >rev
+	mr-reduce count <rev >rev.out
+	[ "$(head -n 1 rev.out | cut -f1)" = "$(tail -n 1 file.out | cut -f1)" ]
+	[ "$(wc -l <rev.out)" -eq 30000 ]
+}
+
+@test "one group larger than a chunk is still one group" {
+	"$MR_TOOLS/gendata" kv 400000 1 >in
+	run mr-reduce count <in
+	[ "$output" = "$(head -n 1 in | cut -f1)${TAB}400000" ]
+}
+
+@test "errors deep in a large file name their exact line" {
+	"$MR_TOOLS/gendata" kv 400000 30000 | LC_ALL=C sort -t "$TAB" -k1,1 -s >in
+	awk -F'\t' 'NR == 250001 { $2 = "oops" } { print $1 "\t" $2 "\t" $3 }' in >bad
+	run -1 --separate-stderr mr-reduce sum <bad
+	[ "$stderr" = "mr-reduce: -:250001: field 1: 'oops' is not a number" ]
+	# A key that comes back deep inside, and at the very end.
+	first=$(head -n 1 in | cut -f1)
+	awk -v k="$first" -F'\t' 'NR == 300001 { $1 = k } { print $1 "\t" $2 "\t" $3 }' in >ungrouped
+	run -1 --separate-stderr mr-reduce count <ungrouped
+	[[ $stderr == "mr-reduce: -:300001: input not grouped by key ('$first' after "* ]]
+	{ cat in; head -n 1 in; } >tail
+	run -1 --separate-stderr mr-reduce count <tail
+	[[ $stderr == "mr-reduce: -:400001: input not grouped by key ('$first' after "* ]]
+}
+
+@test "keys sort as unsigned bytes, a prefix first" {
+	printf 'b\t1\nab\t1\na\t1\n\xc3\xa9\t1\nA\t1\na\t1\n' >in
+	run mr-reduce -H count <in
+	[ "$output" = "A${TAB}1
+a${TAB}2
+ab${TAB}1
+b${TAB}1
+$(printf '\xc3\xa9')${TAB}1" ]
+}
+
+@test "decimal sums are exact: 0.1 a million times is 100000" {
+	yes "k${TAB}0.1" | head -n 1000000 >in
+	run mr-reduce sum mean <in
+	[ "$output" = "k${TAB}100000${TAB}0.1" ]
+	run mr-reduce -H sum <in
+	[ "$output" = "k${TAB}100000" ]
+}
+
+@test "integers beyond 2^53 add exactly" {
+	printf 'k\t9007199254740993\nk\t1\n' >in
+	run mr-reduce sum max mean <in
+	[ "$output" = "k${TAB}9007199254740994${TAB}9007199254740993${TAB}4503599627370497" ]
+	printf 'k\t99999999999999999999999999999999999\nk\t1\n' >in2
+	run mr-reduce sum <in2
+	[ "$output" = "k${TAB}100000000000000000000000000000000000" ]
+	printf 'k\t-0.000000000000000000001\nk\t1000000000000\n' >in3
+	run mr-reduce sum <in3
+	[ "$output" = "k${TAB}999999999999.999999999999999999999" ]
+}
+
+@test "a sum beyond 38 digits is an error, never a wrapped number" {
+	printf 'k\t99999999999999999999999999999999999999\nk\t1\n' >in
+	run mr-reduce sum <in
+	[ "$output" = "k${TAB}100000000000000000000000000000000000000" ]
+	printf 'k\t99999999999999999999999999999999999999\n' >in2
+	cat in2 in2 >in3
+	run -1 --separate-stderr mr-reduce sum <in3
+	[ "$output" = "" ]
+	[ "$stderr" = "mr-reduce: -:2: field 1: the exact sum overflows 128 bits" ]
+	# Mixed scales that no int128 holds: an error too.
+	printf 'k\t10000000000000000000\nk\t0.0000000000000000000001\n' >in4
+	run -1 --separate-stderr mr-reduce -H sum <in4
+	[ "$stderr" = "mr-reduce: -:2: field 1: the exact sum overflows 128 bits" ]
+}
+
+@test "results print in their shortest exact form" {
+	printf 'k\t1.50\nk\t2.500\nk\t1e6\n' >in
+	run mr-reduce sum:1 min max <in
+	[ "$output" = "k${TAB}1000004${TAB}1.5${TAB}1000000" ]
+	printf 'k\t1\nk\t2\n' | mr-reduce mean median >out
+	[ "$(cat out)" = "k${TAB}1.5${TAB}1.5" ]
+	# A mean that does not end: 17 significant digits.
+	printf 'k\t1\nk\t0\nk\t0\n' | mr-reduce mean >out
+	[ "$(cat out)" = "k${TAB}0.33333333333333333" ]
+}
+
+@test "exponent forms add as doubles with compensated summation" {
+	printf 'k\t1e20\nk\t1e0\nk\t-1e20\n' >in
+	run mr-reduce sum <in
+	[ "$output" = "k${TAB}1" ]
+	printf 'k\t2.5e-1\nk\t0.25\n' >in2
+	run mr-reduce sum <in2
+	[ "$output" = "k${TAB}0.5" ]
+}
+
+@test "a key that comes back after another key is an error" {
+	printf 'a\t1\nb\t2\na\t3\n' >in
+	run -1 --separate-stderr mr-reduce sum <in
+	[ "$stderr" = "mr-reduce: -:3: input not grouped by key ('a' after 'b'); sort it with mr-sort or use -H" ]
+	run -0 mr-reduce -H sum <in
+	[ "$output" = "a${TAB}4
+b${TAB}2" ]
+}
+
+@test "input sorted in descending order is grouped too" {
+	printf 'b\t1\nb\t2\na\t3\n' >in
+	run -0 mr-reduce sum <in
+	[ "$output" = "b${TAB}3
+a${TAB}3" ]
+}
+
+@test "a value that is not a number stops with its line" {
+	printf 'a\t1\nb\tx1\nc\t2\n' >in
+	run -1 --separate-stderr mr-reduce sum <in
+	[ "$stderr" = "mr-reduce: -:2: field 1: 'x1' is not a number" ]
+	printf 'a\t1\t2\nb\t3\n' >in2
+	run -1 --separate-stderr mr-reduce sum:2 <in2
+	[ "$stderr" = "mr-reduce: -:2: field 2 is missing" ]
+	printf 'a\t\n' >in3
+	run -1 --separate-stderr mr-reduce -H mean <in3
+	[ "$stderr" = "mr-reduce: -:1: field 1: '' is not a number" ]
+}
+
+@test "-H reports the first bad line, whichever thread meets it" {
+	"$MR_TOOLS/gendata" kv 20000 5000 |
+	    awk -F'\t' 'NR == 300 { $2 = "bad300" } NR == 15000 { $2 = "bad15000" }
+		{ print $1 "\t" $2 "\t" $3 }' >in
+	for i in 1 2 3; do
+		run -1 --separate-stderr mr-reduce -H sum:1 <in
+		[ "$stderr" = "mr-reduce: -:300: field 1: 'bad300' is not a number" ]
+	done
+	run -0 --separate-stderr mr-reduce -H -b count <in
+	[ "$stderr" = "" ]
+	run -0 --separate-stderr mr-reduce -H -b sum <in
+	[ "$stderr" = "mr-reduce: skipped 2 bad records" ]
+}
+
+@test "--skip-bad skips bad records, counts them and reports the count" {
+	printf 'a\t1\nb\tx1\nb\t2\nc\tnope\na\t3\n' >in
+	run -0 --separate-stderr mr-reduce -H --skip-bad sum count <in
+	[ "$output" = "a${TAB}4${TAB}2
+b${TAB}2${TAB}1" ]
+	[ "$stderr" = "mr-reduce: skipped 2 bad records" ]
+	# As a Hadoop task the count is also a counter.
+	mapreduce_task_id=attempt_1 run -0 --separate-stderr mr-reduce -H -b sum <in
+	[[ $stderr == *"reporter:counter:mr-tools,bad_records,2"* ]]
+}
+
+@test "non-numeric operations take any text" {
+	printf 'a\tx\na\ty\na\tx\n' >in
+	run mr-reduce count first last unique countunique collapse <in
+	[ "$output" = "a${TAB}3${TAB}x${TAB}x${TAB}x,y${TAB}2${TAB}x,y,x" ]
+}
+
+@test "-k and -t choose the key and the field separator" {
+	printf 'a,x,1\na,x,2\na,y,5\n' >in
+	run mr-reduce -t , -k 2 sum <in
+	[ "$output" = "a,x,3
+a,y,5" ]
+	printf 'a\tx\t1\tz\na\tx\t2\tz\n' >in2
+	run mr-reduce -k 2 sum collapse:2 <in2
+	[ "$output" = "a${TAB}x${TAB}3${TAB}z,z" ]
+}
+
+@test "CRLF line ends and a missing final newline are handled" {
+	printf 'a\t1\r\na\t2' >in
+	run mr-reduce sum <in
+	[ "$output" = "a${TAB}3" ]
+	run mr-reduce -H sum <in
+	[ "$output" = "a${TAB}3" ]
+}
+
+@test "empty input writes nothing" {
+	run -0 mr-reduce sum </dev/null
+	[ "$output" = "" ]
+	run -0 mr-reduce -H sum </dev/null
+	[ "$output" = "" ]
+}
+
+@test "a count combiner paired with a sum reducer gives the total count" {
+	random_kv 3 5000 50 >in
+	split -l 1300 in part.
+	for p in part.*; do
+		LC_ALL=C sort -t "$TAB" -k1,1 -s "$p" | mr-reduce count
+	done | LC_ALL=C sort -t "$TAB" -k1,1 -s | mr-reduce sum >combined
+	mr-reduce -H count <in >direct
+	cmp combined direct
+}
+
+@test "--top keeps the N keys with the largest first result, ties by key" {
+	printf 'a\t1\nb\t5\nc\t5\nd\t2\nd\t9\ne\t0\n' >in
+	run mr-reduce --top 3 sum count <in
+	[ "$output" = "d${TAB}11${TAB}2
+b${TAB}5${TAB}1
+c${TAB}5${TAB}1" ]
+	run -2 --separate-stderr mr-reduce --top 3 first <in
+	[[ $stderr == "mr-reduce: --top ranks by the first result, and 'first' is not a number"* ]]
+}
+
+@test "grouped output is written as soon as the next key starts" {
+	mkfifo fifo
+	mr-reduce sum <fifo >out &
+	RPID=$!
+	exec 7>fifo
+	printf 'a\t1\na\t2\nb\t7\n' >&7
+	# b's group is still open; a's is complete and flushed while idle.
+	wait_for grep -qx "a${TAB}3" out
+	! grep -q '^b' out
+	exec 7>&-
+	wait "$RPID"
+	RPID=
+	[ "$(cat out)" = "a${TAB}3
+b${TAB}7" ]
+}
+
+@test "--window closes each window by a timer, without further input" {
+	mkfifo fifo
+	mr-reduce --window 1 count sum <fifo >out &
+	RPID=$!
+	exec 7>fifo
+	printf 'x\t1\nx\t2\ny\t5\n' >&7
+	# The writer stays open: only the timer can close the window.
+	wait_for grep -q "${TAB}y${TAB}1${TAB}5\$" out
+	grep -Eq "^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z${TAB}x${TAB}" out
+	# (Should a window end fall between the two x records, x has two lines.)
+	[ "$(awk -F'\t' '$2 == "x" { c += $3; s += $4 } END { print c, s }' out)" = "2 3" ]
+	printf 'x\t10\n' >&7
+	wait_for grep -q "${TAB}x${TAB}1${TAB}10\$" out
+	exec 7>&-
+	wait "$RPID"
+	RPID=
+	[ "$(awk -F'\t' '$2 == "x" { c += $3; s += $4 } END { print c, s }' out)" = "3 13" ]
+}
+
+@test "EOF closes the open window" {
+	printf 'x\t1\nx\t2\n' | mr-reduce --window 3600 sum >out
+	grep -Eq "^20[0-9-]+T[0-9]{2}:00:00Z${TAB}x${TAB}3\$" out
+}
+
+@test "--every writes running totals at each interval without resetting" {
+	mkfifo fifo
+	mr-reduce --every 1 count <fifo >out &
+	RPID=$!
+	exec 7>fifo
+	printf 'x\t1\n' >&7
+	wait_for grep -q "${TAB}x${TAB}1\$" out
+	printf 'x\t1\nz\t1\n' >&7
+	wait_for grep -q "${TAB}x${TAB}2\$" out
+	wait_for grep -q "${TAB}z${TAB}1\$" out
+	exec 7>&-
+	wait "$RPID"
+	RPID=
+	# Nothing was reset: no later count of x falls back to 1.
+	awk -F'\t' '$2 == "x" && $3 == 2 { seen = 1 }
+	    seen && $2 == "x" && $3 == 1 { bad = 1 } END { exit bad }' out
+	tail -n 1 out | grep -q "${TAB}z${TAB}1\$"
+}
+
+@test "--time-field windows by event time and reports late records" {
+	cat >in <<-EOF
+	a	1	2026-11-23T10:15:05Z
+	b	2	2026-11-23T10:15:30Z
+	a	3	2026-11-23T10:16:10Z
+	a	4	2026-11-23T10:15:50Z
+	a	5	2026-11-23T10:17:30Z
+	a	6	2026-11-23T10:15:59Z
+	b	7	1795429080
+	EOF
+	run -0 --separate-stderr mr-reduce --window 60 --time-field 2 --lateness 30 sum count <in
+	[ "$output" = "2026-11-23T10:15:00Z${TAB}a${TAB}5${TAB}2
+2026-11-23T10:15:00Z${TAB}b${TAB}2${TAB}1
+2026-11-23T10:16:00Z${TAB}a${TAB}3${TAB}1
+2026-11-23T10:17:00Z${TAB}a${TAB}5${TAB}1
+2026-11-23T10:18:00Z${TAB}b${TAB}7${TAB}1" ]
+	[ "$stderr" = "mr-reduce: dropped 1 late record" ]
+}
+
+@test "--top applies per window" {
+	cat >in <<-EOF
+	a	1	1795428900
+	b	1	1795428901
+	b	1	1795428902
+	c	1	1795428960
+	EOF
+	run -0 mr-reduce --window 60 --time-field 2 --top 1 count <in
+	[ "$output" = "2026-11-23T10:15:00Z${TAB}b${TAB}2
+2026-11-23T10:16:00Z${TAB}c${TAB}1" ]
+}
+
+@test "usage errors exit 2 with the usage line" {
+	run -2 --separate-stderr mr-reduce
+	[ "${stderr_lines[0]}" = "mr-reduce: missing operation" ]
+	[[ ${stderr_lines[1]} == "usage: mr-reduce "* ]]
+	run -2 --separate-stderr mr-reduce average
+	[ "${stderr_lines[0]}" = "mr-reduce: 'average' is not an operation" ]
+	run -2 --separate-stderr mr-reduce sum:0
+	run -2 --separate-stderr mr-reduce p101
+	run -2 --separate-stderr mr-reduce --window 1 --every 1 count
+	run -2 --separate-stderr mr-reduce --window 0 count
+	run -2 --separate-stderr mr-reduce --time-field 2 count
+	run -2 --separate-stderr mr-reduce -j 0 count
+	run -0 mr-reduce --help
+	[[ ${lines[0]} == "usage: mr-reduce "* ]]
+	run -0 mr-reduce --version
+	[[ $output == "mr-reduce (mr-tools) "* ]]
+}
+
+@test "a write error is reported with status 1" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	printf 'a\t1\n' >in
+	run -1 --separate-stderr bash -c 'mr-reduce sum <in >/dev/full'
+	[[ $stderr == "mr-reduce: standard output: write error"* ]]
+	run -1 --separate-stderr bash -c 'mr-reduce -H sum <in >/dev/full'
+	[[ $stderr == "mr-reduce: standard output: write error"* ]]
+	run -1 --separate-stderr bash -c 'mr-reduce --window 60 sum <in >/dev/full'
+	[[ $stderr == "mr-reduce: standard output: write error"* ]]
+}
+
+@test "a closed pipe ends quietly with status 0" {
+	"$MR_TOOLS/gendata" kv 200000 50000 >in
+	run -0 --separate-stderr bash -c 'set -o pipefail; mr-reduce -H count <in | head -n 1'
+	[ "$stderr" = "" ]
+	[ "${#lines[@]}" -eq 1 ]
+	LC_ALL=C sort -t "$TAB" -k1,1 -s in >sorted
+	run -0 --separate-stderr bash -c 'set -o pipefail; mr-reduce count <sorted | head -n 1'
+	[ "$stderr" = "" ]
+}

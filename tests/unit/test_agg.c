@@ -1,0 +1,187 @@
+/* Unit tests of lib/agg: parsing operations, adding values, results. */
+#include "unit.h"
+#include "agg.h"
+
+struct run {
+	struct agg_op ops[8];
+	struct agg_spec spec;
+	struct agg_input in;
+	void *state;
+};
+
+/* Set up OPS (space-separated) and add each line of VALUES (TAB fields). */
+static int
+run_ops(struct run *r, const char *ops, const char *values)
+{
+	char buf[256], *tok, *save = NULL, *p;
+	int n = 0, bad;
+
+	snprintf(buf, sizeof buf, "%s", ops);
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		if (agg_parse_op(tok, &r->ops[n++]) < 0)
+			return -1;
+	agg_spec_init(&r->spec, r->ops, n);
+	agg_input_init(&r->spec, &r->in);
+	r->state = calloc(1, r->spec.size);
+	snprintf(buf, sizeof buf, "%s", values);
+	for (tok = strtok_r(buf, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save)) {
+		struct slice v = { tok, strlen(tok) };
+
+		for (p = tok; *p; p++)
+			if (*p == ',')
+				*p = '\t';
+		if (agg_read(&r->spec, v, '\t', &r->in, &bad) != AGG_OK)
+			return -2;
+		if (agg_add(&r->spec, r->state, &r->in) != 0)
+			return -3;
+	}
+	return 0;
+}
+
+static void
+done(struct run *r)
+{
+	agg_free(&r->spec, r->state);
+	free(r->state);
+	agg_input_free(&r->in);
+	free(r->spec.fields);
+}
+
+static const char *
+result(struct run *r, int op)
+{
+	static char buf[NUM_FMT_MAX];
+
+	agg_format_num(&r->spec, r->state, op, buf);
+	return buf;
+}
+
+static void
+parses_operation_names(void)
+{
+	struct agg_op op;
+
+	CHECK(agg_parse_op("sum", &op) == 0 && op.kind == AGG_SUM && op.field == 1);
+	CHECK(agg_parse_op("mean:3", &op) == 0 && op.kind == AGG_MEAN && op.field == 3);
+	CHECK(agg_parse_op("p99:2", &op) == 0 && op.kind == AGG_PCT && op.pct == 99);
+	CHECK(agg_parse_op("p0", &op) == 0 && op.pct == 0);
+	CHECK(agg_parse_op("p100", &op) == 0 && op.pct == 100);
+	CHECK(agg_parse_op("p101", &op) < 0);
+	CHECK(agg_parse_op("p", &op) < 0);
+	CHECK(agg_parse_op("sum:0", &op) < 0);
+	CHECK(agg_parse_op("sum:", &op) < 0);
+	CHECK(agg_parse_op("sum:x", &op) < 0);
+	CHECK(agg_parse_op("summ", &op) < 0);
+	CHECK(agg_parse_op("countunique", &op) == 0 && op.kind == AGG_COUNTUNIQUE);
+}
+
+static void
+shared_fields_share_state(void)
+{
+	struct run r;
+
+	CHECK(run_ops(&r, "sum mean min:2 max:2 count", "1,5\n2,-5\n4,0") == 0);
+	CHECK(r.spec.nfields == 2);
+	CHECK_STR(result(&r, 0), "7");
+	CHECK_STR(result(&r, 1), "2.3333333333333333");
+	CHECK_STR(result(&r, 2), "-5");
+	CHECK_STR(result(&r, 3), "5");
+	CHECK_STR(result(&r, 4), "3");
+	done(&r);
+}
+
+static void
+quantiles_interpolate_exactly(void)
+{
+	struct run r;
+
+	CHECK(run_ops(&r, "median q1 q3 iqr p99 p0 p100", "4\n1\n3\n2") == 0);
+	CHECK_STR(result(&r, 0), "2.5");
+	CHECK_STR(result(&r, 1), "1.75");
+	CHECK_STR(result(&r, 2), "3.25");
+	CHECK_STR(result(&r, 3), "1.5");
+	CHECK_STR(result(&r, 4), "3.97");
+	CHECK_STR(result(&r, 5), "1");
+	CHECK_STR(result(&r, 6), "4");
+	done(&r);
+	/* 0.1 and 0.2 interpolate without binary rounding. */
+	CHECK(run_ops(&r, "median", "0.1\n0.2") == 0);
+	CHECK_STR(result(&r, 0), "0.15");
+	done(&r);
+}
+
+static void
+variance_and_mode(void)
+{
+	struct run r;
+
+	CHECK(run_ops(&r, "pvar svar pstdev sstdev mode", "1\n2\n2\n3\n3\n4") == 0);
+	CHECK_STR(result(&r, 0), "0.91666666666666667");
+	CHECK_STR(result(&r, 1), "1.1");
+	CHECK_STR(result(&r, 3), "1.0488088481701516");
+	CHECK_STR(result(&r, 4), "2");
+	done(&r);
+	CHECK(run_ops(&r, "sstdev pstdev", "7") == 0);
+	CHECK_STR(result(&r, 0), "nan");
+	CHECK_STR(result(&r, 1), "0");
+	done(&r);
+}
+
+static void
+bad_and_missing_fields(void)
+{
+	struct run r;
+
+	CHECK(run_ops(&r, "sum", "1\nx") == -2);
+	done(&r);
+	CHECK(run_ops(&r, "sum:3", "1,2") == -2);
+	done(&r);
+	/* count reads no field, so nothing can be missing. */
+	CHECK(run_ops(&r, "count:5", "1\n2") == 0);
+	CHECK_STR(result(&r, 0), "2");
+	done(&r);
+}
+
+static void
+overflow_is_reported(void)
+{
+	struct run r;
+
+	CHECK(run_ops(&r, "sum", "99999999999999999999999999999999999999\n"
+	    "99999999999999999999999999999999999999") == -3);
+	done(&r);
+}
+
+static void
+reset_keeps_nothing_of_the_last_key(void)
+{
+	struct run r;
+
+	CHECK(run_ops(&r, "sum median collapse:1 first last", "5\n6") == 0);
+	agg_reset(&r.spec, r.state);
+	CHECK(agg_count(r.state) == 0);
+	{
+		struct slice v = { "1.5", 3 };
+		int bad;
+
+		CHECK(agg_read(&r.spec, v, '\t', &r.in, &bad) == AGG_OK);
+		CHECK(agg_add(&r.spec, r.state, &r.in) == 0);
+	}
+	CHECK_STR(result(&r, 0), "1.5");
+	CHECK_STR(result(&r, 1), "1.5");
+	done(&r);
+}
+
+int
+main(void)
+{
+	unit_module = "agg";
+	RUN(parses_operation_names);
+	RUN(shared_fields_share_state);
+	RUN(quantiles_interpolate_exactly);
+	RUN(variance_and_mode);
+	RUN(bad_and_missing_fields);
+	RUN(overflow_is_reported);
+	RUN(reset_keeps_nothing_of_the_last_key);
+	return unit_done();
+}
