@@ -61,7 +61,8 @@ make_pipe(int fds[2])
 static void
 exec_child(char *const argv[], char *const envp[], int in, int out, int err)
 {
-	static const int sigs[] = { SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+	static const int sigs[] = { SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD,
+	    SIGXFSZ };
 	sigset_t none;
 	size_t i;
 	char msg[512];

@@ -35,6 +35,32 @@ hadoop_vectors(void)
 	}
 }
 
+/* The division-free partitioner agrees with hadoop_partition. */
+static void
+hadoop_partitioner_matches_modulo(void)
+{
+	static const uint32_t counts[] = { 1, 2, 3, 7, 8, 10, 1000, 65537, 2147483647u };
+	struct hadoop_partitioner hp;
+	char key[16];
+	uint64_t x = 88172645463325252ULL;
+	size_t i, j, bad = 0;
+
+	for (i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		hadoop_partitioner_init(&hp, counts[i]);
+		for (j = 0; j < 20000; j++) {
+			size_t n = (size_t)(x % sizeof key);
+
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			memcpy(key, &x, 8);
+			memcpy(key + 8, &j, sizeof j < 8 ? sizeof j : 8);
+			if (hadoop_partitioner_apply(&hp, key, n) !=
+			    hadoop_partition(key, n, counts[i]))
+				bad++;
+		}
+	}
+	CHECK(bad == 0);
+}
+
 static void
 hadoop_hash_wraps_at_32_bits(void)
 {
@@ -97,6 +123,7 @@ main(void)
 	unit_module = "hash";
 	RUN(hadoop_vectors);
 	RUN(hadoop_hash_wraps_at_32_bits);
+	RUN(hadoop_partitioner_matches_modulo);
 	RUN(hash64_depends_on_every_byte_and_length);
 	RUN(hash64_spreads_sequential_keys);
 	return unit_done();

@@ -1,0 +1,333 @@
+/*
+ * mr-partition: route key-value records to N partitions the way Hadoop
+ * routes map output to N reducers (HashPartitioner), or by sampled split
+ * points for a total order (TotalOrderPartitioner).
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "hash.h"
+#include "kv.h"
+#include "msg.h"
+#include "out.h"
+#include "partout.h"
+#include "record.h"
+#include "xalloc.h"
+
+static const char usage_line[] =
+    "mr-partition -n N [-k K] [-t SEP] [-p PREFIX] [--print | --exec CMD]\n"
+    "                    [--range FILE | --sample COUNT] [FILE...]";
+
+static const char help_text[] =
+    "Write each record to partition PREFIX00000 ... (default part-) chosen by\n"
+    "Hadoop's HashPartitioner over its key, as a job with N reducers would.\n"
+    "\n"
+    "  -n, --partitions N   number of partitions (reducers)\n"
+    "  -k, --key-fields K   the key is the first K fields (default 1)\n"
+    "  -t, --separator SEP  field separator (default TAB)\n"
+    "  -p, --prefix PREFIX  partition file names (default part-)\n"
+    "  -P, --print          write PARTITION TAB RECORD to stdout instead\n"
+    "  -e, --exec CMD       pipe each partition into its own /bin/sh -c CMD\n"
+    "  -r, --range FILE     partition by the N-1 sorted split points in FILE\n"
+    "  -s, --sample COUNT   print N-1 split points from a sample of COUNT keys\n"
+    "  -h, --help           this help\n"
+    "      --version        version\n";
+
+enum { OPT_VERSION = 256 };
+
+static const struct option longopts[] = {
+	{ "partitions", required_argument, NULL, 'n' },
+	{ "key-fields", required_argument, NULL, 'k' },
+	{ "separator", required_argument, NULL, 't' },
+	{ "prefix", required_argument, NULL, 'p' },
+	{ "print", no_argument, NULL, 'P' },
+	{ "exec", required_argument, NULL, 'e' },
+	{ "range", required_argument, NULL, 'r' },
+	{ "sample", required_argument, NULL, 's' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The split points of a total order: partition = number of points <= key. */
+struct points {
+	struct slice *p;
+	size_t n;
+};
+
+static struct kvspec spec = KVSPEC_DEFAULT;
+static unsigned nparts;
+static struct hadoop_partitioner hashpart;
+static struct points range;
+static int use_range;
+
+/* TotalOrderPartitioner's rule: a key equal to a split point goes to the
+ * partition after it. */
+static unsigned
+range_partition(const char *key, size_t len)
+{
+	size_t lo = 0, hi = range.n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (key_cmp(range.p[mid].p, range.p[mid].len, key, len) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (unsigned)lo;
+}
+
+static inline unsigned
+partition_of(struct slice rec)
+{
+	size_t k = kv_keylen(&spec, rec.p, rec.len);
+
+	if (use_range)
+		return range_partition(rec.p, k);
+	return hadoop_partitioner_apply(&hashpart, rec.p, k);
+}
+
+/* Load N-1 split points, one key per line, in non-decreasing order. */
+static void
+load_range(const char *path)
+{
+	struct reader r;
+	struct slice s;
+	size_t cap = 16;
+
+	range.p = xmalloc(cap * sizeof *range.p);
+	reader_open(&r, path);
+	while (reader_next(&r, &s)) {
+		if (range.n == cap)
+			range.p = xreallocarray(range.p, cap *= 2, sizeof *range.p);
+		if (range.n > 0 && slice_cmp(range.p[range.n - 1], s) > 0)
+			die_at(path, r.line, "split points out of order");
+		range.p[range.n].p = xmemdup(s.p, s.len ? s.len : 1);
+		range.p[range.n].len = s.len;
+		range.n++;
+	}
+	reader_close(&r);
+	if (range.n != nparts - 1)
+		die("%s: %zu split points for %u partitions (need %u)", path,
+		    range.n, nparts, nparts - 1);
+}
+
+/* splitmix64 with a fixed seed: the same sample on every run. */
+static uint64_t
+rand64(void)
+{
+	static uint64_t state = 0x6d722d7061727469ULL;
+	uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static int
+cmp_slices(const void *a, const void *b)
+{
+	return slice_cmp(*(const struct slice *)a, *(const struct slice *)b);
+}
+
+/*
+ * --sample: a uniform reservoir sample (Algorithm R) of COUNT keys, sorted;
+ * then the split points of Hadoop's InputSampler.writePartitionFile: key
+ * number round(i * COUNT / N) for i = 1 .. N-1.  Where Hadoop would repeat
+ * a point (many equal keys), the point moves on to the next greater key,
+ * so points differ while the sample has enough distinct keys.
+ */
+static void
+run_sample(char **files, int nfiles, uint64_t count, struct out *o)
+{
+	struct slice *sample = xcalloc(count, sizeof *sample), rec;
+	uint64_t seen = 0, j, have;
+	struct reader r;
+	int f;
+
+	for (f = 0; f < nfiles; f++) {
+		reader_open(&r, files[f]);
+		while (reader_next(&r, &rec)) {
+			size_t k = kv_keylen(&spec, rec.p, rec.len);
+
+			if (seen < count) {
+				j = seen;
+			} else {
+				j = (uint64_t)(((unsigned __int128)rand64() * (seen + 1)) >> 64);
+				if (j >= count) {
+					seen++;
+					continue;
+				}
+				free(sample[j].p);
+			}
+			sample[j].p = xmemdup(rec.p, k ? k : 1);
+			sample[j].len = k;
+			seen++;
+		}
+		reader_close(&r);
+	}
+	have = seen < count ? seen : count;
+	if (have == 0)
+		die("no keys to sample");
+	qsort(sample, have, sizeof *sample, cmp_slices);
+	{
+		double step = (double)have / nparts;
+		int64_t last = -1, k;
+		unsigned i;
+
+		for (i = 1; i < nparts; i++) {
+			k = (int64_t)(step * i + 0.5);
+			while (last >= 0 && k < (int64_t)have &&
+			    slice_eq(sample[last], sample[k]))
+				k++;
+			if (k >= (int64_t)have)
+				k = (int64_t)have - 1;
+			out_write(o, sample[k].p, sample[k].len);
+			out_byte(o, '\n');
+			last = k;
+		}
+	}
+	for (j = 0; j < have; j++)
+		free(sample[j].p);
+	free(sample);
+}
+
+/* --print: "PARTITION TAB RECORD" lines, flushed whenever input pauses. */
+static void
+run_print(char **files, int nfiles, struct out *o)
+{
+	struct reader r;
+	struct slice rec;
+	int f;
+
+	for (f = 0; f < nfiles; f++) {
+		reader_open(&r, files[f]);
+		reader_set_idle(&r, out_flush_cb, o);
+		while (reader_next(&r, &rec)) {
+			out_u64(o, partition_of(rec));
+			out_byte(o, '\t');
+			out_write(o, rec.p, rec.len);
+			out_byte(o, '\n');
+		}
+		reader_close(&r);
+	}
+}
+
+/* The hot path: one pass, each record appended to its partition's buffer. */
+static void
+run_parts(char **files, int nfiles, struct partout *po)
+{
+	struct reader r;
+	struct slice rec;
+	int f;
+
+	for (f = 0; f < nfiles; f++) {
+		reader_open(&r, files[f]);
+		while (reader_next(&r, &rec))
+			partout_record(po, partition_of(rec), rec.p, rec.len);
+		reader_close(&r);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static char *stdin_only[] = { "-", NULL };
+	const char *prefix = "part-", *exec_cmd = NULL, *range_file = NULL;
+	uint64_t v, sample = 0;
+	int c, print = 0, status = 0;
+	struct out o;
+
+	msg_init(argv[0]);
+	out_ignore_sigpipe();
+	/* A file size limit must be a write error we clean up after, not a
+	 * signal that leaves temporary files behind. */
+	signal(SIGXFSZ, SIG_IGN);
+	while ((c = getopt_long(argc, argv, "n:k:t:p:Pe:r:s:h", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (parse_uint(optarg, 1, 1000000, &v) < 0)
+				die_usage(usage_line, "bad partition count: %s", optarg);
+			nparts = (unsigned)v;
+			break;
+		case 'k':
+			if ((spec.keyfields = kv_parse_keyfields(optarg)) < 0)
+				die_usage(usage_line, "bad key field count: %s", optarg);
+			break;
+		case 't':
+			if ((c = kv_parse_sep(optarg)) < 0)
+				die_usage(usage_line, "bad separator: %s", optarg);
+			spec.sep = (char)c;
+			break;
+		case 'p':
+			prefix = optarg;
+			break;
+		case 'P':
+			print = 1;
+			break;
+		case 'e':
+			exec_cmd = optarg;
+			break;
+		case 'r':
+			range_file = optarg;
+			break;
+		case 's':
+			if (parse_uint(optarg, 1, 1000000000, &sample) < 0)
+				die_usage(usage_line, "bad sample size: %s", optarg);
+			break;
+		case 'h':
+			printf("usage: %s\n\n%s", usage_line, help_text);
+			return fflush(stdout) == 0 ? EXIT_OK : EXIT_BAD;
+		case OPT_VERSION:
+			print_version();
+			break;
+		default:	/* getopt has said what is wrong */
+			fprintf(stderr, "usage: %s\n", usage_line);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (nparts == 0)
+		die_usage(usage_line, "-n N is required");
+	if (print && exec_cmd != NULL)
+		die_usage(usage_line, "--print and --exec exclude each other");
+	if (range_file != NULL && sample != 0)
+		die_usage(usage_line, "--range and --sample exclude each other");
+	if (sample != 0 && (print || exec_cmd != NULL))
+		die_usage(usage_line, "--sample writes split points, not partitions");
+	if (argc == 0) {
+		argv = stdin_only;
+		argc = 1;
+	}
+	hadoop_partitioner_init(&hashpart, nparts);
+	if (range_file != NULL) {
+		load_range(range_file);
+		use_range = 1;
+	}
+
+	if (sample != 0 || print) {
+		out_init(&o, 1, "standard output");
+		if (sample != 0)
+			run_sample(argv, argc, sample, &o);
+		else
+			run_print(argv, argc, &o);
+		out_close(&o);
+	} else {
+		struct partout po;
+
+		if (exec_cmd != NULL)
+			partout_open_exec(&po, nparts, exec_cmd);
+		else
+			partout_open_files(&po, nparts, prefix);
+		run_parts(argv, argc, &po);
+		status = partout_close(&po);
+	}
+	return status;
+}

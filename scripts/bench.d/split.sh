@@ -1,0 +1,13 @@
+# mr-split: 8 line-aligned chunks of the key-value file beside GNU split
+# -n l/8, and Hadoop split planning on a 20 GB sparse file.
+KV=$(dataset kv)
+mkdir -p "$WORK/split-mr" "$WORK/split-gnu"
+pair "split -n 8" \
+    "cd $WORK/split-mr && mr-split -n 8 $KV > /dev/null" \
+    "cd $WORK/split-gnu && split -n l/8 $KV"
+pair "split -n 8 (from a pipe)" \
+    "cd $WORK/split-mr && cat $KV | mr-split -n 8 > /dev/null" \
+    "cd $WORK/split-gnu && cat $KV | split -n r/8"
+truncate -s 20G "$WORK/sparse-20g"
+single "split -i on a 20 GB sparse file" "mr-split -i $WORK/sparse-20g > /dev/null"
+rm -rf "$WORK/split-mr" "$WORK/split-gnu" "$WORK/sparse-20g"

@@ -1,0 +1,293 @@
+/* Unit tests of lib/hsplit.c: Hadoop split planning and LineRecordReader. */
+#include <stdint.h>
+#include <sys/mman.h>
+
+#include "unit.h"
+#include "hsplit.h"
+#include "xalloc.h"
+
+/* A descriptor on an anonymous regular file holding LEN bytes of DATA. */
+static int
+memfile(const char *data, size_t len)
+{
+	int fd = memfd_create("hsplit-test", MFD_CLOEXEC);
+
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len)
+		abort();
+	return fd;
+}
+
+/* All records of split (START, LENGTH) joined as "rec|rec|...|". */
+static char *
+read_split(int fd, uint64_t start, uint64_t length, char *out, size_t cap)
+{
+	struct hsplit_reader r;
+	struct slice s;
+	size_t n = 0;
+
+	hsplit_reader_init(&r, fd, "test", (struct hsplit){ start, length });
+	while (hsplit_reader_next(&r, &s, NULL)) {
+		if (n + s.len + 2 > cap)
+			abort();
+		memcpy(out + n, s.p, s.len);
+		n += s.len;
+		out[n++] = '|';
+	}
+	out[n] = '\0';
+	hsplit_reader_free(&r);
+	return out;
+}
+
+#define SPLIT_IS(data, start, length, want) \
+	do { \
+		char buf_[256]; \
+		int fd_ = memfile(data, sizeof(data) - 1); \
+		CHECK_STR(read_split(fd_, start, length, buf_, sizeof buf_), want); \
+		close(fd_); \
+	} while (0)
+
+static void
+split_size_rule(void)
+{
+	CHECK(hsplit_size(UINT64_MAX, 1, HSPLIT_BLOCK_DEFAULT) == HSPLIT_BLOCK_DEFAULT);
+	CHECK(hsplit_size(1000, 1, 4096) == 1000);
+	CHECK(hsplit_size(1000, 2000, 4096) == 2000);
+	CHECK(hsplit_size(0, 1, 4096) == 1);
+	CHECK(hsplit_size(0, 0, 0) == 1);
+}
+
+/* Render a whole plan as "start+length " pairs. */
+static const char *
+plan(uint64_t size, uint64_t split, char *buf, size_t cap)
+{
+	struct hsplit_plan p;
+	struct hsplit s;
+	size_t n = 0;
+
+	hsplit_plan_init(&p, size, split);
+	buf[0] = '\0';
+	while (hsplit_plan_next(&p, &s))
+		n += (size_t)snprintf(buf + n, cap - n, "%llu+%llu ",
+		    (unsigned long long)s.start, (unsigned long long)s.length);
+	return buf;
+}
+
+static void
+plan_follows_get_splits(void)
+{
+	char b[512];
+
+	CHECK_STR(plan(0, 10, b, sizeof b), "0+0 ");
+	CHECK_STR(plan(10, 4, b, sizeof b), "0+4 4+4 8+2 ");
+	CHECK_STR(plan(11, 10, b, sizeof b), "0+11 ");	/* 1.1x: one split */
+	CHECK_STR(plan(12, 10, b, sizeof b), "0+10 10+2 ");
+	CHECK_STR(plan(20, 10, b, sizeof b), "0+10 10+10 ");
+	CHECK_STR(plan(21, 10, b, sizeof b), "0+10 10+11 ");
+	CHECK_STR(plan(3, 1, b, sizeof b), "0+1 1+1 2+1 ");
+	CHECK_STR(plan(5, 100, b, sizeof b), "0+5 ");
+}
+
+static void
+plan_of_a_huge_file_is_short(void)
+{
+	struct hsplit_plan p;
+	struct hsplit s, last = { 0, 0 };
+	uint64_t n = 0, size = 20ULL << 30;
+
+	hsplit_plan_init(&p, size, HSPLIT_BLOCK_DEFAULT);
+	while (hsplit_plan_next(&p, &s)) {
+		CHECK(s.start == last.start + last.length);
+		last = s;
+		n++;
+	}
+	CHECK(n == 160);
+	CHECK(last.start + last.length == size);
+}
+
+static void
+first_split_reads_the_line_crossing_its_end(void)
+{
+	SPLIT_IS("ab\ncd\nef\n", 0, 4, "ab|cd|");
+	SPLIT_IS("ab\ncd\nef\n", 4, 5, "ef|");
+}
+
+static void
+line_starting_at_the_end_belongs_to_the_split_before(void)
+{
+	SPLIT_IS("ab\ncd\n", 0, 3, "ab|cd|");
+	SPLIT_IS("ab\ncd\n", 3, 3, "");
+	SPLIT_IS("ab\ncd\nef", 0, 2, "ab|");
+	SPLIT_IS("ab\ncd\nef", 2, 4, "cd|ef|");
+}
+
+static void
+three_terminators(void)
+{
+	SPLIT_IS("a\r\nb\rc\nd", 0, 100, "a|b|c|d|");
+	SPLIT_IS("a\r\n\r\r\n\n", 0, 100, "a||||");
+	/* A split starting between '\r' and '\n' skips just the "\n". */
+	SPLIT_IS("ab\r\ncd\r\n", 3, 5, "cd|");
+	SPLIT_IS("ab\r\ncd\r\n", 0, 3, "ab|");
+	SPLIT_IS("ab\r", 0, 100, "ab|");
+}
+
+static void
+empty_lines_and_missing_final_newline(void)
+{
+	SPLIT_IS("\n\nx", 0, 100, "||x|");
+	SPLIT_IS("", 0, 0, "");
+	SPLIT_IS("x", 0, 0, "x|");
+	SPLIT_IS("x\n", 1, 1, "");
+}
+
+static void
+bom_dropped_only_at_offset_zero(void)
+{
+	SPLIT_IS("\xEF\xBB\xBF" "ab\ncd\n", 0, 100, "ab|cd|");
+	SPLIT_IS("\xEF\xBB\xBF\nx\n", 0, 100, "|x|");
+	SPLIT_IS("\xEF\xBB\xBF", 0, 100, "");
+	SPLIT_IS("x\n\xEF\xBB\xBF" "y\n", 1, 100, "\xEF\xBB\xBF" "y|");
+}
+
+/*
+ * The reference: the records of DATA by a direct reading of the rules, as
+ * "rec|rec|...|", with the BOM dropped from the first.
+ */
+static void
+reference(const char *d, size_t n, char *out)
+{
+	size_t i = 0, o = 0, b;
+
+	if (n >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0) {
+		i = 3;
+		if (n == 3) {
+			out[0] = '\0';
+			return;
+		}
+	}
+	while (i < n) {
+		b = i;
+		while (i < n && d[i] != '\n' && d[i] != '\r')
+			i++;
+		memcpy(out + o, d + b, i - b);
+		o += i - b;
+		out[o++] = '|';
+		if (i < n && d[i] == '\r' && i + 1 < n && d[i + 1] == '\n')
+			i++;
+		if (i < n)
+			i++;
+	}
+	out[o] = '\0';
+}
+
+static uint64_t rng = 12345;
+
+static uint64_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* Every split size over random data of 'a', '\n', '\r': all splits of a
+ * plan together give each record exactly once, in order. */
+static void
+every_record_exactly_once(void)
+{
+	static const char alphabet[] = "ab\n\r\n";
+	char data[300], want[700], got[700], part[700];
+	int trial, bad = 0;
+
+	for (trial = 0; trial < 150 && !bad; trial++) {
+		size_t n = rnd() % sizeof data, i, split;
+		int fd;
+
+		for (i = 0; i < n; i++)
+			data[i] = alphabet[rnd() % 5];
+		if (trial % 7 == 0 && n >= 3)
+			memcpy(data, "\xEF\xBB\xBF", 3);
+		reference(data, n, want);
+		fd = memfile(data, n);
+		for (split = 1; split <= n + 1 && !bad; split++) {
+			struct hsplit_plan p;
+			struct hsplit s;
+
+			got[0] = '\0';
+			hsplit_plan_init(&p, n, split);
+			while (hsplit_plan_next(&p, &s))
+				strcat(got, read_split(fd, s.start, s.length,
+				    part, sizeof part));
+			if (strcmp(got, want) != 0) {
+				fprintf(stderr, "# trial %d n %zu split %zu\n",
+				    trial, n, split);
+				bad = 1;
+			}
+		}
+		close(fd);
+	}
+	CHECK(!bad);
+}
+
+/* Lines longer than the read size, and a '\r' on a read boundary. */
+static void
+long_lines_cross_reads(void)
+{
+	size_t n = 3 * 256 * 1024 + 10, i;
+	char *data = xmalloc(n);
+	struct hsplit_reader r;
+	struct slice s;
+	uint64_t off;
+	int fd;
+
+	for (i = 0; i < n; i++)
+		data[i] = 'x';
+	data[256 * 1024 - 1] = '\r';
+	data[256 * 1024] = '\n';
+	data[2 * 256 * 1024 - 1] = '\r';	/* the last byte of the first read */
+	fd = memfile(data, n);
+	hsplit_reader_init(&r, fd, "test", (struct hsplit){ 0, n });
+	CHECK(hsplit_reader_next(&r, &s, &off) == 1 && s.len == 256 * 1024 - 1 && off == 0);
+	CHECK(hsplit_reader_next(&r, &s, &off) == 1 && off == 256 * 1024 + 1);
+	CHECK(s.len == 2 * 256 * 1024 - 1 - (256 * 1024 + 1));
+	CHECK(hsplit_reader_next(&r, &s, &off) == 1 && off == 2 * 256 * 1024 && s.len == n - 2 * 256 * 1024);
+	CHECK(hsplit_reader_next(&r, &s, &off) == 0);
+	CHECK(r.records == 3);
+	hsplit_reader_free(&r);
+	/* A split starting inside the first line skips through "\r\n"; the
+	 * next line starts past its end, so it has no record at all. */
+	hsplit_reader_init(&r, fd, "test", (struct hsplit){ 5, 10 });
+	CHECK(hsplit_reader_next(&r, &s, &off) == 0);
+	hsplit_reader_free(&r);
+	hsplit_reader_init(&r, fd, "test", (struct hsplit){ 5, 256 * 1024 });
+	CHECK(hsplit_reader_next(&r, &s, &off) == 1 && off == 256 * 1024 + 1);
+	CHECK(hsplit_reader_next(&r, &s, &off) == 0);
+	hsplit_reader_free(&r);
+	close(fd);
+	free(data);
+}
+
+static void
+split_past_the_end_is_empty(void)
+{
+	SPLIT_IS("ab\n", 10, 5, "");
+}
+
+int
+main(void)
+{
+	unit_module = "hsplit";
+	RUN(split_size_rule);
+	RUN(plan_follows_get_splits);
+	RUN(plan_of_a_huge_file_is_short);
+	RUN(first_split_reads_the_line_crossing_its_end);
+	RUN(line_starting_at_the_end_belongs_to_the_split_before);
+	RUN(three_terminators);
+	RUN(empty_lines_and_missing_final_newline);
+	RUN(bom_dropped_only_at_offset_zero);
+	RUN(every_record_exactly_once);
+	RUN(long_lines_cross_reads);
+	RUN(split_past_the_end_is_empty);
+	return unit_done();
+}
