@@ -1,0 +1,660 @@
+/* mr-tail: follow growing and rotating logs into pipelines, no line lost or repeated. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "follow.h"
+#include "msg.h"
+#include "out.h"
+#include "tailstate.h"
+#include "tmpfile.h"
+#include "xalloc.h"
+
+static const char usage_line[] =
+    "mr-tail [-bH] [-n N] [-s STATE] [--once [--no-commit]] [--commit] "
+    "[--poll MS] [--retry] [--rotated GLOB] [--rotate-wait MS] "
+    "[--max-line SIZE] FILE...";
+
+#define READ_BUDGET (4u << 20)	/* bytes per file per round: fairness */
+#define ROTATE_WAIT_MS 5000	/* default: a rotated file idle this long is done */
+#define CHECK_MS 1000		/* re-look at missing files, symlinks, lost dirs */
+#define SAVE_MS 1000		/* checkpoint at most this often while following */
+#define FILE_EVENTS (IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
+#define DIR_EVENTS (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | \
+    IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+
+/* One followed name and what the event loop must do for it. */
+struct tracked {
+	struct follow f;
+	size_t dir;		/* index in dirs */
+	int need_read;
+	int need_check;
+	uint32_t move_cookie;	/* of the last rename of NAME (IN_MOVED_FROM) */
+};
+
+/* A watched directory (shared by the names in it). */
+struct dirwatch {
+	char *path;
+	int wd;			/* -1: not watched (missing; retried) */
+};
+
+static struct tracked *files;
+static size_t nfiles;
+static struct dirwatch *dirs;
+static size_t ndirs;
+static struct out out;
+static int ifd = -1;		/* inotify, -1 when polling */
+static int poll_ms = 1000;
+static long watch_limit = -1;	/* MR_TAIL_MAX_WATCHES */
+static long nwatches;
+static const char *state_path;
+static struct tailstate loaded;
+static int no_commit;
+static volatile sig_atomic_t stop_signal;
+
+static void
+usage(void)
+{
+	printf("usage: %s\n", usage_line);
+	exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_BAD);
+}
+
+/* Stop using inotify: every name is looked at on the poll timer instead. */
+static void
+fall_back_to_polling(const char *why)
+{
+	size_t i, j;
+
+	if (ifd < 0)
+		return;
+	warn("inotify %s; polling every %d ms", why, poll_ms);
+	close(ifd);
+	ifd = -1;
+	for (i = 0; i < ndirs; i++)
+		dirs[i].wd = -1;
+	for (i = 0; i < nfiles; i++) {
+		struct follow *f = &files[i].f;
+
+		if (f->cur != NULL)
+			f->cur->wd = -1;
+		for (j = 0; j < f->nold; j++)
+			f->old[j]->wd = -1;
+	}
+}
+
+/* add_watch: an inotify watch on PATH, or -1 (falling back to polling
+ * when the watches ran out). */
+static int
+add_watch(const char *path, uint32_t mask)
+{
+	int wd;
+
+	if (ifd < 0)
+		return -1;
+	if (watch_limit >= 0 && nwatches >= watch_limit) {
+		fall_back_to_polling("watches exhausted");
+		return -1;
+	}
+	wd = inotify_add_watch(ifd, path, mask);
+	if (wd < 0) {
+		if (errno == ENOSPC)
+			fall_back_to_polling("watches exhausted");
+		else if (errno == ENOMEM)
+			fall_back_to_polling("out of memory");
+		return -1;
+	}
+	nwatches++;
+	return wd;
+}
+
+/* Whether watch WD is still used by a directory or source other than EXCEPT. */
+static int
+wd_in_use(int wd, const struct follow_src *except)
+{
+	size_t i, j;
+
+	for (i = 0; i < ndirs; i++)
+		if (dirs[i].wd == wd)
+			return 1;
+	for (i = 0; i < nfiles; i++) {
+		struct follow *f = &files[i].f;
+
+		if (f->cur != NULL && f->cur != except && f->cur->wd == wd)
+			return 1;
+		for (j = 0; j < f->nold; j++)
+			if (f->old[j] != except && f->old[j]->wd == wd)
+				return 1;
+	}
+	return 0;
+}
+
+/* Watch the open file itself (through /proc, so it is this very inode). */
+static void
+src_opened(void *ctx, struct follow *f, struct follow_src *s)
+{
+	char path[64];
+	int wd;
+
+	if (ifd < 0)
+		return;
+	if (watch_limit >= 0 && nwatches >= watch_limit) {
+		fall_back_to_polling("watches exhausted");
+		return;
+	}
+	snprintf(path, sizeof path, "/proc/self/fd/%d", s->fd);
+	wd = inotify_add_watch(ifd, path, FILE_EVENTS);
+	if (wd < 0 && errno == ENOENT)	/* no /proc: by name (tiny race) */
+		wd = add_watch(f->name, FILE_EVENTS);
+	else if (wd < 0)
+		wd = add_watch(path, FILE_EVENTS);	/* reports ENOSPC */
+	else if (!wd_in_use(wd, s))
+		nwatches++;
+	s->wd = wd;
+}
+
+static void
+src_closing(void *ctx, struct follow *f, struct follow_src *s)
+{
+	if (ifd >= 0 && s->wd >= 0 && !wd_in_use(s->wd, s)) {
+		inotify_rm_watch(ifd, s->wd);
+		nwatches--;
+	}
+	s->wd = -1;
+}
+
+static const struct follow_hooks hooks = { src_opened, src_closing, NULL };
+
+static void
+watch_dir(struct dirwatch *d)
+{
+	if (d->wd < 0 && ifd >= 0)
+		d->wd = add_watch(d->path, DIR_EVENTS);
+}
+
+/* Mark the names an inotify event concerns. */
+static void
+handle_event(const struct inotify_event *ev)
+{
+	size_t i, j;
+
+	if (ev->mask & IN_Q_OVERFLOW) {
+		for (i = 0; i < nfiles; i++)
+			files[i].need_read = files[i].need_check = 1;
+		return;
+	}
+	for (i = 0; i < ndirs; i++) {
+		if (dirs[i].wd != ev->wd)
+			continue;
+		if (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) {
+			/* The directory went away or moved: watch the path again later. */
+			if (!(ev->mask & IN_IGNORED))
+				inotify_rm_watch(ifd, dirs[i].wd);
+			dirs[i].wd = -1;
+			nwatches--;
+		}
+		for (j = 0; j < nfiles; j++) {
+			struct tracked *t = &files[j];
+
+			if (t->dir != i)
+				continue;
+			if (ev->len == 0 || strcmp(ev->name, t->f.base) == 0) {
+				t->need_check = t->need_read = 1;
+				if (ev->mask & IN_MOVED_FROM)
+					t->move_cookie = ev->cookie;
+			} else if ((ev->mask & IN_MOVED_TO) && ev->cookie != 0 &&
+			    ev->cookie == t->move_cookie) {
+				follow_renamed(&t->f, ev->name);
+			}
+		}
+		return;
+	}
+	for (i = 0; i < nfiles; i++) {
+		struct follow *f = &files[i].f;
+		int hit = f->cur != NULL && f->cur->wd == ev->wd;
+
+		for (j = 0; j < f->nold; j++)
+			hit |= f->old[j]->wd == ev->wd;
+		if (!hit)
+			continue;
+		files[i].need_read = 1;
+		if (ev->mask & (IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF))
+			files[i].need_check = 1;
+		if (ev->mask & IN_IGNORED) {
+			if (f->cur != NULL && f->cur->wd == ev->wd)
+				f->cur->wd = -1;
+			for (j = 0; j < f->nold; j++)
+				if (f->old[j]->wd == ev->wd)
+					f->old[j]->wd = -1;
+		}
+	}
+}
+
+static void
+read_events(void)
+{
+	char buf[64 * 1024] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+	char *p;
+
+	for (;;) {
+		n = read(ifd, buf, sizeof buf);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				fall_back_to_polling("read failed");
+			return;
+		}
+		for (p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const void *)p;
+
+			handle_event(ev);
+			p += sizeof *ev + ev->len;
+		}
+	}
+}
+
+/* The state to write: other names' entries as loaded, then ours. */
+static void
+save_state(void)
+{
+	struct tailstate st;
+	size_t i, j;
+
+	tailstate_init(&st);
+	for (i = 0; i < loaded.n; i++) {
+		const struct tailstate_entry *e = &loaded.e[i];
+		int ours = 0;
+
+		for (j = 0; j < nfiles && !ours; j++)
+			ours = strcmp(files[j].f.name, e->name) == 0;
+		if (!ours || (no_commit && !e->pending))
+			tailstate_add(&st, e);
+	}
+	for (i = 0; i < nfiles; i++)
+		follow_export(&files[i].f, &st, no_commit);
+	tailstate_save(&st, state_path);
+	tailstate_free(&st);
+}
+
+static int
+state_changed(void)
+{
+	size_t i;
+
+	for (i = 0; i < nfiles; i++)
+		if (files[i].f.changed)
+			return 1;
+	return 0;
+}
+
+static void
+on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/*
+ * SIGINT, SIGTERM and SIGHUP are blocked except inside ppoll, so one that
+ * comes while lines are being read waits there instead of slipping in
+ * between the check of stop_signal and a poll that would then sleep on.
+ */
+static sigset_t poll_mask;
+
+static void
+catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old;
+	sigset_t block;
+	size_t i;
+
+	tmp_install_signals();	/* first, so that ours replace its handlers */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+		sigaddset(&block, sigs[i]);
+	}
+	sigprocmask(SIG_BLOCK, &block, &poll_mask);
+}
+
+/* Stopped by a signal: write what was read, checkpoint it, and die by the signal. */
+static void
+finish_on_signal(void)
+{
+	int sig = stop_signal;
+
+	out_flush(&out);
+	if (state_path != NULL)
+		save_state();
+	tmp_remove_all();
+	signal(sig, SIG_DFL);
+	raise(sig);	/* pending until unblocked */
+	sigprocmask(SIG_SETMASK, &poll_mask, NULL);
+	exit(EXIT_BAD);
+}
+
+static int64_t
+earlier(int64_t a, int64_t b)
+{
+	return a < 0 ? b : b < 0 ? a : a < b ? a : b;
+}
+
+/*
+ * The event loop.  inotify (or the poll timer) only says which names to
+ * look at; looking is follow_read and follow_check.  Output is flushed
+ * when no input remains, then the state is written (at most every
+ * SAVE_MS), so the checkpoint never runs ahead of standard output.  The
+ * output descriptor is polled too: a reader that went away (POLLERR)
+ * ends mr-tail even when no line comes.
+ */
+static void
+follow_loop(void)
+{
+	int64_t now, next_look = 0, last_save = 0, timer;
+	struct pollfd pfd[2];
+	size_t i;
+
+	for (;;) {
+		int more = 0;
+		int degraded = 0;
+
+		if (stop_signal)
+			finish_on_signal();
+		now = follow_now_ms();
+		if (now >= next_look) {
+			for (i = 0; i < ndirs; i++)
+				watch_dir(&dirs[i]);
+			for (i = 0; i < nfiles; i++) {
+				struct tracked *t = &files[i];
+
+				if (ifd < 0 || t->f.missing || t->f.symlink ||
+				    dirs[t->dir].wd < 0)
+					t->need_check = t->need_read = 1;
+			}
+			next_look = now + (ifd < 0 ? poll_ms : CHECK_MS);
+		}
+		timer = -1;
+		for (i = 0; i < nfiles; i++) {
+			struct tracked *t = &files[i];
+
+			if (t->need_check) {
+				t->need_check = 0;
+				follow_check(&t->f, now);
+			}
+			if (t->need_read) {
+				t->need_read = follow_read(&t->f, READ_BUDGET, now);
+				more |= t->need_read;
+			}
+			if (t->f.nold > 0)
+				timer = earlier(timer, follow_expire(&t->f, now));
+			degraded |= ifd < 0 || t->f.missing || t->f.symlink ||
+			    dirs[t->dir].wd < 0;
+		}
+		if (degraded)
+			timer = earlier(timer, next_look);
+		if (!more) {
+			out_flush(&out);
+			if (state_path != NULL && state_changed()) {
+				if (now - last_save >= SAVE_MS) {
+					save_state();
+					last_save = now;
+				} else {
+					timer = earlier(timer, last_save + SAVE_MS);
+				}
+			}
+		}
+		pfd[0].fd = ifd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = 1;
+		pfd[1].events = 0;
+		{
+			int64_t wait = more ? 0 : timer < 0 ? -1 : timer - follow_now_ms();
+			struct timespec ts, *tsp = NULL;
+
+			if (wait < 0 && timer >= 0)
+				wait = 0;
+			if (wait >= 0) {
+				ts.tv_sec = wait / 1000;
+				ts.tv_nsec = wait % 1000 * 1000000;
+				tsp = &ts;
+			}
+			if (ppoll(pfd, 2, tsp, &poll_mask) < 0 && errno != EINTR)
+				die("poll:");
+		}
+		if (pfd[1].revents & (POLLERR | POLLHUP)) {
+			/* Everything written was flushed; the reader is gone. */
+			if (state_path != NULL && out.len == 0)
+				save_state();
+			exit(EXIT_OK);
+		}
+		if (ifd >= 0 && (pfd[0].revents & POLLIN))
+			read_events();
+	}
+}
+
+/* --once: what is there now, then checkpoint and exit. */
+static void
+read_once(void)
+{
+	int64_t now = follow_now_ms();
+	size_t i;
+
+	for (i = 0; i < nfiles; i++) {
+		follow_read(&files[i].f, UINT64_MAX, now);
+		follow_expire(&files[i].f, now);
+	}
+	out_flush(&out);
+	if (state_path != NULL)
+		save_state();
+}
+
+static size_t
+dir_index(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < ndirs; i++)
+		if (strcmp(dirs[i].path, path) == 0)
+			return i;
+	dirs = xreallocarray(dirs, ndirs + 1, sizeof *dirs);
+	dirs[ndirs].path = xstrdup(path);
+	dirs[ndirs].wd = -1;
+	return ndirs++;
+}
+
+/* Open each name where the state (or -b/-n) says; missing names are an
+ * error unless RETRY. */
+static void
+open_files(char **names, int n, enum follow_start how, uint64_t lines,
+    int retry, int once, const struct follow_opts *fo)
+{
+	int64_t now = follow_now_ms();
+	int i;
+
+	files = xreallocarray(NULL, (size_t)n, sizeof *files);
+	for (i = 0; i < n; i++) {
+		size_t k, dup = 0;
+
+		for (k = 0; k < nfiles; k++)
+			dup |= strcmp(files[k].f.name, names[i]) == 0;
+		if (dup)
+			continue;
+		memset(&files[nfiles], 0, sizeof files[nfiles]);
+		follow_init(&files[nfiles].f, names[i], fo);
+		files[nfiles].dir = dir_index(files[nfiles].f.dir);
+		files[nfiles].need_read = files[nfiles].need_check = 1;
+		nfiles++;
+	}
+	/* Watch before the first read: what is appended meanwhile is seen. */
+	for (size_t d = 0; d < ndirs; d++)
+		watch_dir(&dirs[d]);
+	for (size_t k = 0; k < nfiles; k++) {
+		struct follow *f = &files[k].f;
+		struct tailstate_entry *mine = NULL;
+		size_t nmine = 0, j;
+		int r;
+
+		for (j = 0; j < loaded.n; j++) {
+			if (!loaded.e[j].pending && strcmp(loaded.e[j].name, f->name) == 0) {
+				mine = xreallocarray(mine, nmine + 1, sizeof *mine);
+				mine[nmine++] = loaded.e[j];
+			}
+		}
+		r = nmine > 0 ? follow_resume(f, mine, nmine, now) :
+		    follow_start(f, how, lines);
+		free(mine);
+		if (r < 0) {
+			if (errno != ENOENT || !retry)
+				die("%s:", f->name);
+			if (!once)	/* with --once, a file yet to come is empty */
+				warn("%s: does not exist yet; waiting for it", f->name);
+		}
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "begin", no_argument, NULL, 'b' },
+		{ "commit", no_argument, NULL, 'c' },
+		{ "with-name", no_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "max-line", required_argument, NULL, 'm' },
+		{ "lines", required_argument, NULL, 'n' },
+		{ "no-commit", no_argument, NULL, 'N' },
+		{ "once", no_argument, NULL, 'o' },
+		{ "poll", required_argument, NULL, 'p' },
+		{ "retry", no_argument, NULL, 'r' },
+		{ "rotated", required_argument, NULL, 'g' },
+		{ "rotate-wait", required_argument, NULL, 'w' },
+		{ "state", required_argument, NULL, 's' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct follow_opts fo;
+	enum follow_start how = FOLLOW_END;
+	uint64_t lines = 0, v;
+	int c, once = 0, commit = 0, retry = 0, polling = 0;
+	const char *env;
+
+	msg_init(argv[0]);
+	out_ignore_sigpipe();
+	memset(&fo, 0, sizeof fo);
+	fo.rotate_wait_ms = ROTATE_WAIT_MS;
+	fo.hooks = &hooks;
+	while ((c = getopt_long(argc, argv, "bcg:Hhm:Nn:op:rs:w:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			how = FOLLOW_BEGIN;
+			break;
+		case 'c':
+			commit = 1;
+			break;
+		case 'g':
+			fo.rotated_glob = optarg;
+			break;
+		case 'H':
+			fo.header = 1;
+			break;
+		case 'h':
+			usage();
+			break;
+		case 'm':
+			if (parse_size(optarg, &fo.max_line) < 0 || fo.max_line == 0)
+				die_usage(usage_line, "invalid line size '%s'", optarg);
+			break;
+		case 'N':
+			no_commit = 1;
+			break;
+		case 'n':
+			if (parse_uint(optarg, 0, UINT64_MAX, &lines) < 0)
+				die_usage(usage_line, "invalid line count '%s'", optarg);
+			how = FOLLOW_LAST;
+			break;
+		case 'o':
+			once = 1;
+			break;
+		case 'p':
+			if (parse_uint(optarg, 1, 3600000, &v) < 0)
+				die_usage(usage_line, "invalid poll interval '%s'", optarg);
+			poll_ms = (int)v;
+			polling = 1;
+			break;
+		case 'r':
+			retry = 1;
+			break;
+		case 's':
+			state_path = optarg;
+			break;
+		case 'V':
+			print_version();
+			break;
+		case 'w':
+			if (parse_uint(optarg, 0, INT32_MAX, &v) < 0)
+				die_usage(usage_line, "invalid rotate wait '%s'", optarg);
+			fo.rotate_wait_ms = (int64_t)v;
+			break;
+		default:
+			die_usage(usage_line, "unknown option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (no_commit && !once)
+		die_usage(usage_line, "--no-commit needs --once");
+	if (commit && (once || argc > 0 || state_path == NULL))
+		die_usage(usage_line, "--commit takes only -s STATE");
+	if (no_commit && state_path == NULL)
+		die_usage(usage_line, "--no-commit needs -s STATE");
+	if (!commit && argc == 0)
+		die_usage(usage_line, "no file to follow");
+	if ((env = getenv("MR_TAIL_MAX_WATCHES")) != NULL && *env != '\0') {
+		if (parse_uint(env, 0, LONG_MAX, &v) < 0)
+			die("MR_TAIL_MAX_WATCHES: invalid number '%s'", env);
+		watch_limit = (long)v;
+	}
+
+	tailstate_init(&loaded);
+	if (commit) {
+		if (tailstate_load(&loaded, state_path) < 0)
+			die("%s: No such file or directory", state_path);
+		if (tailstate_commit(&loaded) > 0)
+			tailstate_save(&loaded, state_path);
+		return EXIT_OK;
+	}
+	if (state_path != NULL)
+		tailstate_load(&loaded, state_path);
+	if (!once)
+		catch_signals();
+	out_init(&out, 1, "standard output");
+	fo.out = &out;
+	if (!once && !polling) {
+		ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (ifd < 0)
+			warn("inotify unavailable (%s); polling every %d ms",
+			    strerror(errno), poll_ms);
+	}
+	open_files(argv, argc, how, lines, retry, once, &fo);
+	if (once)
+		read_once();
+	else
+		follow_loop();
+	out_close(&out);
+	return EXIT_OK;
+}

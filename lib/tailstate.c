@@ -1,0 +1,417 @@
+/* tailstate: mr-tail's checkpoint file (see tailstate.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "msg.h"
+#include "out.h"
+#include "tailstate.h"
+#include "tmpfile.h"
+#include "xalloc.h"
+
+#define MAGIC "mr-tail-state 1\n"
+
+void
+tailstate_init(struct tailstate *st)
+{
+	st->e = NULL;
+	st->n = 0;
+	st->cap = 0;
+}
+
+void
+tailstate_free(struct tailstate *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+		free(st->e[i].name);
+	free(st->e);
+	tailstate_init(st);
+}
+
+void
+tailstate_add(struct tailstate *st, const struct tailstate_entry *e)
+{
+	if (st->n == st->cap) {
+		st->cap = st->cap ? 2 * st->cap : 8;
+		st->e = xreallocarray(st->e, st->cap, sizeof *st->e);
+	}
+	st->e[st->n] = *e;
+	st->e[st->n].name = xstrdup(e->name);
+	st->n++;
+}
+
+void
+tailstate_remove_name(struct tailstate *st, const char *name, int pending)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < st->n; i++) {
+		if (!st->e[i].pending == !pending &&
+		    strcmp(st->e[i].name, name) == 0)
+			free(st->e[i].name);
+		else
+			st->e[j++] = st->e[i];
+	}
+	st->n = j;
+}
+
+/* has_pending: whether NAME has a pending entry. */
+static int
+has_pending(const struct tailstate *st, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+		if (st->e[i].pending && strcmp(st->e[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+size_t
+tailstate_commit(struct tailstate *st)
+{
+	size_t i, j = 0, n = 0;
+
+	/* Names with pending entries lose their committed ones. */
+	for (i = 0; i < st->n; i++) {
+		if (!st->e[i].pending && has_pending(st, st->e[i].name))
+			free(st->e[i].name);
+		else
+			st->e[j++] = st->e[i];
+	}
+	st->n = j;
+	for (i = 0; i < st->n; i++) {
+		if (st->e[i].pending) {
+			st->e[i].pending = 0;
+			n++;
+		}
+	}
+	return n;
+}
+
+uint64_t
+tailstate_fingerprint(const void *p, size_t n)
+{
+	return hash64(p, n);
+}
+
+/* parse_u64: a decimal number ending at a space; advances *P past the space. */
+static int
+parse_u64(const char **p, const char *end, uint64_t *v)
+{
+	const char *s = *p;
+	uint64_t x = 0;
+
+	if (s >= end || *s < '0' || *s > '9')
+		return -1;
+	for (; s < end && *s >= '0' && *s <= '9'; s++) {
+		if (x > (UINT64_MAX - 9) / 10)
+			return -1;
+		x = x * 10 + (uint64_t)(*s - '0');
+	}
+	if (s >= end || *s != ' ')
+		return -1;
+	*p = s + 1;
+	*v = x;
+	return 0;
+}
+
+/* parse_hex: exactly 16 hex digits followed by a space or the end. */
+static int
+parse_hex(const char **p, const char *end, uint64_t *v)
+{
+	const char *s = *p;
+	uint64_t x = 0;
+	int i;
+
+	if (end - s < 16)
+		return -1;
+	for (i = 0; i < 16; i++, s++) {
+		int d;
+
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else
+			return -1;
+		x = x << 4 | (uint64_t)d;
+	}
+	if (s < end) {
+		if (*s != ' ')
+			return -1;
+		s++;
+	}
+	*p = s;
+	*v = x;
+	return 0;
+}
+
+/* unescape: the name at [P, END) into a new string, or NULL if malformed. */
+static char *
+unescape(const char *p, const char *end)
+{
+	char *name = xmalloc((size_t)(end - p) + 1), *d = name;
+
+	for (; p < end; p++) {
+		if (*p != '\\') {
+			*d++ = *p;
+			continue;
+		}
+		if (++p == end)
+			goto bad;
+		switch (*p) {
+		case '\\': *d++ = '\\'; break;
+		case 'n': *d++ = '\n'; break;
+		case 't': *d++ = '\t'; break;
+		case 'r': *d++ = '\r'; break;
+		default: goto bad;
+		}
+	}
+	*d = '\0';
+	if (d == name)
+		goto bad;
+	return name;
+bad:
+	free(name);
+	return NULL;
+}
+
+/* parse_entry: one "C|P DEV INO OFF FPLEN FP NAME" line [P, NL) into ST. */
+static const char *
+parse_entry(struct tailstate *st, const char *p, const char *nl)
+{
+	struct tailstate_entry e;
+	const char *q = p + 2;
+	uint64_t fplen;
+
+	if (nl - p < 2 || (p[0] != 'C' && p[0] != 'P') || p[1] != ' ')
+		return "malformed entry";
+	memset(&e, 0, sizeof e);
+	e.pending = p[0] == 'P';
+	if (parse_u64(&q, nl, &e.dev) < 0 || parse_u64(&q, nl, &e.ino) < 0 ||
+	    parse_u64(&q, nl, &e.off) < 0 || parse_u64(&q, nl, &fplen) < 0 ||
+	    parse_hex(&q, nl, &e.fp) < 0 || q >= nl)
+		return "malformed entry";
+	if (fplen > TAILSTATE_FP_MAX || fplen > e.off)
+		return "fingerprint length out of range";
+	e.fplen = (uint32_t)fplen;
+	if ((e.name = unescape(q, nl)) == NULL)
+		return "malformed file name";
+	tailstate_add(st, &e);
+	free(e.name);
+	return NULL;
+}
+
+/*
+ * The end line is checked first: a file cut short has none ("truncated"),
+ * and any changed byte before it fails the checksum, whatever it hit.
+ */
+int
+tailstate_parse(struct tailstate *st, const char *buf, size_t len,
+    uint64_t *line, const char **why)
+{
+	const char *p, *end = buf + len, *last, *nl, *q;
+	uint64_t count, sum, h, lines = 0;
+
+	*line = 1;
+	if (len < sizeof MAGIC - 1 || memcmp(buf, MAGIC, sizeof MAGIC - 1) != 0) {
+		*why = len == 0 ? "empty file" : "not an mr-tail state file";
+		return -1;
+	}
+	for (p = buf; p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL;
+	    p = nl + 1)
+		lines++;
+	/* The last line, complete or not. */
+	last = end;
+	if (last > buf && last[-1] == '\n')
+		last--;
+	while (last > buf && last[-1] != '\n')
+		last--;
+	*line = lines;
+	if (end[-1] != '\n' || end - last < 5 || memcmp(last, "end ", 4) != 0 ||
+	    last == buf) {
+		*line = lines + 1;
+		*why = "truncated file (no end line)";
+		return -1;
+	}
+	q = last + 4;
+	if (parse_u64(&q, end - 1, &count) < 0 || parse_hex(&q, end - 1, &h) < 0 ||
+	    q != end - 1) {
+		*why = "malformed end line";
+		return -1;
+	}
+	sum = hash64(buf, (size_t)(last - buf));
+	if (h != sum) {
+		*why = "checksum mismatch";
+		return -1;
+	}
+	*line = 1;
+	for (p = buf + sizeof MAGIC - 1; p < last; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(last - p));
+		++*line;
+		if ((*why = parse_entry(st, p, nl)) != NULL)
+			return -1;
+	}
+	if (count != st->n) {
+		++*line;
+		*why = "entry count does not match the end line";
+		return -1;
+	}
+	return 0;
+}
+
+/* A growing string for tailstate_format. */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+};
+
+static void
+sb_add(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->cap - b->len < n + 1) {
+		while (b->cap - b->len < n + 1)
+			b->cap = b->cap ? 2 * b->cap : 256;
+		b->p = xrealloc(b->p, b->cap);
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+char *
+tailstate_format(const struct tailstate *st, size_t *len)
+{
+	struct sbuf b = { NULL, 0, 0 };
+	char tmp[128];
+	size_t i;
+	int n;
+
+	sb_add(&b, MAGIC, sizeof MAGIC - 1);
+	for (i = 0; i < st->n; i++) {
+		const struct tailstate_entry *e = &st->e[i];
+		const char *s;
+
+		n = snprintf(tmp, sizeof tmp, "%c %" PRIu64 " %" PRIu64 " %" PRIu64
+		    " %" PRIu32 " %016" PRIx64 " ", e->pending ? 'P' : 'C',
+		    e->dev, e->ino, e->off, e->fplen, e->fp);
+		sb_add(&b, tmp, (size_t)n);
+		for (s = e->name; *s != '\0'; s++) {
+			switch (*s) {
+			case '\\': sb_add(&b, "\\\\", 2); break;
+			case '\n': sb_add(&b, "\\n", 2); break;
+			case '\t': sb_add(&b, "\\t", 2); break;
+			case '\r': sb_add(&b, "\\r", 2); break;
+			default: sb_add(&b, s, 1); break;
+			}
+		}
+		sb_add(&b, "\n", 1);
+	}
+	n = snprintf(tmp, sizeof tmp, "end %zu %016" PRIx64 "\n", st->n,
+	    hash64(b.p, b.len));
+	sb_add(&b, tmp, (size_t)n);
+	*len = b.len;
+	return b.p;
+}
+
+int
+tailstate_load(struct tailstate *st, const char *path)
+{
+	struct stat sb;
+	char *buf;
+	size_t len = 0;
+	ssize_t r;
+	uint64_t line;
+	const char *why;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return -1;
+		die("%s:", path);
+	}
+	if (fstat(fd, &sb) < 0)
+		die("%s:", path);
+	if (!S_ISREG(sb.st_mode))
+		die("%s: not a regular file", path);
+	buf = xmalloc((size_t)sb.st_size + 1);
+	while (len < (size_t)sb.st_size + 1) {
+		r = read(fd, buf + len, (size_t)sb.st_size + 1 - len);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			die("%s:", path);
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	if (tailstate_parse(st, buf, len, &line, &why) < 0) {
+		free(buf);	/* why is a literal: nothing else to keep */
+		tailstate_free(st);
+		die_at(path, line, "corrupt state file: %s", why);
+	}
+	free(buf);
+	return 0;
+}
+
+/* The directory of PATH, so that the rename itself is made durable. */
+static void
+sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int fd;
+
+	if (slash == NULL)
+		dir = xstrdup(".");
+	else if (slash == path)
+		dir = xstrdup("/");
+	else {
+		dir = xmalloc((size_t)(slash - path) + 1);
+		memcpy(dir, path, (size_t)(slash - path));
+		dir[slash - path] = '\0';
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || (fsync(fd) < 0 && errno != EINVAL))
+		die("%s:", dir);
+	close(fd);
+	free(dir);
+}
+
+void
+tailstate_save(const struct tailstate *st, const char *path)
+{
+	const char *tmp;
+	size_t len;
+	char *buf = tailstate_format(st, &len);
+	int fd = tmp_create_beside(path, 0666, &tmp);
+
+	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+		int saved = errno;
+
+		tmp_remove(tmp);
+		errno = saved;
+		die("%s:", path);
+	}
+	if (close(fd) < 0) {
+		int saved = errno;
+
+		tmp_remove(tmp);
+		errno = saved;
+		die("%s:", path);
+	}
+	tmp_commit(tmp, path);
+	sync_dir(path);
+	free(buf);
+}

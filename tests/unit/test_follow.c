@@ -1,0 +1,343 @@
+/* Unit tests of lib/follow.c: complete lines only, rotation, truncation, checkpoints. */
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "unit.h"
+#include "follow.h"
+#include "hash.h"
+#include "msg.h"
+
+static char dir[] = "/tmp/mr-unit-follow.XXXXXX";
+static char outpath[300];
+static struct out out;
+static struct follow_opts opts;
+
+/* Path of NAME in the test directory (one of two static buffers). */
+static const char *
+path(const char *name)
+{
+	static char buf[2][300];
+	static int i;
+
+	i ^= 1;
+	snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
+	return buf[i];
+}
+
+static void
+put(const char *name, const char *mode, const char *text)
+{
+	FILE *fp = fopen(path(name), mode);
+
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* Start capturing output afresh. */
+static void
+capture(void)
+{
+	int fd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+
+	out_init(&out, fd, "test output");
+	out.owns_fd = 1;
+	memset(&opts, 0, sizeof opts);
+	opts.out = &out;
+	opts.rotate_wait_ms = 0;
+}
+
+/* What was written since capture() (static buffer). */
+static const char *
+captured(void)
+{
+	static char buf[4096];
+	FILE *fp;
+	size_t n;
+
+	out_flush(&out);
+	fp = fopen(outpath, "r");
+	n = fread(buf, 1, sizeof buf - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+static void
+release(struct follow *f)
+{
+	follow_free(f);
+	out_close(&out);
+}
+
+static void
+unterminated_line_is_held(void)
+{
+	struct follow f;
+
+	put("a", "w", "one\ntw");
+	capture();
+	follow_init(&f, path("a"), &opts);
+	CHECK(follow_start(&f, FOLLOW_BEGIN, 0) == 0);
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "one\n");
+	CHECK(f.cur->line_off == 4 && f.cur->off == 6);
+	put("a", "a", "o\nthr");
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "one\ntwo\n");
+	CHECK(f.cur->line_off == 8);
+	release(&f);
+}
+
+static void
+start_positions_are_line_starts(void)
+{
+	struct follow f;
+
+	put("b", "w", "1\n2\n3\n4\npart");
+	capture();
+	follow_init(&f, path("b"), &opts);
+	follow_start(&f, FOLLOW_END, 0);
+	CHECK(f.cur->line_off == 8);	/* before "part", which is held */
+	put("b", "a", "ial\n");
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "partial\n");
+	follow_free(&f);
+	follow_init(&f, path("b"), &opts);
+	follow_start(&f, FOLLOW_LAST, 2);
+	CHECK(f.cur->line_off == 6);
+	follow_free(&f);
+	follow_init(&f, path("b"), &opts);
+	follow_start(&f, FOLLOW_LAST, 100);
+	CHECK(f.cur->line_off == 0);
+	release(&f);
+}
+
+static void
+header_prefixes_every_line(void)
+{
+	struct follow f;
+
+	put("c", "w", "x\ny\n");
+	capture();
+	opts.header = 1;
+	follow_init(&f, "c", &opts);	/* relative: the name as given */
+	if (chdir(dir) == 0) {
+		follow_start(&f, FOLLOW_BEGIN, 0);
+		follow_read(&f, UINT64_MAX, 0);
+	}
+	CHECK_STR(captured(), "c\tx\nc\ty\n");
+	release(&f);
+}
+
+static void
+rename_rotation_drains_old_file_first(void)
+{
+	struct follow f;
+
+	put("log", "w", "a1\n");
+	capture();
+	follow_init(&f, path("log"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	put("log", "a", "a2\n");
+	rename(path("log"), path("log.1"));
+	put("log", "w", "b1\n");
+	follow_check(&f, 0);
+	CHECK(f.nold == 1);
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "a1\na2\nb1\n");
+	put("log.1", "a", "a3\n");	/* a late write to the rotated file */
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "a1\na2\nb1\na3\n");
+	CHECK(follow_expire(&f, 1) == -1);	/* idle past the wait: closed */
+	CHECK(f.nold == 0);
+	release(&f);
+	unlink(path("log.1"));
+}
+
+static void
+renamed_files_never_seen_are_read_in_order(void)
+{
+	struct follow f;
+
+	put("q", "w", "a\n");
+	capture();
+	follow_init(&f, path("q"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	rename(path("q"), path("q.1"));	/* the file we read */
+	put("q", "w", "b\n");
+	rename(path("q"), path("q.2"));	/* one we never saw */
+	put("q", "w", "c\n");
+	follow_renamed(&f, "q.1");
+	follow_renamed(&f, "q.2");
+	follow_check(&f, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "a\nb\nc\n");
+	CHECK(f.nold == 2 && f.nrenamed == 0);
+	release(&f);
+	unlink(path("q.1"));
+	unlink(path("q.2"));
+}
+
+static void
+truncation_rereads_from_start(void)
+{
+	struct follow f;
+
+	put("t", "w", "1\n2\n3\n4\n5\n");
+	capture();
+	follow_init(&f, path("t"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	put("t", "w", "6\n");	/* shorter */
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "1\n2\n3\n4\n5\n6\n");
+	put("t", "w", "seven\neight\n");	/* longer: only the bytes tell */
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "1\n2\n3\n4\n5\n6\nseven\neight\n");
+	release(&f);
+}
+
+static void
+copytruncate_reads_rest_of_copy(void)
+{
+	struct follow f;
+	char cmd[700];
+
+	put("ct", "w", "1\n2\n");
+	capture();
+	follow_init(&f, path("ct"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	put("ct", "a", "3\n4\n");	/* not yet read when the copy is made */
+	snprintf(cmd, sizeof cmd, "cp %s %s", path("ct"), path("ct.1"));
+	CHECK(system(cmd) == 0);
+	put("ct", "w", "5\n");
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "1\n2\n3\n4\n5\n");
+	release(&f);
+	unlink(path("ct.1"));
+}
+
+static void
+export_records_line_start_and_fingerprint(void)
+{
+	struct follow f;
+	struct tailstate st;
+	struct stat sb;
+
+	put("e", "w", "hello\nwor");
+	capture();
+	follow_init(&f, path("e"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	tailstate_init(&st);
+	follow_export(&f, &st, 1);
+	stat(path("e"), &sb);
+	CHECK(st.n == 1 && st.e[0].pending);
+	CHECK(st.e[0].off == 6 && st.e[0].fplen == 6);
+	CHECK(st.e[0].fp == hash64("hello\n", 6));
+	CHECK(st.e[0].ino == (uint64_t)sb.st_ino);
+	tailstate_free(&st);
+	release(&f);
+}
+
+static void
+resume_finds_rotated_file_by_inode(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	put("r", "w", "1\n2\n");
+	capture();
+	follow_init(&f, path("r"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	tailstate_init(&st);
+	follow_export(&f, &st, 0);
+	follow_free(&f);
+	put("r", "a", "3\n");
+	rename(path("r"), path("r-20261123"));
+	put("r", "w", "4\n");
+	follow_init(&f, path("r"), &opts);
+	CHECK(follow_resume(&f, st.e, st.n, follow_now_ms()) == 0);
+	CHECK(f.nold == 1);
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "1\n2\n3\n4\n");
+	tailstate_free(&st);
+	release(&f);
+	unlink(path("r-20261123"));
+}
+
+static void
+resume_rejects_a_stale_offset(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	put("s", "w", "aaaa\nbbbb\n");
+	capture();
+	follow_init(&f, path("s"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	tailstate_init(&st);
+	follow_export(&f, &st, 0);
+	follow_free(&f);
+	put("s", "w", "cccc\ndddd\neeee\n");	/* same inode, rewritten */
+	follow_init(&f, path("s"), &opts);
+	follow_resume(&f, st.e, st.n, follow_now_ms());
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "aaaa\nbbbb\ncccc\ndddd\neeee\n");
+	tailstate_free(&st);
+	release(&f);
+}
+
+static void
+max_line_cuts_and_continues(void)
+{
+	struct follow f;
+	char big[5000];
+
+	memset(big, 'z', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	put("m", "w", big);
+	put("m", "a", "\nok\n");
+	capture();
+	opts.max_line = 10;
+	follow_init(&f, path("m"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "zzzzzzzzzz\nok\n");
+	CHECK(f.cur->line_off == 5003 && f.cur->fplen == 256);
+	release(&f);
+}
+
+int
+main(void)
+{
+	unit_module = "follow";
+	msg_init("mr-tail");
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(outpath, sizeof outpath, "%s/out", dir);
+	RUN(unterminated_line_is_held);
+	RUN(start_positions_are_line_starts);
+	RUN(header_prefixes_every_line);
+	RUN(rename_rotation_drains_old_file_first);
+	RUN(renamed_files_never_seen_are_read_in_order);
+	RUN(truncation_rereads_from_start);
+	RUN(copytruncate_reads_rest_of_copy);
+	RUN(export_records_line_start_and_fingerprint);
+	RUN(resume_finds_rotated_file_by_inode);
+	RUN(resume_rejects_a_stale_offset);
+	RUN(max_line_cuts_and_continues);
+	{
+		char cmd[400];
+
+		snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+		if (system(cmd) != 0)
+			return 1;
+	}
+	return unit_done();
+}
