@@ -307,7 +307,7 @@ same_bytes(const char *a, const char *b, size_t n)
 		memcpy(&v4, b + n - 4, 4);
 		return ((x4 ^ y4) | (u4 ^ v4)) == 0;
 	}
-	return memcmp(a, b, n) == 0;
+	return n == 0 || memcmp(a, b, n) == 0;
 }
 
 /*
@@ -369,7 +369,8 @@ grouper_set_key(struct grouper *g, struct slice key)
 		g->curcap = key.len * 2;
 		g->cur = xrealloc(g->cur, g->curcap);
 	}
-	memcpy(g->cur, key.p, key.len);
+	if (key.len > 0)	/* an empty first key: cur may still be NULL */
+		memcpy(g->cur, key.p, key.len);
 	g->curlen = key.len;
 	g->have = 1;
 }

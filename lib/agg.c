@@ -224,6 +224,10 @@ agg_spec_init(struct agg_spec *s, struct agg_op *ops, int n)
 		if (af->flags & (AGGF_VALS | AGGF_STRS | AGGF_FIRST | AGGF_LAST))
 			s->has_lists = 1;
 	}
+	s->sums_only = 1;
+	for (j = 0; j < s->nfields; j++)
+		if (s->fields[j].flags != (AGGF_NUM | AGGF_SUM))
+			s->sums_only = 0;
 	for (i = 0; i < n; i++) {
 		ops[i].fi = -1;
 		for (j = 0; j < s->nfields; j++)
@@ -263,12 +267,57 @@ find_sep(char *p, char *end, char sep)
 	return p < end ? memchr(p, sep, (size_t)(end - p)) : NULL;
 }
 
+/*
+ * A plain number (num.c's parse_plain: an optional '-', digits, an optional
+ * point and digits, 1 to 19 characters) from P up to the next SEP or END,
+ * parsed while finding its end: returns that end, or NULL when the field
+ * is anything else, for find_sep and num_parse to look at.  Must give
+ * exactly what num_parse gives for the same text.
+ */
+static inline char *
+parse_plain_field(char *p, char *end, char sep, struct num *n)
+{
+	char *s = p, *f;
+	uint64_t v = 0;
+	int neg = 0, nd, scale = 0;
+	unsigned c;
+
+	if (p < end && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	f = p;
+	while (p < end && (c = (unsigned char)*p - '0') <= 9) {
+		v = v * 10 + c;
+		p++;
+	}
+	nd = (int)(p - f);
+	if (p < end && *p == '.') {
+		f = ++p;
+		while (p < end && (c = (unsigned char)*p - '0') <= 9) {
+			v = v * 10 + c;
+			p++;
+		}
+		scale = (int)(p - f);
+		nd += scale;
+	}
+	if ((p != end && *p != sep) || nd == 0 || p - s > 19)
+		return NULL;
+	n->mant = neg ? -(int128)v : (int128)v;
+	n->scale = scale;
+	n->exact = 1;
+	n->d = 0;
+	return p;
+}
+
 int
 agg_read(const struct agg_spec *s, struct slice value, char sep,
     struct agg_input *in, int *bad)
 {
 	char *p = value.p, *end = value.p + value.len, *q;
 	int fi, idx = 1;
+	/* A separator that can occur inside a plain number splits it. */
+	int fuse = !((unsigned)(sep - '0') <= 9 || sep == '-' || sep == '.');
 
 	for (fi = 0; fi < s->nfields; fi++) {
 		const struct agg_field *af = &s->fields[fi];
@@ -284,14 +333,34 @@ agg_read(const struct agg_spec *s, struct slice value, char sep,
 			p = q + 1;
 			idx++;
 		}
-		q = find_sep(p, end, sep);
-		in->text[fi].p = p;
-		in->text[fi].len = (size_t)((q ? q : end) - p);
-		if ((af->flags & AGGF_NUM) &&
-		    num_parse(p, in->text[fi].len, &in->num[fi]) < 0) {
-			*bad = fi;
-			return AGG_NOT_A_NUMBER;
+		if ((af->flags & AGGF_NUM) && fuse &&
+		    (q = parse_plain_field(p, end, sep, &in->num[fi])) != NULL) {
+			in->text[fi].p = p;
+			in->text[fi].len = (size_t)(q - p);
+		} else {
+			q = find_sep(p, end, sep);
+			if (q == NULL)
+				q = end;
+			in->text[fi].p = p;
+			in->text[fi].len = (size_t)(q - p);
+			if ((af->flags & AGGF_NUM) &&
+			    num_parse(p, in->text[fi].len, &in->num[fi]) < 0) {
+				*bad = fi;
+				return AGG_NOT_A_NUMBER;
+			}
 		}
+		if (q == end) {
+			/* The last field: any later one is missing. */
+			if (fi + 1 < s->nfields) {
+				in->text[fi + 1].p = end;
+				in->text[fi + 1].len = 0;
+				*bad = fi + 1;
+				return AGG_MISSING;
+			}
+			break;
+		}
+		p = q + 1;
+		idx++;
 	}
 	return AGG_OK;
 }
@@ -401,7 +470,8 @@ str_set(struct agg_str *s, struct slice t)
 		s->cap = t.len < 16 ? 16 : t.len;
 		s->p = xrealloc(s->p, s->cap);
 	}
-	memcpy(s->p, t.p, t.len);
+	if (t.len > 0)		/* s->p is still NULL for an empty first value */
+		memcpy(s->p, t.p, t.len);
 	s->len = t.len;
 }
 
@@ -428,6 +498,15 @@ agg_add(const struct agg_spec *s, void *state, const struct agg_input *in)
 	uint64_t *count = state;
 	int fi;
 
+	if (s->sums_only) {
+		/* sum and mean (and count): no per-flag tests per field. */
+		for (fi = 0; fi < s->nfields; fi++)
+			if (sum_add((struct agg_sum *)(b + s->fields[fi].sum_off),
+			    &in->num[fi]) < 0)
+				return s->fields[fi].field;
+		(*count)++;
+		return 0;
+	}
 	for (fi = 0; fi < s->nfields; fi++) {
 		const struct agg_field *af = &s->fields[fi];
 		const struct num *x = &in->num[fi];
@@ -844,7 +923,8 @@ agg_write(const struct agg_spec *s, void *state, int op, struct out *o)
 	case AGG_LAST:
 		str = (struct agg_str *)(b + (ap->kind == AGG_FIRST ?
 		    af->first_off : af->last_off));
-		out_write(o, str->p, str->len);
+		if (str->len > 0)	/* str->p is NULL if every value was empty */
+			out_write(o, str->p, str->len);
 		return;
 	case AGG_UNIQUE:
 	case AGG_COLLAPSE:

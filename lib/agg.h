@@ -64,6 +64,7 @@ struct agg_spec {
 	int nfields;
 	size_t size;		/* bytes of one state block (a multiple of 8) */
 	int has_lists;		/* states keep lists of values */
+	int sums_only;		/* every field keeps only a sum: agg_add's fast path */
 };
 
 /* One record's fields, indexed like spec->fields. */

@@ -62,11 +62,22 @@ htab_prefetch(const struct htab *h, uint64_t hash)
 static inline void
 htab_prefetch_entry(const struct htab *h, uint64_t hash)
 {
-	const struct htab_slot *s = &h->slots[hash & h->mask];
+	size_t i = hash & h->mask, k;
 
-	if (s->ent != NULL && s->hash == hash) {
-		__builtin_prefetch(s->ent);
-		__builtin_prefetch(s->ent + 64);
+	/*
+	 * Linear probing leaves many keys a slot or two past their home:
+	 * follow the probe a few slots (mostly the same cache line).
+	 */
+	for (k = 0; k < 4; k++, i = (i + 1) & h->mask) {
+		const struct htab_slot *s = &h->slots[i];
+
+		if (s->ent == NULL)
+			return;
+		if (s->hash == hash) {
+			__builtin_prefetch(s->ent);
+			__builtin_prefetch(s->ent + 64);
+			return;
+		}
 	}
 }
 

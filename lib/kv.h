@@ -10,6 +10,7 @@
 #define MR_KV_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "record.h"
@@ -63,11 +64,28 @@ kv_split(const struct kvspec *s, struct slice rec, struct slice *key,
 static inline int
 key_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
-	int c = memcmp(a, b, alen < blen ? alen : blen);
+	size_t n = alen < blen ? alen : blen;
+	int c = n > 0 ? memcmp(a, b, n) : 0;	/* an empty key may be NULL */
 
 	if (c != 0)
 		return c;
 	return (alen > blen) - (alen < blen);
+}
+
+/*
+ * load_be64: the 8 bytes at P as a big-endian integer.  Comparing two such
+ * words compares their bytes in key order, eight at a time (sort prefixes).
+ */
+static inline uint64_t
+load_be64(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
 }
 
 /* slice_cmp: key_cmp of two slices. */

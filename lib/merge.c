@@ -6,18 +6,6 @@
 #include "msg.h"
 #include "xalloc.h"
 
-static inline uint64_t
-load_be64(const char *p)
-{
-	uint64_t w;
-
-	memcpy(&w, p, 8);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	w = __builtin_bswap64(w);
-#endif
-	return w;
-}
-
 /*
  * Order of the current records of two live sources.  Two words hold the
  * first 16 key bytes; keys no longer than that whose words tie differ only

@@ -329,10 +329,10 @@ num_cmp(const struct num *a, const struct num *b)
 		 */
 		if (a->scale < b->scale &&
 		    num_rescale(x, a->scale, b->scale, &x) < 0)
-			return x < 0 ? -1 : 1;
+			return a->mant < 0 ? -1 : 1;	/* x is wrapped: use a's sign */
 		if (b->scale < a->scale &&
 		    num_rescale(y, b->scale, a->scale, &y) < 0)
-			return y < 0 ? 1 : -1;
+			return b->mant < 0 ? 1 : -1;
 		return (x > y) - (x < y);
 	}
 	da = num_to_double(a);

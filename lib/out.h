@@ -43,7 +43,8 @@ static inline void
 out_write(struct out *o, const void *p, size_t n)
 {
 	if (n <= o->cap - o->len) {
-		memcpy(o->buf + o->len, p, n);
+		if (n > 0)	/* an empty slice may be NULL */
+			memcpy(o->buf + o->len, p, n);
 		o->len += n;
 	} else {
 		out_write_slow(o, p, n);

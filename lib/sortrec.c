@@ -9,18 +9,6 @@
 #include "sortrec.h"
 #include "xalloc.h"
 
-static inline uint64_t
-load_be64(const char *p)
-{
-	uint64_t w;
-
-	memcpy(&w, p, 8);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	w = __builtin_bswap64(w);
-#endif
-	return w;
-}
-
 /* A number's value as an order-preserving unsigned integer; 0 when S is not
  * a number (NaN included), so such keys sort before every number. */
 static int

@@ -438,3 +438,24 @@ b${TAB}7" ]
 	run -0 --separate-stderr bash -c 'set -o pipefail; mr-reduce count <sorted | head -n 1'
 	[ "$stderr" = "" ]
 }
+
+@test "an empty key is a group of its own, first or not" {
+	run mr-reduce count < <(printf '\tx\n\ty\nb\t1\n')
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '\t2\nb\t1')" ]
+	run mr-reduce -H count < <(printf 'b\t1\n\tx\n')
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '\t1\nb\t1')" ]
+}
+
+@test "an empty first or last value prints as an empty field" {
+	run mr-reduce first:1 last:1 < <(printf 'k\t\n')
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'k\t\t')" ]
+}
+
+@test "max compares a huge value with a tiny one by value, not by a wrapped product" {
+	run mr-reduce -k 2 max:2 min:2 < <(printf 'k\tx\t1\t99999999999999999999999\nk\tx\t1\t0.0000000000000000001\n')
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'k\tx\t99999999999999999999999\t0.0000000000000000001')" ]
+}

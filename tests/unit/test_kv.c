@@ -86,8 +86,14 @@ key_order_is_unsigned_bytes_prefix_first(void)
 	CHECK(key_cmp("\x7f", 1, "\x80", 1) < 0);
 	CHECK(key_cmp("\xff", 1, "z", 1) > 0);
 	CHECK(key_cmp("same", 4, "same", 4) == 0);
+	CHECK(key_cmp(NULL, 0, "a", 1) < 0 && key_cmp("a", 1, NULL, 0) > 0);
+	CHECK(key_cmp(NULL, 0, NULL, 0) == 0);
 	CHECK(key_cmp("a\0", 2, "a", 1) > 0);
 	CHECK(slice_eq(lit("x"), lit("x")) && !slice_eq(lit("x"), lit("xy")));
+	/* Eight-byte prefixes compare as the bytes do. */
+	CHECK(load_be64("abcdefgh") < load_be64("abcdefgi"));
+	CHECK(load_be64("\x7f\xff\xff\xff\xff\xff\xff\xff") < load_be64("\x80\0\0\0\0\0\0\0"));
+	CHECK(load_be64("a\0\0\0\0\0\0\0") < load_be64("b\0\0\0\0\0\0\0"));
 }
 
 static void

@@ -197,6 +197,12 @@ compare_exactly(void)
 	CHECK(num_cmp(&e, &d) > 0);
 	/* Rescaling BIG to scale 38 overflows: the sign still decides. */
 	CHECK(num_cmp(&big, &tiny) > 0 && num_cmp(&tiny, &big) < 0);
+	/* A rescale that wraps must not lend the wrapped sign. */
+	struct num k23 = parse_ok("99999999999999999999999");
+	struct num small = parse_ok("0.0000000000000000001");
+	struct num negk23 = parse_ok("-99999999999999999999999");
+	CHECK(num_cmp(&k23, &small) > 0 && num_cmp(&small, &k23) < 0);
+	CHECK(num_cmp(&negk23, &small) < 0 && num_cmp(&small, &negk23) > 0);
 	CHECK(num_cmp(&nan, &big) > 0 && num_cmp(&big, &nan) < 0);
 }
 
