@@ -2,9 +2,11 @@
 # -n l/8, and Hadoop split planning on a 20 GB sparse file.
 KV=$(dataset kv)
 mkdir -p "$WORK/split-mr" "$WORK/split-gnu"
+# Each run writes into a new directory: the common case of fresh chunks,
+# and neither tool pays for freeing the previous run's files.
 pair "split -n 8" \
-    "cd $WORK/split-mr && mr-split -n 8 $KV > /dev/null" \
-    "cd $WORK/split-gnu && split -n l/8 $KV"
+    "cd \$(mktemp -d -p $WORK) && mr-split -n 8 $KV > /dev/null" \
+    "cd \$(mktemp -d -p $WORK) && split -n l/8 $KV"
 pair "split -n 8 (from a pipe)" \
     "cd $WORK/split-mr && cat $KV | mr-split -n 8 > /dev/null" \
     "cd $WORK/split-gnu && cat $KV | split -n r/8"
