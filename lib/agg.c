@@ -267,49 +267,6 @@ find_sep(char *p, char *end, char sep)
 	return p < end ? memchr(p, sep, (size_t)(end - p)) : NULL;
 }
 
-/*
- * A plain number (num.c's parse_plain: an optional '-', digits, an optional
- * point and digits, 1 to 19 characters) from P up to the next SEP or END,
- * parsed while finding its end: returns that end, or NULL when the field
- * is anything else, for find_sep and num_parse to look at.  Must give
- * exactly what num_parse gives for the same text.
- */
-static inline char *
-parse_plain_field(char *p, char *end, char sep, struct num *n)
-{
-	char *s = p, *f;
-	uint64_t v = 0;
-	int neg = 0, nd, scale = 0;
-	unsigned c;
-
-	if (p < end && *p == '-') {
-		neg = 1;
-		p++;
-	}
-	f = p;
-	while (p < end && (c = (unsigned char)*p - '0') <= 9) {
-		v = v * 10 + c;
-		p++;
-	}
-	nd = (int)(p - f);
-	if (p < end && *p == '.') {
-		f = ++p;
-		while (p < end && (c = (unsigned char)*p - '0') <= 9) {
-			v = v * 10 + c;
-			p++;
-		}
-		scale = (int)(p - f);
-		nd += scale;
-	}
-	if ((p != end && *p != sep) || nd == 0 || p - s > 19)
-		return NULL;
-	n->mant = neg ? -(int128)v : (int128)v;
-	n->scale = scale;
-	n->exact = 1;
-	n->d = 0;
-	return p;
-}
-
 int
 agg_read(const struct agg_spec *s, struct slice value, char sep,
     struct agg_input *in, int *bad)
@@ -334,7 +291,8 @@ agg_read(const struct agg_spec *s, struct slice value, char sep,
 			idx++;
 		}
 		if ((af->flags & AGGF_NUM) && fuse &&
-		    (q = parse_plain_field(p, end, sep, &in->num[fi])) != NULL) {
+		    (q = (char *)num_parse_plain(p, end, (unsigned char)sep,
+		    &in->num[fi])) != NULL) {
 			in->text[fi].p = p;
 			in->text[fi].len = (size_t)(q - p);
 		} else {

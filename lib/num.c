@@ -64,49 +64,6 @@ parse_double(const char *s, size_t len, struct num *n)
 	return 0;
 }
 
-/*
- * The common case in one pass: at most 19 characters, an optional '-',
- * digits, an optional point and digits, nothing else.  Returns -1 for
- * anything the general parser has to look at.
- */
-static inline int
-parse_plain(const char *s, size_t len, struct num *n)
-{
-	const char *p = s, *end = s + len, *f;
-	uint64_t v = 0;
-	int neg = 0, nd, scale = 0;
-	unsigned c;
-
-	if (len == 0 || len > 19)
-		return -1;
-	if (*p == '-') {
-		neg = 1;
-		p++;
-	}
-	f = p;
-	while (p < end && (c = (unsigned char)*p - '0') <= 9) {
-		v = v * 10 + c;
-		p++;
-	}
-	nd = (int)(p - f);
-	if (p < end && *p == '.') {
-		f = ++p;
-		while (p < end && (c = (unsigned char)*p - '0') <= 9) {
-			v = v * 10 + c;
-			p++;
-		}
-		scale = (int)(p - f);
-		nd += scale;
-	}
-	if (p != end || nd == 0)
-		return -1;
-	n->mant = neg ? -(int128)v : (int128)v;
-	n->scale = scale;
-	n->exact = 1;
-	n->d = 0;
-	return 0;
-}
-
 int
 num_parse(const char *s, size_t len, struct num *n)
 {
@@ -116,7 +73,7 @@ num_parse(const char *s, size_t len, struct num *n)
 	int neg = 0, digits = 0, sig = 0, scale = 0, seen_point = 0;
 	unsigned c;
 
-	if (parse_plain(s, len, n) == 0)
+	if (len <= 19 && num_parse_plain(s, s + len, -1, n) != NULL)
 		return 0;
 
 	while (len > 0 && is_blank(s[len - 1]))
