@@ -522,6 +522,33 @@ gworker_main(void *arg)
 }
 
 /* The start of the record after the one that holds P (or LAST). */
+/*
+ * next_chunk: the next block of whole records of RD, at least CHUNK_MIN
+ * bytes unless the input ends first: from *START to the returned end, just
+ * past its last '\n' (or the end of input).  A record longer than the block
+ * makes it grow.  NULL at the end of input.  The caller consumes the bytes.
+ */
+static char *
+next_chunk(struct reader *rd, char **start)
+{
+	size_t avail;
+	char *p, *last;
+
+	for (;;) {
+		avail = reader_fill(rd);
+		while (!rd->eof && avail < CHUNK_MIN)
+			avail = reader_fill(rd);
+		if (avail == 0)
+			return NULL;
+		p = rd->buf + rd->start;
+		last = memrchr(p, '\n', avail);
+		if (last != NULL || rd->eof)
+			break;
+	}
+	*start = p;
+	return last == NULL || rd->eof ? p + avail : last + 1;
+}
+
 static char *
 record_after(char *p, char *last)
 {
@@ -654,7 +681,6 @@ run_grouped_parallel(void)
 	struct grouper g;
 	struct slice rec, key, value;
 	char *start, *p, *last, *cut, *q;
-	size_t avail;
 	uint64_t base;
 	int i;
 
@@ -676,17 +702,8 @@ run_grouped_parallel(void)
 		if ((errno = pthread_create(&gworkers[i].thread, NULL,
 		    gworker_main, &gworkers[i])) != 0)
 			die("pthread_create:");
-	for (;;) {
-		avail = reader_fill(&rd);
-		while (!rd.eof && avail < CHUNK_MIN)
-			avail = reader_fill(&rd);
-		if (avail == 0)
-			break;
-		start = p = rd.buf + rd.start;
-		last = memrchr(p, '\n', avail);
-		if (last == NULL && !rd.eof)
-			continue;
-		last = last == NULL || rd.eof ? p + avail : last + 1;
+	while ((last = next_chunk(&rd, &p)) != NULL) {
+		start = p;
 		/* Records that continue the main grouper's open group. */
 		while (g.open && p < last) {
 			q = p;
@@ -999,7 +1016,6 @@ static void
 run_hashed(void)
 {
 	struct worker *w;
-	size_t avail;
 	char *p, *last;
 	int i, j;
 
@@ -1022,17 +1038,7 @@ run_hashed(void)
 			    worker_main, &workers[i])) != 0)
 				die("pthread_create:");
 	}
-	for (;;) {
-		avail = reader_fill(&rd);
-		while (!rd.eof && avail < CHUNK_MIN)
-			avail = reader_fill(&rd);
-		if (avail == 0)
-			break;
-		p = rd.buf + rd.start;
-		last = memrchr(p, '\n', avail);
-		if (last == NULL && !rd.eof)
-			continue;	/* a record longer than the chunk */
-		last = last == NULL || rd.eof ? p + avail : last + 1;
+	while ((last = next_chunk(&rd, &p)) != NULL) {
 		/* One part per worker to scan, cut at record boundaries. */
 		part_p[0] = p;
 		for (i = 1; i < nworkers; i++)
