@@ -75,6 +75,8 @@ $(BUILD)/tools/%: scripts/%.c
 # The test command of the README: the C unit tests of lib/, then every bats
 # file, in TAP form (.ci/run counts the "ok" and "not ok" lines).
 test: all $(UNITS)
+	@command -v bats >/dev/null 2>&1 || { \
+		echo "make test needs bats-core: apt-get install bats" >&2; exit 1; }
 	@status=0; \
 	for t in $(UNITS); do $$t || status=1; done; \
 	MR_BIN=$(abspath $(BIN)) MR_TOOLS=$(abspath $(BUILD)/tools) \
