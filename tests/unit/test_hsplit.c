@@ -6,17 +6,6 @@
 #include "hsplit.h"
 #include "xalloc.h"
 
-/* A descriptor on an anonymous regular file holding LEN bytes of DATA. */
-static int
-memfile(const char *data, size_t len)
-{
-	int fd = memfd_create("hsplit-test", MFD_CLOEXEC);
-
-	if (fd < 0 || write(fd, data, len) != (ssize_t)len)
-		abort();
-	return fd;
-}
-
 /* All records of split (START, LENGTH) joined as "rec|rec|...|". */
 static char *
 read_split(int fd, uint64_t start, uint64_t length, char *out, size_t cap)
@@ -41,7 +30,7 @@ read_split(int fd, uint64_t start, uint64_t length, char *out, size_t cap)
 #define SPLIT_IS(data, start, length, want) \
 	do { \
 		char buf_[256]; \
-		int fd_ = memfile(data, sizeof(data) - 1); \
+		int fd_ = unit_bytes_fd(data, sizeof(data) - 1); \
 		CHECK_STR(read_split(fd_, start, length, buf_, sizeof buf_), want); \
 		close(fd_); \
 	} while (0)
@@ -209,7 +198,7 @@ every_record_exactly_once(void)
 		if (trial % 7 == 0 && n >= 3)
 			memcpy(data, "\xEF\xBB\xBF", 3);
 		reference(data, n, want);
-		fd = memfile(data, n);
+		fd = unit_bytes_fd(data, n);
 		for (split = 1; split <= n + 1 && !bad; split++) {
 			struct hsplit_plan p;
 			struct hsplit s;
@@ -246,7 +235,7 @@ long_lines_cross_reads(void)
 	data[256 * 1024 - 1] = '\r';
 	data[256 * 1024] = '\n';
 	data[2 * 256 * 1024 - 1] = '\r';	/* the last byte of the first read */
-	fd = memfile(data, n);
+	fd = unit_bytes_fd(data, n);
 	hsplit_reader_init(&r, fd, "test", (struct hsplit){ 0, n });
 	CHECK(hsplit_reader_next(&r, &s, &off) == 1 && s.len == 256 * 1024 - 1 && off == 0);
 	CHECK(hsplit_reader_next(&r, &s, &off) == 1 && off == 256 * 1024 + 1);

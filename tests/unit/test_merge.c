@@ -5,24 +5,6 @@
 #include "merge.h"
 #include "xalloc.h"
 
-/* An fd reading LEN bytes of DATA from an anonymous file. */
-static int
-bytes_fd(const char *data, size_t len)
-{
-	int fd = memfd_create("merge-test", MFD_CLOEXEC);
-	size_t off = 0;
-
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n <= 0)
-			abort();
-		off += (size_t)n;
-	}
-	lseek(fd, 0, SEEK_SET);
-	return fd;
-}
-
 /* Merge the NUL-terminated inputs IN[0..K) into one string (records
  * joined by '\n'); the caller frees it. */
 static char *
@@ -37,7 +19,7 @@ merge_strings(const struct sortorder *o, const char **in, size_t k, int check,
 	size_t len = 0, cap = 64, i;
 
 	for (i = 0; i < k; i++) {
-		fds[i] = bytes_fd(in[i], strlen(in[i]));
+		fds[i] = unit_bytes_fd(in[i], strlen(in[i]));
 		names[i] = "in";
 	}
 	merge_open(&m, o, k, names, fds, check, keep_cr);

@@ -10,17 +10,7 @@
 static void
 open_bytes(struct reader *r, const char *data, size_t len)
 {
-	int fd = memfd_create("record-test", MFD_CLOEXEC);
-	size_t off = 0;
-
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n <= 0)
-			abort();
-		off += (size_t)n;
-	}
-	lseek(fd, 0, SEEK_SET);
-	reader_init_fd(r, fd, "test");
+	reader_init_fd(r, unit_bytes_fd(data, len), "test");
 	r->owns_fd = 1;
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -95,6 +96,29 @@ unit_capture_stderr(void (*fn)(void *), char *out, size_t size)
 	close(fd);
 	unlink(errfile);
 	return status;
+}
+
+/*
+ * unit_bytes_fd: a descriptor on an anonymous regular file holding LEN
+ * bytes of DATA, positioned at its start.
+ */
+static int __attribute__((unused))
+unit_bytes_fd(const char *data, size_t len)
+{
+	int fd = memfd_create("unit-test", MFD_CLOEXEC);
+	size_t off = 0;
+
+	while (fd >= 0 && off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n <= 0)
+			abort();
+		off += (size_t)n;
+	}
+	if (fd < 0)
+		abort();
+	lseek(fd, 0, SEEK_SET);
+	return fd;
 }
 
 static int
