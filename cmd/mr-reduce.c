@@ -184,7 +184,7 @@ cmp_ranked(const void *a, const void *b)
 		return xn - yn;
 	if (!xn && (c = num_cmp(&y->v, &x->v)) != 0)
 		return c;
-	return key_cmp(x->k.p, x->k.len, y->k.p, y->k.len);
+	return keyref_cmp(&x->k, &y->k);
 }
 
 /* References to every key of TAB, in a new array of tab->count. */
@@ -201,9 +201,7 @@ table_refs(struct htab *tab)
 			__builtin_prefetch(tab->slots[i + 16].ent);
 		if ((ent = tab->slots[i].ent) == NULL)
 			continue;
-		refs[n].p = htab_key(tab, ent, &refs[n].len);
-		refs[n].data = htab_state(ent);
-		n++;
+		refs[n++].ent = ent;
 	}
 	return refs;
 }
@@ -217,7 +215,8 @@ rank_top(struct keyref *refs, size_t n)
 	size_t i, len;
 
 	for (i = 0; i < n; i++) {
-		len = agg_format_num(&agg, refs[i].data, 0, buf);
+		len = agg_format_num(&agg, htab_state((char *)refs[i].ent), 0,
+		    buf);
 		num_parse(buf, len, &rk[i].v);
 		rk[i].k = refs[i];
 	}
@@ -230,6 +229,19 @@ rank_top(struct keyref *refs, size_t n)
 	return n;
 }
 
+/*
+ * Keys in key order are scattered over the arena: writing them is a cache
+ * miss per key (its bytes, then its state) unless asked for ahead.
+ */
+#define WRITE_AHEAD 12
+
+static inline void
+prefetch_ref(const struct keyref *r)
+{
+	__builtin_prefetch(r->ent);
+	__builtin_prefetch(r->ent + 64);
+}
+
 static void
 write_ref(const struct keyref *r, const char *label)
 {
@@ -237,7 +249,10 @@ write_ref(const struct keyref *r, const char *label)
 		out_str(&out, label);
 		out_byte(&out, spec.sep);
 	}
-	write_results(&out, r->p, r->len, r->data);
+	size_t len;
+	const char *key = keyref_key(r, &len);
+
+	write_results(&out, key, len, htab_state((char *)r->ent));
 }
 
 /*
@@ -254,8 +269,11 @@ write_table(struct htab *tab, const char *label)
 		n = rank_top(refs, n);
 	else
 		keysort(refs, n);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (i + WRITE_AHEAD < n)
+			prefetch_ref(&refs[i + WRITE_AHEAD]);
 		write_ref(&refs[i], label);
+	}
 	free(refs);
 }
 
@@ -991,8 +1009,9 @@ write_workers(void)
 			if (pos[w] == workers[w].tab.count)
 				continue;
 			r = &workers[w].refs[pos[w]];
-			if (best == NULL || key_cmp(r->p, r->len, best->p,
-			    best->len) < 0) {
+			if (pos[w] + WRITE_AHEAD < workers[w].tab.count)
+				prefetch_ref(r + WRITE_AHEAD);
+			if (best == NULL || keyref_cmp(r, best) < 0) {
 				best = r;
 				bw = w;
 			}

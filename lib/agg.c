@@ -24,9 +24,10 @@ put128(uint64_t m[2], int128 v)
 }
 
 /*
- * A sum: an int64 scaled integer while it fits (the common case, 24 bytes
- * per key), else a wide state allocated for the key: 128 bits, and a
- * compensated double part once a double has been added.
+ * A sum: an int64 scaled integer while it fits (the common case, 16 bytes
+ * per key), else a wide state allocated for the key, whose pointer then
+ * takes the integer's place: 128 bits, and a compensated double part once
+ * a double has been added.
  */
 struct agg_wide {
 	int128 mant;		/* exact part, at scale */
@@ -39,10 +40,12 @@ struct agg_wide {
 static uint64_t wide_sums;
 
 struct agg_sum {
-	int64_t mant;
+	union {
+		int64_t mant;		/* !is_wide */
+		struct agg_wide *w;	/* is_wide */
+	};
 	int32_t scale;
 	int32_t is_wide;
-	struct agg_wide *w;
 };
 
 /* A struct num without the 16-byte alignment. */
@@ -381,10 +384,12 @@ sum_add_slow(struct agg_sum *s, const struct num *x)
 	}
 widen:
 	if (!s->is_wide) {
+		struct agg_wide *w = xcalloc(1, sizeof *w);
+
 		wide_sums++;
-		s->w = xcalloc(1, sizeof *s->w);
-		s->w->mant = s->mant;
-		s->w->scale = s->scale;
+		w->mant = s->mant;
+		w->scale = s->scale;
+		s->w = w;
 		s->is_wide = 1;
 	}
 	return wide_add(s->w, x);
@@ -920,7 +925,8 @@ agg_reset(const struct agg_spec *s, void *state)
 
 			if (sum->is_wide)
 				memset(sum->w, 0, sizeof *sum->w);
-			sum->mant = 0;
+			else
+				sum->mant = 0;
 			sum->scale = 0;
 		}
 		if (af->flags & AGGF_VALS)
@@ -945,9 +951,12 @@ agg_free(const struct agg_spec *s, void *state)
 	for (fi = 0; fi < s->nfields; fi++) {
 		const struct agg_field *af = &s->fields[fi];
 
-		if (af->flags & AGGF_SUM)
-			free(((struct agg_sum *)(b + af->sum_off))->w);
+		if (af->flags & AGGF_SUM) {
+			struct agg_sum *sum = (struct agg_sum *)(b + af->sum_off);
 
+			if (sum->is_wide)
+				free(sum->w);
+		}
 		if (af->flags & AGGF_VALS)
 			free(((struct agg_vals *)(b + af->vals_off))->v);
 		if (af->flags & AGGF_STRS)

@@ -49,7 +49,7 @@ void *htab_get(struct htab *h, const char *key, size_t len, uint64_t hash,
     int *added);
 
 /* htab_prefetch: start loading the slot HASH probes first. */
-static inline void
+static inline __attribute__((always_inline)) void
 htab_prefetch(const struct htab *h, uint64_t hash)
 {
 	__builtin_prefetch(&h->slots[hash & h->mask]);
@@ -59,7 +59,7 @@ htab_prefetch(const struct htab *h, uint64_t hash)
  * htab_prefetch_entry: start loading the entry HASH most likely finds (call
  * after htab_prefetch has had time to bring in the slot).
  */
-static inline void
+static inline __attribute__((always_inline)) void
 htab_prefetch_entry(const struct htab *h, uint64_t hash)
 {
 	size_t i = hash & h->mask, k;
@@ -67,6 +67,8 @@ htab_prefetch_entry(const struct htab *h, uint64_t hash)
 	/*
 	 * Linear probing leaves many keys a slot or two past their home:
 	 * follow the probe a few slots (mostly the same cache line).
+	 * always_inline: GCC 12 otherwise judges this function free of
+	 * effects (a prefetch is only a hint) and deletes every call.
 	 */
 	for (k = 0; k < 4; k++, i = (i + 1) & h->mask) {
 		const struct htab_slot *s = &h->slots[i];

@@ -13,13 +13,16 @@ static uint64_t
 chunk_at(const struct keyref *r, size_t depth)
 {
 	unsigned char b[8] = { 0 };
-	size_t n;
+	size_t n, len;
+	const char *key = keyref_key(r, &len);
 	uint64_t c = 0;
 	int i;
 
-	if (r->len > depth) {
-		n = r->len - depth < 8 ? r->len - depth : 8;
-		memcpy(b, r->p + depth, n);
+	if (len >= depth + 8)
+		return load_be64(key + depth);
+	if (len > depth) {
+		n = len - depth < 8 ? len - depth : 8;
+		memcpy(b, key + depth, n);
 	}
 	for (i = 0; i < 8; i++)
 		c = c << 8 | b[i];
@@ -29,14 +32,19 @@ chunk_at(const struct keyref *r, size_t depth)
 static void
 insertion_sort(struct keyref *v, size_t n)
 {
-	size_t i, j;
+	size_t i, j, tlen, len;
+	const char *tkey, *key;
 	struct keyref t;
 
 	for (i = 1; i < n; i++) {
 		t = v[i];
-		for (j = i; j > 0 && key_cmp(v[j - 1].p, v[j - 1].len, t.p,
-		    t.len) > 0; j--)
+		tkey = keyref_key(&t, &tlen);
+		for (j = i; j > 0; j--) {
+			key = keyref_key(&v[j - 1], &len);
+			if (key_cmp(key, len, tkey, tlen) <= 0)
+				break;
 			v[j] = v[j - 1];
+		}
 		v[j] = t;
 	}
 }
@@ -44,9 +52,11 @@ insertion_sort(struct keyref *v, size_t n)
 static int
 by_len(const void *a, const void *b)
 {
-	const struct keyref *x = a, *y = b;
+	size_t xlen, ylen;
 
-	return (x->len > y->len) - (x->len < y->len);
+	keyref_key(a, &xlen);
+	keyref_key(b, &ylen);
+	return (xlen > ylen) - (xlen < ylen);
 }
 
 /*
@@ -89,7 +99,7 @@ radix_chunks(struct keyref *v, struct keyref *tmp, size_t n)
 static void
 sort_at(struct keyref *v, struct keyref *tmp, size_t n, size_t depth)
 {
-	size_t i, j, maxlen;
+	size_t i, j, maxlen, len;
 
 	/* A chunk all keys share moves on to the next without recursing. */
 	for (;; depth += 8) {
@@ -101,10 +111,11 @@ sort_at(struct keyref *v, struct keyref *tmp, size_t n, size_t depth)
 		for (i = 0; i < n; i++) {
 			/* Keys are scattered in memory: ask for them early. */
 			if (i + 16 < n)
-				__builtin_prefetch(v[i + 16].p + depth);
+				__builtin_prefetch(v[i + 16].ent + 8 + depth);
 			v[i].chunk = chunk_at(&v[i], depth);
-			if (v[i].len > maxlen)
-				maxlen = v[i].len;
+			keyref_key(&v[i], &len);
+			if (len > maxlen)
+				maxlen = len;
 		}
 		if (maxlen <= depth) {
 			/* All bytes equal so far and none left: shorter first. */

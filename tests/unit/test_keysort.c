@@ -6,9 +6,19 @@
 static int
 by_key(const void *a, const void *b)
 {
-	const struct keyref *x = a, *y = b;
+	return keyref_cmp(a, b);
+}
 
-	return key_cmp(x->p, x->len, y->p, y->len);
+/* An entry as htab lays it out (a uint32 length, padding, the bytes). */
+static char *
+new_entry(const char *key, size_t len)
+{
+	char *e = calloc(1, 8 + htab_keyspace(len));
+	uint32_t n = (uint32_t)len;
+
+	memcpy(e, &n, sizeof n);
+	memcpy(e + 8, key, len);
+	return e;
 }
 
 static uint64_t rng = 42;
@@ -25,28 +35,27 @@ static int
 agrees_with_qsort(size_t n, const char *alphabet, size_t na, size_t maxlen,
     const char *prefix)
 {
-	size_t i, j, plen = strlen(prefix);
-	char *pool = malloc(n * (maxlen + plen));
+	size_t i, j, len, plen = strlen(prefix);
+	char *k = malloc(maxlen + plen);
 	struct keyref *a = calloc(n, sizeof *a), *b = calloc(n, sizeof *b);
 	int ok = 1;
 
+	memcpy(k, prefix, plen);
 	for (i = 0; i < n; i++) {
-		char *k = pool + i * (maxlen + plen);
-
-		memcpy(k, prefix, plen);
-		a[i].len = plen + rnd((unsigned)maxlen + 1);
-		for (j = plen; j < a[i].len; j++)
+		len = plen + rnd((unsigned)maxlen + 1);
+		for (j = plen; j < len; j++)
 			k[j] = alphabet[rnd((unsigned)na)];
-		a[i].p = k;
-		a[i].data = (void *)i;
+		a[i].ent = new_entry(k, len);
 		b[i] = a[i];
 	}
 	keysort(a, n);
 	qsort(b, n, sizeof *b, by_key);
 	for (i = 0; i < n; i++)
-		if (a[i].len != b[i].len || memcmp(a[i].p, b[i].p, a[i].len) != 0)
+		if (keyref_cmp(&a[i], &b[i]) != 0)
 			ok = 0;
-	free(pool);
+	for (i = 0; i < n; i++)
+		free((char *)a[i].ent);
+	free(k);
 	free(a);
 	free(b);
 	return ok;
@@ -70,17 +79,24 @@ static void
 duplicates_and_empty_keys(void)
 {
 	struct keyref v[100];
+	const char *key;
+	size_t len;
 	int i;
 
 	for (i = 0; i < 100; i++) {
-		v[i].p = i % 3 == 0 ? "" : i % 3 == 1 ? "b" : "a";
-		v[i].len = strlen(v[i].p);
+		key = i % 3 == 0 ? "" : i % 3 == 1 ? "b" : "a";
+		v[i].ent = new_entry(key, strlen(key));
 	}
 	keysort(v, 100);
-	CHECK(v[0].len == 0 && v[33].len == 0);
-	CHECK(v[34].p[0] == 'a' && v[66].p[0] == 'a' && v[67].p[0] == 'b');
+	CHECK(keyref_key(&v[0], &len) != NULL && len == 0);
+	CHECK(keyref_key(&v[33], &len) != NULL && len == 0);
+	CHECK(keyref_key(&v[34], &len)[0] == 'a' && len == 1);
+	CHECK(keyref_key(&v[66], &len)[0] == 'a');
+	CHECK(keyref_key(&v[67], &len)[0] == 'b');
 	keysort(v, 0);
 	keysort(v, 1);
+	for (i = 0; i < 100; i++)
+		free((char *)v[i].ent);
 }
 
 int
