@@ -838,13 +838,31 @@ struct scanned {
 	char *p;
 	size_t len, keylen;
 	uint64_t hash;
+	uint64_t index;		/* its line within the part, from 1 */
 };
 
-/* Scanning: the chunk cut into one part per worker, and their records. */
+/*
+ * Scanning: the chunk cut into one part per worker; the records of part I
+ * whose keys worker O owns are scans[I][O], in input order.  Handing each
+ * worker only its own records keeps the add phase from walking the whole
+ * chunk once per worker.
+ */
+struct scanlist {
+	struct scanned *v;
+	size_t n, cap;
+};
+
 static char *part_p[MAX_WORKERS + 1];
-static struct scanned *scans[MAX_WORKERS];
-static size_t nscans[MAX_WORKERS], capscans[MAX_WORKERS];
+static uint64_t part_records[MAX_WORKERS];
+static struct scanlist scans[MAX_WORKERS][MAX_WORKERS];
 static pthread_barrier_t chunk_mid;
+
+/* The worker that owns the keys of hash H. */
+static inline int
+owner(uint64_t h)
+{
+	return nworkers == 1 ? 0 : (int)((h >> 32) % (uint64_t)nworkers);
+}
 
 /* Split and hash the records of part I of the chunk. */
 static void
@@ -852,21 +870,41 @@ scan_part(int i)
 {
 	char *p = part_p[i], *last = part_p[i + 1];
 	struct slice rec;
-	size_t n = 0;
+	struct scanlist *l;
+	struct scanned *sc;
+	uint64_t n = 0;
+	size_t keylen;
+	int o;
 
+	for (o = 0; o < nworkers; o++)
+		scans[i][o].n = 0;
 	while (next_record(&p, last, &rec)) {
-		if (n == capscans[i]) {
-			capscans[i] = capscans[i] ? capscans[i] * 2 : 65536;
-			scans[i] = xreallocarray(scans[i], capscans[i],
-			    sizeof *scans[i]);
+		keylen = kv_keylen(&spec, rec.p, rec.len);
+		l = &scans[i][0];
+		if (nworkers > 1) {
+			uint64_t h = hash64(rec.p, keylen);
+
+			l = &scans[i][owner(h)];
+			if (l->n == l->cap) {
+				l->cap = l->cap ? l->cap * 2 : 65536;
+				l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+			}
+			sc = &l->v[l->n++];
+			sc->hash = h;
+		} else {
+			if (l->n == l->cap) {
+				l->cap = l->cap ? l->cap * 2 : 65536;
+				l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+			}
+			sc = &l->v[l->n++];
+			sc->hash = hash64(rec.p, keylen);
 		}
-		scans[i][n].p = rec.p;
-		scans[i][n].len = rec.len;
-		scans[i][n].keylen = kv_keylen(&spec, rec.p, rec.len);
-		scans[i][n].hash = hash64(rec.p, scans[i][n].keylen);
-		n++;
+		sc->p = rec.p;
+		sc->len = rec.len;
+		sc->keylen = keylen;
+		sc->index = ++n;
 	}
-	nscans[i] = n;
+	part_records[i] = n;
 }
 
 /*
@@ -882,18 +920,18 @@ static void
 hash_part(struct worker *w)
 {
 	struct slice key, value;
-	uint64_t line = chunk_line, head = 0, tail = 0;
+	uint64_t head = 0, tail = 0, line, base = chunk_line;
 	struct pending *pd;
 	struct scanned *sc;
 	size_t k;
 	int j;
 
-	for (j = 0; j < nworkers && w->c.err_line == 0; j++) {
-		for (k = 0; k < nscans[j] && w->c.err_line == 0; k++) {
-			sc = &scans[j][k];
-			if (nworkers > 1 &&
-			    (int)((sc->hash >> 32) % (uint64_t)nworkers) != w->id)
-				continue;
+	for (j = 0; j < nworkers && w->c.err_line == 0;
+	    base += part_records[j++]) {
+		const struct scanlist *l = &scans[j][w->id];
+
+		for (k = 0; k < l->n && w->c.err_line == 0; k++) {
+			sc = &l->v[k];
 			key.p = sc->p;
 			key.len = sc->keylen;
 			if (sc->keylen < sc->len) {
@@ -905,11 +943,12 @@ hash_part(struct worker *w)
 			}
 			pd = &w->pend[head % RING];
 			w->c.in = pd->in;
-			if (read_value(&w->c, line + k + 1, value) <= 0)
+			line = base + sc->index;
+			if (read_value(&w->c, line, value) <= 0)
 				continue;
 			pd->key = key;
 			pd->hash = sc->hash;
-			pd->line = line + k + 1;
+			pd->line = line;
 			htab_prefetch(&w->tab, sc->hash);
 			head++;
 			if (head - tail > ENTRY_LAG)
@@ -919,7 +958,6 @@ hash_part(struct worker *w)
 			    update_pending(w, &w->pend[tail++ % RING]) < 0)
 				head = tail;
 		}
-		line += nscans[j];
 	}
 	/* The slices in flight point into the buffer: finish them. */
 	while (tail < head && w->c.err_line == 0)
@@ -1074,7 +1112,7 @@ run_hashed(void)
 		if (nworkers > 1)
 			pthread_barrier_wait(&chunk_end);
 		for (i = 0; i < nworkers; i++)
-			rd.line += nscans[i];
+			rd.line += part_records[i];
 		check_workers();
 		reader_consume(&rd, (size_t)(last - p));
 	}
@@ -1096,8 +1134,10 @@ run_hashed(void)
 			agg_input_free(&w->pend[j].in);
 	}
 	for (i = 0; i < nworkers; i++) {
-		free(scans[i]);
-		scans[i] = NULL;
+		for (j = 0; j < nworkers; j++) {
+			free(scans[i][j].v);
+			memset(&scans[i][j], 0, sizeof scans[i][j]);
+		}
 	}
 	if (nworkers > 1) {
 		pthread_barrier_destroy(&chunk_start);
