@@ -857,11 +857,54 @@ static uint64_t part_records[MAX_WORKERS];
 static struct scanlist scans[MAX_WORKERS][MAX_WORKERS];
 static pthread_barrier_t chunk_mid;
 
+/*
+ * Keys belong to workers by hash bucket.  A few keys can hold most of the
+ * records (a Zipf law: the top key of ten thousand has a tenth), so the
+ * buckets are dealt out by the records they hold in a sample of the first
+ * chunk (balance_owners), not round-robin.
+ */
+#define OWNER_BUCKETS 256
+static unsigned char bucket_owner[OWNER_BUCKETS];
+#define SAMPLE_RECORDS 65536
+
 /* The worker that owns the keys of hash H. */
 static inline int
 owner(uint64_t h)
 {
-	return nworkers == 1 ? 0 : (int)((h >> 32) % (uint64_t)nworkers);
+	return bucket_owner[(h >> 32) % OWNER_BUCKETS];
+}
+
+/*
+ * Deal the buckets to the workers, heaviest first, each to the worker
+ * with the fewest sampled records so far, from the records of [P, LAST).
+ */
+static void
+balance_owners(char *p, char *last)
+{
+	uint64_t weight[OWNER_BUCKETS] = { 0 }, load[MAX_WORKERS] = { 0 };
+	int order[OWNER_BUCKETS], i, j, t, w, best;
+	struct slice rec;
+	size_t n;
+
+	for (n = 0; n < SAMPLE_RECORDS && next_record(&p, last, &rec); n++)
+		weight[(hash64(rec.p, kv_keylen(&spec, rec.p, rec.len)) >> 32) %
+		    OWNER_BUCKETS]++;
+	for (i = 0; i < OWNER_BUCKETS; i++)
+		order[i] = i;
+	/* Insertion sort by weight, heaviest first; ties by bucket. */
+	for (i = 1; i < OWNER_BUCKETS; i++)
+		for (j = i; j > 0 && weight[order[j - 1]] < weight[order[j]]; j--) {
+			t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (i = 0; i < OWNER_BUCKETS; i++) {
+		for (best = 0, w = 1; w < nworkers; w++)
+			if (load[w] < load[best])
+				best = w;
+		bucket_owner[order[i]] = (unsigned char)best;
+		load[best] += weight[order[i]] + 1;
+	}
 }
 
 /* Split and hash the records of part I of the chunk. */
@@ -907,6 +950,57 @@ scan_part(int i)
 	part_records[i] = n;
 }
 
+/* The key and value of scanned record SC. */
+static inline void
+scanned_kv(const struct scanned *sc, struct slice *key, struct slice *value)
+{
+	key->p = sc->p;
+	key->len = sc->keylen;
+	if (sc->keylen < sc->len) {
+		value->p = sc->p + sc->keylen + 1;
+		value->len = sc->len - sc->keylen - 1;
+	} else {
+		value->p = sc->p + sc->len;
+		value->len = 0;
+	}
+}
+
+/*
+ * A table that fits in the cache: hash_part without the prefetch pipeline,
+ * which only costs time when every lookup hits.
+ */
+#define SMALL_TABLE (1024 * 1024)
+
+static void
+hash_part_direct(struct worker *w)
+{
+	struct slice key, value;
+	uint64_t base = chunk_line, line;
+	const struct scanned *sc;
+	size_t k;
+	int j, added;
+
+	w->c.in = w->pend[0].in;
+	for (j = 0; j < nworkers && w->c.err_line == 0;
+	    base += part_records[j++]) {
+		const struct scanlist *l = &scans[j][w->id];
+
+		for (k = 0; k < l->n; k++) {
+			sc = &l->v[k];
+			scanned_kv(sc, &key, &value);
+			line = base + sc->index;
+			if (read_value(&w->c, line, value) <= 0) {
+				if (w->c.err_line != 0)
+					return;
+				continue;
+			}
+			if (add(&w->c, line, htab_get(&w->tab, key.p, key.len,
+			    sc->hash, &added)) < 0)
+				return;
+		}
+	}
+}
+
 /*
  * Add the scanned records of the chunk whose keys belong to W.
  *
@@ -926,21 +1020,17 @@ hash_part(struct worker *w)
 	size_t k;
 	int j;
 
+	if (htab_bytes(&w->tab) <= SMALL_TABLE) {
+		hash_part_direct(w);
+		return;
+	}
 	for (j = 0; j < nworkers && w->c.err_line == 0;
 	    base += part_records[j++]) {
 		const struct scanlist *l = &scans[j][w->id];
 
 		for (k = 0; k < l->n && w->c.err_line == 0; k++) {
 			sc = &l->v[k];
-			key.p = sc->p;
-			key.len = sc->keylen;
-			if (sc->keylen < sc->len) {
-				value.p = sc->p + sc->keylen + 1;
-				value.len = sc->len - sc->keylen - 1;
-			} else {
-				value.p = sc->p + sc->len;
-				value.len = 0;
-			}
+			scanned_kv(sc, &key, &value);
 			pd = &w->pend[head % RING];
 			w->c.in = pd->in;
 			line = base + sc->index;
@@ -1074,7 +1164,7 @@ run_hashed(void)
 {
 	struct worker *w;
 	char *p, *last;
-	int i, j;
+	int i, j, first;
 
 	nworkers = max_threads;
 	for (i = 0; i < nworkers; i++) {
@@ -1095,7 +1185,9 @@ run_hashed(void)
 			    worker_main, &workers[i])) != 0)
 				die("pthread_create:");
 	}
-	while ((last = next_chunk(&rd, &p)) != NULL) {
+	for (first = 1; (last = next_chunk(&rd, &p)) != NULL; first = 0) {
+		if (first && nworkers > 1)
+			balance_owners(p, last);
 		/* One part per worker to scan, cut at record boundaries. */
 		part_p[0] = p;
 		for (i = 1; i < nworkers; i++)

@@ -27,7 +27,7 @@ struct num {
 
 /*
  * num_parse_plain: the common case in one pass: an optional '-', digits,
- * an optional point and digits, 1 to 19 characters, from P up to END or to
+ * an optional point and digits, 1 to 18 digits, from P up to END or to
  * the first byte STOP (-1: none).  Returns where the number ended, or NULL
  * when the text is anything else (num_parse then looks at it).  Gives
  * exactly what num_parse gives for the same text.
@@ -35,8 +35,9 @@ struct num {
 static inline const char *
 num_parse_plain(const char *p, const char *end, int stop, struct num *n)
 {
-	const char *s = p, *f;
+	const char *f;
 	uint64_t v = 0;
+	int64_t x;
 	int neg = 0, nd, scale = 0;
 	unsigned c;
 
@@ -59,9 +60,15 @@ num_parse_plain(const char *p, const char *end, int stop, struct num *n)
 		scale = (int)(p - f);
 		nd += scale;
 	}
-	if ((p != end && (unsigned char)*p != stop) || nd == 0 || p - s > 19)
+	if ((p != end && (unsigned char)*p != stop) || nd == 0 || nd > 18)
 		return NULL;
-	n->mant = neg ? -(int128)v : (int128)v;
+	/*
+	 * At most 18 digits fit an int64: widening a signed 64-bit value
+	 * compiles to two plain stores, where negating a 128-bit one could
+	 * go through the stack and stall the next load of it.
+	 */
+	x = (int64_t)v;
+	n->mant = neg ? -x : x;
 	n->scale = scale;
 	n->exact = 1;
 	n->d = 0;
