@@ -169,7 +169,7 @@ write_results(struct out *o, const char *key, size_t keylen, void *state)
 /* --top: the first result as a number, for ranking. */
 struct ranked {
 	struct num v;
-	struct keyref k;
+	struct htab_slot k;
 };
 
 static int
@@ -184,14 +184,14 @@ cmp_ranked(const void *a, const void *b)
 		return xn - yn;
 	if (!xn && (c = num_cmp(&y->v, &x->v)) != 0)
 		return c;
-	return keyref_cmp(&x->k, &y->k);
+	return htab_slot_cmp(&x->k, &y->k);
 }
 
 /* References to every key of TAB, in a new array of tab->count. */
-static struct keyref *
+static struct htab_slot *
 table_refs(struct htab *tab)
 {
-	struct keyref *refs = xreallocarray(NULL, tab->count ? tab->count : 1,
+	struct htab_slot *refs = xreallocarray(NULL, tab->count ? tab->count : 1,
 	    sizeof *refs);
 	size_t i, n = 0;
 	char *ent;
@@ -208,7 +208,7 @@ table_refs(struct htab *tab)
 
 /* --top: order REFS by first result and keep the top_n best; the count. */
 static size_t
-rank_top(struct keyref *refs, size_t n)
+rank_top(struct htab_slot *refs, size_t n)
 {
 	struct ranked *rk = xreallocarray(NULL, n ? n : 1, sizeof *rk);
 	char buf[NUM_FMT_MAX];
@@ -236,21 +236,22 @@ rank_top(struct keyref *refs, size_t n)
 #define WRITE_AHEAD 12
 
 static inline void
-prefetch_ref(const struct keyref *r)
+prefetch_ref(const struct htab_slot *r)
 {
 	__builtin_prefetch(r->ent);
-	__builtin_prefetch(r->ent + 64);
+	if (((uintptr_t)r->ent & 63) + 16 + agg.size > 64)
+		__builtin_prefetch(r->ent + 64);
 }
 
 static void
-write_ref(const struct keyref *r, const char *label)
+write_ref(const struct htab_slot *r, const char *label)
 {
 	if (label != NULL) {
 		out_str(&out, label);
 		out_byte(&out, spec.sep);
 	}
 	size_t len;
-	const char *key = keyref_key(r, &len);
+	const char *key = htab_slot_key(r, &len);
 
 	write_results(&out, key, len, htab_state((char *)r->ent));
 }
@@ -262,7 +263,7 @@ write_ref(const struct keyref *r, const char *label)
 static void
 write_table(struct htab *tab, const char *label)
 {
-	struct keyref *refs = table_refs(tab);
+	struct htab_slot *refs = table_refs(tab);
 	size_t n = tab->count, i;
 
 	if (top_n > 0)
@@ -816,7 +817,7 @@ struct worker {
 	struct ctx c;
 	struct htab tab;
 	struct pending pend[RING];
-	struct keyref *refs;	/* at the end: its keys, sorted */
+	struct htab_slot *refs;	/* at the end: its keys, sorted (htab_pack) */
 	pthread_t thread;
 };
 
@@ -1071,9 +1072,10 @@ hash_chunk(struct worker *w)
 static void
 finish_worker(struct worker *w)
 {
-	w->refs = table_refs(&w->tab);
+	w->refs = htab_pack(&w->tab);
 	if (top_n == 0)
-		keysort(w->refs, w->tab.count);
+		keysort_in(w->refs, w->tab.count, w->refs + w->tab.count,
+		    w->tab.mask + 1 - w->tab.count);
 }
 
 static void *
@@ -1112,7 +1114,7 @@ static void
 write_workers(void)
 {
 	size_t pos[MAX_WORKERS] = { 0 }, n = 0, i, k;
-	struct keyref *all, *best;
+	struct htab_slot *all, *best;
 	int w, bw;
 
 	if (top_n > 0) {
@@ -1132,14 +1134,14 @@ write_workers(void)
 		best = NULL;
 		bw = -1;
 		for (w = 0; w < nworkers; w++) {
-			struct keyref *r;
+			struct htab_slot *r;
 
 			if (pos[w] == workers[w].tab.count)
 				continue;
 			r = &workers[w].refs[pos[w]];
 			if (pos[w] + WRITE_AHEAD < workers[w].tab.count)
 				prefetch_ref(r + WRITE_AHEAD);
-			if (best == NULL || keyref_cmp(r, best) < 0) {
+			if (best == NULL || htab_slot_cmp(r, best) < 0) {
 				best = r;
 				bw = w;
 			}
@@ -1219,7 +1221,6 @@ run_hashed(void)
 	for (i = 0; i < nworkers; i++) {
 		w = &workers[i];
 		main_ctx.bad_records += w->c.bad_records;
-		free(w->refs);
 		clear_table(&w->tab);
 		htab_free(&w->tab);
 		for (j = 0; j < RING; j++)

@@ -1,4 +1,5 @@
 /* htab: open-addressing hash table with arena-held entries (see htab.h). */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,10 @@
 #define ARENA_CHUNK (1024 * 1024)
 #define ARENA_CHUNK_MAX (64 * 1024 * 1024)
 #define HUGE_PAGE (2 * 1024 * 1024)
+#define CACHE_LINE 64
+/* A chunk starts with a link to the previous one and its size, padded to a
+ * cache line. */
+#define CHUNK_HEAD CACHE_LINE
 
 /*
  * Zeroed memory for the slot array and the arena.  Large blocks come from
@@ -25,8 +30,12 @@ big_alloc(size_t n)
 	char *p, *a;
 	size_t head;
 
-	if (n < 2 * HUGE_PAGE)
-		return xcalloc(1, n);
+	if (n < 2 * HUGE_PAGE) {
+		/* Cache-line aligned, so that 64-byte entries sit in one line. */
+		if ((errno = posix_memalign((void **)&p, CACHE_LINE, n)) != 0)
+			die("out of memory (%zu bytes):", n);
+		return memset(p, 0, n);
+	}
 	p = mmap(NULL, n + HUGE_PAGE, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
@@ -94,6 +103,7 @@ htab_clear(struct htab *h)
 	arena_free(h);
 	memset(h->slots, 0, (h->mask + 1) * sizeof *h->slots);
 	h->count = 0;
+	h->packed = 0;
 }
 
 static char *
@@ -106,13 +116,13 @@ arena_alloc(struct htab *h, size_t n)
 		/* Chunks double up to 64 MiB: small tables stay small. */
 		size = h->cap == 0 ? ARENA_CHUNK : h->cap < ARENA_CHUNK_MAX ?
 		    h->cap * 2 : ARENA_CHUNK_MAX;
-		if (size < n + 16)
-			size = n + 16;
+		if (size < n + CHUNK_HEAD)
+			size = n + CHUNK_HEAD;
 		c = big_alloc(size);
 		memcpy(c, &h->chunk, sizeof h->chunk);
 		memcpy(c + sizeof h->chunk, &size, sizeof size);
 		h->chunk = c;
-		h->used = 16;
+		h->used = CHUNK_HEAD;
 		h->cap = size;
 		h->arena_bytes += size;
 	}
@@ -149,6 +159,8 @@ htab_get(struct htab *h, const char *key, size_t len, uint64_t hash,
 	struct htab_slot *s;
 	char *ent;
 
+	if (h->packed)
+		die("internal error: htab_get on a packed table");
 	for (i = hash & h->mask;; i = (i + 1) & h->mask) {
 		s = &h->slots[i];
 		if (s->ent == NULL)
@@ -180,10 +192,28 @@ htab_entries(const struct htab *h)
 	char **v = xreallocarray(NULL, h->count ? h->count : 1, sizeof *v);
 	size_t i, n = 0;
 
+	if (h->packed) {
+		for (i = 0; i < h->count; i++)
+			v[i] = h->slots[i].ent;
+		return v;
+	}
 	for (i = 0; i <= h->mask; i++)
 		if (h->slots[i].ent != NULL)
 			v[n++] = h->slots[i].ent;
 	return v;
+}
+
+struct htab_slot *
+htab_pack(struct htab *h)
+{
+	size_t i, n = 0;
+
+	if (!h->packed)
+		for (i = 0; i <= h->mask; i++)
+			if (h->slots[i].ent != NULL)
+				h->slots[n++] = h->slots[i];
+	h->packed = 1;
+	return h->slots;
 }
 
 size_t

@@ -31,6 +31,7 @@ struct htab {
 	char *chunk;		/* current arena chunk; its first word links the previous */
 	size_t used, cap;	/* bytes used and held in the current chunk */
 	size_t arena_bytes;	/* bytes of every chunk together */
+	int packed;		/* htab_pack ran: no more lookups */
 };
 
 /* htab_init: an empty table whose keys carry STATE_SIZE bytes of state. */
@@ -76,8 +77,11 @@ htab_prefetch_entry(const struct htab *h, uint64_t hash)
 		if (s->ent == NULL)
 			return;
 		if (s->hash == hash) {
+			/* The second line only when the entry (with a key of
+			 * up to 8 bytes) may reach into it. */
 			__builtin_prefetch(s->ent);
-			__builtin_prefetch(s->ent + 64);
+			if (((uintptr_t)s->ent & 63) + 16 + h->state_size > 64)
+				__builtin_prefetch(s->ent + 64);
 			return;
 		}
 	}
@@ -108,11 +112,27 @@ htab_key(const struct htab *h, const char *ent, size_t *len)
 	return ent + 8;
 }
 
+/* htab_slot_key: the key of the entry of slot S and its length. */
+static inline const char *
+htab_slot_key(const struct htab_slot *s, size_t *len)
+{
+	return htab_key(NULL, s->ent, len);
+}
+
 /*
  * htab_entries: every entry pointer, in no particular order, in a new
  * array of h->count pointers (the caller frees it).
  */
 char **htab_entries(const struct htab *h);
+
+/*
+ * htab_pack: move the slots that hold keys to the front of the slot array,
+ * in no particular order, and return it: h->count slots, for keysort.
+ * Sorting a big table's keys then needs no second array of references.
+ * The table takes no more lookups (htab_get) until htab_clear; the array
+ * stays the table's to free.
+ */
+struct htab_slot *htab_pack(struct htab *h);
 
 /* htab_bytes: memory held by the table (slots and arena). */
 size_t htab_bytes(const struct htab *h);

@@ -10,11 +10,11 @@
 
 /* Bytes DEPTH..DEPTH+7 of the key, big-endian, zero past its end. */
 static uint64_t
-chunk_at(const struct keyref *r, size_t depth)
+chunk_at(const struct htab_slot *r, size_t depth)
 {
 	unsigned char b[8] = { 0 };
 	size_t n, len;
-	const char *key = keyref_key(r, &len);
+	const char *key = htab_slot_key(r, &len);
 	uint64_t c = 0;
 	int i;
 
@@ -30,17 +30,17 @@ chunk_at(const struct keyref *r, size_t depth)
 }
 
 static void
-insertion_sort(struct keyref *v, size_t n)
+insertion_sort(struct htab_slot *v, size_t n)
 {
 	size_t i, j, tlen, len;
 	const char *tkey, *key;
-	struct keyref t;
+	struct htab_slot t;
 
 	for (i = 1; i < n; i++) {
 		t = v[i];
-		tkey = keyref_key(&t, &tlen);
+		tkey = htab_slot_key(&t, &tlen);
 		for (j = i; j > 0; j--) {
-			key = keyref_key(&v[j - 1], &len);
+			key = htab_slot_key(&v[j - 1], &len);
 			if (key_cmp(key, len, tkey, tlen) <= 0)
 				break;
 			v[j] = v[j - 1];
@@ -54,8 +54,8 @@ by_len(const void *a, const void *b)
 {
 	size_t xlen, ylen;
 
-	keyref_key(a, &xlen);
-	keyref_key(b, &ylen);
+	htab_slot_key(a, &xlen);
+	htab_slot_key(b, &ylen);
 	return (xlen > ylen) - (xlen < ylen);
 }
 
@@ -65,19 +65,19 @@ by_len(const void *a, const void *b)
  * over memory, and a 512 KiB histogram per digit is then cheap).
  */
 static void
-radix_chunks(struct keyref *v, struct keyref *tmp, size_t n)
+radix_chunks(struct htab_slot *v, struct htab_slot *tmp, size_t n)
 {
 	int bits = n >= (1 << 18) ? 16 : 8, digits = 64 / bits, b;
 	size_t radix = (size_t)1 << bits, mask = radix - 1, i, k, sum;
 	size_t *count = xcalloc((size_t)digits * radix, sizeof *count), *c;
-	struct keyref *src = v, *dst = tmp, *t;
+	struct htab_slot *src = v, *dst = tmp, *t;
 
 	for (i = 0; i < n; i++)
 		for (b = 0; b < digits; b++)
-			count[(size_t)b * radix + ((v[i].chunk >> (bits * b)) & mask)]++;
+			count[(size_t)b * radix + ((v[i].hash >> (bits * b)) & mask)]++;
 	for (b = 0; b < digits; b++) {
 		c = count + (size_t)b * radix;
-		if (c[(v[0].chunk >> (bits * b)) & mask] == n)
+		if (c[(v[0].hash >> (bits * b)) & mask] == n)
 			continue;	/* every key has the same digit here */
 		for (sum = 0, k = 0; k < radix; k++) {
 			size_t cnt = c[k];
@@ -86,7 +86,7 @@ radix_chunks(struct keyref *v, struct keyref *tmp, size_t n)
 			sum += cnt;
 		}
 		for (i = 0; i < n; i++)
-			dst[c[(src[i].chunk >> (bits * b)) & mask]++] = src[i];
+			dst[c[(src[i].hash >> (bits * b)) & mask]++] = src[i];
 		t = src;
 		src = dst;
 		dst = t;
@@ -97,7 +97,7 @@ radix_chunks(struct keyref *v, struct keyref *tmp, size_t n)
 }
 
 static void
-sort_at(struct keyref *v, struct keyref *tmp, size_t n, size_t depth)
+sort_at(struct htab_slot *v, struct htab_slot *tmp, size_t n, size_t depth)
 {
 	size_t i, j, maxlen, len;
 
@@ -112,8 +112,8 @@ sort_at(struct keyref *v, struct keyref *tmp, size_t n, size_t depth)
 			/* Keys are scattered in memory: ask for them early. */
 			if (i + 16 < n)
 				__builtin_prefetch(v[i + 16].ent + 8 + depth);
-			v[i].chunk = chunk_at(&v[i], depth);
-			keyref_key(&v[i], &len);
+			v[i].hash = chunk_at(&v[i], depth);
+			htab_slot_key(&v[i], &len);
 			if (len > maxlen)
 				maxlen = len;
 		}
@@ -122,14 +122,14 @@ sort_at(struct keyref *v, struct keyref *tmp, size_t n, size_t depth)
 			qsort(v, n, sizeof *v, by_len);
 			return;
 		}
-		for (i = 1; i < n && v[i].chunk == v[0].chunk; i++)
+		for (i = 1; i < n && v[i].hash == v[0].hash; i++)
 			;
 		if (i < n)
 			break;
 	}
 	radix_chunks(v, tmp, n);
 	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && v[j].chunk == v[i].chunk; j++)
+		for (j = i + 1; j < n && v[j].hash == v[i].hash; j++)
 			;
 		if (j - i > 1)
 			sort_at(v + i, tmp, j - i, depth + 8);
@@ -137,13 +137,22 @@ sort_at(struct keyref *v, struct keyref *tmp, size_t n, size_t depth)
 }
 
 void
-keysort(struct keyref *v, size_t n)
+keysort_in(struct htab_slot *v, size_t n, struct htab_slot *scratch,
+    size_t room)
 {
-	struct keyref *tmp;
+	struct htab_slot *tmp = scratch;
 
 	if (n < 2)
 		return;
-	tmp = xreallocarray(NULL, n, sizeof *tmp);
+	if (room < n)
+		tmp = xreallocarray(NULL, n, sizeof *tmp);
 	sort_at(v, tmp, n, 0);
-	free(tmp);
+	if (tmp != scratch)
+		free(tmp);
+}
+
+void
+keysort(struct htab_slot *v, size_t n)
+{
+	keysort_in(v, n, NULL, 0);
 }

@@ -1,6 +1,5 @@
 /*
- * keysort: sort references to the keys of a hash table (lib/htab) into key
- * order (kv.h key_cmp: unsigned bytes, a prefix first), for programs that
+ * keysort: sort the slots of a hash table (lib/htab) into key order (kv.h key_cmp: unsigned bytes, a prefix first), for programs that
  * print them.
  */
 #ifndef MR_KEYSORT_H
@@ -12,35 +11,33 @@
 #include "htab.h"
 #include "kv.h"
 
-struct keyref {
-	uint64_t chunk;		/* scratch for the sort */
-	const char *ent;	/* an htab entry (htab.h): its key is sorted */
-};
-
-/* keyref_key: the key bytes of R and their count. */
-static inline const char *
-keyref_key(const struct keyref *r, size_t *len)
-{
-	return htab_key(NULL, r->ent, len);
-}
-
-/* keyref_cmp: the order of the keys of A and B (kv.h key_cmp). */
+/* htab_slot_cmp: the order of the keys of slots A and B (kv.h key_cmp). */
 static inline int
-keyref_cmp(const struct keyref *a, const struct keyref *b)
+htab_slot_cmp(const struct htab_slot *a, const struct htab_slot *b)
 {
 	size_t alen, blen;
-	const char *akey = keyref_key(a, &alen), *bkey = keyref_key(b, &blen);
+	const char *akey = htab_slot_key(a, &alen);
+	const char *bkey = htab_slot_key(b, &blen);
 
 	return key_cmp(akey, alen, bkey, blen);
 }
 
 /*
- * keysort: sort V[0..N) by key.  An MSD radix sort on 8-byte chunks, each
+ * keysort: sort the slots V[0..N) (htab_pack, or copies of slots) by the
+ * keys of their entries; their hash fields are scratch for the sort.  An MSD radix sort on 8-byte chunks, each
  * level an LSD byte-radix pass over the chunks that skips byte positions
  * all keys share, so long common prefixes ("user0001234") cost little.
- * A reference is 16 bytes: sorting two million keys takes 64 MiB with its
- * scratch copy.
+ * It needs a scratch copy of V.
  */
-void keysort(struct keyref *v, size_t n);
+void keysort(struct htab_slot *v, size_t n);
+
+/*
+ * keysort_in: keysort with ROOM slots at SCRATCH to use as the scratch
+ * copy when they are enough (the free tail of a packed table's slot
+ * array: memory a big table already holds, where a new array would cost
+ * as much again).
+ */
+void keysort_in(struct htab_slot *v, size_t n, struct htab_slot *scratch,
+    size_t room);
 
 #endif

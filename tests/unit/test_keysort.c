@@ -6,7 +6,7 @@
 static int
 by_key(const void *a, const void *b)
 {
-	return keyref_cmp(a, b);
+	return htab_slot_cmp(a, b);
 }
 
 /* An entry as htab lays it out (a uint32 length, padding, the bytes). */
@@ -37,7 +37,7 @@ agrees_with_qsort(size_t n, const char *alphabet, size_t na, size_t maxlen,
 {
 	size_t i, j, len, plen = strlen(prefix);
 	char *k = malloc(maxlen + plen);
-	struct keyref *a = calloc(n, sizeof *a), *b = calloc(n, sizeof *b);
+	struct htab_slot *a = calloc(n, sizeof *a), *b = calloc(n, sizeof *b);
 	int ok = 1;
 
 	memcpy(k, prefix, plen);
@@ -51,7 +51,7 @@ agrees_with_qsort(size_t n, const char *alphabet, size_t na, size_t maxlen,
 	keysort(a, n);
 	qsort(b, n, sizeof *b, by_key);
 	for (i = 0; i < n; i++)
-		if (keyref_cmp(&a[i], &b[i]) != 0)
+		if (htab_slot_cmp(&a[i], &b[i]) != 0)
 			ok = 0;
 	for (i = 0; i < n; i++)
 		free((char *)a[i].ent);
@@ -78,7 +78,7 @@ random_keys_sort_like_key_cmp(void)
 static void
 duplicates_and_empty_keys(void)
 {
-	struct keyref v[100];
+	struct htab_slot v[100];
 	const char *key;
 	size_t len;
 	int i;
@@ -88,11 +88,11 @@ duplicates_and_empty_keys(void)
 		v[i].ent = new_entry(key, strlen(key));
 	}
 	keysort(v, 100);
-	CHECK(keyref_key(&v[0], &len) != NULL && len == 0);
-	CHECK(keyref_key(&v[33], &len) != NULL && len == 0);
-	CHECK(keyref_key(&v[34], &len)[0] == 'a' && len == 1);
-	CHECK(keyref_key(&v[66], &len)[0] == 'a');
-	CHECK(keyref_key(&v[67], &len)[0] == 'b');
+	CHECK(htab_slot_key(&v[0], &len) != NULL && len == 0);
+	CHECK(htab_slot_key(&v[33], &len) != NULL && len == 0);
+	CHECK(htab_slot_key(&v[34], &len)[0] == 'a' && len == 1);
+	CHECK(htab_slot_key(&v[66], &len)[0] == 'a');
+	CHECK(htab_slot_key(&v[67], &len)[0] == 'b');
 	keysort(v, 0);
 	keysort(v, 1);
 	for (i = 0; i < 100; i++)
