@@ -25,6 +25,7 @@
 #include "msg.h"
 #include "num.h"
 #include "out.h"
+#include "readahead.h"
 #include "record.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -338,7 +339,7 @@ same_bytes(const char *a, const char *b, size_t n)
 #define ENTRY_LAG 8
 #define UPDATE_LAG 16
 #define MAX_WORKERS 4
-#define CHUNK_MIN (4 * 1024 * 1024)
+#define CHUNK_MIN (2 * 1024 * 1024)
 
 /* Threads of the parallel modes, and their chunk-by-chunk rendezvous. */
 static int nworkers = 1;
@@ -1165,6 +1166,7 @@ static void
 run_hashed(void)
 {
 	struct worker *w;
+	struct readahead ra;
 	char *p, *last;
 	int i, j, first;
 
@@ -1187,7 +1189,8 @@ run_hashed(void)
 			    worker_main, &workers[i])) != 0)
 				die("pthread_create:");
 	}
-	for (first = 1; (last = next_chunk(&rd, &p)) != NULL; first = 0) {
+	readahead_start(&ra, &rd, CHUNK_MIN);
+	for (first = 1; (last = readahead_next(&ra, &p)) != NULL; first = 0) {
 		if (first && nworkers > 1)
 			balance_owners(p, last);
 		/* One part per worker to scan, cut at record boundaries. */
@@ -1208,8 +1211,8 @@ run_hashed(void)
 		for (i = 0; i < nworkers; i++)
 			rd.line += part_records[i];
 		check_workers();
-		reader_consume(&rd, (size_t)(last - p));
 	}
+	readahead_stop(&ra);
 	chunk_eof = 1;
 	if (nworkers > 1)
 		pthread_barrier_wait(&chunk_start);

@@ -1,0 +1,162 @@
+/* readahead: whole-record chunks read by a thread of their own (see readahead.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "readahead.h"
+#include "xalloc.h"
+
+enum { RA_FREE, RA_READY, RA_HELD };
+
+static void
+lock(struct readahead *ra)
+{
+	if ((errno = pthread_mutex_lock(&ra->mu)) != 0)
+		die("pthread_mutex_lock:");
+}
+
+static void
+unlock(struct readahead *ra)
+{
+	if ((errno = pthread_mutex_unlock(&ra->mu)) != 0)
+		die("pthread_mutex_unlock:");
+}
+
+/*
+ * Room for NEED bytes in B, keeping its bytes.  The first size is what a
+ * chunk needs, doubled only for a record longer than that: fresh memory
+ * costs its first touch.
+ */
+static void
+reserve(struct readahead_buf *b, size_t need)
+{
+	if (b->cap >= need)
+		return;
+	if (b->cap == 0)
+		b->cap = need + READER_BLOCK;	/* room for a carried record */
+	while (b->cap < need)
+		b->cap *= 2;
+	b->p = xrealloc(b->p, b->cap);
+}
+
+/* Read once more into B; 0 at end of input. */
+static size_t
+read_more(struct readahead *ra, struct readahead_buf *b)
+{
+	ssize_t n;
+
+	reserve(b, b->len + READER_BLOCK);
+	do
+		n = read(ra->rd->fd, b->p + b->len, b->cap - b->len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		die("%s:", ra->rd->name);
+	b->len += (size_t)n;
+	return (size_t)n;
+}
+
+static void *
+reader_main(void *arg)
+{
+	struct readahead *ra = arg;
+	struct reader *rd = ra->rd;
+	struct readahead_buf *b, *prev = NULL;
+	int k = 0, eof = rd->eof, at_start = rd->at_start;
+	char *nl;
+
+	for (;; k ^= 1) {
+		b = &ra->b[k];
+		lock(ra);
+		while (b->state != RA_FREE)
+			pthread_cond_wait(&ra->cv, &ra->mu);
+		unlock(ra);
+		/* The bytes after the last chunk's end come first. */
+		b->len = 0;
+		if (prev == NULL) {
+			reserve(b, rd->end - rd->start + ra->min + READER_BLOCK);
+			memcpy(b->p, rd->buf + rd->start, rd->end - rd->start);
+			b->len = rd->end - rd->start;
+		} else {
+			reserve(b, prev->len - prev->end + ra->min + READER_BLOCK);
+			memcpy(b->p, prev->p + prev->end, prev->len - prev->end);
+			b->len = prev->len - prev->end;
+		}
+		b->start = 0;
+		for (;;) {
+			while (!eof && (b->len < ra->min ||
+			    (at_start && b->len < 3)))
+				if (read_more(ra, b) == 0)
+					eof = 1;
+			if (at_start) {
+				if (b->len >= 3 && memcmp(b->p, "\xEF\xBB\xBF", 3) == 0)
+					b->start = 3;
+				at_start = 0;
+			}
+			nl = memrchr(b->p + b->start, '\n', b->len - b->start);
+			if (nl != NULL || eof)
+				break;
+			/* A record longer than the chunk: read on. */
+			if (read_more(ra, b) == 0)
+				eof = 1;
+		}
+		b->end = nl != NULL && !eof ? (size_t)(nl + 1 - b->p) : b->len;
+		lock(ra);
+		b->state = RA_READY;
+		pthread_cond_broadcast(&ra->cv);
+		unlock(ra);
+		/* An empty chunk tells the caller the input has ended. */
+		if (b->end == b->start)
+			return NULL;
+		prev = b;
+	}
+}
+
+void
+readahead_start(struct readahead *ra, struct reader *rd, size_t min)
+{
+	memset(ra, 0, sizeof *ra);
+	ra->rd = rd;
+	ra->min = min;
+	ra->held = -1;
+	pthread_mutex_init(&ra->mu, NULL);
+	pthread_cond_init(&ra->cv, NULL);
+	if ((errno = pthread_create(&ra->thread, NULL, reader_main, ra)) != 0)
+		die("pthread_create:");
+}
+
+char *
+readahead_next(struct readahead *ra, char **start)
+{
+	struct readahead_buf *b = &ra->b[ra->next];
+
+	lock(ra);
+	if (ra->held >= 0) {
+		ra->b[ra->held].state = RA_FREE;
+		ra->held = -1;
+		pthread_cond_broadcast(&ra->cv);
+	}
+	while (b->state != RA_READY)
+		pthread_cond_wait(&ra->cv, &ra->mu);
+	unlock(ra);
+	if (b->end == b->start)
+		return NULL;	/* stays READY: the thread has ended */
+	b->state = RA_HELD;
+	ra->held = ra->next;
+	ra->next ^= 1;
+	*start = b->p + b->start;
+	return b->p + b->end;
+}
+
+void
+readahead_stop(struct readahead *ra)
+{
+	if ((errno = pthread_join(ra->thread, NULL)) != 0)
+		die("pthread_join:");
+	pthread_mutex_destroy(&ra->mu);
+	pthread_cond_destroy(&ra->cv);
+	free(ra->b[0].p);
+	free(ra->b[1].p);
+	memset(ra, 0, sizeof *ra);
+}
