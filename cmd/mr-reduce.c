@@ -303,41 +303,6 @@ table_state(struct htab *tab, struct slice key)
 	return htab_get(tab, key.p, key.len, hash64(key.p, key.len), &added);
 }
 
-/*
- * Whether N bytes at A and B are equal.  Keys are mostly short: two
- * overlapping word loads beat a call to memcmp.
- */
-static inline int
-same_bytes(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y, u, v;
-	uint32_t x4, y4, u4, v4;
-
-	if (n >= 8 && n <= 16) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		memcpy(&u, a + n - 8, 8);
-		memcpy(&v, b + n - 8, 8);
-		return ((x ^ y) | (u ^ v)) == 0;
-	}
-	if (n >= 4 && n < 8) {
-		memcpy(&x4, a, 4);
-		memcpy(&y4, b, 4);
-		memcpy(&u4, a + n - 4, 4);
-		memcpy(&v4, b + n - 4, 4);
-		return ((x4 ^ y4) | (u4 ^ v4)) == 0;
-	}
-	return n == 0 || memcmp(a, b, n) == 0;
-}
-
-/*
- * Records in flight in hash_chunk: a record's slot is prefetched when it is
- * parsed, its entry ENTRY_LAG records later, and its state updated
- * UPDATE_LAG records later.
- */
-#define RING 32
-#define ENTRY_LAG 8
-#define UPDATE_LAG 16
 #define MAX_WORKERS 4
 #define CHUNK_MIN (2 * 1024 * 1024)
 
@@ -422,7 +387,7 @@ grouper_feed(struct grouper *g, struct slice key, uint64_t line)
 {
 	int c;
 
-	if (!g->have || key.len != g->curlen || !same_bytes(key.p, g->cur,
+	if (!g->have || key.len != g->curlen || !bytes_equal(key.p, g->cur,
 	    g->curlen)) {
 		if (g->have) {
 			c = key_cmp(key.p, key.len, g->cur, g->curlen) > 0 ? 1 : -1;
@@ -729,7 +694,7 @@ run_grouped_parallel(void)
 			q = p;
 			next_record(&q, last, &rec);
 			kv_split(&spec, rec, &key, &value);
-			if (key.len != g.curlen || !same_bytes(key.p, g.cur, g.curlen))
+			if (key.len != g.curlen || !bytes_equal(key.p, g.cur, g.curlen))
 				break;
 			p = q;
 			rd.line++;
@@ -805,35 +770,17 @@ run_grouped_parallel(void)
 	pthread_barrier_destroy(&chunk_end);
 }
 
-struct pending {
-	struct slice key;
-	uint64_t hash;
-	uint64_t line;
-	struct agg_input in;
-};
-
 /* A thread of -H: the keys whose hash picks it, in its own table. */
 struct worker {
 	int id;
 	struct ctx c;
 	struct htab tab;
-	struct pending pend[RING];
 	struct htab_slot *refs;	/* at the end: its keys, sorted (htab_pack) */
 	pthread_t thread;
 };
 
 static struct worker workers[MAX_WORKERS];
 static uint64_t chunk_line;		/* line number before the chunk */
-
-static int
-update_pending(struct worker *w, struct pending *p)
-{
-	int added;
-
-	w->c.in = p->in;
-	return add(&w->c, p->line, htab_get(&w->tab, p->key.p, p->key.len,
-	    p->hash, &added));
-}
 
 /* A record of the current chunk, split and hashed. */
 struct scanned {
@@ -968,13 +915,20 @@ scanned_kv(const struct scanned *sc, struct slice *key, struct slice *value)
 }
 
 /*
- * A table that fits in the cache: hash_part without the prefetch pipeline,
- * which only costs time when every lookup hits.
+ * Add the scanned records of the chunk whose keys belong to W.
+ *
+ * With many keys each lookup is two cache misses (the slot, then the
+ * entry it points to), and even ten thousand keys live in the L3 cache,
+ * not the L1: the hashes of the records ahead are known, so the slot of
+ * record k + SLOT_AHEAD and the entry of record k + ENTRY_AHEAD are asked
+ * for while record k is added.  The tables of the workers are disjoint
+ * and need no locks.
  */
-#define SMALL_TABLE (1024 * 1024)
+#define SLOT_AHEAD 16
+#define ENTRY_AHEAD 8
 
 static void
-hash_part_direct(struct worker *w)
+hash_part(struct worker *w)
 {
 	struct slice key, value;
 	uint64_t base = chunk_line, line;
@@ -982,13 +936,16 @@ hash_part_direct(struct worker *w)
 	size_t k;
 	int j, added;
 
-	w->c.in = w->pend[0].in;
 	for (j = 0; j < nworkers && w->c.err_line == 0;
 	    base += part_records[j++]) {
 		const struct scanlist *l = &scans[j][w->id];
 
 		for (k = 0; k < l->n; k++) {
 			sc = &l->v[k];
+			if (k + SLOT_AHEAD < l->n)
+				htab_prefetch(&w->tab, sc[SLOT_AHEAD].hash);
+			if (k + ENTRY_AHEAD < l->n)
+				htab_prefetch_entry(&w->tab, sc[ENTRY_AHEAD].hash);
 			scanned_kv(sc, &key, &value);
 			line = base + sc->index;
 			if (read_value(&w->c, line, value) <= 0) {
@@ -1001,59 +958,6 @@ hash_part_direct(struct worker *w)
 				return;
 		}
 	}
-}
-
-/*
- * Add the scanned records of the chunk whose keys belong to W.
- *
- * With millions of keys each lookup is two cache misses (the slot, then
- * the entry it points to), so lookups are software-pipelined: while record
- * i is parsed and its slot prefetched, the entry of record i - ENTRY_LAG is
- * prefetched and record i - UPDATE_LAG, whose memory has arrived by now,
- * is added.  The tables of the workers are disjoint and need no locks.
- */
-static void
-hash_part(struct worker *w)
-{
-	struct slice key, value;
-	uint64_t head = 0, tail = 0, line, base = chunk_line;
-	struct pending *pd;
-	struct scanned *sc;
-	size_t k;
-	int j;
-
-	if (htab_bytes(&w->tab) <= SMALL_TABLE) {
-		hash_part_direct(w);
-		return;
-	}
-	for (j = 0; j < nworkers && w->c.err_line == 0;
-	    base += part_records[j++]) {
-		const struct scanlist *l = &scans[j][w->id];
-
-		for (k = 0; k < l->n && w->c.err_line == 0; k++) {
-			sc = &l->v[k];
-			scanned_kv(sc, &key, &value);
-			pd = &w->pend[head % RING];
-			w->c.in = pd->in;
-			line = base + sc->index;
-			if (read_value(&w->c, line, value) <= 0)
-				continue;
-			pd->key = key;
-			pd->hash = sc->hash;
-			pd->line = line;
-			htab_prefetch(&w->tab, sc->hash);
-			head++;
-			if (head - tail > ENTRY_LAG)
-				htab_prefetch_entry(&w->tab,
-				    w->pend[(head - 1 - ENTRY_LAG) % RING].hash);
-			if (head - tail > UPDATE_LAG &&
-			    update_pending(w, &w->pend[tail++ % RING]) < 0)
-				head = tail;
-		}
-	}
-	/* The slices in flight point into the buffer: finish them. */
-	while (tail < head && w->c.err_line == 0)
-		update_pending(w, &w->pend[tail++ % RING]);
 }
 
 /*
@@ -1176,9 +1080,7 @@ run_hashed(void)
 		w->id = i;
 		w->c.deferred = 1;
 		htab_init(&w->tab, agg.size);
-		for (j = 0; j < RING; j++)
-			agg_input_init(&agg, &w->pend[j].in);
-		w->c.in = w->pend[0].in;	/* c.in always aliases a pending's */
+		agg_input_init(&agg, &w->c.in);
 	}
 	if (nworkers > 1) {
 		pthread_barrier_init(&chunk_start, NULL, (unsigned)nworkers);
@@ -1226,8 +1128,7 @@ run_hashed(void)
 		main_ctx.bad_records += w->c.bad_records;
 		clear_table(&w->tab);
 		htab_free(&w->tab);
-		for (j = 0; j < RING; j++)
-			agg_input_free(&w->pend[j].in);
+		agg_input_free(&w->c.in);
 	}
 	for (i = 0; i < nworkers; i++) {
 		for (j = 0; j < nworkers; j++) {

@@ -152,25 +152,14 @@ grow(struct htab *h)
 }
 
 void *
-htab_get(struct htab *h, const char *key, size_t len, uint64_t hash,
-    int *added)
+htab_insert(struct htab *h, struct htab_slot *s, const char *key, size_t len,
+    uint64_t hash)
 {
-	size_t i, need;
-	struct htab_slot *s;
+	size_t need;
 	char *ent;
 
 	if (h->packed)
 		die("internal error: htab_get on a packed table");
-	for (i = hash & h->mask;; i = (i + 1) & h->mask) {
-		s = &h->slots[i];
-		if (s->ent == NULL)
-			break;
-		if (s->hash == hash && *(uint32_t *)s->ent == len &&
-		    memcmp(s->ent + 8, key, len) == 0) {
-			*added = 0;
-			return s->ent + 8 + htab_keyspace(len);
-		}
-	}
 	if (len > UINT32_MAX)
 		die("a key of %zu bytes is too long", len);
 	need = 8 + htab_keyspace(len) + h->state_size;
@@ -182,7 +171,6 @@ htab_get(struct htab *h, const char *key, size_t len, uint64_t hash,
 	h->count++;
 	if (h->count * 4 > (h->mask + 1) * 3)
 		grow(h);
-	*added = 1;
 	return ent + 8 + htab_keyspace(len);
 }
 

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kv.h"
+
 struct htab_slot {
 	uint64_t hash;
 	char *ent;		/* NULL: empty slot */
@@ -42,12 +44,60 @@ void htab_free(struct htab *h);
 void htab_clear(struct htab *h);
 
 /*
+ * An entry: uint32 key length, 4 bytes of padding, the key bytes padded to
+ * 8, then the state: a lookup reads the key and the state updates that
+ * follow touch the adjacent bytes.
+ */
+static inline size_t
+htab_keyspace(size_t len)
+{
+	return (len + 7) & ~(size_t)7;
+}
+
+static inline void *
+htab_state(char *ent)
+{
+	return ent + 8 + htab_keyspace(*(const uint32_t *)ent);
+}
+
+static inline const char *
+htab_key(const struct htab *h, const char *ent, size_t *len)
+{
+	(void)h;
+	*len = *(const uint32_t *)ent;
+	return ent + 8;
+}
+
+/* htab_insert: add KEY at the empty slot S (htab_get's slow path). */
+void *htab_insert(struct htab *h, struct htab_slot *s, const char *key,
+    size_t len, uint64_t hash);
+
+/*
  * htab_get: the state of KEY (LEN bytes, hash HASH = hash64(KEY, LEN)),
  * adding the key with a zeroed state when it is new (*added = 1).  The key
  * bytes are copied.  The state pointer stays valid until htab_clear/free.
+ * The lookup is inline: it runs once per record.
  */
-void *htab_get(struct htab *h, const char *key, size_t len, uint64_t hash,
-    int *added);
+static inline void *
+htab_get(struct htab *h, const char *key, size_t len, uint64_t hash,
+    int *added)
+{
+	struct htab_slot *slots = h->slots, *s;
+	size_t mask = h->mask, i;
+
+	for (i = hash & mask;; i = (i + 1) & mask) {
+		s = &slots[i];
+		if (s->ent == NULL)
+			break;
+		if (s->hash == hash && *(const uint32_t *)s->ent == len &&
+		    bytes_equal(s->ent + 8, key, len)) {
+			*added = 0;
+			return s->ent + 8 + htab_keyspace(len);
+		}
+	}
+	*added = 1;
+	return htab_insert(h, s, key, len, hash);
+}
 
 /* htab_prefetch: start loading the slot HASH probes first. */
 static inline __attribute__((always_inline)) void
@@ -87,30 +137,6 @@ htab_prefetch_entry(const struct htab *h, uint64_t hash)
 	}
 }
 
-/*
- * An entry: uint32 key length, 4 bytes of padding, the key bytes padded to
- * 8, then the state: a lookup reads the key and the state updates that
- * follow touch the adjacent bytes.
- */
-static inline size_t
-htab_keyspace(size_t len)
-{
-	return (len + 7) & ~(size_t)7;
-}
-
-static inline void *
-htab_state(char *ent)
-{
-	return ent + 8 + htab_keyspace(*(const uint32_t *)ent);
-}
-
-static inline const char *
-htab_key(const struct htab *h, const char *ent, size_t *len)
-{
-	(void)h;
-	*len = *(const uint32_t *)ent;
-	return ent + 8;
-}
 
 /* htab_slot_key: the key of the entry of slot S and its length. */
 static inline const char *
