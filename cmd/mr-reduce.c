@@ -233,10 +233,11 @@ rank_top(struct htab_slot *refs, size_t n)
 /*
  * Keys in key order are scattered over the arena: writing them is a cache
  * miss per key (its bytes, then its state) unless asked for ahead.
+ * always_inline: see htab_prefetch_entry.
  */
 #define WRITE_AHEAD 12
 
-static inline void
+static inline __attribute__((always_inline)) void
 prefetch_ref(const struct htab_slot *r)
 {
 	__builtin_prefetch(r->ent);
