@@ -244,8 +244,9 @@ agg_input_init(const struct agg_spec *s, struct agg_input *in)
 {
 	size_t n = s->nfields ? (size_t)s->nfields : 1;
 
-	in->text = xcalloc(n, sizeof *in->text);
-	in->num = xcalloc(n, sizeof *in->num);
+	/* Written for every record, by each thread its own: own lines. */
+	in->text = xcalloc_line(n * sizeof *in->text);
+	in->num = xcalloc_line(n * sizeof *in->num);
 }
 
 void

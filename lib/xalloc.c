@@ -1,4 +1,5 @@
 /* xalloc: allocation that dies on failure. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,4 +57,15 @@ xmemdup(const void *p, size_t n)
 
 	memcpy(q, p, n);
 	return q;
+}
+
+void *
+xcalloc_line(size_t n)
+{
+	size_t size = (n + 63) & ~(size_t)63;
+	void *p;
+
+	if (size < n || (errno = posix_memalign(&p, 64, size ? size : 64)) != 0)
+		die("out of memory allocating %zu bytes", n);
+	return memset(p, 0, size ? size : 64);
 }

@@ -11,5 +11,12 @@ void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 void *xmemdup(const void *p, size_t n);
+/*
+ * xcalloc_line: N zeroed bytes alone in their cache lines (aligned to and
+ * padded out to 64 bytes), for data one thread writes for every record:
+ * sharing a line with another thread's data would bounce it between CPUs.
+ * Freed with free.
+ */
+void *xcalloc_line(size_t n);
 
 #endif
