@@ -49,45 +49,53 @@ records(size_t count, size_t *len)
 	return s;
 }
 
+/*
+ * Whether RD read through readahead in chunks of MIN bytes gives WANT
+ * (LEN bytes) in whole-record chunks, at least MINCHUNKS of them; RD is
+ * closed.
+ */
+static int
+reads_back(struct reader *rd, const char *want, size_t len, size_t min,
+    int minchunks)
+{
+	size_t got;
+	int ok, chunks;
+	char *out = read_all(rd, min, &got, &ok, &chunks);
+
+	ok = ok && chunks >= minchunks && got == len &&
+	    (len == 0 || memcmp(want, out, len) == 0);
+	close(rd->fd);
+	reader_close(rd);
+	free(out);
+	return ok;
+}
+
 static void
 chunks_are_whole_records_and_add_up_to_the_input(void)
 {
-	size_t len, got;
-	char *in = records(200000, &len), *out;
+	size_t len;
+	char *in = records(200000, &len);
 	struct reader rd;
-	int ok, chunks;
 
 	reader_init_fd(&rd, unit_bytes_fd(in, len), "in");
-	out = read_all(&rd, 64 * 1024, &got, &ok, &chunks);
-	CHECK(ok);
-	CHECK(chunks >= 2);
-	CHECK(got == len && memcmp(in, out, len) == 0);
-	close(rd.fd);
-	reader_close(&rd);
+	CHECK(reads_back(&rd, in, len, 64 * 1024, 2));
 	free(in);
-	free(out);
 }
 
 static void
 a_record_longer_than_a_chunk_stays_whole(void)
 {
-	size_t len = 3 * 1024 * 1024 + 10, got, i;
-	char *in = malloc(len), *out;
+	size_t len = 3 * 1024 * 1024 + 10, i;
+	char *in = malloc(len);
 	struct reader rd;
-	int ok, chunks;
 
 	for (i = 0; i < len; i++)
 		in[i] = (char)('a' + i % 26);
 	memcpy(in, "short\n", 6);
 	in[len - 4] = '\n';	/* then a last line without '\n' */
 	reader_init_fd(&rd, unit_bytes_fd(in, len), "in");
-	out = read_all(&rd, 4096, &got, &ok, &chunks);
-	CHECK(ok);
-	CHECK(got == len && memcmp(in, out, len) == 0);
-	close(rd.fd);
-	reader_close(&rd);
+	CHECK(reads_back(&rd, in, len, 4096, 2));
 	free(in);
-	free(out);
 }
 
 static void
@@ -125,21 +133,15 @@ empty_input_and_byte_order_mark(void)
 static void
 bytes_already_buffered_come_first(void)
 {
-	size_t len, got;
-	char *in = records(50000, &len), *out;
+	size_t len;
+	char *in = records(50000, &len);
 	struct reader rd;
 	struct slice rec;
-	int ok, chunks;
 
 	reader_init_fd(&rd, unit_bytes_fd(in, len), "in");
 	CHECK(reader_next(&rd, &rec) && rec.len == 4);	/* "k0\t0" */
-	out = read_all(&rd, 8192, &got, &ok, &chunks);
-	CHECK(ok);
-	CHECK(got == len - 5 && memcmp(in + 5, out, got) == 0);
-	close(rd.fd);
-	reader_close(&rd);
+	CHECK(reads_back(&rd, in + 5, len - 5, 8192, 1));
 	free(in);
-	free(out);
 }
 
 struct slow {
@@ -168,12 +170,12 @@ slow_writer(void *arg)
 static void
 a_pipe_written_in_pieces(void)
 {
-	size_t len, got;
-	char *in = records(3000, &len), *out;
+	size_t len;
+	char *in = records(3000, &len);
 	struct reader rd;
 	struct slow s;
 	pthread_t t;
-	int fds[2], ok, chunks;
+	int fds[2];
 
 	CHECK(pipe(fds) == 0);
 	s.fd = fds[1];
@@ -181,14 +183,9 @@ a_pipe_written_in_pieces(void)
 	s.len = len;
 	pthread_create(&t, NULL, slow_writer, &s);
 	reader_init_fd(&rd, fds[0], "pipe");
-	out = read_all(&rd, 1000, &got, &ok, &chunks);
+	CHECK(reads_back(&rd, in, len, 1000, 2));
 	pthread_join(t, NULL);
-	CHECK(ok);
-	CHECK(got == len && memcmp(in, out, len) == 0);
-	close(fds[0]);
-	reader_close(&rd);
 	free(in);
-	free(out);
 }
 
 int
