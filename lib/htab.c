@@ -14,6 +14,7 @@
 #define ARENA_CHUNK_MAX (64 * 1024 * 1024)
 #define HUGE_PAGE (2 * 1024 * 1024)
 #define CACHE_LINE 64
+#define SMALL_BLOCK (64 * 1024)	/* smaller blocks come from malloc */
 /* A chunk starts with a link to the previous one and its size, padded to a
  * cache line. */
 #define CHUNK_HEAD CACHE_LINE
@@ -30,11 +31,22 @@ big_alloc(size_t n)
 	char *p, *a;
 	size_t head;
 
-	if (n < 2 * HUGE_PAGE) {
+	if (n < SMALL_BLOCK) {
+		void *m;
+
 		/* Cache-line aligned, so that 64-byte entries sit in one line. */
-		if ((errno = posix_memalign((void **)&p, CACHE_LINE, n)) != 0)
+		if ((errno = posix_memalign(&m, CACHE_LINE, n)) != 0)
 			die("out of memory (%zu bytes):", n);
-		return memset(p, 0, n);
+		memset(m, 0, n);
+		return m;
+	}
+	if (n < 2 * HUGE_PAGE) {
+		/* Zero pages from mmap: untouched memory costs nothing yet. */
+		p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			die("out of memory (%zu bytes):", n);
+		return p;
 	}
 	p = mmap(NULL, n + HUGE_PAGE, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -57,7 +69,7 @@ big_free(void *p, size_t n)
 {
 	if (p == NULL)
 		return;
-	if (n < 2 * HUGE_PAGE)
+	if (n < SMALL_BLOCK)
 		free(p);
 	else
 		munmap(p, n);
