@@ -936,6 +936,8 @@ hash_part(struct worker *w)
 	struct slice key, value;
 	uint64_t base = chunk_line, line;
 	const struct scanned *sc;
+	struct agg_fast fast;
+	void *state;
 	size_t k;
 	int j, added;
 
@@ -951,6 +953,17 @@ hash_part(struct worker *w)
 				htab_prefetch_entry(&w->tab, sc[ENTRY_AHEAD].hash);
 			scanned_kv(sc, &key, &value);
 			line = base + sc->index;
+			if (agg_parse_sums(&agg, value, spec.sep, &fast)) {
+				state = htab_get(&w->tab, key.p, key.len, sc->hash,
+				    &added);
+				if (agg_add_sums(&agg, state, &fast))
+					continue;
+				/* A new scale or a wide sum: the general add. */
+				if (read_value(&w->c, line, value) <= 0 ||
+				    add(&w->c, line, state) < 0)
+					return;
+				continue;
+			}
 			if (read_value(&w->c, line, value) <= 0) {
 				if (w->c.err_line != 0)
 					return;

@@ -456,6 +456,56 @@ strs_add(struct agg_strs *s, struct slice t)
 }
 
 int
+agg_parse_sums(const struct agg_spec *s, struct slice value, char sep,
+    struct agg_fast *f)
+{
+	char *p = value.p, *end = value.p + value.len, *q;
+	int fi, idx = 1;
+	struct num x;
+
+	if (!s->sums_only || s->nfields > AGG_FAST_FIELDS ||
+	    (unsigned)(sep - '0') <= 9 || sep == '-' || sep == '.')
+		return 0;
+	for (fi = 0; fi < s->nfields; fi++) {
+		while (idx < s->fields[fi].field) {
+			if ((q = find_sep(p, end, sep)) == NULL)
+				return 0;
+			p = q + 1;
+			idx++;
+		}
+		q = (char *)num_parse_plain(p, end, (unsigned char)sep, &x);
+		if (q == NULL || (q == end && fi + 1 < s->nfields))
+			return 0;
+		/* num_parse_plain takes at most 18 digits: the low word is it. */
+		f->mant[fi] = (int64_t)x.mant;
+		f->scale[fi] = x.scale;
+		p = q + 1;
+		idx++;
+	}
+	return 1;
+}
+
+int
+agg_add_sums(const struct agg_spec *s, void *state, const struct agg_fast *f)
+{
+	char *b = state;
+	int64_t sum[AGG_FAST_FIELDS];
+	struct agg_sum *sm;
+	int fi;
+
+	for (fi = 0; fi < s->nfields; fi++) {
+		sm = (struct agg_sum *)(b + s->fields[fi].sum_off);
+		if (sm->is_wide || sm->scale != f->scale[fi] ||
+		    __builtin_add_overflow(sm->mant, f->mant[fi], &sum[fi]))
+			return 0;
+	}
+	for (fi = 0; fi < s->nfields; fi++)
+		((struct agg_sum *)(b + s->fields[fi].sum_off))->mant = sum[fi];
+	(*(uint64_t *)state)++;
+	return 1;
+}
+
+int
 agg_add(const struct agg_spec *s, void *state, const struct agg_input *in)
 {
 	char *b = state;

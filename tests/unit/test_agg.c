@@ -172,6 +172,107 @@ reset_keeps_nothing_of_the_last_key(void)
 	done(&r);
 }
 
+static uint64_t prng = 11;
+
+static unsigned
+rnd(unsigned n)
+{
+	prng = prng * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)(prng >> 33) % n;
+}
+
+/* A random field: mostly plain numbers of a few scales, sometimes not. */
+static int
+random_field(char *p)
+{
+	switch (rnd(40)) {
+	case 0:
+		return sprintf(p, "1e%u", rnd(5));	/* a double */
+	case 1:
+		return sprintf(p, "9223372036854775807");	/* 19 digits */
+	case 2:
+		return sprintf(p, "x%u", rnd(9));	/* not a number */
+	case 3:
+		return 0;				/* empty */
+	case 4:
+		return sprintf(p, "999999999999999999");	/* overflows soon */
+	default:
+		return sprintf(p, "%s%u.%0*u", rnd(4) ? "" : "-", rnd(100000),
+		    1 + (int)rnd(3) / 2, rnd(10));
+	}
+}
+
+/*
+ * The sums-only fast path (agg_parse_sums, agg_add_sums, falling back to
+ * agg_read and agg_add as mr-reduce does) ends with the results of the
+ * general path alone, over random values: new scales, doubles, wide sums,
+ * bad and missing fields, skipped fields.
+ */
+static void
+fast_sums_equal_the_general_path(void)
+{
+	struct agg_op ops[4];
+	struct agg_spec spec;
+	struct agg_input in;
+	struct agg_fast fast;
+	char rec[256], a[NUM_FMT_MAX], b[NUM_FMT_MAX];
+	void *fs, *gs;
+	int i, k, n, bad, same = 1, used = 0, op;
+
+	agg_parse_op("count", &ops[0]);
+	agg_parse_op("sum:1", &ops[1]);
+	agg_parse_op("mean:3", &ops[2]);
+	agg_parse_op("sum:3", &ops[3]);
+	agg_spec_init(&spec, ops, 4);
+	CHECK(spec.sums_only);
+	agg_input_init(&spec, &in);
+	fs = calloc(1, spec.size);
+	gs = calloc(1, spec.size);
+	for (i = 0; i < 20000; i++) {
+		n = 0;
+		for (k = 0; k < 3 - (rnd(50) == 0); k++) {
+			if (k > 0)
+				rec[n++] = '\t';
+			n += random_field(rec + n);
+		}
+		struct slice v = { rec, (size_t)n };
+
+		if (agg_parse_sums(&spec, v, '\t', &fast)) {
+			used++;
+			if (!agg_add_sums(&spec, fs, &fast) &&
+			    agg_read(&spec, v, '\t', &in, &bad) == AGG_OK &&
+			    agg_add(&spec, fs, &in) != 0)
+				same = 0;
+		} else if (agg_read(&spec, v, '\t', &in, &bad) == AGG_OK &&
+		    agg_add(&spec, fs, &in) != 0) {
+			same = 0;
+		}
+		if (agg_read(&spec, v, '\t', &in, &bad) == AGG_OK &&
+		    agg_add(&spec, gs, &in) != 0)
+			same = 0;
+		if (agg_count(fs) != agg_count(gs))
+			same = 0;
+		for (op = 0; agg_count(gs) > 0 && op < 4; op++) {
+			agg_format_num(&spec, fs, op, a);
+			agg_format_num(&spec, gs, op, b);
+			if (strcmp(a, b) != 0)
+				same = 0;
+		}
+		if (i % 500 == 0) {	/* a new key now and then */
+			agg_reset(&spec, fs);
+			agg_reset(&spec, gs);
+		}
+	}
+	CHECK(same);
+	CHECK(used > 10000);
+	agg_free(&spec, fs);
+	agg_free(&spec, gs);
+	free(fs);
+	free(gs);
+	agg_input_free(&in);
+	free(spec.fields);
+}
+
 int
 main(void)
 {
@@ -183,5 +284,6 @@ main(void)
 	RUN(bad_and_missing_fields);
 	RUN(overflow_is_reported);
 	RUN(reset_keeps_nothing_of_the_last_key);
+	RUN(fast_sums_equal_the_general_path);
 	return unit_done();
 }
