@@ -1078,9 +1078,9 @@ write_workers(void)
  * -H (and --top): every key in a table, written in key order at the end.
  * Up to MAX_WORKERS threads (one per CPU) each own the keys of a share of
  * the hash values.  The input goes through in chunks of complete records
- * taken straight from the reader's buffer (reader_fill): each worker splits
+ * read ahead by a thread of their own (lib/readahead): each worker splits
  * and hashes the records of one part of the chunk, then adds the records
- * of every part whose keys it owns; then the chunk is consumed.
+ * of every part whose keys it owns.
  */
 static void
 run_hashed(void)

@@ -95,7 +95,7 @@ arena_free(struct htab *h)
 		big_free(c, size);
 	}
 	h->chunk = NULL;
-	h->used = h->cap = h->arena_bytes = 0;
+	h->used = h->cap = 0;
 }
 
 void
@@ -134,7 +134,6 @@ arena_alloc(struct htab *h, size_t n)
 		h->chunk = c;
 		h->used = CHUNK_HEAD;
 		h->cap = size;
-		h->arena_bytes += size;
 	}
 	c = h->chunk + h->used;
 	h->used += n;
@@ -212,10 +211,4 @@ htab_pack(struct htab *h)
 				h->slots[n++] = h->slots[i];
 	h->packed = 1;
 	return h->slots;
-}
-
-size_t
-htab_bytes(const struct htab *h)
-{
-	return (h->mask + 1) * sizeof *h->slots + h->arena_bytes;
 }

@@ -32,7 +32,6 @@ struct htab {
 	size_t state_size;	/* bytes of state per key, a multiple of 8 */
 	char *chunk;		/* current arena chunk; its first word links the previous */
 	size_t used, cap;	/* bytes used and held in the current chunk */
-	size_t arena_bytes;	/* bytes of every chunk together */
 	int packed;		/* htab_pack ran: no more lookups */
 };
 
@@ -160,7 +159,5 @@ char **htab_entries(const struct htab *h);
  */
 struct htab_slot *htab_pack(struct htab *h);
 
-/* htab_bytes: memory held by the table (slots and arena). */
-size_t htab_bytes(const struct htab *h);
 
 #endif
