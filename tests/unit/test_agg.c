@@ -172,33 +172,24 @@ reset_keeps_nothing_of_the_last_key(void)
 	done(&r);
 }
 
-static uint64_t prng = 11;
-
-static unsigned
-rnd(unsigned n)
-{
-	prng = prng * 6364136223846793005ULL + 1442695040888963407ULL;
-	return (unsigned)(prng >> 33) % n;
-}
-
 /* A random field: mostly plain numbers of a few scales, sometimes not. */
 static int
 random_field(char *p)
 {
-	switch (rnd(40)) {
+	switch (unit_rand(40)) {
 	case 0:
-		return sprintf(p, "1e%u", rnd(5));	/* a double */
+		return sprintf(p, "1e%u", unit_rand(5));	/* a double */
 	case 1:
 		return sprintf(p, "9223372036854775807");	/* 19 digits */
 	case 2:
-		return sprintf(p, "x%u", rnd(9));	/* not a number */
+		return sprintf(p, "x%u", unit_rand(9));	/* not a number */
 	case 3:
 		return 0;				/* empty */
 	case 4:
 		return sprintf(p, "999999999999999999");	/* overflows soon */
 	default:
-		return sprintf(p, "%s%u.%0*u", rnd(4) ? "" : "-", rnd(100000),
-		    1 + (int)rnd(3) / 2, rnd(10));
+		return sprintf(p, "%s%u.%0*u", unit_rand(4) ? "" : "-", unit_rand(100000),
+		    1 + (int)unit_rand(3) / 2, unit_rand(10));
 	}
 }
 
@@ -219,6 +210,7 @@ fast_sums_equal_the_general_path(void)
 	void *fs, *gs;
 	int i, k, n, bad, same = 1, used = 0, op;
 
+	unit_rng = 11;
 	agg_parse_op("count", &ops[0]);
 	agg_parse_op("sum:1", &ops[1]);
 	agg_parse_op("mean:3", &ops[2]);
@@ -230,7 +222,7 @@ fast_sums_equal_the_general_path(void)
 	gs = calloc(1, spec.size);
 	for (i = 0; i < 20000; i++) {
 		n = 0;
-		for (k = 0; k < 3 - (rnd(50) == 0); k++) {
+		for (k = 0; k < 3 - (unit_rand(50) == 0); k++) {
 			if (k > 0)
 				rec[n++] = '\t';
 			n += random_field(rec + n);

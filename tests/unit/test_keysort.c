@@ -21,15 +21,6 @@ new_entry(const char *key, size_t len)
 	return e;
 }
 
-static uint64_t rng = 42;
-
-static unsigned
-rnd(unsigned n)
-{
-	rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
-	return (unsigned)(rng >> 33) % n;
-}
-
 /* Sort N random keys over ALPHABET of lengths up to MAXLEN both ways. */
 static int
 agrees_with_qsort(size_t n, const char *alphabet, size_t na, size_t maxlen,
@@ -42,9 +33,9 @@ agrees_with_qsort(size_t n, const char *alphabet, size_t na, size_t maxlen,
 
 	memcpy(k, prefix, plen);
 	for (i = 0; i < n; i++) {
-		len = plen + rnd((unsigned)maxlen + 1);
+		len = plen + unit_rand((unsigned)maxlen + 1);
 		for (j = plen; j < len; j++)
-			k[j] = alphabet[rnd((unsigned)na)];
+			k[j] = alphabet[unit_rand((unsigned)na)];
 		a[i].ent = new_entry(k, len);
 		b[i] = a[i];
 	}

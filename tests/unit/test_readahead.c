@@ -144,28 +144,6 @@ bytes_already_buffered_come_first(void)
 	free(in);
 }
 
-struct slow {
-	int fd;
-	const char *data;
-	size_t len;
-};
-
-static void *
-slow_writer(void *arg)
-{
-	struct slow *s = arg;
-	size_t i;
-
-	for (i = 0; i < s->len; i += 7) {
-		size_t n = s->len - i < 7 ? s->len - i : 7;
-
-		if (write(s->fd, s->data + i, n) != (ssize_t)n)
-			abort();
-	}
-	close(s->fd);
-	return NULL;
-}
-
 /* A pipe that delivers a few bytes at a time still gives whole records. */
 static void
 a_pipe_written_in_pieces(void)
@@ -173,18 +151,14 @@ a_pipe_written_in_pieces(void)
 	size_t len;
 	char *in = records(3000, &len);
 	struct reader rd;
-	struct slow s;
-	pthread_t t;
+	struct unit_trickle t;
 	int fds[2];
 
 	CHECK(pipe(fds) == 0);
-	s.fd = fds[1];
-	s.data = in;
-	s.len = len;
-	pthread_create(&t, NULL, slow_writer, &s);
+	unit_trickle_start(&t, fds[1], in, len, 7);
 	reader_init_fd(&rd, fds[0], "pipe");
 	CHECK(reads_back(&rd, in, len, 1000, 2));
-	pthread_join(t, NULL);
+	unit_trickle_join(&t);
 	free(in);
 }
 

@@ -201,25 +201,6 @@ many_records_across_blocks(void)
 	free(data);
 }
 
-struct trickle {
-	int fd;
-	const char *data;
-};
-
-/* Write one byte at a time, as a slow pipe delivers it. */
-static void *
-trickle_writer(void *arg)
-{
-	struct trickle *t = arg;
-	size_t i;
-
-	for (i = 0; t->data[i] != '\0'; i++)
-		if (write(t->fd, t->data + i, 1) != 1)
-			break;
-	close(t->fd);
-	return NULL;
-}
-
 static int idle_calls;
 
 static void
@@ -232,18 +213,17 @@ count_idle(void *arg)
 static void
 pipe_input_byte_by_byte(void)
 {
-	struct trickle t = { .data = "\xEF\xBB\xBF" "ab\r\ncd\nlast" };
+	static const char data[] = "\xEF\xBB\xBF" "ab\r\ncd\nlast";
+	struct unit_trickle t;
 	struct reader r;
 	struct slice s;
-	pthread_t th;
 	int fds[2];
 
 	CHECK(pipe(fds) == 0);
-	t.fd = fds[1];
 	reader_init_fd(&r, fds[0], "pipe");
 	r.owns_fd = 1;
 	reader_set_idle(&r, count_idle, NULL);
-	pthread_create(&th, NULL, trickle_writer, &t);
+	unit_trickle_start(&t, fds[1], data, sizeof data - 1, 1);
 	CHECK(reader_next(&r, &s) == 1);
 	CHECK_MEM(s.p, s.len, "ab");
 	CHECK(reader_next(&r, &s) == 1);
@@ -251,7 +231,7 @@ pipe_input_byte_by_byte(void)
 	CHECK(reader_next(&r, &s) == 1);
 	CHECK_MEM(s.p, s.len, "last");
 	CHECK(reader_next(&r, &s) == 0);
-	pthread_join(th, NULL);
+	unit_trickle_join(&t);
 	reader_close(&r);
 	CHECK(r.may_block == 1);
 }

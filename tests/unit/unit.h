@@ -7,6 +7,8 @@
 #ifndef MR_UNIT_H
 #define MR_UNIT_H
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +121,60 @@ unit_bytes_fd(const char *data, size_t len)
 		abort();
 	lseek(fd, 0, SEEK_SET);
 	return fd;
+}
+
+/* unit_rand: a deterministic pseudo-random number below N (an LCG). */
+static uint64_t unit_rng = 42;
+
+static unsigned __attribute__((unused))
+unit_rand(unsigned n)
+{
+	unit_rng = unit_rng * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)(unit_rng >> 33) % n;
+}
+
+/*
+ * unit_trickle: a thread that writes LEN bytes of DATA to FD, STEP bytes
+ * per write(2), as a slow pipe delivers them, then closes FD.
+ */
+struct unit_trickle {
+	int fd;
+	const char *data;
+	size_t len, step;
+	pthread_t thread;
+};
+
+static void *
+unit_trickle_main(void *arg)
+{
+	struct unit_trickle *t = arg;
+	size_t i, n;
+
+	for (i = 0; i < t->len; i += n) {
+		n = t->len - i < t->step ? t->len - i : t->step;
+		if (write(t->fd, t->data + i, n) != (ssize_t)n)
+			break;
+	}
+	close(t->fd);
+	return NULL;
+}
+
+static void __attribute__((unused))
+unit_trickle_start(struct unit_trickle *t, int fd, const char *data,
+    size_t len, size_t step)
+{
+	t->fd = fd;
+	t->data = data;
+	t->len = len;
+	t->step = step;
+	if (pthread_create(&t->thread, NULL, unit_trickle_main, t) != 0)
+		abort();
+}
+
+static void __attribute__((unused))
+unit_trickle_join(struct unit_trickle *t)
+{
+	pthread_join(t->thread, NULL);
 }
 
 static int
