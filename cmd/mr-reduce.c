@@ -867,7 +867,7 @@ scan_part(int i)
 	struct slice rec;
 	struct scanlist *l;
 	struct scanned *sc;
-	uint64_t n = 0;
+	uint64_t n = 0, h;
 	size_t keylen;
 	int o;
 
@@ -875,25 +875,14 @@ scan_part(int i)
 		scans[i][o].n = 0;
 	while (next_record(&p, last, &rec)) {
 		keylen = kv_keylen(&spec, rec.p, rec.len);
-		l = &scans[i][0];
-		if (nworkers > 1) {
-			uint64_t h = hash64(rec.p, keylen);
-
-			l = &scans[i][owner(h)];
-			if (l->n == l->cap) {
-				l->cap = l->cap ? l->cap * 2 : 65536;
-				l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
-			}
-			sc = &l->v[l->n++];
-			sc->hash = h;
-		} else {
-			if (l->n == l->cap) {
-				l->cap = l->cap ? l->cap * 2 : 65536;
-				l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
-			}
-			sc = &l->v[l->n++];
-			sc->hash = hash64(rec.p, keylen);
+		h = hash64(rec.p, keylen);
+		l = &scans[i][owner(h)];
+		if (l->n == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 65536;
+			l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
 		}
+		sc = &l->v[l->n++];
+		sc->hash = h;
 		sc->p = rec.p;
 		sc->len = rec.len;
 		sc->keylen = keylen;
@@ -936,10 +925,10 @@ hash_part(struct worker *w)
 	struct slice key, value;
 	uint64_t base = chunk_line, line;
 	const struct scanned *sc;
-	struct agg_fast fast;
+	struct agg_fast sums;
 	void *state;
 	size_t k;
-	int j, added;
+	int j, added, fast, r;
 
 	for (j = 0; j < nworkers && w->c.err_line == 0;
 	    base += part_records[j++]) {
@@ -953,24 +942,20 @@ hash_part(struct worker *w)
 				htab_prefetch_entry(&w->tab, sc[ENTRY_AHEAD].hash);
 			scanned_kv(sc, &key, &value);
 			line = base + sc->index;
-			if (agg_parse_sums(&agg, value, spec.sep, &fast)) {
-				state = htab_get(&w->tab, key.p, key.len, sc->hash,
-				    &added);
-				if (agg_add_sums(&agg, state, &fast))
-					continue;
-				/* A new scale or a wide sum: the general add. */
-				if (read_value(&w->c, line, value) <= 0 ||
-				    add(&w->c, line, state) < 0)
+			/* Sums-only specs try the fast path first (agg.h). */
+			fast = agg_parse_sums(&agg, value, spec.sep, &sums);
+			if (!fast && (r = read_value(&w->c, line, value)) <= 0) {
+				if (r < 0)
 					return;
-				continue;
+				continue;	/* skipped (--skip-bad) */
 			}
-			if (read_value(&w->c, line, value) <= 0) {
-				if (w->c.err_line != 0)
-					return;
+			state = htab_get(&w->tab, key.p, key.len, sc->hash,
+			    &added);
+			if (fast && agg_add_sums(&agg, state, &sums))
 				continue;
-			}
-			if (add(&w->c, line, htab_get(&w->tab, key.p, key.len,
-			    sc->hash, &added)) < 0)
+			/* A new scale or a wide sum: the general add. */
+			if ((fast && read_value(&w->c, line, value) < 0) ||
+			    add(&w->c, line, state) < 0)
 				return;
 		}
 	}

@@ -271,14 +271,20 @@ find_sep(char *p, char *end, char sep)
 	return p < end ? memchr(p, sep, (size_t)(end - p)) : NULL;
 }
 
+/* Whether SEP can occur inside a plain number (and so splits one). */
+static inline int
+sep_in_numbers(char sep)
+{
+	return (unsigned)(sep - '0') <= 9 || sep == '-' || sep == '.';
+}
+
 int
 agg_read(const struct agg_spec *s, struct slice value, char sep,
     struct agg_input *in, int *bad)
 {
 	char *p = value.p, *end = value.p + value.len, *q;
 	int fi, idx = 1;
-	/* A separator that can occur inside a plain number splits it. */
-	int fuse = !((unsigned)(sep - '0') <= 9 || sep == '-' || sep == '.');
+	int fuse = !sep_in_numbers(sep);
 
 	for (fi = 0; fi < s->nfields; fi++) {
 		const struct agg_field *af = &s->fields[fi];
@@ -463,8 +469,7 @@ agg_parse_sums(const struct agg_spec *s, struct slice value, char sep,
 	int fi, idx = 1;
 	struct num x;
 
-	if (!s->sums_only || s->nfields > AGG_FAST_FIELDS ||
-	    (unsigned)(sep - '0') <= 9 || sep == '-' || sep == '.')
+	if (!s->sums_only || s->nfields > AGG_FAST_FIELDS || sep_in_numbers(sep))
 		return 0;
 	for (fi = 0; fi < s->nfields; fi++) {
 		while (idx < s->fields[fi].field) {
