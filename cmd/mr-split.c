@@ -24,7 +24,7 @@
 
 static const char usage_line[] =
     "mr-split [-n N | -b SIZE | -l LINES] [-p PREFIX] [FILE...]\n"
-    "       mr-split -i [-n MAPS] [-b BLOCKSIZE] FILE...\n"
+    "       mr-split -i [-S] [-n MAPS] [-b BLOCKSIZE] FILE...\n"
     "       mr-split -r OFFSET:LENGTH FILE";
 
 static const char help_text[] =
@@ -37,6 +37,7 @@ static const char help_text[] =
     "  -p, --prefix PREFIX  chunk file names (default split-)\n"
     "  -i, --index          print Hadoop splits FILE TAB OFFSET TAB LENGTH;\n"
     "                       -n MAPS requested maps, -b block size (128M)\n"
+    "  -S, --largest-first  with -i: in map task order, largest split first\n"
     "  -r, --read OFF:LEN   print the records Hadoop's LineRecordReader reads\n"
     "                       for that split of FILE\n"
     "  -h, --help           this help\n"
@@ -50,6 +51,7 @@ static const struct option longopts[] = {
 	{ "lines", required_argument, NULL, 'l' },
 	{ "prefix", required_argument, NULL, 'p' },
 	{ "index", no_argument, NULL, 'i' },
+	{ "largest-first", no_argument, NULL, 'S' },
 	{ "read", required_argument, NULL, 'r' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -460,10 +462,35 @@ split_stream(enum mode mode, uint64_t arg)
 
 /* ---- -i and -r: Hadoop splits ---- */
 
+struct split_ref {
+	int file;
+	struct hsplit s;
+	size_t seq;
+};
+
+/* Longer first; equal lengths in file order (a stable sort, as Hadoop's). */
+static int
+larger_split_first(const void *a, const void *b)
+{
+	const struct split_ref *x = a, *y = b;
+
+	if (x->s.length != y->s.length)
+		return x->s.length < y->s.length ? 1 : -1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/*
+ * print_index: the splits of FILES, in file order, or with LARGEST_FIRST in
+ * the order of Hadoop's JobSubmitter, which numbers map tasks by split
+ * length, longest first.
+ */
 static void
-print_index(char **files, int nfiles, uint64_t maps, uint64_t block)
+print_index(char **files, int nfiles, uint64_t maps, uint64_t block,
+    int largest_first)
 {
 	uint64_t *sizes = xcalloc((size_t)nfiles, sizeof *sizes), sum = 0, split;
+	struct split_ref *refs = NULL;
+	size_t n = 0, cap = 0, k;
 	struct hsplit_plan plan;
 	struct hsplit s;
 	int i;
@@ -482,14 +509,27 @@ print_index(char **files, int nfiles, uint64_t maps, uint64_t block)
 	for (i = 0; i < nfiles; i++) {
 		hsplit_plan_init(&plan, sizes[i], split);
 		while (hsplit_plan_next(&plan, &s)) {
-			out_str(&out, files[i]);
-			out_byte(&out, '\t');
-			out_u64(&out, s.start);
-			out_byte(&out, '\t');
-			out_u64(&out, s.length);
-			out_byte(&out, '\n');
+			if (n == cap) {
+				cap = cap ? 2 * cap : 64;
+				refs = xrealloc(refs, cap * sizeof *refs);
+			}
+			refs[n].file = i;
+			refs[n].s = s;
+			refs[n].seq = n;
+			n++;
 		}
 	}
+	if (largest_first && n > 1)
+		qsort(refs, n, sizeof *refs, larger_split_first);
+	for (k = 0; k < n; k++) {
+		out_str(&out, files[refs[k].file]);
+		out_byte(&out, '\t');
+		out_u64(&out, refs[k].s.start);
+		out_byte(&out, '\t');
+		out_u64(&out, refs[k].s.length);
+		out_byte(&out, '\n');
+	}
+	free(refs);
 	free(sizes);
 }
 
@@ -531,14 +571,14 @@ main(int argc, char *argv[])
 	static char *stdin_only[] = { "-", NULL };
 	uint64_t number = 0, bytes = 0, lines = 0;
 	const char *range = NULL;
-	int c, index = 0, modes = 0;
+	int c, index = 0, modes = 0, largest_first = 0;
 
 	msg_init(argv[0]);
 	out_ignore_sigpipe();
 	/* A file size limit must be a write error we clean up after, not a
 	 * signal that leaves temporary files behind. */
 	signal(SIGXFSZ, SIG_IGN);
-	while ((c = getopt_long(argc, argv, "n:b:l:p:ir:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:b:l:p:iSr:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (parse_uint(optarg, 1, 1000000, &number) < 0)
@@ -561,6 +601,9 @@ main(int argc, char *argv[])
 		case 'i':
 			index = 1;
 			break;
+		case 'S':
+			largest_first = 1;
+			break;
 		case 'r':
 			range = optarg;
 			break;
@@ -580,7 +623,7 @@ main(int argc, char *argv[])
 	out_init(&out, 1, "standard output");
 
 	if (range != NULL) {
-		if (index || modes)
+		if (index || modes || largest_first)
 			die_usage(usage_line, "-r takes no other option");
 		if (argc != 1)
 			die_usage(usage_line, "-r reads one FILE");
@@ -590,10 +633,13 @@ main(int argc, char *argv[])
 			die_usage(usage_line, "-i takes -n and -b, not -l");
 		if (argc == 0)
 			die_usage(usage_line, "-i needs FILE arguments");
-		print_index(argv, argc, number, bytes ? bytes : HSPLIT_BLOCK_DEFAULT);
+		print_index(argv, argc, number, bytes ? bytes : HSPLIT_BLOCK_DEFAULT,
+		    largest_first);
 	} else {
 		if (modes > 1)
 			die_usage(usage_line, "-n, -b and -l exclude each other");
+		if (largest_first)
+			die_usage(usage_line, "-S orders the splits of -i");
 		if (argc == 0) {
 			argv = stdin_only;
 			argc = 1;

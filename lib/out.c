@@ -18,6 +18,15 @@ out_init(struct out *o, int fd, const char *name)
 	o->buf = xmalloc(o->cap);
 	o->len = 0;
 	o->bytes = 0;
+	o->to_child = 0;
+	o->closed = 0;
+}
+
+void
+out_init_child(struct out *o, int fd, const char *name)
+{
+	out_init(o, fd, name);
+	o->to_child = 1;
 }
 
 int
@@ -43,6 +52,10 @@ write_all(int fd, const void *p, size_t n)
 static void
 write_failed(struct out *o)
 {
+	if (errno == EPIPE && o->to_child) {
+		o->closed = 1;
+		return;
+	}
 	if (errno == EPIPE)
 		exit(EXIT_OK);
 	die("%s: write error:", o->name);
@@ -53,9 +66,14 @@ out_flush(struct out *o)
 {
 	if (o->len == 0)
 		return;
+	if (o->closed) {	/* the child went away: drop it */
+		o->len = 0;
+		return;
+	}
 	if (write_all(o->fd, o->buf, o->len) < 0)
 		write_failed(o);
-	o->bytes += o->len;
+	else
+		o->bytes += o->len;
 	o->len = 0;
 }
 
@@ -75,9 +93,12 @@ out_write_slow(struct out *o, const void *p, size_t n)
 		return;
 	}
 	if (n >= o->cap) {	/* too big to buffer: write it through */
+		if (o->closed)
+			return;
 		if (write_all(o->fd, p, n) < 0)
 			write_failed(o);
-		o->bytes += n;
+		else
+			o->bytes += n;
 		return;
 	}
 	memcpy(o->buf, p, n);

@@ -25,10 +25,18 @@ struct out {
 	size_t len;
 	size_t cap;
 	uint64_t bytes;		/* bytes handed to write(2) so far */
+	int to_child;		/* a pipe into a child: EPIPE sets closed */
+	int closed;		/* the child closed its end: output is dropped */
 };
 
 /* out_init: write to FD; NAME for messages ("standard output" for fd 1). */
 void out_init(struct out *o, int fd, const char *name);
+/*
+ * out_init_child: write into a pipe to a child process.  When the child
+ * closes its end (EPIPE), o->closed is set and everything written from then
+ * on is dropped: the caller decides what a child that stopped reading means.
+ */
+void out_init_child(struct out *o, int fd, const char *name);
 /* out_flush: write everything buffered. */
 void out_flush(struct out *o);
 /* out_flush_cb: out_flush for callbacks taking a void pointer. */

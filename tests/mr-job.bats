@@ -131,7 +131,7 @@ counter() {
 	[ "$status" -eq 1 ]
 	[ "${stderr_lines[0]}" = "mr-job: task attempt_local_0001_m_000000_0 failed: mapper killed by signal 9 (SIGKILL)" ]
 	# More input than a pipe holds, so that the writer sees the closed pipe.
-	words 40000 10 >big.txt
+	words 100000 10 >big.txt
 	run --separate-stderr mr-job -P 1 -input big.txt -output out -mapper 'head -n 1'
 	[ "$status" -eq 1 ]
 	[ "${stderr_lines[0]}" = "mr-job: task attempt_local_0001_m_000000_0 failed: mapper stopped reading its input (Broken pipe)" ]
