@@ -192,6 +192,24 @@ a${TAB}400${TAB}200
 b${TAB}0${TAB}200" ]
 }
 
+@test "-i -S numbers splits as Hadoop's job submitter: longest first, ties in file order" {
+	head -c 300 /dev/zero >a
+	head -c 1000 /dev/zero >b
+	head -c 300 /dev/zero >c
+	run mr-split -i -S -b 400 a b c
+	[ "$output" = "b${TAB}0${TAB}400
+b${TAB}400${TAB}400
+a${TAB}0${TAB}300
+c${TAB}0${TAB}300
+b${TAB}800${TAB}200" ]
+	# The same as a stable sort of the plain listing by length.
+	for f in a b c; do head -c $((RANDOM % 5000)) /dev/zero >"$f"; done
+	diff <(mr-split -i -S -n 7 a b c) \
+	    <(mr-split -i -n 7 a b c | sort -s -t "$TAB" -k3,3nr)
+	run mr-split -S a
+	[ "$status" -eq 2 ]
+}
+
 @test "-i on a 20 GB sparse file plans 160 block splits without reading it" {
 	truncate -s 20G big
 	run mr-split -i big

@@ -155,6 +155,34 @@ closed_pipe_ends_quietly_with_status_0(void)
 	unlink(errfile);
 }
 
+/* A child's closed pipe is noted, and what follows is dropped, not fatal. */
+static void
+closed_child_pipe_is_noted_and_drops_output(void)
+{
+	struct out o;
+	char big[OUT_BUFSIZE + 10];
+	int fds[2];
+
+	out_ignore_sigpipe();
+	CHECK(pipe(fds) == 0);
+	out_init_child(&o, fds[1], "mapper input");
+	out_str(&o, "one\n");
+	out_flush(&o);
+	CHECK(!o.closed);
+	CHECK(o.bytes == 4);
+	close(fds[0]);
+	out_str(&o, "two\n");
+	out_flush(&o);
+	CHECK(o.closed);
+	CHECK(o.bytes == 4);
+	memset(big, 'x', sizeof big);
+	out_write(&o, big, sizeof big);	/* passes the buffer: dropped too */
+	out_str(&o, "three\n");
+	out_close(&o);
+	CHECK(o.bytes == 4);
+	close(fds[1]);
+}
+
 int
 main(void)
 {
@@ -164,5 +192,6 @@ main(void)
 	RUN(reserve_grows_for_a_big_item);
 	RUN(disk_full_is_an_error_with_a_message);
 	RUN(closed_pipe_ends_quietly_with_status_0);
+	RUN(closed_child_pipe_is_noted_and_drops_output);
 	return unit_done();
 }
