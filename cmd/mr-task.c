@@ -171,7 +171,7 @@ link_files(char **links, size_t n)
  * looked for in the working directory first (a script shipped with
  * -files), then in PATH.
  */
-static void
+static char *
 resolve_here(char **argv)
 {
 	char cwd[PATH_MAX];
@@ -181,10 +181,11 @@ resolve_here(char **argv)
 	if (argv == NULL || strchr(argv[0], '/') != NULL ||
 	    stat(argv[0], &st) < 0 || !S_ISREG(st.st_mode) ||
 	    access(argv[0], X_OK) < 0 || getcwd(cwd, sizeof cwd) == NULL)
-		return;
+		return NULL;
 	p = xmalloc(strlen(cwd) + strlen(argv[0]) + 2);
 	sprintf(p, "%s/%s", cwd, argv[0]);
-	argv[0] = p;	/* lives as long as the program */
+	argv[0] = p;
+	return p;	/* for the caller to free */
 }
 
 static void
@@ -877,6 +878,8 @@ run_reduce(struct task *t)
 
 	memset(&mf, 0, sizeof mf);
 	mf.spec = order.kv;
+	mf.lastcap = 64;
+	mf.last = xmalloc(mf.lastcap);
 	mf.ninputs = t->ninputs;
 	stage = "merge";
 	if (t->ninputs > 0)
@@ -980,7 +983,7 @@ main(int argc, char *argv[])
 	const char *sep = "\t", *osep = "\t";
 	uint64_t v, combiner_words = 0;
 	int c, keys = 1, reduce = 0, nwords;
-	char *errpath, **links = NULL;
+	char *errpath, **links = NULL, *cmd_path, *comb_path;
 	size_t nlinks = 0;
 
 	msg_init(argv[0]);
@@ -990,8 +993,6 @@ main(int argc, char *argv[])
 	t.reducers = 1;
 	t.sort_keys = 1;
 	t.sort_threads = 1;
-	cmdenv = xcalloc(1, sizeof *cmdenv);
-	t.inputs = xcalloc(1, sizeof *t.inputs);
 	/* "+": the command's own options are not ours. */
 	while ((c = getopt_long(argc, argv, "+d:M:x:n:C:RI:t:k:O:K:P:e:L:o:h",
 	    longopts, NULL)) != -1) {
@@ -1019,7 +1020,7 @@ main(int argc, char *argv[])
 			reduce = 1;
 			break;
 		case 'I':
-			t.inputs = xrealloc(t.inputs, (t.ninputs + 2) *
+			t.inputs = xrealloc(t.inputs, (t.ninputs + 1) *
 			    sizeof *t.inputs);
 			t.inputs[t.ninputs++] = optarg;
 			break;
@@ -1100,8 +1101,8 @@ main(int argc, char *argv[])
 	tmp_install_signals();
 	link_files(links, nlinks);
 	free(links);
-	resolve_here(t.cmd);
-	resolve_here(t.combiner);
+	cmd_path = resolve_here(t.cmd);
+	comb_path = resolve_here(t.combiner);
 	errpath = task_path("err");
 	if ((errfd = open(errpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
 	    0666)) < 0)
@@ -1115,6 +1116,8 @@ main(int argc, char *argv[])
 	finished = 1;
 	close(errfd);
 	free(t.cmd);
+	free(cmd_path);
+	free(comb_path);
 	free(t.fmt.buf);
 	free(t.inputs);
 	free(cmdenv);
