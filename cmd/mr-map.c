@@ -770,6 +770,17 @@ read_stderr(struct copy *c)
 	b->len -= start;
 }
 
+/*
+ * A batch round (input from a regular file) every millisecond: a copy's
+ * pipes (1 MiB each) hold several milliseconds of its input and output,
+ * so no copy waits, and a round moves hundreds of kilobytes.
+ */
+#define BATCH_ROUND_NS 1000000
+
+/* Bytes of a copy's output taken per read(2): a pipe's worth. */
+#define READ_CHUNK (128 << 10)
+#define SPLICE_CHUNK (256 << 10)
+
 /* Hold LEN bytes of output of copy C (-o, not yet its turn). */
 static void
 hold_output(struct copy *c, const char *p, size_t len)
@@ -802,8 +813,9 @@ emit_output(struct copy *c, const char *p, size_t len)
 /*
  * Read what copy C wrote on stdout.  Complete lines go on at once; a
  * partial line waits in obuf (which, for a held copy, holds only that).
+ * Returns 1 when it read bytes (there may be more).
  */
-static void
+static int
 read_stdout(struct copy *c)
 {
 	struct buf *b = &c->obuf;
@@ -813,7 +825,7 @@ read_stdout(struct copy *c)
 
 	if (opt.ordered && (size_t)(c - copies) != head && c->spool_fd < 0) {
 		/* Held in obuf itself: read straight onto its end. */
-		buf_room(b, 65536);
+		buf_room(b, READ_CHUNK);
 		n = read(c->p.out, b->p + b->len, b->cap - b->len);
 		if (n > 0) {
 			b->len += (size_t)n;
@@ -828,10 +840,10 @@ read_stdout(struct copy *c)
 				memmove(b->p, b->p + b->len - keep, keep);
 				b->len = keep;
 			}
-			return;
+			return 1;
 		}
 	} else {
-		buf_room(b, 65536);
+		buf_room(b, READ_CHUNK);
 		n = read(c->p.out, b->p + b->len, b->cap - b->len);
 		if (n > 0) {
 			size_t old = b->len;
@@ -839,16 +851,16 @@ read_stdout(struct copy *c)
 			b->len += (size_t)n;
 			nl = memrchr(b->p + old, '\n', (size_t)n);
 			if (nl == NULL)
-				return;
+				return 1;
 			keep = (size_t)(b->p + b->len - nl - 1);
 			emit_output(c, b->p, b->len - keep);
 			memmove(b->p, nl + 1, keep);
 			b->len = keep;
-			return;
+			return 1;
 		}
 	}
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
+		return 0;
 	if (n < 0)
 		die("%s: copy %zu: read error:", cmd_text, (size_t)(c - copies));
 	/* End of output: a last line without '\n' gets one. */
@@ -863,6 +875,7 @@ read_stdout(struct copy *c)
 	}
 	close(c->p.out);
 	c->out_open = 0;
+	return 0;
 }
 
 /* -o: write the held output of copy C, now that it is its turn. */
@@ -912,7 +925,8 @@ feed_copy(struct copy *c)
 	while (c->slen > 0) {
 		loff_t off = (loff_t)c->soff;
 
-		n = splice(src_fd, &off, c->p.in, NULL, c->slen,
+		n = splice(src_fd, &off, c->p.in, NULL,
+		    c->slen < SPLICE_CHUNK ? c->slen : SPLICE_CHUNK,
 		    SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -946,6 +960,15 @@ feed_copy(struct copy *c)
 			die("%s: file shrank while being read", src_name);
 		c->soff += (uint64_t)n;
 		c->slen -= (uint64_t)n;
+		/*
+		 * Less than asked for: the pipe is full.  Trying again at
+		 * once would only chase the copy's reads a few pages at a
+		 * time, a system call for each.
+		 */
+		if (c->slen > 0 && (size_t)n < SPLICE_CHUNK) {
+			c->full = 1;
+			return 0;
+		}
 	}
 	while (c->slen > 0 || c->boff < c->blk.len) {
 		if (c->slen > 0) {
@@ -1108,16 +1131,6 @@ deal_block(struct input *in, struct copy *c)
 	strip_crlf(&c->blk);
 }
 
-/*
- * The next block of the regular file FD: whole lines from *POS up to
- * about the block size, not past LIMIT.  The bytes are read (pread) to
- * find the last '\n' and any '\r'; then, when there is no CRLF to strip,
- * the block goes to copy C by splice(2) from the page cache, and the
- * bytes read are dropped: the copy's reads then come from the page cache
- * pages themselves.  A last line without '\n' gets one.  (Mapping the
- * file instead costs more than the read on virtual machines, where page
- * table updates are slow.)
- */
 /* Read up to N bytes at OFF, as many as there are; the number read. */
 static size_t
 pread_full(int fd, const char *name, char *p, size_t n, uint64_t off)
@@ -1141,21 +1154,27 @@ pread_full(int fd, const char *name, char *p, size_t n, uint64_t off)
 /*
  * Read WANT bytes at POS in chunks small enough to stay in the CPU cache.
  * Returns 1 if all were there and none is '\r', with *END just past the
- * last '\n' (0 if none) and *LASTC the last byte; else 0.
+ * last '\n' (0 if none) and *LASTC the last byte; else 0, with *END just
+ * past the last '\n' before the first '\r' when there is one.
  */
 static int
 scan_block(int fd, const char *name, uint64_t pos, size_t want, size_t *end,
     int *lastc)
 {
 	static char chunk[128 * 1024];
-	size_t off = 0, n;
-	char *nl;
+	size_t off = 0, n, got;
+	char *nl, *cr;
 
 	*end = 0;
 	while (off < want) {
 		n = want - off < sizeof chunk ? want - off : sizeof chunk;
-		if (pread_full(fd, name, chunk, n, pos + off) < n ||
-		    memchr(chunk, '\r', n) != NULL)
+		got = pread_full(fd, name, chunk, n, pos + off);
+		if ((cr = memchr(chunk, '\r', got)) != NULL) {
+			if ((nl = memrchr(chunk, '\n', (size_t)(cr - chunk))) != NULL)
+				*end = off + (size_t)(nl - chunk) + 1;
+			return 0;
+		}
+		if (got < n)
 			return 0;
 		if ((nl = memrchr(chunk, '\n', n)) != NULL)
 			*end = off + (size_t)(nl - chunk) + 1;
@@ -1165,26 +1184,41 @@ scan_block(int fd, const char *name, uint64_t pos, size_t want, size_t *end,
 	return 1;
 }
 
+/*
+ * The next block of the regular file FD for copy C: whole lines from *POS
+ * up to about the block size, not past LIMIT.  The bytes are read (pread)
+ * to find the last '\n' and any '\r'; lines without '\r' then go to the
+ * copy by splice(2) from the page cache, and the bytes read are dropped:
+ * the copy's reads come from the page cache pages themselves.  A line with
+ * a '\r' ends such a block and goes in a small block of its own that is
+ * read, stripped of the '\r' of each "\r\n" and written, so that a few
+ * CRLF lines do not slow the whole file down.  A last line without '\n'
+ * gets one.  (Mapping the file instead costs more than the read on
+ * virtual machines, where page table updates are slow.)
+ */
+#define CR_WINDOW (64 * 1024)
+
 static void
 file_block(int fd, const char *name, uint64_t *pos, uint64_t limit,
     struct copy *c)
 {
 	size_t want = opt.block, got, end, n;
 	char *nl;
-	int last, lastc = '\n';
+	int last, lastc = '\n', clean;
 
 	if (want > limit - *pos)
 		want = (size_t)(limit - *pos);
 	/* The common case: no CRLF, and a '\n' in the block (or its end). */
 	last = *pos + want == limit;
-	if (scan_block(fd, name, *pos, want, &end, &lastc) && (last || end > 0)) {
-		if (last)
+	clean = scan_block(fd, name, *pos, want, &end, &lastc);
+	if ((clean && (last || end > 0)) || (!clean && end > 0)) {
+		if (clean && last)
 			end = want;
 		c->soff = *pos;
 		c->slen = end;
 		c->boff = 0;
 		c->blk.len = 0;
-		if (last && lastc != '\n') {
+		if (clean && last && lastc != '\n') {
 			buf_room(&c->blk, 1);
 			c->blk.p[c->blk.len++] = '\n';
 		}
@@ -1192,13 +1226,21 @@ file_block(int fd, const char *name, uint64_t *pos, uint64_t limit,
 		return;
 	}
 	c->blk.len = 0;
+	/* A '\r' in the first line: this block is that line, found in a
+	 * small read. */
+	if (!clean && want > CR_WINDOW)
+		want = CR_WINDOW;
 	buf_room(&c->blk, want + 1);
 	got = pread_full(fd, name, c->blk.p, want, *pos);
 	if (got == 0)
 		die("%s: file shrank while being read", name);
 	last = got < want || *pos + got == limit;
 	end = got;
-	if (!last && (nl = memrchr(c->blk.p, '\n', got)) != NULL) {
+	if (!clean && (nl = memchr(c->blk.p, '\r', got)) != NULL &&
+	    (nl = memchr(nl, '\n', got - (size_t)(nl - c->blk.p))) != NULL) {
+		end = (size_t)(nl - c->blk.p) + 1;
+		last = *pos + end == limit;
+	} else if (!last && (nl = memrchr(c->blk.p, '\n', got)) != NULL) {
 		end = (size_t)(nl - c->blk.p) + 1;
 	} else if (!last) {
 		/* A line longer than the block: read on to its end. */
@@ -1262,6 +1304,21 @@ line_end_after(int fd, const char *name, uint64_t at, uint64_t size)
 	return size;
 }
 
+/* The next block of a regular file input for copy C; 0 at its end. */
+static int
+file_next_block(struct input *in, struct copy *c)
+{
+	if (opt.ordered && c->rpos < c->rend) {
+		file_block(in->fd, in->name, &c->rpos, c->rend, c);
+		return 1;
+	}
+	if (!opt.ordered && in->file && in->pos < in->size) {
+		file_block(in->fd, in->name, &in->pos, in->size, c);
+		return 1;
+	}
+	return 0;
+}
+
 static void
 run_command(char **argv)
 {
@@ -1271,9 +1328,9 @@ run_command(char **argv)
 	const char *file = NULL;
 	char *abspath = NULL;
 	uint64_t size = 0, first = 0;
-	size_t i, live, len;
+	size_t i, live, len, rounds = 0;
 	struct copy *last;	/* the copy that ended last */
-	int regular;
+	int regular, batch;
 
 	under_hadoop = hadoop_is_task();
 	ncopies = opt.copies ? opt.copies : (uint64_t)online_cpus();
@@ -1336,6 +1393,14 @@ run_command(char **argv)
 			in.size = size;
 		}
 	}
+	/*
+	 * Input from a regular file is a batch job: no record is waited for.
+	 * Then the loop below sleeps between rounds instead of waiting in
+	 * poll(2), so that the copies' pipe reads and writes wake no one and
+	 * each round moves what a millisecond brought.  On virtual machines a
+	 * wake-up costs more than copying the bytes it announces.
+	 */
+	batch = regular;
 	/* A regular file is cut into blocks in place and spliced on. */
 	if ((opt.ordered || in.size > 0) && size > 0) {
 		char bom[3];
@@ -1391,13 +1456,10 @@ run_command(char **argv)
 
 			if (!c->in_open || has_block(c))
 				continue;
-			if (opt.ordered) {
-				if (c->rpos < c->rend)
-					file_block(in.fd, in.name, &c->rpos, c->rend, c);
-				else
-					close_input(c);
-			} else if (in.file && in.pos < in.size) {
-				file_block(in.fd, in.name, &in.pos, in.size, c);
+			if (file_next_block(&in, c)) {
+				continue;
+			} else if (opt.ordered) {
+				close_input(c);
 			} else if (in.file) {
 				/* Read on past the mapped size: the file may grow. */
 				if (lseek(in.fd, (off_t)in.pos, SEEK_SET) < 0)
@@ -1426,7 +1488,7 @@ run_command(char **argv)
 			 * has read half of it: waking for every page it reads
 			 * would cost a context switch and a splice per 4 KiB.
 			 */
-			if (c->in_open && has_block(c) && c->full &&
+			if (!batch && c->in_open && has_block(c) && c->full &&
 			    proc_unread(c->p.in) > c->pipe_cap / 2)
 				throttled = 1;
 			else if (c->in_open && has_block(c)) {
@@ -1446,8 +1508,17 @@ run_command(char **argv)
 				pfd[np++].events = POLLIN;
 			}
 		}
+		if (batch && rounds++ > 0) {
+			struct timespec round = { 0, BATCH_ROUND_NS };
+
+			nanosleep(&round, NULL);
+		}
 		/* Flush our output only when there is nothing to do at once. */
 		n = poll(pfd, np, 0);
+		if (n == 0 && batch) {
+			out_flush(&out);
+			continue;
+		}
 		if (n == 0) {
 			out_flush(&out);
 			n = poll(pfd, np, throttled ? 1 : -1);
@@ -1469,11 +1540,17 @@ run_command(char **argv)
 			struct copy *c = &copies[i];
 			short ev;
 
+			/* A batch round fills the pipe, block after block. */
 			if (c->in_idx >= 0 && (ev = pfd[c->in_idx].revents) != 0 &&
 			    c->in_open)
-				feed_copy(c);
+				while (feed_copy(c) && batch && c->in_open &&
+				    file_next_block(&in, c))
+					;
+			/* A batch round takes all there is: the copy may have
+			 * filled its pipe since the last round. */
 			if (c->out_idx >= 0 && (ev = pfd[c->out_idx].revents) != 0)
-				read_stdout(c);
+				while (read_stdout(c) && batch)
+					;
 			if (c->err_idx >= 0 && (ev = pfd[c->err_idx].revents) != 0)
 				read_stderr(c);
 			if (!c->out_open && !c->err_open && !c->reaped) {

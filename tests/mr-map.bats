@@ -417,6 +417,32 @@ reporter:counter:g,n,5" ]
 	[ "$output" = 'a\nb\n' ]
 }
 
+@test "CRLF lines scattered through a large file reach the copies without the CR, each once" {
+	# Rare CRLF lines (and lone CRs, which stay) among many blocks: the
+	# blocks around them go by splice, the CRLF lines by small writes.
+	awk 'BEGIN {
+		srand(17)
+		for (i = 0; i < 60000; i++) {
+			r = rand()
+			if (r < 0.002)
+				printf "crlf %d\r\n", i
+			else if (r < 0.003)
+				printf "lone %d\rcr\n", i
+			else
+				printf "line %d %s\n", i, substr("abcdefghijklmnopqrstuvwxyz", 1, 1 + i % 26)
+		}
+	}' >in
+	sed 's/\r$//' in >want
+	for opts in "-P 3 -b 16K" "-P 2 -b 64K -o" "-P 4 -b 4K"; do
+		mr-map $opts -- cat <in >got
+		if [[ $opts == *-o* ]]; then
+			cmp got want
+		else
+			sort got | cmp - <(sort want)
+		fi
+	done
+}
+
 @test "a last output line without newline gets one; empty input still runs every copy" {
 	run -0 bash -c 'printf "x\n" | mr-map -P 1 -- sh -c "cat >/dev/null; printf \"no newline\""'
 	[ "$output" = "no newline" ]
