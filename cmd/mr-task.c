@@ -40,6 +40,7 @@
 #include "partout.h"
 #include "proc.h"
 #include "record.h"
+#include "reporter.h"
 #include "sortrec.h"
 #include "tmpfile.h"
 #include "xalloc.h"
@@ -606,76 +607,43 @@ struct task {
 
 /*
  * add_counters: the commands' own counters, "reporter:counter:GROUP,NAME,N"
- * lines on their stderr (DIR/err), summed as Hadoop sums them (three
- * comma-separated parts, an integer amount), appended to the counts as
- * "counter TAB GROUP TAB NAME TAB N" lines in order of first appearance.
+ * lines on their stderr (DIR/err), summed as Hadoop sums them
+ * (lib/reporter), appended to the counts as "counter TAB GROUP TAB NAME
+ * TAB N" lines in order of first appearance.  A group or name holding a
+ * TAB could not be told apart there: such a line is not a counter.
  */
 static void
 add_counters(struct out *o)
 {
-	static const char tag[] = "reporter:counter:";
 	char *path = task_path("err");
+	struct counters table = { 0 };
 	struct reader r;
-	struct slice line;
-	char **keys = NULL;	/* "GROUP TAB NAME" */
-	long long *sums = NULL;
-	size_t n = 0, cap = 0, i;
+	struct slice line, group, name;
+	int64_t amount;
+	size_t i;
 
 	reader_open(&r, path);
-	while (reader_next(&r, &line)) {
-		char *s, *end = line.p + line.len, *c1, *c2, *num;
-		long long v;
-
-		if (line.len < sizeof tag - 1 ||
-		    memcmp(line.p, tag, sizeof tag - 1) != 0)
-			continue;
-		s = line.p + sizeof tag - 1;
-		if ((c1 = memchr(s, ',', (size_t)(end - s))) == NULL ||
-		    (c2 = memchr(c1 + 1, ',', (size_t)(end - c1 - 1))) == NULL ||
-		    memchr(c2 + 1, ',', (size_t)(end - c2 - 1)) != NULL ||
-		    memchr(s, '\t', (size_t)(c2 - s)) != NULL)
-			continue;
-		num = c2 + 1 + (c2 + 1 < end && c2[1] == '-');
-		if (num == end)
-			continue;
-		for (v = 0; num < end && *num >= '0' && *num <= '9'; num++)
-			v = v * 10 + (*num - '0');
-		if (num != end)
-			continue;
-		if (c2[1] == '-')
-			v = -v;
-		*c1 = '\t';
-		for (i = 0; i < n; i++)
-			if (strlen(keys[i]) == (size_t)(c2 - s) &&
-			    memcmp(keys[i], s, (size_t)(c2 - s)) == 0)
-				break;
-		if (i == n) {
-			if (n == cap) {
-				cap = cap ? 2 * cap : 16;
-				keys = xrealloc(keys, cap * sizeof *keys);
-				sums = xrealloc(sums, cap * sizeof *sums);
-			}
-			keys[n] = xmalloc((size_t)(c2 - s) + 1);
-			memcpy(keys[n], s, (size_t)(c2 - s));
-			keys[n][c2 - s] = '\0';
-			sums[n++] = 0;
-		}
-		sums[i] += v;
-	}
+	while (reader_next(&r, &line))
+		if (reporter_parse(line, &group, &name, &amount) ==
+		    REPORTER_COUNTER && memchr(group.p, '\t', group.len) == NULL &&
+		    memchr(name.p, '\t', name.len) == NULL)
+			counters_add(&table, group, name, amount);
 	reader_close(&r);
-	for (i = 0; i < n; i++) {
-		char num[32];
-
-		snprintf(num, sizeof num, "%lld", sums[i]);
+	for (i = 0; i < table.n; i++) {
 		out_str(o, "counter\t");
-		out_str(o, keys[i]);
+		out_str(o, table.c[i].group);
 		out_byte(o, '\t');
-		out_str(o, num);
+		out_str(o, table.c[i].name);
+		out_byte(o, '\t');
+		if (table.c[i].sum < 0) {
+			out_byte(o, '-');
+			out_u64(o, -(uint64_t)table.c[i].sum);
+		} else {
+			out_u64(o, (uint64_t)table.c[i].sum);
+		}
 		out_byte(o, '\n');
-		free(keys[i]);
 	}
-	free(keys);
-	free(sums);
+	counters_free(&table);
 	free(path);
 }
 
