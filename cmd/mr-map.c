@@ -740,7 +740,8 @@ copy_stderr_line(struct slice line)
 	write_all(2, line.p, line.len + 1);
 }
 
-static void
+/* Read what copy C wrote on stderr; 1 when it read bytes (there may be more). */
+static int
 read_stderr(struct copy *c)
 {
 	struct buf *b = &c->ebuf;
@@ -751,14 +752,14 @@ read_stderr(struct copy *c)
 	buf_room(b, 65536);
 	n = read(c->p.err, b->p + b->len, b->cap - b->len - 1);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
+		return 0;
 	if (n <= 0) {
 		if (b->len > 0)
 			copy_stderr_line((struct slice){ b->p, b->len });
 		b->len = 0;
 		close(c->p.err);
 		c->err_open = 0;
-		return;
+		return 0;
 	}
 	b->len += (size_t)n;
 	while ((nl = memchr(b->p + start, '\n', b->len - start)) != NULL) {
@@ -768,6 +769,7 @@ read_stderr(struct copy *c)
 	}
 	memmove(b->p, b->p + start, b->len - start);
 	b->len -= start;
+	return 1;
 }
 
 /*
@@ -1552,7 +1554,8 @@ run_command(char **argv)
 				while (read_stdout(c) && batch)
 					;
 			if (c->err_idx >= 0 && (ev = pfd[c->err_idx].revents) != 0)
-				read_stderr(c);
+				while (read_stderr(c) && batch)
+					;
 			if (!c->out_open && !c->err_open && !c->reaped) {
 				reap_copy(c);
 				live--;

@@ -377,6 +377,12 @@ mr-map: /nonexistent/mapper: copy 0: exit status 127" ]
 	mapreduce_task_id=task_1_m_000007 run -0 --separate-stderr mr-map -P 2 -- sh -c 'cat >/dev/null; echo reporter:counter:g,n,5 >&2' <in
 	[ "$stderr" = "reporter:counter:g,n,5
 reporter:counter:g,n,5" ]
+	# Much stderr and stdout at once: every line of both arrives.
+	seq 1 50000 >in
+	mr-map -P 2 -b 16K -- sh -c 'while read -r n; do echo "err $n" >&2; echo "out $n"; done' <in >out 2>err
+	[ "$(grep -c '^err ' err)" -eq 50000 ]
+	[ "$(sort -u err | wc -l)" -eq 50000 ]
+	sed 's/^out //' out | sort -n | cmp - in
 }
 
 @test "live input: a record reaches the command and its output reaches stdout at once" {
