@@ -1154,95 +1154,117 @@ pread_full(int fd, const char *name, char *p, size_t n, uint64_t off)
 }
 
 /*
- * Read WANT bytes at POS in chunks small enough to stay in the CPU cache.
- * Returns 1 if all were there and none is '\r', with *END just past the
- * last '\n' (0 if none) and *LASTC the last byte; else 0, with *END just
- * past the last '\n' before the first '\r' when there is one.
+ * Read up to WANT bytes at POS in chunks small enough to stay in the CPU
+ * cache, looking for the first "\r\n" (a lone '\r' is data).  *CRLF gets
+ * the offset of its '\r' (SIZE_MAX if there is none), *END the offset just
+ * past the last '\n' before it (or before the end), *LASTC the last byte
+ * read.  ROOM is how far the caller's range goes (a '\r' at the end of
+ * the bytes read is looked past, within it).  Returns the number of bytes
+ * read: WANT, or fewer at the end of the file or after a "\r\n".
  */
-static int
-scan_block(int fd, const char *name, uint64_t pos, size_t want, size_t *end,
-    int *lastc)
+static size_t
+scan_block(int fd, const char *name, uint64_t pos, size_t want, uint64_t room,
+    size_t *end, size_t *crlf, int *lastc)
 {
 	static char chunk[128 * 1024];
 	size_t off = 0, n, got;
-	char *nl, *cr;
+	char *nl, *cr, *from, next;
 
 	*end = 0;
+	*crlf = SIZE_MAX;
 	while (off < want) {
 		n = want - off < sizeof chunk ? want - off : sizeof chunk;
 		got = pread_full(fd, name, chunk, n, pos + off);
-		if ((cr = memchr(chunk, '\r', got)) != NULL) {
+		for (from = chunk; (cr = memchr(from, '\r',
+		    got - (size_t)(from - chunk))) != NULL; from = cr + 1) {
+			if (cr + 1 < chunk + got)
+				next = cr[1];
+			else if (off + got >= room || pread_full(fd, name, &next, 1,
+			    pos + off + got) != 1)
+				break;
+			if (next != '\n')
+				continue;
+			*crlf = off + (size_t)(cr - chunk);
 			if ((nl = memrchr(chunk, '\n', (size_t)(cr - chunk))) != NULL)
 				*end = off + (size_t)(nl - chunk) + 1;
-			return 0;
+			return off + got;
 		}
-		if (got < n)
-			return 0;
-		if ((nl = memrchr(chunk, '\n', n)) != NULL)
+		if ((nl = memrchr(chunk, '\n', got)) != NULL)
 			*end = off + (size_t)(nl - chunk) + 1;
-		*lastc = (unsigned char)chunk[n - 1];
-		off += n;
+		if (got > 0)
+			*lastc = (unsigned char)chunk[got - 1];
+		off += got;
+		if (got < n)
+			break;
 	}
-	return 1;
+	return off;
 }
+
+/*
+ * A "\r\n" this far into a block, or farther, is taken as rare: the bytes
+ * before its '\r' go by splice and the line's end is written.  Nearer the
+ * start, a block of this size is read, stripped of the '\r' of each
+ * "\r\n" and written: a file of CRLF lines goes that way throughout.
+ */
+#define CRLF_RARE (64 * 1024)
 
 /*
  * The next block of the regular file FD for copy C: whole lines from *POS
  * up to about the block size, not past LIMIT.  The bytes are read (pread)
- * to find the last '\n' and any '\r'; lines without '\r' then go to the
+ * to find the last '\n' and any "\r\n"; lines without one then go to the
  * copy by splice(2) from the page cache, and the bytes read are dropped:
- * the copy's reads come from the page cache pages themselves.  A line with
- * a '\r' ends such a block and goes in a small block of its own that is
- * read, stripped of the '\r' of each "\r\n" and written, so that a few
- * CRLF lines do not slow the whole file down.  A last line without '\n'
- * gets one.  (Mapping the file instead costs more than the read on
- * virtual machines, where page table updates are slow.)
+ * the copy's reads come from the page cache pages themselves.  A last line
+ * without '\n' gets one.  (Mapping the file instead costs more than the
+ * read on virtual machines, where page table updates are slow.)
  */
-#define CR_WINDOW (64 * 1024)
-
 static void
 file_block(int fd, const char *name, uint64_t *pos, uint64_t limit,
     struct copy *c)
 {
-	size_t want = opt.block, got, end, n;
+	size_t want = opt.block, got, end, crlf, n;
 	char *nl;
-	int last, lastc = '\n', clean;
+	int last, lastc = '\n';
 
 	if (want > limit - *pos)
 		want = (size_t)(limit - *pos);
 	/* The common case: no CRLF, and a '\n' in the block (or its end). */
 	last = *pos + want == limit;
-	clean = scan_block(fd, name, *pos, want, &end, &lastc);
-	if ((clean && (last || end > 0)) || (!clean && end > 0)) {
-		if (clean && last)
+	got = scan_block(fd, name, *pos, want, limit - *pos, &end, &crlf, &lastc);
+	if (crlf == SIZE_MAX && got == want && (last || end > 0)) {
+		if (last)
 			end = want;
 		c->soff = *pos;
 		c->slen = end;
 		c->boff = 0;
 		c->blk.len = 0;
-		if (clean && last && lastc != '\n') {
+		if (last && lastc != '\n') {
 			buf_room(&c->blk, 1);
 			c->blk.p[c->blk.len++] = '\n';
 		}
 		*pos += end;
 		return;
 	}
+	if (crlf != SIZE_MAX && crlf >= CRLF_RARE) {
+		c->soff = *pos;
+		c->slen = crlf;
+		c->boff = 0;
+		buf_room(&c->blk, 1);
+		c->blk.p[0] = '\n';
+		c->blk.len = 1;
+		*pos += crlf + 2;
+		return;
+	}
+	/* CRLF lines near: a small block of them, read and stripped. */
+	if (crlf != SIZE_MAX && want > CRLF_RARE)
+		want = CRLF_RARE;
 	c->blk.len = 0;
-	/* A '\r' in the first line: this block is that line, found in a
-	 * small read. */
-	if (!clean && want > CR_WINDOW)
-		want = CR_WINDOW;
 	buf_room(&c->blk, want + 1);
 	got = pread_full(fd, name, c->blk.p, want, *pos);
 	if (got == 0)
 		die("%s: file shrank while being read", name);
 	last = got < want || *pos + got == limit;
 	end = got;
-	if (!clean && (nl = memchr(c->blk.p, '\r', got)) != NULL &&
-	    (nl = memchr(nl, '\n', got - (size_t)(nl - c->blk.p))) != NULL) {
-		end = (size_t)(nl - c->blk.p) + 1;
-		last = *pos + end == limit;
-	} else if (!last && (nl = memrchr(c->blk.p, '\n', got)) != NULL) {
+	if (!last && (nl = memrchr(c->blk.p, '\n', got)) != NULL) {
 		end = (size_t)(nl - c->blk.p) + 1;
 	} else if (!last) {
 		/* A line longer than the block: read on to its end. */
