@@ -1,11 +1,14 @@
 /* proc: spawning and reaping child processes. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,25 +59,37 @@ make_pipe(int fds[2])
 		die("pipe:");
 }
 
-/* In the child: never return; only async-signal-safe calls and _exit, so
- * the parent's atexit handlers (temporary files) never run here. */
+/*
+ * In the child: never return; only async-signal-safe calls and _exit, so
+ * the parent's atexit handlers (temporary files) never run here.  The child
+ * comes from vfork: it shares the parent's memory until exec, so it writes
+ * only its own stack.  PATH is the program found by the parent, or NULL.
+ */
 static void
-exec_child(char *const argv[], char *const envp[], int in, int out, int err)
+exec_child(const char *path, char *const argv[], char *const envp[], int in,
+    int out, int err)
 {
 	static const int sigs[] = { SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD,
 	    SIGXFSZ };
+	struct sigaction dfl;
 	sigset_t none;
 	size_t i;
 	char msg[512];
 	int n;
 
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		signal(sigs[i], SIG_DFL);
+		sigaction(sigs[i], &dfl, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if ((in >= 0 && dup2(in, 0) < 0) || (out >= 0 && dup2(out, 1) < 0) ||
 	    (err >= 0 && dup2(err, 2) < 0))
 		_exit(127);
+	if (path != NULL)
+		execve(path, argv, envp);
+	/* Not found by the parent, or not an executable binary (a script
+	 * without "#!" runs under /bin/sh this way): as execvp does. */
 	execvpe(argv[0], argv, envp);
 	n = snprintf(msg, sizeof msg, "%s: %s: %s\n", progname, argv[0],
 	    strerror(errno));
@@ -83,13 +98,78 @@ exec_child(char *const argv[], char *const envp[], int in, int out, int err)
 	_exit(127);
 }
 
+/*
+ * find_program: the file execvp would run for NAME (searched in PATH when
+ * it has no '/'), in BUF; NULL when there is none (the child then says so).
+ * Looked up once in the parent rather than by trying each PATH directory
+ * in the child, where every failed exec is a system call.
+ */
+static const char *
+find_program(const char *name, char *buf, size_t size)
+{
+	const char *dirs = getenv("PATH"), *d, *e;
+	struct stat st;
+	size_t dl, nl = strlen(name);
+
+	if (strchr(name, '/') != NULL)
+		return name;
+	if (dirs == NULL)
+		dirs = "/bin:/usr/bin";
+	for (d = dirs;; d = e + 1) {
+		e = strchr(d, ':');
+		dl = e != NULL ? (size_t)(e - d) : strlen(d);
+		if (dl + nl + 2 <= size) {
+			if (dl == 0)	/* an empty entry is the current directory */
+				memcpy(buf, ".", 1), dl = 1;
+			else
+				memcpy(buf, d, dl);
+			buf[dl] = '/';
+			memcpy(buf + dl + 1, name, nl + 1);
+			if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) &&
+			    access(buf, X_OK) == 0)
+				return buf;
+		}
+		if (e == NULL)
+			return NULL;
+	}
+}
+
+/*
+ * start_child: the child process, by vfork: no copy of our page tables,
+ * which on some virtual machines costs milliseconds.  Every signal is
+ * blocked until the child has put back the default handlers, so that none
+ * of ours runs in it.  (A function of its own, so that nothing the parent
+ * uses afterwards lives across the vfork.)
+ */
+static pid_t __attribute__((noinline))
+start_child(const char *path, char *const argv[], char *const envp[], int in,
+    int out, int err)
+{
+	sigset_t all, old;
+	pid_t pid;
+	int e;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid = vfork();
+	if (pid == 0)
+		exec_child(path, argv, envp, in, out, err);
+	e = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0) {
+		errno = e;
+		die("fork:");
+	}
+	return pid;
+}
+
 void
 proc_spawn(struct proc *p, char *const argv[], char *const env[], int in,
     int out, int err)
 {
 	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
 	int cin = in, cout = out, cerr = err;
-	char **envp;
+	char **envp, pathbuf[PATH_MAX];
 
 	if (in == PROC_PIPE) {
 		make_pipe(pin);
@@ -104,11 +184,8 @@ proc_spawn(struct proc *p, char *const argv[], char *const env[], int in,
 		cerr = perr[1];
 	}
 	envp = build_env(env);
-	p->pid = fork();
-	if (p->pid < 0)
-		die("fork:");
-	if (p->pid == 0)
-		exec_child(argv, envp, cin, cout, cerr);
+	p->pid = start_child(find_program(argv[0], pathbuf, sizeof pathbuf),
+	    argv, envp, cin, cout, cerr);
 	free(envp);
 	p->in = pin[1];
 	p->out = pout[0];

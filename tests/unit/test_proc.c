@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include "unit.h"
 #include "msg.h"
@@ -84,6 +85,55 @@ exec_failure_is_127_with_message(void)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 127);
 }
 
+/*
+ * A program is found in PATH as execvp finds it: the first executable
+ * file, skipping a directory entry of that name and a file without the
+ * execute bit; a script without "#!" runs under /bin/sh; a name found
+ * nowhere is exit status 127 with a message.
+ */
+static void
+path_search_is_execvp_s(void)
+{
+	char dir[] = "/tmp/mr-unit-proc.XXXXXX", path[1024], a[64], b[64], c[64];
+	char *oldpath = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+	char *argv[] = { "mr-proc-hello", NULL }, *none[] = { "mr-proc-none", NULL };
+	struct proc p;
+	int fd, status;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(a, sizeof a, "%s/a", dir);
+	snprintf(b, sizeof b, "%s/b", dir);
+	snprintf(c, sizeof c, "%s/c", dir);
+	CHECK(mkdir(a, 0700) == 0 && mkdir(b, 0700) == 0 && mkdir(c, 0700) == 0);
+	/* a/: a directory of the name; c/: a file without the execute bit */
+	snprintf(path, sizeof path, "%s/a/mr-proc-hello", dir);
+	CHECK(mkdir(path, 0700) == 0);
+	snprintf(path, sizeof path, "%s/c/mr-proc-hello", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	CHECK(fd >= 0 && write(fd, "echo wrong\n", 11) == 11);
+	close(fd);
+	/* b/: the script, without "#!" */
+	snprintf(path, sizeof path, "%s/b/mr-proc-hello", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0700);
+	CHECK(fd >= 0 && write(fd, "echo hello from b\n", 18) == 18);
+	close(fd);
+	snprintf(path, sizeof path, "%s:%s:%s:/bin:/usr/bin", a, c, b);
+	setenv("PATH", path, 1);
+	proc_spawn(&p, argv, NULL, PROC_INHERIT, PROC_PIPE, PROC_INHERIT);
+	CHECK_STR(slurp(p.out), "hello from b\n");
+	CHECK(!proc_failed(proc_wait(p.pid)));
+	msg_init("test_proc");
+	proc_spawn(&p, none, NULL, PROC_INHERIT, PROC_INHERIT, PROC_PIPE);
+	CHECK_STR(slurp(p.err), "test_proc: mr-proc-none: No such file or directory\n");
+	status = proc_wait(p.pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 127);
+	if (oldpath != NULL)
+		setenv("PATH", oldpath, 1);
+	free(oldpath);
+	snprintf(path, sizeof path, "rm -rf %s", dir);
+	CHECK(system(path) == 0);
+}
+
 static void
 sigpipe_is_default_in_children(void)
 {
@@ -144,6 +194,7 @@ main(void)
 	RUN(environment_additions_replace);
 	RUN(statuses_are_described);
 	RUN(exec_failure_is_127_with_message);
+	RUN(path_search_is_execvp_s);
 	RUN(sigpipe_is_default_in_children);
 	RUN(try_wait_and_nonblock);
 	RUN(unread_input_is_counted);
