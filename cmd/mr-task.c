@@ -99,11 +99,12 @@ task_path(const char *name)
 static void
 write_status(const char *what, int code)
 {
-	char *path = task_path("status");
-	FILE *f = fopen(path, "w");
+	char *path = task_path("status"), line[128];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	int n = code < 0 ? snprintf(line, sizeof line, "%s\n", what) :
+	    snprintf(line, sizeof line, "%s %d\n", what, code);
 
-	if (f == NULL || (code < 0 ? fprintf(f, "%s\n", what) :
-	    fprintf(f, "%s %d\n", what, code)) < 0 || fclose(f) != 0)
+	if (fd < 0 || write_all(fd, line, (size_t)n) < 0 || close(fd) < 0)
 		warn("%s: cannot write:", path);
 	free(path);
 }
