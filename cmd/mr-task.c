@@ -402,18 +402,27 @@ kvfmt_apply(struct kvfmt *f, struct slice line)
 	return r;
 }
 
-/* copy_lines: every line of L as "key OSEP value" into O; the line count. */
+/*
+ * copy_output: every line a command writes on FD (NAME for messages) as
+ * "key OSEP value" into O, until the command closes it; the line count.
+ */
 static uint64_t
-copy_lines(struct lines *l, struct kvfmt *f, struct out *o)
+copy_output(int fd, const char *name, struct kvfmt *f, struct out *o)
 {
+	struct lines l;
 	struct slice line, kv;
+	uint64_t n;
 
-	while (lines_next(l, &line)) {
+	lines_init(&l, fd, name);
+	while (lines_next(&l, &line)) {
 		kv = kvfmt_apply(f, line);
 		out_write(o, kv.p, kv.len);
 		out_byte(o, '\n');
 	}
-	return l->n;
+	n = l.n;
+	lines_free(&l);
+	close(fd);
+	return n;
 }
 
 /* ---- the final output: -o FILE (written beside, renamed) or stdout ---- */
@@ -589,6 +598,17 @@ start_thread(pthread_t *th, void *(*fn)(void *), void *arg)
 	}
 }
 
+/* feed_start: a thread running FN(ARG), which writes the input of a child
+ * through O, the write end FD of its pipe (closed with O). */
+static void
+feed_start(struct out *o, int fd, const char *name, pthread_t *th,
+    void *(*fn)(void *), void *arg)
+{
+	out_init_child(o, fd, name);
+	o->owns_fd = 1;
+	start_thread(th, fn, arg);
+}
+
 /* ---- the tasks ---- */
 
 struct task {
@@ -748,23 +768,17 @@ run_map(struct task *t)
 	if (t->combiner != NULL)
 		spawn_user(&comb, t->combiner);
 
-	out_init_child(&sf.o, mapper.in, "mapper input");
-	sf.o.owns_fd = 1;
-	start_thread(&sf.th, feed_split, &sf);
+	feed_start(&sf.o, mapper.in, "mapper input", &sf.th, feed_split, &sf);
 
 	stage = "normalize";
-	lines_init(&l, mapper.out, "mapper output");
 	if (t->reducers == 0) {
 		final_open(&o);
-		mapout = copy_lines(&l, &t->fmt, &o);
 	} else {
 		/* Into mr-sort; if it dies, its exit status says so below. */
 		out_init_child(&o, sorter.in, "sort input");
 		o.owns_fd = 1;
-		mapout = copy_lines(&l, &t->fmt, &o);
 	}
-	lines_free(&l);
-	close(mapper.out);
+	mapout = copy_output(mapper.out, "mapper output", &t->fmt, &o);
 	pthread_join(sf.th, NULL);
 	close(fd);
 	if ((code = status_code(proc_wait(mapper.pid))) != 0)
@@ -857,18 +871,14 @@ run_reduce(struct task *t)
 	final_open(&o);
 	if (t->cmd != NULL) {
 		struct proc reducer;
-		struct lines l;
 
 		stage = "setup";
 		spawn_user(&reducer, t->cmd);
-		out_init_child(&mf.o, reducer.in, "reducer input");
-		mf.o.owns_fd = 1;
-		start_thread(&mf.th, feed_merge, &mf);
+		feed_start(&mf.o, reducer.in, "reducer input", &mf.th,
+		    feed_merge, &mf);
 		stage = "normalize";
-		lines_init(&l, reducer.out, "reducer output");
-		out_lines = copy_lines(&l, &t->fmt, &o);
-		lines_free(&l);
-		close(reducer.out);
+		out_lines = copy_output(reducer.out, "reducer output", &t->fmt,
+		    &o);
 		pthread_join(mf.th, NULL);
 		if ((code = status_code(proc_wait(reducer.pid))) != 0)
 			fail("reducer", code);
