@@ -568,6 +568,7 @@ struct copy {
 };
 
 static struct copy *copies;
+static int moved;		/* batch: this round moved bytes or ended a copy */
 static int src_fd = -1;		/* the input, when it is a mapped regular file */
 static const char *src_name;
 static size_t ncopies;
@@ -753,6 +754,7 @@ read_stderr(struct copy *c)
 	n = read(c->p.err, b->p + b->len, b->cap - b->len - 1);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
+	moved = 1;
 	if (n <= 0) {
 		if (b->len > 0)
 			copy_stderr_line((struct slice){ b->p, b->len });
@@ -775,9 +777,12 @@ read_stderr(struct copy *c)
 /*
  * A batch round (input from a regular file) every millisecond: a copy's
  * pipes (1 MiB each) hold several milliseconds of its input and output,
- * so no copy waits, and a round moves hundreds of kilobytes.
+ * so no copy waits, and a round moves hundreds of kilobytes.  Rounds that
+ * move nothing (slow copies, thinking) come ever less often, down to one
+ * every BATCH_IDLE_NS.
  */
 #define BATCH_ROUND_NS 1000000
+#define BATCH_IDLE_NS 32000000
 
 /* Bytes of a copy's output taken per read(2): a pipe's worth. */
 #define READ_CHUNK (128 << 10)
@@ -830,6 +835,7 @@ read_stdout(struct copy *c)
 		buf_room(b, READ_CHUNK);
 		n = read(c->p.out, b->p + b->len, b->cap - b->len);
 		if (n > 0) {
+			moved = 1;
 			b->len += (size_t)n;
 			if (b->len > SPOOL_MEM) {
 				nl = memrchr(b->p, '\n', b->len);
@@ -850,6 +856,7 @@ read_stdout(struct copy *c)
 		if (n > 0) {
 			size_t old = b->len;
 
+			moved = 1;
 			b->len += (size_t)n;
 			nl = memrchr(b->p + old, '\n', (size_t)n);
 			if (nl == NULL)
@@ -962,6 +969,7 @@ feed_copy(struct copy *c)
 			die("%s: file shrank while being read", src_name);
 		c->soff += (uint64_t)n;
 		c->slen -= (uint64_t)n;
+		moved = 1;
 		/*
 		 * Less than asked for: the pipe is full.  Trying again at
 		 * once would only chase the copy's reads a few pages at a
@@ -999,6 +1007,7 @@ feed_copy(struct copy *c)
 			    (size_t)(c - copies));
 		}
 		c->boff += (size_t)n;
+		moved = 1;
 	}
 	c->blk.len = c->boff = 0;
 	return 1;
@@ -1353,6 +1362,7 @@ run_command(char **argv)
 	char *abspath = NULL;
 	uint64_t size = 0, first = 0;
 	size_t i, live, len, rounds = 0;
+	long pause_ns = BATCH_ROUND_NS;
 	struct copy *last;	/* the copy that ended last */
 	int regular, batch;
 
@@ -1533,8 +1543,13 @@ run_command(char **argv)
 			}
 		}
 		if (batch && rounds++ > 0) {
-			struct timespec round = { 0, BATCH_ROUND_NS };
+			struct timespec round;
 
+			pause_ns = moved ? BATCH_ROUND_NS : pause_ns * 2 > BATCH_IDLE_NS ?
+			    BATCH_IDLE_NS : pause_ns * 2;
+			moved = 0;
+			round.tv_sec = 0;
+			round.tv_nsec = pause_ns;
 			nanosleep(&round, NULL);
 		}
 		/* Flush our output only when there is nothing to do at once. */
@@ -1579,6 +1594,7 @@ run_command(char **argv)
 				while (read_stderr(c) && batch)
 					;
 			if (!c->out_open && !c->err_open && !c->reaped) {
+				moved = 1;
 				reap_copy(c);
 				live--;
 				last = c;
