@@ -538,28 +538,16 @@ read_split(const char *range, const char *file)
 {
 	struct hsplit_reader hr;
 	struct hsplit s;
-	struct slice rec;
-	char *colon, *off;
 	int fd;
 
-	off = xstrdup(range);
-	colon = strchr(off, ':');
-	if (colon == NULL)
+	if (hsplit_parse(range, &s) < 0)
 		die_usage(usage_line, "bad split (want OFFSET:LENGTH): %s", range);
-	*colon = '\0';
-	if (parse_uint(off, 0, UINT64_MAX, &s.start) < 0 ||
-	    parse_uint(colon + 1, 0, UINT64_MAX, &s.length) < 0)
-		die_usage(usage_line, "bad split (want OFFSET:LENGTH): %s", range);
-	free(off);
 	if (strcmp(file, "-") == 0)
 		fd = 0;
 	else if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
 		die("%s:", file);
 	hsplit_reader_init(&hr, fd, file, s);
-	while (hsplit_reader_next(&hr, &rec, NULL)) {
-		out_write(&out, rec.p, rec.len);
-		out_byte(&out, '\n');
-	}
+	hsplit_reader_copy(&hr, &out);
 	hsplit_reader_free(&hr);
 	if (fd != 0)
 		close(fd);

@@ -467,23 +467,17 @@ static void *
 feed_split(void *arg)
 {
 	struct split_feed *sf = arg;
-	struct slice rec;
 
 	stage = "split";
-	while (!sf->o.closed && hsplit_reader_next(&sf->r, &rec, NULL)) {
-		sf->records++;
-		out_write(&sf->o, rec.p, rec.len);
-		out_byte(&sf->o, '\n');
-	}
-	out_flush(&sf->o);
+	sf->records = hsplit_reader_copy(&sf->r, &sf->o);
+	out_close(&sf->o);	/* a last flush may find the pipe closed */
 	sf->stopped = sf->o.closed;
-	out_close(&sf->o);
 	hsplit_reader_free(&sf->r);
 	return NULL;
 }
 
 /* A pipe's bytes into a child's input, as they are (sorted map output into
- * the combiner). */
+ * the combiner): splice(2) moves them, pipe to pipe, without a copy. */
 struct pipe_feed {
 	pthread_t th;
 	int from, to;
@@ -494,41 +488,18 @@ static void *
 feed_pipe(void *arg)
 {
 	struct pipe_feed *pf = arg;
-	char *buf = NULL;
 	ssize_t n;
 
 	stage = "sort";
-	for (;;) {
-		n = splice(pf->from, NULL, pf->to, NULL, 1 << 20, SPLICE_F_MOVE);
-		if (n > 0)
+	while ((n = splice(pf->from, NULL, pf->to, NULL, 1 << 20,
+	    SPLICE_F_MOVE)) != 0) {
+		if (n > 0 || errno == EINTR)
 			continue;
-		if (n == 0)
-			break;
-		if (errno == EINTR)
-			continue;
-		if (errno == EPIPE) {
-			pf->stopped = 1;
-			break;
-		}
-		if (errno != EINVAL)
+		if (errno != EPIPE)
 			die("splice:");
-		/* No splice between these descriptors: copy. */
-		buf = xmalloc(1 << 16);
-		while ((n = read(pf->from, buf, 1 << 16)) != 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				die("sorted map output: read error:");
-			if (write_all(pf->to, buf, (size_t)n) < 0) {
-				if (errno != EPIPE)
-					die("combiner input: write error:");
-				pf->stopped = 1;
-				break;
-			}
-		}
+		pf->stopped = 1;
 		break;
 	}
-	free(buf);
 	close(pf->to);
 	return NULL;
 }
@@ -539,7 +510,7 @@ struct merge_feed {
 	struct merge m;
 	size_t ninputs;
 	struct kvspec spec;	/* the intermediate key */
-	struct out o;		/* the reducer's input, or NULL: see run_reduce */
+	struct out o;		/* the reducer's input (not the identity reducer's) */
 	uint64_t records, groups;
 	int stopped;
 	char *last;		/* the key of the current group */
@@ -581,9 +552,8 @@ feed_merge(void *arg)
 		out_write(&mf->o, rec.p, rec.len);
 		out_byte(&mf->o, '\n');
 	}
-	out_flush(&mf->o);
+	out_close(&mf->o);	/* a last flush may find the pipe closed */
 	mf->stopped = mf->o.closed;
-	out_close(&mf->o);
 	return NULL;
 }
 
@@ -921,23 +891,6 @@ parse_fields(const char *arg)
 	return (int)v;
 }
 
-static void
-parse_split(const char *arg, struct hsplit *s)
-{
-	char *end;
-	unsigned long long a, b;
-
-	errno = 0;
-	a = strtoull(arg, &end, 10);
-	if (end == arg || *end != ':' || arg[0] == '-' || end[1] == '-')
-		die_usage(usage_line, "bad split (want OFFSET:LENGTH): %s", arg);
-	b = strtoull(end + 1, &end, 10);
-	if (*end != '\0' || errno != 0)
-		die_usage(usage_line, "bad split (want OFFSET:LENGTH): %s", arg);
-	s->start = a;
-	s->length = b;
-}
-
 /* The directory of this program, for its sibling mr-sort. */
 static char *
 self_dir(void)
@@ -983,7 +936,9 @@ main(int argc, char *argv[])
 			t.input = optarg;
 			break;
 		case 'x':
-			parse_split(optarg, &t.split);
+			if (hsplit_parse(optarg, &t.split) < 0)
+				die_usage(usage_line,
+				    "bad split (want OFFSET:LENGTH): %s", optarg);
 			t.have_split = 1;
 			break;
 		case 'n':

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "hsplit.h"
 #include "msg.h"
 #include "xalloc.h"
@@ -76,6 +77,37 @@ hsplit_reader_free(struct hsplit_reader *r)
 {
 	free(r->buf);
 	r->buf = NULL;
+}
+
+uint64_t
+hsplit_reader_copy(struct hsplit_reader *r, struct out *o)
+{
+	struct slice rec;
+	uint64_t n = 0;
+
+	while (!o->closed && hsplit_reader_next(r, &rec, NULL)) {
+		out_write(o, rec.p, rec.len);
+		out_byte(o, '\n');
+		n++;
+	}
+	return n;
+}
+
+int
+hsplit_parse(const char *arg, struct hsplit *s)
+{
+	const char *colon = strchr(arg, ':');
+	char start[32];
+	size_t len;
+
+	if (colon == NULL || (len = (size_t)(colon - arg)) >= sizeof start)
+		return -1;
+	memcpy(start, arg, len);
+	start[len] = '\0';
+	if (parse_uint(start, 0, UINT64_MAX, &s->start) < 0 ||
+	    parse_uint(colon + 1, 0, UINT64_MAX, &s->length) < 0)
+		return -1;
+	return 0;
 }
 
 /*

@@ -23,6 +23,7 @@
 
 #include <stdint.h>
 
+#include "out.h"
 #include "record.h"
 
 /* Hadoop's defaults: HDFS block size (dfs.blocksize) and the slop factor. */
@@ -105,5 +106,19 @@ int hsplit_reader_next(struct hsplit_reader *r, struct slice *rec,
 
 /* hsplit_reader_free: release the buffer (FD stays open). */
 void hsplit_reader_free(struct hsplit_reader *r);
+
+/*
+ * hsplit_reader_copy: every record left in the split, each followed by
+ * '\n', into O, as Streaming hands them to a mapper; stops early when O is
+ * a child's pipe that the child closed (o->closed).  The number of records
+ * written.
+ */
+uint64_t hsplit_reader_copy(struct hsplit_reader *r, struct out *o);
+
+/*
+ * hsplit_parse: a split written "OFFSET:LENGTH" (decimal byte counts) into
+ * *S.  Returns 0, or -1 when ARG is not such a pair.
+ */
+int hsplit_parse(const char *arg, struct hsplit *s);
 
 #endif

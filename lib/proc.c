@@ -119,10 +119,12 @@ find_program(const char *name, char *buf, size_t size)
 		e = strchr(d, ':');
 		dl = e != NULL ? (size_t)(e - d) : strlen(d);
 		if (dl + nl + 2 <= size) {
-			if (dl == 0)	/* an empty entry is the current directory */
-				memcpy(buf, ".", 1), dl = 1;
-			else
+			if (dl == 0) {	/* an empty entry: the current directory */
+				buf[0] = '.';
+				dl = 1;
+			} else {
 				memcpy(buf, d, dl);
+			}
 			buf[dl] = '/';
 			memcpy(buf + dl + 1, name, nl + 1);
 			if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) &&

@@ -1,4 +1,5 @@
 /* Unit tests of lib/hsplit.c: Hadoop split planning and LineRecordReader. */
+#include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
 
@@ -263,6 +264,57 @@ split_past_the_end_is_empty(void)
 	SPLIT_IS("ab\n", 10, 5, "");
 }
 
+static void
+parse_offset_and_length(void)
+{
+	struct hsplit s;
+
+	CHECK(hsplit_parse("0:100", &s) == 0 && s.start == 0 && s.length == 100);
+	CHECK(hsplit_parse("134217728:18446744073709551615", &s) == 0 &&
+	    s.start == 134217728 && s.length == UINT64_MAX);
+	CHECK(hsplit_parse("5", &s) < 0);
+	CHECK(hsplit_parse(":5", &s) < 0);
+	CHECK(hsplit_parse("5:", &s) < 0);
+	CHECK(hsplit_parse("-1:5", &s) < 0);
+	CHECK(hsplit_parse("1:x", &s) < 0);
+	CHECK(hsplit_parse("1:2:3", &s) < 0);
+	CHECK(hsplit_parse("123456789012345678901234567890123:1", &s) < 0);
+}
+
+/* The records as a mapper gets them, "\r\n" and a lone '\r' ending lines,
+ * and no more once the pipe's reader has gone. */
+static void
+copy_writes_records_until_the_reader_goes(void)
+{
+	static const char data[] = "skip\na\r\nb\rc\nlast";
+	char buf[64];
+	struct hsplit_reader r;
+	struct out o;
+	int fd = unit_bytes_fd(data, sizeof data - 1), fds[2];
+	ssize_t n;
+
+	CHECK(pipe(fds) == 0);
+	out_init_child(&o, fds[1], "pipe");
+	hsplit_reader_init(&r, fd, "test", (struct hsplit){ 1, 100 });
+	CHECK(hsplit_reader_copy(&r, &o) == 4);
+	out_flush(&o);
+	n = read(fds[0], buf, sizeof buf);
+	CHECK(n == 11 && memcmp(buf, "a\nb\nc\nlast\n", 11) == 0);
+	hsplit_reader_free(&r);
+	/* The reader has gone: the copy stops at the first failed write. */
+	signal(SIGPIPE, SIG_IGN);
+	close(fds[0]);
+	hsplit_reader_init(&r, fd, "test", (struct hsplit){ 0, 100 });
+	out_byte(&o, 'x');
+	out_flush(&o);
+	CHECK(o.closed);
+	CHECK(hsplit_reader_copy(&r, &o) == 0);
+	hsplit_reader_free(&r);
+	o.owns_fd = 1;
+	out_close(&o);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -278,5 +330,7 @@ main(void)
 	RUN(every_record_exactly_once);
 	RUN(long_lines_cross_reads);
 	RUN(split_past_the_end_is_empty);
+	RUN(parse_offset_and_length);
+	RUN(copy_writes_records_until_the_reader_goes);
 	return unit_done();
 }
