@@ -818,18 +818,111 @@ emit_output(struct copy *c, const char *p, size_t len)
 }
 
 /*
- * Read what copy C wrote on stdout.  Complete lines go on at once; a
- * partial line waits in obuf (which, for a held copy, holds only that).
- * Returns 1 when it read bytes (there may be more).
+ * Output lines go from a copy's pipe to stdout by splice(2), not through
+ * mr-map's memory, when stdout takes it: tee(2) duplicates what the pipe
+ * holds into the scratch pipe, whose last SPLICE_TAIL bytes alone are
+ * read to find the last '\n' (the rest of the duplicate is dropped in
+ * /dev/null), and the lines up to it move on.  The copy's partial last
+ * line stays in its pipe until the rest of it comes.
+ */
+#define SPLICE_TAIL 8192
+
+static int splice_out;		/* stdout takes splice(2) */
+static int scratch[2] = { -1, -1 };
+static int devnull = -1;
+
+static void
+splice_setup(void)
+{
+	if (pipe2(scratch, O_CLOEXEC) < 0)
+		return;
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (devnull < 0) {
+		close(scratch[0]);
+		close(scratch[1]);
+		return;
+	}
+	/* tee(2) takes no more than the scratch pipe holds. */
+	proc_pipe_grow(scratch[1], 1 << 20);
+	splice_out = 1;
+}
+
+static void
+splice_teardown(void)
+{
+	if (devnull >= 0) {
+		close(scratch[0]);
+		close(scratch[1]);
+		close(devnull);
+	}
+}
+
+/*
+ * Whole lines of copy C's stdout to stdout by splice.  Returns 1 when
+ * lines moved, 0 when there is nothing to move yet (an empty pipe, or a
+ * short partial line), -1 when the copying path must take the pipe: a
+ * line longer than SPLICE_TAIL, the end of the output, or a stdout that
+ * takes no splice.
  */
 static int
-read_stdout(struct copy *c)
+splice_stdout(struct copy *c)
+{
+	char tail[SPLICE_TAIL], *nl;
+	size_t held, k, got = 0;
+	ssize_t n;
+
+	n = tee(c->p.out, scratch[1], 1 << 30, SPLICE_F_NONBLOCK);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;	/* an empty pipe */
+	if (n <= 0) {
+		if (n < 0)
+			splice_out = 0;
+		return -1;	/* the end: read_stdout sees it */
+	}
+	held = (size_t)n;
+	k = held < SPLICE_TAIL ? held : SPLICE_TAIL;
+	while (held - got > k) {
+		n = splice(scratch[0], NULL, devnull, NULL, held - got - k, 0);
+		if (n <= 0 && errno != EINTR)
+			die("splice:");
+		if (n > 0)
+			got += (size_t)n;
+	}
+	for (got = 0; got < k; got += (size_t)n)
+		if ((n = read(scratch[0], tail + got, k - got)) <= 0) {
+			if (n < 0 && errno == EINTR) {
+				n = 0;
+				continue;
+			}
+			die("read:");
+		}
+	if ((nl = memrchr(tail, '\n', k)) == NULL)
+		return held > k ? -1 : 0;
+	if (out_splice(&out, c->p.out, held - k + (size_t)(nl - tail) + 1) < 0) {
+		splice_out = 0;
+		return -1;
+	}
+	moved = 1;
+	return 1;
+}
+
+/*
+ * Read what copy C wrote on stdout (EV: its poll events).  Complete lines
+ * go on at once; a partial line waits in obuf (which, for a held copy,
+ * holds only that).  Returns 1 when it read bytes (there may be more).
+ */
+static int
+read_stdout(struct copy *c, short ev)
 {
 	struct buf *b = &c->obuf;
 	size_t keep = 0;
 	ssize_t n;
 	char *nl;
 
+	/* Lines that go on now, with no partial one of the copy's held here. */
+	if (splice_out && b->len == 0 && !(ev & POLLHUP) &&
+	    !(opt.ordered && (size_t)(c - copies) != head) && splice_stdout(c) >= 0)
+		return 0;	/* what is left is a partial line */
 	if (opt.ordered && (size_t)(c - copies) != head && c->spool_fd < 0) {
 		/* Held in obuf itself: read straight onto its end. */
 		buf_room(b, READ_CHUNK);
@@ -1475,6 +1568,7 @@ run_command(char **argv)
 			c->env = task_env(i, file, 0, size);
 		start_copy(i, argv);
 	}
+	splice_setup();
 	pfd = xcalloc(2 + 3 * ncopies, sizeof *pfd);
 	live = ncopies;
 	last = NULL;
@@ -1588,7 +1682,7 @@ run_command(char **argv)
 			/* A batch round takes all there is: the copy may have
 			 * filled its pipe since the last round. */
 			if (c->out_idx >= 0 && (ev = pfd[c->out_idx].revents) != 0)
-				while (read_stdout(c) && batch)
+				while (read_stdout(c, ev) && batch)
 					;
 			if (c->err_idx >= 0 && (ev = pfd[c->err_idx].revents) != 0)
 				while (read_stderr(c) && batch)
@@ -1633,6 +1727,7 @@ run_command(char **argv)
 		free(copies[i].ebuf.p);
 	}
 	counters_free(&counters);
+	splice_teardown();
 	free(in.fill.p);
 	free(pfd);
 	free(cmd_text);

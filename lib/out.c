@@ -1,5 +1,7 @@
 /* out: buffered writer over write(2) (see out.h). */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -75,6 +77,41 @@ out_flush(struct out *o)
 	else
 		o->bytes += o->len;
 	o->len = 0;
+}
+
+int
+out_splice(struct out *o, int fd, size_t n)
+{
+	size_t moved = 0;
+	ssize_t w;
+
+	out_flush(o);
+	while (moved < n) {
+		if (o->closed)
+			return 0;
+		w = splice(fd, NULL, o->fd, NULL, n - moved, SPLICE_F_MOVE);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EINVAL && moved == 0)
+			return -1;
+		if (w < 0 && errno == EAGAIN) {
+			/* The output is a full pipe and one end is non-blocking. */
+			struct pollfd p = { .fd = o->fd, .events = POLLOUT };
+
+			if (poll(&p, 1, -1) < 0 && errno != EINTR)
+				die("poll:");
+			continue;
+		}
+		if (w == 0)
+			die("%s: splice: the pipe held fewer bytes than said", o->name);
+		if (w < 0) {
+			write_failed(o);
+			return 0;
+		}
+		moved += (size_t)w;
+		o->bytes += (uint64_t)w;
+	}
+	return 0;
 }
 
 void

@@ -43,6 +43,15 @@ void out_flush(struct out *o);
 void out_flush_cb(void *o);
 /* out_close: flush, close the fd if owned, free the buffer. */
 void out_close(struct out *o);
+/*
+ * out_splice: move N bytes from the pipe FD to the output by splice(2),
+ * after what is buffered, without copying them through user memory (the
+ * bytes must be in the pipe already).  Returns 0, or -1 with errno EINVAL
+ * before any byte moved when the output takes no splice (a terminal, a
+ * file opened for appending): then the caller copies instead.  A closed
+ * reader and write errors end the program as with out_flush.
+ */
+int out_splice(struct out *o, int fd, size_t n);
 /* out_write_slow: the path of out_write when the buffer is full. */
 void out_write_slow(struct out *o, const void *p, size_t n);
 

@@ -306,6 +306,26 @@ EOF
 	cat text | mr-map -P 3 -b 8K -- awk "$mapper" | sed 's/^[0-9]*://' | sort | cmp - one
 }
 
+@test "-P: long and short output lines stay whole into a file, a pipe and an appended file" {
+	# Lines up to 40 KiB, longer than what mr-map looks at to find a line's
+	# end when it splices output on, among short ones; each copy's lines
+	# must come out whole whatever stdout is.
+	awk 'BEGIN { srand(5); for (i = 0; i < 3000; i++) print i, int(rand() * (rand() < 0.1 ? 40000 : 60)) }' >in
+	mapper='{ s = sprintf("%*s", $2, ""); gsub(/ /, "x", s); print $1 ":" s ":END" }'
+	awk "$mapper" in | sort >want
+	mr-map -P 3 -b 2K -- awk "$mapper" <in >file
+	mr-map -P 3 -b 2K -- awk "$mapper" <in | cat >piped
+	echo "0:first:END" >appended
+	mr-map -P 3 -b 2K -- awk "$mapper" <in >>appended
+	for f in file piped; do
+		run -1 grep -cv '^[0-9]*:x*:END$' "$f"
+		[ "$output" = 0 ]
+		sort "$f" | cmp - want
+	done
+	[ "$(head -1 appended)" = "0:first:END" ]
+	tail -n +2 appended | sort | cmp - want
+}
+
 @test "-o keeps the output in input order, from a file and from a pipe" {
 	seq 1 200000 >in
 	run -0 bash -c 'mr-map -P 4 -o -b 16K -- awk "{print \$1 * 2}" <in | cmp - <(awk "{print \$1 * 2}" in)'

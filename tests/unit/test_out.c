@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 
 #include "unit.h"
 #include "out.h"
@@ -183,6 +184,95 @@ closed_child_pipe_is_noted_and_drops_output(void)
 	close(fds[1]);
 }
 
+/* Bytes in a pipe move to the output after what is buffered, in order. */
+static void
+splice_follows_the_buffered_bytes(void)
+{
+	int fd = memfd_create("out-test", MFD_CLOEXEC), fds[2];
+	struct out o;
+	size_t len;
+	char *got;
+
+	CHECK(pipe(fds) == 0);
+	CHECK(write(fds[1], "piped\nrest", 10) == 10);
+	out_init(&o, fd, "test");
+	out_str(&o, "buffered\n");
+	CHECK(out_splice(&o, fds[0], 6) == 0);
+	out_str(&o, "after\n");
+	out_close(&o);
+	got = slurp(fd, &len);
+	CHECK(len == 21 && memcmp(got, "buffered\npiped\nafter\n", 21) == 0);
+	CHECK(o.bytes == 21);
+	CHECK(read(fds[0], got, 10) == 4 && memcmp(got, "rest", 4) == 0);
+	free(got);
+	close(fds[0]);
+	close(fds[1]);
+	close(fd);
+}
+
+/* An output that takes no splice says so before moving a byte. */
+static void
+splice_to_an_appending_file_is_refused_untouched(void)
+{
+	char path[] = "/tmp/mr-unit-out.XXXXXX";
+	int tmp = mkstemp(path), fd = open(path, O_WRONLY | O_APPEND), fds[2];
+	struct out o;
+	char b[8];
+
+	CHECK(tmp >= 0 && fd >= 0 && pipe(fds) == 0);
+	CHECK(write(fds[1], "line\n", 5) == 5);
+	out_init(&o, fd, "test");
+	out_str(&o, "x\n");
+	errno = 0;
+	CHECK(out_splice(&o, fds[0], 5) == -1 && errno == EINVAL);
+	CHECK(read(fds[0], b, sizeof b) == 5);	/* still in the pipe */
+	CHECK(lseek(tmp, 0, SEEK_END) == 2);	/* the buffer went first */
+	out_close(&o);
+	close(fds[0]);
+	close(fds[1]);
+	close(fd);
+	close(tmp);
+	unlink(path);
+}
+
+/* A full non-blocking output pipe is waited for, not an error. */
+static void
+splice_waits_for_a_full_nonblocking_pipe(void)
+{
+	enum { N = 1 << 20 };
+	int in[2], outp[2], status;
+	char *big = xmalloc(N), buf[4096];
+	struct out o;
+	size_t total = 0;
+	ssize_t r;
+	pid_t pid;
+
+	CHECK(pipe(in) == 0 && pipe(outp) == 0);
+	CHECK(fcntl(in[1], F_SETPIPE_SZ, N) >= N);
+	memset(big, 'y', N);
+	CHECK(write(in[1], big, N) == N);
+	CHECK(fcntl(outp[1], F_SETFL, O_NONBLOCK) == 0);
+	pid = fork();
+	if (pid == 0) {	/* a slow reader of the output pipe */
+		close(outp[1]);
+		usleep(50000);
+		while ((r = read(outp[0], buf, sizeof buf)) > 0)
+			total += (size_t)r;
+		_exit(total == N ? 0 : 1);
+	}
+	close(outp[0]);
+	out_init(&o, outp[1], "test");
+	CHECK(out_splice(&o, in[0], N) == 0);
+	CHECK(o.bytes == N);
+	out_close(&o);
+	close(outp[1]);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(in[0]);
+	close(in[1]);
+	free(big);
+}
+
 int
 main(void)
 {
@@ -193,5 +283,8 @@ main(void)
 	RUN(disk_full_is_an_error_with_a_message);
 	RUN(closed_pipe_ends_quietly_with_status_0);
 	RUN(closed_child_pipe_is_noted_and_drops_output);
+	RUN(splice_follows_the_buffered_bytes);
+	RUN(splice_to_an_appending_file_is_refused_untouched);
+	RUN(splice_waits_for_a_full_nonblocking_pipe);
 	return unit_done();
 }
