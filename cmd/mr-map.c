@@ -1310,6 +1310,9 @@ scan_block(int fd, const char *name, uint64_t pos, size_t want, uint64_t room,
  */
 #define CRLF_RARE (64 * 1024)
 
+/* The smallest block dealt near the end of a file. */
+#define TAIL_BLOCK (64 * 1024)
+
 /*
  * The next block of the regular file FD for copy C: whole lines from *POS
  * up to about the block size, not past LIMIT.  The bytes are read (pread)
@@ -1327,6 +1330,19 @@ file_block(int fd, const char *name, uint64_t *pos, uint64_t limit,
 	char *nl;
 	int last, lastc = '\n';
 
+	/*
+	 * Near the end of a dealt file, blocks shrink with what is left (down
+	 * to TAIL_BLOCK), so that the copies run out of input together
+	 * instead of one working through a whole last block alone.
+	 */
+	if (!opt.ordered) {
+		uint64_t share = (limit - *pos) / (4 * ncopies);
+
+		if (share < TAIL_BLOCK)
+			share = TAIL_BLOCK;
+		if (share < want)
+			want = (size_t)share;
+	}
 	if (want > limit - *pos)
 		want = (size_t)(limit - *pos);
 	/* The common case: no CRLF, and a '\n' in the block (or its end). */
