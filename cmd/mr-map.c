@@ -1465,12 +1465,12 @@ static void
 run_command(char **argv)
 {
 	struct input in = { .fd = 0, .name = "-", .at_start = 1 };
-	struct pollfd *pfd;
+	struct pollfd *pfd, *errs;
 	struct stat st;
 	const char *file = NULL;
 	char *abspath = NULL;
 	uint64_t size = 0, first = 0;
-	size_t i, live, len, rounds = 0;
+	size_t i, nerr, live, len, rounds = 0;
 	long pause_ns = BATCH_ROUND_NS;
 	struct copy *last;	/* the copy that ended last */
 	int regular, batch;
@@ -1586,6 +1586,7 @@ run_command(char **argv)
 	}
 	splice_setup();
 	pfd = xcalloc(2 + 3 * ncopies, sizeof *pfd);
+	errs = xcalloc(ncopies, sizeof *errs);
 	live = ncopies;
 	last = NULL;
 	while (live > 0) {
@@ -1660,7 +1661,18 @@ run_command(char **argv)
 			moved = 0;
 			round.tv_sec = 0;
 			round.tv_nsec = pause_ns;
-			nanosleep(&round, NULL);
+			/*
+			 * The pause ends early when a copy ends: its stderr pipe
+			 * hangs up (no events asked: its writes wake no one).
+			 * The last round need not wait out its time.
+			 */
+			for (i = 0, nerr = 0; i < ncopies; i++)
+				if (copies[i].err_open) {
+					errs[nerr].fd = copies[i].p.err;
+					errs[nerr++].events = 0;
+				}
+			if (ppoll(errs, nerr, &round, NULL) < 0 && errno != EINTR)
+				die("poll:");
 		}
 		/* Flush our output only when there is nothing to do at once. */
 		n = poll(pfd, np, 0);
@@ -1746,6 +1758,7 @@ run_command(char **argv)
 	splice_teardown();
 	free(in.fill.p);
 	free(pfd);
+	free(errs);
 	free(cmd_text);
 	free(abspath);
 }
