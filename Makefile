@@ -12,7 +12,13 @@ CFLAGS ?= -O2 -g
 WARNFLAGS = -Wall -Wextra -Wno-unused-parameter
 STDFLAGS = -std=c11 -D_GNU_SOURCE -pthread
 ALL_CFLAGS = $(STDFLAGS) $(WARNFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
-ALL_LDFLAGS = -pthread $(LDFLAGS) $(EXTRA_LDFLAGS)
+# Programs are linked statically: they need nothing beyond libc, and on
+# virtual machines a static program starts about 3 ms sooner (no dynamic
+# loader, no shared library to map), which counts in pipelines and in
+# mr-job, which starts a few programs per task.  LINK= links them
+# dynamically, as asan does and valgrind runs should.
+LINK ?= -static
+ALL_LDFLAGS = -pthread $(LINK) $(LDFLAGS) $(EXTRA_LDFLAGS)
 LDLIBS ?= -lm
 
 # O names a separate output tree (O=build/asan holds its own objects,
@@ -85,12 +91,13 @@ test: all $(UNITS)
 
 # The whole suite again, built with AddressSanitizer and UBSan.
 asan:
-	$(MAKE) O=$(if $(O),$(O)-asan,build/asan) EXTRA_CFLAGS="-O1 $(ASAN_FLAGS)" \
+	$(MAKE) O=$(if $(O),$(O)-asan,build/asan) LINK= EXTRA_CFLAGS="-O1 $(ASAN_FLAGS)" \
 	    EXTRA_LDFLAGS="$(ASAN_FLAGS)" test
 
-# Statically linked programs for shipping to cluster nodes.
+# Statically linked programs for shipping to cluster nodes, whatever LINK
+# the main build uses (scripts/mr-hadoop looks here first).
 static:
-	$(MAKE) O=build/static EXTRA_LDFLAGS=-static all
+	$(MAKE) O=build/static LINK=-static all
 
 lint:
 	@if [ -z "$(MANS)" ]; then \
