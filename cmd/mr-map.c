@@ -1584,7 +1584,13 @@ run_command(char **argv)
 			c->env = task_env(i, file, 0, size);
 		start_copy(i, argv);
 	}
-	splice_setup();
+	/*
+	 * Splice output in batch rounds only: a partial line left in a pipe
+	 * keeps it readable, which paced rounds wait out but poll(2) would
+	 * report again at once.
+	 */
+	if (batch)
+		splice_setup();
 	pfd = xcalloc(2 + 3 * ncopies, sizeof *pfd);
 	errs = xcalloc(ncopies, sizeof *errs);
 	live = ncopies;

@@ -419,6 +419,22 @@ reporter:counter:g,n,5" ]
 	[ "$(cat out)" = "$(printf 'got first\ngot second')" ]
 }
 
+@test "live input: a copy's unfinished output line is waited for, not polled in a loop" {
+	# The copy writes half a line and sleeps: mr-map must sleep too (a
+	# busy loop would take about a second of CPU while the copy sleeps).
+	mkfifo fifo
+	mr-map -P 1 -- sh -c 'read -r x; printf "half "; sleep 1; echo "rest $x"' <fifo >out &
+	pid=$!
+	exec 5>fifo
+	echo one >&5
+	sleep 0.9
+	ticks=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	exec 5>&-
+	wait "$pid"
+	[ "$(cat out)" = "half rest one" ]
+	[ "$ticks" -lt 30 ]
+}
+
 @test "live input: built-in mappers flush whenever the input pauses" {
 	mkfifo fifo
 	mr-map -w <fifo >out &
