@@ -881,21 +881,24 @@ splice_stdout(struct copy *c)
 	}
 	held = (size_t)n;
 	k = held < SPLICE_TAIL ? held : SPLICE_TAIL;
-	while (held - got > k) {
-		n = splice(scratch[0], NULL, devnull, NULL, held - got - k, 0);
-		if (n <= 0 && errno != EINTR)
-			die("splice:");
-		if (n > 0)
-			got += (size_t)n;
+	/* The duplicate is emptied whatever comes next: all but its tail is
+	 * dropped, the tail read. */
+	while (got < held - k) {
+		n = splice(scratch[0], NULL, devnull, NULL, held - k - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			die("splice to /dev/null:");
+		got += (size_t)n;
 	}
-	for (got = 0; got < k; got += (size_t)n)
-		if ((n = read(scratch[0], tail + got, k - got)) <= 0) {
-			if (n < 0 && errno == EINTR) {
-				n = 0;
-				continue;
-			}
-			die("read:");
-		}
+	for (got = 0; got < k;) {
+		n = read(scratch[0], tail + got, k - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			die("read from a pipe:");
+		got += (size_t)n;
+	}
 	if ((nl = memrchr(tail, '\n', k)) == NULL)
 		return held > k ? -1 : 0;
 	if (out_splice(&out, c->p.out, held - k + (size_t)(nl - tail) + 1) < 0) {
