@@ -47,21 +47,26 @@ map_jobs() {
 	pair "mr-map -w $name vs wc -w" \
 	    "mr-map -w $text > /dev/null" \
 	    "wc -w $text > /dev/null"
-	pair "mr-map -P 2 mawk $name vs mawk" \
-	    "mr-map -P 2 -- mawk '{print \$1\"\t1\"}' < $text > /dev/null" \
-	    "mawk '{print \$1\"\t1\"}' $text > /dev/null"
+	if [[ $name == realtext ]]; then
+		parallel_control "$name" "$text"
+	else
+		pair "mr-map -P 2 mawk $name vs mawk" \
+		    "mr-map -P 2 -- mawk '{print \$1\"\t1\"}' < $text > /dev/null" \
+		    "mawk '{print \$1\"\t1\"}' $text > /dev/null"
+	fi
 }
 
-# How much of two cores the machine gives at the moment: mr-map -P 2 beside
-# two mawks started by hand on the two halves of the file, the most any
-# dealing of the input could reach.  A ratio near 1 (or above) says the
-# -P 2 row above is what the machine allows; on a shared virtual machine
-# that is not always twice one mawk.
+# mr-map -P 2 beside one mawk, with two mawks started by hand on the two
+# halves of the file timed in the same rotation: the most any dealing of
+# the input could reach at that moment.  On a shared virtual machine two
+# busy vCPUs are not always twice one, and this row says when.
 parallel_control() {
 	local name=$1 text=$2
 	split -n l/2 -d "$text" "$WORK/half-"
-	pair "mr-map -P 2 mawk $name vs 2 mawks on halves" \
+	with_control "mr-map -P 2 mawk $name vs mawk" \
 	    "mr-map -P 2 -- mawk '{print \$1\"\t1\"}' < $text > /dev/null" \
+	    "mawk '{print \$1\"\t1\"}' $text > /dev/null" \
+	    "  control: 2 mawks on the halves" \
 	    "{ mawk '{print \$1\"\t1\"}' $WORK/half-00 & mawk '{print \$1\"\t1\"}' $WORK/half-01; wait; } > /dev/null"
 	rm -f "$WORK"/half-0[01]
 }
@@ -70,7 +75,6 @@ map_jobs text "$(dataset text)"
 REAL=$(realtext)
 if [[ -n $REAL ]]; then
 	map_jobs realtext "$REAL"
-	parallel_control realtext "$REAL"
 else
 	echo "map: too little English text on this machine for the realtext data set" >&2
 fi
