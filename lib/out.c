@@ -87,8 +87,10 @@ out_splice(struct out *o, int fd, size_t n)
 
 	out_flush(o);
 	while (moved < n) {
-		if (o->closed)
-			return 0;
+		if (o->closed) {
+			errno = EPIPE;
+			return -1;
+		}
 		w = splice(fd, NULL, o->fd, NULL, n - moved, SPLICE_F_MOVE);
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -105,8 +107,8 @@ out_splice(struct out *o, int fd, size_t n)
 		if (w == 0)
 			die("%s: splice: the pipe held fewer bytes than said", o->name);
 		if (w < 0) {
-			write_failed(o);
-			return 0;
+			write_failed(o);	/* returns only for a child's pipe */
+			continue;
 		}
 		moved += (size_t)w;
 		o->bytes += (uint64_t)w;

@@ -46,10 +46,12 @@ void out_close(struct out *o);
 /*
  * out_splice: move N bytes from the pipe FD to the output by splice(2),
  * after what is buffered, without copying them through user memory (the
- * bytes must be in the pipe already).  Returns 0, or -1 with errno EINVAL
- * before any byte moved when the output takes no splice (a terminal, a
- * file opened for appending): then the caller copies instead.  A closed
- * reader and write errors end the program as with out_flush.
+ * bytes must be in the pipe already).  Returns 0, or -1 when the rest is
+ * left in the pipe for the caller to read and pass to out_write instead:
+ * errno EINVAL before any byte moved when the output takes no splice (a
+ * terminal, a file opened for appending), EPIPE when it is a child's pipe
+ * that has closed (out_write drops what follows).  Other write errors and
+ * a closed standard output end the program as with out_flush.
  */
 int out_splice(struct out *o, int fd, size_t n);
 /* out_write_slow: the path of out_write when the buffer is full. */

@@ -235,6 +235,29 @@ splice_to_an_appending_file_is_refused_untouched(void)
 	unlink(path);
 }
 
+/* A child's closed pipe moves nothing more: the caller reads the rest. */
+static void
+splice_to_a_closed_child_pipe_leaves_the_rest(void)
+{
+	int in[2], child[2];
+	struct out o;
+	char b[8];
+
+	out_ignore_sigpipe();
+	CHECK(pipe(in) == 0 && pipe(child) == 0);
+	CHECK(write(in[1], "abc\n", 4) == 4);
+	close(child[0]);
+	out_init_child(&o, child[1], "mapper input");
+	errno = 0;
+	CHECK(out_splice(&o, in[0], 4) == -1 && errno == EPIPE);
+	CHECK(o.closed);
+	CHECK(read(in[0], b, sizeof b) == 4);
+	out_close(&o);
+	close(child[1]);
+	close(in[0]);
+	close(in[1]);
+}
+
 /* A full non-blocking output pipe is waited for, not an error. */
 static void
 splice_waits_for_a_full_nonblocking_pipe(void)
@@ -285,6 +308,7 @@ main(void)
 	RUN(closed_child_pipe_is_noted_and_drops_output);
 	RUN(splice_follows_the_buffered_bytes);
 	RUN(splice_to_an_appending_file_is_refused_untouched);
+	RUN(splice_to_a_closed_child_pipe_leaves_the_rest);
 	RUN(splice_waits_for_a_full_nonblocking_pipe);
 	return unit_done();
 }
