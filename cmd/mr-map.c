@@ -1017,6 +1017,21 @@ release_output(struct copy *c)
 	}
 }
 
+/*
+ * Copy C closed its stdin with input pending: drop the input and judge the
+ * copy when it ends (its status says more).  Returns 1, as for a block done.
+ */
+static int
+copy_stopped_reading(struct copy *c)
+{
+	c->broken = 1;
+	c->blk.len = c->boff = 0;
+	c->slen = 0;
+	close(c->p.in);
+	c->in_open = 0;
+	return 1;
+}
+
 /* Write what is pending of C's block; 1 when the block is done. */
 static int
 feed_copy(struct copy *c)
@@ -1041,7 +1056,7 @@ feed_copy(struct copy *c)
 				return 0;
 			}
 			if (errno == EPIPE)
-				break;	/* below, as for write */
+				return copy_stopped_reading(c);
 			if (errno == EINVAL || errno == ENOSYS) {
 				/* No splice for this file: write the bytes. */
 				struct buf t = { 0 };
@@ -1076,13 +1091,8 @@ feed_copy(struct copy *c)
 			return 0;
 		}
 	}
-	while (c->slen > 0 || c->boff < c->blk.len) {
-		if (c->slen > 0) {
-			errno = EPIPE;
-			n = -1;
-		} else {
-			n = write(c->p.in, c->blk.p + c->boff, c->blk.len - c->boff);
-		}
+	while (c->boff < c->blk.len) {
+		n = write(c->p.in, c->blk.p + c->boff, c->blk.len - c->boff);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -1090,15 +1100,8 @@ feed_copy(struct copy *c)
 				c->full = 1;
 				return 0;
 			}
-			if (errno == EPIPE) {
-				/* Judged when it ends: its status says more. */
-				c->broken = 1;
-				c->blk.len = c->boff = 0;
-				c->slen = 0;
-				close(c->p.in);
-				c->in_open = 0;
-				return 1;
-			}
+			if (errno == EPIPE)
+				return copy_stopped_reading(c);
 			die("%s: copy %zu: write error:", cmd_text,
 			    (size_t)(c - copies));
 		}
