@@ -11,7 +11,7 @@ teardown() {
 # random_kv SEED N KEYS: key TAB integer TAB decimal TAB word, with
 # negatives, repeated values and up to 4 decimal places.
 random_kv() {
-	awk -v seed="$1" -v n="$2" -v keys="$3" 'BEGIN {
+	mawk -v seed="$1" -v n="$2" -v keys="$3" 'BEGIN {
 		srand(seed)
 		split("apple pear fig kiwi lime", w, " ")
 		for (i = 0; i < n; i++) {
@@ -27,7 +27,7 @@ random_kv() {
 # same_numbers A B: the files have the same text, except that numeric
 # fields may differ by 1e-9 relative (datamash prints 14 digits).
 same_numbers() {
-	paste "$1" "$2" | awk -F'\t' '
+	paste "$1" "$2" | mawk -F'\t' '
 	function isnum(s) { return s ~ /^-?[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?$/ }
 	function abs(x) { return x < 0 ? -x : x }
 	{
@@ -128,12 +128,12 @@ same_numbers() {
 
 @test "errors deep in a large file name their exact line" {
 	"$MR_TOOLS/gendata" kv 400000 30000 | LC_ALL=C sort -t "$TAB" -k1,1 -s >in
-	awk -F'\t' 'NR == 250001 { $2 = "oops" } { print $1 "\t" $2 "\t" $3 }' in >bad
+	mawk -F'\t' 'NR == 250001 { $2 = "oops" } { print $1 "\t" $2 "\t" $3 }' in >bad
 	run -1 --separate-stderr mr-reduce sum <bad
 	[ "$stderr" = "mr-reduce: -:250001: field 1: 'oops' is not a number" ]
 	# A key that comes back deep inside, and at the very end.
 	first=$(head -n 1 in | cut -f1)
-	awk -v k="$first" -F'\t' 'NR == 300001 { $1 = k } { print $1 "\t" $2 "\t" $3 }' in >ungrouped
+	mawk -v k="$first" -F'\t' 'NR == 300001 { $1 = k } { print $1 "\t" $2 "\t" $3 }' in >ungrouped
 	run -1 --separate-stderr mr-reduce count <ungrouped
 	[[ $stderr == "mr-reduce: -:300001: input not grouped by key ('$first' after "* ]]
 	{ cat in; head -n 1 in; } >tail
@@ -244,7 +244,7 @@ a${TAB}3" ]
 		mr-reduce -H -j "$j" $ops <in | cmp - sorted.out
 	done
 	# A bad value in a late chunk is reported by its line, whoever owns it.
-	awk -F'\t' 'NR == 390000 { $2 = "x" } { print $1 "\t" $2 "\t" $3 }' in >bad
+	mawk -F'\t' 'NR == 390000 { $2 = "x" } { print $1 "\t" $2 "\t" $3 }' in >bad
 	for j in 1 2 3; do
 		run -1 --separate-stderr mr-reduce -H -j "$j" sum:1 <bad
 		[ "$stderr" = "mr-reduce: -:390000: field 1: 'x' is not a number" ]
@@ -253,7 +253,7 @@ a${TAB}3" ]
 
 @test "-H reports the first bad line, whichever thread meets it" {
 	"$MR_TOOLS/gendata" kv 20000 5000 |
-	    awk -F'\t' 'NR == 300 { $2 = "bad300" } NR == 15000 { $2 = "bad15000" }
+	    mawk -F'\t' 'NR == 300 { $2 = "bad300" } NR == 15000 { $2 = "bad15000" }
 		{ print $1 "\t" $2 "\t" $3 }' >in
 	for i in 1 2 3; do
 		run -1 --separate-stderr mr-reduce -H sum:1 <in
@@ -353,13 +353,13 @@ b${TAB}7" ]
 	wait_for grep -q "${TAB}y${TAB}1${TAB}5\$" out
 	grep -Eq "^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z${TAB}x${TAB}" out
 	# (Should a window end fall between the two x records, x has two lines.)
-	[ "$(awk -F'\t' '$2 == "x" { c += $3; s += $4 } END { print c, s }' out)" = "2 3" ]
+	[ "$(mawk -F'\t' '$2 == "x" { c += $3; s += $4 } END { print c, s }' out)" = "2 3" ]
 	printf 'x\t10\n' >&7
 	wait_for grep -q "${TAB}x${TAB}1${TAB}10\$" out
 	exec 7>&-
 	wait "$RPID"
 	RPID=
-	[ "$(awk -F'\t' '$2 == "x" { c += $3; s += $4 } END { print c, s }' out)" = "3 13" ]
+	[ "$(mawk -F'\t' '$2 == "x" { c += $3; s += $4 } END { print c, s }' out)" = "3 13" ]
 }
 
 @test "EOF closes the open window" {
@@ -381,7 +381,7 @@ b${TAB}7" ]
 	wait "$RPID"
 	RPID=
 	# Nothing was reset: no later count of x falls back to 1.
-	awk -F'\t' '$2 == "x" && $3 == 2 { seen = 1 }
+	mawk -F'\t' '$2 == "x" && $3 == 2 { seen = 1 }
 	    seen && $2 == "x" && $3 == 1 { bad = 1 } END { exit bad }' out
 	tail -n 1 out | grep -q "${TAB}z${TAB}1\$"
 }
