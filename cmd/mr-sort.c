@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "keyfield.h"
 #include "kv.h"
 #include "merge.h"
 #include "msg.h"
@@ -21,8 +22,8 @@
 #include "xalloc.h"
 
 static const char usage_line[] =
-    "mr-sort [-cmnrsuV] [-k K] [-t SEP] [-S SIZE] [-T DIR] [-P N] "
-    "[-o FILE] [FILE...]";
+    "mr-sort [-cmnrsuV] [-k K] [-t SEP] [-K POS1[,POS2]]... [-F SEP] [-S SIZE]\n"
+    "               [-T DIR] [-P N] [-o FILE] [FILE...]";
 
 #define MAX_THREADS 8
 #define DEFAULT_BUDGET_CAP ((uint64_t)4 << 30)
@@ -33,6 +34,7 @@ static const char usage_line[] =
 #define MERGE_INPUT_COST (2 * READER_BLOCK + 4096)
 
 static struct sortorder order = { .kv = { 1, '\t' } };
+static struct keyfield keyspecs;	/* -K: Hadoop's KeyFieldBasedComparator */
 static int unique;
 static int threads;
 static uint64_t budget;
@@ -440,6 +442,8 @@ main(int argc, char *argv[])
 		{ "stable", no_argument, NULL, 's' },
 		{ "unique", no_argument, NULL, 'u' },
 		{ "by-value", no_argument, NULL, 'V' },
+		{ "key", required_argument, NULL, 'K' },
+		{ "key-field-separator", required_argument, NULL, 'F' },
 		{ "key-fields", required_argument, NULL, 'k' },
 		{ "separator", required_argument, NULL, 't' },
 		{ "buffer-size", required_argument, NULL, 'S' },
@@ -451,8 +455,11 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	static char *stdin_only[] = { "-" };
-	const char *outfile = NULL, *tmp;
+	const char *outfile = NULL, *tmp, *kfsep = "\t";
+	const char **specs = NULL;
+	size_t nspecs = 0, i;
 	int c, check = 0, merge = 0, k;
+	char err[256];
 	uint64_t v;
 	struct out out;
 
@@ -460,14 +467,25 @@ main(int argc, char *argv[])
 	out_ignore_sigpipe();
 	threads = online_cpus() < MAX_THREADS ? online_cpus() : MAX_THREADS;
 	budget = default_budget();
-	while ((c = getopt_long(argc, argv, "cmnrsuVk:t:S:T:P:o:h", longopts,
+	while ((c = getopt_long(argc, argv, "cmnrsuVk:t:K:F:S:T:P:o:h", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			check = 1;
 			break;
+		case 'F':
+			if (strcmp(optarg, "\\t") == 0)
+				optarg = "\t";
+			if (*optarg == '\0' || strlen(optarg) > 15)
+				die_usage(usage_line, "invalid key field separator '%s'", optarg);
+			kfsep = optarg;
+			break;
 		case 'h':
 			usage(EXIT_OK);
+			break;
+		case 'K':
+			specs = xreallocarray(specs, nspecs + 1, sizeof *specs);
+			specs[nspecs++] = optarg;
 			break;
 		case 'k':
 			if ((k = kv_parse_keyfields(optarg)) < 0)
@@ -521,6 +539,17 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	/* -K: Hadoop's specifications; -n and -r are their global flags. */
+	keyfield_init(&keyspecs, kfsep, strlen(kfsep));
+	for (i = 0; i < nspecs; i++)
+		if (keyfield_parse_spec(&keyspecs, specs[i], order.numeric,
+		    order.reverse, err, sizeof err) < 0)
+			die_usage(usage_line, "%s", err);
+	free(specs);
+	if (nspecs > 0) {
+		order.kf = &keyspecs;
+		order.numeric = order.reverse = 0;
+	}
 	if (check && merge)
 		die_usage(usage_line, "-c and -m cannot be used together");
 	if (check && argc > 1)

@@ -270,7 +270,7 @@ b" ]
 	run --separate-stderr mr-partition
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-partition: -n N is required" ]
-	[ "${stderr_lines[1]}" = "usage: mr-partition -n N [-k K] [-t SEP] [-p PREFIX] [--print | --exec CMD]" ]
+	[ "${stderr_lines[1]}" = "usage: mr-partition -n N [-k K] [-t SEP] [-K POS1[,POS2]]... [-F SEP] [-p PREFIX]" ]
 	run --separate-stderr mr-partition -n 0
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-partition: bad partition count: 0" ]

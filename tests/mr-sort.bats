@@ -3,7 +3,8 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-USAGE="usage: mr-sort [-cmnrsuV] [-k K] [-t SEP] [-S SIZE] [-T DIR] [-P N] [-o FILE] [FILE...]"
+USAGE="usage: mr-sort [-cmnrsuV] [-k K] [-t SEP] [-K POS1[,POS2]]... [-F SEP] [-S SIZE]
+               [-T DIR] [-P N] [-o FILE] [FILE...]"
 
 # records SEED N: N random key-value lines mixing the hard cases: keys of
 # bytes 0x01-0xFF (no TAB or newline), UTF-8, empty keys, lines without a
