@@ -242,14 +242,14 @@ codec_in_open(struct proc *p, enum scodec codec, const char *path)
 }
 
 int
-codec_in_finish(struct proc *p, const char *path)
+codec_in_finish(struct proc *p, enum scodec codec, const char *path)
 {
 	char how[64];
 	int status = proc_wait(p->pid);
 
 	if (proc_failed(status)) {
-		warn("%s: %s -d failed: %s", path, p->in >= 0 ? "" : "",
-		    proc_describe(status, how, sizeof how));
+		warn("%s: %s -d failed: %s", path, codec == SCODEC_BZIP2 ? "bzip2" :
+		    "gzip", proc_describe(status, how, sizeof how));
 		return -1;
 	}
 	return 0;

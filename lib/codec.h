@@ -74,6 +74,6 @@ const char *codec_refused_input(const char *path);
 int codec_in_open(struct proc *p, enum scodec codec, const char *path);
 
 /* codec_in_finish: wait for the decompressor; 0, or -1 (said on stderr). */
-int codec_in_finish(struct proc *p, const char *path);
+int codec_in_finish(struct proc *p, enum scodec codec, const char *path);
 
 #endif

@@ -1,7 +1,12 @@
 /* hsplit: Hadoop split planning and LineRecordReader (see hsplit.h). */
+#include <dirent.h>
 #include <errno.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "args.h"
@@ -262,4 +267,170 @@ hsplit_reader_next(struct hsplit_reader *r, struct slice *rec,
 		*offset = at;
 	r->records++;
 	return 1;
+}
+
+/* ---- listing the input ---- */
+
+static void
+add_file(struct hsplit_inputs *in, const char *path)
+{
+	if (in->n == in->cap) {
+		in->cap = in->cap ? 2 * in->cap : 16;
+		in->files = xreallocarray(in->files, in->cap, sizeof *in->files);
+	}
+	in->files[in->n++] = xstrdup(path);
+}
+
+/* PATH made absolute, without "." parts, repeated or trailing slashes
+ * (".." is kept, as Hadoop's Path keeps it). */
+static char *
+absolute(const char *path)
+{
+	char cwd[PATH_MAX], *a, *o, *comp, *save;
+	char *copy;
+
+	if (path[0] == '/') {
+		copy = xstrdup(path);
+	} else {
+		if (getcwd(cwd, sizeof cwd) == NULL)
+			die("getcwd:");
+		copy = xmalloc(strlen(cwd) + strlen(path) + 2);
+		sprintf(copy, "%s/%s", cwd, path);
+	}
+	a = o = xmalloc(strlen(copy) + 2);
+	for (comp = strtok_r(copy, "/", &save); comp != NULL;
+	    comp = strtok_r(NULL, "/", &save)) {
+		if (strcmp(comp, ".") == 0)
+			continue;
+		*o++ = '/';
+		strcpy(o, comp);
+		o += strlen(comp);
+	}
+	if (o == a)
+		*o++ = '/';
+	*o = '\0';
+	free(copy);
+	return a;
+}
+
+static int
+by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* The files of directory DIR (absolute), in name order, hidden ones left out. */
+static void
+add_dir(struct hsplit_inputs *in, const char *dir, int recursive)
+{
+	struct dirent **names;
+	struct stat st;
+	char *path;
+	int n, i;
+
+	if ((n = scandir(dir, &names, NULL, by_name)) < 0)
+		die("input: file:%s:", dir);
+	for (i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+
+		if (name[0] == '_' || name[0] == '.') {
+			free(names[i]);
+			continue;
+		}
+		path = xmalloc(strlen(dir) + strlen(name) + 2);
+		sprintf(path, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, name);
+		if (stat(path, &st) < 0)
+			die("input: file:%s:", path);
+		if (S_ISDIR(st.st_mode)) {
+			if (!recursive)
+				die("input: not a file: file:%s", path);
+			add_dir(in, path, recursive);
+		} else {
+			add_file(in, path);
+		}
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* One path (not a glob): a file, or a directory's files. */
+static void
+add_path(struct hsplit_inputs *in, const char *abs, int recursive)
+{
+	struct stat st;
+
+	if (stat(abs, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			die("input path does not exist: file:%s", abs);
+		die("input: file:%s:", abs);
+	}
+	if (S_ISDIR(st.st_mode)) {
+		add_dir(in, abs, recursive);
+		return;
+	}
+	if (access(abs, R_OK) < 0)
+		die("input: file:%s:", abs);
+	add_file(in, abs);
+}
+
+void
+hsplit_list(struct hsplit_inputs *in, char *const specs[], size_t nspecs,
+    int recursive)
+{
+	size_t i, dlen = 0, dcap = 256;
+	char *list, *save, *p, *a;
+
+	memset(in, 0, sizeof *in);
+	in->dirs = xmalloc(dcap);
+	in->dirs[0] = '\0';
+	for (i = 0; i < nspecs; i++) {
+		list = xstrdup(specs[i]);
+		for (p = strtok_r(list, ",", &save); p != NULL;
+		    p = strtok_r(NULL, ",", &save)) {
+			if (strncmp(p, "file://", 7) == 0)
+				p += 7;
+			else if (strncmp(p, "file:", 5) == 0)
+				p += 5;
+			if (*p == '\0')
+				continue;
+			a = absolute(p);
+			if (dlen + strlen(a) + 7 > dcap) {
+				dcap = 2 * (dlen + strlen(a) + 7);
+				in->dirs = xrealloc(in->dirs, dcap);
+			}
+			dlen += (size_t)sprintf(in->dirs + dlen, "%sfile:%s",
+			    dlen > 0 ? "," : "", a);
+			if (strpbrk(p, "*?[") != NULL) {
+				glob_t g;
+				size_t k;
+
+				if (glob(p, 0, NULL, &g) != 0 || g.gl_pathc == 0)
+					die("input pattern file:%s matches 0 files", a);
+				for (k = 0; k < g.gl_pathc; k++) {
+					char *m = absolute(g.gl_pathv[k]);
+
+					add_path(in, m, recursive);
+					free(m);
+				}
+				globfree(&g);
+			} else {
+				add_path(in, a, recursive);
+			}
+			free(a);
+		}
+		free(list);
+	}
+}
+
+void
+hsplit_inputs_free(struct hsplit_inputs *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->n; i++)
+		free(in->files[i]);
+	free(in->files);
+	free(in->dirs);
+	memset(in, 0, sizeof *in);
 }

@@ -121,4 +121,25 @@ uint64_t hsplit_reader_copy(struct hsplit_reader *r, struct out *o);
  */
 int hsplit_parse(const char *arg, struct hsplit *s);
 
+/*
+ * The input files of a job, listed as FileInputFormat.listStatus lists
+ * them on a cluster's file system.  Each -input SPEC is a comma-separated
+ * list of paths, each a file, a directory or a glob (*, ?, [...]), with or
+ * without a "file:" prefix.  A directory stands for its files in name
+ * order, except those whose names start with '_' or '.'; a subdirectory
+ * is an error ("not a file"), or with RECURSIVE
+ * (mapreduce.input.fileinputformat.input.dir.recursive) listed in turn.
+ * A path that does not exist, a glob that matches nothing and a file that
+ * cannot be read are errors that end the program.
+ */
+struct hsplit_inputs {
+	char **files;		/* absolute paths */
+	size_t n, cap;
+	char *dirs;		/* "file:/a,file:/b": mapreduce.input.fileinputformat.inputdir */
+};
+
+void hsplit_list(struct hsplit_inputs *in, char *const specs[], size_t nspecs,
+    int recursive);
+void hsplit_inputs_free(struct hsplit_inputs *in);
+
 #endif
