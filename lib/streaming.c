@@ -282,33 +282,21 @@ static const struct {
 	{ "io.compression.codecs", "it changes which inputs are compressed", { NULL } },
 	{ "stream.recordreader.class", "it changes how input is read (-inputreader)", { NULL } },
 	{ "stream.stderr.reporter.prefix", "it changes which stderr lines are counters", { "reporter:" } },
-	{ "mapreduce.job.inputformat.class", "only TextInputFormat is implemented",
-	    { "org.apache.hadoop.mapreduce.lib.input.TextInputFormat" } },
 	{ "mapred.input.format.class", "only TextInputFormat is implemented",
 	    { "org.apache.hadoop.mapred.TextInputFormat" } },
-	{ "mapreduce.job.outputformat.class", "only TextOutputFormat is implemented",
-	    { "org.apache.hadoop.mapreduce.lib.output.TextOutputFormat",
-	      "org.apache.hadoop.mapreduce.lib.output.LazyOutputFormat" } },
 	{ "mapred.output.format.class", "only TextOutputFormat is implemented",
 	    { "org.apache.hadoop.mapred.TextOutputFormat",
 	      "org.apache.hadoop.mapred.lib.LazyOutputFormat" } },
 	{ "mapreduce.output.lazyoutputformat.outputformat", "only TextOutputFormat is implemented",
-	    { "org.apache.hadoop.mapred.TextOutputFormat",
-	      "org.apache.hadoop.mapreduce.lib.output.TextOutputFormat" } },
-	{ "mapreduce.job.map.class", "a mapper is a command (-mapper)",
-	    { "org.apache.hadoop.streaming.PipeMapper" } },
+	    { "org.apache.hadoop.mapred.TextOutputFormat" } },
 	{ "mapred.mapper.class", "a mapper is a command (-mapper)",
 	    { "org.apache.hadoop.streaming.PipeMapper" } },
 	{ "mapred.map.runner.class", "a mapper is a command (-mapper)",
 	    { "org.apache.hadoop.streaming.PipeMapRunner" } },
-	{ "mapreduce.job.reduce.class", "a reducer is a command, aggregate or the identity",
-	    { "org.apache.hadoop.streaming.PipeReducer" } },
 	{ "mapred.reducer.class", "a reducer is a command, aggregate or the identity",
 	    { "org.apache.hadoop.streaming.PipeReducer",
 	      "org.apache.hadoop.mapred.lib.IdentityReducer",
 	      "org.apache.hadoop.mapred.lib.aggregate.ValueAggregatorReducer" } },
-	{ "mapreduce.job.combine.class", "a combiner is a command or aggregate's",
-	    { "org.apache.hadoop.streaming.PipeCombiner" } },
 	{ "mapred.combiner.class", "a combiner is a command or aggregate's",
 	    { "org.apache.hadoop.streaming.PipeCombiner",
 	      "org.apache.hadoop.mapred.lib.aggregate.ValueAggregatorCombiner" } },
@@ -320,16 +308,9 @@ static const struct {
 	    { "org.apache.hadoop.mapred.lib.KeyFieldBasedComparator",
 	      "org.apache.hadoop.mapreduce.lib.partition.KeyFieldBasedComparator",
 	      "org.apache.hadoop.io.Text$Comparator" } },
-	{ "mapreduce.job.partitioner.class", "only HashPartitioner and KeyFieldBasedPartitioner are implemented",
+	{ "mapred.partitioner.class", "only the mapred API's HashPartitioner and KeyFieldBasedPartitioner are implemented",
 	    { "org.apache.hadoop.mapred.lib.KeyFieldBasedPartitioner",
-	      "org.apache.hadoop.mapreduce.lib.partition.KeyFieldBasedPartitioner",
-	      "org.apache.hadoop.mapred.lib.HashPartitioner",
-	      "org.apache.hadoop.mapreduce.lib.partition.HashPartitioner" } },
-	{ "mapred.partitioner.class", "only HashPartitioner and KeyFieldBasedPartitioner are implemented",
-	    { "org.apache.hadoop.mapred.lib.KeyFieldBasedPartitioner",
-	      "org.apache.hadoop.mapreduce.lib.partition.KeyFieldBasedPartitioner",
-	      "org.apache.hadoop.mapred.lib.HashPartitioner",
-	      "org.apache.hadoop.mapreduce.lib.partition.HashPartitioner" } },
+	      "org.apache.hadoop.mapred.lib.HashPartitioner" } },
 	{ "stream.map.input", "only the text format is implemented (-io)", { "text" } },
 	{ "stream.map.output", "only the text format is implemented (-io)", { "text" } },
 	{ "stream.reduce.input", "only the text format is implemented (-io)", { "text" } },
@@ -348,21 +329,29 @@ static const struct {
 	      "org.apache.hadoop.io.compress.BZip2Codec" } },
 };
 
-/* The class (or value) NAME among ALLOWED, compared in full or by the
- * last dotted part ("KeyFieldBasedComparator"). */
+/*
+ * The new API's classes, which a Streaming job (an old, mapred API job)
+ * refuses as Hadoop's JobSubmitter does ("incompatible with map
+ * compatibility mode"): those of the reduce side only with reducers.
+ */
+static const struct {
+	const char *name;
+	int with_reducers;
+} new_api[] = {
+	{ "mapreduce.job.inputformat.class", 0 },
+	{ "mapreduce.job.map.class", 0 },
+	{ "mapreduce.job.outputformat.class", 0 },
+	{ "mapreduce.job.partitioner.class", 1 },
+	{ "mapreduce.job.reduce.class", 1 },
+};
+
+/* VALUE is one of the NULL-terminated LIST. */
 static int
 allowed(const char *value, const char *const *list)
 {
-	const char *last;
-
-	for (; *list != NULL; list++) {
+	for (; *list != NULL; list++)
 		if (strcmp(value, *list) == 0)
 			return 1;
-		last = strrchr(*list, '.');
-		if (last != NULL && strcmp(value, last + 1) == 0 &&
-		    strchr(value, '.') == NULL)
-			return 1;
-	}
 	return 0;
 }
 
@@ -376,7 +365,7 @@ class_base(const char *v)
 }
 
 static int
-check_refused(const struct sconf *c, char *err, size_t errlen)
+check_refused(const struct sconf *c, int reduces, char *err, size_t errlen)
 {
 	size_t i, k;
 
@@ -388,14 +377,21 @@ check_refused(const struct sconf *c, char *err, size_t errlen)
 			    "(it changes how input is read)", name);
 			return -1;
 		}
+		for (k = 0; k < sizeof new_api / sizeof new_api[0]; k++)
+			if (strcmp(name, new_api[k].name) == 0 &&
+			    (!new_api[k].with_reducers || reduces > 0)) {
+				snprintf(err, errlen, "%s is incompatible with map "
+				    "compatibility mode (a Streaming job uses the mapred "
+				    "API, as in Hadoop)", name);
+				return -1;
+			}
 		for (k = 0; k < sizeof refused / sizeof refused[0]; k++) {
 			if (strcmp(name, refused[k].name) != 0)
 				continue;
 			if (refused[k].allowed[0] != NULL &&
 			    allowed(v, refused[k].allowed))
 				break;
-			if (refused[k].allowed[0] != NULL &&
-			    strcmp(name, "mapreduce.output.fileoutputformat.compress.codec") == 0 &&
+			if (strcmp(name, "mapreduce.output.fileoutputformat.compress.codec") == 0 &&
 			    !get_bool(c, "mapreduce.output.fileoutputformat.compress", 0))
 				break;	/* a codec without compression: no effect */
 			snprintf(err, errlen, "%s=%s: not supported by mr-tools (%s)",
@@ -471,11 +467,11 @@ sjob_init(struct sjob *j, const struct sconf *c, char *err, size_t errlen)
 	int64_t x;
 
 	memset(j, 0, sizeof *j);
-	if (check_refused(c, err, errlen) < 0)
-		return -1;
 	if (get_long(c, "mapreduce.job.reduces", 1, 0, 99999, &x, err, errlen) < 0)
 		return -1;
 	j->reduces = (unsigned)x;
+	if (check_refused(c, j->reduces, err, errlen) < 0)
+		return -1;
 	if (get_long(c, "mapreduce.job.maps", 2, 0, INT_MAX, &x, err, errlen) < 0)
 		return -1;
 	j->maps = x > 0 ? (uint64_t)x : 1;
@@ -531,17 +527,8 @@ sjob_init(struct sjob *j, const struct sconf *c, char *err, size_t errlen)
 		    "org.apache.hadoop.mapred.lib.KeyFieldBasedComparator "
 		    "(as in Hadoop)");
 	}
-	keyfield_init(&j->group, "\t", 1);
-	v = sconf_get(c, "mapreduce.job.output.group.comparator.class");
-	if (v != NULL) {
-		j->group_set = 1;
-		if (strcmp(class_base(v), "KeyFieldBasedComparator") == 0 &&
-		    keyfield_setup(&j->group, c, "mapreduce.partition.keycomparator.options",
-		    err, errlen) < 0)
-			return -1;
-	}
 	keyfield_init(&j->part, "\t", 1);
-	v = sconf_get(c, "mapreduce.job.partitioner.class");
+	v = sconf_get(c, "mapred.partitioner.class");
 	if (v != NULL && strcmp(class_base(v), "KeyFieldBasedPartitioner") == 0) {
 		j->keyfield_partitioner = 1;
 		if (sconf_get(c, "num.key.fields.for.partition") != NULL) {
@@ -559,7 +546,8 @@ sjob_init(struct sjob *j, const struct sconf *c, char *err, size_t errlen)
 	} else if (sconf_get(c, "mapreduce.partition.keypartitioner.options") != NULL ||
 	    sconf_get(c, "num.key.fields.for.partition") != NULL) {
 		warn("warning: %s does nothing without -partitioner "
-		    "org.apache.hadoop.mapred.lib.KeyFieldBasedPartitioner (as in Hadoop)",
+		    "org.apache.hadoop.mapred.lib.KeyFieldBasedPartitioner "
+		    "(mapred.partitioner.class), as in Hadoop",
 		    sconf_get(c, "num.key.fields.for.partition") != NULL ?
 		    "num.key.fields.for.partition" :
 		    "mapreduce.partition.keypartitioner.options");
@@ -601,7 +589,6 @@ void
 sjob_free(struct sjob *j)
 {
 	keyfield_free(&j->sort);
-	keyfield_free(&j->group);
 	keyfield_free(&j->part);
 }
 

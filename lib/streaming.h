@@ -60,6 +60,12 @@
  * lines, so any separator and any key field count survive the sort and
  * the merge unchanged.
  *
+ * Groups: a reducer's (and a combiner's) values are grouped by keys of
+ * equal bytes, whatever the comparator: the mapred API groups with the
+ * comparator's compare(Object, Object), which KeyFieldBasedComparator
+ * leaves to Text.compareTo (Task.ValuesIterator).  This counts "Reduce
+ * input groups" and the groups of the aggregate package.
+ *
  * Counters: a task reports Hadoop's built-in counters under their names
  * (group "Map-Reduce Framework" and the file counters) and the commands'
  * own reporter:counter lines (lib/reporter).
@@ -124,8 +130,6 @@ struct sjob {
 	struct keyfield sort;		/* the key comparator (inactive: bytes) */
 	struct keyfield part;		/* the KeyFieldBasedPartitioner's */
 	int keyfield_partitioner;	/* else HashPartitioner */
-	struct keyfield group;		/* grouping comparator (inactive: as sort) */
-	int group_set;
 	enum scodec codec;		/* output compression */
 	int nonzero_fails;		/* stream.non.zero.exit.is.failure */
 	enum sreducer reducer;		/* the reduce side when it is not a command */

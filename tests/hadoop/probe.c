@@ -1,7 +1,14 @@
 /*
  * probe: the answers of mr-tools' lib/ (keyfield, java) to the probes of
  * make hadoop-check, line for line as tests/hadoop/Oracle.java gives
- * Hadoop's and Java's (see there for the modes and the line format).
+ * Hadoop's and Java's (see there for the modes and the line format); and
+ * the generator of those probes:
+ *
+ *   probe gen MODE SEED N     N random probe lines for MODE
+ *   probe keys SEED SEP N     N random keys of fields separated by SEP
+ *   probe options SEED        random KeyFieldBased options mr-tools accept
+ *   probe adjacent OPTS SEP FILE   compare lines for the adjacent lines of
+ *                             a part file
  */
 #include <inttypes.h>
 #include <math.h>
@@ -219,6 +226,75 @@ main(int argc, char *argv[])
 	if (argc == 5 && strcmp(argv[1], "gen") == 0) {
 		rng = strtoull(argv[3], NULL, 10);
 		gen(argv[2], (unsigned)atoi(argv[4]));
+		return 0;
+	}
+	if ((argc == 5 || argc == 6) && strcmp(argv[1], "keys") == 0) {
+		/* N keys, one a line, fields separated by SEP; with "ids",
+		 * six fields each, then a seventh, the line's number. */
+		unsigned k, f, n = (unsigned)atoi(argv[4]);
+		size_t len;
+
+		rng = strtoull(argv[2], NULL, 10);
+		for (k = 0; k < n; k++) {
+			if (argc == 6) {
+				/* Numbers and words, on which Hadoop's numeric
+				 * comparison is a total order. */
+				static const char *const tame[] = { "0", "7", "-3", "12",
+				    "1.5", "-2.25", "007", "100", "a", "bee", "Z",
+				    "\xc3\xa9", "x1", "0.5" };
+
+				for (f = 0; f < 6; f++) {
+					fputs(tame[rnd(sizeof tame / sizeof *tame)], stdout);
+					fputs(argv[3], stdout);
+				}
+				printf("%u\n", k + 1);
+				continue;
+			}
+			gen_key(a, &len, argv[3], strlen(argv[3]));
+			fwrite(a, 1, len, stdout);
+			putchar('\n');
+		}
+		return 0;
+	}
+	if (argc == 5 && strcmp(argv[1], "adjacent") == 0) {
+		/* compare lines for each two adjacent lines of a part file
+		 * (less the TAB that ends each there), with OPTS and SEP. */
+		FILE *fp = fopen(argv[4], "r");
+		size_t prev = 0, len;
+		int have = 0;
+
+		if (fp == NULL)
+			return 1;
+		while (fgets(line, sizeof line, fp) != NULL) {
+			len = strcspn(line, "\n");
+			if (len > 0 && line[len - 1] == '\t')
+				len--;
+			if (have) {
+				printf("%s %s ", argv[2], argv[3]);
+				print_hex(b, prev);
+				putchar(' ');
+				print_hex(line, len);
+				putchar('\n');
+			}
+			memcpy(b, line, len);
+			prev = len;
+			have = 1;
+		}
+		fclose(fp);
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "options") == 0) {
+		/* Random KeyFieldBased options that mr-tools accept. */
+		struct keyfield kf;
+		char err[256];
+
+		rng = strtoull(argv[2], NULL, 10);
+		do {
+			gen_opts(a);
+			keyfield_init(&kf, "\t", 1);
+		} while (keyfield_parse(&kf, a, err, sizeof err) < 0 && (keyfield_free(&kf), 1));
+		keyfield_free(&kf);
+		puts(a);
 		return 0;
 	}
 
