@@ -488,7 +488,7 @@ counter() {
 	printf 'a\\tb\tc\n' >bs.txt
 	run mr-job -D 'stream.map.output.field.separator=\t' -input bs.txt -output bs -mapper cat -reducer cat
 	[ "$status" -eq 0 ]
-	[ "$(cat bs/part-00000)" = "$(printf 'a\tb\tc\t')" ]
+	[ "$(cat bs/part-00000)" = "$(printf 'a\tb\tc')" ]
 }
 
 @test "stream.non.zero.exit.is.failure=false: failing commands do not fail the job" {
