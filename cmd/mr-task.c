@@ -8,16 +8,16 @@
  * .gz or .bz2 file whole, through gzip or bzip2) and feeds the records to
  * the mapper.  The mapper's lines become key and value by Streaming's rules
  * (lib/streaming).  A map-only task writes them as final output.  Otherwise
- * mr-sort sorts them in the job's key order, they are dealt to one file per
- * reducer by the job's partitioner, and the combiner (if any) runs on each
+ * they are sorted in the job's key order (lib/extsort: in memory, spilling
+ * to the task directory beyond its budget), dealt to one file per reducer
+ * by the job's partitioner, and the combiner (if any) runs on each
  * partition's sorted records, once per partition as Hadoop runs it; its
  * lines stay in that partition.  A reduce task merges its partition of
  * every map task's output and feeds it to the reducer (or the identity or
  * aggregate reducer); the reducer's lines are the final output.
  *
  * Everything between the user's commands happens here, in one process:
- * only the commands, mr-sort (which may spill to disk) and the codecs are
- * children.  The task's counters go to DIR/counts and its fate to
+ * only the commands and the codecs are children.  The task's counters go to DIR/counts and its fate to
  * DIR/status, which mr-job reads; the commands' stderr goes to DIR/err,
  * mr-task's own to its stderr.
  */
@@ -27,6 +27,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@
 
 #include "args.h"
 #include "codec.h"
+#include "extsort.h"
 #include "hash.h"
 #include "hsplit.h"
 #include "keyfield.h"
@@ -57,11 +59,12 @@ extern char **environ;
 
 static const char usage_line[] =
     "mr-task -d DIR [-c FILE] [-D NAME=VALUE]... -M FILE [-x OFFSET:LENGTH]\n"
-    "               [-i N] [-C WORDS] [-P N] [-L NAME=PATH]... [-o FILE]\n"
+    "               [-i N] [-C WORDS] [-P N] [-S SIZE] [-L NAME=PATH]... [-o FILE]\n"
     "               -- MAPPER [ARG...] [COMBINER [ARG...]]\n"
     "       mr-task -d DIR [-c FILE] [-D NAME=VALUE]... -R [-I FILE]... [-i N]\n"
     "               [-L NAME=PATH]... [-o FILE] [-- REDUCER [ARG...]]\n"
-    "       mr-task --plan [-c FILE] [-D NAME=VALUE]... [INPUT...]";
+    "       mr-task --plan [-c FILE] [-D NAME=VALUE]... [--output DIR --scratch DIR]\n"
+    "               [INPUT...]";
 
 static const char help_text[] =
     "Run one map or reduce task of a Hadoop Streaming job (mr-job's engine).\n"
@@ -76,20 +79,27 @@ static const char help_text[] =
     "  -I FILE           a sorted input of the reduce task\n"
     "  -i N              the task's number (default 0)\n"
     "  -P N              sort threads\n"
+    "  -S SIZE           memory of the map output's sort (default: half the\n"
+    "                    memory, at most 4G, shared by the CPUs)\n"
     "  -L NAME=PATH      link PATH as NAME in the working directory\n"
     "  -o FILE           final output (default: standard output); a codec\n"
     "                    adds its extension\n"
     "      --plan        check the job's properties, list the INPUTs (-input\n"
     "                    specs), print their splits and what mr-job needs\n"
+    "      --output DIR  with --plan: make the output directory (not one that\n"
+    "                    exists)\n"
+    "      --scratch DIR with --plan: make the scratch directory and the tasks'\n"
     "  -h, --help        this help\n"
     "      --version     version\n";
 
-enum { OPT_VERSION = 256, OPT_PLAN };
+enum { OPT_VERSION = 256, OPT_PLAN, OPT_OUTPUT, OPT_SCRATCH };
 
 static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "plan", no_argument, NULL, OPT_PLAN },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "scratch", required_argument, NULL, OPT_SCRATCH },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -284,6 +294,91 @@ emit_intermediate(struct out *o, const struct scollect *c, struct slice line)
 	out_byte(o, '\n');
 }
 
+/*
+ * cut_key: make the line at P (LEN bytes, a '\n' after it) a "key \r value"
+ * record in place: the K-th separator becomes '\r' (a separator of several
+ * bytes one '\r', the rest of the line moved left); returns the key's
+ * length.  A line with fewer separators stays as it is: all key.
+ */
+static inline size_t
+cut_key(const struct scollect *c, char *p, size_t *len)
+{
+	size_t k = scollect_keylen(c, p, *len);
+
+	if (k == *len)
+		return k;
+	p[k] = '\r';
+	if (c->seplen > 1) {
+		memmove(p + k + 1, p + k + c->seplen, *len - k - c->seplen);
+		*len -= c->seplen - 1;
+		p[*len] = '\n';
+	}
+	return k;
+}
+
+/*
+ * load_map_output: the mapper's lines (FD) into the sort, read straight
+ * into its buffer and cut there: a line end of Hadoop's LineReader ("\n",
+ * "\r\n", a lone "\r") is left as one '\n' after the record, the key's
+ * separator becomes '\r' (cut_key); records only shrink, so this works in
+ * place.  Returns the number of lines.
+ */
+static uint64_t
+load_map_output(struct extsort *es, int fd, const struct scollect *c)
+{
+	uint64_t n = 0;
+	size_t pos, end, len, next, want;
+	int eof = 0, has_cr;
+	ssize_t r;
+	char *base, *p, *nl, *cr;
+
+	for (;;) {
+		base = es->data;
+		pos = es->parsed;
+		end = es->len;
+		has_cr = pos < end && memchr(base + pos, '\r', end - pos) != NULL;
+		while (pos < end) {
+			p = base + pos;
+			nl = memchr(p, '\n', end - pos);
+			cr = has_cr ? memchr(p, '\r', (size_t)((nl ? nl : base + end) - p)) :
+			    NULL;
+			if (cr != NULL) {
+				if (cr + 1 == base + end && !eof)
+					break;	/* is a '\n' next? */
+				len = (size_t)(cr - p);
+				next = (size_t)(cr - base) + 1;
+				if (next < end && base[next] == '\n')
+					next++;
+				*cr = '\n';
+			} else if (nl != NULL) {
+				len = (size_t)(nl - p);
+				next = (size_t)(nl - base) + 1;
+			} else if (eof) {
+				len = end - pos;	/* a last line without its end */
+				base[end] = '\n';
+				next = end;
+			} else {
+				break;
+			}
+			extsort_mark(es, pos, len, cut_key(c, p, &len), next);
+			n++;
+			pos = next;
+		}
+		if (eof)
+			return n;
+		p = extsort_space(es, &want);
+		do
+			r = read(fd, p, want);
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
+			die("mapper output: read error:");
+		if (r == 0)
+			eof = 1;
+		else
+			extsort_filled(es, (size_t)r);
+	}
+}
+
 /* The key of an intermediate record (before its '\r') and its value. */
 static inline size_t
 record_key(struct slice rec, struct slice *value)
@@ -294,19 +389,6 @@ record_key(struct slice rec, struct slice *value)
 	value->p = rec.p + (k < rec.len ? k + 1 : rec.len);
 	value->len = k < rec.len ? rec.len - k - 1 : 0;
 	return k;
-}
-
-/* A record into a reducer or combiner: "key SEP value\n". */
-static inline void
-emit_reduce_input(struct out *o, struct slice rec, const char *sep, size_t seplen)
-{
-	struct slice v;
-	size_t k = record_key(rec, &v);
-
-	out_write(o, rec.p, k);
-	out_write(o, sep, seplen);
-	out_write(o, v.p, v.len);
-	out_byte(o, '\n');
 }
 
 /* ---- the final output: -o FILE (written beside, renamed) or stdout ---- */
@@ -513,9 +595,10 @@ struct record_feed {
 	enum sstage stage;
 };
 
-/* The next record, counting records and groups. */
+/* The next record and its key's length, counting records and groups
+ * (keys of equal bytes: lib/streaming). */
 static int
-feed_next(struct record_feed *f, struct slice *rec)
+feed_next(struct record_feed *f, struct slice *rec, size_t *keylen)
 {
 	struct slice v;
 	size_t k;
@@ -524,9 +607,8 @@ feed_next(struct record_feed *f, struct slice *rec)
 	    f->r == NULL || !reader_next(f->r, rec))
 		return 0;
 	f->records++;
-	k = record_key(*rec, &v);
-	if (f->records == 1 || sortorder_key_cmp(f->group, f->last, f->lastlen,
-	    rec->p, k) != 0) {
+	*keylen = k = record_key(*rec, &v);
+	if (f->records == 1 || k != f->lastlen || !bytes_equal(f->last, rec->p, k)) {
 		f->groups++;
 		if (k > f->lastcap || f->last == NULL) {
 			f->lastcap = k + 64;
@@ -543,12 +625,29 @@ static void *
 feed_records(void *arg)
 {
 	struct record_feed *f = arg;
-	size_t seplen = strlen(job.red_in_sep);
+	size_t seplen = strlen(job.red_in_sep), k;
 	struct slice rec;
+	char *dst;
 
 	stage = f->stage;
-	while (!f->o.closed && feed_next(f, &rec))
-		emit_reduce_input(&f->o, rec, job.red_in_sep, seplen);
+	while (!f->o.closed && feed_next(f, &rec, &k)) {
+		/* "key SEP value\n": the record with its '\r' replaced. */
+		if (seplen == 1) {
+			dst = out_reserve(&f->o, rec.len + 2);
+			memcpy(dst, rec.p, rec.len);
+			dst[k] = job.red_in_sep[0];
+			if (k == rec.len)
+				dst[rec.len++] = job.red_in_sep[0];
+			dst[rec.len] = '\n';
+			f->o.len += rec.len + 1;
+		} else {
+			out_write(&f->o, rec.p, k);
+			out_write(&f->o, job.red_in_sep, seplen);
+			if (k < rec.len)
+				out_write(&f->o, rec.p + k + 1, rec.len - k - 1);
+			out_byte(&f->o, '\n');
+		}
+	}
 	out_close(&f->o);	/* a last flush may find the pipe closed */
 	f->stopped = f->o.closed;
 	return NULL;
@@ -650,62 +749,13 @@ struct task {
 	const char **inputs;	/* reduce: the sorted partitions */
 	size_t ninputs;
 	int sort_threads;
-	const char *self_dir;	/* where mr-sort is looked for first */
+	uint64_t sort_budget;	/* memory of the map output's sort */
 };
 
 /* The order of map output records: their key (before '\r'), by the job's
  * comparator; and their groups: keys of equal bytes (lib/streaming). */
 static struct sortorder sort_order = { .kv = { 1, '\r' } };
 static const struct sortorder group_order = { .kv = { 1, '\r' } };
-
-/* The mr-sort of this build (beside mr-task), else the one in PATH. */
-static void
-spawn_sort(struct proc *p, const struct task *t)
-{
-	char threads[16], *path = NULL, **argv, *sep;
-	size_t i = 0, k;
-
-	if (t->self_dir != NULL) {
-		path = xmalloc(strlen(t->self_dir) + sizeof "/mr-sort");
-		sprintf(path, "%s/mr-sort", t->self_dir);
-		if (access(path, X_OK) != 0) {
-			free(path);
-			path = NULL;
-		}
-	}
-	snprintf(threads, sizeof threads, "%d", t->sort_threads);
-	argv = xcalloc(12 + 2 * job.sort.n, sizeof *argv);
-	argv[i++] = path != NULL ? path : "mr-sort";
-	argv[i++] = "-T";
-	argv[i++] = (char *)taskdir;
-	argv[i++] = "-P";
-	argv[i++] = threads;
-	argv[i++] = "-t";
-	argv[i++] = "\r";
-	if (keyfield_active(&job.sort)) {
-		sep = xmemdup(job.sort.sep, job.sort.seplen + 1);
-		sep[job.sort.seplen] = '\0';
-		argv[i++] = "-F";
-		argv[i++] = sep;
-		for (k = 0; k < job.sort.n; k++) {
-			const struct keyfield_spec *s = &job.sort.spec[k];
-			char *spec = xmalloc(64);
-
-			snprintf(spec, 64, "%d.%d%s%s,%d.%d", s->begin_field,
-			    s->begin_char, s->numeric ? "n" : "", s->reverse ? "r" : "",
-			    s->end_field, s->end_char);
-			argv[i++] = "-K";
-			argv[i++] = spec;
-		}
-	}
-	argv[i] = NULL;
-	/* Its messages go to mr-task's stderr: they are the framework's. */
-	proc_spawn(p, argv, NULL, PROC_PIPE, PROC_PIPE, PROC_INHERIT);
-	proc_pipe_grow(p->in, 1 << 20);
-	proc_pipe_grow(p->out, 1 << 20);
-	free(path);
-	free(argv);
-}
 
 /* The partitioner of the job over a record's key. */
 struct partitioner {
@@ -727,25 +777,25 @@ partition_of(struct partitioner *p, const char *key, size_t len)
 	return keyfield_partition(&job.part, key, len, job.reduces, p->scratch);
 }
 
-/* The sorted map output on FD into the partition files PREFIX00000... */
+/* The sorted map output into the partition files PREFIX00000... */
 static void
-partition_sorted(int fd, const char *prefix)
+partition_sorted(struct extsort *es, const char *prefix)
 {
 	struct partitioner pt = { .scratch = NULL };
 	struct partout po;
-	struct reader r;
 	struct slice rec, v;
 
 	hadoop_partitioner_init(&pt.hash, job.reduces);
 	partout_open_files(&po, job.reduces, prefix);
-	reader_init_fd(&r, fd, "sorted map output");
-	r.keep_cr = 1;
-	while (reader_next(&r, &rec)) {
+	if (job.reduces == 1) {
+		while (extsort_next(es, &rec))
+			partout_record(&po, 0, rec.p, rec.len);
+	}
+	while (extsort_next(es, &rec)) {
 		size_t k = record_key(rec, &v);
 
 		partout_record(&po, partition_of(&pt, rec.p, k), rec.p, rec.len);
 	}
-	reader_close(&r);
 	free(pt.scratch);
 	stage = SSTAGE_PARTITION;
 	if (partout_close(&po) != 0)
@@ -873,12 +923,12 @@ combine(const struct task *t, const char *src, const char *dst,
 static void
 run_map(struct task *t)
 {
-	struct proc mapper, sorter, zproc;
+	struct proc mapper, zproc;
 	struct split_feed sf;
 	struct scollect mc;
 	struct slines l;
 	struct slice line;
-	struct out o;
+	struct extsort es;
 	struct final f;
 	struct stat st;
 	enum scodec zc = codec_by_path(t->input);
@@ -909,28 +959,25 @@ run_map(struct task *t)
 	}
 	scollect_init(&mc, job.map_sep, job.map_keys);
 
-	/* Every child at once: their start-up overlaps the mapper's work. */
 	stage = SSTAGE_SETUP;
 	spawn_user(&mapper, t->cmd);
-	if (job.reduces > 0)
-		spawn_sort(&sorter, t);
 	feed_start(&sf.o, mapper.in, "mapper input", &sf.th, feed_split, &sf);
 
+	/* The mapper's lines: final output, or into the sort in memory
+	 * (spilling runs to the task directory beyond the budget). */
 	stage = SSTAGE_MAPPER;
-	slines_init(&l, mapper.out, "mapper output");
 	if (job.reduces == 0) {
 		final_open(&f);
+		slines_init(&l, mapper.out, "mapper output");
 		while (slines_next(&l, &line))
 			final_line(&f, &mc, line);
+		mapout = l.n;
+		slines_free(&l);
 	} else {
-		/* Into mr-sort; if it dies, its exit status says so below. */
-		out_init_child(&o, sorter.in, "sort input");
-		o.owns_fd = 1;
-		while (slines_next(&l, &line))
-			emit_intermediate(&o, &mc, line);
+		extsort_init(&es, &sort_order, t->sort_budget, t->sort_threads,
+		    taskdir, 0);
+		mapout = load_map_output(&es, mapper.out, &mc);
 	}
-	mapout = l.n;
-	slines_free(&l);
 	close(mapper.out);
 	pthread_join(sf.th, NULL);
 	if (fd >= 0)
@@ -953,23 +1000,16 @@ run_map(struct task *t)
 		count(SC_BYTES_WRITTEN, f.bytes);
 		return;
 	}
-	stage = SSTAGE_SORT;
-	out_close(&o);
-	if (o.closed)
-		fail(SSTAGE_SORT, status_code(proc_wait(sorter.pid)));
 
 	/* The sorted map output into the partitions, through the combiner. */
 	{
 		int combining = t->combiner != NULL || job.aggregate_combiner;
 		char *prefix = task_path(combining ? "c-" : "p-");
 		uint64_t cin = 0, cout = 0;
-		int code;
 
-		stage = SSTAGE_PARTITION;
-		partition_sorted(sorter.out, prefix);
-		close(sorter.out);
-		if ((code = status_code(proc_wait(sorter.pid))) != 0)
-			fail(SSTAGE_SORT, code);
+		stage = SSTAGE_SORT;
+		partition_sorted(&es, prefix);
+		extsort_free(&es);
 		if (combining) {
 			unsigned i;
 
@@ -998,17 +1038,16 @@ aggregate_reduce(struct record_feed *f, struct final *out)
 {
 	struct valueagg a;
 	struct slice rec, v;
-	struct scollect none;
 	uint64_t groups = 0, lines = 0;
+	size_t k;
 	const char *id = NULL;
 	size_t idlen = 0;
 	char err[512];
 
-	scollect_init(&none, "\n", 1);	/* the line is all key and value */
 	valueagg_init(&a, job.uniq_max);
-	while (feed_next(f, &rec)) {
-		size_t k = record_key(rec, &v);
-
+	while (feed_next(f, &rec, &k)) {
+		v.p = rec.p + (k < rec.len ? k + 1 : k);
+		v.len = k < rec.len ? rec.len - k - 1 : 0;
 		if (f->groups != groups) {
 			if (groups > 0) {
 				out_write(&out->o, id, idlen);
@@ -1082,9 +1121,10 @@ run_reduce(struct task *t)
 		/* The identity reducer: the merged records are its output. */
 		struct scollect cr;
 		struct slice rec;
+		size_t k;
 
 		scollect_init(&cr, "\r", 1);
-		while (feed_next(&f, &rec))
+		while (feed_next(&f, &rec, &k))
 			final_line(&out, &cr, rec);
 		out_lines = out.lines;
 	}
@@ -1118,6 +1158,81 @@ larger_split_first(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
+/* The directories --plan made, removed again (empty) if it fails. */
+static char **made;
+static size_t nmade;
+static int plan_done;
+
+static void
+unmake_dirs(void)
+{
+	while (!plan_done && nmade > 0)
+		rmdir(made[--nmade]);
+}
+
+/* make_dir: mkdir PATH (a printf format) with MODE; dies on failure. */
+static void
+make_dir(mode_t mode, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+make_dir(mode_t mode, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof path, fmt, ap);
+	va_end(ap);
+	if (mkdir(path, mode) < 0)
+		die("%s: cannot create directory:", path);
+	made = xreallocarray(made, nmade + 1, sizeof *made);
+	made[nmade++] = xstrdup(path);
+}
+
+/*
+ * setup_dirs: the output directory OUTPUT, refused if it exists (its
+ * parents made as needed), and the scratch directory SCRATCH (private),
+ * with every task's directory, its working directory and a tmp directory
+ * there.
+ */
+static void
+setup_dirs(const char *output, const char *scratch, size_t nmaps)
+{
+	char parent[PATH_MAX], *slash;
+	size_t i, k, n = strlen(output);
+	struct stat st;
+
+	if (lstat(output, &st) == 0 || errno != ENOENT)
+		die("output directory file:%s already exists", output);
+	if (n >= sizeof parent)
+		die("%s: name too long", output);
+	atexit(unmake_dirs);
+	/* The missing parents, outermost first. */
+	memcpy(parent, output, n + 1);
+	for (slash = parent + 1; (slash = strchr(slash, '/')) != NULL; slash++) {
+		*slash = '\0';
+		if (stat(parent, &st) < 0)
+			make_dir(0777, "%s", parent);
+		*slash = '/';
+	}
+	if (mkdir(output, 0777) < 0) {
+		if (errno == EEXIST)
+			die("output directory file:%s already exists", output);
+		die("%s: cannot create directory:", output);
+	}
+	made = xreallocarray(made, nmade + 1, sizeof *made);
+	made[nmade++] = xstrdup(output);
+	make_dir(0700, "%s", scratch);
+	for (k = 0; k < nmaps + job.reduces; k++) {
+		char kind = k < nmaps ? 'm' : 'r';
+
+		i = k < nmaps ? k : k - nmaps;
+		make_dir(0777, "%s/%c%zu", scratch, kind, i);
+		make_dir(0777, "%s/%c%zu/work", scratch, kind, i);
+		make_dir(0777, "%s/%c%zu/work/tmp", scratch, kind, i);
+	}
+}
+
 /* Append NAME=VALUE and a NUL to the job file FD. */
 static void
 put_prop(struct out *o, const char *name, const char *value)
@@ -1137,7 +1252,8 @@ put_prop(struct out *o, const char *name, const char *value)
  * TAB START TAB LENGTH" line per map task, in map task order.
  */
 static void
-plan(char **specs, int nspecs, const char *conf_file)
+plan(char **specs, int nspecs, const char *conf_file, const char *output,
+    const char *scratch)
 {
 	struct hsplit_inputs in;
 	struct split_ref *refs = NULL;
@@ -1148,6 +1264,8 @@ plan(char **specs, int nspecs, const char *conf_file)
 	struct out o;
 	char num[24];
 
+	if (output != NULL && access(output, F_OK) == 0)
+		die("output directory file:%s already exists", output);
 	hsplit_list(&in, specs, (size_t)nspecs, job.recursive);
 	sizes = xcalloc(in.n + 1, sizeof *sizes);
 	for (i = 0; i < in.n; i++) {
@@ -1178,6 +1296,8 @@ plan(char **specs, int nspecs, const char *conf_file)
 	}
 	if (n > 1)
 		qsort(refs, n, sizeof *refs, larger_split_first);
+	if (output != NULL && scratch != NULL)
+		setup_dirs(output, scratch, n);
 	if (conf_file != NULL) {
 		int fd = open(conf_file, O_WRONLY | O_APPEND | O_CLOEXEC);
 
@@ -1208,29 +1328,16 @@ plan(char **specs, int nspecs, const char *conf_file)
 		out_byte(&o, '\n');
 	}
 	out_close(&o);
+	plan_done = 1;
 	free(refs);
 	free(sizes);
 	hsplit_inputs_free(&in);
+	for (k = 0; k < nmade; k++)
+		free(made[k]);
+	free(made);
 }
 
 /* ---- options ---- */
-
-/* The directory of this program, for its sibling mr-sort. */
-static char *
-self_dir(void)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-	char *slash;
-
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	if ((slash = strrchr(buf, '/')) == NULL)
-		return NULL;
-	*slash = '\0';
-	return xstrdup(buf);
-}
 
 int
 main(int argc, char *argv[])
@@ -1241,6 +1348,7 @@ main(int argc, char *argv[])
 	int c, reduce = 0, nwords, planning = 0;
 	char *errpath, **links = NULL, *cmd_path, *comb_path, err[1024];
 	const char **props = NULL, *conf_file = NULL;
+	const char *plan_output = NULL, *plan_scratch = NULL;
 	size_t nlinks = 0, nprops = 0, i;
 
 	msg_init(argv[0]);
@@ -1248,8 +1356,9 @@ main(int argc, char *argv[])
 	signal(SIGXFSZ, SIG_IGN);
 	memset(&t, 0, sizeof t);
 	t.sort_threads = 1;
+	t.sort_budget = extsort_default_budget() / (uint64_t)online_cpus();
 	/* "+": the command's own options are not ours. */
-	while ((c = getopt_long(argc, argv, "+d:c:D:M:x:i:C:RI:P:L:o:h",
+	while ((c = getopt_long(argc, argv, "+d:c:D:M:x:i:C:RI:P:S:L:o:h",
 	    longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -1295,6 +1404,11 @@ main(int argc, char *argv[])
 				die_usage(usage_line, "bad thread count: %s", optarg);
 			t.sort_threads = (int)v;
 			break;
+		case 'S':
+			if (parse_size(optarg, &v) < 0 || v == 0)
+				die_usage(usage_line, "bad sort memory size: %s", optarg);
+			t.sort_budget = v < (64 << 10) ? 64 << 10 : v;
+			break;
 		case 'L':
 			if (strchr(optarg, '=') == NULL || *optarg == '=' ||
 			    memchr(optarg, '/', (size_t)(strchr(optarg, '=') -
@@ -1315,6 +1429,12 @@ main(int argc, char *argv[])
 		case OPT_PLAN:
 			planning = 1;
 			break;
+		case OPT_OUTPUT:
+			plan_output = optarg;
+			break;
+		case OPT_SCRATCH:
+			plan_scratch = optarg;
+			break;
 		default:	/* getopt has said what is wrong */
 			fprintf(stderr, "usage: %s\n", usage_line);
 			return EXIT_USAGE;
@@ -1334,7 +1454,7 @@ main(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 	if (planning) {
-		plan(argv, argc, conf_file);
+		plan(argv, argc, conf_file, plan_output, plan_scratch);
 		return EXIT_OK;
 	}
 	if (taskdir == NULL)
@@ -1356,7 +1476,6 @@ main(int argc, char *argv[])
 		t.combiner = NULL;
 	if (keyfield_active(&job.sort))
 		sort_order.kf = &job.sort;
-	t.self_dir = self_dir();
 
 	st = (struct stask){ .job_id = sconf_get(&conf, "mapreduce.job.id"),
 	    .kind = reduce ? 'r' : 'm', .number = t.number };
@@ -1406,7 +1525,6 @@ main(int argc, char *argv[])
 	free(cmd_path);
 	free(comb_path);
 	free(t.inputs);
-	free((char *)t.self_dir);
 	if (st.input != t.input)
 		free((char *)st.input);
 	streaming_env_free(task_env);

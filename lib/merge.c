@@ -93,6 +93,10 @@ check_order(const struct merge *m, const struct merge_src *s, struct slice prev,
 	    s->word2 != pw2 &&
 	    m->check != MERGE_CHECK_STRICT)
 		c = pw2 < s->word2 ? -1 : 1;
+	else if (s->word == pw && s->word2 == pw2 && !m->o->numeric &&
+	    !sortorder_keyfield(m->o) && !m->o->byvalue && s->keylen <= 16 &&
+	    kv_keylen(&m->o->kv, prev.p, prev.len) == s->keylen)
+		c = 0;	/* equal words of keys of up to 16 bytes: equal keys */
 	else
 		c = sortorder_rec_cmp(m->o, prev.p, prev.len, s->rec.p, s->rec.len);
 	if (c < 0 && m->check == MERGE_CHECK_STRICT) {

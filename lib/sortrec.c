@@ -144,11 +144,10 @@ string_word(const char *s, size_t len, size_t depth)
 }
 
 void
-sortent_init(struct sortent *e, const struct sortorder *o, const char *base,
-    uint64_t off, size_t len)
+sortent_init_key(struct sortent *e, const struct sortorder *o, const char *base,
+    uint64_t off, size_t len, size_t kl)
 {
 	const char *p = base + off;
-	size_t kl = kv_keylen(&o->kv, p, len);
 	uint64_t w;
 
 	e->ref = off << 24 | (len < SORTENT_LONG ? len : SORTENT_LONG);
@@ -157,8 +156,14 @@ sortent_init(struct sortent *e, const struct sortorder *o, const char *base,
 		return;
 	}
 	w = o->numeric ? number_word(p, kl) : string_word(p, kl, 0);
-
 	e->word = o->reverse ? ~w : w;
+}
+
+void
+sortent_init(struct sortent *e, const struct sortorder *o, const char *base,
+    uint64_t off, size_t len)
+{
+	sortent_init_key(e, o, base, off, len, kv_keylen(&o->kv, base + off, len));
 }
 
 /*

@@ -81,6 +81,11 @@ struct sortent {
 void sortent_init(struct sortent *e, const struct sortorder *o, const char *base,
     uint64_t off, size_t len);
 
+/* sortent_init_key: sortent_init of a record whose key is known to be its
+ * first KEYLEN bytes. */
+void sortent_init_key(struct sortent *e, const struct sortorder *o,
+    const char *base, uint64_t off, size_t len, size_t keylen);
+
 static inline const char *
 sortent_ptr(const struct sortent *e, const char *base)
 {
