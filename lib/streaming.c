@@ -402,14 +402,14 @@ check_refused(const struct sconf *c, int reduces, char *err, size_t errlen)
 	return 0;
 }
 
-/* A separator property: any bytes but none, as typed. */
+/* A separator property: any bytes but none, as typed (a copy). */
 static int
 get_sep(const struct sconf *c, const char *name, const char **out,
     char *err, size_t errlen)
 {
 	const char *v = sconf_get(c, name);
 
-	*out = v != NULL ? v : "\t";
+	*out = xstrdup(v != NULL ? v : "\t");
 	if (**out == '\0') {
 		snprintf(err, errlen, "%s: an empty separator is not supported", name);
 		return -1;
@@ -503,7 +503,7 @@ sjob_init(struct sjob *j, const struct sconf *c, char *err, size_t errlen)
 		    "a separator cannot hold a line end");
 		return -1;
 	}
-	j->out_sep = v;
+	j->out_sep = xstrdup(v);
 	if (get_long(c, "stream.num.map.output.key.fields", 1, INT_MIN, INT_MAX, &x,
 	    err, errlen) < 0)
 		return -1;
@@ -590,6 +590,11 @@ sjob_free(struct sjob *j)
 {
 	keyfield_free(&j->sort);
 	keyfield_free(&j->part);
+	free((char *)j->map_sep);
+	free((char *)j->red_sep);
+	free((char *)j->red_in_sep);
+	free((char *)j->map_in_sep);
+	free((char *)j->out_sep);
 }
 
 /* ---- the task environment ---- */

@@ -141,9 +141,10 @@ struct sjob {
 };
 
 /*
- * sjob_init: the job of the properties C.  Returns 0, or -1 with a message
- * naming the property in ERR: a property that is refused, or a value that
- * Hadoop would reject or mr-tools do not implement.
+ * sjob_init: the job of the properties C (it keeps copies of what it needs).
+ * Returns 0, or -1 with a message naming the property in ERR: a property
+ * that is refused, or a value that Hadoop would reject or mr-tools do not
+ * implement.  Free it with sjob_free, also after a failure.
  */
 int sjob_init(struct sjob *j, const struct sconf *c, char *err, size_t errlen);
 
