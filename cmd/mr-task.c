@@ -214,9 +214,40 @@ link_files(char **links, size_t n)
 }
 
 /*
+ * make_executable: a shipped file NAME in the working directory that is
+ * not executable becomes an executable copy, as Streaming makes the
+ * program it runs executable (PipeMapRed: chmod a+x) in its own copy of
+ * the shipped files; the user's file is left alone.
+ */
+static void
+make_executable(const char *name)
+{
+	char buf[65536];
+	const char *tmp;
+	ssize_t n;
+	int in, out;
+
+	if ((in = open(name, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	out = tmp_create_beside(name, 0777, &tmp);
+	while ((n = read(in, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die("%s:", name);
+		if (write_all(out, buf, (size_t)n) < 0)
+			die("%s: write error:", tmp);
+	}
+	close(in);
+	if (fchmod(out, 0755) < 0 || close(out) < 0)
+		die("%s:", tmp);
+	tmp_commit(tmp, name);
+}
+
+/*
  * resolve_here: as Streaming does, a program named without a '/' is
  * looked for in the working directory first (a script shipped with
- * -files), then in PATH.
+ * -files, made executable), then in PATH.
  */
 static char *
 resolve_here(char **argv)
@@ -226,8 +257,11 @@ resolve_here(char **argv)
 	char *p;
 
 	if (argv == NULL || strchr(argv[0], '/') != NULL ||
-	    stat(argv[0], &st) < 0 || !S_ISREG(st.st_mode) ||
-	    access(argv[0], X_OK) < 0 || getcwd(cwd, sizeof cwd) == NULL)
+	    stat(argv[0], &st) < 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	if (access(argv[0], X_OK) < 0)
+		make_executable(argv[0]);
+	if (access(argv[0], X_OK) < 0 || getcwd(cwd, sizeof cwd) == NULL)
 		return NULL;
 	p = xmalloc(strlen(cwd) + strlen(argv[0]) + 2);
 	sprintf(p, "%s/%s", cwd, argv[0]);

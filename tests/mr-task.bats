@@ -242,6 +242,15 @@ setup() {
 	[ -L m0/hi.sh ]
 }
 
+@test "a shipped script without the execute bit runs, as Streaming makes it executable" {
+	printf 'a\n' >in.txt
+	printf '#!/bin/sh\necho "ran $(cat)"\n' >script.sh
+	chmod 644 script.sh
+	(cd m0 && mr-task -d . "${MAPONLY[@]}" -M ../in.txt -o ../out -L "s.sh=$PWD/../script.sh" -- s.sh)
+	[ "$(cat out)" = "ran a$TAB" ]
+	[ ! -x script.sh ]
+}
+
 @test "a secondary sort: KeyFieldBasedComparator by its properties, as GNU sort -k orders numbers" {
 	mawk 'BEGIN { srand(3); for (i = 0; i < 2000; i++)
 	    printf "%s\t%d\tv%d\n", substr("abcde", 1 + int(rand() * 5), 1), int(rand() * 400) - 200, i }' >in.txt

@@ -349,3 +349,10 @@ case_probes() {
 	done
 	return $st
 }
+
+case_shipped_script_without_execute_bit() {
+	printf '#!/bin/sh\nsed s/^/x/\n' >s.sh
+	chmod 644 s.sh
+	words 50 28 >in.txt
+	both -files s.sh -input in.txt -mapper s.sh -numReduceTasks 0
+}
