@@ -599,16 +599,20 @@ static void *
 feed_split(void *arg)
 {
 	struct split_feed *sf = arg;
+	int64_t spliced;
+	int stopped = 0;
 
 	stage = SSTAGE_SPLIT;
 	if (sf->zfd >= 0)
 		sf->records = copy_decompressed(sf);
 	else if (!job.ignore_key)
 		sf->records = copy_keyed(sf);
+	else if ((spliced = hsplit_reader_splice(&sf->r, sf->o.fd, &stopped)) >= 0)
+		sf->records = (uint64_t)spliced;	/* file to pipe, no copy */
 	else
 		sf->records = hsplit_reader_copy(&sf->r, &sf->o);
 	out_close(&sf->o);	/* a last flush may find the pipe closed */
-	sf->stopped = sf->o.closed;
+	sf->stopped = sf->o.closed || stopped;
 	if (sf->zfd < 0)
 		hsplit_reader_free(&sf->r);
 	return NULL;

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -96,6 +98,79 @@ hsplit_reader_copy(struct hsplit_reader *r, struct out *o)
 		n++;
 	}
 	return n;
+}
+
+/* The offset just past the first '\n' at or after OFF in the mapped file
+ * MAP of SIZE bytes, or SIZE. */
+static uint64_t
+after_newline(const char *map, uint64_t off, uint64_t size)
+{
+	const char *nl;
+
+	if (off >= size)
+		return size;
+	nl = memchr(map + off, '\n', (size_t)(size - off));
+	return nl != NULL ? (uint64_t)(nl - map) + 1 : size;
+}
+
+int64_t
+hsplit_reader_splice(struct hsplit_reader *r, int to, int *stopped)
+{
+	struct stat st;
+	uint64_t size, first, last, end = r->end, n = 0;
+	const char *map, *p, *q, *stop;
+	loff_t off;
+	ssize_t k;
+
+	*stopped = 0;
+	if (r->started || fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size == 0)
+		return -1;
+	size = (uint64_t)st.st_size;
+	if (r->start >= size)
+		return -1;
+	map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, r->fd, 0);
+	if (map == MAP_FAILED)
+		return -1;
+	/* The records: from the start (after the line that belongs to the
+	 * previous split) to the end of the line that crosses the end. */
+	first = r->start == 0 ? 0 : after_newline(map, r->start, size);
+	last = end >= size ? size : after_newline(map, end, size);
+	if ((r->start == 0 && size >= 3 && memcmp(map, "\xEF\xBB\xBF", 3) == 0) ||
+	    memchr(map + r->start, '\r', (size_t)(last - r->start)) != NULL) {
+		munmap((void *)map, (size_t)size);
+		return -1;
+	}
+	for (p = map + first, stop = map + last; p < stop; p = q + 1, n++)
+		if ((q = memchr(p, '\n', (size_t)(stop - p))) == NULL)
+			break;
+	munmap((void *)map, (size_t)size);
+	r->started = r->finished = 1;
+	off = (loff_t)first;
+	while ((uint64_t)off < last) {
+		k = splice(r->fd, &off, to, NULL, (size_t)(last - (uint64_t)off) <
+		    (1 << 20) ? (size_t)(last - (uint64_t)off) : 1 << 20, SPLICE_F_MOVE);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && errno == EPIPE) {
+			*stopped = 1;
+			return (int64_t)n;
+		}
+		if (k < 0)
+			die("%s:", r->name);
+		if (k == 0)
+			die("%s: shorter than it was", r->name);
+	}
+	if (p < stop) {		/* a last line without '\n' */
+		n++;
+		if (write_all(to, "\n", 1) < 0) {
+			if (errno != EPIPE)
+				die("%s: write error:", r->name);
+			*stopped = 1;
+		}
+	}
+	r->records = n;
+	return (int64_t)n;
 }
 
 int

@@ -116,6 +116,17 @@ void hsplit_reader_free(struct hsplit_reader *r);
 uint64_t hsplit_reader_copy(struct hsplit_reader *r, struct out *o);
 
 /*
+ * hsplit_reader_splice: the records of a split not yet started, as
+ * hsplit_reader_copy writes them, moved from the file to the pipe TO by
+ * splice(2) without passing through this process, when the file's bytes
+ * already are exactly that: no '\r' among them and no BOM to drop (a last
+ * line without '\n' gets one written after).  Returns the number of
+ * records, with *STOPPED set when the pipe's reader closed it early; or -1
+ * (nothing written) when the split needs hsplit_reader_copy.
+ */
+int64_t hsplit_reader_splice(struct hsplit_reader *r, int to, int *stopped);
+
+/*
  * hsplit_parse: a split written "OFFSET:LENGTH" (decimal byte counts) into
  * *S.  Returns 0, or -1 when ARG is not such a pair.
  */

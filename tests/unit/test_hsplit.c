@@ -315,6 +315,73 @@ copy_writes_records_until_the_reader_goes(void)
 	close(fd);
 }
 
+/* What a split writes to a pipe, through COPY or splice; the records. */
+static int64_t
+split_bytes(int fd, struct hsplit sp, int splice_it, char *out, size_t cap,
+    size_t *len)
+{
+	struct hsplit_reader r;
+	struct out o;
+	int fds[2], stopped;
+	int64_t n;
+	ssize_t k;
+
+	CHECK(pipe(fds) == 0);
+	hsplit_reader_init(&r, fd, "test", sp);
+	if (splice_it) {
+		n = hsplit_reader_splice(&r, fds[1], &stopped);
+		CHECK(!stopped);
+	} else {
+		out_init_child(&o, fds[1], "pipe");
+		n = (int64_t)hsplit_reader_copy(&r, &o);
+		out_flush(&o);
+		free(o.buf);
+	}
+	close(fds[1]);
+	*len = 0;
+	while ((k = read(fds[0], out + *len, cap - *len)) > 0)
+		*len += (size_t)k;
+	close(fds[0]);
+	hsplit_reader_free(&r);
+	return n;
+}
+
+static void
+splice_moves_what_copy_writes(void)
+{
+	static char data[8000], a[9000], b[9000];
+	size_t i, n, la, lb, size;
+	int round, fd;
+
+	for (round = 0; round < 300; round++) {
+		size = 1 + unit_rand(sizeof data - 1);
+		for (i = 0; i < size; i++)
+			data[i] = unit_rand(6) == 0 ? '\n' : (char)('a' + unit_rand(3));
+		if (round % 10 == 9)
+			data[unit_rand((unsigned)size)] = '\r';	/* copy's job */
+		if (round % 13 == 12 && size > 3)
+			memcpy(data, "\xEF\xBB\xBF", 3);	/* copy's job */
+		fd = unit_bytes_fd(data, size);
+		for (n = 0; n < 5; n++) {
+			uint64_t start = unit_rand((unsigned)size + 2);
+			uint64_t length = unit_rand((unsigned)size + 2);
+			int64_t ca = split_bytes(fd, (struct hsplit){ start, length }, 0,
+			    a, sizeof a, &la);
+			int64_t cb = split_bytes(fd, (struct hsplit){ start, length }, 1,
+			    b, sizeof b, &lb);
+
+			if (cb < 0) {
+				CHECK(memchr(data, '\r', size) != NULL ||
+				    memcmp(data, "\xEF\xBB\xBF", 3) == 0 || start >= size);
+				continue;
+			}
+			CHECK(ca == cb);
+			CHECK(la == lb && memcmp(a, b, la) == 0);
+		}
+		close(fd);
+	}
+}
+
 int
 main(void)
 {
@@ -332,5 +399,6 @@ main(void)
 	RUN(split_past_the_end_is_empty);
 	RUN(parse_offset_and_length);
 	RUN(copy_writes_records_until_the_reader_goes);
+	RUN(splice_moves_what_copy_writes);
 	return unit_done();
 }
