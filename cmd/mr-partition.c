@@ -291,11 +291,8 @@ main(int argc, char *argv[])
 			specs[nspecs++] = optarg;
 			break;
 		case 'F':
-			if (strcmp(optarg, "\\t") == 0)
-				optarg = "\t";
-			if (*optarg == '\0' || strlen(optarg) > 15)
+			if ((kfsep = keyfield_sep_arg(optarg)) == NULL)
 				die_usage(usage_line, "bad key field separator: %s", optarg);
-			kfsep = optarg;
 			break;
 		case 'p':
 			prefix = optarg;

@@ -147,11 +147,8 @@ main(int argc, char *argv[])
 			check = 1;
 			break;
 		case 'F':
-			if (strcmp(optarg, "\\t") == 0)
-				optarg = "\t";
-			if (*optarg == '\0' || strlen(optarg) > 15)
+			if ((kfsep = keyfield_sep_arg(optarg)) == NULL)
 				die_usage(usage_line, "invalid key field separator '%s'", optarg);
-			kfsep = optarg;
 			break;
 		case 'h':
 			usage(EXIT_OK);

@@ -1070,13 +1070,25 @@ run_map(struct task *t)
 	count(SC_BYTES_READ, t->split.length);
 }
 
+/* A group's line of the aggregate reducer: "ID SEP REPORT". */
+static void
+aggregate_line(struct final *out, struct valueagg *a, const char *id,
+    size_t idlen)
+{
+	out_write(&out->o, id, idlen);
+	out_str(&out->o, job.out_sep);
+	valueagg_report(a, &out->o);
+	out_byte(&out->o, '\n');
+	out->lines++;
+}
+
 /* The aggregate reducer: each group's report (ValueAggregatorReducer). */
 static uint64_t
 aggregate_reduce(struct record_feed *f, struct final *out)
 {
 	struct valueagg a;
 	struct slice rec, v;
-	uint64_t groups = 0, lines = 0;
+	uint64_t groups = 0;
 	size_t k;
 	const char *id = NULL;
 	size_t idlen = 0;
@@ -1087,13 +1099,8 @@ aggregate_reduce(struct record_feed *f, struct final *out)
 		v.p = rec.p + (k < rec.len ? k + 1 : k);
 		v.len = k < rec.len ? rec.len - k - 1 : 0;
 		if (f->groups != groups) {
-			if (groups > 0) {
-				out_write(&out->o, id, idlen);
-				out_str(&out->o, job.out_sep);
-				valueagg_report(&a, &out->o);
-				out_byte(&out->o, '\n');
-				lines++;
-			}
+			if (groups > 0)
+				aggregate_line(out, &a, id, idlen);
 			groups = f->groups;
 			if (valueagg_start(&a, rec.p, k, &id, &idlen, err, sizeof err) < 0)
 				fail_with(SSTAGE_AGGREGATE, err);
@@ -1101,16 +1108,10 @@ aggregate_reduce(struct record_feed *f, struct final *out)
 		if (valueagg_add(&a, v.p, v.len, err, sizeof err) < 0)
 			fail_with(SSTAGE_AGGREGATE, err);
 	}
-	if (groups > 0) {
-		out_write(&out->o, id, idlen);
-		out_str(&out->o, job.out_sep);
-		valueagg_report(&a, &out->o);
-		out_byte(&out->o, '\n');
-		lines++;
-	}
+	if (groups > 0)
+		aggregate_line(out, &a, id, idlen);
 	valueagg_free(&a);
-	out->lines = lines;
-	return lines;
+	return out->lines;
 }
 
 static void

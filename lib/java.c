@@ -259,35 +259,61 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* Past the exponent's digits from S[I] on (after 'p' or 'e'): an optional
+ * sign, then at least one digit; 0 when there is none. */
+static size_t
+exponent_end(const char *s, size_t n, size_t i)
+{
+	size_t from;
+
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		i++;
+	for (from = i; i < n && is_digit(s[i]); i++)
+		;
+	return i > from ? i : 0;
+}
+
+/* What is left at S[I] after the number: nothing (N), or one f, F, d or D
+ * (I, the length without it); else 0, not a number. */
+static size_t
+suffix_end(const char *s, size_t n, size_t i)
+{
+	if (i == n)
+		return n;
+	if (i == n - 1 && strchr("fFdD", s[i]) != NULL)
+		return i;
+	return 0;
+}
+
+/* Digits of the kind ISDIGIT with at most one point, from S[I]; the index
+ * after them, *DIGITS their count. */
+static size_t
+mantissa_end(const char *s, size_t n, size_t i, int (*isdigit_)(char),
+    size_t *digits)
+{
+	int point = 0;
+
+	for (*digits = 0; i < n && (isdigit_(s[i]) || (s[i] == '.' && !point)); i++) {
+		if (s[i] == '.')
+			point = 1;
+		else
+			(*digits)++;
+	}
+	return i;
+}
+
 /* Java's hexadecimal form after the sign: 0x, hex digits with at most one
  * point (at least one digit), p, an optional sign, decimal digits, and an
  * optional suffix.  Returns the length without the suffix, or 0. */
 static size_t
 hex_form(const char *s, size_t n)
 {
-	size_t i = 2, digits = 0, exp = 0;
-	int point = 0;
+	size_t digits, i = mantissa_end(s, n, 2, is_hex, &digits);
 
-	for (; i < n && (is_hex(s[i]) || (s[i] == '.' && !point)); i++) {
-		if (s[i] == '.')
-			point = 1;
-		else
-			digits++;
-	}
-	if (digits == 0 || i >= n || (s[i] != 'p' && s[i] != 'P'))
+	if (digits == 0 || i >= n || (s[i] != 'p' && s[i] != 'P') ||
+	    (i = exponent_end(s, n, i + 1)) == 0)
 		return 0;
-	i++;
-	if (i < n && (s[i] == '+' || s[i] == '-'))
-		i++;
-	for (; i < n && is_digit(s[i]); i++)
-		exp++;
-	if (exp == 0)
-		return 0;
-	if (i == n)
-		return n;
-	if (i == n - 1 && strchr("fFdD", s[i]) != NULL)
-		return i;
-	return 0;
+	return suffix_end(s, n, i);
 }
 
 /* Java's decimal form after the sign (FloatingDecimal.readJavaFormatString):
@@ -297,31 +323,14 @@ hex_form(const char *s, size_t n)
 static size_t
 decimal_form(const char *s, size_t n)
 {
-	size_t i = 0, digits = 0, exp = 0;
-	int point = 0;
+	size_t digits, i = mantissa_end(s, n, 0, is_digit, &digits);
 
-	for (; i < n && (is_digit(s[i]) || (s[i] == '.' && !point)); i++) {
-		if (s[i] == '.')
-			point = 1;
-		else
-			digits++;
-	}
 	if (digits == 0)
 		return 0;
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		for (; i < n && is_digit(s[i]); i++)
-			exp++;
-		if (exp == 0)
-			return 0;
-	}
-	if (i == n)
-		return n;
-	if (i == n - 1 && strchr("fFdD", s[i]) != NULL)
-		return i;
-	return 0;
+	if (i < n && (s[i] == 'e' || s[i] == 'E') &&
+	    (i = exponent_end(s, n, i + 1)) == 0)
+		return 0;
+	return suffix_end(s, n, i);
 }
 
 int

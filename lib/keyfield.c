@@ -24,6 +24,16 @@ keyfield_init(struct keyfield *kf, const char *sep, size_t seplen)
 	return 0;
 }
 
+const char *
+keyfield_sep_arg(const char *arg)
+{
+	if (strcmp(arg, "\\t") == 0)
+		return "\t";
+	if (*arg == '\0' || strlen(arg) > 15)
+		return NULL;
+	return arg;
+}
+
 void
 keyfield_free(struct keyfield *kf)
 {

@@ -81,6 +81,12 @@ int keyfield_parse(struct keyfield *kf, const char *options, char *err,
 int keyfield_parse_spec(struct keyfield *kf, const char *spec, int numeric,
     int reverse, char *err, size_t errlen);
 
+/*
+ * keyfield_sep_arg: the key field separator an option ARG names: ARG, or a
+ * TAB for "\t" as typed; NULL when it is empty or longer than 15 bytes.
+ */
+const char *keyfield_sep_arg(const char *arg);
+
 /* keyfield_add_fields: the specification -k1,K (num.key.fields.for.partition). */
 void keyfield_add_fields(struct keyfield *kf, int k);
 
