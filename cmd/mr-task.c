@@ -641,11 +641,17 @@ feed_next(struct record_feed *f, struct slice *rec, size_t *keylen)
 	struct slice v;
 	size_t k;
 
-	if (f->m != NULL ? !merge_next(f->m, rec) :
-	    f->r == NULL || !reader_next(f->r, rec))
-		return 0;
+	if (f->m != NULL) {
+		if (!merge_next(f->m, rec))
+			return 0;
+		k = merge_keylen(f->m);
+	} else {
+		if (f->r == NULL || !reader_next(f->r, rec))
+			return 0;
+		k = record_key(*rec, &v);
+	}
+	*keylen = k;
 	f->records++;
-	*keylen = k = record_key(*rec, &v);
 	if (f->records == 1 || k != f->lastlen || !bytes_equal(f->last, rec->p, k)) {
 		f->groups++;
 		if (k > f->lastcap || f->last == NULL) {
