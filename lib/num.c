@@ -8,17 +8,25 @@
 
 #define EXP10_MAX 100000000000000000LL	/* 10^17: see struct num_text */
 
+/* 10^19 and up as 10^19 * 10^k: constant expressions, no lazy setup. */
+#define P19(k) ((int128)10000000000000000000ULL * k##ULL)
+
 int128
 pow10_i128(int e)
 {
-	static int128 table[NUM_MAX_DIGITS + 1];
-	int i;
+	static const int128 table[NUM_MAX_DIGITS + 1] = {
+		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+		1000000000, 10000000000, 100000000000, 1000000000000,
+		10000000000000, 100000000000000, 1000000000000000,
+		10000000000000000, 100000000000000000, 1000000000000000000,
+		P19(1), P19(10), P19(100), P19(1000), P19(10000), P19(100000),
+		P19(1000000), P19(10000000), P19(100000000), P19(1000000000),
+		P19(10000000000), P19(100000000000), P19(1000000000000),
+		P19(10000000000000), P19(100000000000000), P19(1000000000000000),
+		P19(10000000000000000), P19(100000000000000000),
+		P19(1000000000000000000), P19(10000000000000000000),
+	};
 
-	if (table[0] == 0) {
-		table[0] = 1;
-		for (i = 1; i <= NUM_MAX_DIGITS; i++)
-			table[i] = table[i - 1] * 10;
-	}
 	return table[e];
 }
 
@@ -83,6 +91,7 @@ num_scan(const char *s, size_t len, struct num_text *t)
 	t->first = t->last = NULL;
 	t->ndigits = 0;
 	t->exp10 = 0;
+	t->places = 0;
 	if (p < end && (*p == '-' || *p == '+'))
 		t->neg = *p++ == '-';
 	if (is_word(p, end, "inf") || is_word(p, end, "infinity")) {
@@ -126,6 +135,7 @@ num_scan(const char *s, size_t len, struct num_text *t)
 	}
 	if (p != end)
 		return -1;
+	t->places = pos - intdigits - (eneg ? -e : e);
 	if (fi >= 0) {
 		t->ndigits = li - fi + 1;
 		t->exp10 = intdigits - fi + (eneg ? -e : e);
@@ -135,38 +145,37 @@ num_scan(const char *s, size_t len, struct num_text *t)
 
 /*
  * The exact value of a scanned finite number: its significant digits D
- * (at most 38) as an integer, times 10^(exp10 - ndigits), which must be a
- * scale from 0 to 38 or a power that keeps the integer below 10^38.
+ * (at most 38) as an integer, times 10^(exp10 - ndigits), at the written
+ * scale when that fits (as num_parse_plain keeps it), else at the
+ * smallest: 0 for an integer, else 38 at most, and below 10^38 either way.
  */
 static int
 text_to_num(const struct num_text *t, struct num *n)
 {
 	const char *p;
 	int128 m = 0;
-	int64_t e;
+	int64_t e = t->exp10 - t->ndigits, s = e < 0 ? -e : 0;
 
 	n->exact = 1;
 	n->d = 0;
-	n->scale = 0;
-	n->mant = 0;
-	if (t->first == NULL)
+	if (t->first == NULL) {
+		n->mant = 0;
+		n->scale = t->places < 0 ? 0 : t->places > NUM_MAX_DIGITS ?
+		    NUM_MAX_DIGITS : (int)t->places;
 		return NUM_OK;
-	if (t->ndigits > NUM_MAX_DIGITS)
+	}
+	if (t->ndigits > NUM_MAX_DIGITS || s > NUM_MAX_DIGITS ||
+	    t->exp10 + s > NUM_MAX_DIGITS)
 		return NUM_TOO_LONG;
+	if (t->places > s && t->places <= NUM_MAX_DIGITS &&
+	    t->exp10 + t->places <= NUM_MAX_DIGITS)
+		s = t->places;
 	for (p = t->first; p <= t->last; p++)
 		if (*p != '.')
 			m = m * 10 + (*p - '0');
-	e = t->exp10 - t->ndigits;
-	if (e >= 0) {
-		if (t->exp10 > NUM_MAX_DIGITS)
-			return NUM_TOO_LONG;
-		m *= pow10_i128((int)e);
-	} else if (e < -NUM_MAX_DIGITS) {
-		return NUM_TOO_LONG;
-	} else {
-		n->scale = (int)-e;
-	}
+	m *= pow10_i128((int)(e + s));
 	n->mant = t->neg ? -m : m;
+	n->scale = (int)s;
 	return NUM_OK;
 }
 
@@ -240,9 +249,11 @@ num_text_cmp(const struct num_text *a, const struct num_text *b)
 }
 
 /*
- * The word of a positive number: its exponent (clamped, biased to at least
- * 1) in bits 40-62 and its first 12 digits in bits 0-39 (10^12 < 2^40).
- * A negative number's word mirrors it below 2^63, zero's is 2^63.
+ * The word of a positive number: its exponent (biased to at least 1) in
+ * bits 40-62 and its first 12 digits in bits 0-39 (10^12 < 2^40).
+ * Exponents beyond the 23 bits share one word below or above all others
+ * (digits would break the order there).  A negative number's word mirrors
+ * it below 2^63, zero's is 2^63.
  */
 uint64_t
 num_text_word(const struct num_text *t)
@@ -258,13 +269,19 @@ num_text_word(const struct num_text *t)
 	if (t->first == NULL)
 		return (uint64_t)1 << 63;
 	e = t->exp10 + bias;
-	e = e < 1 ? 1 : e > 2 * bias - 2 ? 2 * bias - 2 : e;
-	for (p = t->first, i = 0; i < 12; i++) {
-		if (p <= t->last && *p == '.')
-			p++;
-		digits = digits * 10 + (p <= t->last ? (uint64_t)(*p++ - '0') : 0);
+	if (e < 1) {
+		pos = 1;
+	} else if (e > 2 * bias - 2) {
+		pos = (uint64_t)(2 * bias - 1) << 40;
+	} else {
+		for (p = t->first, i = 0; i < 12; i++) {
+			if (p <= t->last && *p == '.')
+				p++;
+			digits = digits * 10 + (p <= t->last ?
+			    (uint64_t)(*p++ - '0') : 0);
+		}
+		pos = (uint64_t)e << 40 | digits;
 	}
-	pos = (uint64_t)e << 40 | digits;
 	return t->neg ? ((uint64_t)1 << 63) - pos : ((uint64_t)1 << 63) + pos;
 }
 

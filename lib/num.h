@@ -102,8 +102,8 @@ num_parse_plain(const char *p, const char *end, int stop, struct num *n)
 /*
  * num_parse: parse S[0..LEN) into *N.  Returns NUM_OK, NUM_NOT_A_NUMBER,
  * or NUM_TOO_LONG for a number outside the exact range (see the top).
- * The same value as num_parse_plain where that takes the text; a
- * different scale only where trailing zeros had to go ("1.50e1" is 15).
+ * The scale is the one written ("1.50" has 2, "1.50e1" 1) unless trailing
+ * zeros have to go for the number to fit.
  */
 int num_parse(const char *s, size_t len, struct num *n);
 
@@ -121,6 +121,8 @@ struct num_text {
 	const char *first, *last;
 	int64_t ndigits;	/* digits FIRST..LAST, the point not counted */
 	int64_t exp10;
+	int64_t places;		/* the scale as written: digits after the
+				 * point minus the exponent */
 };
 
 /* num_scan: S[0..LEN) as a number's text: 0, or -1 if it is not one. */
