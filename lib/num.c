@@ -79,45 +79,52 @@ is_word(const char *p, const char *end, const char *word)
 int
 num_scan(const char *s, size_t len, struct num_text *t)
 {
-	const char *p = s, *end = s + len;
-	int64_t pos = 0, fi = -1, li = -1, intdigits = -1, e = 0;
+	const char *p = s, *end = s + len, *first = NULL, *last = NULL;
+	int64_t pos = 0, fi = 0, li = 0, intdigits = -1, e = 0;
 	int eneg = 0;
+	unsigned c;
 
 	while (end > p && is_blank(end[-1]))
 		end--;
 	while (p < end && is_blank(*p))
 		p++;
 	t->neg = 0;
-	t->first = t->last = NULL;
-	t->ndigits = 0;
-	t->exp10 = 0;
-	t->places = 0;
 	if (p < end && (*p == '-' || *p == '+'))
 		t->neg = *p++ == '-';
-	if (is_word(p, end, "inf") || is_word(p, end, "infinity")) {
-		t->kind = NUM_INF;
-		return 0;
-	}
-	if (is_word(p, end, "nan")) {
-		t->kind = NUM_NAN;
-		return 0;
-	}
 	t->kind = NUM_FINITE;
+	if (p < end && ((*p | 0x20) == 'i' || (*p | 0x20) == 'n')) {
+		if (is_word(p, end, "inf") || is_word(p, end, "infinity"))
+			t->kind = NUM_INF;
+		else if (is_word(p, end, "nan"))
+			t->kind = NUM_NAN;
+		else
+			return -1;
+		return 0;
+	}
+	/* Leading zeros, and a point among them, are no digits of D. */
 	for (; p < end; p++) {
-		if ((unsigned)(*p - '0') <= 9) {
-			if (*p != '0') {
-				if (fi < 0) {
-					fi = pos;
-					t->first = p;
-				}
-				li = pos;
-				t->last = p;
-			}
+		if (*p == '0')
 			pos++;
-		} else if (*p == '.' && intdigits < 0) {
+		else if (*p == '.' && intdigits < 0)
 			intdigits = pos;
-		} else {
+		else
 			break;
+	}
+	if (p < end && (unsigned)(*p - '1') <= 8) {
+		fi = pos;
+		first = p;
+		for (; p < end; p++) {
+			if ((c = (unsigned)(*p - '0')) <= 9) {
+				if (c != 0) {
+					li = pos;
+					last = p;
+				}
+				pos++;
+			} else if (*p == '.' && intdigits < 0) {
+				intdigits = pos;
+			} else {
+				break;
+			}
 		}
 	}
 	if (pos == 0)
@@ -135,11 +142,13 @@ num_scan(const char *s, size_t len, struct num_text *t)
 	}
 	if (p != end)
 		return -1;
-	t->places = pos - intdigits - (eneg ? -e : e);
-	if (fi >= 0) {
-		t->ndigits = li - fi + 1;
-		t->exp10 = intdigits - fi + (eneg ? -e : e);
-	}
+	if (eneg)
+		e = -e;
+	t->first = first;
+	t->last = last;
+	t->places = pos - intdigits - e;
+	t->ndigits = first ? li - fi + 1 : 0;
+	t->exp10 = first ? intdigits - fi + e : 0;
 	return 0;
 }
 
@@ -250,19 +259,20 @@ num_text_cmp(const struct num_text *a, const struct num_text *b)
 
 /*
  * The word of a positive number: its exponent (biased to at least 1) in
- * bits 40-62 and its first 12 digits in bits 0-39 (10^12 < 2^40).
- * Exponents beyond the 23 bits share one word below or above all others
- * (digits would break the order there).  A negative number's word mirrors
- * it below 2^63, zero's is 2^63.
+ * bits 41-62, its first 12 digits in bits 1-40 (10^12 < 2^40), and in bit
+ * 0 whether it has more digits: so a word with bit 0 clear determines its
+ * number.  Exponents beyond the 22 bits share one word below or above all
+ * others (digits would break the order there).  A negative number's word
+ * mirrors it below 2^63, zero's is 2^63.
  */
 uint64_t
 num_text_word(const struct num_text *t)
 {
-	const int64_t bias = (int64_t)1 << 22;
+	const int64_t bias = (int64_t)1 << 21;
 	const char *p;
 	uint64_t digits = 0, pos;
 	int64_t e;
-	int i;
+	int i = 0;
 
 	if (t->kind == NUM_INF)
 		return t->neg ? 1 : UINT64_MAX;
@@ -272,15 +282,15 @@ num_text_word(const struct num_text *t)
 	if (e < 1) {
 		pos = 1;
 	} else if (e > 2 * bias - 2) {
-		pos = (uint64_t)(2 * bias - 1) << 40;
+		pos = (uint64_t)(2 * bias - 1) << 41 | 1;
 	} else {
-		for (p = t->first, i = 0; i < 12; i++) {
-			if (p <= t->last && *p == '.')
-				p++;
-			digits = digits * 10 + (p <= t->last ?
-			    (uint64_t)(*p++ - '0') : 0);
-		}
-		pos = (uint64_t)e << 40 | digits;
+		for (p = t->first; p <= t->last && i < 12; p++)
+			if (*p != '.') {
+				digits = digits * 10 + (uint64_t)(*p - '0');
+				i++;
+			}
+		digits *= (uint64_t)pow10_i128(12 - i);
+		pos = (uint64_t)e << 41 | digits << 1 | (p <= t->last);
 	}
 	return t->neg ? ((uint64_t)1 << 63) - pos : ((uint64_t)1 << 63) + pos;
 }
@@ -328,7 +338,7 @@ num_cmp(const struct num *a, const struct num *b)
  * before the last SCALE digits, no trailing fraction zeros, "-" when NEG
  * and the value is not zero.
  */
-static size_t
+static inline __attribute__((always_inline)) size_t
 layout(char *buf, int neg, const char *d, size_t nd, int scale)
 {
 	size_t n = 0;

@@ -138,7 +138,9 @@ int num_text_cmp(const struct num_text *a, const struct num_text *b);
  * num_text_word: a 64-bit word whose unsigned order agrees with
  * num_text_cmp as far as it goes, for a number other than nan (1 for
  * -inf, UINT64_MAX for inf; 0 is left for what is not a number).  Equal
- * words mean "compare the numbers".
+ * words mean "compare the numbers", unless the lowest bit is clear: then
+ * equal words are equal numbers (up to 12 significant digits, exponents
+ * within +-2^21).
  */
 uint64_t num_text_word(const struct num_text *t);
 

@@ -372,14 +372,17 @@ number_group(struct sorter *s, struct sortent *e, size_t n)
 		sort_group(s, e, n, M_KEY, 0, 0);
 		return;
 	}
-	ent_record(s, &e[0], &k0, &v);
-	scan_number(k0.p, k0.len, &first);
-	for (i = 1; i < n; i++) {
-		ent_record(s, &e[i], &k, &v);
-		scan_number(k.p, k.len, &x);
-		if (num_text_cmp(&first, &x) != 0) {
-			quick_sort(s, e, n, M_NUM, 0);
-			return;
+	/* A word with its lowest bit clear is its number: all are equal. */
+	if ((e[0].word ^ s->flip) & 1) {
+		ent_record(s, &e[0], &k0, &v);
+		scan_number(k0.p, k0.len, &first);
+		for (i = 1; i < n; i++) {
+			ent_record(s, &e[i], &k, &v);
+			scan_number(k.p, k.len, &x);
+			if (num_text_cmp(&first, &x) != 0) {
+				quick_sort(s, e, n, M_NUM, 0);
+				return;
+			}
 		}
 	}
 	mode = s->o->byvalue ? M_VALUE : M_REF;

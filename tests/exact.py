@@ -41,7 +41,7 @@ NUMBER = re.compile(rb"[ \t]*([+-]?)(?:(\d+)(?:\.(\d*))?|\.(\d+))(?:[eE]([+-]?\d
 SPECIAL = re.compile(rb"[ \t]*([+-]?)(inf|infinity|nan)[ \t]*\Z", re.I)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=1 << 16)
 def parse(text):
     """('ok', value), ('bad', None) or ('long', None) for a field's bytes.
 
