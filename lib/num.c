@@ -479,6 +479,24 @@ div_small(unsigned __int128 t, unsigned __int128 d)
 }
 
 /*
+ * The end of every rounding to 17 digits: Q (17 digits, truncated) goes
+ * up when C, the rest compared with half a unit, is positive, or zero
+ * with Q odd (half to even); 10^17 carries into the exponent E.
+ */
+static void
+round17_finish(uint64_t q, int c, int e, uint64_t *qp, int *ep)
+{
+	if (c > 0 || (c == 0 && (q & 1)))
+		q++;
+	if (q == (uint64_t)pow10_i128(17)) {
+		q = (uint64_t)pow10_i128(16);
+		e++;
+	}
+	*qp = q;
+	*ep = e;
+}
+
+/*
  * U/D (D > 0) rounded half-even to 17 significant digits, as Q * 10^(E -
  * 16), in 128 bits.  Returns -1 when they do not suffice (E > 16, or a
  * scaled numerator that overflows).
@@ -508,15 +526,7 @@ frac_round17(unsigned __int128 u, unsigned __int128 d, uint64_t *qp, int *ep)
 	if (q < lo)
 		return -1;
 	r = t - q * d;
-	if (r > d - r || (r == d - r && (q & 1)))
-		q++;
-	e = 16 - k;
-	if (q == hi) {
-		q = lo;
-		e++;
-	}
-	*qp = (uint64_t)q;
-	*ep = e;
+	round17_finish((uint64_t)q, (r > d - r) - (r < d - r), 16 - k, qp, ep);
 	return 0;
 }
 
@@ -571,7 +581,7 @@ ratio_round17(const struct big *num, const struct big *den, uint64_t *qp,
     int *ep)
 {
 	struct big n, d, q, r, hi;
-	int e = big_ndigits(num) - big_ndigits(den) - 1, c;
+	int e = big_ndigits(num) - big_ndigits(den) - 1;
 	int128 qq;
 
 	big_from_u64(&hi, 100000000000000000ULL);	/* 10^17 */
@@ -587,17 +597,9 @@ ratio_round17(const struct big *num, const struct big *den, uint64_t *qp,
 			break;
 	}
 	big_to_i128(&q, &qq);
-	/* Half-even: compare the remainder with half the divisor. */
+	/* The remainder against half the divisor. */
 	big_add(&r, &r, &r);
-	c = big_cmp(&r, &d);
-	if (c > 0 || (c == 0 && (qq & 1)))
-		qq++;
-	if (qq == 100000000000000000LL) {
-		qq = 10000000000000000LL;
-		e++;
-	}
-	*qp = (uint64_t)qq;
-	*ep = e;
+	round17_finish((uint64_t)qq, big_cmp(&r, &d), e, qp, ep);
 }
 
 /* Strip the factors 2 and 5 of D into REST; max(twos, fives). */
@@ -660,7 +662,7 @@ sqrt_round17(const struct big *num, const struct big *den, uint64_t *qp,
     int *ep)
 {
 	struct big n, d, t, q, hi, lo, lhs, rhs;
-	int e = (big_ndigits(num) - big_ndigits(den)) / 2, c;
+	int e = (big_ndigits(num) - big_ndigits(den)) / 2;
 	int128 qq;
 
 	big_from_u64(&hi, 100000000000000000ULL);
@@ -688,15 +690,7 @@ sqrt_round17(const struct big *num, const struct big *den, uint64_t *qp,
 	big_mul(&rhs, &rhs, &rhs);
 	big_mul(&rhs, &rhs, &d);
 	big_mul_small(&lhs, &n, 4);
-	c = big_cmp(&lhs, &rhs);
-	if (c > 0 || (c == 0 && (qq & 1)))
-		qq++;
-	if (qq == 100000000000000000LL) {
-		qq = 10000000000000000LL;
-		e++;
-	}
-	*qp = (uint64_t)qq;
-	*ep = e;
+	round17_finish((uint64_t)qq, big_cmp(&lhs, &rhs), e, qp, ep);
 }
 
 size_t
