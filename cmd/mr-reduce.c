@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -155,7 +154,7 @@ write_results(struct out *o, const char *key, size_t keylen, void *state)
 	out_byte(o, '\n');
 }
 
-/* --top: the first result's text scanned as a number (any length), for ranking. */
+/* --top: the first result as text scanned as a number, for ranking. */
 struct ranked {
 	struct num_text v;
 	struct htab_slot k;
