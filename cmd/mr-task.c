@@ -74,10 +74,10 @@ static const char help_text[] =
     "  -D NAME=VALUE     a job property (after those of -c)\n"
     "  -M FILE           a map task over FILE\n"
     "  -x OFFSET:LENGTH  the split of FILE (default: all of it)\n"
+    "  -i N              the task's number (default 0)\n"
     "  -C WORDS          the last WORDS command words are the combiner\n"
     "  -R                a reduce task over the sorted files given with -I\n"
     "  -I FILE           a sorted input of the reduce task\n"
-    "  -i N              the task's number (default 0)\n"
     "  -P N              sort threads\n"
     "  -S SIZE           memory of the map output's sort (default: half the\n"
     "                    memory, at most 4G, shared by the CPUs)\n"
@@ -88,7 +88,8 @@ static const char help_text[] =
     "                    specs), print their splits and what mr-job needs\n"
     "      --output DIR  with --plan: make the output directory (not one that\n"
     "                    exists)\n"
-    "      --scratch DIR with --plan: make the scratch directory and the tasks'\n"
+    "      --scratch DIR  with --plan: make the scratch directory and the\n"
+    "                    tasks' directories in it\n"
     "  -h, --help        this help\n"
     "      --version     version\n";
 
