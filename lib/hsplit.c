@@ -4,7 +4,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "args.h"
 #include "hsplit.h"
 #include "msg.h"
 #include "xalloc.h"
@@ -93,19 +92,33 @@ hsplit_reader_copy(struct hsplit_reader *r, struct out *o)
 	return n;
 }
 
+/* The decimal number written in [P, END) into *V: -1 if it is empty,
+ * holds another byte, or exceeds UINT64_MAX. */
+static int
+parse_count(const char *p, const char *end, uint64_t *v)
+{
+	uint64_t d;
+
+	if (p == end)
+		return -1;
+	for (*v = 0; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		d = (uint64_t)(*p - '0');
+		if (*v > (UINT64_MAX - d) / 10)
+			return -1;
+		*v = *v * 10 + d;
+	}
+	return 0;
+}
+
 int
 hsplit_parse(const char *arg, struct hsplit *s)
 {
 	const char *colon = strchr(arg, ':');
-	char start[32];
-	size_t len;
 
-	if (colon == NULL || (len = (size_t)(colon - arg)) >= sizeof start)
-		return -1;
-	memcpy(start, arg, len);
-	start[len] = '\0';
-	if (parse_uint(start, 0, UINT64_MAX, &s->start) < 0 ||
-	    parse_uint(colon + 1, 0, UINT64_MAX, &s->length) < 0)
+	if (colon == NULL || parse_count(arg, colon, &s->start) < 0 ||
+	    parse_count(colon + 1, colon + 1 + strlen(colon + 1), &s->length) < 0)
 		return -1;
 	return 0;
 }

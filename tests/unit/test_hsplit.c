@@ -279,6 +279,13 @@ parse_offset_and_length(void)
 	CHECK(hsplit_parse("1:x", &s) < 0);
 	CHECK(hsplit_parse("1:2:3", &s) < 0);
 	CHECK(hsplit_parse("123456789012345678901234567890123:1", &s) < 0);
+	CHECK(hsplit_parse("18446744073709551616:1", &s) < 0);
+	CHECK(hsplit_parse("1:18446744073709551616", &s) < 0);
+	CHECK(hsplit_parse("1: 2", &s) < 0);
+	CHECK(hsplit_parse("1:+2", &s) < 0);
+	/* Leading zeros, however many (found by fuzz_hsplit_parse). */
+	CHECK(hsplit_parse("00000000000000000000000000000000000007:0010", &s) == 0 &&
+	    s.start == 7 && s.length == 10);
 }
 
 /* The records as a mapper gets them, "\r\n" and a lone '\r' ending lines,
