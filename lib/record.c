@@ -19,7 +19,8 @@ reader_init_fd(struct reader *r, int fd, const char *name)
 	memset(r, 0, sizeof *r);
 	r->fd = fd;
 	r->name = name;
-	r->cap = 2 * READER_BLOCK;
+	r->block = READER_BLOCK;
+	r->cap = 2 * r->block;
 	r->buf = xmalloc(r->cap);
 	r->at_start = 1;
 	if (fstat(fd, &st) == 0)
@@ -53,6 +54,14 @@ reader_close(struct reader *r)
 }
 
 void
+reader_set_block(struct reader *r, size_t block)
+{
+	r->block = block > 0 ? block : 1;
+	r->cap = 2 * r->block;
+	r->buf = xrealloc(r->buf, r->cap);
+}
+
+void
 reader_set_idle(struct reader *r, void (*fn)(void *), void *arg)
 {
 	r->idle = fn;
@@ -82,12 +91,12 @@ read_block(struct reader *r)
 {
 	ssize_t n;
 
-	if (r->start > 0 && (r->start == r->end || r->cap - r->end < READER_BLOCK)) {
+	if (r->start > 0 && (r->start == r->end || r->cap - r->end < r->block)) {
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
 		r->start = 0;
 	}
-	if (r->cap - r->end < READER_BLOCK) {
+	if (r->cap - r->end < r->block) {
 		r->cap *= 2;
 		r->buf = xrealloc(r->buf, r->cap);
 	}

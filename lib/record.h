@@ -21,7 +21,7 @@ struct slice {
 	size_t len;
 };
 
-/* The size of one read(2); the buffer starts at twice this. */
+/* The size of one read(2) (at least); the buffer starts at twice this. */
 #define READER_BLOCK (256 * 1024)
 
 struct reader {
@@ -30,6 +30,7 @@ struct reader {
 	const char *name;	/* for messages: a path or "-" */
 	char *buf;
 	size_t cap;
+	size_t block;		/* bytes asked of one read(2): READER_BLOCK */
 	size_t start;		/* first unconsumed byte */
 	size_t end;		/* end of valid data */
 	size_t scan;		/* bytes from start already known to hold no '\n' */
@@ -57,6 +58,13 @@ void reader_close(struct reader *r);
  * pauses, while batch runs still write in large blocks.
  */
 void reader_set_idle(struct reader *r, void (*fn)(void *), void *arg);
+
+/*
+ * reader_set_block: read in blocks of BLOCK bytes (>= 1) instead of
+ * READER_BLOCK; call it before the first read.  For tests: a small block
+ * makes records cross block ends and the buffer move and grow often.
+ */
+void reader_set_block(struct reader *r, size_t block);
 
 /*
  * reader_next: the next record in *rec (without its terminator).  Returns 1,
