@@ -123,7 +123,7 @@ status_at_exit(int status, void *arg)
 		write_status(stage, status);
 }
 
-/* fail: the task failed in STAGE with CODE (an exit status, 128+signal). */
+/* fail: the task failed in STAGE with CODE (an exit status, 256+signal). */
 static noreturn void
 fail(const char *what, int code)
 {
@@ -132,14 +132,17 @@ fail(const char *what, int code)
 	exit(EXIT_BAD);
 }
 
-/* The shell's $? of a wait status: the exit status, or 128 + the signal. */
+/*
+ * The code of a wait status in DIR/status: the exit status, or 256 + the
+ * signal (the shell's 128 + N would read an exit status of 130 as SIGINT).
+ */
 static int
 status_code(int status)
 {
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
+		return 256 + WTERMSIG(status);
 	return 255;
 }
 
@@ -754,7 +757,7 @@ run_map(struct task *t)
 	if ((code = status_code(proc_wait(mapper.pid))) != 0)
 		fail("mapper", code);
 	if (sf.stopped)
-		fail("stopped", 141);
+		fail("stopped", 256 + SIGPIPE);
 
 	if (t->reducers == 0) {
 		final_close(&o);
@@ -794,7 +797,7 @@ run_map(struct task *t)
 			if ((code = status_code(proc_wait(comb.pid))) != 0)
 				fail("combiner", code);
 			if (pf.stopped)
-				fail("cstopped", 141);
+				fail("cstopped", 256 + SIGPIPE);
 		} else {
 			stage = "partition";
 			lines_init(&l, sorter.out, "sorted map output");
@@ -853,7 +856,7 @@ run_reduce(struct task *t)
 		if ((code = status_code(proc_wait(reducer.pid))) != 0)
 			fail("reducer", code);
 		if (mf.stopped)
-			fail("stopped", 141);
+			fail("stopped", 256 + SIGPIPE);
 	} else {
 		/* The identity reducer: the merged records are its output. */
 		struct slice rec, kv;
