@@ -218,6 +218,8 @@ struct lines {
 	size_t cap, start, end;
 	size_t cr;		/* the first '\r' at or after start, or NONE */
 	size_t crdone;		/* [start, crdone) holds no '\r' but cr */
+	size_t nldone;		/* [start, nldone) holds no '\n': a long line
+				 * is not scanned again after each read */
 	int eof;
 	uint64_t n;		/* lines returned */
 };
@@ -271,6 +273,7 @@ lines_fill(struct lines *l)
 		if (l->cr != NONE)
 			l->cr -= l->start;
 		l->crdone = l->crdone > l->start ? l->crdone - l->start : 0;
+		l->nldone = l->nldone > l->start ? l->nldone - l->start : 0;
 		l->end -= l->start;
 		l->start = 0;
 	}
@@ -295,7 +298,8 @@ lines_next(struct lines *l, struct slice *line)
 	for (;;) {
 		char *p = l->buf + l->start;
 		size_t avail = l->end - l->start;
-		char *nl = avail > 0 ? memchr(p, '\n', avail) : NULL;
+		size_t from = l->nldone > l->start ? l->nldone : l->start;
+		char *nl = from < l->end ? memchr(l->buf + from, '\n', l->end - from) : NULL;
 		size_t stop = nl != NULL ? (size_t)(nl - l->buf) : l->end;
 		size_t cr = lines_cr(l);
 
@@ -327,6 +331,7 @@ lines_next(struct lines *l, struct slice *line)
 			l->n++;
 			return 1;
 		}
+		l->nldone = stop;
 		lines_fill(l);
 	}
 }
