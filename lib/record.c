@@ -20,8 +20,7 @@ reader_init_fd(struct reader *r, int fd, const char *name)
 	r->fd = fd;
 	r->name = name;
 	r->block = READER_BLOCK;
-	r->cap = 2 * r->block;
-	r->buf = xmalloc(r->cap);
+	r->cap = 2 * r->block;	/* allocated by the first read */
 	r->at_start = 1;
 	if (fstat(fd, &st) == 0)
 		r->may_block = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
@@ -58,7 +57,6 @@ reader_set_block(struct reader *r, size_t block)
 {
 	r->block = block > 0 ? block : 1;
 	r->cap = 2 * r->block;
-	r->buf = xrealloc(r->buf, r->cap);
 }
 
 void
@@ -91,6 +89,8 @@ read_block(struct reader *r)
 {
 	ssize_t n;
 
+	if (r->buf == NULL)
+		r->buf = xmalloc(r->cap);
 	if (r->start > 0 && (r->start == r->end || r->cap - r->end < r->block)) {
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
