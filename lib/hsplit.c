@@ -194,10 +194,13 @@ find_eol(struct hsplit_reader *r, size_t from)
 /*
  * Hadoop's LineReader.readLine: the line at pos in *rec, without its
  * terminator.  Returns the bytes consumed (line and terminator); 0 only at
- * the end of the file.
+ * the end of the file.  Without HOLD the line is only skipped: what was
+ * scanned is dropped before each read, so that a split starting inside a
+ * long line does not buffer the rest of it (*rec and the count then cover
+ * only the line's last part).
  */
 static size_t
-read_line(struct hsplit_reader *r, struct slice *rec)
+read_line(struct hsplit_reader *r, struct slice *rec, int hold)
 {
 	size_t scanned = 0, eol, term, used;
 
@@ -214,8 +217,7 @@ read_line(struct hsplit_reader *r, struct slice *rec)
 				} else {
 					/* A '\r' at the end of the data: is '\n' next? */
 					scanned = eol - r->head;
-					fill(r);
-					continue;
+					goto more;
 				}
 				break;
 			}
@@ -225,6 +227,12 @@ read_line(struct hsplit_reader *r, struct slice *rec)
 			eol = r->tail;
 			term = 0;
 			break;
+		}
+more:
+		if (!hold) {
+			r->head += scanned;
+			r->pos += scanned;
+			scanned = 0;
 		}
 		fill(r);
 	}
@@ -251,7 +259,7 @@ hsplit_reader_next(struct hsplit_reader *r, struct slice *rec,
 		if (r->start != 0) {
 			struct slice skip;
 
-			read_line(r, &skip);
+			read_line(r, &skip, 0);
 		}
 	}
 	if (r->pos > r->end) {
@@ -259,7 +267,7 @@ hsplit_reader_next(struct hsplit_reader *r, struct slice *rec,
 		return 0;
 	}
 	at = r->pos;
-	used = read_line(r, rec);
+	used = read_line(r, rec, 1);
 	if (at == 0 && rec->len >= 3 && memcmp(rec->p, "\xEF\xBB\xBF", 3) == 0) {
 		/* skipUtfByteOrderMark: a line of only the BOM, unterminated,
 		 * counts as nothing read, which ends the split. */
