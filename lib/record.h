@@ -4,9 +4,10 @@
  * read(2) fills a large buffer; memchr finds each '\n'.  A record is a
  * (pointer, length) slice into the buffer, valid until the next call.  There
  * is no line-length limit: the buffer grows to hold the longest record.
- * "\r\n" ends a record like "\n"; a last line without '\n' is a record; a
- * UTF-8 byte-order mark at the start of the input is dropped; NUL bytes are
- * ordinary bytes.
+ * "\r\n" ends a record like "\n"; a last line without '\n' is a record (a
+ * '\r' ending it is dropped too); a UTF-8 byte-order mark at the start of
+ * the input is dropped; NUL bytes and a lone '\r' are ordinary bytes (to
+ * Hadoop's reader, lib/hsplit, a lone '\r' ends a line).
  */
 #ifndef MR_RECORD_H
 #define MR_RECORD_H
