@@ -263,15 +263,14 @@ long_lines_cross_reads(void)
 static void
 skipped_line_is_not_buffered(void)
 {
-	size_t n = 8 << 20, i;
+	size_t n = 8 << 20;
 	char *data = xmalloc(n + 6);
 	struct hsplit_reader r;
 	struct slice s;
 	uint64_t off;
 	int fd;
 
-	for (i = 0; i < n; i++)
-		data[i] = 'x';
+	memset(data, 'x', n);
 	data[n - 1] = '\r';	/* with the '\n' after it, in another read */
 	memcpy(data + n, "\nnext\n", 6);
 	fd = unit_bytes_fd(data, n + 6);
