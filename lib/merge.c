@@ -138,8 +138,7 @@ src_next(struct merge *m, struct merge_src *s)
 			save_record(s);
 			prev = s->rec;
 		}
-		if (s->p != NULL)	/* NULL: nothing read yet */
-			reader_consume(&s->r, (size_t)(s->p - (s->r.buf + s->r.start)));
+		reader_consume(&s->r, (size_t)(s->p - (s->r.buf + s->r.start)));
 		avail = reader_fill(&s->r);
 		s->p = s->r.buf + s->r.start;
 		s->end = s->p + avail;
@@ -217,7 +216,7 @@ merge_open(struct merge *m, const struct sortorder *o, size_t k,
 		} else {
 			reader_open(&s->r, names[i]);
 		}
-		s->p = s->end = NULL;
+		s->p = s->end = s->r.buf + s->r.start;
 		s->live = 1;
 	}
 }

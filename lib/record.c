@@ -11,6 +11,11 @@
 #include "record.h"
 #include "xalloc.h"
 
+/* The buffer of a reader that has not read yet: no allocation until then
+ * (a reader set to small blocks by a test, or never read, costs none),
+ * and r->buf + r->start is a valid empty range. */
+static char unread[1];
+
 void
 reader_init_fd(struct reader *r, int fd, const char *name)
 {
@@ -21,6 +26,7 @@ reader_init_fd(struct reader *r, int fd, const char *name)
 	r->name = name;
 	r->block = READER_BLOCK;
 	r->cap = 2 * r->block;	/* allocated by the first read */
+	r->buf = unread;
 	r->at_start = 1;
 	if (fstat(fd, &st) == 0)
 		r->may_block = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
@@ -48,7 +54,8 @@ reader_close(struct reader *r)
 {
 	if (r->owns_fd)
 		close(r->fd);
-	free(r->buf);
+	if (r->buf != unread)
+		free(r->buf);
 	r->buf = NULL;
 }
 
@@ -89,7 +96,7 @@ read_block(struct reader *r)
 {
 	ssize_t n;
 
-	if (r->buf == NULL)
+	if (r->buf == unread)
 		r->buf = xmalloc(r->cap);
 	if (r->start > 0 && (r->start == r->end || r->cap - r->end < r->block)) {
 		memmove(r->buf, r->buf + r->start, r->end - r->start);

@@ -29,7 +29,7 @@ struct reader {
 	int fd;
 	int owns_fd;		/* close fd in reader_close */
 	const char *name;	/* for messages: a path or "-" */
-	char *buf;		/* NULL until the first read */
+	char *buf;		/* allocated by the first read */
 	size_t cap;
 	size_t block;		/* bytes asked of one read(2): READER_BLOCK */
 	size_t start;		/* first unconsumed byte */
