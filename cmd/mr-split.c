@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -563,9 +562,6 @@ main(int argc, char *argv[])
 
 	msg_init(argv[0]);
 	out_ignore_sigpipe();
-	/* A file size limit must be a write error we clean up after, not a
-	 * signal that leaves temporary files behind. */
-	signal(SIGXFSZ, SIG_IGN);
 	while ((c = getopt_long(argc, argv, "n:b:l:p:iSr:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':

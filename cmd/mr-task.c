@@ -159,7 +159,7 @@ status_at_exit(int status, void *arg)
 	write_status(status == 0, stage, status);
 }
 
-/* fail: the task failed in stage S with CODE (an exit status, 128+signal). */
+/* fail: the task failed in stage S with CODE (an exit status, 256+signal). */
 static noreturn void
 fail(enum sstage s, int code)
 {
@@ -177,14 +177,17 @@ fail_with(enum sstage s, const char *text)
 	fail(s, 1);
 }
 
-/* The shell's $? of a wait status: the exit status, or 128 + the signal. */
+/*
+ * The code of a wait status in DIR/status: the exit status, or 256 + the
+ * signal (the shell's 128 + N would read an exit status of 130 as SIGINT).
+ */
 static int
 status_code(int status)
 {
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
+		return 256 + WTERMSIG(status);
 	return 255;
 }
 
@@ -362,7 +365,7 @@ static uint64_t
 load_map_output(struct extsort *es, int fd, const struct scollect *c)
 {
 	uint64_t n = 0;
-	size_t pos, end, len, next, want;
+	size_t pos, end, len, next, want, clean = 0;
 	int eof = 0, has_cr;
 	ssize_t r;
 	char *base, *p, *nl, *cr;
@@ -371,15 +374,20 @@ load_map_output(struct extsort *es, int fd, const struct scollect *c)
 		base = es->data;
 		pos = es->parsed;
 		end = es->len;
-		has_cr = pos < end && memchr(base + pos, '\r', end - pos) != NULL;
+		/* [pos, pos + CLEAN) holds no line end: a long line is not
+		 * scanned again after each read. */
+		has_cr = pos + clean < end &&
+		    memchr(base + pos + clean, '\r', end - pos - clean) != NULL;
 		while (pos < end) {
 			p = base + pos;
-			nl = memchr(p, '\n', end - pos);
-			cr = has_cr ? memchr(p, '\r', (size_t)((nl ? nl : base + end) - p)) :
-			    NULL;
+			nl = memchr(p + clean, '\n', end - pos - clean);
+			cr = has_cr ? memchr(p + clean, '\r',
+			    (size_t)((nl ? nl : base + end) - p) - clean) : NULL;
 			if (cr != NULL) {
-				if (cr + 1 == base + end && !eof)
+				if (cr + 1 == base + end && !eof) {
+					clean = (size_t)(cr - p);
 					break;	/* is a '\n' next? */
+				}
 				len = (size_t)(cr - p);
 				next = (size_t)(cr - base) + 1;
 				if (next < end && base[next] == '\n')
@@ -393,11 +401,13 @@ load_map_output(struct extsort *es, int fd, const struct scollect *c)
 				base[end] = '\n';
 				next = end;
 			} else {
+				clean = end - pos;
 				break;
 			}
 			extsort_mark(es, pos, len, cut_key(c, p, &len), next);
 			n++;
 			pos = next;
+			clean = 0;
 		}
 		if (eof)
 			return n;
@@ -951,7 +961,7 @@ combine(const struct task *t, const char *src, const char *dst,
 			pthread_join(f.th, NULL);
 			wait_user(p.pid, SSTAGE_COMBINER);
 			if (f.stopped)
-				fail(SSTAGE_COMBINER_STOPPED, 141);
+				fail(SSTAGE_COMBINER_STOPPED, 256 + SIGPIPE);
 			*in += f.records;
 			free(f.last);
 		}
@@ -1029,7 +1039,7 @@ run_map(struct task *t)
 		close(fd);
 	wait_user(mapper.pid, SSTAGE_MAPPER);
 	if (sf.stopped)
-		fail(SSTAGE_MAPPER_STOPPED, 141);
+		fail(SSTAGE_MAPPER_STOPPED, 256 + SIGPIPE);
 	if (sf.zfd >= 0) {
 		close(sf.zfd);
 		stage = SSTAGE_SPLIT;
@@ -1162,7 +1172,7 @@ run_reduce(struct task *t)
 		pthread_join(f.th, NULL);
 		wait_user(reducer.pid, SSTAGE_REDUCER);
 		if (f.stopped)
-			fail(SSTAGE_REDUCER_STOPPED, 141);
+			fail(SSTAGE_REDUCER_STOPPED, 256 + SIGPIPE);
 	} else {
 		/* The identity reducer: the merged records are its output. */
 		struct scollect cr;
@@ -1399,7 +1409,6 @@ main(int argc, char *argv[])
 
 	msg_init(argv[0]);
 	out_ignore_sigpipe();
-	signal(SIGXFSZ, SIG_IGN);
 	memset(&t, 0, sizeof t);
 	t.sort_threads = 1;
 	t.sort_budget = extsort_default_budget() / (uint64_t)online_cpus();

@@ -154,6 +154,7 @@ spill(struct extsort *s)
 	memmove(s->data, s->data + s->parsed, s->len - s->parsed);
 	s->len -= s->parsed;
 	s->file_start = s->file_start > s->parsed ? s->file_start - s->parsed : 0;
+	s->scanned = s->scanned > s->parsed ? s->scanned - s->parsed : 0;
 	s->parsed = 0;
 }
 
@@ -178,10 +179,11 @@ static void
 split_records(struct extsort *s)
 {
 	char *p = s->data + s->parsed, *end = s->data + s->len, *nl;
+	char *from = s->data + (s->scanned > s->parsed ? s->scanned : s->parsed);
 
 	if (s->len >= SORTENT_MAX_OFFSET)
 		die("more than 1 TiB in one run: use a smaller -S");
-	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+	while ((nl = memchr(from, '\n', (size_t)(end - from))) != NULL) {
 		size_t len = (size_t)(nl - p);
 
 		if (len > 0 && p[len - 1] == '\r')
@@ -190,9 +192,10 @@ split_records(struct extsort *s)
 			grow_entries(s);
 		sortent_init(&s->ents[s->n++], s->o, s->data,
 		    (uint64_t)(p - s->data), len);
-		p = nl + 1;
+		p = from = nl + 1;
 	}
 	s->parsed = (size_t)(p - s->data);
+	s->scanned = s->len;
 }
 
 /* Room for at least WANT more bytes in the data buffer. */

@@ -34,6 +34,8 @@ struct extsort {
 	char *data;		/* records in input order, each ending in '\n' */
 	size_t cap, len;
 	size_t parsed;		/* start of the first incomplete record */
+	size_t scanned;		/* [parsed, scanned) holds no '\n': a long
+				 * line is not scanned again after each read */
 	size_t file_start;	/* where the current input began (BOM check) */
 	int bom_checked;
 	struct sortent *ents;

@@ -127,8 +127,10 @@ uint64_t hsplit_reader_copy(struct hsplit_reader *r, struct out *o);
 int64_t hsplit_reader_splice(struct hsplit_reader *r, int to, int *stopped);
 
 /*
- * hsplit_parse: a split written "OFFSET:LENGTH" (decimal byte counts) into
- * *S.  Returns 0, or -1 when ARG is not such a pair.
+ * hsplit_parse: a split written "OFFSET:LENGTH" (decimal byte counts,
+ * digits only, leading zeros allowed; a split running past 2^64 - 1 ends
+ * there, at the file's end) into *S.  Returns 0, or -1 when ARG is not
+ * such a pair.
  */
 int hsplit_parse(const char *arg, struct hsplit *s);
 

@@ -819,6 +819,7 @@ slines_fill(struct slines *l)
 		if (l->cr != NO_CR)
 			l->cr -= l->start;
 		l->crdone = l->crdone > l->start ? l->crdone - l->start : 0;
+		l->nldone = l->nldone > l->start ? l->nldone - l->start : 0;
 		l->end -= l->start;
 		l->start = 0;
 	}
@@ -843,7 +844,8 @@ slines_next(struct slines *l, struct slice *line)
 	for (;;) {
 		char *p = l->buf + l->start;
 		size_t avail = l->end - l->start;
-		char *nl = avail > 0 ? memchr(p, '\n', avail) : NULL;
+		size_t from = l->nldone > l->start ? l->nldone : l->start;
+		char *nl = from < l->end ? memchr(l->buf + from, '\n', l->end - from) : NULL;
 		size_t stop = nl != NULL ? (size_t)(nl - l->buf) : l->end;
 		size_t cr = slines_cr(l);
 
@@ -875,6 +877,7 @@ slines_next(struct slines *l, struct slice *line)
 			l->n++;
 			return 1;
 		}
+		l->nldone = stop;
 		slines_fill(l);
 	}
 }
@@ -944,14 +947,14 @@ streaming_stage_command(enum sstage s)
 static void
 describe_code(int code, char *buf, size_t size)
 {
-	if (code > 128 && code < 128 + NSIG) {
-		const char *abbrev = sigabbrev_np(code - 128);
+	if (code > 256 && code < 256 + NSIG) {
+		const char *abbrev = sigabbrev_np(code - 256);
 
 		if (abbrev != NULL)
-			snprintf(buf, size, "killed by signal %d (SIG%s)", code - 128,
+			snprintf(buf, size, "killed by signal %d (SIG%s)", code - 256,
 			    abbrev);
 		else
-			snprintf(buf, size, "killed by signal %d", code - 128);
+			snprintf(buf, size, "killed by signal %d", code - 256);
 	} else {
 		snprintf(buf, size, "exit status %d", code);
 	}

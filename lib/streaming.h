@@ -195,6 +195,8 @@ struct slines {
 	size_t cap, start, end;
 	size_t cr;		/* the first '\r' at or after start, or SIZE_MAX */
 	size_t crdone;		/* [start, crdone) holds no '\r' but cr */
+	size_t nldone;		/* [start, nldone) holds no '\n': a long line
+				 * is not scanned again after each read */
 	int eof;
 	uint64_t n;		/* lines returned */
 };
@@ -244,7 +246,8 @@ const char *streaming_stage_command(enum sstage s);
  * streaming_describe: what happened, in the words mr-job prints after
  * "task ... failed: ": "mapper exit status 3", "reducer killed by signal
  * 9 (SIGKILL)", "mapper stopped reading its input (Broken pipe)", ...
- * CODE is the shell's $? of the stage (128 + N for signal N).
+ * CODE is the stage's exit status, or 256 + N for signal N (the shell's
+ * 128 + N would read an exit status of 130 as SIGINT).
  */
 void streaming_describe(enum sstage s, int code, char *buf, size_t size);
 

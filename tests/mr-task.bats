@@ -168,13 +168,15 @@ setup() {
 	[ "$(cat m0/status)" = "$(printf 'mapper 3\nmapper exit status 3\nmapper')" ]
 	[ "$(cat m0/err)" = oops ]
 	run mr-task -d m0 -M in.txt -- sh -c 'kill -9 $$'
-	[ "$(sed -n 2p m0/status)" = "mapper killed by signal 9 (SIGKILL)" ]
+	[ "$(head -n 2 m0/status)" = "$(printf 'mapper 265\nmapper killed by signal 9 (SIGKILL)')" ]	# 256 + SIGKILL
+	run mr-task -d m0 -M in.txt -- sh -c 'exit 137'
+	[ "$(head -n 2 m0/status)" = "$(printf 'mapper 137\nmapper exit status 137')" ]
 	seq 400000 >big.txt
 	run mr-task -d m0 -M big.txt -- head -n 1
 	[ "$status" -eq 1 ]
-	[ "$(cat m0/status)" = "$(printf 'stopped 141\nmapper stopped reading its input (Broken pipe)\nmapper')" ]
+	[ "$(cat m0/status)" = "$(printf 'stopped 269\nmapper stopped reading its input (Broken pipe)\nmapper')" ]
 	run mr-task -d m0 -M big.txt -C 3 -- cat head -n 1
-	[ "$(head -n 1 m0/status)" = "cstopped 141" ]
+	[ "$(head -n 1 m0/status)" = "cstopped 269" ]
 	run mr-task -d m0 -M in.txt -C 3 -- cat sh -c 'exit 5'
 	[ "$(head -n 2 m0/status)" = "$(printf 'combiner 5\ncombiner exit status 5')" ]
 	printf 'a\r1\n' >in0
