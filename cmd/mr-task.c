@@ -1563,8 +1563,8 @@ main(int argc, char *argv[])
 	cmd_path = resolve_here(t.cmd);
 	comb_path = resolve_here(t.combiner);
 	errpath = task_path("err");
-	if ((errfd = open(errpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-	    0666)) < 0)
+	if ((errfd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND |
+	    O_CLOEXEC, 0666)) < 0)
 		die("%s:", errpath);
 	free(errpath);
 	counts_open();

@@ -212,6 +212,17 @@ setup() {
 	[ "$(grep -c '^user' m0/counts)" -eq 2 ]
 }
 
+@test "a task run again in its directory starts a fresh stderr file and counts afresh" {
+	printf 'a\n' >in.txt
+	for i in 1 2; do
+		rm -f out
+		mr-task -d m0 "${MAPONLY[@]}" -M in.txt -o out -- sh -c '
+			cat; echo "reporter:counter:g,n,1" >&2; echo said >&2'
+	done
+	grep -qx "user${TAB}g${TAB}n${TAB}1" m0/counts
+	[ "$(grep -c said m0/err)" -eq 1 ]
+}
+
 @test "commands get the job's properties, the task's own and -cmdenv as Hadoop exports them" {
 	printf 'a\n' >in.txt
 	printf '\0' >job
