@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "buf.h"
+#include "fileio.h"
 #include "hsplit.h"
 #include "msg.h"
 #include "out.h"
@@ -22,7 +24,7 @@
 #include "tmpfile.h"
 #include "xalloc.h"
 
-static const char usage_line[] =
+static const char usage_text[] =
     "mr-split [-n N | -b SIZE | -l LINES] [-p PREFIX] [FILE...]\n"
     "       mr-split -i [-S] [-n MAPS] [-b BLOCKSIZE] FILE...\n"
     "       mr-split -r OFFSET:LENGTH FILE";
@@ -31,19 +33,15 @@ static const char help_text[] =
     "Cut input into chunk files PREFIX00000 ... (default split-) at record\n"
     "boundaries; print each path as soon as its chunk is complete.\n"
     "\n"
-    "  -n, --number N       N chunks of nearly equal size (default: CPUs)\n"
-    "  -b, --bytes SIZE     chunks of at most SIZE bytes (K, M, G suffixes)\n"
+    "  -n, --number N       N chunks of nearly equal size (default: CPUs); -i: maps\n"
+    "  -b, --bytes SIZE     chunks of at most SIZE bytes; -i: the block size (128M)\n"
     "  -l, --lines LINES    chunks of LINES records\n"
     "  -p, --prefix PREFIX  chunk file names (default split-)\n"
-    "  -i, --index          print Hadoop splits FILE TAB OFFSET TAB LENGTH;\n"
-    "                       -n MAPS requested maps, -b block size (128M)\n"
+    "  -i, --index          print Hadoop's splits: FILE TAB OFFSET TAB LENGTH\n"
     "  -S, --largest-first  with -i: in map task order, largest split first\n"
-    "  -r, --read OFF:LEN   print the records Hadoop's LineRecordReader reads\n"
-    "                       for that split of FILE\n"
-    "  -h, --help           this help\n"
-    "      --version        version\n";
-
-enum { OPT_VERSION = 256 };
+    "  -r, --read OFF:LEN   print the records Hadoop reads for that split of FILE\n"
+    "  -h, --help           print this help and exit\n"
+    "      --version        print the version and exit\n";
 
 static const struct option longopts[] = {
 	{ "number", required_argument, NULL, 'n' },
@@ -53,18 +51,21 @@ static const struct option longopts[] = {
 	{ "index", no_argument, NULL, 'i' },
 	{ "largest-first", no_argument, NULL, 'S' },
 	{ "read", required_argument, NULL, 'r' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
+	ARGS_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
 
 /* Records are dealt round-robin in blocks of about this many bytes. */
 #define DEAL_BLOCK (64 * 1024)
-/* Reads when searching a regular file for a line end, and copy buffer. */
-#define PROBE (64 * 1024)
+/* The copy buffer where copy_file_range(2) cannot be used. */
 #define COPY_BUF (1024 * 1024)
 
-static struct out out;		/* standard output: chunk paths, records */
+/*
+ * Standard output: the records of -i and -r, or the paths of the chunks,
+ * which are the real output: the listing is a convenience, so a reader
+ * that goes away (| head -1) stops the listing, not the chunks.
+ */
+static struct out out;
 static const char *prefix = "split-";
 
 /* A chunk file under construction: a temporary name until complete. */
@@ -175,44 +176,23 @@ open_inputs(char **files, int nfiles)
 	return regular;
 }
 
-/* pread that dies on errors and returns 0 only at the end of the file. */
-static size_t
-read_at(struct input *in, char *buf, size_t n, uint64_t off)
-{
-	ssize_t r;
-
-	do
-		r = pread(in->fd, buf, n, (off_t)(in->base + off));
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		die("%s:", in->name);
-	return (size_t)r;
-}
-
 /* The position just after the first '\n' at or after POS, or total. */
 static uint64_t
-after_newline(uint64_t pos, char *buf)
+after_newline(uint64_t pos)
 {
+	uint64_t end, nl;
 	int i;
 
 	for (i = 0; i < ninputs; i++) {
 		struct input *in = &inputs[i];
-		uint64_t off;
 
 		if (pos >= in->at + in->size)
 			continue;
-		for (off = pos - in->at; off < in->size;) {
-			size_t want = in->size - off < PROBE ? (size_t)(in->size - off) : PROBE;
-			size_t got = read_at(in, buf, want, off);
-			char *q;
-
-			if (got == 0)
-				break;	/* the file shrank: go on with the next */
-			if ((q = memchr(buf, '\n', got)) != NULL)
-				return in->at + off + (uint64_t)(q - buf) + 1;
-			off += got;
-		}
-		pos = in->at + in->size;
+		end = in->base + in->size;
+		nl = file_newline(in->fd, in->name, in->base + pos - in->at, end);
+		if (nl < end)
+			return in->at + (nl - in->base) + 1;
+		pos = in->at + in->size;	/* none here: on with the next */
 	}
 	return total;
 }
@@ -223,7 +203,8 @@ copy_rw(struct chunk *c, struct input *in, uint64_t off, uint64_t len, char *buf
 {
 	while (len > 0) {
 		size_t want = len < COPY_BUF ? (size_t)len : COPY_BUF;
-		size_t got = read_at(in, buf, want, off);
+		size_t got = pread_full(in->fd, in->name, buf, want,
+		    in->base + off);
 
 		if (got == 0)
 			die("%s: file shrank while being read", in->name);
@@ -297,7 +278,7 @@ split_regular(unsigned n)
 		else if (goal <= from)
 			to = from;
 		else
-			to = after_newline(goal - 1, buf);
+			to = after_newline(goal - 1);
 		chunk_open(&c, k);
 		copy_range(&c, from, to, buf);
 		chunk_finish(&c);
@@ -509,10 +490,7 @@ print_index(char **files, int nfiles, uint64_t maps, uint64_t block,
 	for (i = 0; i < nfiles; i++) {
 		hsplit_plan_init(&plan, sizes[i], split);
 		while (hsplit_plan_next(&plan, &s)) {
-			if (n == cap) {
-				cap = cap ? 2 * cap : 64;
-				refs = xrealloc(refs, cap * sizeof *refs);
-			}
+			ARRAY_RESERVE(refs, cap, n + 1);
 			refs[n].file = i;
 			refs[n].s = s;
 			refs[n].seq = n;
@@ -541,7 +519,7 @@ read_split(const char *range, const char *file)
 	int fd;
 
 	if (hsplit_parse(range, &s) < 0)
-		die_usage(usage_line, "bad split (want OFFSET:LENGTH): %s", range);
+		usage_error("-r: '%s' is not a split OFFSET:LENGTH", range);
 	if (strcmp(file, "-") == 0)
 		fd = 0;
 	else if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
@@ -561,26 +539,26 @@ main(int argc, char *argv[])
 	const char *range = NULL;
 	int c, index = 0, modes = 0, largest_first = 0;
 
-	msg_init(argv[0]);
+	args_init(argv[0], usage_text, help_text);
 	out_ignore_sigpipe();
 	/* A file size limit must be a write error we clean up after, not a
 	 * signal that leaves temporary files behind. */
 	signal(SIGXFSZ, SIG_IGN);
-	while ((c = getopt_long(argc, argv, "n:b:l:p:iSr:h", longopts, NULL)) != -1) {
+	while ((c = args_next(argc, argv, "n:b:l:p:iSr:h", longopts)) != -1) {
 		switch (c) {
 		case 'n':
 			if (parse_uint(optarg, 1, 1000000, &number) < 0)
-				die_usage(usage_line, "bad number of chunks: %s", optarg);
+				optarg_error("is not a count from 1 to 1000000");
 			modes++;
 			break;
 		case 'b':
 			if (parse_size(optarg, &bytes) < 0 || bytes == 0)
-				die_usage(usage_line, "bad size: %s", optarg);
+				optarg_error("is not a size");
 			modes++;
 			break;
 		case 'l':
 			if (parse_uint(optarg, 1, UINT64_MAX, &lines) < 0)
-				die_usage(usage_line, "bad number of lines: %s", optarg);
+				optarg_error("is not a line count");
 			modes++;
 			break;
 		case 'p':
@@ -595,39 +573,33 @@ main(int argc, char *argv[])
 		case 'r':
 			range = optarg;
 			break;
-		case 'h':
-			printf("usage: %s\n\n%s", usage_line, help_text);
-			return fflush(stdout) == 0 ? EXIT_OK : EXIT_BAD;
-		case OPT_VERSION:
-			print_version();
-			break;
-		default:	/* getopt has said what is wrong */
-			fprintf(stderr, "usage: %s\n", usage_line);
-			return EXIT_USAGE;
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	out_init(&out, 1, "standard output");
 
 	if (range != NULL) {
 		if (index || modes || largest_first)
-			die_usage(usage_line, "-r takes no other option");
+			usage_error("-r takes no other option");
 		if (argc != 1)
-			die_usage(usage_line, "-r reads one FILE");
+			usage_error("-r reads one FILE");
+		out_init(&out, 1, "standard output");
 		read_split(range, argv[0]);
 	} else if (index) {
 		if (lines)
-			die_usage(usage_line, "-i takes -n and -b, not -l");
+			usage_error("-i takes -n and -b, not -l");
 		if (argc == 0)
-			die_usage(usage_line, "-i needs FILE arguments");
+			usage_error("-i needs FILE arguments");
+		out_init(&out, 1, "standard output");
 		print_index(argv, argc, number, bytes ? bytes : HSPLIT_BLOCK_DEFAULT,
 		    largest_first);
 	} else {
 		if (modes > 1)
-			die_usage(usage_line, "-n, -b and -l exclude each other");
+			usage_error("-n, -b and -l exclude each other");
 		if (largest_first)
-			die_usage(usage_line, "-S orders the splits of -i");
+			usage_error("-S orders the splits of -i");
+		/* A closed stdout drops the listing only (out_init_child). */
+		out_init_child(&out, 1, "standard output");
 		if (argc == 0) {
 			argv = stdin_only;
 			argc = 1;

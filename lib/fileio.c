@@ -26,7 +26,7 @@ pread_full(int fd, const char *name, void *p, size_t n, uint64_t off)
 }
 
 uint64_t
-file_after_newline(int fd, const char *name, uint64_t at, uint64_t end)
+file_newline(int fd, const char *name, uint64_t at, uint64_t end)
 {
 	char buf[65536], *nl;
 	size_t want, got;
@@ -35,7 +35,7 @@ file_after_newline(int fd, const char *name, uint64_t at, uint64_t end)
 		want = end - at < sizeof buf ? (size_t)(end - at) : sizeof buf;
 		got = pread_full(fd, name, buf, want, at);
 		if ((nl = memchr(buf, '\n', got)) != NULL)
-			return at + (uint64_t)(nl - buf) + 1;
+			return at + (uint64_t)(nl - buf);
 		if (got < want)
 			break;	/* the file shrank */
 		at += got;

@@ -16,11 +16,10 @@
 size_t pread_full(int fd, const char *name, void *p, size_t n, uint64_t off);
 
 /*
- * file_after_newline: the offset just past the first '\n' at or after
- * offset AT of FD, looking no farther than END (END when there is none, or
- * the file ends first).  Reads 64 KiB at a time.
+ * file_newline: the offset of the first '\n' in the bytes [AT, END) of FD,
+ * or END when there is none there (or the file ends first).  Reads 64 KiB
+ * at a time.
  */
-uint64_t file_after_newline(int fd, const char *name, uint64_t at,
-    uint64_t end);
+uint64_t file_newline(int fd, const char *name, uint64_t at, uint64_t end);
 
 #endif

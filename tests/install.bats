@@ -6,7 +6,7 @@ load helper
 
 programs() {
 	local f
-	for f in "$MR_ROOT"/cmd/mr-*.c; do
+	for f in "$MR_ROOT"/cmd/mr-*.c "$MR_ROOT"/cmd/mr-*/; do
 		[[ -e $f ]] && basename "$f" .c
 	done
 	for f in "$MR_ROOT"/scripts/mr-*; do
@@ -39,12 +39,38 @@ programs() {
 @test "every program answers --help on stdout and --version, and rejects an unknown option with status 2" {
 	local p
 	for p in $(programs); do
-		[[ $p == mr-hadoop ]] && continue
 		run --separate-stderr "$p" --help
 		[[ $status -eq 0 && $output == *usage:* ]] || { echo "$p --help: $status $output"; false; }
 		run --separate-stderr "$p" --version
 		[[ $status -eq 0 && $output == *"(mr-tools)"* ]] || { echo "$p --version: $status $output"; false; }
 		run --separate-stderr "$p" --no-such-option
 		[[ $status -eq 2 && $stderr == *usage:* ]] || { echo "$p bad option: $status $stderr"; false; }
+		# One message, then the usage.
+		[[ ${stderr_lines[0]} == "$p: --no-such-option: unknown option" &&
+		    ${stderr_lines[1]} == "usage: $p "* ]] || { echo "$p bad option: $stderr"; false; }
+	done
+}
+
+# man_options P: the options of man page P's option lists, in order, one a
+# line ("-k", "--key-fields", "-input"): the Fl words of its .It lines.
+man_options() {
+	sed -n 's/^\.It \(Fl .*\)/\1/p' "$MR_ROOT/man/$1.1" |
+	    grep -o 'Fl [^ ]*' | sed 's/^Fl /-/'
+}
+
+# help_options P: the options of P --help, in order: after the usage and
+# its blank line, the words that start with '-' in the option column (up
+# to two spaces) of each line that starts with blanks and '-'.
+help_options() {
+	"$1" --help | sed '1,/^$/d' | sed -n 's/^ \{1,\}\(-.*\)/\1/p' | sed 's/  .*//' |
+	    grep -o '\(^\|[ ,]\)-[-A-Za-z0-9]*' | sed 's/^[ ,]//'
+}
+
+@test "every option of a man page is in --help and the other way round, in the same order" {
+	local p
+	for p in $(programs); do
+		run diff <(man_options "$p") <(help_options "$p")
+		[[ $status -eq 0 ]] || { echo "$p: man page (<) and --help (>) differ:"; echo "$output"; false; }
+		[[ $(man_options "$p" | wc -l) -ge 2 ]] || { echo "$p: no options found"; false; }
 	done
 }

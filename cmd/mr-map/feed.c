@@ -139,8 +139,10 @@ input_plan_ranges(struct pool *pl)
 			c->rpos = in->first;
 		} else {
 			at = in->first + span / n * i;
-			c->rpos = at == 0 ? 0 : file_after_newline(in->fd,
-			    in->name, at - 1, in->total);
+			c->rpos = at == 0 ? 0 : file_newline(in->fd, in->name,
+			    at - 1, in->total);
+			if (c->rpos < in->total)
+				c->rpos++;	/* past the '\n' */
 			if (c->rpos < pl->copies[i - 1].rpos)
 				c->rpos = pl->copies[i - 1].rpos;
 			pl->copies[i - 1].rend = c->rpos;

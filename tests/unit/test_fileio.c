@@ -15,22 +15,23 @@ pread_full_reads_up_to_the_end(void)
 }
 
 static void
-after_newline_finds_the_next_line_start(void)
+newline_finds_the_next_line_end(void)
 {
-	int fd = unit_bytes_fd("ab\ncd\n\nlast", 11);
+	int fd = unit_bytes_fd("ab\ncd\n\nlast\n", 12);
 
-	CHECK(file_after_newline(fd, "f", 0, 11) == 3);
-	CHECK(file_after_newline(fd, "f", 2, 11) == 3);	/* the '\n' itself */
-	CHECK(file_after_newline(fd, "f", 3, 11) == 6);
-	CHECK(file_after_newline(fd, "f", 6, 11) == 7);	/* an empty line */
-	CHECK(file_after_newline(fd, "f", 7, 11) == 11);	/* no '\n' left */
-	CHECK(file_after_newline(fd, "f", 0, 2) == 2);	/* not past END */
-	CHECK(file_after_newline(fd, "f", 7, 50) == 50);	/* the file ends */
+	CHECK(file_newline(fd, "f", 0, 12) == 2);
+	CHECK(file_newline(fd, "f", 2, 12) == 2);	/* the '\n' itself */
+	CHECK(file_newline(fd, "f", 3, 12) == 5);
+	CHECK(file_newline(fd, "f", 6, 12) == 6);	/* an empty line */
+	CHECK(file_newline(fd, "f", 7, 12) == 11);	/* the last byte */
+	CHECK(file_newline(fd, "f", 7, 11) == 11);	/* not in [7, 11) */
+	CHECK(file_newline(fd, "f", 0, 2) == 2);	/* not past END */
+	CHECK(file_newline(fd, "f", 12, 50) == 50);	/* the file ends */
 	close(fd);
 }
 
 static void
-after_newline_reads_past_its_buffer(void)
+newline_is_found_past_the_read_buffer(void)
 {
 	static char data[200000];
 	int fd;
@@ -38,8 +39,8 @@ after_newline_reads_past_its_buffer(void)
 	memset(data, 'x', sizeof data);
 	data[150001] = '\n';
 	fd = unit_bytes_fd(data, sizeof data);
-	CHECK(file_after_newline(fd, "f", 1, sizeof data) == 150002);
-	CHECK(file_after_newline(fd, "f", 150002, sizeof data) == sizeof data);
+	CHECK(file_newline(fd, "f", 1, sizeof data) == 150001);
+	CHECK(file_newline(fd, "f", 150002, sizeof data) == sizeof data);
 	close(fd);
 }
 
@@ -48,7 +49,7 @@ main(void)
 {
 	unit_module = "fileio";
 	RUN(pread_full_reads_up_to_the_end);
-	RUN(after_newline_finds_the_next_line_start);
-	RUN(after_newline_reads_past_its_buffer);
+	RUN(newline_finds_the_next_line_end);
+	RUN(newline_is_found_past_the_read_buffer);
 	return unit_done();
 }
