@@ -38,7 +38,13 @@ is_live() {
 	[[ $1 == *"mr-tail "* && $1 != *"--once"* ]]
 }
 
-# The files the examples name, and the stand-in for a job of your own.
+# The files the examples name, made once for all tests of this file.
+setup_file() {
+	mkdir -p "$BATS_FILE_TMPDIR/fixtures"
+	cd "$BATS_FILE_TMPDIR/fixtures" || return 1
+	make_fixtures
+}
+
 make_fixtures() {
 	"$MR_TOOLS/gendata" log 3000 >access.log
 	"$MR_TOOLS/gendata" text 200000 >big.txt
@@ -80,6 +86,7 @@ if last is not None:
 PY
 }
 
+# The stand-in for a job of your own.
 job() {
 	mr-map -d ' ' -K 9 | mr-reduce -H count
 }
@@ -89,7 +96,7 @@ run_doc() {
 	local doc=$MR_ROOT/$1 block= line why ran=0 skipped=0 pid status
 	export -f job
 	export MR_STATIC_BIN=${MR_BIN:-$MR_ROOT/bin}
-	make_fixtures
+	cp -R "$BATS_FILE_TMPDIR/fixtures/." .
 	while IFS= read -r line; do
 		if [[ $line != "@@" ]]; then
 			block+=$line$'\n'
