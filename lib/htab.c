@@ -21,7 +21,6 @@
 /* Smaller old slot arrays are freed, not kept for the arena. */
 #define SPARE_MIN (64 * 1024)
 
-static void spare_free(struct htab *h);
 
 void
 htab_init(struct htab *h, size_t state_size)
@@ -32,18 +31,27 @@ htab_init(struct htab *h, size_t state_size)
 	h->mask = HTAB_MIN_SLOTS - 1;
 }
 
-/* Each chunk starts with a link to the previous chunk and its own size. */
+/*
+ * Free a list of blocks, arena chunks or spares, each of which starts with
+ * a link to the next and its own size.
+ */
+static void
+free_blocks(char *list)
+{
+	char *next;
+	size_t size;
+
+	for (; list != NULL; list = next) {
+		memcpy(&next, list, sizeof next);
+		memcpy(&size, list + sizeof next, sizeof size);
+		xfree_big(list, size);
+	}
+}
+
 static void
 arena_free(struct htab *h)
 {
-	char *c, *prev;
-	size_t size;
-
-	for (c = h->chunk; c != NULL; c = prev) {
-		memcpy(&prev, c, sizeof prev);
-		memcpy(&size, c + sizeof prev, sizeof size);
-		xfree_big(c, size);
-	}
+	free_blocks(h->chunk);
 	h->chunk = NULL;
 	h->used = h->cap = 0;
 	h->first = NULL;
@@ -54,7 +62,8 @@ void
 htab_free(struct htab *h)
 {
 	arena_free(h);
-	spare_free(h);
+	free_blocks(h->spare);
+	h->spare = NULL;
 	xfree_big(h->slots, (h->mask + 1) * sizeof *h->slots);
 	h->slots = NULL;
 	h->count = 0;
@@ -102,19 +111,6 @@ spare_pop(struct htab *h, size_t n, size_t *size)
 	return p;
 }
 
-static void
-spare_free(struct htab *h)
-{
-	char *p, *next;
-	size_t size;
-
-	for (p = h->spare; p != NULL; p = next) {
-		memcpy(&next, p, sizeof next);
-		memcpy(&size, p + sizeof p, sizeof size);
-		xfree_big(p, size);
-	}
-	h->spare = NULL;
-}
 
 static char *
 arena_alloc(struct htab *h, size_t n)
