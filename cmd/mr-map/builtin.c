@@ -47,6 +47,7 @@ struct mapper {
 	/* -e */
 	regex_t re;
 	regmatch_t *pm;
+	struct buf copy;	/* a record that needs room for its NUL */
 	/* -j: paths 0..jkeys-1 form the key */
 	struct json_query jq;
 	struct json_value *jvals;
@@ -296,6 +297,36 @@ group_parts(struct mapper *m, const struct fieldlist *fl, const char *base,
 	return (long)n;
 }
 
+/*
+ * REC made a C string for regexec: with REG_STARTEND it needs none, but
+ * some regexec wrappers (AddressSanitizer's) read up to a NUL anyway.  The
+ * byte after a record in the reader's buffer is its '\n', or free room;
+ * only a last record that fills the buffer is copied.  Returns the byte
+ * to put back with end_cstring.
+ */
+static int
+as_cstring(struct mapper *m, const struct reader *r, struct slice *rec)
+{
+	int saved;
+
+	if (rec->p + rec->len >= r->buf + r->cap) {
+		buf_set(&m->copy, rec->p, rec->len);
+		buf_append(&m->copy, "", 1);
+		rec->p = m->copy.p;
+		return -1;
+	}
+	saved = (unsigned char)rec->p[rec->len];
+	rec->p[rec->len] = '\0';
+	return saved;
+}
+
+static void
+end_cstring(struct slice rec, int saved)
+{
+	if (saved >= 0)
+		rec.p[rec.len] = (char)saved;
+}
+
 static void
 map_regex(struct mapper *m, struct reader *r)
 {
@@ -304,9 +335,11 @@ map_regex(struct mapper *m, struct reader *r)
 	long nk, nv;
 	size_t missing = 0, matches;
 	regoff_t pos;
+	int saved;
 
 	while (reader_next(r, &rec)) {
 		m->n_in++;
+		saved = as_cstring(m, r, &rec);
 		matches = 0;
 		missing = 0;
 		pos = 0;
@@ -331,6 +364,7 @@ map_regex(struct mapper *m, struct reader *r)
 			if (!opt->every)
 				break;
 		}
+		end_cstring(rec, saved);
 		if (matches == 0) {
 			if (missing)
 				skip_record(m, r, "group %zu did not match",
@@ -488,6 +522,7 @@ mapper_free(struct mapper *m)
 	free(m->fields);
 	free(m->key.v);
 	free(m->value.v);
+	buf_free(&m->copy);
 }
 
 /* The separators of the token mappers. */
