@@ -184,6 +184,15 @@ mr-map: 1 record skipped: in:2: group 1 did not match" ]
 	diff got want
 }
 
+@test "regex: records over many read buffers, the last one filling its buffer, agree with grep" {
+	"$MR_TOOLS/gendata" text 3000000 | head -c 2097152 >in
+	mr-map -q -e '(th[a-z]*)' in | cut -f1 >got
+	# The leftmost-longest first match of each line, as POSIX regexec.
+	mawk 'match($0, /th[a-z]*/) { print substr($0, RSTART, RLENGTH) }' in >want
+	[ -s want ]
+	diff got want
+}
+
 @test "regex: bad expressions and groups beyond the expression are usage errors" {
 	run -2 --separate-stderr mr-map -e '(' in
 	[[ ${stderr%%$'\n'*} == "mr-map: -e: '(' is not a regular expression: "* ]]
