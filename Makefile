@@ -52,8 +52,8 @@ USER_SCRIPTS := $(filter-out %.c %.sh scripts/bench scripts/gen-%, $(wildcard sc
 DEV_TOOLS := $(BUILD)/tools/gendata $(BUILD)/tools/benchtime $(BUILD)/tools/tailbench
 
 .SECONDARY:
-.PHONY: all test unit bats asan static lint bench install uninstall clean demo tools \
-	fuzz fuzz-harnesses
+.PHONY: all test unit bats asan tsan static lint bench install uninstall clean demo tools \
+	fuzz fuzz-harnesses fuzz-numbers
 
 all: $(PROGS) $(DEV_TOOLS)
 
@@ -111,6 +111,27 @@ asan:
 	$(MAKE) O=$(if $(O),$(O)-asan,build/asan) LINK= EXTRA_CFLAGS="-O1 $(ASAN_FLAGS)" \
 	    EXTRA_LDFLAGS="$(ASAN_FLAGS)" test
 
+# The threads of mr-reduce (-j, -H), mr-sort (-P) and mr-map (-P) under
+# ThreadSanitizer: the unit tests and the bats files that run those modes,
+# built with -fsanitize=thread and linked dynamically.  A race makes a
+# program exit with status 66 and leaves a report in build/tsan/reports,
+# and any report fails the target, whether or not a test looked at the
+# status.  A thread still running when a program dies on an error is no
+# leak (exit ends it): those reports are off.
+TSAN_FLAGS = -fsanitize=thread -fno-omit-frame-pointer
+TSAN_BATS = tests/mr-reduce.bats tests/mr-sort.bats tests/mr-map.bats tests/exact.bats
+tsan:
+	@rm -rf build/tsan/reports && mkdir -p build/tsan/reports
+	@TSAN_OPTIONS="log_path=$(abspath build/tsan/reports)/race exitcode=66 \
+	    report_thread_leaks=0 $(TSAN_OPTIONS)" \
+	    $(MAKE) O=build/tsan LINK= EXTRA_CFLAGS="-O1 $(TSAN_FLAGS)" \
+	    EXTRA_LDFLAGS="$(TSAN_FLAGS)" test BATS="$(TSAN_BATS)"; status=$$?; \
+	if ls build/tsan/reports/race.* >/dev/null 2>&1; then \
+		cat build/tsan/reports/race.*; \
+		echo "make tsan: ThreadSanitizer reported the races above" >&2; \
+		status=1; \
+	fi; exit $$status
+
 # Statically linked programs for shipping to cluster nodes, whatever LINK
 # the main build uses (scripts/mr-hadoop looks here first).
 static:
@@ -121,7 +142,16 @@ static:
 # findings to build/fuzz/findings; a finding worth keeping is copied into
 # tests/fuzz/corpus/NAME/ so that make test replays it from then on.
 FUZZ_SECONDS ?= 60
-fuzz: fuzz-harnesses
+fuzz: fuzz-harnesses fuzz-numbers
+
+# The differential test of numbers (tests/exact.py, a few seconds in make
+# test) for FUZZ_SECONDS more, from FUZZ_SEED (default: the time, printed;
+# a failure names the seed that replays it).
+fuzz-numbers: all
+	@command -v python3 >/dev/null 2>&1 || { \
+		echo "make fuzz-numbers needs python3" >&2; exit 1; }
+	python3 tests/exact.py --bin $(BIN) --seed $${FUZZ_SEED:-$$(date +%s)} \
+	    --seconds $(FUZZ_SECONDS) reduce errors sort
 
 fuzz-harnesses:
 	@command -v clang >/dev/null 2>&1 || { \
