@@ -142,17 +142,67 @@ msd_sort(struct htab_slot *v, struct htab_slot *tmp, size_t n, size_t depth,
 	}
 }
 
-/* Sort V[0..N), whose hash fields hold the chunks at DEPTH, with ROOM
- * slots of scratch at SCRATCH or a new array. */
+/*
+ * Sort V[0..N), whose hash fields hold the chunks at DEPTH, with ROOM
+ * slots of scratch at SCRATCH.  Where the room is short, one pass in place
+ * (an American flag sort's, McIlroy, Bostic and McIlroy 1993) on the
+ * first byte the keys differ in deals them to buckets that fit it, before
+ * a new array is taken: fresh memory is dear (a page fault and the
+ * kernel's zeroing per page), and a table's free slots are usually room
+ * enough for the largest bucket.
+ */
 static void
 sort_chunks(struct htab_slot *v, size_t n, size_t depth,
     struct htab_slot *scratch, size_t room)
 {
-	struct htab_slot *tmp = room >= n ? scratch : xalloc_big(n * sizeof *tmp);
+	size_t count[256], next[256], end[256], i, k, off;
+	struct htab_slot *tmp, x, y;
+	unsigned shift = 56, d;
 
-	msd_sort(v, tmp, n, depth, 0, 0);
-	if (tmp != scratch)
+	if (n <= room) {
+		msd_sort(v, scratch, n, depth, 0, 0);
+		return;
+	}
+	for (;;) {
+		memset(count, 0, sizeof count);
+		for (i = 0; i < n; i++)
+			count[(v[i].hash >> shift) & 255]++;
+		if (count[(v[0].hash >> shift) & 255] < n || shift == 0)
+			break;
+		shift -= 8;	/* a byte all keys share */
+	}
+	for (k = 1, d = 0; k < 256; k++)
+		if (count[k] > count[d])
+			d = (unsigned)k;
+	if (count[d] == n || count[d] > room) {
+		/* No byte that deals them small enough: a new array. */
+		tmp = xalloc_big(n * sizeof *tmp);
+		msd_sort(v, tmp, n, depth, 0, 0);
 		xfree_big(tmp, n * sizeof *tmp);
+		return;
+	}
+	for (k = 0, i = 0; k < 256; k++) {
+		next[k] = i;
+		i += count[k];
+		end[k] = i;
+	}
+	for (k = 0; k < 256; k++) {
+		while (next[k] < end[k]) {
+			x = v[next[k]];
+			d = (x.hash >> shift) & 255;
+			while (d != k) {
+				y = v[next[d]];
+				v[next[d]++] = x;
+				x = y;
+				d = (x.hash >> shift) & 255;
+			}
+			v[next[k]++] = x;
+		}
+	}
+	for (k = 0, off = 0; k < 256; off += count[k++])
+		if (count[k] > 1)
+			msd_sort(v + off, scratch, count[k], depth,
+			    (int)(56 - shift) / 8 + 1, 0);
 }
 
 void

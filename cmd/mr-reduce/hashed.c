@@ -10,6 +10,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "agg.h"
 #include "buf.h"
@@ -48,6 +50,7 @@ struct __attribute__((aligned(64))) worker {
 	struct ctx c;
 	struct htab tab;
 	struct htab_slot *refs;	/* at the end: its keys, sorted (keysort_table) */
+	int memfd;		/* its share of the output (write_share), or -1 */
 	pthread_t thread;
 };
 
@@ -80,8 +83,9 @@ struct hasher {
 	struct scanlist scans[MAX_WORKERS][MAX_WORKERS];
 	uint64_t chunk_line;	/* line number before the chunk */
 	unsigned char bucket_owner[OWNER_BUCKETS];
-	pthread_barrier_t start, mid, end;
+	pthread_barrier_t start, mid, end, sorted;
 	int eof;
+	int shared_output;	/* every worker writes a share of the output */
 };
 
 /* The worker that owns the keys of hash H. */
@@ -239,10 +243,13 @@ finish_worker(struct worker *w)
 	    htab_pack(&w->tab);
 }
 
+static void write_share(struct hasher *h, int t, struct out *o);
+
 static void *
 worker_main(void *arg)
 {
 	struct worker *w = arg;
+	struct out o;
 
 	for (;;) {
 		pthread_barrier_wait(&w->h->start);
@@ -252,6 +259,15 @@ worker_main(void *arg)
 		pthread_barrier_wait(&w->h->end);
 	}
 	finish_worker(w);
+	if (w->h->shared_output) {
+		pthread_barrier_wait(&w->h->sorted);
+		if ((w->memfd = memfd_create("mr-reduce", 0)) < 0)
+			die("memfd_create:");
+		out_init(&o, w->memfd, "memory file");
+		write_share(w->h, w->id, &o);
+		out_flush(&o);
+		free(o.buf);
+	}
 	return NULL;
 }
 
@@ -290,27 +306,55 @@ write_ranked(struct hasher *h)
 	free(all);
 }
 
-/* Write the keys of all workers: merged in key order, or ranked. */
+/* The first position of V[0..N) whose key is not below that of P. */
+static size_t
+lower_bound(const struct htab_slot *v, size_t n, const struct htab_slot *p)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (htab_slot_cmp(&v[mid], p) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The keys of every worker merged in key order, share T of h->n: the keys
+ * from the T-th to the T+1-th of h->n equal steps of the largest worker's
+ * keys (the workers hold disjoint keys spread alike by hash).  Each share
+ * is a cache miss per key, which the workers take in parallel.
+ */
 static void
-write_workers(struct hasher *h)
+write_share(struct hasher *h, int t, struct out *o)
 {
 	const struct reduce *r = h->r;
-	size_t pos[MAX_WORKERS] = { 0 };
+	size_t pos[MAX_WORKERS], end[MAX_WORKERS], big = 0, nb, n;
 	struct htab_slot *best, *ref;
 	int w, bw;
 
-	if (r->top_n > 0) {
-		write_ranked(h);
-		return;
+	for (w = 1; w < h->n; w++)
+		if (h->w[w].tab.count > h->w[big].tab.count)
+			big = (size_t)w;
+	nb = h->w[big].tab.count;
+	for (w = 0; w < h->n; w++) {
+		n = h->w[w].tab.count;
+		pos[w] = t == 0 ? 0 : lower_bound(h->w[w].refs, n,
+		    &h->w[big].refs[nb * (size_t)t / (size_t)h->n]);
+		end[w] = t == h->n - 1 ? n : lower_bound(h->w[w].refs, n,
+		    &h->w[big].refs[nb * (size_t)(t + 1) / (size_t)h->n]);
 	}
 	for (;;) {
 		best = NULL;
 		bw = -1;
 		for (w = 0; w < h->n; w++) {
-			if (pos[w] == h->w[w].tab.count)
+			if (pos[w] == end[w])
 				continue;
 			ref = &h->w[w].refs[pos[w]];
-			if (pos[w] + WRITE_AHEAD < h->w[w].tab.count)
+			if (pos[w] + WRITE_AHEAD < end[w])
 				prefetch_ref(r, ref + WRITE_AHEAD);
 			if (best == NULL || htab_slot_cmp(ref, best) < 0) {
 				best = ref;
@@ -319,7 +363,7 @@ write_workers(struct hasher *h)
 		}
 		if (best == NULL)
 			break;
-		write_ref(r, &h->r->out, best, NULL);
+		write_ref(r, o, best, NULL);
 		pos[bw]++;
 	}
 }
@@ -349,19 +393,40 @@ hasher_start(struct hasher *h, struct reduce *r)
 			die("pthread_create:");
 }
 
-/* The end of input: the workers sort their keys and stop. */
+/*
+ * The end of input: the workers sort their keys, and write the output,
+ * ranked, or in key order, each a share of it when there are several
+ * (worker 0 to the output at once, the others to memory files copied
+ * after it).
+ */
 static void
 hasher_finish(struct hasher *h)
 {
+	struct reduce *r = h->r;
 	int i;
 
+	h->shared_output = h->n > 1 && r->top_n == 0;
+	if (h->shared_output)
+		pthread_barrier_init(&h->sorted, NULL, (unsigned)h->n);
 	h->eof = 1;
 	if (h->n > 1)
 		pthread_barrier_wait(&h->start);
 	finish_worker(&h->w[0]);
+	if (h->shared_output)
+		pthread_barrier_wait(&h->sorted);
+	if (r->top_n == 0)
+		write_share(h, 0, &r->out);
 	for (i = 1; i < h->n; i++)
 		if ((errno = pthread_join(h->w[i].thread, NULL)) != 0)
 			die("pthread_join:");
+	if (r->top_n > 0)
+		write_ranked(h);
+	for (i = 1; i < h->n && h->shared_output; i++) {
+		copy_memfd(h->w[i].memfd, &r->out);
+		close(h->w[i].memfd);
+	}
+	if (h->shared_output)
+		pthread_barrier_destroy(&h->sorted);
 }
 
 static void
@@ -429,6 +494,5 @@ run_hashed(struct reduce *r)
 	}
 	readahead_stop(&ra);
 	hasher_finish(&h);
-	write_workers(&h);
 	hasher_free(&h);
 }

@@ -197,21 +197,6 @@ check_parts(struct gpool *gp, struct grouper *g, uint64_t base)
 	g->dir = dir;
 }
 
-/* Append what worker W wrote to its memory file to the output. */
-static void
-copy_part(struct gworker *w, struct out *out)
-{
-	char buf[64 * 1024];
-	ssize_t n;
-
-	if (lseek(w->memfd, 0, SEEK_SET) < 0)
-		die("memory file:");
-	while ((n = read(w->memfd, buf, sizeof buf)) > 0)
-		out_write(out, buf, (size_t)n);
-	if (n < 0 || ftruncate(w->memfd, 0) < 0 ||
-	    lseek(w->memfd, 0, SEEK_SET) < 0)
-		die("memory file:");
-}
 
 /* Feed the record REC (the input's next line) to the main grouper G. */
 static void
@@ -279,7 +264,7 @@ collect_parts(struct gpool *gp, struct grouper *g)
 		if (w->first.p != NULL)
 			grouper_set_key(g, (struct slice){ w->g.cur.p,
 			    w->g.cur.len });
-		copy_part(w, &r->out);
+		copy_memfd(w->memfd, &r->out);
 	}
 }
 
