@@ -4,7 +4,6 @@
  * points for a total order (TotalOrderPartitioner).
  */
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,9 +240,6 @@ main(int argc, char *argv[])
 
 	args_init(argv[0], usage_text, help_text);
 	out_ignore_sigpipe();
-	/* A file size limit must be a write error we clean up after, not a
-	 * signal that leaves temporary files behind. */
-	signal(SIGXFSZ, SIG_IGN);
 	while ((c = args_next(argc, argv, "n:k:t:p:Pe:r:s:h", longopts)) != -1) {
 		switch (c) {
 		case 'n':

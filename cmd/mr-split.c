@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -541,9 +540,6 @@ main(int argc, char *argv[])
 
 	args_init(argv[0], usage_text, help_text);
 	out_ignore_sigpipe();
-	/* A file size limit must be a write error we clean up after, not a
-	 * signal that leaves temporary files behind. */
-	signal(SIGXFSZ, SIG_IGN);
 	while ((c = args_next(argc, argv, "n:b:l:p:iSr:h", longopts)) != -1) {
 		switch (c) {
 		case 'n':

@@ -94,7 +94,8 @@ input_open(struct pool *pl)
 	in->regular = fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode);
 	pos = in->regular ? lseek(in->fd, 0, SEEK_CUR) : -1;
 	if (pl->opt->ordered) {
-		if (pos < 0) {
+		/* A file of /proc says it is empty but is not: read it too. */
+		if (pos < 0 || st.st_size == 0) {
 			spool_input(in);
 			pos = 0;
 		}
@@ -407,8 +408,11 @@ file_block(struct pool *pl, uint64_t *pos, uint64_t limit, struct copy *c)
 		c->soff = *pos;
 		c->slen = end;
 		c->blk.len = 0;
-		if (last && lastc != '\n')
+		if (last && lastc != '\n') {
+			if (lastc == '\r')	/* ends the line, as "\r\n" would */
+				c->slen--;
 			buf_append(&c->blk, "\n", 1);
+		}
 		*pos += end;
 		return;
 	}
