@@ -120,6 +120,22 @@ same_numbers() {
 	[ "$(wc -l <rev.out)" -eq 30000 ]
 }
 
+@test "a file size limit (ulimit -f) does not bound the threads' output into a pipe" {
+	# The threads of -j and -H hold their shares of the output in memory
+	# until it is their turn: no file is written, so RLIMIT_FSIZE (here
+	# 64 KiB, the output is 1 MiB) has nothing to say about it.
+	"$MR_TOOLS/gendata" kv 400000 30000 >in
+	LC_ALL=C sort -t "$TAB" -k1,1 -s in >sorted
+	mr-reduce -j 1 count sum:1 mean:2 <sorted >expected
+	[ "$(wc -c <expected)" -gt 1000000 ]
+	run -0 --separate-stderr bash -c 'set -o pipefail; ulimit -f 64;
+	    mr-reduce -H -j 2 count sum:1 mean:2 <in | cmp - expected'
+	[ "$stderr" = "" ]
+	run -0 --separate-stderr bash -c 'set -o pipefail; ulimit -f 64;
+	    mr-reduce -j 2 count sum:1 mean:2 <sorted | cmp - expected'
+	[ "$stderr" = "" ]
+}
+
 @test "one group larger than a chunk is still one group" {
 	"$MR_TOOLS/gendata" kv 400000 1 >in
 	run mr-reduce count <in

@@ -10,7 +10,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "agg.h"
@@ -50,7 +49,7 @@ struct __attribute__((aligned(64))) worker {
 	struct ctx c;
 	struct htab tab;
 	struct htab_slot *refs;	/* at the end: its keys, sorted (keysort_table) */
-	int memfd;		/* its share of the output (write_share), or -1 */
+	struct buf share;	/* its share of the output (write_share) */
 	pthread_t thread;
 };
 
@@ -261,12 +260,9 @@ worker_main(void *arg)
 	finish_worker(w);
 	if (w->h->shared_output) {
 		pthread_barrier_wait(&w->h->sorted);
-		if ((w->memfd = memfd_create("mr-reduce", 0)) < 0)
-			die("memfd_create:");
-		out_init(&o, w->memfd, "memory file");
+		out_init_mem(&o, &w->share, "memory");
 		write_share(w->h, w->id, &o);
-		out_flush(&o);
-		free(o.buf);
+		out_close(&o);
 	}
 	return NULL;
 }
@@ -396,7 +392,7 @@ hasher_start(struct hasher *h, struct reduce *r)
 /*
  * The end of input: the workers sort their keys, and write the output,
  * ranked, or in key order, each a share of it when there are several
- * (worker 0 to the output at once, the others to memory files copied
+ * (worker 0 to the output at once, the others to memory written out
  * after it).
  */
 static void
@@ -422,8 +418,8 @@ hasher_finish(struct hasher *h)
 	if (r->top_n > 0)
 		write_ranked(h);
 	for (i = 1; i < h->n && h->shared_output; i++) {
-		copy_memfd(h->w[i].memfd, &r->out);
-		close(h->w[i].memfd);
+		out_write(&r->out, h->w[i].share.p, h->w[i].share.len);
+		buf_free(&h->w[i].share);
 	}
 	if (h->shared_output)
 		pthread_barrier_destroy(&h->sorted);

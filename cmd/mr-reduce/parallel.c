@@ -1,7 +1,7 @@
 /*
  * mr-reduce's default engine on a regular file with several CPUs: chunks
  * of the input are cut at group boundaries into one part per thread; each
- * thread aggregates its groups into its own memory file, and the parts are
+ * thread aggregates its groups into its own memory, and the parts are
  * written in order.  The last group of a chunk waits for the next chunk
  * (it may continue there); a chunk that holds a single group goes through
  * the main grouper alone, so a group of any size still takes O(1) memory.
@@ -10,9 +10,9 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "kv.h"
 #include "msg.h"
 #include "out.h"
@@ -22,7 +22,7 @@ struct gpool;
 
 /*
  * A thread's part of a chunk, which starts and ends at group boundaries,
- * and its groups written to a memory file.  Each worker's fields are
+ * and its groups written to memory.  Each worker's fields are
  * written for every record: aligned to cache lines, neighbours in the
  * array never share one.
  */
@@ -30,8 +30,8 @@ struct __attribute__((aligned(64))) gworker {
 	struct gpool *pool;
 	struct ctx c;
 	struct grouper g;
-	struct out o;		/* onto memfd */
-	int memfd;
+	struct out o;		/* onto mem */
+	struct buf mem;		/* its groups of the chunk */
 	char *p, *last;		/* the part */
 	uint64_t lines;		/* records in the part */
 	struct slice first;	/* its first key (NULL p: no record) */
@@ -264,7 +264,8 @@ collect_parts(struct gpool *gp, struct grouper *g)
 		if (w->first.p != NULL)
 			grouper_set_key(g, (struct slice){ w->g.cur.p,
 			    w->g.cur.len });
-		copy_memfd(w->memfd, &r->out);
+		out_write(&r->out, w->mem.p, w->mem.len);
+		w->mem.len = 0;
 	}
 }
 
@@ -281,9 +282,7 @@ gpool_start(struct gpool *gp, struct reduce *r)
 
 		w->pool = gp;
 		ctx_init(&w->c, r, 1);
-		if ((w->memfd = memfd_create("mr-reduce", 0)) < 0)
-			die("memfd_create:");
-		out_init(&w->o, w->memfd, "memory file");
+		out_init_mem(&w->o, &w->mem, "memory");
 		grouper_init(&w->g, r, &w->c, &w->o);
 	}
 	pthread_barrier_init(&gp->start, NULL, (unsigned)gp->n);
@@ -309,7 +308,7 @@ gpool_stop(struct gpool *gp)
 
 		grouper_free(&w->g);
 		out_close(&w->o);
-		close(w->memfd);
+		buf_free(&w->mem);
 		ctx_free(&w->c);
 	}
 	pthread_barrier_destroy(&gp->start);

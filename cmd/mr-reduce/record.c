@@ -116,24 +116,6 @@ write_results(const struct reduce *r, struct out *o, const char *key,
 	out_byte(o, '\n');
 }
 
-/*
- * Append what a worker wrote to the memory file FD to OUT, and empty the
- * file for the worker's next use.
- */
-void
-copy_memfd(int fd, struct out *out)
-{
-	char buf[64 * 1024];
-	ssize_t n;
-
-	if (lseek(fd, 0, SEEK_SET) < 0)
-		die("memory file:");
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		out_write(out, buf, (size_t)n);
-	if (n < 0 || ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0)
-		die("memory file:");
-}
-
 /* The start of the record after the one that holds P (or LAST). */
 char *
 record_after(char *p, char *last)

@@ -76,7 +76,6 @@ int read_value(struct ctx *c, uint64_t line, struct slice value);
 void ctx_take_skips(struct ctx *to, struct ctx *from, uint64_t line_offset);
 void write_results(const struct reduce *r, struct out *o, const char *key,
     size_t keylen, void *state);
-void copy_memfd(int fd, struct out *out);
 char *record_after(char *p, char *last);
 char *record_before(char *first, char *p);
 struct slice key_at(const struct reduce *r, char *p, char *last);
