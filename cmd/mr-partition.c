@@ -249,13 +249,10 @@ main(int argc, char *argv[])
 			nparts = (unsigned)v;
 			break;
 		case 'k':
-			if ((spec.keyfields = kv_parse_keyfields(optarg)) < 0)
-				optarg_error("is not a key field count");
+			spec.keyfields = optarg_keyfields();
 			break;
 		case 't':
-			if ((c = kv_parse_sep(optarg)) < 0)
-				optarg_error("is not a single byte");
-			spec.sep = (char)c;
+			spec.sep = optarg_separator();
 			break;
 		case 'p':
 			prefix = optarg;

@@ -461,7 +461,7 @@ main(int argc, char *argv[])
 	};
 	static char *stdin_only[] = { "-" };
 	const char *outfile = NULL, *tmp;
-	int c, check = 0, merge = 0, k;
+	int c, check = 0, merge = 0;
 	uint64_t v;
 	struct out out;
 
@@ -476,10 +476,7 @@ main(int argc, char *argv[])
 			check = 1;
 			break;
 		case 'k':
-			if ((k = kv_parse_keyfields(optarg)) < 0)
-				optarg_error("is not a key field count (the key "
-				    "is the first K fields)");
-			order.kv.keyfields = k;
+			order.kv.keyfields = optarg_keyfields();
 			break;
 		case 'm':
 			merge = 1;
@@ -491,9 +488,9 @@ main(int argc, char *argv[])
 			outfile = optarg;
 			break;
 		case 'P':
-			if (parse_uint(optarg, 1, 1024, &v) < 0)
-				optarg_error("is not a thread count from 1 to 1024");
-			threads = v < MAX_THREADS ? (int)v : MAX_THREADS;
+			threads = optarg_threads(1024);
+			if (threads > MAX_THREADS)
+				threads = MAX_THREADS;
 			break;
 		case 'r':
 			order.reverse = 1;
@@ -501,14 +498,11 @@ main(int argc, char *argv[])
 		case 's':
 			break;		/* always stable */
 		case 'S':
-			if (parse_size(optarg, &v) < 0 || v == 0)
-				optarg_error("is not a buffer size");
+			v = optarg_size(UINT64_MAX);
 			budget = v < MIN_BUDGET ? MIN_BUDGET : v;
 			break;
 		case 't':
-			if ((k = kv_parse_sep(optarg)) < 0)
-				optarg_error("is not a single byte");
-			order.kv.sep = (char)k;
+			order.kv.sep = optarg_separator();
 			break;
 		case 'T':
 			tmpdir = optarg;

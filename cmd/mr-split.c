@@ -548,8 +548,7 @@ main(int argc, char *argv[])
 			modes++;
 			break;
 		case 'b':
-			if (parse_size(optarg, &bytes) < 0 || bytes == 0)
-				optarg_error("is not a size");
+			bytes = optarg_size(UINT64_MAX);
 			modes++;
 			break;
 		case 'l':

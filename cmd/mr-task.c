@@ -887,16 +887,6 @@ run_reduce(struct task *t)
 
 /* ---- options ---- */
 
-static int
-parse_fields(const char *arg)
-{
-	uint64_t v;
-
-	if (parse_uint(arg, 1, 1000000, &v) < 0)
-		optarg_error("is not a key field count");
-	return (int)v;
-}
-
 /* The directory of this program, for its sibling mr-sort. */
 static char *
 self_dir(void)
@@ -969,18 +959,16 @@ main(int argc, char *argv[])
 			sep = optarg;
 			break;
 		case 'k':
-			keys = parse_fields(optarg);
+			keys = optarg_keyfields();
 			break;
 		case 'O':
 			osep = optarg;
 			break;
 		case 'K':
-			t.sort_keys = parse_fields(optarg);
+			t.sort_keys = optarg_keyfields();
 			break;
 		case 'P':
-			if (parse_uint(optarg, 1, 1024, &v) < 0)
-				optarg_error("is not a thread count from 1 to 1024");
-			t.sort_threads = (int)v;
+			t.sort_threads = optarg_threads(1024);
 			break;
 		case 'e':
 			if (strchr(optarg, '=') == NULL || *optarg == '=')

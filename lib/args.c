@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "kv.h"
 #include "msg.h"
 
 static const char *usage_text = "";
@@ -219,6 +220,58 @@ parse_size(const char *arg, uint64_t *out)
 		return -1;
 	*out = (uint64_t)v << shift;
 	return 0;
+}
+
+int
+optarg_keyfields(void)
+{
+	int k = kv_parse_keyfields(optarg);
+
+	if (k < 0)
+		optarg_error("is not a key field count (the key is the first "
+		    "K fields)");
+	return k;
+}
+
+char
+optarg_separator(void)
+{
+	int c = kv_parse_sep(optarg);
+
+	if (c < 0)
+		optarg_error("is not a single byte");
+	return (char)c;
+}
+
+int
+optarg_threads(int max)
+{
+	uint64_t v;
+
+	if (parse_uint(optarg, 1, (uint64_t)max, &v) < 0)
+		optarg_error("is not a thread count from 1 to %d", max);
+	return (int)v;
+}
+
+uint64_t
+optarg_size(uint64_t max)
+{
+	uint64_t v;
+
+	if (parse_size(optarg, &v) < 0 || v == 0)
+		optarg_error("is not a size (such as 4096, 64K, 16M or 2G)");
+	if (v > max) {
+		static const char unit[] = " KMGT";
+		int u = 0;
+
+		while (u < 4 && max % 1024 == 0) {
+			max /= 1024;
+			u++;
+		}
+		optarg_error("is over the largest size, %llu%.*s",
+		    (unsigned long long)max, u > 0, unit + u);
+	}
+	return v;
 }
 
 int

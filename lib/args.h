@@ -11,7 +11,7 @@
  *
  *	mr-sort: -x: unknown option
  *	mr-sort: --key-fields: missing argument
- *	mr-sort: -k: '2,2n' is not a key field count (-k counts fields)
+ *	mr-sort: -k: '2,2n' is not a key field count (the key is the first K fields)
  */
 #ifndef MR_ARGS_H
 #define MR_ARGS_H
@@ -62,6 +62,22 @@ noreturn void usage_error(const char *fmt, ...)
  */
 noreturn void optarg_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
+
+/*
+ * The option values several programs take, parsed from optarg; a bad one
+ * is an optarg_error in one wording for all programs:
+ *
+ *	optarg_keyfields: -k K, "is not a key field count (the key is the
+ *	    first K fields)"
+ *	optarg_separator: -t SEP, one byte, \t or \0: "is not a single byte"
+ *	optarg_threads: 1 to MAX, "is not a thread count from 1 to MAX"
+ *	optarg_size: a parse_size size from 1 to MAX, "is not a size (such as
+ *	    4096, 64K, 16M or 2G)", or "is over the largest size, MAX"
+ */
+int optarg_keyfields(void);
+char optarg_separator(void);
+int optarg_threads(int max);
+uint64_t optarg_size(uint64_t max);
 
 /* print_help: the usage and the help on stdout, then exit 0. */
 noreturn void print_help(void);

@@ -74,3 +74,28 @@ help_options() {
 		[[ $(man_options "$p" | wc -l) -ge 2 ]] || { echo "$p: no options found"; false; }
 	done
 }
+
+@test "a bad value of an option several programs take is said in one wording by each" {
+	local key="is not a key field count (the key is the first K fields)"
+	local size="is not a size (such as 4096, 64K, 16M or 2G)"
+	local cmd want
+	while IFS='|' read -r cmd want; do
+		run --separate-stderr $cmd </dev/null
+		[[ $status -eq 2 && ${stderr_lines[0]} == "$want" ]] ||
+		    { echo "$cmd: $status: $stderr"; false; }
+	done <<-END
+	mr-sort -k 2,2n|mr-sort: -k: '2,2n' $key
+	mr-reduce -k 5x count|mr-reduce: -k: '5x' $key
+	mr-partition -n 2 -k 0|mr-partition: -k: '0' $key
+	mr-task -k x|mr-task: -k: 'x' $key
+	mr-sort -t ab|mr-sort: -t: 'ab' is not a single byte
+	mr-reduce -t ab count|mr-reduce: -t: 'ab' is not a single byte
+	mr-partition -t ab|mr-partition: -t: 'ab' is not a single byte
+	mr-map -d ab|mr-map: -d: 'ab' is not a single byte
+	mr-sort -P 0|mr-sort: -P: '0' is not a thread count from 1 to 1024
+	mr-task -P 2000|mr-task: -P: '2000' is not a thread count from 1 to 1024
+	mr-sort -S 1X|mr-sort: -S: '1X' $size
+	mr-split -b 0|mr-split: -b: '0' $size
+	mr-map -b lots cat|mr-map: -b: 'lots' $size
+	END
+}

@@ -543,7 +543,7 @@ reporter:counter:g,n,5" ]
 	run -2 --separate-stderr mr-map -P 0 -- cat
 	[ "${stderr%%$'\n'*}" = "mr-map: -P: '0' is not a number of copies from 1 to 1024" ]
 	run -2 --separate-stderr mr-map --block-size=1X -- cat
-	[ "${stderr%%$'\n'*}" = "mr-map: --block-size: '1X' is not a block size" ]
+	[ "${stderr%%$'\n'*}" = "mr-map: --block-size: '1X' is not a size (such as 4096, 64K, 16M or 2G)" ]
 	run -2 --separate-stderr mr-map -l -- cat
 	[ "${stderr%%$'\n'*}" = "mr-map: -l, -g, -q, -v and --strict are for the built-in mappers" ]
 	run -2 --separate-stderr mr-map -x -- cat

@@ -281,7 +281,7 @@ b" ]
 	[ "$status" -eq 2 ]
 	run --separate-stderr mr-partition -n 2 -k 0
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-partition: -k: '0' is not a key field count" ]
+	[ "${stderr_lines[0]}" = "mr-partition: -k: '0' is not a key field count (the key is the first K fields)" ]
 	run --separate-stderr mr-partition --bogus
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-partition: --bogus: unknown option" ]

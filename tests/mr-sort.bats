@@ -54,7 +54,7 @@ gnusort() {
 
 @test "bad options are usage errors with status 2" {
 	run -2 --separate-stderr mr-sort -S lots
-	[ "$stderr" = "mr-sort: -S: 'lots' is not a buffer size
+	[ "$stderr" = "mr-sort: -S: 'lots' is not a size (such as 4096, 64K, 16M or 2G)
 $USAGE" ]
 	run -2 --separate-stderr mr-sort -k 0
 	[ "$stderr" = "mr-sort: -k: '0' is not a key field count (the key is the first K fields)

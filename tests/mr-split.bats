@@ -336,7 +336,7 @@ b" ]
 	[ "${stderr_lines[0]}" = "mr-split: -i needs FILE arguments" ]
 	run --separate-stderr mr-split -b 0
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-split: -b: '0' is not a size" ]
+	[ "${stderr_lines[0]}" = "mr-split: -b: '0' is not a size (such as 4096, 64K, 16M or 2G)" ]
 	run --separate-stderr mr-split -i -l 5 x
 	[ "$status" -eq 2 ]
 	run --separate-stderr mr-split --bogus

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "args.h"
-#include "kv.h"
 #include "map.h"
 #include "msg.h"
 #include "out.h"
@@ -88,8 +87,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 		case 'a': set_mode(opt, M_ALNUM); break;
 		case 'd':
 			set_mode(opt, M_FIELDS);
-			if ((opt->delim = kv_parse_sep(optarg)) < 0)
-				optarg_error("is not a single byte");
+			opt->delim = (unsigned char)optarg_separator();
 			break;
 		case 'K': opt->keys = optarg; break;
 		case 'V': opt->values = optarg; break;
@@ -107,9 +105,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 			cmd_opts = 1;
 			break;
 		case 'b':
-			if (parse_size(optarg, &opt->block) < 0 ||
-			    opt->block == 0 || opt->block > ((uint64_t)1 << 40))
-				optarg_error("is not a block size");
+			opt->block = optarg_size((uint64_t)1 << 40);
 			cmd_opts = 1;
 			break;
 		case 'o': opt->ordered = 1; cmd_opts = 1; break;

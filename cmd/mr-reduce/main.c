@@ -74,7 +74,7 @@ seconds_arg(void)
 static void
 parse_options(int argc, char *argv[], struct reduce *r)
 {
-	int c, sep, lateness_set = 0;
+	int c, lateness_set = 0;
 	uint64_t u;
 
 	while ((c = args_next(argc, argv, "Hbqj:k:t:n:w:e:f:l:h",
@@ -90,19 +90,14 @@ parse_options(int argc, char *argv[], struct reduce *r)
 			r->quiet = 1;
 			break;
 		case 'j':
-			if (parse_uint(optarg, 1, MAX_WORKERS, &u) < 0)
-				optarg_error("is not a thread count from 1 to %d",
-				    MAX_WORKERS);
+			u = (uint64_t)optarg_threads(MAX_WORKERS);
 			r->threads = (int)u;
 			break;
 		case 'k':
-			if ((r->spec.keyfields = kv_parse_keyfields(optarg)) < 0)
-				optarg_error("is not a key field count");
+			r->spec.keyfields = optarg_keyfields();
 			break;
 		case 't':
-			if ((sep = kv_parse_sep(optarg)) < 0)
-				optarg_error("is not a single byte");
-			r->spec.sep = (char)sep;
+			r->spec.sep = optarg_separator();
 			break;
 		case 'n':
 			if (parse_uint(optarg, 1, UINT64_MAX, &r->top_n) < 0)

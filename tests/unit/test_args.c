@@ -118,7 +118,27 @@ bad_key(void *arg)
 	(void)arg;
 	set_args(child_args);
 	while (next() != -1)
-		optarg_error("is not a key field count");
+		optarg_keyfields();
+}
+
+static const char *value_kind;
+
+/* The argument of each option as a value of the kind value_kind. */
+static void
+parse_values(void *arg)
+{
+	const char *kind = value_kind;
+
+	(void)arg;
+	set_args(child_args);
+	while (next() != -1) {
+		if (strcmp(kind, "separator") == 0)
+			optarg_separator();
+		else if (strcmp(kind, "threads") == 0)
+			optarg_threads(64);
+		else
+			optarg_size((uint64_t)1 << 30);
+	}
 }
 
 /* The stderr and status of parsing ARGS in a child with FN. */
@@ -163,8 +183,46 @@ mistakes_are_one_message_and_the_usage(void)
 	CHECK(parse_in_child(parse_all, extra_arg, err, sizeof err) == 2);
 	CHECK_STR(err, "mr-test: --words: takes no argument\n" USAGE);
 	CHECK(parse_in_child(bad_key, bad_value, err, sizeof err) == 2);
-	CHECK_STR(err, "mr-test: --key-fields: '5x' is not a key field count\n"
+	CHECK_STR(err, "mr-test: --key-fields: '5x' is not a key field count "
+	    "(the key is the first K fields)\n" USAGE);
+}
+
+/* Run parse_values for KIND over ARGS in a child; its stderr in ERR. */
+static int
+values_in_child(const char *kind, const char *const *args, char *err,
+    size_t size)
+{
+	int status;
+
+	child_args = args;
+	value_kind = kind;
+	status = unit_capture_stderr(parse_values, err, size);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void
+option_values_have_one_wording(void)
+{
+	static const char *const good[] = { "mr-test", "-k", "\\t", "-k", "1G",
+	    "-k", "64", NULL };
+	static const char *const two_bytes[] = { "mr-test", "-k", "ab", NULL };
+	static const char *const threads[] = { "mr-test", "-k", "65", NULL };
+	static const char *const size[] = { "mr-test", "-k", "1X", NULL };
+	static const char *const big[] = { "mr-test", "-k", "2G", NULL };
+	char err[1024];
+
+	CHECK(values_in_child("separator", good, err, sizeof err) == 2);
+	CHECK_STR(err, "mr-test: -k: '1G' is not a single byte\n" USAGE);
+	CHECK(values_in_child("separator", two_bytes, err, sizeof err) == 2);
+	CHECK_STR(err, "mr-test: -k: 'ab' is not a single byte\n" USAGE);
+	CHECK(values_in_child("threads", threads, err, sizeof err) == 2);
+	CHECK_STR(err, "mr-test: -k: '65' is not a thread count from 1 to 64\n"
 	    USAGE);
+	CHECK(values_in_child("size", size, err, sizeof err) == 2);
+	CHECK_STR(err, "mr-test: -k: '1X' is not a size (such as 4096, 64K, "
+	    "16M or 2G)\n" USAGE);
+	CHECK(values_in_child("size", big, err, sizeof err) == 2);
+	CHECK_STR(err, "mr-test: -k: '2G' is over the largest size, 1G\n" USAGE);
 }
 
 /* Run the parser in a child with stdout in a file; its text in OUT. */
@@ -214,6 +272,7 @@ main(void)
 	RUN(counts);
 	RUN(options_are_named_as_typed);
 	RUN(mistakes_are_one_message_and_the_usage);
+	RUN(option_values_have_one_wording);
 	RUN(help_and_version_go_to_stdout);
 	return unit_done();
 }
