@@ -439,26 +439,27 @@ open_output(struct out *o, const char *file, const char **tmp)
 	o->owns_fd = 1;
 }
 
+static const struct option longopts[] = {
+	{ "check", no_argument, NULL, 'c' },
+	{ "merge", no_argument, NULL, 'm' },
+	{ "numeric", no_argument, NULL, 'n' },
+	{ "reverse", no_argument, NULL, 'r' },
+	{ "stable", no_argument, NULL, 's' },
+	{ "unique", no_argument, NULL, 'u' },
+	{ "by-value", no_argument, NULL, 'V' },
+	{ "key-fields", required_argument, NULL, 'k' },
+	{ "separator", required_argument, NULL, 't' },
+	{ "buffer-size", required_argument, NULL, 'S' },
+	{ "temporary-directory", required_argument, NULL, 'T' },
+	{ "parallel", required_argument, NULL, 'P' },
+	{ "output", required_argument, NULL, 'o' },
+	ARGS_COMMON_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "check", no_argument, NULL, 'c' },
-		{ "merge", no_argument, NULL, 'm' },
-		{ "numeric", no_argument, NULL, 'n' },
-		{ "reverse", no_argument, NULL, 'r' },
-		{ "stable", no_argument, NULL, 's' },
-		{ "unique", no_argument, NULL, 'u' },
-		{ "by-value", no_argument, NULL, 'V' },
-		{ "key-fields", required_argument, NULL, 'k' },
-		{ "separator", required_argument, NULL, 't' },
-		{ "buffer-size", required_argument, NULL, 'S' },
-		{ "temporary-directory", required_argument, NULL, 'T' },
-		{ "parallel", required_argument, NULL, 'P' },
-		{ "output", required_argument, NULL, 'o' },
-		ARGS_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	static char *stdin_only[] = { "-" };
 	const char *outfile = NULL, *tmp;
 	int c, check = 0, merge = 0;
