@@ -5,7 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,7 +221,7 @@ copy_rw(struct chunk *c, struct input *in, uint64_t off, uint64_t len, char *buf
 static void
 copy_range(struct chunk *c, uint64_t from, uint64_t to, char *buf)
 {
-	static int no_cfr;
+	static int no_cfr;	/* shared by the copying threads */
 	int i;
 
 	for (i = 0; i < ninputs && from < to; i++) {
@@ -235,7 +235,7 @@ copy_range(struct chunk *c, uint64_t from, uint64_t to, char *buf)
 		off = (loff_t)(in->base + from - in->at);
 		len = (to < end ? to : end) - from;
 		from += len;
-		while (len > 0 && !no_cfr) {
+		while (len > 0 && !__atomic_load_n(&no_cfr, __ATOMIC_RELAXED)) {
 			ssize_t n = copy_file_range(in->fd, &off, c->fd, NULL,
 			    len < (1u << 30) ? (size_t)len : (1u << 30), 0);
 
@@ -247,8 +247,8 @@ copy_range(struct chunk *c, uint64_t from, uint64_t to, char *buf)
 			} else if (n < 0 && (errno == ENOSPC || errno == EDQUOT ||
 			    errno == EFBIG || errno == EIO)) {
 				die("%s: write error:", c->name);
-			} else {
-				no_cfr = 1;	/* fall back below */
+			} else {	/* fall back below */
+				__atomic_store_n(&no_cfr, 1, __ATOMIC_RELAXED);
 			}
 		}
 		if (len > 0)
@@ -260,30 +260,94 @@ copy_range(struct chunk *c, uint64_t from, uint64_t to, char *buf)
  * -n N over regular files: chunk k ends just after the first '\n' at or
  * after byte k*total/N - 1, so chunks are nearly equal and never cut a
  * line (a line longer than a chunk leaves the next chunks empty).  Only a
- * few bytes around each cut are read; the ranges are copied whole.
+ * few bytes around each cut are read; the ranges are copied whole.  The
+ * cuts are found first; then up to COPY_THREADS threads copy the chunks,
+ * each taking the next one to do (the kernel's copies run side by side,
+ * where GNU split copies one chunk after another), and the main thread
+ * names them, in order, each as soon as it and those before it are done.
  */
+#define COPY_THREADS 4
+
+struct splitter {
+	uint64_t *cut;		/* chunk k is the bytes [cut[k], cut[k + 1]) */
+	struct chunk *chunk;
+	unsigned char *done;	/* under mu: chunk k is complete */
+	unsigned n, next;	/* under mu: the next chunk to take */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;	/* a chunk is complete */
+};
+
+static void *
+copier_main(void *arg)
+{
+	struct splitter *s = arg;
+	char *buf = xmalloc(COPY_BUF);	/* untouched unless read and write copy */
+	unsigned k;
+
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		k = s->next++;
+		pthread_mutex_unlock(&s->mu);
+		if (k >= s->n)
+			break;
+		chunk_open(&s->chunk[k], k);
+		copy_range(&s->chunk[k], s->cut[k], s->cut[k + 1], buf);
+		chunk_close(&s->chunk[k]);
+		pthread_mutex_lock(&s->mu);
+		s->done[k] = 1;
+		pthread_cond_signal(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+	}
+	free(buf);
+	return NULL;
+}
+
 static void
 split_regular(unsigned n)
 {
-	char *buf = xmalloc(COPY_BUF);
-	uint64_t from = 0, to, goal;
-	unsigned k;
-	struct chunk c;
+	struct splitter s = { .n = n };
+	pthread_t thread[COPY_THREADS];
+	unsigned k, nthreads = (unsigned)online_cpus();
+	uint64_t goal;
 
+	s.cut = xreallocarray(NULL, (size_t)n + 1, sizeof *s.cut);
+	s.chunk = xreallocarray(NULL, n, sizeof *s.chunk);
+	s.done = xcalloc(n, 1);
+	s.cut[0] = 0;
 	for (k = 0; k < n; k++) {
 		goal = (uint64_t)(((unsigned __int128)total * (k + 1)) / n);
 		if (k + 1 == n)
-			to = total;
-		else if (goal <= from)
-			to = from;
+			s.cut[k + 1] = total;
+		else if (goal <= s.cut[k])
+			s.cut[k + 1] = s.cut[k];
 		else
-			to = after_newline(goal - 1);
-		chunk_open(&c, k);
-		copy_range(&c, from, to, buf);
-		chunk_finish(&c);
-		from = to;
+			s.cut[k + 1] = after_newline(goal - 1);
 	}
-	free(buf);
+	pthread_mutex_init(&s.mu, NULL);
+	pthread_cond_init(&s.cv, NULL);
+	if (nthreads > COPY_THREADS)
+		nthreads = COPY_THREADS;
+	if (nthreads > n)
+		nthreads = n;
+	for (k = 0; k < nthreads; k++)
+		if ((errno = pthread_create(&thread[k], NULL, copier_main,
+		    &s)) != 0)
+			die("pthread_create:");
+	for (k = 0; k < n; k++) {
+		pthread_mutex_lock(&s.mu);
+		while (!s.done[k])
+			pthread_cond_wait(&s.cv, &s.mu);
+		pthread_mutex_unlock(&s.mu);
+		chunk_publish(&s.chunk[k]);
+	}
+	for (k = 0; k < nthreads; k++)
+		if ((errno = pthread_join(thread[k], NULL)) != 0)
+			die("pthread_join:");
+	pthread_mutex_destroy(&s.mu);
+	pthread_cond_destroy(&s.cv);
+	free(s.cut);
+	free(s.chunk);
+	free(s.done);
 }
 
 /* ---- any input: one pass through a reader ---- */
