@@ -1,58 +1,25 @@
 /*
- * mr-split: cut input into chunks at record boundaries for parallel
- * mappers, or plan and read Hadoop input splits (FileSplit and
- * LineRecordReader rules).
+ * mr-split's chunks: the input cut at record boundaries into chunk files
+ * (-n, -b, -l), each written under a temporary name and named on standard
+ * output once complete.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "args.h"
-#include "buf.h"
 #include "fileio.h"
-#include "hsplit.h"
 #include "msg.h"
 #include "out.h"
 #include "partout.h"
 #include "record.h"
+#include "split.h"
 #include "tmpfile.h"
 #include "xalloc.h"
-
-static const char usage_text[] =
-    "mr-split [-n N | -b SIZE | -l LINES] [-p PREFIX] [FILE...]\n"
-    "       mr-split -i [-S] [-n MAPS] [-b BLOCKSIZE] FILE...\n"
-    "       mr-split -r OFFSET:LENGTH FILE";
-
-static const char help_text[] =
-    "Cut input into chunk files PREFIX00000 ... (default split-) at record\n"
-    "boundaries; print each path as soon as its chunk is complete.\n"
-    "\n"
-    "  -n, --number N       N chunks of nearly equal size (default: CPUs); -i: maps\n"
-    "  -b, --bytes SIZE     chunks of at most SIZE bytes; -i: the block size (128M)\n"
-    "  -l, --lines LINES    chunks of LINES records\n"
-    "  -p, --prefix PREFIX  chunk file names (default split-)\n"
-    "  -i, --index          print Hadoop's splits: FILE TAB OFFSET TAB LENGTH\n"
-    "  -S, --largest-first  with -i: in map task order, largest split first\n"
-    "  -r, --read OFF:LEN   print the records Hadoop reads for that split of FILE\n"
-    "  -h, --help           print this help and exit\n"
-    "      --version        print the version and exit\n";
-
-static const struct option longopts[] = {
-	{ "number", required_argument, NULL, 'n' },
-	{ "bytes", required_argument, NULL, 'b' },
-	{ "lines", required_argument, NULL, 'l' },
-	{ "prefix", required_argument, NULL, 'p' },
-	{ "index", no_argument, NULL, 'i' },
-	{ "largest-first", no_argument, NULL, 'S' },
-	{ "read", required_argument, NULL, 'r' },
-	ARGS_COMMON_LONGOPTS,
-	{ NULL, 0, NULL, 0 },
-};
 
 /* Records are dealt round-robin in blocks of about this many bytes. */
 #define DEAL_BLOCK (64 * 1024)
@@ -60,12 +27,12 @@ static const struct option longopts[] = {
 #define COPY_BUF (1024 * 1024)
 
 /*
- * Standard output: the records of -i and -r, or the paths of the chunks,
- * which are the real output: the listing is a convenience, so a reader
- * that goes away (| head -1) stops the listing, not the chunks.
+ * The listing of the chunks on standard output, which are the real
+ * output: the listing is a convenience, so a reader that goes away
+ * (| head -1) stops the listing, not the chunks (out_init_child).
  */
-static struct out out;
-static const char *prefix = "split-";
+static struct out *listing;
+static const char *prefix;
 
 /* A chunk file under construction: a temporary name until complete. */
 struct chunk {
@@ -108,9 +75,9 @@ static void
 chunk_publish(struct chunk *c)
 {
 	tmp_commit(c->tmp, c->name);
-	out_str(&out, c->name);
-	out_byte(&out, '\n');
-	out_flush(&out);
+	out_str(listing, c->name);
+	out_byte(listing, '\n');
+	out_flush(listing);
 	free(c->name);
 	c->name = NULL;
 }
@@ -352,8 +319,6 @@ split_regular(unsigned n)
 
 /* ---- any input: one pass through a reader ---- */
 
-enum mode { BY_NUMBER, BY_BYTES, BY_LINES };
-
 /* A reader over input I that keeps every byte (no BOM dropped). */
 static void
 open_stream(struct reader *r, int i)
@@ -485,7 +450,7 @@ deal_round_robin(unsigned n)
 }
 
 static void
-split_stream(enum mode mode, uint64_t arg)
+split_stream(uint64_t bytes, uint64_t lines)
 {
 	struct chunk c = { .fd = -1 };
 	struct reader r;
@@ -494,186 +459,28 @@ split_stream(enum mode mode, uint64_t arg)
 
 	for (i = 0; i < ninputs; i++) {
 		open_stream(&r, i);
-		if (mode == BY_BYTES)
-			k = take_bytes(&r, &c, k, arg);
+		if (bytes)
+			k = take_bytes(&r, &c, k, bytes);
 		else
-			k = take_lines(&r, &c, k, arg);
+			k = take_lines(&r, &c, k, lines);
 		reader_close(&r);
 	}
 	if (c.fd >= 0)
 		chunk_finish(&c);
 }
 
-/* ---- -i and -r: Hadoop splits ---- */
-
-struct split_ref {
-	int file;
-	struct hsplit s;
-	size_t seq;
-};
-
-/* Longer first; equal lengths in file order (a stable sort, as Hadoop's). */
-static int
-larger_split_first(const void *a, const void *b)
+void
+split_chunks(struct out *o, const char *pfx, char **files, int nfiles,
+    uint64_t number, uint64_t bytes, uint64_t lines)
 {
-	const struct split_ref *x = a, *y = b;
-
-	if (x->s.length != y->s.length)
-		return x->s.length < y->s.length ? 1 : -1;
-	return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
-/*
- * print_index: the splits of FILES, in file order, or with LARGEST_FIRST in
- * the order of Hadoop's JobSubmitter, which numbers map tasks by split
- * length, longest first.
- */
-static void
-print_index(char **files, int nfiles, uint64_t maps, uint64_t block,
-    int largest_first)
-{
-	uint64_t *sizes = xcalloc((size_t)nfiles, sizeof *sizes), sum = 0, split;
-	struct split_ref *refs = NULL;
-	size_t n = 0, cap = 0, k;
-	struct hsplit_plan plan;
-	struct hsplit s;
-	int i;
-
-	for (i = 0; i < nfiles; i++) {
-		struct stat st;
-
-		if (stat(files[i], &st) < 0)
-			die("%s:", files[i]);
-		if (!S_ISREG(st.st_mode))
-			die("%s: not a regular file", files[i]);
-		sizes[i] = (uint64_t)st.st_size;
-		sum += sizes[i];
+	listing = o;
+	prefix = pfx;
+	if (number && open_inputs(files, nfiles))
+		split_regular((unsigned)number);
+	else if (number)
+		deal_round_robin((unsigned)number);
+	else {
+		open_inputs(files, nfiles);
+		split_stream(bytes, lines);
 	}
-	split = hsplit_size(maps ? sum / maps : UINT64_MAX, 1, block);
-	for (i = 0; i < nfiles; i++) {
-		hsplit_plan_init(&plan, sizes[i], split);
-		while (hsplit_plan_next(&plan, &s)) {
-			ARRAY_RESERVE(refs, cap, n + 1);
-			refs[n].file = i;
-			refs[n].s = s;
-			refs[n].seq = n;
-			n++;
-		}
-	}
-	if (largest_first && n > 1)
-		qsort(refs, n, sizeof *refs, larger_split_first);
-	for (k = 0; k < n; k++) {
-		out_str(&out, files[refs[k].file]);
-		out_byte(&out, '\t');
-		out_u64(&out, refs[k].s.start);
-		out_byte(&out, '\t');
-		out_u64(&out, refs[k].s.length);
-		out_byte(&out, '\n');
-	}
-	free(refs);
-	free(sizes);
-}
-
-static void
-read_split(const char *range, const char *file)
-{
-	struct hsplit_reader hr;
-	struct hsplit s;
-	int fd;
-
-	if (hsplit_parse(range, &s) < 0)
-		usage_error("-r: '%s' is not a split OFFSET:LENGTH", range);
-	if (strcmp(file, "-") == 0)
-		fd = 0;
-	else if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
-		die("%s:", file);
-	hsplit_reader_init(&hr, fd, file, s);
-	hsplit_reader_copy(&hr, &out);
-	hsplit_reader_free(&hr);
-	if (fd != 0)
-		close(fd);
-}
-
-int
-main(int argc, char *argv[])
-{
-	static char *stdin_only[] = { "-", NULL };
-	uint64_t number = 0, bytes = 0, lines = 0;
-	const char *range = NULL;
-	int c, index = 0, modes = 0, largest_first = 0;
-
-	args_init(argv[0], usage_text, help_text);
-	out_ignore_sigpipe();
-	while ((c = args_next(argc, argv, "n:b:l:p:iSr:h", longopts)) != -1) {
-		switch (c) {
-		case 'n':
-			if (parse_uint(optarg, 1, 1000000, &number) < 0)
-				optarg_error("is not a count from 1 to 1000000");
-			modes++;
-			break;
-		case 'b':
-			bytes = optarg_size(UINT64_MAX);
-			modes++;
-			break;
-		case 'l':
-			if (parse_uint(optarg, 1, UINT64_MAX, &lines) < 0)
-				optarg_error("is not a line count");
-			modes++;
-			break;
-		case 'p':
-			prefix = optarg;
-			break;
-		case 'i':
-			index = 1;
-			break;
-		case 'S':
-			largest_first = 1;
-			break;
-		case 'r':
-			range = optarg;
-			break;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-
-	if (range != NULL) {
-		if (index || modes || largest_first)
-			usage_error("-r takes no other option");
-		if (argc != 1)
-			usage_error("-r reads one FILE");
-		out_init(&out, 1, "standard output");
-		read_split(range, argv[0]);
-	} else if (index) {
-		if (lines)
-			usage_error("-i takes -n and -b, not -l");
-		if (argc == 0)
-			usage_error("-i needs FILE arguments");
-		out_init(&out, 1, "standard output");
-		print_index(argv, argc, number, bytes ? bytes : HSPLIT_BLOCK_DEFAULT,
-		    largest_first);
-	} else {
-		if (modes > 1)
-			usage_error("-n, -b and -l exclude each other");
-		if (largest_first)
-			usage_error("-S orders the splits of -i");
-		/* A closed stdout drops the listing only (out_init_child). */
-		out_init_child(&out, 1, "standard output");
-		if (argc == 0) {
-			argv = stdin_only;
-			argc = 1;
-		}
-		if (modes == 0)
-			number = (uint64_t)online_cpus();
-		if (number && open_inputs(argv, argc))
-			split_regular((unsigned)number);
-		else if (number)
-			deal_round_robin((unsigned)number);
-		else {
-			open_inputs(argv, argc);
-			split_stream(bytes ? BY_BYTES : BY_LINES, bytes ? bytes : lines);
-		}
-	}
-	out_close(&out);
-	return EXIT_OK;
 }
