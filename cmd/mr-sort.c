@@ -21,9 +21,32 @@
 #include "tmpfile.h"
 #include "xalloc.h"
 
-static const char usage_line[] =
+static const char usage_text[] =
     "mr-sort [-cmnrsuV] [-k K] [-t SEP] [-K POS1[,POS2]]... [-F SEP] [-S SIZE]\n"
     "               [-T DIR] [-P N] [-o FILE] [FILE...]";
+
+static const char help_text[] =
+    "Sort key-value records in Hadoop's key order (LC_ALL=C sort -t TAB -k1,1 -s),\n"
+    "in memory or by external merge.\n"
+    "\n"
+    "  -c, --check                  check that FILE is sorted; show the first disorder\n"
+    "  -k, --key-fields K           the key is the first K fields (default 1)\n"
+    "  -K, --key POS1[,POS2]        order by these fields of the key, as Hadoop's\n"
+    "                               KeyFieldBasedComparator (repeatable)\n"
+    "  -F, --key-field-separator SEP  the fields of -K (default TAB)\n"
+    "  -m, --merge                  merge FILEs that are already sorted\n"
+    "  -n, --numeric                order keys by numeric value\n"
+    "  -o, --output FILE            write FILE (replaced at the end) instead of stdout\n"
+    "  -P, --parallel N             sort with N threads (default: one per CPU, at most 8)\n"
+    "  -r, --reverse                reverse the order\n"
+    "  -S, --buffer-size SIZE       memory for records (K, M, G suffixes; default: RAM/2)\n"
+    "  -s, --stable                 accepted; the sort is always stable\n"
+    "  -T, --temporary-directory DIR  temporary runs in DIR (default: $TMPDIR, /tmp)\n"
+    "  -t, --separator SEP          the field separator: one byte, \\t or \\0 (default TAB)\n"
+    "  -u, --unique                 only the first record of each key\n"
+    "  -V, --by-value               order records of equal keys by their values\n"
+    "  -h, --help                   print this help and exit\n"
+    "      --version                print the version and exit\n";
 
 #define MAX_THREADS 8
 #define MIN_BUDGET ((uint64_t)64 << 10)
@@ -34,14 +57,6 @@ static int unique;
 static int threads;
 static uint64_t budget;
 static const char *tmpdir;
-
-static void
-usage(int status)
-{
-	/* getopt has already said what is wrong. */
-	fprintf(status == EXIT_OK ? stdout : stderr, "usage: %s\n", usage_line);
-	exit(status);
-}
 
 /* All FILES sorted together into OUT. */
 static void
@@ -104,63 +119,59 @@ open_output(struct out *o, const char *file, const char **tmp)
 	o->owns_fd = 1;
 }
 
+static const struct option longopts[] = {
+	{ "check", no_argument, NULL, 'c' },
+	{ "merge", no_argument, NULL, 'm' },
+	{ "numeric", no_argument, NULL, 'n' },
+	{ "reverse", no_argument, NULL, 'r' },
+	{ "stable", no_argument, NULL, 's' },
+	{ "unique", no_argument, NULL, 'u' },
+	{ "by-value", no_argument, NULL, 'V' },
+	{ "key", required_argument, NULL, 'K' },
+	{ "key-field-separator", required_argument, NULL, 'F' },
+	{ "key-fields", required_argument, NULL, 'k' },
+	{ "separator", required_argument, NULL, 't' },
+	{ "buffer-size", required_argument, NULL, 'S' },
+	{ "temporary-directory", required_argument, NULL, 'T' },
+	{ "parallel", required_argument, NULL, 'P' },
+	{ "output", required_argument, NULL, 'o' },
+	ARGS_COMMON_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "check", no_argument, NULL, 'c' },
-		{ "merge", no_argument, NULL, 'm' },
-		{ "numeric", no_argument, NULL, 'n' },
-		{ "reverse", no_argument, NULL, 'r' },
-		{ "stable", no_argument, NULL, 's' },
-		{ "unique", no_argument, NULL, 'u' },
-		{ "by-value", no_argument, NULL, 'V' },
-		{ "key", required_argument, NULL, 'K' },
-		{ "key-field-separator", required_argument, NULL, 'F' },
-		{ "key-fields", required_argument, NULL, 'k' },
-		{ "separator", required_argument, NULL, 't' },
-		{ "buffer-size", required_argument, NULL, 'S' },
-		{ "temporary-directory", required_argument, NULL, 'T' },
-		{ "parallel", required_argument, NULL, 'P' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 1 },
-		{ NULL, 0, NULL, 0 }
-	};
 	static char *stdin_only[] = { "-" };
 	const char *outfile = NULL, *tmp, *kfsep = "\t";
 	const char **specs = NULL;
 	size_t nspecs = 0, i;
-	int c, check = 0, merge = 0, k;
+	int c, check = 0, merge = 0;
 	char err[256];
 	uint64_t v;
 	struct out out;
 
-	msg_init(argv[0]);
+	args_init(argv[0], usage_text, help_text);
 	out_ignore_sigpipe();
 	threads = online_cpus() < MAX_THREADS ? online_cpus() : MAX_THREADS;
 	budget = extsort_default_budget();
-	while ((c = getopt_long(argc, argv, "cmnrsuVk:t:K:F:S:T:P:o:h", longopts,
-	    NULL)) != -1) {
+	while ((c = args_next(argc, argv, "cmnrsuVk:t:K:F:S:T:P:o:h",
+	    longopts)) != -1) {
 		switch (c) {
 		case 'c':
 			check = 1;
 			break;
 		case 'F':
 			if ((kfsep = keyfield_sep_arg(optarg)) == NULL)
-				die_usage(usage_line, "invalid key field separator '%s'", optarg);
-			break;
-		case 'h':
-			usage(EXIT_OK);
+				optarg_error("is not a key field separator (1 to 15 "
+				    "bytes, or \\t)");
 			break;
 		case 'K':
 			specs = xreallocarray(specs, nspecs + 1, sizeof *specs);
 			specs[nspecs++] = optarg;
 			break;
 		case 'k':
-			if ((k = kv_parse_keyfields(optarg)) < 0)
-				die_usage(usage_line, "invalid key field count '%s'", optarg);
-			order.kv.keyfields = k;
+			order.kv.keyfields = optarg_keyfields();
 			break;
 		case 'm':
 			merge = 1;
@@ -172,9 +183,9 @@ main(int argc, char *argv[])
 			outfile = optarg;
 			break;
 		case 'P':
-			if (parse_uint(optarg, 1, 1024, &v) < 0)
-				die_usage(usage_line, "invalid thread count '%s'", optarg);
-			threads = v < MAX_THREADS ? (int)v : MAX_THREADS;
+			threads = optarg_threads(1024);
+			if (threads > MAX_THREADS)
+				threads = MAX_THREADS;
 			break;
 		case 'r':
 			order.reverse = 1;
@@ -182,14 +193,11 @@ main(int argc, char *argv[])
 		case 's':
 			break;		/* always stable */
 		case 'S':
-			if (parse_size(optarg, &v) < 0 || v == 0)
-				die_usage(usage_line, "invalid buffer size '%s'", optarg);
+			v = optarg_size(UINT64_MAX);
 			budget = v < MIN_BUDGET ? MIN_BUDGET : v;
 			break;
 		case 't':
-			if ((k = kv_parse_sep(optarg)) < 0)
-				die_usage(usage_line, "invalid separator '%s'", optarg);
-			order.kv.sep = (char)k;
+			order.kv.sep = optarg_separator();
 			break;
 		case 'T':
 			tmpdir = optarg;
@@ -200,11 +208,6 @@ main(int argc, char *argv[])
 		case 'V':
 			order.byvalue = 1;
 			break;
-		case 1:
-			print_version();
-			break;
-		default:
-			usage(EXIT_USAGE);
 		}
 	}
 	argc -= optind;
@@ -214,16 +217,16 @@ main(int argc, char *argv[])
 	for (i = 0; i < nspecs; i++)
 		if (keyfield_parse_spec(&keyspecs, specs[i], order.numeric,
 		    order.reverse, err, sizeof err) < 0)
-			die_usage(usage_line, "%s", err);
+			usage_error("-K: %s", err);
 	free(specs);
 	if (nspecs > 0) {
 		order.kf = &keyspecs;
 		order.numeric = order.reverse = 0;
 	}
 	if (check && merge)
-		die_usage(usage_line, "-c and -m cannot be used together");
+		usage_error("-c and -m exclude each other");
 	if (check && argc > 1)
-		die_usage(usage_line, "-c checks one FILE");
+		usage_error("-c checks one FILE");
 	if (argc == 0) {
 		argc = 1;
 		argv = stdin_only;

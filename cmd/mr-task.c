@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "buf.h"
 #include "codec.h"
 #include "extsort.h"
 #include "hash.h"
@@ -57,7 +58,7 @@
 
 extern char **environ;
 
-static const char usage_line[] =
+static const char usage_text[] =
     "mr-task -d DIR [-c FILE] [-D NAME=VALUE]... -M FILE [-x OFFSET:LENGTH]\n"
     "               [-i N] [-C WORDS] [-P N] [-S SIZE] [-L NAME=PATH]... [-o FILE]\n"
     "               -- MAPPER [ARG...] [COMBINER [ARG...]]\n"
@@ -69,20 +70,20 @@ static const char usage_line[] =
 static const char help_text[] =
     "Run one map or reduce task of a Hadoop Streaming job (mr-job's engine).\n"
     "\n"
-    "  -d DIR            task directory: status, counts, err, partitions\n"
+    "  -d DIR            the task directory: status, counts, err, partitions\n"
     "  -c FILE           the job's properties, NAME=VALUE entries ended by NUL\n"
-    "  -D NAME=VALUE     a job property (after those of -c)\n"
+    "  -D NAME=VALUE     a job property, after those of -c (repeatable)\n"
     "  -M FILE           a map task over FILE\n"
     "  -x OFFSET:LENGTH  the split of FILE (default: all of it)\n"
     "  -i N              the task's number (default 0)\n"
     "  -C WORDS          the last WORDS command words are the combiner\n"
     "  -R                a reduce task over the sorted files given with -I\n"
-    "  -I FILE           a sorted input of the reduce task\n"
-    "  -P N              sort threads\n"
+    "  -I FILE           a sorted input of the reduce task (repeatable)\n"
+    "  -P N              threads of the map output's sort\n"
     "  -S SIZE           memory of the map output's sort (default: half the\n"
     "                    memory, at most 4G, shared by the CPUs)\n"
-    "  -L NAME=PATH      link PATH as NAME in the working directory\n"
-    "  -o FILE           final output (default: standard output); a codec\n"
+    "  -L NAME=PATH      link PATH as NAME in the working directory (repeatable)\n"
+    "  -o FILE           the final output (default: standard output); a codec\n"
     "                    adds its extension\n"
     "      --plan        check the job's properties, list the INPUTs (-input\n"
     "                    specs), print their splits and what mr-job needs\n"
@@ -90,17 +91,16 @@ static const char help_text[] =
     "                    exists)\n"
     "      --scratch DIR  with --plan: make the scratch directory and the\n"
     "                    tasks' directories in it\n"
-    "  -h, --help        this help\n"
-    "      --version     version\n";
+    "  -h, --help        print this help and exit\n"
+    "      --version     print the version and exit\n";
 
-enum { OPT_VERSION = 256, OPT_PLAN, OPT_OUTPUT, OPT_SCRATCH };
+enum { OPT_PLAN = ARGS_LONG, OPT_OUTPUT, OPT_SCRATCH };
 
 static const struct option longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "plan", no_argument, NULL, OPT_PLAN },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "scratch", required_argument, NULL, OPT_SCRATCH },
+	ARGS_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -639,8 +639,7 @@ struct record_feed {
 	struct out o;
 	uint64_t records, groups;
 	int stopped;
-	char *last;		/* the key of the current group */
-	size_t lastlen, lastcap;
+	struct buf last;	/* the key of the current group */
 	enum sstage stage;
 };
 
@@ -663,15 +662,10 @@ feed_next(struct record_feed *f, struct slice *rec, size_t *keylen)
 	}
 	*keylen = k;
 	f->records++;
-	if (f->records == 1 || k != f->lastlen || !bytes_equal(f->last, rec->p, k)) {
+	if (f->records == 1 || k != f->last.len ||
+	    !bytes_equal(f->last.p, rec->p, k)) {
 		f->groups++;
-		if (k > f->lastcap || f->last == NULL) {
-			f->lastcap = k + 64;
-			free(f->last);
-			f->last = xmalloc(f->lastcap);
-		}
-		memcpy(f->last, rec->p, k);
-		f->lastlen = k;
+		buf_set(&f->last, rec->p, k);
 	}
 	return 1;
 }
@@ -963,7 +957,7 @@ combine(const struct task *t, const char *src, const char *dst,
 			if (f.stopped)
 				fail(SSTAGE_COMBINER_STOPPED, 256 + SIGPIPE);
 			*in += f.records;
-			free(f.last);
+			buf_free(&f.last);
 		}
 		reader_close(&r);
 	}
@@ -1187,7 +1181,7 @@ run_reduce(struct task *t)
 	final_close(&out);
 	if (f.m != NULL)
 		merge_close(&m);
-	free(f.last);
+	buf_free(&f.last);
 	count(SC_REDUCE_GROUPS, f.groups);
 	count(SC_REDUCE_IN, f.records);
 	count(SC_REDUCE_OUT, out_lines);
@@ -1407,14 +1401,14 @@ main(int argc, char *argv[])
 	const char *plan_output = NULL, *plan_scratch = NULL;
 	size_t nlinks = 0, nprops = 0, i;
 
-	msg_init(argv[0]);
+	args_init(argv[0], usage_text, help_text);
 	out_ignore_sigpipe();
 	memset(&t, 0, sizeof t);
 	t.sort_threads = 1;
 	t.sort_budget = extsort_default_budget() / (uint64_t)online_cpus();
 	/* "+": the command's own options are not ours. */
-	while ((c = getopt_long(argc, argv, "+d:c:D:M:x:i:C:RI:P:S:L:o:h",
-	    longopts, NULL)) != -1) {
+	while ((c = args_next(argc, argv, "+d:c:D:M:x:i:C:RI:P:S:L:o:h",
+	    longopts)) != -1) {
 		switch (c) {
 		case 'd':
 			taskdir = optarg;
@@ -1424,7 +1418,7 @@ main(int argc, char *argv[])
 			break;
 		case 'D':
 			if (strchr(optarg, '=') == NULL || *optarg == '=')
-				die_usage(usage_line, "-D wants NAME=VALUE: %s", optarg);
+				optarg_error("is not NAME=VALUE");
 			props = xreallocarray(props, nprops + 1, sizeof *props);
 			props[nprops++] = optarg;
 			break;
@@ -1433,18 +1427,17 @@ main(int argc, char *argv[])
 			break;
 		case 'x':
 			if (hsplit_parse(optarg, &t.split) < 0)
-				die_usage(usage_line,
-				    "bad split (want OFFSET:LENGTH): %s", optarg);
+				optarg_error("is not a split OFFSET:LENGTH");
 			t.have_split = 1;
 			break;
 		case 'i':
 			if (parse_uint(optarg, 0, 999999, &v) < 0)
-				die_usage(usage_line, "bad task number: %s", optarg);
+				optarg_error("is not a task number from 0 to 999999");
 			t.number = (unsigned)v;
 			break;
 		case 'C':
 			if (parse_uint(optarg, 1, INT_MAX, &combiner_words) < 0)
-				die_usage(usage_line, "bad word count: %s", optarg);
+				optarg_error("is not a word count");
 			break;
 		case 'R':
 			reduce = 1;
@@ -1455,31 +1448,22 @@ main(int argc, char *argv[])
 			t.inputs[t.ninputs++] = optarg;
 			break;
 		case 'P':
-			if (parse_uint(optarg, 1, 1024, &v) < 0)
-				die_usage(usage_line, "bad thread count: %s", optarg);
-			t.sort_threads = (int)v;
+			t.sort_threads = optarg_threads(1024);
 			break;
 		case 'S':
-			if (parse_size(optarg, &v) < 0 || v == 0)
-				die_usage(usage_line, "bad sort memory size: %s", optarg);
+			v = optarg_size(UINT64_MAX);
 			t.sort_budget = v < (64 << 10) ? 64 << 10 : v;
 			break;
 		case 'L':
 			if (strchr(optarg, '=') == NULL || *optarg == '=' ||
 			    memchr(optarg, '/', (size_t)(strchr(optarg, '=') -
 			    optarg)) != NULL)
-				die_usage(usage_line, "-L wants NAME=PATH: %s", optarg);
+				optarg_error("is not NAME=PATH");
 			links = xreallocarray(links, nlinks + 1, sizeof *links);
 			links[nlinks++] = optarg;
 			break;
 		case 'o':
 			out_file = optarg;
-			break;
-		case 'h':
-			printf("usage: %s\n\n%s", usage_line, help_text);
-			return fflush(stdout) == 0 ? EXIT_OK : EXIT_BAD;
-		case OPT_VERSION:
-			print_version();
 			break;
 		case OPT_PLAN:
 			planning = 1;
@@ -1490,9 +1474,6 @@ main(int argc, char *argv[])
 		case OPT_SCRATCH:
 			plan_scratch = optarg;
 			break;
-		default:	/* getopt has said what is wrong */
-			fprintf(stderr, "usage: %s\n", usage_line);
-			return EXIT_USAGE;
 		}
 	}
 	argc -= optind;
@@ -1513,13 +1494,13 @@ main(int argc, char *argv[])
 		return EXIT_OK;
 	}
 	if (taskdir == NULL)
-		die_usage(usage_line, "-d DIR is required");
+		usage_error("-d DIR is required");
 	if (reduce == (t.input != NULL))
-		die_usage(usage_line, "give one of -M FILE (map) and -R (reduce)");
+		usage_error("give one of -M FILE (map) and -R (reduce)");
 	if (!reduce && argc == 0)
-		die_usage(usage_line, "no mapper given");
+		usage_error("no mapper given");
 	if (combiner_words > 0 && (reduce || combiner_words >= (uint64_t)argc))
-		die_usage(usage_line, "-C: the combiner needs words after the mapper");
+		usage_error("-C: the combiner needs words after the mapper");
 	nwords = argc - (int)combiner_words;
 	if (nwords > 0) {
 		t.cmd = xcalloc((size_t)nwords + 1, sizeof *t.cmd);

@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "extsort.h"
 #include "msg.h"
 #include "tmpfile.h"
@@ -100,24 +101,19 @@ write_entries(const struct extsort *s, struct out *o)
 void
 extsort_write_merge(struct merge *m, struct out *o, int unique)
 {
+	struct buf last = { 0 };	/* the key of the last record written */
 	struct slice rec;
-	char *last = NULL, *dst;
-	size_t lastlen = 0, lastcap = 0;
+	char *dst;
 	int have = 0;
 
 	while (merge_next(m, &rec)) {
 		if (unique) {
 			size_t kl = kv_keylen(&m->o->kv, rec.p, rec.len);
 
-			if (have && sortorder_key_cmp(m->o, last, lastlen, rec.p, kl) == 0)
+			if (have && sortorder_key_cmp(m->o, last.p, last.len,
+			    rec.p, kl) == 0)
 				continue;
-			if (kl > lastcap || last == NULL) {
-				lastcap = kl + 64;
-				free(last);
-				last = xmalloc(lastcap);
-			}
-			memcpy(last, rec.p, kl);
-			lastlen = kl;
+			buf_set(&last, rec.p, kl);
 			have = 1;
 		}
 		dst = out_reserve(o, rec.len + 1);
@@ -125,7 +121,7 @@ extsort_write_merge(struct merge *m, struct out *o, int unique)
 		dst[rec.len] = '\n';
 		o->len += rec.len + 1;
 	}
-	free(last);
+	buf_free(&last);
 }
 
 /* Sort the loaded records and write them to a new run file. */
@@ -144,10 +140,7 @@ spill(struct extsort *s)
 	free(w.buf);
 	if (close(fd) < 0)
 		die("%s: write error:", s->tmpdir);
-	if (s->nruns == s->runcap) {
-		s->runcap = s->runcap ? 2 * s->runcap : 16;
-		s->runs = xreallocarray(s->runs, s->runcap, sizeof *s->runs);
-	}
+	ARRAY_RESERVE(s->runs, s->runcap, s->nruns + 1);
 	s->runs[s->nruns++] = path;
 	s->n = 0;
 	/* Keep the incomplete record that follows. */

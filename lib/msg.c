@@ -93,6 +93,16 @@ die_at(const char *file, uint64_t line, const char *fmt, ...)
 }
 
 void
+warn_skipped(uint64_t n, const char *first)
+{
+	if (n == 1)
+		warn("1 record skipped: %s", first);
+	else
+		warn("%llu records skipped; the first: %s",
+		    (unsigned long long)n, first);
+}
+
+void
 die_usage(const char *usage_line, const char *fmt, ...)
 {
 	va_list ap;

@@ -28,6 +28,14 @@ void warn_at(const char *file, uint64_t line, const char *fmt, ...)
 noreturn void die_at(const char *file, uint64_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * warn_skipped: the notice of a program that skipped N records (N > 0)
+ * instead of stopping: "progname: 1 record skipped: FIRST", or
+ * "progname: N records skipped; the first: FIRST", where FIRST is
+ * "FILE:LINE: why" of the first one, as the error would have said it.
+ */
+void warn_skipped(uint64_t n, const char *first);
+
 /* die_usage: "progname: message" then the usage line; exit status 2. */
 noreturn void die_usage(const char *usage_line, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "msg.h"
 #include "out.h"
 #include "xalloc.h"
@@ -22,6 +23,14 @@ out_init(struct out *o, int fd, const char *name)
 	o->bytes = 0;
 	o->to_child = 0;
 	o->closed = 0;
+	o->mem = NULL;
+}
+
+void
+out_init_mem(struct out *o, struct buf *mem, const char *name)
+{
+	out_init(o, -1, name);
+	o->mem = mem;
 }
 
 void
@@ -63,19 +72,27 @@ write_failed(struct out *o)
 	die("%s: write error:", o->name);
 }
 
+/* Write N bytes at P through to the fd (or the memory). */
+static void
+write_through(struct out *o, const void *p, size_t n)
+{
+	if (o->closed)		/* the child went away: drop it */
+		return;
+	if (o->mem != NULL)
+		buf_append(o->mem, p, n);
+	else if (write_all(o->fd, p, n) < 0) {
+		write_failed(o);
+		return;
+	}
+	o->bytes += n;
+}
+
 void
 out_flush(struct out *o)
 {
 	if (o->len == 0)
 		return;
-	if (o->closed) {	/* the child went away: drop it */
-		o->len = 0;
-		return;
-	}
-	if (write_all(o->fd, o->buf, o->len) < 0)
-		write_failed(o);
-	else
-		o->bytes += o->len;
+	write_through(o, o->buf, o->len);
 	o->len = 0;
 }
 
@@ -132,12 +149,7 @@ out_write_slow(struct out *o, const void *p, size_t n)
 		return;
 	}
 	if (n >= o->cap) {	/* too big to buffer: write it through */
-		if (o->closed)
-			return;
-		if (write_all(o->fd, p, n) < 0)
-			write_failed(o);
-		else
-			o->bytes += n;
+		write_through(o, p, n);
 		return;
 	}
 	memcpy(o->buf, p, n);

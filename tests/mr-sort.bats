@@ -44,9 +44,12 @@ gnusort() {
 	LC_ALL=C sort -t "$TAB" -k1,1 -s "$@"
 }
 
-@test "help prints the usage line on stdout with status 0" {
+@test "help prints the usage and every option on stdout with status 0" {
 	run -0 --separate-stderr mr-sort --help
-	[ "$output" = "$USAGE" ]
+	[ "${lines[0]}
+${lines[1]}" = "$USAGE" ]
+	[[ $output == *"  -k, --key-fields K "* ]]
+	[[ $output == *"  -K, --key POS1[,POS2] "* ]]
 	[ -z "$stderr" ]
 	run -0 mr-sort --version
 	[[ $output == "mr-sort (mr-tools) "* ]]
@@ -54,16 +57,22 @@ gnusort() {
 
 @test "bad options are usage errors with status 2" {
 	run -2 --separate-stderr mr-sort -S lots
-	[ "$stderr" = "mr-sort: invalid buffer size 'lots'
+	[ "$stderr" = "mr-sort: -S: 'lots' is not a size (such as 4096, 64K, 16M or 2G)
 $USAGE" ]
 	run -2 --separate-stderr mr-sort -k 0
-	[ "$stderr" = "mr-sort: invalid key field count '0'
+	[ "$stderr" = "mr-sort: -k: '0' is not a key field count (the key is the first K fields)
+$USAGE" ]
+	run -2 --separate-stderr mr-sort -k2,2n
+	[ "$stderr" = "mr-sort: -k: '2,2n' is not a key field count (the key is the first K fields)
 $USAGE" ]
 	run -2 --separate-stderr mr-sort -x
-	[ "$stderr" = "mr-sort: invalid option -- 'x'
+	[ "$stderr" = "mr-sort: -x: unknown option
 $USAGE" ]
-	run -2 --separate-stderr mr-sort -P 0
-	[ "$stderr" = "mr-sort: invalid thread count '0'
+	run -2 --separate-stderr mr-sort --parallel=0
+	[ "$stderr" = "mr-sort: --parallel: '0' is not a thread count from 1 to 1024
+$USAGE" ]
+	run -2 --separate-stderr mr-sort -t
+	[ "$stderr" = "mr-sort: -t: missing argument
 $USAGE" ]
 	run -2 --separate-stderr mr-sort -c a b
 	[ "$stderr" = "mr-sort: -c checks one FILE
@@ -215,20 +224,23 @@ b${TAB}1" ]
 	printf 'a\nb\n' >good
 	printf 'a\nc\nb\n' >bad
 	run -1 --separate-stderr mr-sort -m good bad
-	[ "$stderr" = "mr-sort: bad:3: disorder" ]
+	[ "$stderr" = "mr-sort: bad:3: disorder: b" ]
 }
 
-@test "-c accepts sorted input quietly and reports the first disorder" {
+@test "-c accepts sorted input quietly and shows the first disorder as sort -c does" {
 	records 14 5000 | gnusort >sorted
 	run -0 --separate-stderr mr-sort -c sorted
 	[ -z "$output" ] && [ -z "$stderr" ]
 	printf 'a\t3\nb\t1\nb\t0\nab\t2\n' >unsorted
 	run -1 --separate-stderr mr-sort -c unsorted
-	[ "$stderr" = "mr-sort: unsorted:4: disorder" ]
+	[ "$stderr" = "mr-sort: unsorted:4: disorder: ab${TAB}2" ]
 	run -1 --separate-stderr mr-sort -c -u unsorted
-	[ "$stderr" = "mr-sort: unsorted:3: disorder" ]
+	[ "$stderr" = "mr-sort: unsorted:3: disorder: b${TAB}0" ]
 	run -1 --separate-stderr mr-sort -c <unsorted
-	[ "$stderr" = "mr-sort: -:4: disorder" ]
+	[ "$stderr" = "mr-sort: -:4: disorder: ab${TAB}2" ]
+	printf 'a\nc\nb\n' >lines
+	run -1 --separate-stderr mr-sort -c <lines
+	[ "$stderr" = "$(LC_ALL=C sort -c <lines 2>&1 | sed 's/^sort/mr-sort/')" ]
 }
 
 @test "a write error while spilling names the directory and leaves nothing" {

@@ -46,10 +46,33 @@ messages_name_program_file_and_line(void)
 	CHECK_STR(buf, "mr-test: unknown option -- q\nusage: mr-test [-x] FILE\n");
 }
 
+static void
+skipped_notices(void *arg)
+{
+	(void)arg;
+	msg_init("mr-test");
+	warn_skipped(1, "in:5: no field 10 (the record has 2)");
+	warn_skipped(3000, "data.json:1: no field user.ID");
+	fflush(stderr);
+}
+
+static void
+skip_notices_count_and_name_the_first(void)
+{
+	char buf[512];
+	int status;
+
+	status = unit_capture_stderr(skipped_notices, buf, sizeof buf);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_STR(buf, "mr-test: 1 record skipped: in:5: no field 10 (the record has 2)\n"
+	    "mr-test: 3000 records skipped; the first: data.json:1: no field user.ID\n");
+}
+
 int
 main(void)
 {
 	unit_module = "msg";
 	RUN(messages_name_program_file_and_line);
+	RUN(skip_notices_count_and_name_the_first);
 	return unit_done();
 }
