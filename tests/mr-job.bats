@@ -444,6 +444,7 @@ counter() {
 }
 
 @test "compressed output: .gz, .bz2 and .deflate part files that decompress to the plain output" {
+	need_tool bzip2
 	words 2000 23 >in.txt
 	run mr-job -input in.txt -output plain -mapper 'mr-map -w' -reducer 'mr-reduce count' -numReduceTasks 2
 	[ "$status" -eq 0 ]
@@ -465,6 +466,7 @@ counter() {
 }
 
 @test "a .gz or .bz2 input is decompressed, one map task each" {
+	need_tool bzip2
 	words 500 24 >a.txt
 	words 300 25 >b.txt
 	gzip -k a.txt
