@@ -219,6 +219,10 @@ main(int argc, char *argv[])
 		    order.reverse, err, sizeof err) < 0)
 			usage_error("-K: %s", err);
 	free(specs);
+	if (keyspecs.numeric_backwards)
+		usage_error("-K: a numeric key specification ends before it "
+		    "starts (as 3,1n): Hadoop's order then depends on the bytes "
+		    "after the key");
 	if (nspecs > 0) {
 		order.kf = &keyspecs;
 		order.numeric = order.reverse = 0;

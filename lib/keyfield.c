@@ -128,22 +128,13 @@ flags(struct tokens *t, char *tok, size_t size, struct keyfield_spec *s)
 	}
 }
 
-/*
- * A specification whose POS2 lies before its POS1 ("-k3,1", "-k2.5,2.3")
- * makes Hadoop compare lengths that are negative and read bytes outside
- * the key: refused.
- */
+/* Whether S ends before it starts ("-k3,1", "-k2.5,2.3"). */
 static int
-ends_before_start(const struct keyfield_spec *s, const char *spec, char *err,
-    size_t errlen)
+ends_before_start(const struct keyfield_spec *s)
 {
-	if (s->end_field == 0 || s->end_field > s->begin_field ||
-	    (s->end_field == s->begin_field &&
-	    (s->end_char == 0 || s->end_char >= s->begin_char)))
-		return 0;
-	snprintf(err, errlen, "bad key specification '%s': it ends before it starts",
-	    spec);
-	return -1;
+	return s->end_field != 0 && (s->end_field < s->begin_field ||
+	    (s->end_field == s->begin_field && s->end_char != 0 &&
+	    s->end_char < s->begin_char));
 }
 
 /* KeyFieldHelper.parseKey: SPEC ("2.3nr,4.5") into *S. */
@@ -179,21 +170,32 @@ parse_key(const char *spec, struct keyfield_spec *s, char *err, size_t errlen)
 	if (parse_number(tok, 0, &s->end_field, spec, err, errlen) < 0)
 		return -1;
 	if (!next_token(&t, tok, sizeof tok))
-		return ends_before_start(s, spec, err, errlen);
+		return 0;
 	if (strcmp(tok, ".") == 0) {
 		if (!next_token(&t, tok, sizeof tok))
 			goto bad;
 		if (parse_number(tok, 0, &s->end_char, spec, err, errlen) < 0)
 			return -1;
 		if (!next_token(&t, tok, sizeof tok))
-			return ends_before_start(s, spec, err, errlen);
+			return 0;
 	}
 	if (flags(&t, tok, sizeof tok, s))
-		return ends_before_start(s, spec, err, errlen);
+		return 0;
 bad:
 	snprintf(err, errlen, "bad key specification '%s' (want POS1[,POS2], "
 	    "POS being FIELD[.CHAR][n][r])", spec);
 	return -1;
+}
+
+/* Set kf->numeric_backwards if a numeric specification ends before it starts. */
+static void
+note_numeric_backwards(struct keyfield *kf)
+{
+	size_t i;
+
+	for (i = 0; i < kf->n; i++)
+		if (kf->spec[i].numeric && ends_before_start(&kf->spec[i]))
+			kf->numeric_backwards = 1;
 }
 
 int
@@ -214,6 +216,7 @@ keyfield_parse_spec(struct keyfield *kf, const char *spec, int numeric,
 	}
 	add_spec(kf, &s);
 	kf->spec_seen = 1;
+	note_numeric_backwards(kf);
 	return 0;
 }
 
@@ -281,6 +284,7 @@ keyfield_parse(struct keyfield *kf, const char *options, char *err,
 		}
 	if (kf->n == first && (global.numeric || global.reverse))
 		add_spec(kf, &global);
+	note_numeric_backwards(kf);
 	return 0;
 }
 

@@ -19,6 +19,12 @@
  * the separator's first byte, and an empty last field does not exist.  A
  * specification selects the bytes from POS1 to POS2; characters are bytes.
  * A POS1 beyond the key selects nothing, a POS2 beyond it the key's end.
+ * A specification that ends before it starts ("-k3,1", "-k2.5,2.3")
+ * selects a negative length, as in Hadoop: it compares by that length and
+ * hashes no byte.  With n, though, Hadoop's numericalCompare can read
+ * bytes past the key for it (isZero), so that its order depends on what
+ * follows the key in Hadoop's buffer: such a comparator is refused
+ * (numeric_backwards; the partitioner has no n and takes it).
  *
  * Comparison (KeyFieldBasedComparator.compare) goes specification by
  * specification: a key missing the selected part sorts first (last with
@@ -54,6 +60,8 @@ struct keyfield {
 	struct keyfield_spec *spec;
 	size_t n;
 	int spec_seen;		/* a -k was given: the key is cut into fields */
+	int numeric_backwards;	/* a numeric specification ends before it
+				 * starts: no order of Hadoop's to follow */
 	char sep[16];		/* the key field separator */
 	size_t seplen;
 };
@@ -68,7 +76,8 @@ int keyfield_init(struct keyfield *kf, const char *sep, size_t seplen);
  * keyfield_parse: add the specifications of OPTIONS (Hadoop's option
  * string, above).  Returns 0, or -1 with a message in ERR (ERRLEN bytes)
  * for a specification Hadoop would reject, a field or character number
- * below 1, or a number too large.
+ * below 1, or a number too large.  A comparator checks numeric_backwards
+ * after it.
  */
 int keyfield_parse(struct keyfield *kf, const char *options, char *err,
     size_t errlen);

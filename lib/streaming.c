@@ -521,6 +521,13 @@ sjob_init(struct sjob *j, const struct sconf *c, char *err, size_t errlen)
 		if (keyfield_setup(&j->sort, c, "mapreduce.partition.keycomparator.options",
 		    err, errlen) < 0)
 			return -1;
+		if (j->sort.numeric_backwards) {
+			snprintf(err, errlen, "mapreduce.partition.keycomparator.options: "
+			    "a numeric key specification ends before it starts "
+			    "(as -k3,1n): Hadoop's order then depends on the bytes "
+			    "after the key");
+			return -1;
+		}
 	} else if (sconf_get(c, "mapreduce.partition.keycomparator.options") != NULL) {
 		warn("warning: mapreduce.partition.keycomparator.options does nothing "
 		    "without mapreduce.job.output.key.comparator.class="

@@ -286,9 +286,9 @@ b" ]
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-partition: --bogus: unknown option" ]
 	[ "${#stderr_lines[@]}" = 4 ]
-	run --separate-stderr mr-partition -n 2 -K 3,1
+	run --separate-stderr mr-partition -n 2 -K 3,x
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-partition: -K: bad key specification '3,1': it ends before it starts" ]
+	[ "${stderr_lines[0]}" = "mr-partition: -K: bad key specification '3,x': 'x' is not a number" ]
 	run --separate-stderr mr-partition -n 2 -K 1 -F ''
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-partition: -F: '' is not a key field separator (1 to 15 bytes, or \\t)" ]

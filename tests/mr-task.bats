@@ -380,8 +380,8 @@ setup() {
 	run --separate-stderr mr-task --plan -D mapreduce.job.reduces=x -- .
 	[ "$stderr" = "mr-task: mapreduce.job.reduces: 'x' is not a number from 0 to 99999" ]
 	run --separate-stderr mr-task --plan -D mapred.output.key.comparator.class=org.apache.hadoop.mapred.lib.KeyFieldBasedComparator \
-	    -D mapred.text.key.comparator.options=-k2,1 -- .
-	[ "$stderr" = "mr-task: mapreduce.partition.keycomparator.options: bad key specification '2,1': it ends before it starts" ]
+	    -D mapred.text.key.comparator.options=-k2,1n -- .
+	[ "$stderr" = "mr-task: mapreduce.partition.keycomparator.options: a numeric key specification ends before it starts (as -k3,1n): Hadoop's order then depends on the bytes after the key" ]
 	# Options without the class: Hadoop ignores them, and mr-task says so.
 	run --separate-stderr mr-task --plan -D mapred.text.key.comparator.options=-k2 -- in.txt
 	[ "$status" -eq 0 ]

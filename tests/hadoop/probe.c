@@ -292,7 +292,8 @@ main(int argc, char *argv[])
 		do {
 			gen_opts(a);
 			keyfield_init(&kf, "\t", 1);
-		} while (keyfield_parse(&kf, a, err, sizeof err) < 0 && (keyfield_free(&kf), 1));
+		} while ((keyfield_parse(&kf, a, err, sizeof err) < 0 ||
+		    kf.numeric_backwards) && (keyfield_free(&kf), 1));
 		keyfield_free(&kf);
 		puts(a);
 		return 0;
@@ -305,8 +306,10 @@ main(int argc, char *argv[])
 		if (strcmp(mode, "compare") == 0 || strcmp(mode, "partition") == 0) {
 			struct keyfield kf;
 
-			if (setup(&kf, f[0], f[1], a) < 0) {
+			if (setup(&kf, f[0], f[1], a) < 0 ||
+			    (mode[0] == 'c' && kf.numeric_backwards)) {
 				puts("ERROR");
+				keyfield_free(&kf);
 				continue;
 			}
 			if (mode[0] == 'c') {
