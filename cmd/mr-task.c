@@ -1190,24 +1190,6 @@ run_reduce(struct task *t)
 
 /* ---- --plan: what mr-job needs to know, and the splits ---- */
 
-/* Longer first; equal lengths in file order (a stable sort, as Hadoop's
- * JobSubmitter orders the map tasks). */
-struct split_ref {
-	const char *file;
-	struct hsplit s;
-	size_t seq;
-};
-
-static int
-larger_split_first(const void *a, const void *b)
-{
-	const struct split_ref *x = a, *y = b;
-
-	if (x->s.length != y->s.length)
-		return x->s.length < y->s.length ? 1 : -1;
-	return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
 /* The directories --plan made, removed again (empty) if it fails. */
 static char **made;
 static size_t nmade;
@@ -1306,7 +1288,7 @@ plan(char **specs, int nspecs, const char *conf_file, const char *output,
     const char *scratch)
 {
 	struct hsplit_inputs in;
-	struct split_ref *refs = NULL;
+	struct hsplit_task *refs = NULL;
 	uint64_t *sizes, total = 0, size;
 	size_t n = 0, cap = 0, k, i;
 	struct hsplit_plan hp;
@@ -1336,16 +1318,12 @@ plan(char **specs, int nspecs, const char *conf_file, const char *output,
 
 		hsplit_plan_init(&hp, sizes[i], whole ? sizes[i] : size);
 		while (hsplit_plan_next(&hp, &s)) {
-			if (n == cap) {
-				cap = cap ? 2 * cap : 64;
-				refs = xreallocarray(refs, cap, sizeof *refs);
-			}
-			refs[n] = (struct split_ref){ in.files[i], s, n };
+			ARRAY_RESERVE(refs, cap, n + 1);
+			refs[n] = (struct hsplit_task){ i, s, n };
 			n++;
 		}
 	}
-	if (n > 1)
-		qsort(refs, n, sizeof *refs, larger_split_first);
+	hsplit_tasks_order(refs, n);
 	if (output != NULL && scratch != NULL)
 		setup_dirs(output, scratch, n);
 	if (conf_file != NULL) {
@@ -1370,7 +1348,7 @@ plan(char **specs, int nspecs, const char *conf_file, const char *output,
 	out_byte(&o, '\n');
 	for (k = 0; k < n; k++) {
 		out_str(&o, "split\t");
-		out_str(&o, refs[k].file);
+		out_str(&o, in.files[refs[k].file]);
 		out_byte(&o, '\t');
 		out_u64(&o, refs[k].s.start);
 		out_byte(&o, '\t');

@@ -59,6 +59,23 @@ hsplit_plan_next(struct hsplit_plan *p, struct hsplit *s)
 	return s->length > 0 || p->size == 0;
 }
 
+static int
+longer_task_first(const void *a, const void *b)
+{
+	const struct hsplit_task *x = a, *y = b;
+
+	if (x->s.length != y->s.length)
+		return x->s.length < y->s.length ? 1 : -1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+void
+hsplit_tasks_order(struct hsplit_task *t, size_t n)
+{
+	if (n > 1)
+		qsort(t, n, sizeof *t, longer_task_first);
+}
+
 void
 hsplit_reader_init(struct hsplit_reader *r, int fd, const char *name,
     struct hsplit s)

@@ -62,6 +62,20 @@ void hsplit_plan_init(struct hsplit_plan *p, uint64_t size, uint64_t split);
 int hsplit_plan_next(struct hsplit_plan *p, struct hsplit *s);
 
 /*
+ * A map task's split: FILE, the index of its file among the job's inputs,
+ * and SEQ, its place in input order.  hsplit_tasks_order sorts N of them
+ * as Hadoop's JobSubmitter numbers map tasks: longest first, equal lengths
+ * in input order.
+ */
+struct hsplit_task {
+	size_t file;
+	struct hsplit s;
+	size_t seq;
+};
+
+void hsplit_tasks_order(struct hsplit_task *t, size_t n);
+
+/*
  * A LineRecordReader over one split of a seekable file.  Records are
  * slices into an internal buffer (without their terminator), valid until
  * the next call.  The reader uses pread, so it leaves the file offset of FD

@@ -220,6 +220,23 @@ every_record_exactly_once(void)
 	CHECK(!bad);
 }
 
+/* Map tasks are numbered longest split first, equal lengths in input order. */
+static void
+tasks_are_ordered_as_jobsubmitter_numbers_them(void)
+{
+	struct hsplit_task t[] = {
+		{ 0, { 0, 100 }, 0 }, { 0, { 100, 30 }, 1 }, { 1, { 0, 100 }, 2 },
+		{ 2, { 0, 0 }, 3 }, { 3, { 0, 130 }, 4 }, { 3, { 130, 30 }, 5 },
+	};
+	static const size_t want[] = { 4, 0, 2, 1, 5, 3 };
+	size_t i;
+
+	hsplit_tasks_order(t, sizeof t / sizeof t[0]);
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		CHECK(t[i].seq == want[i]);
+	hsplit_tasks_order(t, 0);
+}
+
 /* Lines longer than the read size, and a '\r' on a read boundary. */
 static void
 long_lines_cross_reads(void)
@@ -428,6 +445,7 @@ main(void)
 	RUN(empty_lines_and_missing_final_newline);
 	RUN(bom_dropped_only_at_offset_zero);
 	RUN(every_record_exactly_once);
+	RUN(tasks_are_ordered_as_jobsubmitter_numbers_them);
 	RUN(long_lines_cross_reads);
 	RUN(skipped_line_is_not_buffered);
 	RUN(split_past_the_end_is_empty);
