@@ -17,7 +17,8 @@ void msg_init(const char *argv0);
 /*
  * warn/die print "progname: message\n" on stderr.  A format ending in ':'
  * has ": strerror(errno)" appended, as sbase's eprintf does.  die exits
- * with status 1 (temporary files are removed by the tmpfile atexit hook).
+ * with status 1 (temporary files are removed by the tmpfile atexit hook);
+ * of threads dying at once, the first says why and the others wait.
  */
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
