@@ -18,7 +18,7 @@ tail_stop() {
 	wait "$TPID" 2>/dev/null || true
 	TPID=
 }
-gone() { ! kill -0 "$1" 2>/dev/null || [[ $(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) == Z ]]; }
+gone() { ! kill -0 "$1" 2>/dev/null || [[ $(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) == Z ]]; }
 
 teardown() {
 	[[ -z ${TPID-} ]] || kill -9 "$TPID" 2>/dev/null || true
@@ -36,8 +36,8 @@ tail_ready() {
 	tail_bg -b "$@" "$f"
 	wait_for has_line ready
 }
-# state_offset: the committed offset of the last entry in st.
-state_offset() { awk '$1 == "C" { o = $4 } END { print o }' st; }
+# state_offset: the committed offset of the last file entry in st.
+state_offset() { grep '^F C ' st | tail -n 1 | cut -d' ' -f7; }
 # writer N EVERY PAUSE [REDIR]: lines 1..N appended to log (or opened with
 # REDIR, e.g. "1<>log"), a pause every EVERY lines.  A separate bash: the
 # bats trap makes loops inside a test slow.
@@ -47,7 +47,7 @@ writer() {
 # chunked_writer N FILE: lines 1..N appended in random-sized chunks that
 # cut lines in the middle.
 chunked_writer() {
-	awk -v n="$1" -v f="$2" 'BEGIN {
+	mawk -v n="$1" -v f="$2" 'BEGIN {
 		srand(7); k = 1
 		for (i = 1; i <= n; i++) {
 			buf = buf i "\n"
@@ -198,7 +198,7 @@ s_regrow() {
 
 # --- 8. copytruncate with the writer still appending
 log_has() { (($(wc -l <log) >= $1)); }
-increasing() { awk 'NR > 1 && $1 + 0 <= p { exit 1 } { p = $1 + 0 }' "$1"; }
+increasing() { mawk 'NR > 1 && $1 + 0 <= p { exit 1 } { p = $1 + 0 }' "$1"; }
 contains_all() { [[ -z $(comm -23 <(sort -u "$@") <(sort -u out)) ]]; }
 s_copytruncate() {
 	local open=$1
@@ -434,13 +434,13 @@ s_kill9() {
 @test "--once --no-commit leaves the committed state as it was and records a pending one" {
 	seq 3 >log
 	mr-tail -b --once -s st log >/dev/null
-	grep -q '^C ' st
+	grep -q '^F C ' st
 	cp st st.orig
 	seq 4 5 >>log
 	run mr-tail --once --no-commit -s st log
 	[[ $output == $'4\n5' ]]
-	[[ $(grep '^C ' st) == "$(grep '^C ' st.orig)" ]]
-	grep -q '^P ' st
+	[[ $(grep '^. C ' st) == "$(grep '^. C ' st.orig)" ]]
+	grep -q '^F P ' st
 	run mr-tail --once -s st log	# uncommitted: the batch comes again
 	[[ $output == $'4\n5' ]]
 }
@@ -457,13 +457,13 @@ s_kill9() {
 	mr-tail -b --once -s good log >/dev/null
 	head -c -3 good >st
 	run -1 --separate-stderr mr-tail -s st log
-	[[ $stderr == "mr-tail: st:3: corrupt state file: truncated file (no end line)" ]]
-	sed 's/^C \([0-9]*\) \([0-9]*\) 2 /C \1 \2 1 /' good >st	# offset changed
+	[[ $stderr == "mr-tail: st:4: corrupt state file: truncated file (no end line)" ]]
+	sed 's/^\(F C [0-9]* [0-9]* [0-9]*\) 2 /\1 1 /' good >st	# offset changed
 	! cmp -s st good
 	run -1 --separate-stderr mr-tail --once -s st log
-	[[ $stderr == "mr-tail: st:3: corrupt state file: checksum mismatch" ]]
+	[[ $stderr == "mr-tail: st:4: corrupt state file: checksum mismatch" ]]
 	run -1 --separate-stderr mr-tail --commit -s st
-	[[ $stderr == "mr-tail: st:3: corrupt state file: checksum mismatch" ]]
+	[[ $stderr == "mr-tail: st:4: corrupt state file: checksum mismatch" ]]
 }
 
 @test "the state is replaced by rename: no temporary file is left, the old one never half-written" {
@@ -506,7 +506,7 @@ s_cap() {
 	{ head -c $((64 << 20)) /dev/zero | tr '\0' y; echo; echo after; } >>log
 	wait_for has_line after
 	local hwm
-	hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$TPID/status")
+	hwm=$(mawk '/VmHWM/ { print $2 }' "/proc/$TPID/status")
 	tail_stop
 	[[ $(sed -n 2p out | wc -c) -eq $((1048576 + 1)) ]]
 	[[ $(sed -n 3p out) == after ]]
