@@ -312,12 +312,15 @@ report_counts(void)
 	if (!verbose)
 		return;
 	follow_format_count(n.lines, a, sizeof a);
+	follow_format_count(n.lost_bytes, b, sizeof b);
 	if (n.losses == 0)
 		warn("%s lines read; nothing lost", a);
-	else
+	else if (n.lost_lines > 0)
 		warn("%s lines read; %s bytes (about %s lines) lost in %llu place%s",
-		    a, follow_format_count(n.lost_bytes, b, sizeof b),
-		    follow_format_count(n.lost_lines, c, sizeof c),
+		    a, b, follow_format_count(n.lost_lines, c, sizeof c),
+		    (unsigned long long)n.losses, n.losses == 1 ? "" : "s");
+	else
+		warn("%s lines read; %s bytes lost in %llu place%s", a, b,
 		    (unsigned long long)n.losses, n.losses == 1 ? "" : "s");
 }
 

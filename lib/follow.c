@@ -14,12 +14,16 @@
 #include <unistd.h>
 
 #include "follow.h"
+#include "fileid.h"
+#include "unpack.h"
+#include "rotdir.h"
 #include "msg.h"
 #include "proc.h"
 #include "rotset.h"
 #include "xalloc.h"
 
 #define BUF_INIT (128 * 1024)
+
 #define FP TAILSTATE_FP_MAX
 #define NS 1000000000LL
 
@@ -32,18 +36,6 @@ follow_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/*
- * The clock file systems stamp files with (a tick behind the real time):
- * a file born after a look has a birth time at or after the look's time.
- */
-static int64_t
-fs_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
-	return (int64_t)ts.tv_sec * NS + ts.tv_nsec;
-}
 
 char *
 follow_format_count(uint64_t n, char *buf, size_t size)
@@ -60,44 +52,9 @@ follow_format_count(uint64_t n, char *buf, size_t size)
 	return buf;
 }
 
-/* What statx(2) says about a file. */
-struct finfo {
-	uint64_t dev, ino, size;
-	int64_t btime;		/* 0 when the file system keeps none */
-	int64_t mtime;
-	int regular, dir;
-};
 
-static int
-finfo_at(int dirfd, const char *name, int flags, struct finfo *fi)
-{
-	struct statx sx;
 
-	if (statx(dirfd, name, flags, STATX_BASIC_STATS | STATX_BTIME, &sx) < 0)
-		return -1;
-	fi->dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
-	fi->ino = sx.stx_ino;
-	fi->size = sx.stx_size;
-	fi->mtime = (int64_t)sx.stx_mtime.tv_sec * NS + sx.stx_mtime.tv_nsec;
-	fi->btime = (sx.stx_mask & STATX_BTIME) ?
-	    (int64_t)sx.stx_btime.tv_sec * NS + sx.stx_btime.tv_nsec : 0;
-	fi->regular = S_ISREG(sx.stx_mode);
-	fi->dir = S_ISDIR(sx.stx_mode);
-	return 0;
-}
 
-static int
-finfo_fd(int fd, struct finfo *fi)
-{
-	return finfo_at(fd, "", AT_EMPTY_PATH, fi);
-}
-
-/* Whether the birth times (when both are known) allow it to be one file. */
-static int
-same_birth(int64_t a, int64_t b)
-{
-	return a == 0 || b == 0 || a == b;
-}
 
 void
 follow_init(struct follow *f, const char *name, const struct follow_opts *o)
@@ -118,78 +75,32 @@ follow_init(struct follow *f, const char *name, const struct follow_opts *o)
 		f->dir[n] = '\0';
 		f->base = xstrdup(slash + 1);
 	}
+	f->prefix = xstrdup(name);
+	f->prefix[strlen(name) - strlen(f->base)] = '\0';
+	f->rd.dir = f->dir;
+	f->rd.base = f->base;
+	f->rd.prefix = f->prefix;
+	f->rd.globs = o->rotated;
+	f->rd.nglobs = o->nrotated;
 }
 
-/* pread_full: N bytes at OFF, retrying short reads; the count read or -1. */
-static ssize_t
-pread_full(int fd, void *p, size_t n, uint64_t off)
-{
-	size_t got = 0;
-	ssize_t r;
 
-	while (got < n) {
-		r = pread(fd, (char *)p + got, n - got, (off_t)(off + got));
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
-}
 
-/* read_full: up to N bytes of the stream FD; the count read (short at its end) or -1. */
-static ssize_t
-read_full(int fd, void *p, size_t n)
-{
-	size_t got = 0;
-	ssize_t r;
 
-	while (got < n) {
-		r = read(fd, (char *)p + got, n - got);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
-}
-
-/* The path of directory entry ENT as NAME's directory part writes it. */
-static char *
-entry_path(const struct follow *f, const char *ent)
-{
-	size_t dl = strlen(f->name) - strlen(f->base), el = strlen(ent);
-	char *p = xmalloc(dl + el + 1);
-
-	memcpy(p, f->name, dl);
-	memcpy(p + dl, ent, el + 1);
-	return p;
-}
-
-/* The file's first bytes, as far as it has them (plain files). */
+/* The file's first bytes, as far as it has them when opened (plain files;
+ * read_src adds to them as it reads on, and checks them: they identify the
+ * generation even where nothing of it was read yet). */
 static void
 head_fill(struct follow_src *s)
 {
-	ssize_t r;
+	ssize_t r = fileid_pread(s->fd, s->head, FP, 0);
 
-	if (s->pid != 0 || s->headlen == FP)
-		return;
-	r = pread_full(s->fd, s->head, FP, 0);
-	if (r > (ssize_t)s->headlen)
-		s->headlen = (size_t)r;
+	s->headlen = r > 0 ? (size_t)r : 0;
 }
 
 /* Make a source of FD (a plain file, FI) at line start OFF. */
 static struct follow_src *
-src_new(struct follow *f, int fd, const struct finfo *fi, const char *path,
+src_new(struct follow *f, int fd, const struct fileid_stat *fi, const char *path,
     uint64_t off)
 {
 	struct follow_src *s = xmalloc(sizeof *s);
@@ -207,9 +118,10 @@ src_new(struct follow *f, int fd, const struct finfo *fi, const char *path,
 	s->cap = BUF_INIT;
 	s->buf = xmalloc(s->cap);
 	s->wd = -1;
+	s->at_eof = 1;		/* what follows OFF is checked before it is read */
 	s->fresh = off == 0 && fi->size == 0;
 	s->fplen = off < FP ? (size_t)off : FP;
-	r = pread_full(fd, s->fp, s->fplen, off - s->fplen);
+	r = fileid_pread(fd, s->fp, s->fplen, off - s->fplen);
 	if (r != (ssize_t)s->fplen)	/* shrank meanwhile: found as truncated */
 		s->fplen = r > 0 ? (size_t)r : 0;
 	head_fill(s);
@@ -218,17 +130,6 @@ src_new(struct follow *f, int fd, const struct finfo *fi, const char *path,
 	return s;
 }
 
-/* End a decompressor: it may still be writing (we stop early), so it is
- * told to stop first.  Returns its wait status. */
-static int
-stream_end(pid_t pid, int fd, int early)
-{
-	if (fd >= 0)
-		close(fd);
-	if (early)
-		kill(pid, SIGTERM);
-	return proc_wait(pid);
-}
 
 static void
 src_free(struct follow *f, struct follow_src *s)
@@ -238,7 +139,7 @@ src_free(struct follow *f, struct follow_src *s)
 	if (f->o.hooks != NULL && f->o.hooks->closing != NULL)
 		f->o.hooks->closing(f->o.hooks->ctx, f, s);
 	if (s->pid > 0)
-		stream_end(s->pid, s->fd, 1);
+		unpack_end(s->pid, s->fd, 1);
 	else
 		close(s->fd);
 	free(s->path);
@@ -257,6 +158,15 @@ add_old(struct follow *f, struct follow_src *s)
 	f->changed = 1;
 }
 
+/* drop_old: close the earlier generations from index FIRST on (found by a
+ * look that must be made again, none of them read yet). */
+static void
+drop_old(struct follow *f, size_t first)
+{
+	while (f->nold > first)
+		src_free(f, f->old[--f->nold]);
+}
+
 void
 follow_free(struct follow *f)
 {
@@ -271,6 +181,7 @@ follow_free(struct follow *f)
 	free(f->name);
 	free(f->dir);
 	free(f->base);
+	free(f->prefix);
 }
 
 /*
@@ -285,9 +196,9 @@ report_loss(struct follow *f, const char *path, const char *what,
 	char b[32], l[32];
 	uint64_t est = 0;
 
-	if (lines == 0 || lbytes == 0) {
-		lines = f->n.lines;
-		lbytes = f->n.bytes;
+	if (lines == 0 || lbytes == 0) {	/* what was read of others, then */
+		lines = f->n.lines + f->past_lines;
+		lbytes = f->n.bytes + f->past_bytes;
 	}
 	if (lines > 0 && lbytes > 0) {
 		est = (uint64_t)(((unsigned __int128)bytes * lines + lbytes / 2) / lbytes);
@@ -380,32 +291,11 @@ fp_push(struct follow_src *s, const char *p, size_t n)
 	s->fplen = keep + n;
 }
 
-/* Whether the LEN bytes before OFF in FD are FP (all of them readable). */
-static int
-bytes_match(int fd, uint64_t off, const void *fp, size_t len)
-{
-	unsigned char tmp[FP];
 
-	if (len == 0)
-		return 1;
-	return pread_full(fd, tmp, len, off - len) == (ssize_t)len &&
-	    memcmp(tmp, fp, len) == 0;
-}
 
-/*
- * What is known of a generation's content: the hash of its first HEADLEN
- * bytes, and of the FPLEN bytes before OFF, where reading continues.  With
- * neither (an empty file at offset 0) it matches no other file.
- */
-struct ident {
-	uint64_t off;
-	uint32_t fplen, headlen;
-	uint64_t fp, head;
-	int64_t mtime;
-};
 
 static void
-ident_of_entry(struct ident *id, const struct tailstate_entry *e)
+ident_of_entry(struct fileid_content *id, const struct tailstate_entry *e)
 {
 	id->off = e->off;
 	id->fplen = e->fplen;
@@ -416,7 +306,7 @@ ident_of_entry(struct ident *id, const struct tailstate_entry *e)
 }
 
 static void
-ident_of_src(struct ident *id, const struct follow_src *s)
+ident_of_src(struct fileid_content *id, const struct follow_src *s)
 {
 	id->off = s->line_off;
 	id->fplen = (uint32_t)s->fplen;
@@ -426,191 +316,21 @@ ident_of_src(struct ident *id, const struct follow_src *s)
 	id->mtime = s->mtime;
 }
 
-/* hash_at: *H = hash of N bytes at OFF in FD; -1 if they are not all there. */
-static int
-hash_at(int fd, uint64_t off, size_t n, uint64_t *h)
-{
-	unsigned char tmp[FP];
 
-	if (n > FP || pread_full(fd, tmp, n, off) != (ssize_t)n)
-		return -1;
-	*h = tailstate_fingerprint(tmp, n);
-	return 0;
-}
 
-/* plain_verify: FD (SIZE bytes), found by its inode, still holds what ID
- * knows: its head, and the bytes before id->off. */
-static int
-plain_verify(int fd, uint64_t size, const struct ident *id)
-{
-	uint64_t h;
 
-	if (size < id->off)
-		return 0;
-	if (id->headlen > 0 && (size < id->headlen ||
-	    hash_at(fd, 0, id->headlen, &h) < 0 || h != id->head))
-		return 0;
-	if (id->fplen > 0 && (hash_at(fd, id->off - id->fplen, id->fplen, &h) < 0 ||
-	    h != id->fp))
-		return 0;
-	return 1;
-}
 
-enum { NOT_COPY, COPY_READ, COPY_CONTINUES };
 
-/*
- * plain_copy_of: whether FD (SIZE bytes, another inode) is a copy of ID's
- * file: COPY_CONTINUES when it holds the bytes before id->off and more,
- * COPY_READ when it has the same head and no byte past id->off (already
- * read), else NOT_COPY.  An empty fingerprint is never a match.
- */
-static int
-plain_copy_of(int fd, uint64_t size, const struct ident *id)
-{
-	uint64_t h;
 
-	if (id->headlen == 0 && id->fplen == 0)
-		return NOT_COPY;
-	if (id->headlen > 0 && (size < id->headlen ||
-	    hash_at(fd, 0, id->headlen, &h) < 0 || h != id->head))
-		return NOT_COPY;
-	if (size <= id->off)
-		return id->headlen > 0 ? COPY_READ : NOT_COPY;
-	if (id->fplen > 0 && (hash_at(fd, id->off - id->fplen, id->fplen, &h) < 0 ||
-	    h != id->fp))
-		return NOT_COPY;
-	return COPY_CONTINUES;
-}
 
-/* A file of the rotation set found in NAME's directory. */
-struct cand {
-	char *ent;		/* its directory entry */
-	char *path;		/* as NAME's directory part writes it */
-	struct finfo fi;
-	struct rot_name rn;
-	int used;		/* found as a known file, or read */
-};
 
-/* list_rotated: the regular files of F's rotation set; their count. */
-static size_t
-list_rotated(struct follow *f, struct cand **out)
-{
-	struct cand *c = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	DIR *d;
 
-	*out = NULL;
-	if ((d = opendir(f->dir)) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL) {
-		struct rot_name rn;
-		struct finfo fi;
 
-		if (!rotset_match(f->base, de->d_name, f->o.rotated, f->o.nrotated, &rn))
-			continue;
-		if (finfo_at(dirfd(d), de->d_name, 0, &fi) < 0 || !fi.regular)
-			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 16;
-			c = xreallocarray(c, cap, sizeof *c);
-		}
-		c[n].ent = xstrdup(de->d_name);
-		c[n].path = entry_path(f, de->d_name);
-		c[n].fi = fi;
-		c[n].rn = rn;
-		c[n].used = 0;
-		n++;
-	}
-	closedir(d);
-	*out = c;
-	return n;
-}
 
-static void
-cands_free(struct cand *c, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(c[i].ent);
-		free(c[i].path);
-	}
-	free(c);
-}
-
-static int
-open_cand(const struct follow *f, const struct cand *c)
-{
-	return open(c->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-}
-
-/*
- * Compressed files are read through their decompressor (gzip -dc and the
- * like), a child process whose output is the source's descriptor.
- */
-static int
-stream_start(const char *prog, int fd, pid_t *pid, int *out)
-{
-	char path[PATH_MAX];
-	char *argv[3];
-	struct proc p;
-
-	if (proc_find(prog, path, sizeof path) == NULL)
-		return -1;
-	argv[0] = path;
-	argv[1] = "-dc";
-	argv[2] = NULL;
-	proc_spawn(&p, argv, NULL, fd, PROC_PIPE, PROC_INHERIT);
-	*pid = p.pid;
-	*out = p.out;
-	return 0;
-}
-
-/*
- * stream_skip: read N bytes of the stream FD, keeping its first bytes in
- * HEAD (up to FP, *HEADLEN) and the last ones before N in TAIL (*TAILLEN).
- * Returns the bytes read (fewer at the stream's end), or -1.
- */
-static int64_t
-stream_skip(int fd, uint64_t n, unsigned char *head, size_t *headlen,
-    unsigned char *tail, size_t *taillen)
-{
-	static char buf[64 * 1024];
-	uint64_t got = 0;
-
-	*headlen = *taillen = 0;
-	while (got < n) {
-		size_t want = n - got < sizeof buf ? (size_t)(n - got) : sizeof buf;
-		ssize_t r = read_full(fd, buf, want);
-		size_t k;
-
-		if (r < 0)
-			return -1;
-		if (*headlen < FP) {
-			k = FP - *headlen < (size_t)r ? FP - *headlen : (size_t)r;
-			memcpy(head + *headlen, buf, k);
-			*headlen += k;
-		}
-		if ((size_t)r >= FP) {
-			memcpy(tail, buf + r - FP, FP);
-			*taillen = FP;
-		} else if (r > 0) {
-			k = *taillen + (size_t)r > FP ? *taillen + (size_t)r - FP : 0;
-			memmove(tail, tail + k, *taillen - k);
-			memcpy(tail + *taillen - k, buf, (size_t)r);
-			*taillen += (size_t)r - k;
-		}
-		got += (uint64_t)r;
-		if ((size_t)r < want)
-			break;
-	}
-	return (int64_t)got;
-}
 
 /* A source reading the decompressed stream PFD (child PID) of C at OFF. */
 static struct follow_src *
-stream_src(struct follow *f, const struct cand *c, pid_t pid, int pfd,
+stream_src(struct follow *f, const struct rotdir_file *c, pid_t pid, int pfd,
     uint64_t off, const unsigned char *head, size_t headlen,
     const unsigned char *tail, size_t taillen)
 {
@@ -644,7 +364,7 @@ stream_src(struct follow *f, const struct cand *c, pid_t pid, int pfd,
  * with *MISSING set when C's decompressor is not installed.
  */
 static struct follow_src *
-stream_open(struct follow *f, const struct cand *c, const struct ident *id,
+stream_open(struct follow *f, struct rotdir_file *c, const struct fileid_content *id,
     int *missing)
 {
 	unsigned char head[FP], tail[FP];
@@ -655,9 +375,9 @@ stream_open(struct follow *f, const struct cand *c, const struct ident *id,
 	int fd, pfd, ok = 1;
 
 	*missing = 0;
-	if ((fd = open_cand(f, c)) < 0)
+	if ((fd = rotdir_open(&f->rd, c)) < 0)
 		return NULL;
-	if (stream_start(c->rn.unpack, fd, &pid, &pfd) < 0) {
+	if (unpack_start(c->rn.unpack, fd, &pid, &pfd) < 0) {
 		close(fd);
 		*missing = 1;
 		return NULL;
@@ -668,7 +388,7 @@ stream_open(struct follow *f, const struct cand *c, const struct ident *id,
 			ok = 0;
 		want = id->off > id->headlen ? id->off : id->headlen;
 	}
-	got = ok ? stream_skip(pfd, want, head, &headlen, tail, &taillen) : -1;
+	got = ok ? unpack_skip(pfd, want, head, &headlen, tail, &taillen) : -1;
 	if (id != NULL && ok)
 		ok = got == (int64_t)want &&
 		    (id->headlen == 0 || tailstate_fingerprint(head, id->headlen) == id->head) &&
@@ -677,20 +397,20 @@ stream_open(struct follow *f, const struct cand *c, const struct ident *id,
 		    (id->off < id->headlen &&
 		    tailstate_fingerprint(head + id->off - id->fplen, id->fplen) == id->fp));
 	if (!ok) {
-		stream_end(pid, pfd, 1);
+		unpack_end(pid, pfd, 1);
 		return NULL;
 	}
 	if (id != NULL && want > id->off) {
 		/* Read past the offset to check the head: start again there. */
-		stream_end(pid, pfd, 1);
-		if ((fd = open_cand(f, c)) < 0)
+		unpack_end(pid, pfd, 1);
+		if ((fd = rotdir_open(&f->rd, c)) < 0)
 			return NULL;
-		if (stream_start(c->rn.unpack, fd, &pid, &pfd) < 0) {
+		if (unpack_start(c->rn.unpack, fd, &pid, &pfd) < 0) {
 			close(fd);
 			return NULL;
 		}
 		close(fd);
-		stream_skip(pfd, id->off, head, &headlen, tail, &taillen);
+		unpack_skip(pfd, id->off, head, &headlen, tail, &taillen);
 		/* The head is the one checked above, possibly longer than what
 		 * this pass kept. */
 	}
@@ -700,7 +420,7 @@ stream_open(struct follow *f, const struct cand *c, const struct ident *id,
 
 /* stream_head: the first bytes of compressed C, for comparing heads. */
 static int
-stream_head(struct follow *f, const struct cand *c, unsigned char *head,
+stream_head(struct follow *f, struct rotdir_file *c, unsigned char *head,
     size_t *headlen)
 {
 	unsigned char tail[FP];
@@ -709,17 +429,34 @@ stream_head(struct follow *f, const struct cand *c, unsigned char *head,
 	int fd, pfd;
 	int64_t got;
 
-	if ((fd = open_cand(f, c)) < 0)
+	if ((fd = rotdir_open(&f->rd, c)) < 0)
 		return -1;
-	if (stream_start(c->rn.unpack, fd, &pid, &pfd) < 0) {
+	if (unpack_start(c->rn.unpack, fd, &pid, &pfd) < 0) {
 		close(fd);
 		return -1;
 	}
 	close(fd);
-	got = stream_skip(pfd, FP, head, headlen, tail, &taillen);
-	stream_end(pid, pfd, 1);
+	got = unpack_skip(pfd, FP, head, headlen, tail, &taillen);
+	unpack_end(pid, pfd, 1);
 	return got < 0 ? -1 : 0;
 }
+
+/* Whether F reads the file FI already (a decompressed one does not hold its
+ * file open: its inode may have been freed and reused since). */
+static int
+known(const struct follow *f, const struct fileid_stat *fi)
+{
+	size_t i;
+
+	if (f->cur != NULL && f->cur->dev == fi->dev && f->cur->ino == fi->ino)
+		return 1;
+	for (i = 0; i < f->nold; i++)
+		if (f->old[i]->dev == fi->dev && f->old[i]->ino == fi->ino &&
+		    fileid_same_birth(f->old[i]->btime, fi->btime))
+			return 1;
+	return 0;
+}
+
 
 /*
  * find_copy: the file that continues ID's generation in another inode
@@ -730,8 +467,8 @@ stream_head(struct follow *f, const struct cand *c, unsigned char *head,
  * decompressor), for naming the loss when none is found.
  */
 static struct follow_src *
-find_copy(struct follow *f, struct cand *c, size_t nc, const struct ident *id,
-    uint64_t dev, uint64_t ino, const struct cand **unreadable)
+find_copy(struct follow *f, struct rotdir_file *c, size_t nc, const struct fileid_content *id,
+    uint64_t dev, uint64_t ino, struct rotdir_file **unreadable)
 {
 	struct follow_src *s = NULL;
 	size_t i;
@@ -748,9 +485,9 @@ find_copy(struct follow *f, struct cand *c, size_t nc, const struct ident *id,
 		    (c[i].fi.dev == dev && c[i].fi.ino == ino) ||
 		    c[i].fi.size <= id->off)
 			continue;
-		if ((fd = open_cand(f, &c[i])) < 0)
+		if ((fd = rotdir_open(&f->rd, &c[i])) < 0)
 			continue;
-		if (plain_copy_of(fd, c[i].fi.size, id) == COPY_CONTINUES) {
+		if (fileid_copy_of(fd, c[i].fi.size, id) == FILEID_COPY_CONTINUES) {
 			s = src_new(f, fd, &c[i].fi, c[i].path, id->off);
 			c[i].used = 1;
 		} else {
@@ -759,75 +496,77 @@ find_copy(struct follow *f, struct cand *c, size_t nc, const struct ident *id,
 	}
 	for (i = 0; i < nc && s == NULL; i++) {
 		if (c[i].used || c[i].rn.unpack == NULL ||
-		    c[i].fi.mtime < id->mtime - id->mtime % NS - NS)
+		    c[i].fi.mtime < id->mtime - id->mtime % NS - NS ||
+		    rotdir_being_compressed(c, nc, &c[i]))
 			continue;
 		s = stream_open(f, &c[i], id, &missing);
-		if (s != NULL)
+		if (s != NULL) {
 			c[i].used = 1;
-		else if (missing && unreadable != NULL && *unreadable == NULL)
+		} else if (missing && unreadable != NULL && *unreadable == NULL) {
 			*unreadable = &c[i];
+			c[i].used = 1;	/* its loss is the entry's */
+		}
 	}
 	return s;
 }
 
 /*
- * born_since: whether candidate C was born at or after HORIZON.  A plain
- * file has a birth time (else its modification time stands in).  A
- * compressed one was made from a file whose modification time the
- * compressor kept: a generation born since the horizon was written since.
+ * keep_read_copies: the plain copies of ID's generation that hold nothing
+ * past id->off (a copytruncate made after we had read on), as sources at
+ * their end: known from now on, so that once the original is truncated
+ * they are not taken for generations never seen.
  */
-static int
-born_since(const struct cand *c, int64_t horizon)
-{
-	if (c->rn.unpack != NULL) {
-		if (c->fi.mtime % NS == 0)	/* kept to the second only */
-			horizon -= ((horizon % NS) + NS) % NS;
-		return c->fi.mtime >= horizon;
-	}
-	return (c->fi.btime != 0 ? c->fi.btime : c->fi.mtime) >= horizon;
-}
-
-/* Whether generation A is older than B: birth times of plain files, else
- * what the names say, else modification times. */
-static int
-older(const struct cand *a, const struct cand *b)
-{
-	int r;
-
-	if (a->rn.unpack == NULL && b->rn.unpack == NULL && a->fi.btime != 0 &&
-	    b->fi.btime != 0 && a->fi.btime != b->fi.btime)
-		return a->fi.btime < b->fi.btime;
-	if ((r = rotset_age_cmp(&a->rn, &b->rn)) != 0)
-		return r < 0;
-	if (a->fi.mtime != b->fi.mtime)
-		return a->fi.mtime < b->fi.mtime;
-	return strcmp(a->ent, b->ent) < 0;
-}
-
-/* Whether F reads the file FI already. */
-static int
-known(const struct follow *f, const struct finfo *fi)
+static void
+keep_read_copies(struct follow *f, struct rotdir_file *c, size_t nc,
+    const struct fileid_content *id, const unsigned char *head, uint64_t dev,
+    uint64_t ino)
 {
 	size_t i;
 
-	if (f->cur != NULL && f->cur->dev == fi->dev && f->cur->ino == fi->ino)
-		return 1;
-	for (i = 0; i < f->nold; i++)
-		if (f->old[i]->dev == fi->dev && f->old[i]->ino == fi->ino)
-			return 1;
-	return 0;
+	for (i = 0; i < nc; i++) {
+		unsigned char got[FP];
+		struct follow_src *s;
+		int fd, copy;
+
+		if (c[i].used || c[i].rn.unpack != NULL || known(f, &c[i].fi) ||
+		    (c[i].fi.dev == dev && c[i].fi.ino == ino) || c[i].fi.size > id->off)
+			continue;
+		if ((fd = rotdir_open(&f->rd, &c[i])) < 0)
+			continue;
+		copy = fileid_copy_of(fd, c[i].fi.size, id) == FILEID_COPY_READ;
+		/* Shorter than the head we know: compare the bytes themselves. */
+		if (!copy && head != NULL && c[i].fi.size > 0 &&
+		    c[i].fi.size < id->headlen)
+			copy = fileid_pread(fd, got, (size_t)c[i].fi.size, 0) ==
+			    (ssize_t)c[i].fi.size &&
+			    memcmp(got, head, (size_t)c[i].fi.size) == 0;
+		if (!copy) {
+			unsigned char hb[256]; pread(fd, hb, 30, 0);
+			close(fd);
+			continue;
+		}
+		s = src_new(f, fd, &c[i].fi, c[i].path, c[i].fi.size);
+		s->at_eof = 1;
+		s->idle_until = follow_now_ms() + f->o.rotate_wait_ms;
+		add_old(f, s);
+		c[i].used = 1;
+	}
 }
+
+
+
 
 /*
  * is_copy: whether candidate C holds content F knows -- a copy of one of
  * its sources or of a checkpoint entry E[0..N) -- rather than a
- * generation of its own.
+ * generation of its own.  A compressed one is compared by the head
+ * HEAD (HL bytes) it decompresses to.
  */
 static int
-is_copy(struct follow *f, const struct cand *c, const struct tailstate_entry *e,
-    size_t n)
+is_copy(struct follow *f, struct rotdir_file *c, const unsigned char *head,
+    size_t hl, const struct tailstate_entry *e, size_t n)
 {
-	struct ident ids[64];
+	struct fileid_content ids[64];
 	size_t nid = 0, i;
 	int fd, hit = 0;
 
@@ -838,82 +577,244 @@ is_copy(struct follow *f, const struct cand *c, const struct tailstate_entry *e,
 	for (i = 0; i < n && nid < 64; i++)
 		ident_of_entry(&ids[nid++], &e[i]);
 	if (c->rn.unpack != NULL) {
-		unsigned char head[FP];
-		size_t hl;
-
-		if (stream_head(f, c, head, &hl) < 0)
-			return 0;
 		for (i = 0; i < nid && !hit; i++)
 			hit = ids[i].headlen > 0 && hl >= ids[i].headlen &&
 			    tailstate_fingerprint(head, ids[i].headlen) == ids[i].head;
 		return hit;
 	}
-	if ((fd = open_cand(f, c)) < 0)
-		return 0;
+	/* A copy still being made may hold less than a source's head. */
+	for (i = 0; i < f->nold + 1 && !hit && hl > 0; i++) {
+		const struct follow_src *s = i < f->nold ? f->old[i] : f->cur;
+
+		hit = s != NULL && hl < s->headlen && memcmp(head, s->head, hl) == 0;
+	}
+	/* A copy of what the current file holds now, read or not yet (a
+	 * copytruncate between its copy and its truncation): the current
+	 * file will give those lines. */
+	if (!hit && hl > 0 && f->cur != NULL && f->cur->pid == 0) {
+		unsigned char now[FP];
+		struct fileid_stat cfi;
+
+		hit = fileid_stat_fd(f->cur->fd, &cfi) == 0 && cfi.size >= c->fi.size &&
+		    fileid_pread(f->cur->fd, now, hl, 0) == (ssize_t)hl &&
+		    memcmp(now, head, hl) == 0;
+	}
+	if (hit || (fd = rotdir_open(&f->rd, c)) < 0)
+		return hit;
 	for (i = 0; i < nid && !hit; i++)
-		hit = plain_copy_of(fd, c->fi.size, &ids[i]) != NOT_COPY;
+		hit = fileid_copy_of(fd, c->fi.size, &ids[i]) != FILEID_NOT_COPY;
 	close(fd);
 	return hit;
 }
 
-/*
- * find_unseen: the generations F has not seen -- files of the rotation set
- * (candidates C) born since the horizon that are not NAME's file (NAMEFI,
- * may be NULL), not a source and not a copy of known content -- opened
- * from their start and added to the earlier generations, oldest first.
- * A compressed one whose decompressor is missing is reported lost.
- * Returns how many were added.
- */
-static size_t
-find_unseen(struct follow *f, struct cand *c, size_t nc,
-    const struct finfo *namefi, const struct tailstate_entry *e, size_t n)
+/* The first bytes of candidate C (decompressed); -1 if they cannot be had. */
+static int
+cand_head(struct follow *f, struct rotdir_file *c, unsigned char *head, size_t *hl)
 {
-	size_t *order = xreallocarray(NULL, nc + 1, sizeof *order);
-	size_t k = 0, i, j, added = 0;
+	ssize_t r;
+	int fd;
 
-	for (i = 0; i < nc; i++) {
-		if (c[i].used || known(f, &c[i].fi) ||
-		    (namefi != NULL && c[i].fi.dev == namefi->dev &&
-		    c[i].fi.ino == namefi->ino) ||
-		    !born_since(&c[i], f->horizon) || is_copy(f, &c[i], e, n))
-			continue;
-		/* Insertion sort, oldest first. */
-		for (j = k; j > 0 && older(&c[i], &c[order[j - 1]]); j--)
-			order[j] = order[j - 1];
-		order[j] = i;
-		k++;
+	if (c->rn.unpack != NULL)
+		return stream_head(f, c, head, hl);
+	if ((fd = rotdir_open(&f->rd, c)) < 0)
+		return -1;
+	r = fileid_pread(fd, head, FP, 0);
+	close(fd);
+	*hl = r > 0 ? (size_t)r : 0;
+	return r < 0 ? -1 : 0;
+}
+
+
+/*
+ * open_unseen: a source reading candidate C from its start.  NULL when it
+ * cannot be: *GONE when the file moved away meanwhile (a rotation, a
+ * compressor that finished), else its decompressor is missing (reported:
+ * its content is lost).
+ */
+static struct follow_src *
+open_unseen(struct follow *f, struct rotdir_file *c, int *gone)
+{
+	struct follow_src *s;
+	char b[32];
+	int fd, missing;
+
+	*gone = 0;
+	if (c->rn.unpack == NULL) {
+		if ((fd = rotdir_open(&f->rd, c)) < 0) {
+			*gone = 1;
+			return NULL;
+		}
+		return src_new(f, fd, &c->fi, c->path, 0);
 	}
-	for (j = 0; j < k; j++) {
-		struct cand *cd = &c[order[j]];
-		struct follow_src *s;
-		int fd, missing;
+	s = stream_open(f, c, NULL, &missing);
+	if (s == NULL && missing) {
+		uint64_t isize = rotdir_gzip_size(&f->rd, c);
+		char what[PATH_MAX + 64];
 
-		cd->used = 1;
-		if (cd->rn.unpack != NULL) {
-			s = stream_open(f, cd, NULL, &missing);
-			if (s == NULL) {
-				char b[32];
+		snprintf(what, sizeof what, "%s is not installed", c->rn.unpack);
+		if (isize > 0) {
+			report_loss(f, c->path, what, isize, 0, 0, 0);
+		} else {
+			f->n.losses++;
+			warn("%s: %s; its %s compressed bytes were not read", c->path,
+			    what, follow_format_count(c->fi.size, b, sizeof b));
+		}
+	} else if (s == NULL) {
+		*gone = 1;
+	}
+	return s;
+}
 
-				if (missing) {
-					f->n.losses++;
-					warn("%s: %s is not installed; its %s compressed bytes "
-					    "were not read", cd->path, cd->rn.unpack,
-					    follow_format_count(cd->fi.size, b, sizeof b));
-				}
+/* Whether candidate C is the file S. */
+static int
+cand_is(const struct rotdir_file *c, const struct follow_src *s)
+{
+	return c->fi.dev == s->dev && c->fi.ino == s->ino &&
+	    fileid_same_birth(c->fi.btime, s->btime);
+}
+
+/*
+ * choose_unseen: the candidates of find_unseen, oldest first, in ORDER;
+ * their count, or -1 when one of them could not be opened (it moved).
+ */
+static long
+choose_unseen(struct follow *f, struct rotdir_file *c, size_t nc,
+    const struct fileid_stat *namefi, const struct tailstate_entry *e, size_t n,
+    const struct rotdir_file *before, size_t *order)
+{
+	unsigned char (*heads)[FP] = xreallocarray(NULL, nc + 1, sizeof *heads);
+	size_t *hls = xreallocarray(NULL, nc + 1, sizeof *hls);
+	size_t k = 0, i, j;
+	int pass, gone = 0;
+
+	for (pass = 0; pass < 2 && !gone; pass++) {
+		for (i = 0; i < nc && !gone; i++) {
+			int dup = 0;
+
+			if ((c[i].rn.unpack != NULL) != pass || c[i].used ||
+			    &c[i] == before || known(f, &c[i].fi) ||
+			    (namefi != NULL && c[i].fi.dev == namefi->dev &&
+			    c[i].fi.ino == namefi->ino) ||
+			    (!c[i].changed && !rotdir_born_since(&c[i], f->horizon)) ||
+			    (before != NULL && !rotdir_older(&c[i], before)))
+				continue;
+			if (pass == 1 && rotdir_being_compressed(c, nc, &c[i]))
+				continue;
+			if (pass == 0 && c[i].fi.size == 0 && !c[i].changed) {
+				/* Nothing to read yet, nor to tell what it is: a
+				 * copy being made, or an empty generation.  Looked at
+				 * again while it is young. */
+				if (c[i].fi.btime > fileid_fs_now() - 2 * NS &&
+				    (f->pin_next == 0 || c[i].fi.btime < f->pin_next))
+					f->pin_next = c[i].fi.btime;
 				continue;
 			}
-		} else {
-			if ((fd = open_cand(f, cd)) < 0)
+			hls[i] = 0;
+			if (cand_head(f, &c[i], heads[i], &hls[i]) < 0 && pass == 0) {
+				gone = 1;
+				break;
+			}
+			if (!c[i].changed && is_copy(f, &c[i], heads[i], hls[i], e, n))
 				continue;
-			s = src_new(f, fd, &cd->fi, cd->path, 0);
+			for (j = 0; j < k && pass == 1; j++)
+				dup |= c[order[j]].rn.unpack == NULL && hls[i] > 0 &&
+				    hls[order[j]] == hls[i] &&
+				    memcmp(heads[order[j]], heads[i], hls[i]) == 0;
+			if (dup)
+				continue;
+			/* Insertion sort, oldest first. */
+			for (j = k; j > 0 && rotdir_older(&c[i], &c[order[j - 1]]); j--)
+				order[j] = order[j - 1];
+			order[j] = i;
+			k++;
 		}
-		warn("%s: rotated before it was read; reading %s", f->name, cd->path);
-		s->idle_until = follow_now_ms() + f->o.rotate_wait_ms;
-		add_old(f, s);
-		added++;
 	}
-	free(order);
-	return added;
+	free(heads);
+	free(hls);
+	return gone ? -1 : (long)k;
+}
+
+/*
+ * find_unseen: the generations F has not seen -- files of the rotation set
+ * (*CP, *NCP candidates) born since the horizon that are not NAME's file
+ * (NAMEFI, may be NULL), not a source and not a copy of known content --
+ * opened from their start and added to the earlier generations, oldest
+ * first.  Plain files are chosen first: a compressed file with the head
+ * of one of them is its compressed copy (a compressor at work leaves both
+ * for a while), not another generation.  With BEFORE (the current file,
+ * truncated), only those older than it (when it was renamed too, its name
+ * tells which).  When a file chosen moves away before it is opened, the
+ * directory is listed again and the choice made again; when it never
+ * settles, the horizon is held for the next look to find what was missed.
+ */
+static void
+find_unseen(struct follow *f, struct rotdir_file **cp, size_t *ncp,
+    const struct fileid_stat *namefi, const struct tailstate_entry *e, size_t n,
+    const struct follow_src *before)
+{
+	int tries;
+
+	f->scanned = 1;
+	for (tries = 0;; tries++) {
+		struct rotdir_file *c = *cp, *again, *bc = NULL;
+		size_t nc = *ncp, m, i, j;
+		size_t *order = xreallocarray(NULL, nc + 1, sizeof *order);
+		struct follow_src **srcs = xreallocarray(NULL, nc + 1, sizeof *srcs);
+		long k;
+		int gone = 0;
+
+		for (i = 0; i < nc && before != NULL; i++)
+			if (cand_is(&c[i], before))
+				bc = &c[i];
+		if (bc != NULL)
+			bc->changed = 1;	/* its birth is not its content's */
+		k = choose_unseen(f, c, nc, namefi, e, n, bc, order);
+		gone = k < 0;
+		for (j = 0; (long)j < k; j++) {
+			int moved;
+
+			srcs[j] = open_unseen(f, &c[order[j]], &moved);
+			gone |= moved;
+			if (moved && tries < 4) {
+				j++;
+				break;
+			}
+		}
+		if (!gone || tries == 4) {
+			for (j = 0; (long)j < k; j++) {
+				c[order[j]].used = 1;
+				if (srcs[j] == NULL)
+					continue;
+				warn("%s: rotated before it was read; reading %s", f->name,
+				    c[order[j]].path);
+				srcs[j]->idle_until = follow_now_ms() + f->o.rotate_wait_ms;
+				add_old(f, srcs[j]);
+			}
+			f->hold_horizon |= gone;
+			free(order);
+			free(srcs);
+			return;
+		}
+		while (j > 0)
+			src_free(f, srcs[--j]);	/* NULL for the one gone */
+		free(order);
+		free(srcs);
+		/* List again; what was found of the files stays known. */
+		m = rotdir_list(&f->rd, &again);
+		for (i = 0; i < m; i++) {
+			for (j = 0; j < nc; j++) {
+				if (again[i].fi.dev == c[j].fi.dev &&
+				    again[i].fi.ino == c[j].fi.ino &&
+				    fileid_same_birth(again[i].fi.btime, c[j].fi.btime)) {
+					again[i].used = c[j].used;
+					again[i].changed = c[j].changed;
+				}
+			}
+		}
+		rotdir_free(c, nc);
+		*cp = again;
+		*ncp = m;
+	}
 }
 
 static int read_src(struct follow *f, struct follow_src *s, uint64_t *budget,
@@ -939,6 +840,30 @@ drain_old(struct follow *f, int64_t now)
 }
 
 /*
+ * first_bytes: the current file, of which nothing is known yet, has bytes
+ * to read: it may have been copied and truncated before we read them
+ * (again and again: a checkpoint at offset 0, a copytruncate just
+ * handled), the copies holding what came before what it holds now.  Those
+ * born since the horizon are read first.
+ */
+static void
+first_bytes(struct follow *f, int64_t now)
+{
+	struct fileid_stat fi;
+	struct rotdir_file *c;
+	size_t nc;
+
+	if (f->cur == NULL || f->cur->off != 0 || f->cur->pid != 0 || !f->cur->fresh ||
+	    fileid_stat_fd(f->cur->fd, &fi) < 0 || fi.size == 0)
+		return;
+	f->cur->fresh = 0;
+	nc = rotdir_list(&f->rd, &c);
+	find_unseen(f, &c, &nc, NULL, NULL, 0, f->cur);
+	rotdir_free(c, nc);
+	drain_old(f, now);
+}
+
+/*
  * The current file shrank or its bytes before the read offset changed:
  * truncation, copytruncate, or a rewrite.  The copy logrotate made before
  * truncating (plain or compressed) holds the rest of this generation:
@@ -949,26 +874,30 @@ drain_old(struct follow *f, int64_t now)
 static void
 truncated(struct follow *f, struct follow_src *s, int64_t now)
 {
-	uint64_t seen = s->size > s->off ? s->size : s->off;
+	uint64_t seen = s->size > s->off ? s->size : s->line_off;
 	struct follow_src *copy = NULL;
-	struct ident id;
-	struct cand *c = NULL;
+	struct fileid_content id;
+	struct rotdir_file *c = NULL;
 	size_t nc = 0;
 
 	ident_of_src(&id, s);
 	if (s == f->cur) {
-		nc = list_rotated(f, &c);
+		nc = rotdir_list(&f->rd, &c);
 		copy = find_copy(f, c, nc, &id, s->dev, s->ino, NULL);
+		keep_read_copies(f, c, nc, &id, s->head, s->dev, s->ino);
 	}
 	if (copy != NULL) {
 		warn("%s: truncated; reading the rest of %s first", f->name, copy->path);
 		copy->lines = s->lines;
 		copy->lbytes = s->lbytes;
-		copy->idle_until = now;
+		copy->idle_until = now + f->o.rotate_wait_ms;
 		add_old(f, copy);
-		if (copy->pid == 0 && seen > copy->size)
+		/* Seen in the file, neither read nor in the copy: written
+		 * between the copy and the truncation. */
+		if (copy->pid == 0 && seen > copy->size && seen > s->off)
 			report_loss(f, f->name, "copytruncate raced a write",
-			    seen - copy->size, copy->size, s->lines, s->lbytes);
+			    seen - (copy->size > s->off ? copy->size : s->off),
+			    copy->size > s->off ? copy->size : s->off, s->lines, s->lbytes);
 	} else {
 		if (seen > s->line_off)
 			report_loss(f, s == f->cur ? f->name : s->path, "truncated",
@@ -976,8 +905,10 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 		warn("%s: truncated; reading from the start", f->name);
 	}
 	if (s == f->cur) {
-		find_unseen(f, c, nc, NULL, NULL, 0);
-		cands_free(c, nc);
+		/* Copies made of it since, not generations that came after it
+		 * (when it was renamed too, its name tells which are). */
+		find_unseen(f, &c, &nc, NULL, NULL, 0, s);
+		rotdir_free(c, nc);
 		drain_old(f, now);
 	}
 	s->off = s->line_off = s->size = 0;
@@ -985,6 +916,7 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	s->fplen = 0;
 	s->headlen = 0;
 	s->lines = s->lbytes = 0;
+	s->fresh = 1;		/* nothing of the new content known yet */
 	s->skip_nul = 1;
 	s->skipping = 0;
 	s->at_eof = 0;
@@ -997,13 +929,16 @@ was_truncated(struct follow_src *s)
 {
 	unsigned char want[FP];
 	size_t n, fromfp;
-	struct finfo fi;
+	struct fileid_stat fi;
 
-	if (s->pid != 0 || finfo_fd(s->fd, &fi) < 0 || !fi.regular)
+	if (s->pid != 0 || fileid_stat_fd(s->fd, &fi) < 0 || !fi.regular)
 		return 0;
 	s->mtime = fi.mtime;
-	if (fi.size < s->off)
+	if (fi.size < s->off || fi.size < s->headlen)
 		return 1;
+	if (s->at_eof && fi.size != s->off && s->headlen > 0 &&
+	    !fileid_bytes_match(s->fd, s->headlen, s->head, s->headlen))
+		return 1;	/* another generation, even where nothing was read */
 	if (s->at_eof && fi.size != s->off && !s->skipping) {
 		/* New bytes after a pause: are the bytes before them still ours? */
 		n = s->fplen + s->len;
@@ -1012,7 +947,7 @@ was_truncated(struct follow_src *s)
 		fromfp = n > s->len ? n - s->len : 0;
 		memcpy(want, s->fp + s->fplen - fromfp, fromfp);
 		memcpy(want + fromfp, s->buf + s->len - (n - fromfp), n - fromfp);
-		if (!bytes_match(s->fd, s->off, want, n))
+		if (!fileid_bytes_match(s->fd, s->off, want, n))
 			return 1;
 	}
 	s->size = fi.size;	/* bytes of this generation */
@@ -1061,7 +996,7 @@ skip_cut(struct follow_src *s)
 		memcpy(s->fp, s->buf + k - s->fplen, s->fplen);
 	} else {
 		s->fplen = s->line_off < FP ? (size_t)s->line_off : FP;
-		if (pread_full(s->fd, s->fp, s->fplen, s->line_off - s->fplen) !=
+		if (fileid_pread(s->fd, s->fp, s->fplen, s->line_off - s->fplen) !=
 		    (ssize_t)s->fplen)
 			s->fplen = 0;
 	}
@@ -1075,7 +1010,7 @@ static void
 stream_done(struct follow *f, struct follow_src *s)
 {
 	char why[64];
-	int status = stream_end(s->pid, -1, 0);
+	int status = unpack_end(s->pid, -1, 0);
 
 	s->pid = -1;
 	if (proc_failed(status)) {
@@ -1098,10 +1033,11 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 
 	if (s->pid < 0)		/* a decompressed stream read to its end */
 		return 0;
-	if (was_truncated(s))
+	if (was_truncated(s)) {
 		truncated(f, s, now);
-	if (s->headlen < FP && s->off > s->headlen)
-		head_fill(s);
+		if (s == f->cur)
+			first_bytes(f, now);
+	}
 	for (;;) {
 		char *p, *last;
 		size_t scan;
@@ -1132,19 +1068,22 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 			s->at_eof = 1;
 			if (s->size < s->off)
 				s->size = s->off;
-			if (s->pid > 0) {
-				stream_done(f, s);
-				s->idle_until = now;	/* nothing more will come */
-			}
+			if (s->pid > 0)
+				stream_done(f, s);	/* nothing more will come */
 			return 0;
 		}
 		s->at_eof = 0;
 		s->idle_until = now + f->o.rotate_wait_ms;
 		p = s->buf + s->len;
-		if (s->pid != 0 && s->off < FP && s->headlen == s->off) {
-			size_t k = FP - s->headlen < (size_t)r ? FP - s->headlen : (size_t)r;
+		if (s->headlen < FP && s->off <= s->headlen &&
+		    s->off + (uint64_t)r > s->headlen) {
+			/* The head grows from the bytes read, never read again
+			 * later: by then the file may hold another generation. */
+			size_t from = s->headlen - (size_t)s->off;
+			size_t k = (size_t)r - from < FP - s->headlen ?
+			    (size_t)r - from : FP - s->headlen;
 
-			memcpy(s->head + s->headlen, p, k);
+			memcpy(s->head + s->headlen, p + from, k);
 			s->headlen += k;
 		}
 		s->off += (uint64_t)r;
@@ -1206,7 +1145,7 @@ follow_read(struct follow *f, uint64_t budget, int64_t now)
 
 /* open_name: open NAME for reading; what it is in *FI.  -1 with errno. */
 static int
-open_name(struct follow *f, struct finfo *fi)
+open_name(struct follow *f, struct fileid_stat *fi)
 {
 	struct stat ls;
 	int fd;
@@ -1215,7 +1154,7 @@ open_name(struct follow *f, struct finfo *fi)
 	fd = open(f->name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
-	if (finfo_fd(fd, fi) < 0) {
+	if (fileid_stat_fd(fd, fi) < 0) {
 		int saved = errno;
 
 		close(fd);
@@ -1240,7 +1179,7 @@ start_offset(int fd, uint64_t size, uint64_t n)
 
 	while (pos > 0) {
 		size_t len = pos < sizeof buf ? (size_t)pos : sizeof buf;
-		ssize_t r = pread_full(fd, buf, len, pos - len);
+		ssize_t r = fileid_pread(fd, buf, len, pos - len);
 		size_t i;
 
 		if (r != (ssize_t)len)
@@ -1257,11 +1196,11 @@ start_offset(int fd, uint64_t size, uint64_t n)
 int
 follow_start(struct follow *f, enum follow_start how, uint64_t n)
 {
-	struct finfo fi;
+	struct fileid_stat fi;
 	uint64_t off = 0;
 	int fd;
 
-	f->horizon = fs_now_ns();
+	f->horizon = fileid_fs_now();
 	f->changed = 1;
 	if ((fd = open_name(f, &fi)) < 0) {
 		f->missing = 1;
@@ -1276,9 +1215,31 @@ follow_start(struct follow *f, enum follow_start how, uint64_t n)
 	return 0;
 }
 
+/*
+ * end_look: a look that began at T0 is over; when it was COMPLETE (NAME
+ * found), files born before T0 are accounted for -- except a young empty
+ * file a scan of this look (or the last one, when it made none) saw: it
+ * may be a copy being made, or become a generation, and is looked at again
+ * (the horizon stays before its birth); and except when a file a scan
+ * chose moved away before it was opened.
+ */
+static void
+end_look(struct follow *f, int64_t t0, int complete)
+{
+	if (f->scanned)
+		f->pin = f->pin_next;
+	if (f->pin != 0 && f->pin < t0)
+		t0 = f->pin;
+	if (complete && t0 > f->horizon && !f->hold_horizon)
+		f->horizon = t0;
+	f->hold_horizon = 0;
+	f->scanned = 0;
+	f->pin_next = 0;
+}
+
 /* A source of an entry's file found open as FD (FI, named PATH). */
 static struct follow_src *
-entry_src(struct follow *f, int fd, const struct finfo *fi, const char *path,
+entry_src(struct follow *f, int fd, const struct fileid_stat *fi, const char *path,
     const struct tailstate_entry *e)
 {
 	struct follow_src *s = src_new(f, fd, fi, path, e->off);
@@ -1291,8 +1252,8 @@ entry_src(struct follow *f, int fd, const struct finfo *fi, const char *path,
 /* find_by_inode: entry E's file among the candidates, by its inode and
  * birth time, still holding what E knows of it. */
 static struct follow_src *
-find_by_inode(struct follow *f, struct cand *c, size_t nc,
-    const struct tailstate_entry *e, const struct ident *id)
+find_by_inode(struct follow *f, struct rotdir_file *c, size_t nc,
+    const struct tailstate_entry *e, const struct fileid_content *id)
 {
 	struct follow_src *s = NULL;
 	size_t i;
@@ -1300,15 +1261,26 @@ find_by_inode(struct follow *f, struct cand *c, size_t nc,
 
 	for (i = 0; i < nc; i++) {
 		if (c[i].used || c[i].fi.dev != e->dev || c[i].fi.ino != e->ino ||
-		    !same_birth(c[i].fi.btime, e->btime))
+		    !fileid_same_birth(c[i].fi.btime, e->btime))
 			continue;
+		if (id->headlen == 0 && id->fplen == 0) {
+			/* Nothing of it was known (empty at offset 0): it may have
+			 * been copied and truncated since, its copies being older
+			 * than what it holds now.  Read it from its start among the
+			 * generations not seen, in the order they were made. */
+			c[i].changed = 1;
+			break;
+		}
 		if (c[i].rn.unpack != NULL) {
 			s = stream_open(f, &c[i], id, &missing);
-		} else if ((fd = open_cand(f, &c[i])) >= 0) {
-			if (plain_verify(fd, c[i].fi.size, id))
+		} else if ((fd = rotdir_open(&f->rd, &c[i])) >= 0) {
+			if (fileid_verify(fd, c[i].fi.size, id))
 				s = entry_src(f, fd, &c[i].fi, c[i].path, e);
 			else
 				close(fd);
+			/* Truncated and written again (copytruncate, then
+			 * renamed): a generation of its own, after its copy. */
+			c[i].changed = s == NULL;
 		}
 		if (s != NULL)
 			c[i].used = 1;
@@ -1320,18 +1292,33 @@ find_by_inode(struct follow *f, struct cand *c, size_t nc,
 /* An entry's file was not found: what it held past its offset is lost. */
 static void
 entry_lost(struct follow *f, const struct tailstate_entry *e,
-    const struct cand *unreadable)
+    const struct rotdir_file *c, size_t nc, struct rotdir_file *unreadable, int truncated)
 {
 	char what[PATH_MAX + 64];
+	uint64_t size = e->size;
+	size_t i;
+	int changed = 0;
 
-	if (e->size <= e->off)
-		return;		/* read to its end: nothing lost */
-	if (unreadable != NULL)
+	if (unreadable != NULL) {
+		/* Probably this file, compressed: what it holds is lost, as
+		 * far as the compressed file tells its size. */
+		uint64_t isize = rotdir_gzip_size(&f->rd, unreadable);
+
+		if (isize > size)
+			size = isize;
 		snprintf(what, sizeof what, "compressed while stopped (%s?) and %s "
 		    "is not installed", unreadable->path, unreadable->rn.unpack);
-	else
-		snprintf(what, sizeof what, "deleted while stopped");
-	report_loss(f, e->path, what, e->size - e->off, e->off, e->lines, e->lbytes);
+		report_loss(f, e->path, what, size > e->off ? size - e->off : 0,
+		    e->off, e->lines, e->lbytes);
+		return;
+	}
+	if (size <= e->off)
+		return;		/* read to its end: nothing lost */
+	changed = truncated;
+	for (i = 0; i < nc; i++)
+		changed |= c[i].changed && c[i].fi.dev == e->dev && c[i].fi.ino == e->ino;
+	snprintf(what, sizeof what, "%s while stopped", changed ? "truncated" : "deleted");
+	report_loss(f, e->path, what, size - e->off, e->off, e->lines, e->lbytes);
 }
 
 /*
@@ -1345,33 +1332,36 @@ int
 follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e,
     size_t n)
 {
-	int64_t t0 = fs_now_ns();
-	struct finfo nfi;
-	struct cand *c;
-	size_t nc, i;
-	int fd, saved, changed = 0, copied = 0;
+	int64_t t0 = fileid_fs_now();
+	struct fileid_stat nfi;
+	struct rotdir_file *c;
+	size_t nc, i, located;
+	int fd, saved, changed = 0, copied = 0, tries;
 
 	fd = open_name(f, &nfi);
 	saved = errno;
-	nc = list_rotated(f, &c);
+	nc = rotdir_list(&f->rd, &c);
 	f->horizon = horizon;
 	for (i = 0; i < n; i++) {
-		const struct cand *unreadable = NULL;
+		struct rotdir_file *unreadable = NULL;
 		struct follow_src *s;
-		struct ident id;
+		struct fileid_content id;
 
 		ident_of_entry(&id, &e[i]);
+		f->past_lines += e[i].lines;
+		f->past_bytes += e[i].lbytes;
 		if (fd >= 0 && f->cur == NULL && !changed && e[i].dev == nfi.dev &&
-		    e[i].ino == nfi.ino && same_birth(e[i].btime, nfi.btime)) {
-			if (plain_verify(fd, nfi.size, &id)) {
+		    e[i].ino == nfi.ino && fileid_same_birth(e[i].btime, nfi.btime)) {
+			if (fileid_verify(fd, nfi.size, &id)) {
 				f->cur = entry_src(f, fd, &nfi, f->name, &e[i]);
 				continue;
 			}
 			/* Truncated, copied away or rewritten while we were stopped. */
 			changed = 1;
 			s = find_copy(f, c, nc, &id, nfi.dev, nfi.ino, &unreadable);
+			keep_read_copies(f, c, nc, &id, NULL, nfi.dev, nfi.ino);
 			if (s == NULL) {
-				entry_lost(f, &e[i], unreadable);
+				entry_lost(f, &e[i], c, nc, unreadable, 1);
 				continue;
 			}
 			copied = 1;
@@ -1379,7 +1369,7 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 			    f->name, s->path);
 			if (s->pid == 0 && e[i].size > s->size)
 				report_loss(f, f->name, "copytruncate raced a write",
-			    e[i].size - s->size, s->size, e[i].lines, e[i].lbytes);
+				    e[i].size - s->size, s->size, e[i].lines, e[i].lbytes);
 		} else {
 			s = find_by_inode(f, c, nc, &e[i], &id);
 			if (s == NULL)
@@ -1387,7 +1377,7 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 				    fd >= 0 ? nfi.dev : 0, fd >= 0 ? nfi.ino : 0,
 				    &unreadable);
 			if (s == NULL) {
-				entry_lost(f, &e[i], unreadable);
+				entry_lost(f, &e[i], c, nc, unreadable, 0);
 				continue;
 			}
 			if (s->pid != 0 || s->size > e[i].off)
@@ -1399,8 +1389,33 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 		s->idle_until = s->mtime / 1000000 + f->o.rotate_wait_ms;
 		add_old(f, s);
 	}
-	find_unseen(f, c, nc, fd >= 0 ? &nfi : NULL, e, n);
-	cands_free(c, nc);
+	located = f->nold;
+	find_unseen(f, &c, &nc, fd >= 0 ? &nfi : NULL, e, n, NULL);
+	for (tries = 0; tries < 4; tries++) {
+		struct fileid_stat again;
+
+		if (fileid_stat_at(AT_FDCWD, f->name, 0, &again) == 0 ? fd >= 0 &&
+		    again.dev == nfi.dev && again.ino == nfi.ino : fd < 0)
+			break;
+		/* NAME moved on while we looked: what it was is a rotated
+		 * generation now, older than those born since the horizon. */
+		if (f->cur != NULL) {
+			add_old(f, f->cur);
+			memmove(&f->old[located + 1], &f->old[located],
+			    (f->nold - 1 - located) * sizeof *f->old);
+			f->old[located++] = f->cur;
+			f->cur = NULL;
+		} else if (fd >= 0) {
+			close(fd);
+		}
+		fd = open_name(f, &nfi);
+		saved = errno;
+		drop_old(f, located);
+		rotdir_free(c, nc);
+		nc = rotdir_list(&f->rd, &c);
+		find_unseen(f, &c, &nc, fd >= 0 ? &nfi : NULL, e, n, NULL);
+	}
+	rotdir_free(c, nc);
 	f->changed = 1;
 	if (fd < 0) {
 		f->missing = 1;
@@ -1415,7 +1430,7 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 			warn("%s: following new file", f->name);
 		f->cur = src_new(f, fd, &nfi, f->name, 0);
 	}
-	f->horizon = t0;
+	end_look(f, t0, 1);
 	return 0;
 }
 
@@ -1430,12 +1445,12 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 static int
 look(struct follow *f, int64_t now)
 {
-	struct finfo fi;
-	struct cand *c;
-	size_t nc;
-	int fd;
+	struct fileid_stat fi;
+	struct rotdir_file *c;
+	size_t nc, first;
+	int fd, tries;
 
-	if (finfo_at(AT_FDCWD, f->name, 0, &fi) < 0) {
+	if (fileid_stat_at(AT_FDCWD, f->name, 0, &fi) < 0) {
 		f->missing = 1;
 		f->symlink = 0;
 		return 0;
@@ -1473,9 +1488,27 @@ look(struct follow *f, int64_t now)
 	} else {
 		warn("%s: appeared; following new file", f->name);
 	}
-	nc = list_rotated(f, &c);
-	find_unseen(f, c, nc, &fi, NULL, 0);
-	cands_free(c, nc);
+	first = f->nold;
+	for (tries = 0;; tries++) {
+		struct fileid_stat again;
+
+		nc = rotdir_list(&f->rd, &c);
+		find_unseen(f, &c, &nc, &fi, NULL, 0, NULL);
+		rotdir_free(c, nc);
+		if (tries == 4 || (fileid_stat_at(AT_FDCWD, f->name, 0, &again) == 0 &&
+		    again.dev == fi.dev && again.ino == fi.ino))
+			break;
+		/* NAME moved on while we looked: the file opened is a rotated
+		 * generation now, for the next listing to find in its place
+		 * among the others. */
+		drop_old(f, first);
+		close(fd);
+		if ((fd = open_name(f, &fi)) < 0) {
+			drain_old(f, now);
+			f->missing = 1;
+			return 0;
+		}
+	}
 	drain_old(f, now);
 	f->cur = src_new(f, fd, &fi, f->name, 0);
 	f->changed = 1;
@@ -1485,36 +1518,22 @@ look(struct follow *f, int64_t now)
 int
 follow_look(struct follow *f, uint64_t budget, int64_t now)
 {
-	int64_t t0 = fs_now_ns();
+	int64_t t0 = fileid_fs_now();
 	int found = look(f, now), more;
 
-	/* A file that gets its first bytes may have been copied and
-	 * truncated before anyone looked (its checkpoint at offset 0 has no
-	 * fingerprint to show it): look for such copies first. */
-	if (found && f->cur != NULL && f->cur->off == 0 && f->cur->pid == 0 &&
-	    f->cur->fresh) {
-		struct finfo fi;
-
-		if (finfo_fd(f->cur->fd, &fi) == 0 && fi.size > 0) {
-			struct cand *c;
-			size_t nc = list_rotated(f, &c);
-
-			f->cur->fresh = 0;
-			find_unseen(f, c, nc, NULL, NULL, 0);
-			cands_free(c, nc);
-			drain_old(f, now);
-		}
-	}
+	if (found)
+		first_bytes(f, now);
 	more = follow_read(f, budget, now);
-	if (found && t0 > f->horizon)
-		f->horizon = t0;
+	end_look(f, t0, found);
 	return more;
 }
 
 /*
  * A rotated source is closed once idle past its time, read to its end,
- * and looked at (the horizon past its last write): only then can a
- * compressed copy of it made later never be taken for a new generation.
+ * and looked at (the horizon, to the second, past its last write): only
+ * then can a compressed copy of it made later (with its modification time,
+ * bzip2 keeps only the seconds) never be taken for a new generation.  A
+ * decompressed stream read to its end waits the same way.
  */
 int64_t
 follow_expire(struct follow *f, int64_t now)
@@ -1528,7 +1547,7 @@ follow_expire(struct follow *f, int64_t now)
 		if (now >= s->idle_until) {
 			drain(f, s, now);
 			if (s->at_eof && now >= s->idle_until &&
-			    (s->pid != 0 || s->mtime < f->horizon)) {
+			    s->mtime < f->horizon - ((f->horizon % NS) + NS) % NS) {
 				/* Nobody will finish this line now: print it whole. */
 				if (s->len > 0 && !s->skipping) {
 					emit(f, s, s->buf, s->len);
@@ -1571,7 +1590,8 @@ export_src(struct follow *f, struct follow_src *s, struct tailstate *st,
 	e.fp = tailstate_fingerprint(s->fp, s->fplen);
 	e.headlen = (uint32_t)s->headlen;
 	e.head = tailstate_fingerprint(s->head, s->headlen);
-	e.size = s->size > s->off ? s->size : s->off;
+	/* Bytes seen and not read; an unterminated last line is not a line. */
+	e.size = s->size > s->off ? s->size : s->line_off;
 	e.mtime = s->mtime;
 	e.lines = s->lines;
 	e.lbytes = s->lbytes;

@@ -34,6 +34,7 @@
 #include <sys/types.h>
 
 #include "out.h"
+#include "rotdir.h"
 #include "tailstate.h"
 
 struct follow;
@@ -93,17 +94,24 @@ struct follow {
 	char *name;		/* as given on the command line */
 	char *dir;		/* its directory ("." for a bare name) */
 	char *base;		/* its last component */
+	char *prefix;		/* NAME up to its last component */
+	struct rotdir rd;	/* its rotation set */
 	struct follow_opts o;
 	struct follow_src *cur;	/* the file NAME refers to, or NULL */
 	struct follow_src **old;	/* earlier generations still read, oldest first */
 	size_t nold, oldcap;
 	int64_t horizon;	/* files born before it were looked at (ns) */
+	int hold_horizon;	/* a look missed a file that moved: keep it */
+	int64_t pin;		/* a young empty file: the horizon stays before it */
+	int64_t pin_next;	/* the same, as found by the scans of this look */
+	int scanned;		/* this look listed the rotation set */
 	int missing;		/* NAME did not exist at the last look */
 	int symlink;		/* NAME is a symbolic link */
 	int open_errno;		/* last open error reported, to say it once */
 	int cut_warned;
 	int changed;		/* a position moved since follow_export */
 	struct follow_counts n;
+	uint64_t past_lines, past_bytes;	/* read before a restart: averages */
 };
 
 enum follow_start { FOLLOW_END, FOLLOW_BEGIN, FOLLOW_LAST };
