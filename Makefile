@@ -44,7 +44,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 MANS := $(wildcard man/*.1)
 USER_SCRIPTS := $(filter-out %.c %.sh scripts/bench scripts/gen-%, $(wildcard scripts/mr-*))
-DEV_TOOLS := $(BUILD)/tools/gendata $(BUILD)/tools/benchtime $(BUILD)/tools/tailbench
+DEV_TOOLS := $(BUILD)/tools/gendata $(BUILD)/tools/benchtime $(BUILD)/tools/tailbench \
+    $(BUILD)/tools/tailmodel
 
 .SECONDARY:
 .PHONY: all test unit bats asan static lint bench install uninstall clean demo tools
