@@ -4,40 +4,8 @@
 # shared/TAIL.md run twice: with inotify, and polling every 50 ms (POLL).
 bats_require_minimum_version 1.5.0
 load helper
+load mr-tail
 
-# tail_bg ARGS...: mr-tail in the background, appending to out and err.
-tail_bg() {
-	mr-tail ${POLL:+--poll "$POLL"} "$@" >>out 2>>err 3>&- &
-	TPID=$!
-}
-
-# tail_stop: stop it cleanly (SIGTERM checkpoints and exits).
-tail_stop() {
-	kill -TERM "$TPID" 2>/dev/null || true
-	WAIT_SECONDS=10 wait_for gone "$TPID"
-	wait "$TPID" 2>/dev/null || true
-	TPID=
-}
-gone() { ! kill -0 "$1" 2>/dev/null || [[ $(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) == Z ]]; }
-
-teardown() {
-	[[ -z ${TPID-} ]] || kill -9 "$TPID" 2>/dev/null || true
-	[[ -z ${WPID-} ]] || kill -9 "$WPID" 2>/dev/null || true
-}
-
-has_line() { grep -qxF -- "$1" out 2>/dev/null; }
-has_lines() { [[ -f out ]] && (($(wc -l <out) >= $1)); }
-# tail_ready FILE ARGS...: write a "ready" line, follow from the start,
-# and wait until it is printed (the watches are then in place).
-tail_ready() {
-	local f=$1
-	shift
-	echo ready >>"$f"
-	tail_bg -b "$@" "$f"
-	wait_for has_line ready
-}
-# state_offset: the committed offset of the last file entry in st.
-state_offset() { grep '^F C ' st | tail -n 1 | cut -d' ' -f7; }
 # writer N EVERY PAUSE [REDIR]: lines 1..N appended to log (or opened with
 # REDIR, e.g. "1<>log"), a pause every EVERY lines.  A separate bash: the
 # bats trap makes loops inside a test slow.
@@ -156,7 +124,7 @@ s_rapid() {
 	kill -STOP "$TPID"
 	for i in 1 2 3 4 5; do
 		echo "line$i" >>log
-		mv log "log.$i"
+		rotate
 	done
 	echo line6 >log
 	kill -CONT "$TPID"
@@ -198,7 +166,6 @@ s_regrow() {
 
 # --- 8. copytruncate with the writer still appending
 log_has() { (($(wc -l <log) >= $1)); }
-increasing() { mawk 'NR > 1 && $1 + 0 <= p { exit 1 } { p = $1 + 0 }' "$1"; }
 contains_all() { [[ -z $(comm -23 <(sort -u "$@") <(sort -u out)) ]]; }
 s_copytruncate() {
 	local open=$1
