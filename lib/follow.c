@@ -24,6 +24,7 @@
 
 #define BUF_INIT (128 * 1024)
 
+
 #define FP TAILSTATE_FP_MAX
 #define NS 1000000000LL
 
@@ -119,12 +120,15 @@ src_new(struct follow *f, int fd, const struct fileid_stat *fi, const char *path
 	s->buf = xmalloc(s->cap);
 	s->wd = -1;
 	s->at_eof = 1;		/* what follows OFF is checked before it is read */
-	s->fresh = off == 0 && fi->size == 0;
+	s->fresh = 0;		/* see below */
 	s->fplen = off < FP ? (size_t)off : FP;
 	r = fileid_pread(fd, s->fp, s->fplen, off - s->fplen);
 	if (r != (ssize_t)s->fplen)	/* shrank meanwhile: found as truncated */
 		s->fplen = r > 0 ? (size_t)r : 0;
 	head_fill(s);
+	/* Read from its start: copies of what it held before we read it come
+	 * first (see first_bytes). */
+	s->fresh = off == 0;
 	if (f->o.hooks != NULL && f->o.hooks->opened != NULL)
 		f->o.hooks->opened(f->o.hooks->ctx, f, s);
 	return s;
@@ -673,6 +677,60 @@ cand_is(const struct rotdir_file *c, const struct follow_src *s)
 	    fileid_same_birth(c->fi.btime, s->btime);
 }
 
+/* as_file: what rotdir needs of source S to tell its age. */
+static void
+as_file(const struct follow *f, const struct follow_src *s, struct rotdir_file *r)
+{
+	const char *slash = strrchr(s->path, '/');
+
+	memset(r, 0, sizeof *r);
+	r->ent = (char *)(slash != NULL ? slash + 1 : s->path);
+	r->fi.btime = s->btime;
+	r->fi.mtime = s->mtime;
+	rotset_match(f->base, r->ent, f->o.rotated, f->o.nrotated, &r->rn);
+}
+
+/*
+ * older_than_known: whether the names say C is older than a file F reads:
+ * then it was there before the horizon, whatever its modification time
+ * (a compressor keeps it, bzip2 to the second only, so an old file may
+ * seem to have been written in the second of the horizon).
+ */
+static int
+older_than_known(const struct follow *f, const struct rotdir_file *c)
+{
+	struct rotdir_file k;
+	size_t i;
+
+	for (i = 0; i < f->nold; i++) {
+		as_file(f, f->old[i], &k);
+		if (rotset_age_cmp(&c->rn, &k.rn) < 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* sort_old: the earlier generations from FIRST on, oldest first. */
+static void
+sort_old(struct follow *f, size_t first)
+{
+	size_t i, j;
+
+	for (i = first + 1; i < f->nold; i++) {
+		struct follow_src *s = f->old[i];
+		struct rotdir_file a, b;
+
+		as_file(f, s, &a);
+		for (j = i; j > first; j--) {
+			as_file(f, f->old[j - 1], &b);
+			if (!rotdir_older(&a, &b))
+				break;
+			f->old[j] = f->old[j - 1];
+		}
+		f->old[j] = s;
+	}
+}
+
 /*
  * choose_unseen: the candidates of find_unseen, oldest first, in ORDER;
  * their count, or -1 when one of them could not be opened (it moved).
@@ -698,7 +756,8 @@ choose_unseen(struct follow *f, struct rotdir_file *c, size_t nc,
 			    (!c[i].changed && !rotdir_born_since(&c[i], f->horizon)) ||
 			    (before != NULL && !rotdir_older(&c[i], before)))
 				continue;
-			if (pass == 1 && rotdir_being_compressed(c, nc, &c[i]))
+			if (pass == 1 && (rotdir_being_compressed(c, nc, &c[i]) ||
+			    older_than_known(f, &c[i])))
 				continue;
 			if (pass == 0 && c[i].fi.size == 0 && !c[i].changed) {
 				/* Nothing to read yet, nor to tell what it is: a
@@ -849,13 +908,9 @@ drain_old(struct follow *f, int64_t now)
 static void
 first_bytes(struct follow *f, int64_t now)
 {
-	struct fileid_stat fi;
 	struct rotdir_file *c;
 	size_t nc;
 
-	if (f->cur == NULL || f->cur->off != 0 || f->cur->pid != 0 || !f->cur->fresh ||
-	    fileid_stat_fd(f->cur->fd, &fi) < 0 || fi.size == 0)
-		return;
 	f->cur->fresh = 0;
 	nc = rotdir_list(&f->rd, &c);
 	find_unseen(f, &c, &nc, NULL, NULL, 0, f->cur);
@@ -878,9 +933,10 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	struct follow_src *copy = NULL;
 	struct fileid_content id;
 	struct rotdir_file *c = NULL;
-	size_t nc = 0;
+	size_t nc = 0, first;
 
 	ident_of_src(&id, s);
+	first = f->nold;
 	if (s == f->cur) {
 		nc = rotdir_list(&f->rd, &c);
 		copy = find_copy(f, c, nc, &id, s->dev, s->ino, NULL);
@@ -909,6 +965,9 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 		 * (when it was renamed too, its name tells which are). */
 		find_unseen(f, &c, &nc, NULL, NULL, 0, s);
 		rotdir_free(c, nc);
+		/* The copy among them by age: what we knew of the file may
+		 * have been newer than some of them (taken in a race). */
+		sort_old(f, first);
 		drain_old(f, now);
 	}
 	s->off = s->line_off = s->size = 0;
@@ -1033,11 +1092,8 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 
 	if (s->pid < 0)		/* a decompressed stream read to its end */
 		return 0;
-	if (was_truncated(s)) {
+	if (was_truncated(s))
 		truncated(f, s, now);
-		if (s == f->cur)
-			first_bytes(f, now);
-	}
 	for (;;) {
 		char *p, *last;
 		size_t scan;
@@ -1086,6 +1142,10 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 			memcpy(s->head + s->headlen, p + from, k);
 			s->headlen += k;
 		}
+		/* Before any of them is written (with the head just read: a
+		 * copy of it is not an earlier generation). */
+		if (s == f->cur && s->fresh && s->off == 0 && s->pid == 0)
+			first_bytes(f, now);
 		s->off += (uint64_t)r;
 		*budget -= (uint64_t)r < *budget ? (uint64_t)r : *budget;
 		if (s->skip_nul) {
@@ -1521,8 +1581,6 @@ follow_look(struct follow *f, uint64_t budget, int64_t now)
 	int64_t t0 = fileid_fs_now();
 	int found = look(f, now), more;
 
-	if (found)
-		first_bytes(f, now);
 	more = follow_read(f, budget, now);
 	end_look(f, t0, found);
 	return more;

@@ -59,7 +59,7 @@ struct follow_src {
 	int at_eof;		/* the last read found no more bytes */
 	int skip_nul;		/* after a truncation: skip a hole's NUL bytes */
 	int skipping;		/* discarding the rest of a line cut at max_line */
-	int fresh;		/* empty when opened at 0, no byte read yet */
+	int fresh;		/* to be read from 0: earlier copies first */
 	int64_t idle_until;	/* rotated source: close once idle past this (ms) */
 	int wd;			/* the caller's inotify watch, -1 if none */
 };
