@@ -42,13 +42,16 @@ CMD_SRC := $(wildcard cmd/mr-*.c)
 PROGS := $(CMD_SRC:cmd/%.c=$(BIN)/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_REPLAYS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-replay/%)
 MANS := $(wildcard man/*.1)
 USER_SCRIPTS := $(filter-out %.c %.sh scripts/bench scripts/gen-%, $(wildcard scripts/mr-*))
 DEV_TOOLS := $(BUILD)/tools/gendata $(BUILD)/tools/benchtime $(BUILD)/tools/tailbench \
     $(BUILD)/tools/tailmodel
 
 .SECONDARY:
-.PHONY: all test unit bats asan static lint bench install uninstall clean demo tools
+.PHONY: all test unit bats asan tsan static lint bench install uninstall clean demo tools \
+	fuzz fuzz-harnesses fuzz-numbers
 
 all: $(PROGS) $(DEV_TOOLS)
 
@@ -75,30 +78,92 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Ilib -Itests/unit -o $@ $< $(LIB) $(LDLIBS)
 
+# A fuzz harness linked with replay.c: runs every file of its corpus once.
+$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Ilib -Itests/fuzz -o $@ $< tests/fuzz/replay.c $(LIB) $(LDLIBS)
+
+# The same harness linked with libFuzzer (clang only; see "fuzz" below).
+$(BUILD)/fuzzer/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer,address,undefined -Ilib -Itests/fuzz \
+	    -o $@ $< $(LIB) $(LDLIBS)
+
 $(BUILD)/tools/%: scripts/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDLIBS)
 
-# The test command of the README: the C unit tests of lib/, then every bats
-# file, in TAP form (.ci/run counts the "ok" and "not ok" lines).
-test: all $(UNITS)
-	@command -v bats >/dev/null 2>&1 || { \
-		echo "make test needs bats-core: apt-get install bats" >&2; exit 1; }
-	@status=0; \
-	for t in $(UNITS); do $$t || status=1; done; \
-	MR_BIN=$(abspath $(BIN)) MR_TOOLS=$(abspath $(BUILD)/tools) \
-	    bats --tap $(BATS) || status=1; \
-	exit $$status
+# The test command of the README: the C unit tests of lib/, every fuzz
+# harness over its corpus, then every bats file, in TAP form (.ci/run counts
+# the "ok" and "not ok" lines), and a summary naming what was skipped.
+test: all $(UNITS) $(FUZZ_REPLAYS)
+	@MR_BIN=$(abspath $(BIN)) MR_TOOLS=$(abspath $(BUILD)/tools) \
+	    scripts/run-tests $(UNITS) $(FUZZ_REPLAYS) -- $(BATS)
 
 # The whole suite again, built with AddressSanitizer and UBSan.
 asan:
 	$(MAKE) O=$(if $(O),$(O)-asan,build/asan) LINK= EXTRA_CFLAGS="-O1 $(ASAN_FLAGS)" \
 	    EXTRA_LDFLAGS="$(ASAN_FLAGS)" test
 
+# The threads of mr-reduce (-j, -H), mr-sort (-P) and mr-map (-P) under
+# ThreadSanitizer: the unit tests and the bats files that run those modes,
+# built with -fsanitize=thread and linked dynamically.  A race makes a
+# program exit with status 66 and leaves a report in build/tsan/reports,
+# and any report fails the target, whether or not a test looked at the
+# status.  A thread still running when a program dies on an error is no
+# leak (exit ends it): those reports are off.
+TSAN_FLAGS = -fsanitize=thread -fno-omit-frame-pointer
+TSAN_BATS = tests/mr-reduce.bats tests/mr-sort.bats tests/mr-map.bats tests/exact.bats
+tsan:
+	@rm -rf build/tsan/reports && mkdir -p build/tsan/reports
+	@TSAN_OPTIONS="log_path=$(abspath build/tsan/reports)/race exitcode=66 \
+	    report_thread_leaks=0 $(TSAN_OPTIONS)" \
+	    $(MAKE) O=build/tsan LINK= EXTRA_CFLAGS="-O1 $(TSAN_FLAGS)" \
+	    EXTRA_LDFLAGS="$(TSAN_FLAGS)" test BATS="$(TSAN_BATS)"; status=$$?; \
+	if ls build/tsan/reports/race.* >/dev/null 2>&1; then \
+		cat build/tsan/reports/race.*; \
+		echo "make tsan: ThreadSanitizer reported the races above" >&2; \
+		status=1; \
+	fi; exit $$status
+
 # Statically linked programs for shipping to cluster nodes, whatever LINK
 # the main build uses (scripts/mr-hadoop looks here first).
 static:
 	$(MAKE) O=build/static LINK=-static all
+
+# Coverage-guided fuzzing before a release: every harness under libFuzzer
+# for FUZZ_SECONDS each (clang needed).  New inputs go to build/fuzz/corpus,
+# findings to build/fuzz/findings; a finding worth keeping is copied into
+# tests/fuzz/corpus/NAME/ so that make test replays it from then on.
+FUZZ_SECONDS ?= 60
+fuzz: fuzz-harnesses fuzz-numbers
+
+# The differential test of numbers (tests/exact.py, a few seconds in make
+# test) for FUZZ_SECONDS more, from FUZZ_SEED (default: the time, printed;
+# a failure names the seed that replays it).
+fuzz-numbers: all
+	@command -v python3 >/dev/null 2>&1 || { \
+		echo "make fuzz-numbers needs python3" >&2; exit 1; }
+	python3 tests/exact.py --bin $(BIN) --seed $${FUZZ_SEED:-$$(date +%s)} \
+	    --seconds $(FUZZ_SECONDS) reduce errors sort
+
+fuzz-harnesses:
+	@command -v clang >/dev/null 2>&1 || { \
+		echo "make fuzz needs clang (libFuzzer): apt-get install clang" >&2; exit 1; }
+	$(MAKE) O=build/fuzz CC=clang LINK= \
+	    EXTRA_CFLAGS="-O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
+	    EXTRA_LDFLAGS="-fsanitize=address,undefined" \
+	    $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/obj/fuzzer/%)
+	@status=0; for src in $(FUZZ_SRC); do \
+		name=$$(basename $$src .c); name=$${name#fuzz_}; \
+		mkdir -p build/fuzz/corpus/$$name build/fuzz/findings; \
+		echo "== fuzz $$name for $(FUZZ_SECONDS) s"; \
+		build/fuzz/obj/fuzzer/fuzz_$$name -max_total_time=$(FUZZ_SECONDS) \
+		    -print_final_stats=1 -artifact_prefix=build/fuzz/findings/$$name- \
+		    build/fuzz/corpus/$$name tests/fuzz/corpus/$$name \
+		    2>build/fuzz/$$name.log || { status=1; tail -n 30 build/fuzz/$$name.log; }; \
+		grep -E '^stat::(number_of_executed_units|new_units_added):' build/fuzz/$$name.log; \
+	done; exit $$status
 
 lint:
 	@if [ -z "$(MANS)" ]; then \

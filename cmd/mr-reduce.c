@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -139,19 +138,7 @@ read_value(struct ctx *c, uint64_t line, struct slice value)
 	if (r == AGG_OK)
 		return 1;
 	return bad_record(c, line, agg.fields[bad].field, c->in.text[bad],
-	    r == AGG_MISSING ? NULL : "is not a number");
-}
-
-/* Add c->in to STATE: 0, or -1 after a deferred error. */
-static int
-add(struct ctx *c, uint64_t line, void *state)
-{
-	int field = agg_add(&agg, state, &c->in);
-
-	if (field != 0)
-		return data_error(c, line, "field %d: the exact sum overflows "
-		    "128 bits", field);
-	return 0;
+	    r == AGG_MISSING ? NULL : agg_bad_value(r));
 }
 
 static void
@@ -167,9 +154,9 @@ write_results(struct out *o, const char *key, size_t keylen, void *state)
 	out_byte(o, '\n');
 }
 
-/* --top: the first result as a number, for ranking. */
+/* --top: the first result as text scanned as a number, for ranking. */
 struct ranked {
-	struct num v;
+	struct num_text v;
 	struct htab_slot k;
 };
 
@@ -177,13 +164,13 @@ static int
 cmp_ranked(const void *a, const void *b)
 {
 	const struct ranked *x = a, *y = b;
-	int xn = !x->v.exact && isnan(x->v.d), yn = !y->v.exact && isnan(y->v.d);
+	int xn = x->v.kind == NUM_NAN, yn = y->v.kind == NUM_NAN;
 	int c;
 
 	/* Largest first, NaN last, equal values in key order. */
 	if (xn != yn)
 		return xn - yn;
-	if (!xn && (c = num_cmp(&y->v, &x->v)) != 0)
+	if ((c = num_text_cmp(&y->v, &x->v)) != 0)
 		return c;
 	return htab_slot_cmp(&x->k, &y->k);
 }
@@ -207,18 +194,30 @@ table_refs(struct htab *tab)
 	return refs;
 }
 
-/* --top: order REFS by first result and keep the top_n best; the count. */
+/*
+ * --top: order REFS by first result and keep the top_n best; the count.
+ * The results are ranked exactly as printed, whatever their length.
+ */
 static size_t
 rank_top(struct htab_slot *refs, size_t n)
 {
 	struct ranked *rk = xreallocarray(NULL, n ? n : 1, sizeof *rk);
-	char buf[NUM_FMT_MAX];
-	size_t i, len;
+	size_t *off = xreallocarray(NULL, n + 1, sizeof *off), i, len = 0,
+	    cap = 0;
+	char *text = NULL;
 
 	for (i = 0; i < n; i++) {
-		len = agg_format_num(&agg, htab_state((char *)refs[i].ent), 0,
-		    buf);
-		num_parse(buf, len, &rk[i].v);
+		if (cap - len < NUM_FMT_MAX) {
+			cap = cap * 2 + NUM_FMT_MAX;
+			text = xrealloc(text, cap);
+		}
+		off[i] = len;
+		len += agg_format_num(&agg, htab_state((char *)refs[i].ent), 0,
+		    text + len);
+	}
+	off[n] = len;
+	for (i = 0; i < n; i++) {
+		num_scan(text + off[i], off[i + 1] - off[i], &rk[i].v);
 		rk[i].k = refs[i];
 	}
 	qsort(rk, n, sizeof *rk, cmp_ranked);
@@ -227,6 +226,8 @@ rank_top(struct htab_slot *refs, size_t n)
 	for (i = 0; i < n; i++)
 		refs[i] = rk[i].k;
 	free(rk);
+	free(off);
+	free(text);
 	return n;
 }
 
@@ -404,7 +405,8 @@ grouper_feed(struct grouper *g, struct slice key, uint64_t line)
 		grouper_set_key(g, key);
 	}
 	g->open = 1;
-	return add(g->c, line, g->state);
+	agg_add(&agg, g->state, &g->c->in);
+	return 0;
 }
 
 /* The next record of [*P, LAST) in *REC (CR stripped); 0 at LAST. */
@@ -954,9 +956,9 @@ hash_part(struct worker *w)
 			if (fast && agg_add_sums(&agg, state, &sums))
 				continue;
 			/* A new scale or a wide sum: the general add. */
-			if ((fast && read_value(&w->c, line, value) < 0) ||
-			    add(&w->c, line, state) < 0)
+			if (fast && read_value(&w->c, line, value) < 0)
 				return;
+			agg_add(&agg, state, &w->c.in);
 		}
 	}
 }
@@ -1260,7 +1262,7 @@ run_timed(void)
 			t = timefmt_now();
 			tick(t);
 			w = window_at(every_ns > 0 ? 0 : align_down(t, width));
-			add(&main_ctx, rd.line, table_state(&w->tab, key));
+			agg_add(&agg, table_state(&w->tab, key), &main_ctx.in);
 			snapshot_dirty = 1;
 			continue;
 		}
@@ -1279,7 +1281,8 @@ run_timed(void)
 			late_records++;
 			continue;
 		}
-		add(&main_ctx, rd.line, table_state(&window_at(start)->tab, key));
+		agg_add(&agg, table_state(&window_at(start)->tab, key),
+		    &main_ctx.in);
 		if (t > watermark) {
 			watermark = t;
 			while (nwins > 0 &&

@@ -26,18 +26,24 @@ put128(uint64_t m[2], int128 v)
 /*
  * A sum: an int64 scaled integer while it fits (the common case, 16 bytes
  * per key), else a wide state allocated for the key, whose pointer then
- * takes the integer's place: 128 bits, and a compensated double part once
- * a double has been added.
+ * takes the integer's place: 128 bits, then a struct big once those are
+ * too few (at most 38 + 38 digits per value, at one scale, times 2^64
+ * records: 317 bits), and which of inf, -inf and nan were added.
  */
 struct agg_wide {
-	int128 mant;		/* exact part, at scale */
-	double d, c;		/* inexact part: Neumaier sum and compensation */
+	int128 mant;		/* the exact sum at scale, while big is NULL */
+	struct big *big;	/* the exact sum at scale */
 	int scale;
-	int inexact;
+	int specials;		/* SPECIAL_ bits */
 };
 
-/* Wide states ever allocated: agg_owns_memory. */
-static uint64_t wide_sums;
+enum { SPECIAL_INF = 1, SPECIAL_NEG_INF = 2, SPECIAL_NAN = 4 };
+
+/*
+ * Whether a wide state was ever allocated, for agg_owns_memory: set by
+ * any thread that widens a sum (hence atomic), read after they are done.
+ */
+static int wide_sums;
 
 struct agg_sum {
 	union {
@@ -283,7 +289,7 @@ agg_read(const struct agg_spec *s, struct slice value, char sep,
     struct agg_input *in, int *bad)
 {
 	char *p = value.p, *end = value.p + value.len, *q;
-	int fi, idx = 1;
+	int fi, idx = 1, r;
 	int fuse = !sep_in_numbers(sep);
 
 	for (fi = 0; fi < s->nfields; fi++) {
@@ -311,10 +317,11 @@ agg_read(const struct agg_spec *s, struct slice value, char sep,
 				q = end;
 			in->text[fi].p = p;
 			in->text[fi].len = (size_t)(q - p);
-			if ((af->flags & AGGF_NUM) &&
-			    num_parse(p, in->text[fi].len, &in->num[fi]) < 0) {
+			if ((af->flags & AGGF_NUM) && (r = num_parse(p,
+			    in->text[fi].len, &in->num[fi])) != NUM_OK) {
 				*bad = fi;
-				return AGG_NOT_A_NUMBER;
+				return r == NUM_TOO_LONG ? AGG_TOO_LONG :
+				    AGG_NOT_A_NUMBER;
 			}
 		}
 		if (q == end) {
@@ -333,46 +340,57 @@ agg_read(const struct agg_spec *s, struct slice value, char sep,
 	return AGG_OK;
 }
 
-static int
-wide_add(struct agg_wide *s, const struct num *x)
+const char *
+agg_bad_value(int result)
 {
-	int128 m, v;
-	double t;
-
-	if (!x->exact) {
-		t = s->d + x->d;
-		if (!isfinite(t) || !isfinite(x->d))
-			;
-		else if (fabs(s->d) >= fabs(x->d))
-			s->c += (s->d - t) + x->d;
-		else
-			s->c += (x->d - t) + s->d;
-		s->d = t;
-		s->inexact = 1;
-		return 0;
-	}
-	m = s->mant;
-	v = x->mant;
-	if (x->scale > s->scale) {
-		if (num_rescale(m, s->scale, x->scale, &m) < 0)
-			return -1;
-		s->scale = x->scale;
-	} else if (x->scale < s->scale &&
-	    num_rescale(v, x->scale, s->scale, &v) < 0) {
-		return -1;
-	}
-	if (i128_add_overflow(m, v, &m))
-		return -1;
-	s->mant = m;
-	return 0;
+	return result == AGG_TOO_LONG ? "needs more than 38 digits" :
+	    "is not a number";
 }
 
-/* The slow path of sum_add: a new scale, a double, or 64 bits too few. */
 static int
+special_bit(const struct num *x)
+{
+	return isnan(x->d) ? SPECIAL_NAN : x->d < 0 ? SPECIAL_NEG_INF : SPECIAL_INF;
+}
+
+static void
+wide_add(struct agg_wide *w, const struct num *x)
+{
+	struct big v;
+	int128 m, y;
+	int sc;
+
+	if (!x->exact) {
+		w->specials |= special_bit(x);
+		return;
+	}
+	if (w->big == NULL) {
+		sc = w->scale > x->scale ? w->scale : x->scale;
+		if (num_rescale(w->mant, w->scale, sc, &m) == 0 &&
+		    num_rescale(x->mant, x->scale, sc, &y) == 0 &&
+		    !i128_add_overflow(m, y, &m)) {
+			w->mant = m;
+			w->scale = sc;
+			return;
+		}
+		w->big = xmalloc(sizeof *w->big);
+		big_from_i128(w->big, w->mant);
+	}
+	if (x->scale > w->scale) {
+		big_mul_pow10(w->big, w->big, x->scale - w->scale);
+		w->scale = x->scale;
+	}
+	num_to_big(&v, x, w->scale);
+	big_add(w->big, w->big, &v);
+}
+
+/* The slow path of sum_add: a new scale, inf or nan, or 64 bits too few. */
+static void
 sum_add_slow(struct agg_sum *s, const struct num *x)
 {
 	int128 m = s->mant, v = x->mant;
 	int sc = s->scale;
+	struct agg_wide *w;
 
 	if (!s->is_wide && x->exact) {
 		if (x->scale > sc) {
@@ -386,30 +404,34 @@ sum_add_slow(struct agg_sum *s, const struct num *x)
 		    m <= INT64_MAX) {
 			s->mant = (int64_t)m;
 			s->scale = sc;
-			return 0;
+			return;
 		}
 	}
 widen:
 	if (!s->is_wide) {
-		struct agg_wide *w = xcalloc(1, sizeof *w);
-
-		wide_sums++;
+		w = xcalloc(1, sizeof *w);
+		if (!__atomic_load_n(&wide_sums, __ATOMIC_RELAXED))
+			__atomic_store_n(&wide_sums, 1, __ATOMIC_RELAXED);
 		w->mant = s->mant;
 		w->scale = s->scale;
 		s->w = w;
 		s->is_wide = 1;
 	}
-	return wide_add(s->w, x);
+	wide_add(s->w, x);
 }
 
-static inline int
+static inline void
 sum_add(struct agg_sum *s, const struct num *x)
 {
+	int64_t r;
+
 	if (!s->is_wide && x->exact && x->scale == s->scale &&
 	    x->mant >= INT64_MIN && x->mant <= INT64_MAX &&
-	    !__builtin_add_overflow(s->mant, (int64_t)x->mant, &s->mant))
-		return 0;
-	return sum_add_slow(s, x);
+	    !__builtin_add_overflow(s->mant, (int64_t)x->mant, &r)) {
+		s->mant = r;
+		return;
+	}
+	sum_add_slow(s, x);
 }
 
 static void
@@ -510,7 +532,7 @@ agg_add_sums(const struct agg_spec *s, void *state, const struct agg_fast *f)
 	return 1;
 }
 
-int
+void
 agg_add(const struct agg_spec *s, void *state, const struct agg_input *in)
 {
 	char *b = state;
@@ -520,19 +542,17 @@ agg_add(const struct agg_spec *s, void *state, const struct agg_input *in)
 	if (s->sums_only) {
 		/* sum and mean (and count): no per-flag tests per field. */
 		for (fi = 0; fi < s->nfields; fi++)
-			if (sum_add((struct agg_sum *)(b + s->fields[fi].sum_off),
-			    &in->num[fi]) < 0)
-				return s->fields[fi].field;
+			sum_add((struct agg_sum *)(b + s->fields[fi].sum_off),
+			    &in->num[fi]);
 		(*count)++;
-		return 0;
+		return;
 	}
 	for (fi = 0; fi < s->nfields; fi++) {
 		const struct agg_field *af = &s->fields[fi];
 		const struct num *x = &in->num[fi];
 
-		if ((af->flags & AGGF_SUM) &&
-		    sum_add((struct agg_sum *)(b + af->sum_off), x) < 0)
-			return af->field;
+		if (af->flags & AGGF_SUM)
+			sum_add((struct agg_sum *)(b + af->sum_off), x);
 		if (af->flags & AGGF_MINMAX) {
 			struct agg_minmax *mm = (struct agg_minmax *)(b + af->minmax_off);
 			struct num cur;
@@ -566,75 +586,111 @@ agg_add(const struct agg_spec *s, void *state, const struct agg_input *in)
 			str_set((struct agg_str *)(b + af->last_off), in->text[fi]);
 	}
 	(*count)++;
-	return 0;
 }
 
 /* ---- results ---- */
 
-static long double
-num_ld(const struct num *n)
+/*
+ * A value of the slow paths of results, exact as M / 10^SCALE in a big,
+ * or (not EXACT) inf, -inf or nan in D.
+ */
+struct xval {
+	struct big m;
+	int scale;
+	int exact;
+	double d;
+};
+
+static void
+xval_of(struct xval *x, const struct num *n)
 {
-	if (!n->exact)
-		return n->d;
-	if (n->scale == 0)
-		return (long double)n->mant;
-	return (long double)n->mant / (long double)pow10_i128(n->scale);
+	x->exact = n->exact;
+	x->d = n->d;
+	x->scale = n->scale;
+	if (n->exact)
+		big_from_i128(&x->m, n->mant);
+}
+
+/* Raise the exact X and Y to the larger of their scales. */
+static void
+xval_align(struct xval *x, struct xval *y)
+{
+	if (x->scale < y->scale)
+		big_mul_pow10(&x->m, &x->m, y->scale - x->scale);
+	else
+		big_mul_pow10(&y->m, &y->m, x->scale - y->scale);
+	x->scale = y->scale = x->scale > y->scale ? x->scale : y->scale;
+}
+
+/*
+ * X's double where X is a special, 0 where it is exact: arithmetic on
+ * these gives the IEEE result of the specials (an infinity plus or minus
+ * any finite value is that infinity), which is all that is asked of them.
+ */
+static double
+special_or_zero(const struct xval *x)
+{
+	return x->exact ? 0 : x->d;
 }
 
 static size_t
-fmt_ld(char *buf, long double v)
+fmt_special(char *buf, double d)
 {
-	return num_format_double(buf, (double)v);
+	struct num n = { .exact = 0, .d = d };
+
+	return num_format_value(buf, &n);
 }
 
 static size_t
-fmt_num(char *buf, const struct num *n)
+fmt_xval(char *buf, const struct xval *x)
 {
-	return n->exact ? num_format(buf, n->mant, n->scale) :
-	    num_format_double(buf, n->d);
+	return x->exact ? num_format_big(buf, &x->m, x->scale) :
+	    fmt_special(buf, x->d);
 }
 
-/* The exact part of a sum in E; 1 if the sum also has a double part. */
-static int
-sum_parts(const struct agg_sum *s, struct num *e, double *inexact)
+/* The value of a sum that met SPECIALS: nan with nan or both infinities. */
+static double
+specials_value(int specials)
 {
-	e->exact = 1;
-	e->d = 0;
-	if (!s->is_wide) {
-		e->mant = s->mant;
-		e->scale = s->scale;
-		return 0;
-	}
-	e->mant = s->w->mant;
-	e->scale = s->w->scale;
-	*inexact = isfinite(s->w->d) ? s->w->d + s->w->c : s->w->d;
-	return s->w->inexact;
+	if ((specials & SPECIAL_NAN) || (specials & SPECIAL_INF &&
+	    specials & SPECIAL_NEG_INF))
+		return NAN;
+	return specials & SPECIAL_INF ? INFINITY : -INFINITY;
 }
 
 static size_t
 fmt_sum(char *buf, const struct agg_sum *s)
 {
-	struct num e;
-	double in;
-
-	if (!sum_parts(s, &e, &in))
-		return num_format(buf, e.mant, e.scale);
-	return num_format_double(buf, num_to_double(&e) + in);
+	if (!s->is_wide)
+		return num_format(buf, s->mant, s->scale);
+	if (s->w->specials)
+		return fmt_special(buf, specials_value(s->w->specials));
+	if (s->w->big == NULL)
+		return num_format(buf, s->w->mant, s->w->scale);
+	return num_format_big(buf, s->w->big, s->w->scale);
 }
 
+/* The mean: the fraction sum / (count * 10^scale). */
 static size_t
 fmt_mean(char *buf, const struct agg_sum *s, uint64_t count)
 {
-	struct num e;
-	double in;
-	int128 den;
+	const struct agg_wide *w = s->is_wide ? s->w : NULL;
+	struct big num, den;
+	int scale = w ? w->scale : s->scale;
+	int128 d;
 
-	if (sum_parts(s, &e, &in))
-		return num_format_double(buf, (num_to_double(&e) + in) /
-		    (double)count);
-	if (!i128_mul_overflow((int128)count, pow10_i128(e.scale), &den))
-		return num_format_frac(buf, e.mant, den);
-	return fmt_ld(buf, num_ld(&e) / (long double)count);
+	if (w && w->specials)
+		return fmt_special(buf, specials_value(w->specials));
+	if ((!w || !w->big) &&
+	    !i128_mul_overflow((int128)count, pow10_i128(scale), &d))
+		return num_format_frac(buf, w ? w->mant : s->mant, d);
+	if (w && w->big)
+		num = *w->big;
+	else
+		big_from_i128(&num, w ? w->mant : s->mant);
+	big_from_u64(&den, count);
+	big_mul_pow10(&den, &den, scale);
+	return num_format_ratio(buf, &num, &den);
 }
 
 static int
@@ -653,7 +709,8 @@ cmp_mant(const void *a, const void *b)
 
 /*
  * Sort the values.  Returns 1 when all are exact and now share one scale
- * (*scale), so they compare and interpolate as integers; 0 otherwise.
+ * (*scale), so they compare and interpolate as integers; 0 otherwise
+ * (some may have been raised to the common scale: the same values).
  */
 static int
 vals_prepare(struct agg_vals *v, int *scale)
@@ -684,15 +741,27 @@ vals_prepare(struct agg_vals *v, int *scale)
 /*
  * Quantile PCT/100 of sorted values as datamash (and R's type 7) define it:
  * h = (n-1)p, the value at floor(h) plus the fraction of h times the step
- * to the next.  Exact: *q is the quantile at scale + 2.  Returns -1 when
- * that overflows.
+ * to the next.  The index floor(h), and the fraction in hundredths in *F.
+ */
+static size_t
+quantile_pos(const struct agg_vals *v, int pct, int *f)
+{
+	uint64_t pos = (uint64_t)(v->n - 1) * (uint64_t)pct;
+
+	*f = (int)(pos % 100);
+	return (size_t)(pos / 100);
+}
+
+/*
+ * The fast path, for values at one scale (vals_prepare): *q is the
+ * quantile at scale + 2.  Returns -1 when that overflows 128 bits.
  */
 static int
 quantile_exact(const struct agg_vals *v, int pct, int128 *q)
 {
-	uint64_t pos = (uint64_t)(v->n - 1) * (uint64_t)pct;
-	size_t lo = (size_t)(pos / 100);
-	int128 f = (int128)(pos % 100), a = v->v[lo].mant, step;
+	int f;
+	size_t lo = quantile_pos(v, pct, &f);
+	int128 a = v->v[lo].mant, step;
 
 	if (i128_mul_overflow(a, 100, q))
 		return -1;
@@ -704,41 +773,67 @@ quantile_exact(const struct agg_vals *v, int pct, int128 *q)
 	return 0;
 }
 
-static long double
-quantile_ld(const struct agg_vals *v, int pct)
+/*
+ * Any quantile: (1 - f)a + fb for the values a and b around h, exactly as
+ * 100a + f(b - a) at two more places, or with IEEE arithmetic when one is
+ * a special (so -inf and a number give -inf, -inf and inf nan).
+ */
+static void
+quantile_xval(const struct agg_vals *v, int pct, struct xval *q)
 {
-	uint64_t pos = (uint64_t)(v->n - 1) * (uint64_t)pct;
-	size_t lo = (size_t)(pos / 100);
-	long double a = num_ld(&v->v[lo]), f = (long double)(pos % 100) / 100;
+	struct xval b;
+	int f;
+	size_t lo = quantile_pos(v, pct, &f);
 
-	if (pos % 100 == 0)
-		return a;
-	return a + (num_ld(&v->v[lo + 1]) - a) * f;
+	xval_of(q, &v->v[lo]);
+	if (f == 0)
+		return;
+	xval_of(&b, &v->v[lo + 1]);
+	if (!q->exact || !b.exact) {
+		q->d = (1 - f / 100.0) * special_or_zero(q) +
+		    f / 100.0 * special_or_zero(&b);
+		q->exact = 0;
+		return;
+	}
+	xval_align(q, &b);
+	big_sub(&b.m, &b.m, &q->m);
+	big_mul_small(&b.m, &b.m, (uint32_t)f);
+	big_mul_small(&q->m, &q->m, 100);
+	big_add(&q->m, &q->m, &b.m);
+	q->scale += 2;
 }
 
 static size_t
 fmt_quantile(char *buf, struct agg_vals *v, int pct)
 {
+	struct xval q;
 	int scale;
-	int128 q;
+	int128 m;
 
-	if (vals_prepare(v, &scale) && scale + 2 <= NUM_MAX_DIGITS &&
-	    quantile_exact(v, pct, &q) == 0)
-		return num_format(buf, q, scale + 2);
-	return fmt_ld(buf, quantile_ld(v, pct));
+	if (vals_prepare(v, &scale) && quantile_exact(v, pct, &m) == 0)
+		return num_format(buf, m, scale + 2);
+	quantile_xval(v, pct, &q);
+	return fmt_xval(buf, &q);
 }
 
 static size_t
 fmt_iqr(char *buf, struct agg_vals *v)
 {
+	struct xval q1, q3;
 	int scale;
-	int128 q1, q3, d;
+	int128 a, b, d;
 
-	if (vals_prepare(v, &scale) && scale + 2 <= NUM_MAX_DIGITS &&
-	    quantile_exact(v, 25, &q1) == 0 && quantile_exact(v, 75, &q3) == 0 &&
-	    !__builtin_sub_overflow(q3, q1, &d))
+	if (vals_prepare(v, &scale) && quantile_exact(v, 25, &a) == 0 &&
+	    quantile_exact(v, 75, &b) == 0 && !__builtin_sub_overflow(b, a, &d))
 		return num_format(buf, d, scale + 2);
-	return fmt_ld(buf, quantile_ld(v, 75) - quantile_ld(v, 25));
+	quantile_xval(v, 25, &q1);
+	quantile_xval(v, 75, &q3);
+	if (!q1.exact || !q3.exact)
+		return fmt_special(buf, special_or_zero(&q3) -
+		    special_or_zero(&q1));
+	xval_align(&q1, &q3);
+	big_sub(&q3.m, &q3.m, &q1.m);
+	return fmt_xval(buf, &q3);
 }
 
 /* The most frequent value; the smallest of equally frequent ones. */
@@ -757,24 +852,62 @@ fmt_mode(char *buf, struct agg_vals *v)
 			best = i;
 		}
 	}
-	return fmt_num(buf, &v->v[best]);
+	return num_format_value(buf, &v->v[best]);
 }
 
 /*
- * Variance: with exact values at one scale, n*S2 - S1^2 over n^2 (or
- * n(n-1)) is an exact fraction; otherwise the two-pass formula in long
- * double, as datamash computes it.
+ * The variance as the fraction (n*S2 - S1^2) / (n(n-1) * 10^(2*scale)) (or
+ * n^2 for the population) of the sums of the values and of their squares
+ * at one scale, in bigs: with values below 10^76 at scale 38, S2 < 2^570
+ * and n*S2 < 2^634.
+ */
+static void
+var_big(const struct agg_vals *v, int sample, struct big *num, struct big *den)
+{
+	struct big s1, s2, x, t;
+	size_t i;
+	int s = 0;
+
+	for (i = 0; i < v->n; i++)
+		if (v->v[i].scale > s)
+			s = v->v[i].scale;
+	big_from_u64(&s1, 0);
+	big_from_u64(&s2, 0);
+	for (i = 0; i < v->n; i++) {
+		num_to_big(&x, &v->v[i], s);
+		big_add(&s1, &s1, &x);
+		big_mul(&t, &x, &x);
+		big_add(&s2, &s2, &t);
+	}
+	big_from_u64(&t, v->n);
+	big_mul(num, &t, &s2);
+	big_mul(&s1, &s1, &s1);
+	big_sub(num, num, &s1);
+	big_from_u64(den, sample ? v->n - 1 : v->n);
+	big_mul(den, den, &t);
+	big_mul_pow10(den, den, 2 * s);
+}
+
+/*
+ * Variance and standard deviation, exact: the fraction in 128 bits when
+ * it fits (the common case), else in bigs; the deviation is its square
+ * root, exact when that ends, else correctly rounded.  A special among
+ * the values makes both nan (as the two-pass formula does in IEEE
+ * arithmetic); so does a sample of one, as datamash prints it.
  */
 static size_t
 fmt_var(char *buf, struct agg_vals *v, int sample, int root)
 {
 	int128 s1 = 0, s2 = 0, sq, num, den, n = (int128)v->n;
-	long double mean = 0, acc = 0, d;
+	struct big bnum, bden;
 	size_t i;
 	int scale, exact;
 
+	for (i = 0; i < v->n; i++)
+		if (!v->v[i].exact)
+			return fmt_special(buf, NAN);
 	if (v->n < 2)
-		return num_format_double(buf, sample ? NAN : 0.0);
+		return sample ? fmt_special(buf, NAN) : num_format(buf, 0, 0);
 	exact = vals_prepare(v, &scale) && 2 * scale <= NUM_MAX_DIGITS;
 	for (i = 0; exact && i < v->n; i++)
 		if (i128_add_overflow(s1, v->v[i].mant, &s1) ||
@@ -787,17 +920,14 @@ fmt_var(char *buf, struct agg_vals *v, int sample, int root)
 	    !i128_mul_overflow(den, pow10_i128(2 * scale), &den)) {
 		if (!root)
 			return num_format_frac(buf, num, den);
-		return num_format_double(buf, sqrt(num_frac_to_double(num, den)));
+		big_from_i128(&bnum, num);
+		big_from_i128(&bden, den);
+	} else {
+		var_big(v, sample, &bnum, &bden);
+		if (!root)
+			return num_format_ratio(buf, &bnum, &bden);
 	}
-	for (i = 0; i < v->n; i++)
-		mean += num_ld(&v->v[i]);
-	mean /= (long double)v->n;
-	for (i = 0; i < v->n; i++) {
-		d = num_ld(&v->v[i]) - mean;
-		acc += d * d;
-	}
-	acc /= (long double)(sample ? v->n - 1 : v->n);
-	return fmt_ld(buf, root ? sqrtl(acc) : acc);
+	return num_format_sqrt(buf, &bnum, &bden);
 }
 
 /* The texts of STRS as slices, in input order, in a new array. */
@@ -860,20 +990,25 @@ agg_format_num(const struct agg_spec *s, void *state, int op, char *buf)
 	case AGG_MAX:
 		mm = (struct agg_minmax *)(b + af->minmax_off);
 		lo = pnum_get(o->kind == AGG_MIN ? &mm->min : &mm->max);
-		return fmt_num(buf, &lo);
+		return num_format_value(buf, &lo);
 	case AGG_RANGE:
 		mm = (struct agg_minmax *)(b + af->minmax_off);
 		lo = pnum_get(&mm->min);
 		hi = pnum_get(&mm->max);
 		if (lo.exact && hi.exact) {
 			int sc = lo.scale > hi.scale ? lo.scale : hi.scale;
+			struct big x, y;
 
 			if (num_rescale(lo.mant, lo.scale, sc, &a) == 0 &&
 			    num_rescale(hi.mant, hi.scale, sc, &c) == 0 &&
 			    !__builtin_sub_overflow(c, a, &c))
 				return num_format(buf, c, sc);
+			num_to_big(&x, &lo, sc);
+			num_to_big(&y, &hi, sc);
+			big_sub(&y, &y, &x);
+			return num_format_big(buf, &y, sc);
 		}
-		return fmt_ld(buf, num_ld(&hi) - num_ld(&lo));
+		return fmt_special(buf, (hi.exact ? 0 : hi.d) - (lo.exact ? 0 : lo.d));
 	case AGG_COUNTUNIQUE: {
 		struct agg_strs *st = (struct agg_strs *)(b + af->strs_off);
 		struct slice *sl = strs_slices(st);
@@ -963,7 +1098,7 @@ agg_write(const struct agg_spec *s, void *state, int op, struct out *o)
 int
 agg_owns_memory(const struct agg_spec *s)
 {
-	return s->has_lists || wide_sums > 0;
+	return s->has_lists || __atomic_load_n(&wide_sums, __ATOMIC_RELAXED);
 }
 
 void
@@ -979,9 +1114,10 @@ agg_reset(const struct agg_spec *s, void *state)
 		if (af->flags & AGGF_SUM) {
 			struct agg_sum *sum = (struct agg_sum *)(b + af->sum_off);
 
-			if (sum->is_wide)
+			if (sum->is_wide) {
+				free(sum->w->big);
 				memset(sum->w, 0, sizeof *sum->w);
-			else
+			} else
 				sum->mant = 0;
 			sum->scale = 0;
 		}
@@ -1010,8 +1146,10 @@ agg_free(const struct agg_spec *s, void *state)
 		if (af->flags & AGGF_SUM) {
 			struct agg_sum *sum = (struct agg_sum *)(b + af->sum_off);
 
-			if (sum->is_wide)
+			if (sum->is_wide) {
+				free(sum->w->big);
 				free(sum->w);
+			}
 		}
 		if (af->flags & AGGF_VALS)
 			free(((struct agg_vals *)(b + af->vals_off))->v);

@@ -9,11 +9,14 @@
  * the fields the operations read and parses the numeric ones (once per
  * field), then agg_add updates a state.
  *
- * Numbers are exact where the input is: integers and plain decimals add up
- * in 128-bit scaled integers, quantiles interpolate exactly, a mean or a
- * variance is an exact fraction, printed exactly when its decimal expansion
- * ends and as the nearest double otherwise.  Exponent forms, inf and nan
- * fall back to doubles with compensated (Neumaier) summation.
+ * Every result is exact: numbers parse exactly (lib/num: up to 38 digits,
+ * exponent forms included), sums add in 64-bit scaled integers, then 128
+ * bits, then bigs (lib/bigint), so they never overflow; quantiles
+ * interpolate exactly; a mean, a variance or a deviation is an exact
+ * fraction (or its root) printed exactly when its decimal expansion ends,
+ * else correctly rounded to 17 digits (num_format_ratio).  inf and nan
+ * follow IEEE arithmetic: a sum of inf and -inf is nan, min and max order
+ * -inf < numbers < inf < nan.
  */
 #ifndef MR_AGG_H
 #define MR_AGG_H
@@ -87,22 +90,23 @@ void agg_spec_init(struct agg_spec *s, struct agg_op *ops, int n);
 void agg_input_init(const struct agg_spec *s, struct agg_input *in);
 void agg_input_free(struct agg_input *in);
 
-enum { AGG_OK = 0, AGG_MISSING = 1, AGG_NOT_A_NUMBER = 2 };
+enum { AGG_OK = 0, AGG_MISSING = 1, AGG_NOT_A_NUMBER = 2, AGG_TOO_LONG = 3 };
 
 /*
  * agg_read: split VALUE at SEP into the fields the operations read and
- * parse the numeric ones into IN.  Returns AGG_OK, or AGG_MISSING /
- * AGG_NOT_A_NUMBER with the field's index in *bad (IN->text[*bad] is the
- * bad text).
+ * parse the numeric ones into IN.  Returns AGG_OK, or AGG_MISSING,
+ * AGG_NOT_A_NUMBER or AGG_TOO_LONG (a number beyond the 38 digits of
+ * lib/num) with the field's index in *bad (IN->text[*bad] is the bad
+ * text).
  */
 int agg_read(const struct agg_spec *s, struct slice value, char sep,
     struct agg_input *in, int *bad);
 
-/*
- * agg_add: add one record's fields to STATE.  Returns 0, or the field
- * number whose exact sum left the 128-bit range (then STATE is not usable).
- */
-int agg_add(const struct agg_spec *s, void *state, const struct agg_input *in);
+/* agg_bad_value: what is wrong with a value agg_read rejected, as words. */
+const char *agg_bad_value(int result);
+
+/* agg_add: add one record's fields to STATE (nothing can overflow). */
+void agg_add(const struct agg_spec *s, void *state, const struct agg_input *in);
 
 /*
  * The fast path of specs that only sum (count, sum, mean on up to
@@ -149,7 +153,8 @@ size_t agg_format_num(const struct agg_spec *s, void *state, int op,
 void agg_reset(const struct agg_spec *s, void *state);
 /*
  * agg_owns_memory: whether any state may own memory, so that agg_free is
- * needed (value lists; a sum that outgrew 64 bits).
+ * needed (value lists; a sum that outgrew 64 bits).  Call it when no
+ * thread adds to states any more.
  */
 int agg_owns_memory(const struct agg_spec *s);
 /* agg_free: release what STATE owns (it is then empty). */

@@ -1,4 +1,4 @@
-/* num: exact number parsing and shortest formatting (see num.h). */
+/* num: exact number parsing, comparison and formatting (see num.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,26 +6,48 @@
 
 #include "num.h"
 
+#define EXP10_MAX 100000000000000000LL	/* 10^17: see struct num_text */
+
+/* 10^19 and up as 10^19 * 10^k: constant expressions, no lazy setup. */
+#define P19(k) ((int128)10000000000000000000ULL * k##ULL)
+
 int128
 pow10_i128(int e)
 {
-	static int128 table[NUM_MAX_DIGITS + 1];
-	int i;
+	static const int128 table[NUM_MAX_DIGITS + 1] = {
+		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+		1000000000, 10000000000, 100000000000, 1000000000000,
+		10000000000000, 100000000000000, 1000000000000000,
+		10000000000000000, 100000000000000000, 1000000000000000000,
+		P19(1), P19(10), P19(100), P19(1000), P19(10000), P19(100000),
+		P19(1000000), P19(10000000), P19(100000000), P19(1000000000),
+		P19(10000000000), P19(100000000000), P19(1000000000000),
+		P19(10000000000000), P19(100000000000000), P19(1000000000000000),
+		P19(10000000000000000), P19(100000000000000000),
+		P19(1000000000000000000), P19(10000000000000000000),
+	};
 
-	if (table[0] == 0) {
-		table[0] = 1;
-		for (i = 1; i <= NUM_MAX_DIGITS; i++)
-			table[i] = table[i - 1] * 10;
-	}
 	return table[e];
 }
 
 int
 num_rescale(int128 mant, int from, int to, int128 *out)
 {
+	int128 r;
+
 	if (to - from > NUM_MAX_DIGITS)
 		return mant == 0 ? (*out = 0, 0) : -1;
-	return i128_mul_overflow(mant, pow10_i128(to - from), out) ? -1 : 0;
+	if (i128_mul_overflow(mant, pow10_i128(to - from), &r))
+		return -1;
+	*out = r;
+	return 0;
+}
+
+void
+num_to_big(struct big *r, const struct num *n, int scale)
+{
+	big_from_i128(r, n->mant);
+	big_mul_pow10(r, r, scale - n->scale);
 }
 
 static int
@@ -34,124 +56,323 @@ is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* Whether [P, END) is WORD in any case. */
+static int
+is_word(const char *p, const char *end, const char *word)
+{
+	size_t n = strlen(word), i;
+
+	if ((size_t)(end - p) != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((p[i] | 0x20) != word[i])
+			return 0;
+	return 1;
+}
+
 /*
- * The slow path: a number strtod accepts whole, in decimal syntax only (no
- * hex floats, which strtod would also take).
+ * One pass over the text.  Digit positions count every digit, zeros
+ * included, from the first: the first nonzero one at position FI has the
+ * place value 10^(intdigits - 1 - FI), so the value is 0.D * 10^exp10 with
+ * exp10 = intdigits - FI, plus the written exponent.
+ */
+int
+num_scan(const char *s, size_t len, struct num_text *t)
+{
+	const char *p = s, *end = s + len, *first = NULL, *last = NULL;
+	int64_t pos = 0, fi = 0, li = 0, intdigits = -1, e = 0;
+	int eneg = 0;
+	unsigned c;
+
+	while (end > p && is_blank(end[-1]))
+		end--;
+	while (p < end && is_blank(*p))
+		p++;
+	t->neg = 0;
+	if (p < end && (*p == '-' || *p == '+'))
+		t->neg = *p++ == '-';
+	t->kind = NUM_FINITE;
+	if (p < end && ((*p | 0x20) == 'i' || (*p | 0x20) == 'n')) {
+		if (is_word(p, end, "inf") || is_word(p, end, "infinity"))
+			t->kind = NUM_INF;
+		else if (is_word(p, end, "nan"))
+			t->kind = NUM_NAN;
+		else
+			return -1;
+		return 0;
+	}
+	/* Leading zeros, and a point among them, are no digits of D. */
+	for (; p < end; p++) {
+		if (*p == '0')
+			pos++;
+		else if (*p == '.' && intdigits < 0)
+			intdigits = pos;
+		else
+			break;
+	}
+	if (p < end && (unsigned)(*p - '1') <= 8) {
+		fi = pos;
+		first = p;
+		for (; p < end; p++) {
+			if ((c = (unsigned)(*p - '0')) <= 9) {
+				if (c != 0) {
+					li = pos;
+					last = p;
+				}
+				pos++;
+			} else if (*p == '.' && intdigits < 0) {
+				intdigits = pos;
+			} else {
+				break;
+			}
+		}
+	}
+	if (pos == 0)
+		return -1;
+	if (intdigits < 0)
+		intdigits = pos;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		if (++p < end && (*p == '-' || *p == '+'))
+			eneg = *p++ == '-';
+		if (p == end)
+			return -1;
+		for (; p < end && (unsigned)(*p - '0') <= 9; p++)
+			if ((e = e * 10 + (*p - '0')) > EXP10_MAX)
+				e = EXP10_MAX;
+	}
+	if (p != end)
+		return -1;
+	if (eneg)
+		e = -e;
+	t->first = first;
+	t->last = last;
+	t->places = pos - intdigits - e;
+	t->ndigits = first ? li - fi + 1 : 0;
+	t->exp10 = first ? intdigits - fi + e : 0;
+	return 0;
+}
+
+/*
+ * The exact value of a scanned finite number: its significant digits D
+ * (at most 38) as an integer, times 10^(exp10 - ndigits), at the written
+ * scale when that fits (as num_parse_plain keeps it), else at the
+ * smallest: 0 for an integer, else 38 at most, and below 10^38 either way.
  */
 static int
-parse_double(const char *s, size_t len, struct num *n)
+text_to_num(const struct num_text *t, struct num *n)
 {
-	char small[128], *buf = small, *end;
-	size_t i;
-	int ok;
+	const char *p;
+	int128 m = 0;
+	int64_t e = t->exp10 - t->ndigits, s = e < 0 ? -e : 0;
 
-	for (i = 0; i < len; i++)
-		if (s[i] == 'x' || s[i] == 'X')
-			return -1;
-	if (len >= sizeof small && (buf = malloc(len + 1)) == NULL)
-		return -1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	n->d = strtod(buf, &end);
-	ok = end != buf && *end == '\0';
-	if (buf != small)
-		free(buf);
-	if (!ok)
-		return -1;
-	n->exact = 0;
-	n->mant = 0;
-	n->scale = 0;
-	return 0;
+	n->exact = 1;
+	n->d = 0;
+	if (t->first == NULL) {
+		n->mant = 0;
+		n->scale = t->places < 0 ? 0 : t->places > NUM_MAX_DIGITS ?
+		    NUM_MAX_DIGITS : (int)t->places;
+		return NUM_OK;
+	}
+	if (t->ndigits > NUM_MAX_DIGITS || s > NUM_MAX_DIGITS ||
+	    t->exp10 + s > NUM_MAX_DIGITS)
+		return NUM_TOO_LONG;
+	if (t->places > s && t->places <= NUM_MAX_DIGITS &&
+	    t->exp10 + t->places <= NUM_MAX_DIGITS)
+		s = t->places;
+	for (p = t->first; p <= t->last; p++)
+		if (*p != '.')
+			m = m * 10 + (*p - '0');
+	m *= pow10_i128((int)(e + s));
+	n->mant = t->neg ? -m : m;
+	n->scale = (int)s;
+	return NUM_OK;
 }
 
 int
 num_parse(const char *s, size_t len, struct num *n)
 {
-	const char *p, *end;
-	uint64_t lo = 0;
-	int128 m;
-	int neg = 0, digits = 0, sig = 0, scale = 0, seen_point = 0;
-	unsigned c;
+	struct num_text t;
 
 	if (len <= 19 && num_parse_plain(s, s + len, -1, n) != NULL)
-		return 0;
+		return NUM_OK;
+	if (num_scan(s, len, &t) < 0)
+		return NUM_NOT_A_NUMBER;
+	if (t.kind == NUM_FINITE)
+		return text_to_num(&t, n);
+	n->exact = 0;
+	n->mant = 0;
+	n->scale = 0;
+	n->d = t.kind == NUM_NAN ? NAN : t.neg ? -INFINITY : INFINITY;
+	return NUM_OK;
+}
 
-	while (len > 0 && is_blank(s[len - 1]))
-		len--;
-	while (len > 0 && is_blank(*s))
-		s++, len--;
-	p = s;
-	end = s + len;
-	if (p < end && (*p == '-' || *p == '+'))
-		neg = *p++ == '-';
-	/*
-	 * Up to 19 significant digits accumulate in a uint64_t, the rest in
-	 * an int128; past 38 the value is no longer exact here.
-	 */
-	for (; p < end; p++) {
-		c = (unsigned char)*p - '0';
-		if (c <= 9) {
-			digits++;
-			if (sig == 0 && c == 0) {
-				if (seen_point)
-					scale++;
-				continue;
-			}
-			if (sig == 19)
-				break;
-			sig++;
-			lo = lo * 10 + c;
-			scale += seen_point;
-		} else if (*p == '.' && !seen_point) {
-			seen_point = 1;
-		} else {
+/* -2 for -inf, -1 negative, 0 zero, 1 positive, 2 inf, 3 nan. */
+static int
+text_rank(const struct num_text *t)
+{
+	if (t->kind == NUM_NAN)
+		return 3;
+	if (t->kind == NUM_INF)
+		return t->neg ? -2 : 2;
+	if (t->first == NULL)
+		return 0;
+	return t->neg ? -1 : 1;
+}
+
+/* The order of the magnitudes of two nonzero finite numbers. */
+static int
+text_cmp_abs(const struct num_text *a, const struct num_text *b)
+{
+	const char *p = a->first, *q = b->first;
+
+	if (a->exp10 != b->exp10)
+		return a->exp10 < b->exp10 ? -1 : 1;
+	for (;;) {
+		if (p <= a->last && *p == '.')
+			p++;
+		if (q <= b->last && *q == '.')
+			q++;
+		if (p > a->last || q > b->last)
 			break;
-		}
+		if (*p != *q)
+			return *p < *q ? -1 : 1;
+		p++;
+		q++;
 	}
-	m = lo;
-	for (; p < end; p++) {
-		c = (unsigned char)*p - '0';
-		if (c <= 9) {
-			if (++sig > NUM_MAX_DIGITS)
-				return parse_double(s, len, n);
-			m = m * 10 + c;
-			scale += seen_point;
-		} else if (*p == '.' && !seen_point) {
-			seen_point = 1;
-		} else {
-			break;
-		}
-	}
-	if (p != end || digits == 0)
-		return parse_double(s, len, n);
-	if (scale > NUM_MAX_DIGITS)
-		return parse_double(s, len, n);
-	n->mant = neg ? -m : m;
-	n->scale = scale;
-	n->exact = 1;
-	n->d = 0;
+	/* One ran out: the other still has a nonzero digit (its last). */
+	return (p <= a->last) - (q <= b->last);
+}
+
+int
+num_text_cmp(const struct num_text *a, const struct num_text *b)
+{
+	int ra = text_rank(a), rb = text_rank(b);
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	if (ra == 1)
+		return text_cmp_abs(a, b);
+	if (ra == -1)
+		return text_cmp_abs(b, a);
 	return 0;
 }
 
-double
-num_to_double(const struct num *n)
+/*
+ * The word of a positive number: its exponent (biased to at least 1) in
+ * bits 41-62, its first 12 digits in bits 1-40 (10^12 < 2^40), and in bit
+ * 0 whether it has more digits: so a word with bit 0 clear determines its
+ * number.  Exponents beyond the 22 bits share one word below or above all
+ * others (digits would break the order there).  A negative number's word
+ * mirrors it below 2^63, zero's is 2^63.
+ */
+uint64_t
+num_text_word(const struct num_text *t)
 {
-	static const double exact_pow10[] = {
-		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21,
-		1e22,
-	};
-	char buf[NUM_FMT_MAX];
-	int128 a;
+	const int64_t bias = (int64_t)1 << 21;
+	const char *p;
+	uint64_t digits = 0, pos;
+	int64_t e;
+	int i = 0;
 
-	if (!n->exact)
-		return n->d;
-	a = n->mant < 0 ? -n->mant : n->mant;
-	/* Both operands exact doubles: one division, correctly rounded. */
-	if (a <= ((int128)1 << 53) && n->scale <= 22)
-		return (double)n->mant / exact_pow10[n->scale];
-	num_format(buf, n->mant, n->scale);
-	return strtod(buf, NULL);
+	if (t->kind == NUM_INF)
+		return t->neg ? 1 : UINT64_MAX;
+	if (t->first == NULL)
+		return (uint64_t)1 << 63;
+	e = t->exp10 + bias;
+	if (e < 1) {
+		pos = 1;
+	} else if (e > 2 * bias - 2) {
+		pos = (uint64_t)(2 * bias - 1) << 41 | 1;
+	} else {
+		for (p = t->first; p <= t->last && i < 12; p++)
+			if (*p != '.') {
+				digits = digits * 10 + (uint64_t)(*p - '0');
+				i++;
+			}
+		digits *= (uint64_t)pow10_i128(12 - i);
+		pos = (uint64_t)e << 41 | digits << 1 | (p <= t->last);
+	}
+	return t->neg ? ((uint64_t)1 << 63) - pos : ((uint64_t)1 << 63) + pos;
+}
+
+/* -1 for -inf, 0 for an exact number, 1 for inf, 2 for nan. */
+static int
+special_rank(const struct num *n)
+{
+	if (n->exact)
+		return 0;
+	if (isnan(n->d))
+		return 2;
+	return n->d < 0 ? -1 : 1;
+}
+
+int
+num_cmp(const struct num *a, const struct num *b)
+{
+	int128 x, y;
+	int ra, rb;
+
+	if (a->exact && b->exact) {
+		x = a->mant;
+		y = b->mant;
+		/*
+		 * Raise the smaller scale.  If that overflows, the raised
+		 * number is larger in magnitude than any value the other can
+		 * hold at its scale (below 10^38 < 2^127), so its sign decides.
+		 */
+		if (a->scale < b->scale &&
+		    num_rescale(x, a->scale, b->scale, &x) < 0)
+			return a->mant < 0 ? -1 : 1;
+		if (b->scale < a->scale &&
+		    num_rescale(y, b->scale, a->scale, &y) < 0)
+			return b->mant < 0 ? 1 : -1;
+		return (x > y) - (x < y);
+	}
+	ra = special_rank(a);
+	rb = special_rank(b);
+	return (ra > rb) - (ra < rb);
+}
+
+/*
+ * Lay out the decimal digits D[0..ND) of a magnitude at SCALE: the point
+ * before the last SCALE digits, no trailing fraction zeros, "-" when NEG
+ * and the value is not zero.
+ */
+static inline __attribute__((always_inline)) size_t
+layout(char *buf, int neg, const char *d, size_t nd, int scale)
+{
+	size_t n = 0;
+	int i;
+
+	while (scale > 0 && nd > 1 && d[nd - 1] == '0') {
+		nd--;
+		scale--;
+	}
+	if (nd == 1 && d[0] == '0')
+		scale = 0, neg = 0;
+	if (nd + (size_t)scale + 3 > NUM_FMT_MAX)
+		abort();	/* the callers' bounds exclude it */
+	if (neg)
+		buf[n++] = '-';
+	if (scale == 0) {
+		memcpy(buf + n, d, nd);
+		n += nd;
+	} else if ((size_t)scale >= nd) {
+		buf[n++] = '0';
+		buf[n++] = '.';
+		for (i = 0; i < scale - (int)nd; i++)
+			buf[n++] = '0';
+		memcpy(buf + n, d, nd);
+		n += nd;
+	} else {
+		memcpy(buf + n, d, nd - (size_t)scale);
+		n += nd - (size_t)scale;
+		buf[n++] = '.';
+		memcpy(buf + n, d + nd - (size_t)scale, (size_t)scale);
+		n += (size_t)scale;
+	}
+	buf[n] = '\0';
+	return n;
 }
 
 size_t
@@ -160,8 +381,6 @@ num_format(char *buf, int128 mant, int scale)
 	char digits[48], *e = digits + sizeof digits, *s = e;
 	unsigned __int128 u = mant < 0 ? -(unsigned __int128)mant :
 	    (unsigned __int128)mant;
-	size_t n = 0, nd;
-	int i;
 
 	/* 128-bit division is a library call: use 64 bits when they do. */
 	if (u <= UINT64_MAX) {
@@ -175,189 +394,58 @@ num_format(char *buf, int128 mant, int scale)
 			*--s = (char)('0' + (int)(u % 10));
 		while ((u /= 10) != 0);
 	}
-	/* Drop trailing fraction zeros: they do not change the value. */
-	while (scale > 0 && e - s > 1 && e[-1] == '0') {
-		e--;
-		scale--;
-	}
-	if (scale > 0 && e - s == 1 && *s == '0')
-		scale = 0;
-	nd = (size_t)(e - s);
-	if (mant < 0 && !(nd == 1 && *s == '0'))
-		buf[n++] = '-';
-	if (scale == 0) {
-		memcpy(buf + n, s, nd);
-		n += nd;
-	} else if ((size_t)scale >= nd) {
-		buf[n++] = '0';
-		buf[n++] = '.';
-		for (i = 0; i < scale - (int)nd; i++)
-			buf[n++] = '0';
-		memcpy(buf + n, s, nd);
-		n += nd;
-	} else {
-		memcpy(buf + n, s, nd - (size_t)scale);
-		n += nd - (size_t)scale;
-		buf[n++] = '.';
-		memcpy(buf + n, s + nd - (size_t)scale, (size_t)scale);
-		n += (size_t)scale;
-	}
-	buf[n] = '\0';
-	return n;
+	return layout(buf, mant < 0, s, (size_t)(e - s), scale);
 }
 
 size_t
-num_format_double(char *buf, double d)
+num_format_big(char *buf, const struct big *mant, int scale)
 {
-	char sci[40], digits[24];
-	int prec, exp10, nd = 0, i, n = 0;
-	char *p;
+	char digits[BIG_DIGITS_MAX];
+	size_t nd = big_digits(digits, mant);
 
-	if (isnan(d))
+	return layout(buf, mant->neg, digits, nd, scale);
+}
+
+size_t
+num_format_value(char *buf, const struct num *n)
+{
+	if (n->exact)
+		return num_format(buf, n->mant, n->scale);
+	if (isnan(n->d))
 		return (size_t)sprintf(buf, "nan");
-	if (isinf(d))
-		return (size_t)sprintf(buf, d < 0 ? "-inf" : "inf");
-	/*
-	 * The fewest significant digits that read back as the same double.
-	 * A double whose shortest form has k <= 15 digits prints to 15
-	 * digits as exactly that form padded with zeros (half a unit in the
-	 * 15th digit is wider than half an ulp), which are dropped below;
-	 * so 15, 16 and 17 are the only precisions to try.
-	 */
-	for (prec = 15; prec <= 17; prec++) {
-		snprintf(sci, sizeof sci, "%.*e", prec - 1, d);
-		if (strtod(sci, NULL) == d)
-			break;
-	}
-	p = sci;
-	if (*p == '-')
-		buf[n++] = *p++;
-	for (; *p != 'e'; p++)
-		if (*p != '.')
-			digits[nd++] = *p;
-	exp10 = atoi(p + 1);
-	while (nd > 1 && digits[nd - 1] == '0')
-		nd--;
-	if (exp10 < -7 || exp10 > 20) {
-		buf[n++] = digits[0];
-		if (nd > 1) {
-			buf[n++] = '.';
-			memcpy(buf + n, digits + 1, (size_t)nd - 1);
-			n += nd - 1;
-		}
-		n += sprintf(buf + n, "e%c%02d", exp10 < 0 ? '-' : '+',
-		    exp10 < 0 ? -exp10 : exp10);
-		return (size_t)n;
-	}
-	if (exp10 < 0) {
-		buf[n++] = '0';
-		buf[n++] = '.';
-		for (i = 0; i < -exp10 - 1; i++)
-			buf[n++] = '0';
-		memcpy(buf + n, digits, (size_t)nd);
-		n += nd;
-	} else {
-		for (i = 0; i <= exp10; i++)
-			buf[n++] = i < nd ? digits[i] : '0';
-		if (nd > exp10 + 1) {
-			buf[n++] = '.';
-			memcpy(buf + n, digits + exp10 + 1,
-			    (size_t)(nd - exp10 - 1));
-			n += nd - exp10 - 1;
-		}
-	}
-	buf[n] = '\0';
-	return (size_t)n;
-}
-
-int
-num_cmp(const struct num *a, const struct num *b)
-{
-	int128 x, y;
-	double da, db;
-
-	if (a->exact && b->exact) {
-		x = a->mant;
-		y = b->mant;
-		/*
-		 * Raise the smaller scale.  If that overflows, the raised
-		 * number is larger in magnitude than any value the other can
-		 * hold at its scale, so its sign decides.
-		 */
-		if (a->scale < b->scale &&
-		    num_rescale(x, a->scale, b->scale, &x) < 0)
-			return a->mant < 0 ? -1 : 1;	/* x is wrapped: use a's sign */
-		if (b->scale < a->scale &&
-		    num_rescale(y, b->scale, a->scale, &y) < 0)
-			return b->mant < 0 ? 1 : -1;
-		return (x > y) - (x < y);
-	}
-	da = num_to_double(a);
-	db = num_to_double(b);
-	if (isnan(da) || isnan(db))
-		return isnan(da) - isnan(db);
-	return (da > db) - (da < db);
-}
-
-static unsigned __int128
-u128_gcd(unsigned __int128 a, unsigned __int128 b)
-{
-	unsigned __int128 t;
-	uint64_t x, y, z;
-
-	if (a <= UINT64_MAX && b <= UINT64_MAX) {
-		x = (uint64_t)a;
-		y = (uint64_t)b;
-		while (y != 0) {
-			z = x % y;
-			x = y;
-			y = z;
-		}
-		return x;
-	}
-	while (b != 0) {
-		t = a % b;
-		a = b;
-		b = t;
-	}
-	return a;
+	return (size_t)sprintf(buf, n->d < 0 ? "-inf" : "inf");
 }
 
 /*
- * The double nearest to |NUM|/DEN by long division to 40 significant
- * digits, then strtod: the quotient does not terminate (or is too long to
- * be exact), so 40 digits sit far from any rounding boundary of a double.
+ * A rounded value Q * 10^(E - 16), Q of 17 digits, as "%.17g" writes it:
+ * without an exponent for -4 <= E <= 16, else d.ddd e+-XX; no trailing
+ * zeros.
  */
-double
-num_frac_to_double(int128 num, int128 den)
+static size_t
+format_sig17(char *buf, int neg, uint64_t q, int e)
 {
-	char buf[128];
-	unsigned __int128 u = num < 0 ? -(unsigned __int128)num :
-	    (unsigned __int128)num, d = (unsigned __int128)den, q, r;
-	size_t n = 0;
-	int sig = 0, i;
-	char *s;
+	char d[17];
+	int i, nd = 17;
+	size_t n;
 
-	if (d >= ((unsigned __int128)1 << 123))
-		return (double)((long double)num / (long double)den);
-	if (num < 0)
+	for (i = 16; i >= 0; i--, q /= 10)
+		d[i] = (char)('0' + (int)(q % 10));
+	if (e >= -4 && e <= 16)
+		return layout(buf, neg, d, 17, 16 - e);
+	while (nd > 1 && d[nd - 1] == '0')
+		nd--;
+	n = 0;
+	if (neg)
 		buf[n++] = '-';
-	q = u / d;
-	r = u % d;
-	s = buf + n;
-	n += num_format(s, (int128)q, 0);
-	if (q != 0)
-		sig = (int)(n - (size_t)(s - buf));
-	buf[n++] = '.';
-	for (i = 0; sig < 40 && i < 60 && r != 0; i++) {
-		r *= 10;
-		buf[n++] = (char)('0' + (int)(r / d));
-		if (sig > 0 || r / d != 0)
-			sig++;
-		r %= d;
+	buf[n++] = d[0];
+	if (nd > 1) {
+		buf[n++] = '.';
+		memcpy(buf + n, d + 1, (size_t)nd - 1);
+		n += (size_t)nd - 1;
 	}
-	buf[n] = '\0';
-	return strtod(buf, NULL);
+	n += (size_t)sprintf(buf + n, "e%c%02d", e < 0 ? '-' : '+',
+	    e < 0 ? -e : e);
+	return n;
 }
 
 /* The number of decimal digits of U (1 for 0). */
@@ -391,40 +479,54 @@ div_small(unsigned __int128 t, unsigned __int128 d)
 }
 
 /*
- * U/D (D > 0, not a terminating decimal) rounded half-even to 17
- * significant digits, as Q / 10^K.  Returns -1 when the quotient has more
- * than 17 integer digits or the scaled numerator overflows.
+ * The end of every rounding to 17 digits: Q (17 digits, truncated) goes
+ * up when C, the rest compared with half a unit, is positive, or zero
+ * with Q odd (half to even); 10^17 carries into the exponent E.
+ */
+static void
+round17_finish(uint64_t q, int c, int e, uint64_t *qp, int *ep)
+{
+	if (c > 0 || (c == 0 && (q & 1)))
+		q++;
+	if (q == (uint64_t)pow10_i128(17)) {
+		q = (uint64_t)pow10_i128(16);
+		e++;
+	}
+	*qp = q;
+	*ep = e;
+}
+
+/*
+ * U/D (D > 0) rounded half-even to 17 significant digits, as Q * 10^(E -
+ * 16), in 128 bits.  Returns -1 when they do not suffice (E > 16, or a
+ * scaled numerator that overflows).
  */
 static int
-frac_round17(unsigned __int128 u, unsigned __int128 d, unsigned __int128 *q,
-    int *k)
+frac_round17(unsigned __int128 u, unsigned __int128 d, uint64_t *qp, int *ep)
 {
 	const unsigned __int128 lo = (unsigned __int128)pow10_i128(16),
 	    hi = (unsigned __int128)pow10_i128(17);
-	unsigned __int128 r, t;
-	int e;
+	unsigned __int128 r, t, q;
+	int e, k;
 
-	/* u/d lies in [10^e, 10^(e+2)) for e = digits(u) - digits(d) - 1. */
+	/*
+	 * u/d lies in [10^e, 10^(e+2)) for e = digits(u) - digits(d) - 1:
+	 * from that e up, the first quotient below 10^17 has 17 digits.
+	 */
 	e = u128_digits(u) - u128_digits(d) - 1;
-	for (*k = 16 - e;; (*k)--) {
-		if (*k < 0 || *k > NUM_MAX_DIGITS ||
-		    u > ~(unsigned __int128)0 / (unsigned __int128)pow10_i128(*k))
+	for (k = 16 - e;; k--) {
+		if (k < 0 || k > NUM_MAX_DIGITS ||
+		    u > ~(unsigned __int128)0 / (unsigned __int128)pow10_i128(k))
 			return -1;
-		t = u * (unsigned __int128)pow10_i128(*k);
-		*q = div_small(t, d);
-		if (*q < hi)
+		t = u * (unsigned __int128)pow10_i128(k);
+		q = div_small(t, d);
+		if (q < hi)
 			break;
 	}
-	if (*q < lo)
+	if (q < lo)
 		return -1;
-	r = t - *q * d;
-	if (r > d - r || (r == d - r && (*q & 1)))
-		(*q)++;
-	if (*q == hi) {
-		*q = lo;
-		if (--*k < 0)
-			return -1;
-	}
+	r = t - q * d;
+	round17_finish((uint64_t)q, (r > d - r) - (r < d - r), 16 - k, qp, ep);
 	return 0;
 }
 
@@ -432,9 +534,11 @@ size_t
 num_format_frac(char *buf, int128 num, int128 den)
 {
 	unsigned __int128 u = num < 0 ? -(unsigned __int128)num :
-	    (unsigned __int128)num, d = (unsigned __int128)den, g, rest, mult, q;
-	int twos = 0, fives = 0, k, divides;
+	    (unsigned __int128)num, d = (unsigned __int128)den, rest, mult;
+	int twos = 0, fives = 0, k, e, divides;
+	uint64_t q;
 	int128 mant;
+	struct big bn, bd;
 
 	/*
 	 * U/D ends in decimal exactly when D without its factors 2 and 5
@@ -455,32 +559,161 @@ num_format_frac(char *buf, int128 num, int128 den)
 			fives++;
 		divides = u % rest == 0;
 	}
-	if (!divides && frac_round17(u, d, &q, &k) == 0)
-		return num_format(buf, num < 0 ? -(int128)q : (int128)q, k);
-	if (divides) {
-		k = twos > fives ? twos : fives;
-		if (k <= NUM_MAX_DIGITS) {
-			/* U/D = (U/REST) * (10^k / (D/REST)) / 10^k. */
-			mult = (unsigned __int128)pow10_i128(k) / (d / rest);
-			if (!__builtin_mul_overflow((int128)(u / rest), (int128)mult,
-			    &mant))
-				return num_format(buf, num < 0 ? -mant : mant, k);
-		}
-		/* Too many places as it stands: reduce the fraction. */
-		g = u128_gcd(u, d);
-		u /= g;
-		d /= g;
-		for (twos = 0, rest = d; (rest & 1) == 0; rest >>= 1)
-			twos++;
-		for (fives = 0; rest % 5 == 0; rest /= 5)
-			fives++;
-		k = twos > fives ? twos : fives;
-		if (k <= NUM_MAX_DIGITS) {
-			mult = (unsigned __int128)pow10_i128(k) / d;
-			if (!__builtin_mul_overflow((int128)u, (int128)mult, &mant))
-				return num_format(buf, num < 0 ? -mant : mant, k);
-		}
+	if (!divides && frac_round17(u, d, &q, &e) == 0)
+		return format_sig17(buf, num < 0, q, e);
+	if (divides && (k = twos > fives ? twos : fives) <= NUM_MAX_DIGITS) {
+		/* U/D = (U/REST) * (10^k / (D/REST)) / 10^k. */
+		mult = (unsigned __int128)pow10_i128(k) / (d / rest);
+		if (!__builtin_mul_overflow((int128)(u / rest), (int128)mult, &mant))
+			return num_format(buf, num < 0 ? -mant : mant, k);
 	}
-	return num_format_double(buf, num_frac_to_double(
-	    num < 0 ? -(int128)u : (int128)u, (int128)d));
+	big_from_i128(&bn, num);
+	big_from_i128(&bd, den);
+	return num_format_ratio(buf, &bn, &bd);
+}
+
+/*
+ * |NUM|/DEN rounded half-even to 17 significant digits, as Q * 10^(E -
+ * 16).  E starts as an estimate that is right or one too low.
+ */
+static void
+ratio_round17(const struct big *num, const struct big *den, uint64_t *qp,
+    int *ep)
+{
+	struct big n, d, q, r, hi;
+	int e = big_ndigits(num) - big_ndigits(den) - 1;
+	int128 qq;
+
+	big_from_u64(&hi, 100000000000000000ULL);	/* 10^17 */
+	for (;; e++) {
+		big_abs(&n, num);
+		d = *den;
+		if (e <= 16)
+			big_mul_pow10(&n, &n, 16 - e);
+		else
+			big_mul_pow10(&d, &d, e - 16);
+		big_divmod(&q, &r, &n, &d);
+		if (big_cmp(&q, &hi) < 0)
+			break;
+	}
+	big_to_i128(&q, &qq);
+	/* The remainder against half the divisor. */
+	big_add(&r, &r, &r);
+	round17_finish((uint64_t)qq, big_cmp(&r, &d), e, qp, ep);
+}
+
+/* Strip the factors 2 and 5 of D into REST; max(twos, fives). */
+static int
+strip_2_5(struct big *rest, const struct big *d)
+{
+	struct big t;
+	int twos = 0, fives = 0;
+
+	*rest = *d;
+	for (;;) {
+		t = *rest;
+		if (big_divmod_small(&t, &t, 2) != 0)
+			break;
+		*rest = t;
+		twos++;
+	}
+	for (;;) {
+		t = *rest;
+		if (big_divmod_small(&t, &t, 5) != 0)
+			break;
+		*rest = t;
+		fives++;
+	}
+	return twos > fives ? twos : fives;
+}
+
+size_t
+num_format_ratio(char *buf, const struct big *num, const struct big *den)
+{
+	struct big rest, q, r, mult, p10;
+	uint64_t q17;
+	int k, e;
+
+	if (big_is_zero(num))
+		return num_format(buf, 0, 0);
+	k = strip_2_5(&rest, den);
+	big_divmod(&q, &r, num, &rest);
+	if (big_is_zero(&r)) {
+		/* NUM/DEN = (NUM/REST) * (10^k / (DEN/REST)) / 10^k. */
+		big_divmod(&mult, NULL, den, &rest);
+		big_from_u64(&p10, 1);
+		big_mul_pow10(&p10, &p10, k);
+		big_divmod(&r, NULL, &p10, &mult);
+		big_mul(&q, &q, &r);
+		return num_format_big(buf, &q, k);
+	}
+	ratio_round17(num, den, &q17, &e);
+	return format_sig17(buf, num->neg, q17, e);
+}
+
+/*
+ * sqrt(N/D) * 10^(16 - e) = sqrt(N * 10^(32 - 2e) / D), whose integer
+ * part is the integer square root of the quotient's integer part; E is
+ * moved until that has 17 digits.  Then it is rounded up when the root
+ * passes the half: 4 * N * 10^(32 - 2e) > (2q + 1)^2 * D.
+ */
+static void
+sqrt_round17(const struct big *num, const struct big *den, uint64_t *qp,
+    int *ep)
+{
+	struct big n, d, t, q, hi, lo, lhs, rhs;
+	int e = (big_ndigits(num) - big_ndigits(den)) / 2;
+	int128 qq;
+
+	big_from_u64(&hi, 100000000000000000ULL);
+	big_from_u64(&lo, 10000000000000000ULL);
+	for (;;) {
+		n = *num;
+		d = *den;
+		if (e <= 16)
+			big_mul_pow10(&n, &n, 32 - 2 * e);
+		else
+			big_mul_pow10(&d, &d, 2 * e - 32);
+		big_divmod(&t, NULL, &n, &d);
+		big_isqrt(&q, &t);
+		if (big_cmp(&q, &hi) >= 0)
+			e++;
+		else if (big_cmp(&q, &lo) < 0)
+			e--;
+		else
+			break;
+	}
+	big_to_i128(&q, &qq);
+	big_add(&rhs, &q, &q);
+	big_from_u64(&t, 1);
+	big_add(&rhs, &rhs, &t);
+	big_mul(&rhs, &rhs, &rhs);
+	big_mul(&rhs, &rhs, &d);
+	big_mul_small(&lhs, &n, 4);
+	round17_finish((uint64_t)qq, big_cmp(&lhs, &rhs), e, qp, ep);
+}
+
+size_t
+num_format_sqrt(char *buf, const struct big *num, const struct big *den)
+{
+	struct big g, n, d, rn, rd, t;
+	uint64_t q;
+	int e;
+
+	if (big_is_zero(num))
+		return num_format(buf, 0, 0);
+	/* A root that is a fraction: both terms of the reduced one squares. */
+	big_gcd(&g, num, den);
+	big_divmod(&n, NULL, num, &g);
+	big_divmod(&d, NULL, den, &g);
+	big_isqrt(&rn, &n);
+	big_isqrt(&rd, &d);
+	big_mul(&t, &rn, &rn);
+	if (big_cmp(&t, &n) == 0) {
+		big_mul(&t, &rd, &rd);
+		if (big_cmp(&t, &d) == 0)
+			return num_format_ratio(buf, &rn, &rd);
+	}
+	sqrt_round17(&n, &d, &q, &e);
+	return format_sig17(buf, 0, q, e);
 }

@@ -1,11 +1,23 @@
 /*
- * num: exact parsing and shortest formatting of numbers.
+ * num: exact parsing, comparison and formatting of decimal numbers.
  *
- * Integers and plain decimals ("-12", "0.125", "+3.") parse into an exact
- * scaled integer, mant / 10^scale, with up to 38 significant digits, without
- * strtod.  Anything else that is a number to strtod in C's own syntax
- * (exponent forms, "inf", "nan", more than 38 digits) parses as a double and
- * is marked inexact.  Leading and trailing blanks are allowed.
+ * The syntax (num_scan): optional blanks (space, tab), an optional sign,
+ * then digits with an optional decimal point (at least one digit: "5",
+ * "5.", ".5"), optionally followed by an exponent ("e" or "E", an optional
+ * sign, digits), then optional blanks; or "inf", "infinity" or "nan" in any
+ * case, with an optional sign.  Nothing else: no hex, no "nan(...)", no
+ * byte after the number, a NUL included.
+ *
+ * A number parses (num_parse) into an exact scaled integer, mant / 10^scale
+ * with |mant| < 10^38 and 0 <= scale <= 38: any number whose digits from
+ * its first to its last nonzero one are at most 38 and fall between the
+ * 38th place before the point and the 38th after it (1e37, 0.125, 1.5e-30,
+ * 12345678901234567890.123456789012345678).  Other numbers need more
+ * digits than that (1e38, 1e-39, forty-digit integers) and are reported
+ * as such, never rounded; inf and nan are kept as doubles.
+ *
+ * Text that is a number of any length also compares exactly without being
+ * converted (num_text_cmp), which mr-sort -n and mr-reduce --top use.
  */
 #ifndef MR_NUM_H
 #define MR_NUM_H
@@ -13,17 +25,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bigint.h"
+
 typedef __int128 int128;
 
 #define NUM_MAX_DIGITS 38	/* every 38-digit integer fits in an int128 */
-#define NUM_FMT_MAX 64		/* room for any num_format* output and a NUL */
+
+/*
+ * Room for any num_format* output and a NUL.  The longest: a variance
+ * that ends, |value| < 10^77 with up to 2*38 + 128 places (its
+ * denominator is n(n-1) 10^(2*scale) with n < 2^64), and a sign and a
+ * point: 1 + 77 + 1 + 204 < 320.
+ */
+#define NUM_FMT_MAX 320
 
 struct num {
 	int128 mant;		/* exact: the value times 10^scale */
 	int scale;		/* exact: digits after the decimal point */
 	int exact;		/* 1: mant/scale hold the value; 0: d does */
-	double d;		/* inexact: the value */
+	double d;		/* inexact: inf, -inf or nan */
 };
+
+/* num_parse's results. */
+enum { NUM_OK = 0, NUM_NOT_A_NUMBER = -1, NUM_TOO_LONG = -2 };
 
 /*
  * num_parse_plain: the common case in one pass: an optional '-', digits,
@@ -75,53 +99,102 @@ num_parse_plain(const char *p, const char *end, int stop, struct num *n)
 	return p;
 }
 
-/* num_parse: parse S[0..LEN).  Returns 0, or -1 if it is not a number. */
+/*
+ * num_parse: parse S[0..LEN) into *N.  Returns NUM_OK, NUM_NOT_A_NUMBER,
+ * or NUM_TOO_LONG for a number outside the exact range (see the top).
+ * The scale is the one written ("1.50" has 2, "1.50e1" 1) unless trailing
+ * zeros have to go for the number to fit.
+ */
 int num_parse(const char *s, size_t len, struct num *n);
 
-/* num_to_double: the nearest double (correctly rounded for exact values). */
-double num_to_double(const struct num *n);
+/*
+ * A number's text scanned, not converted: the value is
+ * 0.D * 10^exp10, D the significant digits FIRST..LAST (both nonzero
+ * digits; between them a '.' may occur, which is skipped).  Zero has
+ * FIRST NULL.  Exponents beyond +-10^17 count as +-10^17.
+ */
+enum { NUM_FINITE, NUM_INF, NUM_NAN };
+
+struct num_text {
+	int kind;		/* NUM_FINITE, NUM_INF or NUM_NAN */
+	int neg;		/* a '-' sign (also on zero and nan) */
+	const char *first, *last;
+	int64_t ndigits;	/* digits FIRST..LAST, the point not counted */
+	int64_t exp10;
+	int64_t places;		/* the scale as written: digits after the
+				 * point minus the exponent */
+};
+
+/* num_scan: S[0..LEN) as a number's text: 0, or -1 if it is not one. */
+int num_scan(const char *s, size_t len, struct num_text *t);
+
+/*
+ * num_text_cmp: the order of two scanned numbers, exact at any length:
+ * -inf < every finite number < inf < nan (nan equal to nan, -0 to 0).
+ */
+int num_text_cmp(const struct num_text *a, const struct num_text *b);
+
+/*
+ * num_text_word: a 64-bit word whose unsigned order agrees with
+ * num_text_cmp as far as it goes, for a number other than nan (1 for
+ * -inf, UINT64_MAX for inf; 0 is left for what is not a number).  Equal
+ * words mean "compare the numbers", unless the lowest bit is clear: then
+ * equal words are equal numbers (up to 12 significant digits, exponents
+ * within +-2^21).
+ */
+uint64_t num_text_word(const struct num_text *t);
 
 /* pow10_i128: 10^E for 0 <= E <= 38. */
 int128 pow10_i128(int e);
 
 /*
  * num_rescale: MANT (at scale FROM) expressed at scale TO >= FROM.
- * Returns 0, or -1 when that overflows an int128.
+ * Returns 0, or -1 (*OUT untouched) when that overflows an int128.
  */
 int num_rescale(int128 mant, int from, int to, int128 *out);
+
+/* num_to_big: N's value as an integer at scale SCALE >= N's scale. */
+void num_to_big(struct big *r, const struct num *n, int scale);
+
+/*
+ * num_cmp: the order of A and B: negative, 0 or positive, exact: -inf <
+ * every exact number < inf < nan, nan equal to nan.
+ */
+int num_cmp(const struct num *a, const struct num *b);
 
 /*
  * num_format: MANT/10^SCALE in its shortest exact decimal form: no exponent,
  * no trailing zeros after the point, no point for integers, "-" for negative
  * values.  BUF holds NUM_FMT_MAX bytes; returns the length (NUL-terminated).
+ * num_format_big: the same for a wider MANT (its digits and SCALE within
+ * NUM_FMT_MAX - 3 characters).
  */
 size_t num_format(char *buf, int128 mant, int scale);
+size_t num_format_big(char *buf, const struct big *mant, int scale);
+
+/* num_format_value: N as num_format writes it, or "inf", "-inf", "nan". */
+size_t num_format_value(char *buf, const struct num *n);
 
 /*
- * num_format_double: the shortest decimal that reads back as D, written
- * without an exponent when the exponent is between -7 and 20 ("1000000",
- * "0.1"), with one otherwise ("1e+25"); "nan", "inf", "-inf".
- */
-size_t num_format_double(char *buf, double d);
-
-/*
- * num_cmp: the order of A and B: negative, 0 or positive.  Exact when both
- * are exact; otherwise by their doubles, with NaN after every number.
- */
-int num_cmp(const struct num *a, const struct num *b);
-
-/*
- * num_format_frac: the fraction NUM/DEN (DEN > 0) in num_format's form when
- * its decimal expansion ends within 38 places and fits an int128 (1/8 is
- * "0.125").  A fraction that does not end is rounded half-even to 17
- * significant digits, enough to read back as the nearest double (1/3 is
- * "0.33333333333333333", 2/3 "0.66666666666666667"); one with more than 17
- * integer digits prints as num_format_double of the nearest double.
+ * num_format_frac, num_format_ratio: the fraction NUM/DEN (DEN > 0) in
+ * num_format's form when its decimal expansion ends (1/8 is "0.125").  A
+ * fraction that does not end is rounded half to even to 17 significant
+ * digits and written as C's "%.17g" writes that rounded value: without an
+ * exponent when the exponent is from -4 to 16 (1/3 is
+ * "0.33333333333333333", 2/3 "0.66666666666666667"), with one otherwise
+ * (10^20/3 is "3.3333333333333333e+19", 1/30000 "3.3333333333333333e-05").
+ * An exponent thus always marks a rounded result.  num_format_frac is the
+ * fast path of fractions of int128s.
  */
 size_t num_format_frac(char *buf, int128 num, int128 den);
+size_t num_format_ratio(char *buf, const struct big *num, const struct big *den);
 
-/* num_frac_to_double: the double nearest to NUM/DEN (DEN > 0). */
-double num_frac_to_double(int128 num, int128 den);
+/*
+ * num_format_sqrt: the square root of NUM/DEN (NUM >= 0, DEN > 0): exact
+ * when it is a fraction that ends, else as num_format_ratio rounds (the
+ * root correctly rounded to 17 significant digits).
+ */
+size_t num_format_sqrt(char *buf, const struct big *num, const struct big *den);
 
 /* i128_mul_overflow, i128_add_overflow: checked arithmetic, 1 on overflow. */
 static inline int

@@ -139,10 +139,12 @@ readahead_next(struct readahead *ra, char **start)
 	}
 	while (b->state != RA_READY)
 		pthread_cond_wait(&ra->cv, &ra->mu);
-	unlock(ra);
-	if (b->end == b->start)
+	if (b->end == b->start) {
+		unlock(ra);
 		return NULL;	/* stays READY: the thread has ended */
-	b->state = RA_HELD;
+	}
+	b->state = RA_HELD;	/* under the lock: the thread reads it */
+	unlock(ra);
 	ra->held = ra->next;
 	ra->next ^= 1;
 	*start = b->p + b->start;

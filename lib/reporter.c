@@ -17,13 +17,50 @@ starts(struct slice s, const char *lit)
 	return s.len >= n && memcmp(s.p, lit, n) == 0;
 }
 
+/* Java's String.trim: every char at or below ' ' (NUL, controls, space). */
+static void
+java_trim(const char **p, const char **end)
+{
+	while (*p < *end && (unsigned char)**p <= ' ')
+		(*p)++;
+	while (*end > *p && (unsigned char)(*end)[-1] <= ' ')
+		(*end)--;
+}
+
+/* Java's Long.parseLong over ASCII: a sign, then one or more digits (any
+ * number of leading zeros), within the range of a long. */
+static int
+java_parse_long(const char *p, const char *end, int64_t *amount)
+{
+	uint64_t v = 0, limit;
+	int neg = 0;
+
+	if (p < end && (*p == '-' || *p == '+'))
+		neg = *p++ == '-';
+	if (p == end)
+		return 0;
+	limit = (uint64_t)INT64_MAX + (uint64_t)neg;
+	for (; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		if (v > (limit - (uint64_t)(*p - '0')) / 10)
+			return 0;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	*amount = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return 1;
+}
+
+/*
+ * Hadoop's PipeMapRed takes the text after "counter:", trims it as Java
+ * does, splits it on ',' with String.split (which drops trailing empty
+ * parts, so "g,n,5,," is a counter) and wants exactly three parts.
+ */
 enum reporter_kind
 reporter_parse(struct slice line, struct slice *group, struct slice *name,
     int64_t *amount)
 {
 	const char *p, *end = line.p + line.len, *c1, *c2;
-	uint64_t v = 0;
-	int neg = 0;
 
 	if (!starts(line, PREFIX))
 		return REPORTER_NONE;
@@ -32,29 +69,24 @@ reporter_parse(struct slice line, struct slice *group, struct slice *name,
 	if (!starts(line, COUNTER))
 		return REPORTER_BAD;
 	p = line.p + strlen(COUNTER);
+	java_trim(&p, &end);
+	while (end > p && end[-1] == ',')
+		end--;
 	c1 = memchr(p, ',', (size_t)(end - p));
 	if (c1 == NULL)
 		return REPORTER_BAD;
 	c2 = memchr(c1 + 1, ',', (size_t)(end - c1 - 1));
 	if (c2 == NULL || memchr(c2 + 1, ',', (size_t)(end - c2 - 1)) != NULL)
 		return REPORTER_BAD;
+	/* Names are kept and printed as C strings: a NUL would cut them. */
+	if (memchr(p, '\0', (size_t)(c2 - p)) != NULL)
+		return REPORTER_BAD;
+	if (!java_parse_long(c2 + 1, end, amount))
+		return REPORTER_BAD;
 	group->p = (char *)p;
 	group->len = (size_t)(c1 - p);
 	name->p = (char *)c1 + 1;
 	name->len = (size_t)(c2 - c1 - 1);
-	p = c2 + 1;
-	if (p < end && (*p == '-' || *p == '+'))
-		neg = *p++ == '-';
-	if (p == end || end - p > 19)
-		return REPORTER_BAD;
-	for (; p < end; p++) {
-		if (*p < '0' || *p > '9')
-			return REPORTER_BAD;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	if (v > (uint64_t)INT64_MAX + neg)
-		return REPORTER_BAD;
-	*amount = neg ? (int64_t)(0 - v) : (int64_t)v;
 	return REPORTER_COUNTER;
 }
 

@@ -21,9 +21,13 @@ enum reporter_kind {
 };
 
 /*
- * reporter_parse: classify LINE (without its newline).  For a counter the
- * group, name and amount are set; the text after "counter:" must split on
- * ',' into exactly three parts, the last a decimal integer (a sign allowed).
+ * reporter_parse: classify LINE (without its newline) as Hadoop Streaming
+ * does.  For a counter the group, name and amount are set: the text after
+ * "counter:" is trimmed of bytes <= ' ' at both ends, trailing commas are
+ * dropped, and the rest must split on ',' into exactly three parts, the last
+ * a decimal long (a sign allowed, leading zeros allowed).  One difference
+ * from Hadoop: a group or name holding a NUL byte is REPORTER_BAD, since
+ * the counter table keeps C strings.
  */
 enum reporter_kind reporter_parse(struct slice line, struct slice *group,
     struct slice *name, int64_t *amount);

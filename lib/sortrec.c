@@ -1,5 +1,4 @@
 /* sortrec: record order and the in-memory entry sort (see sortrec.h). */
-#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,63 +8,34 @@
 #include "sortrec.h"
 #include "xalloc.h"
 
-/* A number's value as an order-preserving unsigned integer; 0 when S is not
- * a number (NaN included), so such keys sort before every number. */
+/*
+ * A key as a number for -n, scanned (num.h): 1, or 0 when it is not a
+ * number (nan included), so that such keys sort before every number.
+ */
 static int
-parse_number(const char *s, size_t len, struct num *n)
+scan_number(const char *s, size_t len, struct num_text *t)
 {
-	if (num_parse(s, len, n) < 0)
-		return 0;
-	if (!n->exact && isnan(n->d))
-		return 0;
-	return 1;
+	return num_scan(s, len, t) == 0 && t->kind != NUM_NAN;
 }
 
+/* The sort word of a numeric key: its value's order, 0 for non-numbers. */
 static uint64_t
 number_word(const char *s, size_t len)
 {
-	struct num n;
-	double d;
-	uint64_t u;
+	struct num_text t;
 
-	if (!parse_number(s, len, &n))
-		return 0;
-	d = num_to_double(&n);
-	if (d == 0)
-		d = 0;		/* -0 and 0 are the same value */
-	memcpy(&u, &d, sizeof u);
-	return (u >> 63) ? ~u : u | (uint64_t)1 << 63;
-}
-
-/* Exact comparison of two parsed numbers (doubles when one is inexact or a
- * common scale overflows). */
-static int
-number_cmp(const struct num *x, const struct num *y)
-{
-	double a, b;
-
-	if (x->exact && y->exact) {
-		int scale = x->scale > y->scale ? x->scale : y->scale;
-		int128 mx, my;
-
-		if (num_rescale(x->mant, x->scale, scale, &mx) == 0 &&
-		    num_rescale(y->mant, y->scale, scale, &my) == 0)
-			return (mx > my) - (mx < my);
-	}
-	a = num_to_double(x);
-	b = num_to_double(y);
-	return (a > b) - (a < b);
+	return scan_number(s, len, &t) ? num_text_word(&t) : 0;
 }
 
 /* Numeric key order without -r: non-numbers first, in byte order. */
 static int
 numeric_key_cmp(const char *ka, size_t kalen, const char *kb, size_t kblen)
 {
-	struct num x, y;
-	int okx = parse_number(ka, kalen, &x), oky = parse_number(kb, kblen, &y);
+	struct num_text x, y;
+	int okx = scan_number(ka, kalen, &x), oky = scan_number(kb, kblen, &y);
 
 	if (okx && oky)
-		return number_cmp(&x, &y);
+		return num_text_cmp(&x, &y);
 	if (okx != oky)
 		return okx ? 1 : -1;
 	return key_cmp(ka, kalen, kb, kblen);
@@ -393,7 +363,7 @@ static void
 number_group(struct sorter *s, struct sortent *e, size_t n)
 {
 	struct slice k, v, k0;
-	struct num first, x;
+	struct num_text first, x;
 	size_t i;
 	int mode;
 
@@ -402,14 +372,17 @@ number_group(struct sorter *s, struct sortent *e, size_t n)
 		sort_group(s, e, n, M_KEY, 0, 0);
 		return;
 	}
-	ent_record(s, &e[0], &k0, &v);
-	parse_number(k0.p, k0.len, &first);
-	for (i = 1; i < n; i++) {
-		ent_record(s, &e[i], &k, &v);
-		parse_number(k.p, k.len, &x);
-		if (number_cmp(&first, &x) != 0) {
-			quick_sort(s, e, n, M_NUM, 0);
-			return;
+	/* A word with its lowest bit clear is its number: all are equal. */
+	if ((e[0].word ^ s->flip) & 1) {
+		ent_record(s, &e[0], &k0, &v);
+		scan_number(k0.p, k0.len, &first);
+		for (i = 1; i < n; i++) {
+			ent_record(s, &e[i], &k, &v);
+			scan_number(k.p, k.len, &x);
+			if (num_text_cmp(&first, &x) != 0) {
+				quick_sort(s, e, n, M_NUM, 0);
+				return;
+			}
 		}
 	}
 	mode = s->o->byvalue ? M_VALUE : M_REF;

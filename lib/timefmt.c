@@ -92,7 +92,9 @@ seconds_to_ns(const char *s, size_t len, int64_t *t)
 	struct num n;
 	int128 v;
 
-	if (num_parse(s, len, &n) < 0 || !n.exact)
+	/* Plain decimals only: num_parse would also take "1e9". */
+	if (memchr(s, 'e', len) != NULL || memchr(s, 'E', len) != NULL ||
+	    num_parse(s, len, &n) != NUM_OK || !n.exact)
 		return -1;
 	if (n.scale > 9) {
 		v = n.mant / pow10_i128(n.scale - 9);

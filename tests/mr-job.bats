@@ -6,7 +6,7 @@ load helper
 
 # words N SEED: N lines of random words from a small vocabulary.
 words() {
-	awk -v n="$1" -v seed="$2" 'BEGIN {
+	mawk -v n="$1" -v seed="$2" 'BEGIN {
 		srand(seed)
 		split("the a of and hello apple banana é Zürich x yy zzz data", w, " ")
 		for (i = 0; i < n; i++) {
@@ -21,7 +21,7 @@ words() {
 # wordcount FILE...: the reference count, "word TAB n", in C byte order.
 wordcount() {
 	cat "$@" | tr -s ' ' '\n' | grep -v '^$' | LC_ALL=C sort | uniq -c |
-	    awk '{ print $2 "\t" $1 }'
+	    mawk '{ print $2 "\t" $1 }'
 }
 
 # started: a map task of the job has begun.
@@ -51,14 +51,14 @@ counter() {
 
 @test "each key lands in the partition of Hadoop's HashPartitioner" {
 	printf '%s\n' a the hello é apple banana "" >keys.txt
-	run mr-job -input keys.txt -output r3 -mapper "awk '{ print \$0 \"\\t\" 1 }'" \
+	run mr-job -input keys.txt -output r3 -mapper "mawk '{ print \$0 \"\\t\" 1 }'" \
 	    -reducer 'mr-reduce count' -numReduceTasks 3
 	[ "$status" -eq 0 ]
 	[ "$(cat r3/part-00000)" = "apple${TAB}1" ]
 	[ "$(cat r3/part-00001)" = "$(printf '\t1\nthe\t1')" ]
 	[ "$(cat r3/part-00002)" = "$(printf 'a\t1\nbanana\t1\nhello\t1\né\t1')" ]
 	run mr-job -D mapreduce.job.reduces=10 -input keys.txt -output r10 \
-	    -mapper "awk '{ print \$0 \"\\t\" 1 }'" -reducer 'mr-reduce count'
+	    -mapper "mawk '{ print \$0 \"\\t\" 1 }'" -reducer 'mr-reduce count'
 	[ "$status" -eq 0 ]
 	[ "$(cat r10/part-00001)" = "$(printf '\t1\napple\t1\né\t1')" ]
 	[ "$(cat r10/part-00002)" = "$(printf 'banana\t1\nthe\t1')" ]
@@ -270,8 +270,8 @@ counter() {
 @test "counters from every task are summed and printed in Hadoop's layout" {
 	words 400 14 >in.txt
 	run --separate-stderr mr-job -D mapreduce.job.maps=4 -input in.txt -output out -P 3 \
-	    -mapper "awk 'NR == 1 { print \"a note\" > \"/dev/stderr\" } { print \"reporter:counter:My Group,lines,1\" > \"/dev/stderr\"; print \"reporter:status:busy\" > \"/dev/stderr\"; print \$1 \"\\t\" 1 }'" \
-	    -reducer "awk '{ print \"reporter:counter:My Group,reduced,2\" > \"/dev/stderr\"; print }'" \
+	    -mapper "mawk 'NR == 1 { print \"a note\" > \"/dev/stderr\" } { print \"reporter:counter:My Group,lines,1\" > \"/dev/stderr\"; print \"reporter:status:busy\" > \"/dev/stderr\"; print \$1 \"\\t\" 1 }'" \
+	    -reducer "mawk '{ print \"reporter:counter:My Group,reduced,2\" > \"/dev/stderr\"; print }'" \
 	    -numReduceTasks 2
 	[ "$status" -eq 0 ]
 	[[ $stderr != *reporter:* ]]
@@ -383,7 +383,7 @@ counter() {
 	    MR_DEMO_LINES=20000 MR_DEMO_LIVE_SECONDS=3 "$MR_ROOT/scripts/demo"
 	[ "$status" -eq 0 ]
 	# The status counts add up to the log's lines; the live run saw windows.
-	[ "$(printf '%s\n' "$output" | awk '/^== Requests per status/ { on = 1; next }
+	[ "$(printf '%s\n' "$output" | mawk '/^== Requests per status/ { on = 1; next }
 	    /^==/ { on = 0 } on && /%$/ { n += $2 } END { print n }')" = 20000 ]
 	[[ $output == *"== Top 10 paths =="* ]]
 	[[ $output == *"== p99 response size per path"* ]]

@@ -22,7 +22,7 @@ EOF
 @test "-w word counts equal awk's on generated text" {
 	"$MR_TOOLS/gendata" text 2000000 >text
 	mr-map -w text | cut -f1 | sort | uniq -c | sort -k2 >got
-	awk '{for (i = 1; i <= NF; i++) c[$i]++} END {for (w in c) printf "%7d %s\n", c[w], w}' text |
+	mawk '{for (i = 1; i <= NF; i++) c[$i]++} END {for (w in c) printf "%7d %s\n", c[w], w}' text |
 	    sort -k2 >want
 	[ -s want ]
 	diff got want
@@ -101,17 +101,17 @@ reporter:counter:mr-tools,records skipped,0" ]
 }
 
 @test "fields: randomized records agree with awk" {
-	awk 'BEGIN { srand(7); for (r = 0; r < 3000; r++) { n = int(rand() * 6);
+	mawk 'BEGIN { srand(7); for (r = 0; r < 3000; r++) { n = int(rand() * 6);
 		line = ""; for (i = 0; i < n; i++) { w = ""; k = 1 + int(rand() * 4);
 			for (j = 0; j < k; j++) w = w sprintf("%c", 97 + int(rand() * 26));
 			line = line (i ? (rand() < 0.3 ? "  " : " ") : "") w }
 		print line } }' >in
 	mr-map -K 3,1 -V 2 in >got
-	awk 'NF >= 3 { print $3 "\t" $1 "\t" $2 }' in >want
+	mawk 'NF >= 3 { print $3 "\t" $1 "\t" $2 }' in >want
 	[ -s want ]
 	diff got want
 	mr-map -d ' ' -K 2 in >got
-	awk 'BEGIN { FS = "[ ]" } NF >= 2 { print $2 "\t1" }' in >want
+	mawk 'BEGIN { FS = "[ ]" } NF >= 2 { print $2 "\t1" }' in >want
 	diff got want
 }
 
@@ -163,7 +163,7 @@ $USAGE1
 }
 
 @test "regex: -g agrees with grep -o on random input" {
-	awk 'BEGIN { srand(3); for (r = 0; r < 2000; r++) { s = "";
+	mawk 'BEGIN { srand(3); for (r = 0; r < 2000; r++) { s = "";
 		n = int(rand() * 30); for (i = 0; i < n; i++)
 			s = s substr("ab1 23x-9", 1 + int(rand() * 9), 1); print s } }' >in
 	mr-map -e '[0-9]+' -g in | cut -f1 >got
@@ -215,13 +215,13 @@ EOF
 }
 
 @test "json: randomized records agree with awk" {
-	awk 'BEGIN { srand(11); for (r = 0; r < 2000; r++) {
+	mawk 'BEGIN { srand(11); for (r = 0; r < 2000; r++) {
 		id = int(rand() * 100); b = int(rand() * 100000);
 		if (rand() < 0.1) { print "{\"u\": {\"x\": 1}, \"b\": " b "}"; continue }
 		if (rand() < 0.1) { print "{\"u\": {\"id\": \"k" id "\"}, \"b\": " b; continue }
 		printf "{ \"pad\": [1, \"s\", {}], \"u\" : {\"id\":\"k%d\" } ,\"b\":%d }\n", id, b } }' >in
 	mr-map -j -K u.id -V b in >got
-	awk -F'"' '/"id"/ && /}$/ { split($0, a, "\"b\":"); sub(/ *}$/, "", a[2]); print $10 "\t" a[2] }' in >want
+	mawk -F'"' '/"id"/ && /}$/ { split($0, a, "\"b\":"); sub(/ *}$/, "", a[2]); print $10 "\t" a[2] }' in >want
 	[ -s want ]
 	diff got want
 }
@@ -296,28 +296,28 @@ EOF
 @test "-P: the same records as one copy, and no line torn" {
 	"$MR_TOOLS/gendata" text 1500000 >text
 	mapper='{ printf "%s:", NR; for (i = 1; i <= NF; i++) printf "%s|", $i; print "END" }'
-	mr-map -P 1 -- awk "$mapper" <text | sed 's/^[0-9]*://' | sort >one
-	mr-map -P 4 -b 8K -- awk "$mapper" <text >many
+	mr-map -P 1 -- mawk "$mapper" <text | sed 's/^[0-9]*://' | sort >one
+	mr-map -P 4 -b 8K -- mawk "$mapper" <text >many
 	run -1 grep -cv '^[0-9]*:.*END$' many
 	[ "$output" = 0 ]
 	sed 's/^[0-9]*://' many | sort | cmp - one
 	[ "$(wc -l <one)" = "$(wc -l <text)" ]
 	# the same through a pipe, where blocks are cut as data arrives
-	cat text | mr-map -P 3 -b 8K -- awk "$mapper" | sed 's/^[0-9]*://' | sort | cmp - one
+	cat text | mr-map -P 3 -b 8K -- mawk "$mapper" | sed 's/^[0-9]*://' | sort | cmp - one
 }
 
 @test "-P: long and short output lines stay whole into a file, a pipe and an appended file" {
 	# Lines up to 40 KiB, longer than what mr-map looks at to find a line's
 	# end when it splices output on, among short ones; each copy's lines
 	# must come out whole whatever stdout is.
-	awk 'BEGIN { srand(5); for (i = 0; i < 3000; i++) print i, int(rand() * (rand() < 0.1 ? 40000 : 60)) }' >in
+	mawk 'BEGIN { srand(5); for (i = 0; i < 3000; i++) print i, int(rand() * (rand() < 0.1 ? 40000 : 60)) }' >in
 	# (no sprintf width: mawk's sprintf stops at 8 KiB)
 	mapper='{ s = "x"; while (length(s) < $2) s = s s; print $1 ":" substr(s, 1, $2) ":END" }'
-	awk "$mapper" in | sort >want
-	mr-map -P 3 -b 2K -- awk "$mapper" <in >file
-	mr-map -P 3 -b 2K -- awk "$mapper" <in | cat >piped
+	mawk "$mapper" in | sort >want
+	mr-map -P 3 -b 2K -- mawk "$mapper" <in >file
+	mr-map -P 3 -b 2K -- mawk "$mapper" <in | cat >piped
 	echo "0:first:END" >appended
-	mr-map -P 3 -b 2K -- awk "$mapper" <in >>appended
+	mr-map -P 3 -b 2K -- mawk "$mapper" <in >>appended
 	for f in file piped; do
 		run -1 grep -cv '^[0-9]*:x*:END$' "$f"
 		[ "$output" = 0 ]
@@ -329,8 +329,8 @@ EOF
 
 @test "-o keeps the output in input order, from a file and from a pipe" {
 	seq 1 200000 >in
-	run -0 bash -c 'mr-map -P 4 -o -b 16K -- awk "{print \$1 * 2}" <in | cmp - <(awk "{print \$1 * 2}" in)'
-	run -0 bash -c 'cat in | mr-map -P 3 -o -- awk "{print; print \"-\"}" | cmp - <(awk "{print; print \"-\"}" in)'
+	run -0 bash -c 'mr-map -P 4 -o -b 16K -- mawk "{print \$1 * 2}" <in | cmp - <(mawk "{print \$1 * 2}" in)'
+	run -0 bash -c 'cat in | mr-map -P 3 -o -- mawk "{print; print \"-\"}" | cmp - <(mawk "{print; print \"-\"}" in)'
 }
 
 @test "each copy gets the Hadoop map-task environment" {
@@ -408,7 +408,9 @@ reporter:counter:g,n,5" ]
 
 @test "live input: a record reaches the command and its output reaches stdout at once" {
 	mkfifo fifo
-	mr-map -P 2 -- awk '{ print "got " $0; fflush() }' <fifo >out &
+	# mawk reads its input in large blocks unless -W interactive (which also
+	# flushes each output line): without it the first line would wait.
+	mr-map -P 2 -- mawk -W interactive '{ print "got " $0 }' <fifo >out &
 	pid=$!
 	exec 5>fifo
 	echo first >&5
@@ -429,7 +431,7 @@ reporter:counter:g,n,5" ]
 	exec 5>fifo
 	echo one >&5
 	sleep 0.9
-	ticks=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	ticks=$(mawk '{ print $14 + $15 }' "/proc/$pid/stat")
 	exec 5>&-
 	wait "$pid"
 	[ "$(cat out)" = "half rest one" ]
@@ -463,7 +465,7 @@ reporter:counter:g,n,5" ]
 @test "CRLF lines scattered through a large file reach the copies without the CR, each once" {
 	# Rare CRLF lines (and lone CRs, which stay) among many blocks: the
 	# blocks around them go by splice, the CRLF lines by small writes.
-	awk 'BEGIN {
+	mawk 'BEGIN {
 		srand(17)
 		for (i = 0; i < 60000; i++) {
 			r = rand()

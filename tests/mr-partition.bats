@@ -6,7 +6,7 @@ load helper
 # The reference: Text.hashCode and HashPartitioner in awk, over the first K
 # fields split at SEP.  Writes expect.N files (input order kept).
 awk_partition() {	# R K SEP FILE
-	awk -v R="$1" -v K="$2" -v SEP="$3" '
+	mawk -v R="$1" -v K="$2" -v SEP="$3" '
 	BEGIN { for (i = 1; i < 256; i++) ord[sprintf("%c", i)] = i }
 	{
 		key = $0; rest = $0; pos = 0
@@ -84,7 +84,7 @@ awk_partition() {	# R K SEP FILE
 	mr-partition -n 4 z
 	mr-partition -n 4 --print z >printed
 	for p in 0 1 2 3; do
-		awk -F '\t' -v p=$p '$1 == p' printed | cut -f2- | cmp - "part-0000$p"
+		mawk -F '\t' -v p=$p '$1 == p' printed | cut -f2- | cmp - "part-0000$p"
 	done
 }
 
@@ -173,7 +173,7 @@ dir-00004" ]
 	"$MR_TOOLS/gendata" kv 50000 >kv
 	mr-partition -n 8 --sample 5000 kv >points
 	mr-partition -n 8 --range points kv
-	wc -l part-0000? | awk '$2 != "total" { n[NR] = $1 }
+	wc -l part-0000? | mawk '$2 != "total" { n[NR] = $1 }
 	    END { min = max = n[1]; for (i in n) { if (n[i] < min) min = n[i]; if (n[i] > max) max = n[i] }
 	          printf "min %d max %d\n", min, max; exit !(max <= 1.5 * min) }'
 }

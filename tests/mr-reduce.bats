@@ -11,7 +11,7 @@ teardown() {
 # random_kv SEED N KEYS: key TAB integer TAB decimal TAB word, with
 # negatives, repeated values and up to 4 decimal places.
 random_kv() {
-	awk -v seed="$1" -v n="$2" -v keys="$3" 'BEGIN {
+	mawk -v seed="$1" -v n="$2" -v keys="$3" 'BEGIN {
 		srand(seed)
 		split("apple pear fig kiwi lime", w, " ")
 		for (i = 0; i < n; i++) {
@@ -27,7 +27,7 @@ random_kv() {
 # same_numbers A B: the files have the same text, except that numeric
 # fields may differ by 1e-9 relative (datamash prints 14 digits).
 same_numbers() {
-	paste "$1" "$2" | awk -F'\t' '
+	paste "$1" "$2" | mawk -F'\t' '
 	function isnum(s) { return s ~ /^-?[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?$/ }
 	function abs(x) { return x < 0 ? -x : x }
 	{
@@ -128,12 +128,12 @@ same_numbers() {
 
 @test "errors deep in a large file name their exact line" {
 	"$MR_TOOLS/gendata" kv 400000 30000 | LC_ALL=C sort -t "$TAB" -k1,1 -s >in
-	awk -F'\t' 'NR == 250001 { $2 = "oops" } { print $1 "\t" $2 "\t" $3 }' in >bad
+	mawk -F'\t' 'NR == 250001 { $2 = "oops" } { print $1 "\t" $2 "\t" $3 }' in >bad
 	run -1 --separate-stderr mr-reduce sum <bad
 	[ "$stderr" = "mr-reduce: -:250001: field 1: 'oops' is not a number" ]
 	# A key that comes back deep inside, and at the very end.
 	first=$(head -n 1 in | cut -f1)
-	awk -v k="$first" -F'\t' 'NR == 300001 { $1 = k } { print $1 "\t" $2 "\t" $3 }' in >ungrouped
+	mawk -v k="$first" -F'\t' 'NR == 300001 { $1 = k } { print $1 "\t" $2 "\t" $3 }' in >ungrouped
 	run -1 --separate-stderr mr-reduce count <ungrouped
 	[[ $stderr == "mr-reduce: -:300001: input not grouped by key ('$first' after "* ]]
 	{ cat in; head -n 1 in; } >tail
@@ -171,19 +171,103 @@ $(printf '\xc3\xa9')${TAB}1" ]
 	[ "$output" = "k${TAB}999999999999.999999999999999999999" ]
 }
 
-@test "a sum beyond 38 digits is an error, never a wrapped number" {
-	printf 'k\t99999999999999999999999999999999999999\nk\t1\n' >in
-	run mr-reduce sum <in
-	[ "$output" = "k${TAB}100000000000000000000000000000000000000" ]
+# in_every_mode WANT OPS...: mr-reduce OPS on the file in prints WANT in
+# sorted mode, with -j 2, and with -H (one and two threads).
+in_every_mode() {
+	local want=$1 args
+	shift
+	for args in "" "-j 2" "-H" "-H -j 2"; do
+		run -0 mr-reduce $args "$@" <in
+		if [ "$output" != "$want" ]; then
+			echo "mr-reduce $args $*: '$output', want '$want'"
+			return 1
+		fi
+	done
+}
+
+@test "sums past 64 bits are exact in every mode (the examples of issue 15)" {
+	printf 'k\t4611686018427387904\nk\t4611686018427387904\n' >in
+	in_every_mode "k${TAB}9223372036854775808" sum
+	printf 'k\t9223372036854775807\nk\t1\n' >in
+	in_every_mode "k${TAB}9223372036854775808" sum
+	printf 'k\t%s\n' 9223372036854775807 898 999999999999999997 \
+	    -4611686018427387901 -244 >in
+	in_every_mode "k${TAB}5611686018427388557" sum
+	yes "k${TAB}1000000000000000000" | head -n 10 >in
+	in_every_mode "k${TAB}10000000000000000000${TAB}1000000000000000000" sum mean
+	yes "k${TAB}1000000000000000.00" | head -n 10000 >in
+	in_every_mode "k${TAB}10000000000000000000" sum
+	printf 'k\t0.9223372036854775807\nk\t0.0000000000000000001\n' >in
+	in_every_mode "k${TAB}0.9223372036854775808" sum
+}
+
+@test "means and variances past 64 bits are exact (the examples of issue 15)" {
+	printf 'k\t9223372036854775806\nk\t9223372036854775807\n' >in
+	in_every_mode "k${TAB}9223372036854775806.5${TAB}0.5${TAB}0.25" mean svar pvar
+	printf 'k\t9223372036854775808\nk\t9223372036854775809\n' >in
+	in_every_mode "k${TAB}0.5" svar
+	printf 'k\t92233720368547758.08\nk\t92233720368547758.09\n' >in
+	in_every_mode "k${TAB}0.00005${TAB}0.0070710678118654752" svar sstdev
+	# A mean above 64 bits: every digit, or 17 and an exponent.
+	printf 'k\t1000000000000000000000000000001\nk\t1e30\n' >in
+	in_every_mode "k${TAB}1000000000000000000000000000000.5" mean
+	printf 'k\t1000000000000000000000000000001\nk\t1e30\nk\t1e30\n' >in
+	in_every_mode "k${TAB}1e+30" mean
+}
+
+@test "sums beyond 128 bits stay exact, up and back down" {
 	printf 'k\t99999999999999999999999999999999999999\n' >in2
-	cat in2 in2 >in3
-	run -1 --separate-stderr mr-reduce sum <in3
+	cat in2 in2 >in
+	in_every_mode "k${TAB}199999999999999999999999999999999999998" sum
+	# Scales 0 and 38 in one sum: 76 digits.
+	printf 'k\t10000000000000000000000000000000000000\nk\t0.00000000000000000000000000000000000001\n' >in
+	in_every_mode "k${TAB}10000000000000000000000000000000000000.00000000000000000000000000000000000001" sum
+	printf 'k\t%s\n' 9e37 9e37 9e37 -9e37 -9e37 -9e37 0.5 >in
+	in_every_mode "k${TAB}0.5${TAB}90000000000000000000000000000000000000" sum max
+}
+
+@test "--top ranks big sums by their exact value" {
+	printf 'a\t9223372036854775807\na\t9223372036854775807\nb\t9223372036854775807\nc\t-1\n' >in
+	run -0 mr-reduce -H -n 1 sum <in
+	[ "$output" = "a${TAB}18446744073709551614" ]
+	run -0 mr-reduce -n 2 sum <in
+	[ "$output" = "a${TAB}18446744073709551614
+b${TAB}9223372036854775807" ]
+	# Past 38 digits, and a difference in the last place of 76.
+	printf 'x\t9e37\nx\t9e37\ny\t1e37\ny\t0.00000000000000000000000000000000000002\nz\t1e37\nz\t0.00000000000000000000000000000000000001\n' >in
+	run -0 mr-reduce -n 3 sum <in
+	[ "$output" = "x${TAB}180000000000000000000000000000000000000
+y${TAB}10000000000000000000000000000000000000.00000000000000000000000000000000000002
+z${TAB}10000000000000000000000000000000000000.00000000000000000000000000000000000001" ]
+}
+
+@test "a number that needs more than 38 digits is an error, never inf or 0" {
+	for v in 1e308 1e400 1e-400 1234567890123456789012345678901234567890 \
+	    1e38 0.000000000000000000000000000000000000001; do
+		printf 'k\t1\nk\t%s\n' "$v" >in
+		run -1 --separate-stderr mr-reduce sum <in
+		[ "$output" = "" ]
+		[ "$stderr" = "mr-reduce: -:2: field 1: '$v' needs more than 38 digits" ]
+		run -1 --separate-stderr mr-reduce -H max <in
+		[ "$stderr" = "mr-reduce: -:2: field 1: '$v' needs more than 38 digits" ]
+	done
+	# Skipped and counted with -b, as any bad value.
+	printf 'k\t1e308\nk\t1e308\nk\t2\n' >in
+	run -0 --separate-stderr mr-reduce -b sum <in
+	[ "$output" = "k${TAB}2" ]
+	[ "$stderr" = "mr-reduce: skipped 2 bad records" ]
+}
+
+@test "a number is the whole field: a NUL or a stray byte makes it none" {
+	printf 'a\t1\0garbage\n' >in
+	run -1 --separate-stderr mr-reduce sum <in
 	[ "$output" = "" ]
-	[ "$stderr" = "mr-reduce: -:2: field 1: the exact sum overflows 128 bits" ]
-	# Mixed scales that no int128 holds: an error too.
-	printf 'k\t10000000000000000000\nk\t0.0000000000000000000001\n' >in4
-	run -1 --separate-stderr mr-reduce -H sum <in4
-	[ "$stderr" = "mr-reduce: -:2: field 1: the exact sum overflows 128 bits" ]
+	[[ $stderr == "mr-reduce: -:1: field 1: '1"*"' is not a number" ]]
+	for v in '1 x' '1e5x' '0x10' 'nan(1)' '1,5' '--1'; do
+		printf 'a\t%s\n' "$v" >in
+		run -1 --separate-stderr mr-reduce -H sum <in
+		[ "$stderr" = "mr-reduce: -:1: field 1: '$v' is not a number" ]
+	done
 }
 
 @test "results print in their shortest exact form" {
@@ -197,13 +281,15 @@ $(printf '\xc3\xa9')${TAB}1" ]
 	[ "$(cat out)" = "k${TAB}0.33333333333333333" ]
 }
 
-@test "exponent forms add as doubles with compensated summation" {
-	printf 'k\t1e20\nk\t1e0\nk\t-1e20\n' >in
-	run mr-reduce sum <in
-	[ "$output" = "k${TAB}1" ]
-	printf 'k\t2.5e-1\nk\t0.25\n' >in2
-	run mr-reduce sum <in2
-	[ "$output" = "k${TAB}0.5" ]
+@test "exponent forms are read exactly, inf and nan as IEEE does" {
+	printf 'k\t1e20\nk\t1e0\nk\t-1e20\nk\t1.5E-30\n' >in
+	in_every_mode "k${TAB}1.0000000000000000000000000000015" sum
+	printf 'k\t2.5e-1\nk\t0.25\n' >in
+	in_every_mode "k${TAB}0.5" sum
+	printf 'k\t1\nk\tinf\nk\t-inf\n' >in
+	in_every_mode "k${TAB}nan${TAB}-inf${TAB}inf${TAB}1" sum min max median
+	printf 'k\t1\nk\tnan\nk\t2\n' >in
+	in_every_mode "k${TAB}nan${TAB}1${TAB}nan" sum min max
 }
 
 @test "a key that comes back after another key is an error" {
@@ -244,7 +330,7 @@ a${TAB}3" ]
 		mr-reduce -H -j "$j" $ops <in | cmp - sorted.out
 	done
 	# A bad value in a late chunk is reported by its line, whoever owns it.
-	awk -F'\t' 'NR == 390000 { $2 = "x" } { print $1 "\t" $2 "\t" $3 }' in >bad
+	mawk -F'\t' 'NR == 390000 { $2 = "x" } { print $1 "\t" $2 "\t" $3 }' in >bad
 	for j in 1 2 3; do
 		run -1 --separate-stderr mr-reduce -H -j "$j" sum:1 <bad
 		[ "$stderr" = "mr-reduce: -:390000: field 1: 'x' is not a number" ]
@@ -253,7 +339,7 @@ a${TAB}3" ]
 
 @test "-H reports the first bad line, whichever thread meets it" {
 	"$MR_TOOLS/gendata" kv 20000 5000 |
-	    awk -F'\t' 'NR == 300 { $2 = "bad300" } NR == 15000 { $2 = "bad15000" }
+	    mawk -F'\t' 'NR == 300 { $2 = "bad300" } NR == 15000 { $2 = "bad15000" }
 		{ print $1 "\t" $2 "\t" $3 }' >in
 	for i in 1 2 3; do
 		run -1 --separate-stderr mr-reduce -H sum:1 <in
@@ -353,13 +439,13 @@ b${TAB}7" ]
 	wait_for grep -q "${TAB}y${TAB}1${TAB}5\$" out
 	grep -Eq "^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z${TAB}x${TAB}" out
 	# (Should a window end fall between the two x records, x has two lines.)
-	[ "$(awk -F'\t' '$2 == "x" { c += $3; s += $4 } END { print c, s }' out)" = "2 3" ]
+	[ "$(mawk -F'\t' '$2 == "x" { c += $3; s += $4 } END { print c, s }' out)" = "2 3" ]
 	printf 'x\t10\n' >&7
 	wait_for grep -q "${TAB}x${TAB}1${TAB}10\$" out
 	exec 7>&-
 	wait "$RPID"
 	RPID=
-	[ "$(awk -F'\t' '$2 == "x" { c += $3; s += $4 } END { print c, s }' out)" = "3 13" ]
+	[ "$(mawk -F'\t' '$2 == "x" { c += $3; s += $4 } END { print c, s }' out)" = "3 13" ]
 }
 
 @test "EOF closes the open window" {
@@ -381,7 +467,7 @@ b${TAB}7" ]
 	wait "$RPID"
 	RPID=
 	# Nothing was reset: no later count of x falls back to 1.
-	awk -F'\t' '$2 == "x" && $3 == 2 { seen = 1 }
+	mawk -F'\t' '$2 == "x" && $3 == 2 { seen = 1 }
 	    seen && $2 == "x" && $3 == 1 { bad = 1 } END { exit bad }' out
 	tail -n 1 out | grep -q "${TAB}z${TAB}1\$"
 }

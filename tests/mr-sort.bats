@@ -10,7 +10,7 @@ USAGE="usage: mr-sort [-cmnrsuV] [-k K] [-t SEP] [-S SIZE] [-T DIR] [-P N] [-o F
 # TAB, long common prefixes, and few distinct keys (many equal keys, whose
 # values number the lines so that stability shows).
 records() {
-	awk -v seed="$1" -v n="$2" 'BEGIN {
+	mawk -v seed="$1" -v n="$2" 'BEGIN {
 		srand(seed)
 		split("é 日本 € ü ñ ß", utf, " ")
 		for (i = 0; i < n; i++) {
@@ -98,9 +98,9 @@ $USAGE" ]
 }
 
 @test "equal keys keep their input order, in memory and external" {
-	awk 'BEGIN { for (i = 0; i < 60000; i++) print "k" (i % 3) "\t" i }' >in
+	mawk 'BEGIN { for (i = 0; i < 60000; i++) print "k" (i % 3) "\t" i }' >in
 	mr-sort in >got
-	awk -F '\t' '{ print > ("k-" $1) }' got
+	mawk -F '\t' '{ print > ("k-" $1) }' got
 	for k in k0 k1 k2; do
 		sort -c -n -t "$TAB" -k2,2 "k-$k"
 	done
@@ -152,7 +152,7 @@ $USAGE" ]
 }
 
 @test "-n sorts numbers by value, stably, non-numbers first in byte order" {
-	awk 'BEGIN { srand(9); for (i = 0; i < 20000; i++) {
+	mawk 'BEGIN { srand(9); for (i = 0; i < 20000; i++) {
 		t = rand()
 		if (t < 0.4) k = int(rand() * 200) - 100
 		else if (t < 0.7) k = sprintf("%.3f", rand() * 20 - 10)
@@ -202,7 +202,7 @@ b${TAB}1" ]
 @test "-m merges sorted random chunks like sort -m" {
 	records 13 20000 >all
 	for i in 0 1 2 3 4 5 6; do
-		awk -v i=$i 'NR % 7 == i' all | gnusort >c$i
+		mawk -v i=$i 'NR % 7 == i' all | gnusort >c$i
 	done
 	gnusort -m c0 c1 c2 c3 c4 c5 c6 >want
 	mr-sort -m c0 c1 c2 c3 c4 c5 c6 | cmp want -

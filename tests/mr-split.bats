@@ -18,7 +18,7 @@ read_all_splits() {
 
 mixed_input() {
 	"$MR_TOOLS/gendata" text 30000 | head -c 29999 |
-	    awk 'NR % 7 == 0 { printf "%s\r\n", $0; next }
+	    mawk 'NR % 7 == 0 { printf "%s\r\n", $0; next }
 	         NR % 11 == 0 { printf "%s\r", $0; next }
 	         NR % 13 == 0 { print ""; next } { print }' | head -c 29000
 }
@@ -73,7 +73,7 @@ e" ]
 		rm -f split-*
 		mr-split -b "$b" mixed >list
 		xargs cat <list | cmp - mixed
-		xargs wc -lc <list | awk -v max="$(numfmt --from=iec "$b")" '
+		xargs wc -lc <list | mawk -v max="$(numfmt --from=iec "$b")" '
 		    $3 != "total" && $2 > max && $1 > 1 { print "too big:", $0; bad = 1 }
 		    END { exit bad }'
 	done

@@ -28,7 +28,7 @@ NORMALIZE='BEGIN { RS = "\r\n|\r|\n"; slen = length(sep) }
 # lines N SEED: N random lines over a small alphabet of letters, TABs,
 # colons and 'x' (which the mappers below turn into '\r').
 lines() {
-	awk -v n="$1" -v seed="$2" 'BEGIN {
+	mawk -v n="$1" -v seed="$2" 'BEGIN {
 		srand(seed)
 		split("a b c : :: \t x xx", w, " ")
 		w[10] = "\t"

@@ -9,7 +9,7 @@ setup() {
 
 # The reference word count: awk splits on the same blanks as mr-map -w.
 awk_count() {
-	awk '{ for (i = 1; i <= NF; i++) c[$i]++ } END { for (w in c) print w "\t" c[w] }' "$@" |
+	mawk '{ for (i = 1; i <= NF; i++) c[$i]++ } END { for (w in c) print w "\t" c[w] }' "$@" |
 		LC_ALL=C sort -t "$TAB" -k1,1
 }
 

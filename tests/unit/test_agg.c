@@ -30,10 +30,9 @@ run_ops(struct run *r, const char *ops, const char *values)
 		for (p = tok; *p; p++)
 			if (*p == ',')
 				*p = '\t';
-		if (agg_read(&r->spec, v, '\t', &r->in, &bad) != AGG_OK)
-			return -2;
-		if (agg_add(&r->spec, r->state, &r->in) != 0)
-			return -3;
+		if ((bad = agg_read(&r->spec, v, '\t', &r->in, &bad)) != AGG_OK)
+			return -bad;
+		agg_add(&r->spec, r->state, &r->in);
 	}
 	return 0;
 }
@@ -118,7 +117,9 @@ variance_and_mode(void)
 	CHECK(run_ops(&r, "pvar svar pstdev sstdev mode", "1\n2\n2\n3\n3\n4") == 0);
 	CHECK_STR(result(&r, 0), "0.91666666666666667");
 	CHECK_STR(result(&r, 1), "1.1");
-	CHECK_STR(result(&r, 3), "1.0488088481701516");
+	/* sqrt(1.1) = 1.04880884817015154699...: correctly rounded, not
+	 * the double's 1.0488088481701516. */
+	CHECK_STR(result(&r, 3), "1.0488088481701515");
 	CHECK_STR(result(&r, 4), "2");
 	done(&r);
 	CHECK(run_ops(&r, "sstdev pstdev", "7") == 0);
@@ -132,23 +133,100 @@ bad_and_missing_fields(void)
 {
 	struct run r;
 
-	CHECK(run_ops(&r, "sum", "1\nx") == -2);
+	CHECK(run_ops(&r, "sum", "1\nx") == -AGG_NOT_A_NUMBER);
 	done(&r);
-	CHECK(run_ops(&r, "sum:3", "1,2") == -2);
+	CHECK(run_ops(&r, "sum:3", "1,2") == -AGG_MISSING);
 	done(&r);
+	CHECK(run_ops(&r, "max", "1\n1e400") == -AGG_TOO_LONG);
+	done(&r);
+	CHECK_STR(agg_bad_value(AGG_TOO_LONG), "needs more than 38 digits");
+	CHECK_STR(agg_bad_value(AGG_NOT_A_NUMBER), "is not a number");
 	/* count reads no field, so nothing can be missing. */
 	CHECK(run_ops(&r, "count:5", "1\n2") == 0);
 	CHECK_STR(result(&r, 0), "2");
 	done(&r);
 }
 
+/* The examples of issue 15, each once wrong, and sums past 128 bits. */
 static void
-overflow_is_reported(void)
+sums_cross_64_and_128_bits_exactly(void)
 {
 	struct run r;
 
-	CHECK(run_ops(&r, "sum", "99999999999999999999999999999999999999\n"
-	    "99999999999999999999999999999999999999") == -3);
+	CHECK(run_ops(&r, "sum", "4611686018427387904\n4611686018427387904") == 0);
+	CHECK_STR(result(&r, 0), "9223372036854775808");
+	done(&r);
+	CHECK(run_ops(&r, "sum mean", "9223372036854775807\n1") == 0);
+	CHECK_STR(result(&r, 0), "9223372036854775808");
+	CHECK_STR(result(&r, 1), "4611686018427387904");
+	done(&r);
+	CHECK(run_ops(&r, "sum", "9223372036854775807\n898\n999999999999999997\n"
+	    "-4611686018427387901\n-244") == 0);
+	CHECK_STR(result(&r, 0), "5611686018427388557");
+	done(&r);
+	CHECK(run_ops(&r, "sum", "0.9223372036854775807\n0.0000000000000000001") == 0);
+	CHECK_STR(result(&r, 0), "0.9223372036854775808");
+	done(&r);
+	CHECK(run_ops(&r, "mean", "9223372036854775806\n9223372036854775807") == 0);
+	CHECK_STR(result(&r, 0), "9223372036854775806.5");
+	done(&r);
+	CHECK(run_ops(&r, "svar", "9223372036854775808\n9223372036854775809") == 0);
+	CHECK_STR(result(&r, 0), "0.5");
+	done(&r);
+	CHECK(run_ops(&r, "svar", "92233720368547758.08\n92233720368547758.09") == 0);
+	CHECK_STR(result(&r, 0), "0.00005");
+	done(&r);
+	/* Two 38-digit numbers, and scales 0 and 38 in one sum. */
+	CHECK(run_ops(&r, "sum mean range", "99999999999999999999999999999999999999\n"
+	    "99999999999999999999999999999999999999\n-1e37") == 0);
+	CHECK_STR(result(&r, 0), "189999999999999999999999999999999999998");
+	CHECK_STR(result(&r, 1), "6.3333333333333333e+37");
+	CHECK_STR(result(&r, 2), "109999999999999999999999999999999999999");
+	done(&r);
+	CHECK(run_ops(&r, "sum median", "10000000000000000000000000000000000000\n"
+	    "0.00000000000000000000000000000000000001") == 0);
+	CHECK_STR(result(&r, 0),
+	    "10000000000000000000000000000000000000.00000000000000000000000000000000000001");
+	CHECK_STR(result(&r, 1),
+	    "5000000000000000000000000000000000000.000000000000000000000000000000000000005");
+	done(&r);
+	/* Up past 2^127 and back down: exact all the way. */
+	CHECK(run_ops(&r, "sum", "90000000000000000000000000000000000000\n"
+	    "90000000000000000000000000000000000000\n"
+	    "-90000000000000000000000000000000000000\n"
+	    "-90000000000000000000000000000000000000\n1.5") == 0);
+	CHECK_STR(result(&r, 0), "1.5");
+	done(&r);
+}
+
+static void
+inf_and_nan_follow_ieee(void)
+{
+	struct run r;
+
+	CHECK(run_ops(&r, "sum mean min max range median", "1\ninf\n2") == 0);
+	CHECK_STR(result(&r, 0), "inf");
+	CHECK_STR(result(&r, 1), "inf");
+	CHECK_STR(result(&r, 2), "1");
+	CHECK_STR(result(&r, 3), "inf");
+	CHECK_STR(result(&r, 4), "inf");
+	CHECK_STR(result(&r, 5), "2");
+	done(&r);
+	CHECK(run_ops(&r, "sum min max range q1 svar pvar", "-inf\n5\ninf") == 0);
+	CHECK_STR(result(&r, 0), "nan");
+	CHECK_STR(result(&r, 1), "-inf");
+	CHECK_STR(result(&r, 2), "inf");
+	CHECK_STR(result(&r, 3), "inf");
+	CHECK_STR(result(&r, 4), "-inf");
+	CHECK_STR(result(&r, 5), "nan");
+	CHECK_STR(result(&r, 6), "nan");
+	done(&r);
+	/* nan sorts after every number: it is the max, not the min. */
+	CHECK(run_ops(&r, "min max mode median", "nan\n3\nnan\n-1") == 0);
+	CHECK_STR(result(&r, 0), "-1");
+	CHECK_STR(result(&r, 1), "nan");
+	CHECK_STR(result(&r, 2), "nan");
+	CHECK_STR(result(&r, 3), "nan");
 	done(&r);
 }
 
@@ -165,7 +243,7 @@ reset_keeps_nothing_of_the_last_key(void)
 		int bad;
 
 		CHECK(agg_read(&r.spec, v, '\t', &r.in, &bad) == AGG_OK);
-		CHECK(agg_add(&r.spec, r.state, &r.in) == 0);
+		agg_add(&r.spec, r.state, &r.in);
 	}
 	CHECK_STR(result(&r, 0), "1.5");
 	CHECK_STR(result(&r, 1), "1.5");
@@ -176,9 +254,9 @@ reset_keeps_nothing_of_the_last_key(void)
 static int
 random_field(char *p)
 {
-	switch (unit_rand(40)) {
+	switch (unit_rand(50)) {
 	case 0:
-		return sprintf(p, "1e%u", unit_rand(5));	/* a double */
+		return sprintf(p, "1e%u", unit_rand(5));	/* an exponent */
 	case 1:
 		return sprintf(p, "9223372036854775807");	/* 19 digits */
 	case 2:
@@ -186,7 +264,14 @@ random_field(char *p)
 	case 3:
 		return 0;				/* empty */
 	case 4:
-		return sprintf(p, "999999999999999999");	/* overflows soon */
+		return sprintf(p, "999999999999999999");	/* past 64 bits soon */
+	case 5:		/* past 128 bits soon, at one scale or two */
+		return sprintf(p, "%s99999999999999999999999999999999999.9%s",
+		    unit_rand(2) ? "-" : "", unit_rand(2) ? "9" : "");
+	case 6:
+		return sprintf(p, "%s", unit_rand(3) ? "inf" : "nan");
+	case 7:
+		return sprintf(p, "1e400");		/* too long */
 	default:
 		return sprintf(p, "%s%u.%0*u", unit_rand(4) ? "" : "-", unit_rand(100000),
 		    1 + (int)unit_rand(3) / 2, unit_rand(10));
@@ -196,8 +281,9 @@ random_field(char *p)
 /*
  * The sums-only fast path (agg_parse_sums, agg_add_sums, falling back to
  * agg_read and agg_add as mr-reduce does) ends with the results of the
- * general path alone, over random values: new scales, doubles, wide sums,
- * bad and missing fields, skipped fields.
+ * general path alone, over random values: new scales, exponents, sums
+ * past 64 and 128 bits, inf and nan, bad and missing fields, skipped
+ * fields.
  */
 static void
 fast_sums_equal_the_general_path(void)
@@ -232,16 +318,13 @@ fast_sums_equal_the_general_path(void)
 		if (agg_parse_sums(&spec, v, '\t', &fast)) {
 			used++;
 			if (!agg_add_sums(&spec, fs, &fast) &&
-			    agg_read(&spec, v, '\t', &in, &bad) == AGG_OK &&
-			    agg_add(&spec, fs, &in) != 0)
-				same = 0;
-		} else if (agg_read(&spec, v, '\t', &in, &bad) == AGG_OK &&
-		    agg_add(&spec, fs, &in) != 0) {
-			same = 0;
+			    agg_read(&spec, v, '\t', &in, &bad) == AGG_OK)
+				agg_add(&spec, fs, &in);
+		} else if (agg_read(&spec, v, '\t', &in, &bad) == AGG_OK) {
+			agg_add(&spec, fs, &in);
 		}
-		if (agg_read(&spec, v, '\t', &in, &bad) == AGG_OK &&
-		    agg_add(&spec, gs, &in) != 0)
-			same = 0;
+		if (agg_read(&spec, v, '\t', &in, &bad) == AGG_OK)
+			agg_add(&spec, gs, &in);
 		if (agg_count(fs) != agg_count(gs))
 			same = 0;
 		for (op = 0; agg_count(gs) > 0 && op < 4; op++) {
@@ -274,7 +357,8 @@ main(void)
 	RUN(quantiles_interpolate_exactly);
 	RUN(variance_and_mode);
 	RUN(bad_and_missing_fields);
-	RUN(overflow_is_reported);
+	RUN(sums_cross_64_and_128_bits_exactly);
+	RUN(inf_and_nan_follow_ieee);
 	RUN(reset_keeps_nothing_of_the_last_key);
 	RUN(fast_sums_equal_the_general_path);
 	return unit_done();

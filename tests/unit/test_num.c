@@ -1,41 +1,45 @@
-/* Unit tests of lib/num: exact decimal parsing and shortest formatting. */
+/* Unit tests of lib/num: exact parsing, comparison and formatting. */
 #include <math.h>
 
 #include "unit.h"
 #include "num.h"
+
+static int
+parse(const char *s, struct num *n)
+{
+	memset(n, 0, sizeof *n);
+	return num_parse(s, strlen(s), n);
+}
 
 static struct num
 parse_ok(const char *s)
 {
 	struct num n;
 
-	memset(&n, 0, sizeof n);
-	if (num_parse(s, strlen(s), &n) != 0) {
+	if (parse(s, &n) != NUM_OK) {
 		fprintf(stderr, "#   '%s' did not parse\n", s);
 		unit_fail(__FILE__, __LINE__, s);
 	}
 	return n;
 }
 
-/* The exact value of S printed back by num_format. */
+/* The value of S printed back: exact, or "inf", "-inf", "nan". */
 static const char *
 roundtrip(const char *s)
 {
 	static char buf[NUM_FMT_MAX];
 	struct num n = parse_ok(s);
 
-	if (!n.exact)
-		return "(inexact)";
-	num_format(buf, n.mant, n.scale);
+	num_format_value(buf, &n);
 	return buf;
 }
 
 static int
-rejects(const char *s)
+result_of(const char *s)
 {
 	struct num n;
 
-	return num_parse(s, strlen(s), &n) < 0;
+	return parse(s, &n);
 }
 
 static void
@@ -44,16 +48,17 @@ integers_at_the_edges(void)
 	/* 19 digits: past int64 at the top, still exact. */
 	CHECK_STR(roundtrip("9223372036854775807"), "9223372036854775807");
 	CHECK_STR(roundtrip("9223372036854775808"), "9223372036854775808");
-	CHECK_STR(roundtrip("9999999999999999999"), "9999999999999999999");
-	CHECK_STR(roundtrip("-9999999999999999999"), "-9999999999999999999");
-	CHECK_STR(roundtrip("10000000000000000000"), "10000000000000000000");
+	CHECK_STR(roundtrip("-9223372036854775809"), "-9223372036854775809");
+	CHECK_STR(roundtrip("18446744073709551616"), "18446744073709551616");
 	/* 38 digits: the exact limit. */
 	CHECK_STR(roundtrip("99999999999999999999999999999999999999"),
 	    "99999999999999999999999999999999999999");
 	CHECK_STR(roundtrip("-12345678901234567890123456789012345678"),
 	    "-12345678901234567890123456789012345678");
-	/* 39 digits: a double. */
-	CHECK(!parse_ok("123456789012345678901234567890123456789").exact);
+	/* 39 digits, 2^127 among them: more than an exact number holds. */
+	CHECK(result_of("123456789012345678901234567890123456789") == NUM_TOO_LONG);
+	CHECK(result_of("170141183460469231731687303715884105728") == NUM_TOO_LONG);
+	CHECK(result_of("-100000000000000000000000000000000000000") == NUM_TOO_LONG);
 	CHECK(parse_ok("9007199254740993").mant == (int128)9007199254740993LL);
 }
 
@@ -67,6 +72,8 @@ decimals_keep_every_place(void)
 	    "0.00000000000000000000000000000000000001");
 	CHECK_STR(roundtrip("1.2345678901234567890123456789012345678"),
 	    "1.2345678901234567890123456789012345678");
+	CHECK_STR(roundtrip("12345678901234567890.123456789012345678"),
+	    "12345678901234567890.123456789012345678");
 	CHECK_STR(roundtrip("1.50"), "1.5");
 	CHECK_STR(roundtrip("100.000"), "100");
 	CHECK_STR(roundtrip("000123.4500"), "123.45");
@@ -75,10 +82,59 @@ decimals_keep_every_place(void)
 	CHECK_STR(roundtrip("-.5"), "-0.5");
 	CHECK_STR(roundtrip("-0"), "0");
 	CHECK_STR(roundtrip("-0.000"), "0");
-	/* Leading zeros do not count as digits. */
+	/* Leading zeros and trailing fraction zeros are not digits. */
 	CHECK_STR(roundtrip("0000000000000000000000000000000000000000001"), "1");
-	/* 39 places after the point: a double. */
-	CHECK(!parse_ok("0.000000000000000000000000000000000000001").exact);
+	CHECK_STR(roundtrip("1.000000000000000000000000000000000000000000000"), "1");
+	CHECK_STR(roundtrip("0.000000000000000000000000000000000000000000000"), "0");
+	/* 39 places, or 39 digits from the first to the last nonzero one. */
+	CHECK(result_of("0.000000000000000000000000000000000000001") == NUM_TOO_LONG);
+	CHECK(result_of("1.00000000000000000000000000000000000001") == NUM_TOO_LONG);
+}
+
+static void
+exponent_forms_are_exact(void)
+{
+	CHECK_STR(roundtrip("1e6"), "1000000");
+	CHECK_STR(roundtrip("-2.5E-3"), "-0.0025");
+	CHECK_STR(roundtrip("1.5e+1"), "15");
+	CHECK_STR(roundtrip("150e-2"), "1.5");
+	CHECK_STR(roundtrip("5.e1"), "50");
+	CHECK_STR(roundtrip(".5E1"), "5");
+	CHECK_STR(roundtrip("1e37"), "10000000000000000000000000000000000000");
+	CHECK_STR(roundtrip("1e-38"), "0.00000000000000000000000000000000000001");
+	CHECK_STR(roundtrip("12345678901234567890123456789012345678e-38"),
+	    "0.12345678901234567890123456789012345678");
+	CHECK_STR(roundtrip("0.0000000000000000000000000000000000000000000001e46"), "1");
+	CHECK_STR(roundtrip("0e99999999999999999999999"), "0");
+	CHECK_STR(roundtrip("-0e-5"), "0");
+	/* Beyond 38 digits either way: 1e38, 1e-39, and the famous ones. */
+	CHECK(result_of("1e38") == NUM_TOO_LONG);
+	CHECK(result_of("1e-39") == NUM_TOO_LONG);
+	CHECK(result_of("1.5e-38") == NUM_TOO_LONG);
+	CHECK(result_of("1e308") == NUM_TOO_LONG);
+	CHECK(result_of("1e400") == NUM_TOO_LONG);
+	CHECK(result_of("1e-400") == NUM_TOO_LONG);
+	CHECK(result_of("1e99999999999999999999999") == NUM_TOO_LONG);
+}
+
+static void
+inf_and_nan(void)
+{
+	struct num n = parse_ok("inf");
+
+	CHECK(!n.exact && isinf(n.d) && n.d > 0);
+	n = parse_ok("-Infinity");
+	CHECK(!n.exact && isinf(n.d) && n.d < 0);
+	n = parse_ok("+INF");
+	CHECK(!n.exact && isinf(n.d) && n.d > 0);
+	n = parse_ok("nan");
+	CHECK(!n.exact && isnan(n.d));
+	n = parse_ok("-NaN");
+	CHECK(!n.exact && isnan(n.d));
+	CHECK_STR(roundtrip(" -inf "), "-inf");
+	CHECK(result_of("infinit") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("nan(1)") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("nana") == NUM_NOT_A_NUMBER);
 }
 
 static void
@@ -86,41 +142,45 @@ blanks_signs_and_garbage(void)
 {
 	CHECK_STR(roundtrip("  42 "), "42");
 	CHECK_STR(roundtrip("\t-7\t"), "-7");
-	CHECK(rejects(""));
-	CHECK(rejects("   "));
-	CHECK(rejects("-"));
-	CHECK(rejects("+"));
-	CHECK(rejects("."));
-	CHECK(rejects("x1"));
-	CHECK(rejects("1x"));
-	CHECK(rejects("1 2"));
-	CHECK(rejects("--1"));
-	CHECK(rejects("1.2.3"));
-	CHECK(rejects("0x10"));
-	CHECK(rejects("1e"));
-	CHECK(rejects("1,5"));
-}
+	CHECK_STR(roundtrip("+00012345678901234567890"), "12345678901234567890");
+	CHECK(result_of("") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("   ") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("-") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("+") == NUM_NOT_A_NUMBER);
+	CHECK(result_of(".") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("x1") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("1x") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("1 2") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("- 1") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("--1") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("1.2.3") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("0x10") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("1e") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("1e+") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("e5") == NUM_NOT_A_NUMBER);
+	CHECK(result_of(".e5") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("1e5.5") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("1,5") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("1\n") == NUM_NOT_A_NUMBER);
+	CHECK(result_of("\v1") == NUM_NOT_A_NUMBER);
+	/* A number is the whole field: a NUL ends nothing. */
+	{
+		struct num n;
 
-static void
-exponents_inf_nan_are_doubles(void)
-{
-	struct num n = parse_ok("1e6");
-
-	CHECK(!n.exact && n.d == 1e6);
-	n = parse_ok("-2.5E-3");
-	CHECK(!n.exact && n.d == -2.5e-3);
-	n = parse_ok("inf");
-	CHECK(!n.exact && isinf(n.d) && n.d > 0);
-	n = parse_ok("-Infinity");
-	CHECK(!n.exact && isinf(n.d) && n.d < 0);
-	n = parse_ok("nan");
-	CHECK(!n.exact && isnan(n.d));
+		CHECK(num_parse("1\0garbage", 9, &n) == NUM_NOT_A_NUMBER);
+		CHECK(num_parse("1\0", 2, &n) == NUM_NOT_A_NUMBER);
+		CHECK(num_parse("12345678901234567890\0", 21, &n) == NUM_NOT_A_NUMBER);
+		CHECK(num_parse("1e5\0", 4, &n) == NUM_NOT_A_NUMBER);
+		CHECK(num_parse("inf\0", 4, &n) == NUM_NOT_A_NUMBER);
+		CHECK(num_parse("1", 1, &n) == NUM_OK && n.mant == 1);
+	}
 }
 
 static void
 format_shortest(void)
 {
 	char buf[NUM_FMT_MAX];
+	struct big b;
 
 	num_format(buf, 1000000, 0);
 	CHECK_STR(buf, "1000000");
@@ -130,20 +190,13 @@ format_shortest(void)
 	CHECK_STR(buf, "123");
 	num_format(buf, 0, 5);
 	CHECK_STR(buf, "0");
-	num_format_double(buf, 1e6);
-	CHECK_STR(buf, "1000000");
-	num_format_double(buf, 0.1);
-	CHECK_STR(buf, "0.1");
-	num_format_double(buf, 0.1 + 0.2);
-	CHECK_STR(buf, "0.30000000000000004");
-	num_format_double(buf, 1e25);
-	CHECK_STR(buf, "1e+25");
-	num_format_double(buf, -1.5e-9);
-	CHECK_STR(buf, "-1.5e-09");
-	num_format_double(buf, NAN);
-	CHECK_STR(buf, "nan");
-	num_format_double(buf, -INFINITY);
-	CHECK_STR(buf, "-inf");
+	big_from_i128(&b, -1);
+	big_mul_pow10(&b, &b, 60);
+	num_format_big(buf, &b, 20);
+	CHECK_STR(buf, "-10000000000000000000000000000000000000000");
+	big_from_i128(&b, 123);
+	num_format_big(buf, &b, 80);
+	CHECK_STR(buf, "0.00000000000000000000000000000000000000000000000000000000000000000000000000000123");
 }
 
 static void
@@ -157,30 +210,89 @@ fractions_exact_when_they_end(void)
 	CHECK_STR(buf, "100000");
 	num_format_frac(buf, -3, 4);
 	CHECK_STR(buf, "-0.75");
-	/* Fractions that do not end: 17 significant digits, half-even. */
+	/* 2^-40 ends after 40 places: exact all the same. */
+	num_format_frac(buf, 1, (int128)1 << 40);
+	CHECK_STR(buf, "0.0000000000009094947017729282379150390625");
+	/* Fractions that do not end: 17 significant digits, as %.17g. */
 	num_format_frac(buf, 1, 3);
 	CHECK_STR(buf, "0.33333333333333333");
 	num_format_frac(buf, 2, 3);
 	CHECK_STR(buf, "0.66666666666666667");
 	num_format_frac(buf, -10, 6);
 	CHECK_STR(buf, "-1.6666666666666667");
-	num_format_frac(buf, 1, 7000);
-	CHECK_STR(buf, "0.00014285714285714286");
+	num_format_frac(buf, 1, 3000);
+	CHECK_STR(buf, "0.00033333333333333333");
+	num_format_frac(buf, 1, 30000);
+	CHECK_STR(buf, "3.3333333333333333e-05");
 	num_format_frac(buf, 100000000000000000LL, 3);
 	CHECK_STR(buf, "33333333333333333");
-	num_format_frac(buf, 200000000000000000LL, 3);
-	CHECK_STR(buf, "66666666666666667");
-	/* 10^18/3 has 18 integer digits: the nearest double. */
-	num_format_frac(buf, 1000000000000000000LL, 3);
-	CHECK_STR(buf, "333333333333333300");
 	num_format_frac(buf, 99999999999999999LL, 7);
 	CHECK_STR(buf, "14285714285714286");
-	CHECK(strcmp(buf, "x") != 0);
-	/* 2^-40 ends after 40 places: more than 38, so the nearest double. */
-	num_format_frac(buf, 1, (int128)1 << 40);
-	CHECK_STR(buf, "9.094947017729282e-13");
-	CHECK(num_frac_to_double(1, 10) == 0.1);
-	CHECK(num_frac_to_double(-7, 3) == -7.0 / 3);
+	/* 18 integer digits do not fit 17: the exponent marks the rounding. */
+	num_format_frac(buf, 1000000000000000000LL, 3);
+	CHECK_STR(buf, "3.3333333333333333e+17");
+	/* Rounding up past 9s carries into a new digit. */
+	num_format_frac(buf, (int128)300000000000000000LL * 1000 - 1,
+	    (int128)300000000000000000LL * 1000);
+	CHECK_STR(buf, "1");
+}
+
+static void
+ratios_of_bigs(void)
+{
+	char buf[NUM_FMT_MAX];
+	struct big n, d;
+
+	/* (10^60 + 1) / 3 and -(10^60 + 1) / 3. */
+	big_from_i128(&n, 1);
+	big_mul_pow10(&n, &n, 60);
+	big_from_i128(&d, 1);
+	big_add(&n, &n, &d);
+	big_from_i128(&d, 3);
+	num_format_ratio(buf, &n, &d);
+	CHECK_STR(buf, "3.3333333333333333e+59");
+	big_neg(&n, &n);
+	num_format_ratio(buf, &n, &d);
+	CHECK_STR(buf, "-3.3333333333333333e+59");
+	/* (10^60 + 1) / 2^10 ends: every digit. */
+	big_neg(&n, &n);
+	big_from_i128(&d, 1024);
+	num_format_ratio(buf, &n, &d);
+	CHECK_STR(buf, "976562500000000000000000000000000000000000000000000000000.0009765625");
+}
+
+static void
+square_roots(void)
+{
+	char buf[NUM_FMT_MAX];
+	struct big n, d;
+
+	big_from_i128(&n, 2);
+	big_from_i128(&d, 1);
+	num_format_sqrt(buf, &n, &d);
+	CHECK_STR(buf, "1.414213562373095");
+	big_from_i128(&n, 9);
+	big_from_i128(&d, 4);
+	num_format_sqrt(buf, &n, &d);
+	CHECK_STR(buf, "1.5");
+	big_from_i128(&n, 1);
+	big_from_i128(&d, 9);
+	num_format_sqrt(buf, &n, &d);
+	CHECK_STR(buf, "0.33333333333333333");
+	big_from_i128(&n, 2);
+	big_from_i128(&d, 10000000000LL);
+	num_format_sqrt(buf, &n, &d);
+	CHECK_STR(buf, "1.414213562373095e-05");
+	big_from_i128(&n, 0);
+	num_format_sqrt(buf, &n, &d);
+	CHECK_STR(buf, "0");
+	/* sqrt(10^40 + 1) = 10^20 + 0.5e-20...: 17 digits are 1e+20. */
+	big_from_i128(&n, 1);
+	big_mul_pow10(&n, &n, 40);
+	big_from_i128(&d, 1);
+	big_add(&n, &n, &d);
+	num_format_sqrt(buf, &n, &d);
+	CHECK_STR(buf, "1e+20");
 }
 
 static void
@@ -190,7 +302,7 @@ compare_exactly(void)
 	struct num c = parse_ok("0.10"), d = parse_ok("0.1"), e = parse_ok("1e0");
 	struct num big = parse_ok("99999999999999999999999999999999999999");
 	struct num tiny = parse_ok("0.00000000000000000000000000000000000001");
-	struct num nan = parse_ok("nan");
+	struct num nan = parse_ok("nan"), inf = parse_ok("inf"), ninf = parse_ok("-inf");
 
 	CHECK(num_cmp(&a, &b) > 0 && num_cmp(&b, &a) < 0);
 	CHECK(num_cmp(&c, &d) == 0);
@@ -203,7 +315,94 @@ compare_exactly(void)
 	struct num negk23 = parse_ok("-99999999999999999999999");
 	CHECK(num_cmp(&k23, &small) > 0 && num_cmp(&small, &k23) < 0);
 	CHECK(num_cmp(&negk23, &small) < 0 && num_cmp(&small, &negk23) > 0);
-	CHECK(num_cmp(&nan, &big) > 0 && num_cmp(&big, &nan) < 0);
+	/* -inf < numbers < inf < nan, nan equal to itself. */
+	CHECK(num_cmp(&ninf, &negk23) < 0 && num_cmp(&inf, &big) > 0);
+	CHECK(num_cmp(&nan, &inf) > 0 && num_cmp(&inf, &nan) < 0);
+	CHECK(num_cmp(&nan, &nan) == 0 && num_cmp(&ninf, &ninf) == 0);
+}
+
+static int
+text_cmp(const char *x, const char *y)
+{
+	struct num_text a, b;
+
+	if (num_scan(x, strlen(x), &a) < 0 || num_scan(y, strlen(y), &b) < 0)
+		return 99;
+	return num_text_cmp(&a, &b);
+}
+
+static void
+text_compares_any_length(void)
+{
+	CHECK(text_cmp("1234567890123456789012345678901234567890123",
+	    "1234567890123456789012345678901234567890124") < 0);
+	CHECK(text_cmp("1e400", "9e399") > 0);
+	CHECK(text_cmp("1e-400", "0") > 0 && text_cmp("-1e-400", "-0") < 0);
+	CHECK(text_cmp("0.5", ".50") == 0 && text_cmp("5e-1", "0.5") == 0);
+	CHECK(text_cmp("10", "9.99999999999999999999999999999999999999999") > 0);
+	CHECK(text_cmp("-10", "-9.9999999999999999999999999999999999999999") < 0);
+	CHECK(text_cmp("1.000000000000000000000000000000000000000001", "1") > 0);
+	CHECK(text_cmp("-inf", "-1e99999") < 0 && text_cmp("inf", "1e99999") > 0);
+	CHECK(text_cmp("nan", "inf") > 0 && text_cmp("-nan", "nan") == 0);
+	CHECK(text_cmp("+0", "-0.000e7") == 0);
+	CHECK(text_cmp("x", "1") == 99);
+}
+
+/* Words agree with the order, over neighbours that differ late. */
+static void
+words_keep_the_order(void)
+{
+	static const char *sorted[] = {
+		"-inf", "-1e400", "-123456789012345", "-123456789012344.999",
+		"-1", "-1e-400", "0", "9e-33310000", "31e-33310000", "1e-400",
+		"0.00001", "1", "1.0000000000001", "1.00000000000011",
+		"999999999999", "999999999999.5", "1e12", "1e400", "9e33310000",
+		"31e33310000", "1e99999999999999999999", "inf",
+	};
+	struct num_text a, b;
+	size_t i, n = sizeof sorted / sizeof sorted[0];
+
+	for (i = 0; i + 1 < n; i++) {
+		num_scan(sorted[i], strlen(sorted[i]), &a);
+		num_scan(sorted[i + 1], strlen(sorted[i + 1]), &b);
+		CHECK(num_text_cmp(&a, &b) < 0);
+		CHECK(num_text_word(&a) <= num_text_word(&b));
+		CHECK(num_text_word(&a) > 0);
+	}
+}
+
+/* Random plain texts: num_parse_plain and the general scan agree. */
+static void
+plain_and_general_agree(void)
+{
+	char text[64], plus[66];
+	struct num a, b;
+	int i, same = 1, nd, point;
+	size_t len;
+
+	unit_rng = 5;
+	for (i = 0; i < 100000; i++) {
+		nd = 1 + (int)unit_rand(18);
+		point = (int)unit_rand((unsigned)nd + 2) - 1;
+		len = 0;
+		if (unit_rand(2))
+			text[len++] = '-';
+		for (int k = 0; k < nd; k++) {
+			if (k == point)
+				text[len++] = '.';
+			text[len++] = (char)('0' + unit_rand(10));
+		}
+		text[len] = '\0';
+		if (num_parse_plain(text, text + len, -1, &a) == NULL) {
+			same = 0;
+			continue;
+		}
+		/* A '+' or a blank sends the same number the general way. */
+		len = (size_t)snprintf(plus, sizeof plus, "%s ", text);
+		if (num_parse(plus, len, &b) != NUM_OK || num_cmp(&a, &b) != 0)
+			same = 0;
+	}
+	CHECK(same);
 }
 
 int
@@ -212,10 +411,16 @@ main(void)
 	unit_module = "num";
 	RUN(integers_at_the_edges);
 	RUN(decimals_keep_every_place);
+	RUN(exponent_forms_are_exact);
+	RUN(inf_and_nan);
 	RUN(blanks_signs_and_garbage);
-	RUN(exponents_inf_nan_are_doubles);
 	RUN(format_shortest);
 	RUN(fractions_exact_when_they_end);
+	RUN(ratios_of_bigs);
+	RUN(square_roots);
 	RUN(compare_exactly);
+	RUN(text_compares_any_length);
+	RUN(words_keep_the_order);
+	RUN(plain_and_general_agree);
 	return unit_done();
 }

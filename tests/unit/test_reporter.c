@@ -29,6 +29,27 @@ counter_lines_parse(void)
 	    REPORTER_COUNTER && g.len == 0 && n.len == 0);
 }
 
+/* The rules of Hadoop's PipeMapRed.incrCounter: Java's trim, split's
+ * dropped trailing empty parts, Long.parseLong's leading zeros and sign. */
+static void
+counters_parse_as_hadoop_does(void)
+{
+	struct slice g, n;
+	int64_t a;
+
+	CHECK(reporter_parse(S("reporter:counter: g,n,1 \r"), &g, &n, &a) ==
+	    REPORTER_COUNTER && a == 1);
+	CHECK_MEM(g.p, g.len, "g");
+	CHECK(reporter_parse(S("reporter:counter:g,n,5,,"), &g, &n, &a) ==
+	    REPORTER_COUNTER && a == 5);
+	CHECK_MEM(n.p, n.len, "n");
+	CHECK(reporter_parse(S("reporter:counter:g,n,+0000000000000000000000042"),
+	    &g, &n, &a) == REPORTER_COUNTER && a == 42);
+	CHECK(reporter_parse(S("reporter:counter:g, n ,7"), &g, &n, &a) ==
+	    REPORTER_COUNTER && a == 7);
+	CHECK_MEM(n.p, n.len, " n ");
+}
+
 static void
 other_lines_are_classified(void)
 {
@@ -46,7 +67,10 @@ other_lines_are_classified(void)
 	CHECK(reporter_parse(S("reporter:counter:g,n,"), &g, &n, &a) == REPORTER_BAD);
 	CHECK(reporter_parse(S("reporter:counter:g,n,9223372036854775808"), &g,
 	    &n, &a) == REPORTER_BAD);
-	CHECK(reporter_parse(S("reporter:counter:g,n,1 "), &g, &n, &a) == REPORTER_BAD);
+	CHECK(reporter_parse(S("reporter:counter:g,n,1 x"), &g, &n, &a) == REPORTER_BAD);
+	CHECK(reporter_parse(S("reporter:counter:g,n,+"), &g, &n, &a) == REPORTER_BAD);
+	CHECK(reporter_parse(S("reporter:counter:g,n,1,,x"), &g, &n, &a) == REPORTER_BAD);
+	CHECK(reporter_parse(S("reporter:counter:g\0h,n,1"), &g, &n, &a) == REPORTER_BAD);
 }
 
 static void
@@ -74,6 +98,7 @@ main(void)
 	unit_module = "reporter";
 	RUN(counter_lines_parse);
 	RUN(other_lines_are_classified);
+	RUN(counters_parse_as_hadoop_does);
 	RUN(counters_sum_by_group_and_name);
 	return unit_done();
 }
