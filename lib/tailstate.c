@@ -143,9 +143,11 @@ parse_u64(const char **p, const char *end, uint64_t *v)
 	if (s >= end || *s < '0' || *s > '9')
 		return -1;
 	for (; s < end && *s >= '0' && *s <= '9'; s++) {
-		if (x > (UINT64_MAX - 9) / 10)
+		uint64_t d = (uint64_t)(*s - '0');
+
+		if (x > (UINT64_MAX - d) / 10)
 			return -1;
-		x = x * 10 + (uint64_t)(*s - '0');
+		x = x * 10 + d;
 	}
 	if (s >= end || *s != ' ')
 		return -1;

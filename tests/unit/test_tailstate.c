@@ -208,6 +208,13 @@ errors_name_the_line_and_reason(void)
 	CHECK_STR(bad_entry("N C 1 a\\qb"), "malformed file name");
 	CHECK_STR(bad_entry("N C 1 "), "malformed entry");
 	CHECK_STR(bad_entry("N C 1 x"), "");
+	/* The extremes the writer may write are read back. */
+	CHECK_STR(bad_entry("F C 18446744073709551615 18446744073709551615 "
+	    "-9223372036854775808 18446744073709551615 256 0123456789abcdef 256 "
+	    "0000000000000000 18446744073709551615 9223372036854775807 "
+	    "18446744073709551615 18446744073709551615 x\tx"), "");
+	CHECK_STR(bad_entry("F C 18446744073709551616 1 0 0 0 0123456789abcdef 0 "
+	    "0000000000000000 0 0 0 0 x\tx"), "malformed entry");
 }
 
 static void
