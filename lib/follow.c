@@ -105,8 +105,12 @@ src_new(struct follow *f, int fd, const struct fileid_stat *fi, const char *path
     uint64_t off)
 {
 	struct follow_src *s = xmalloc(sizeof *s);
+	struct fileid_stat now;
 	ssize_t r;
 
+	/* The size and time now: FI may be from before a truncation. */
+	if (fileid_stat_fd(fd, &now) == 0)
+		fi = &now;
 	memset(s, 0, sizeof *s);
 	s->fd = fd;
 	s->path = xstrdup(path);
