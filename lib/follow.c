@@ -24,7 +24,6 @@
 
 #define BUF_INIT (128 * 1024)
 
-
 #define FP TAILSTATE_FP_MAX
 #define NS 1000000000LL
 
@@ -36,7 +35,6 @@ follow_now_ms(void)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
-
 
 char *
 follow_format_count(uint64_t n, char *buf, size_t size)
@@ -52,10 +50,6 @@ follow_format_count(uint64_t n, char *buf, size_t size)
 	buf[j] = '\0';
 	return buf;
 }
-
-
-
-
 
 void
 follow_init(struct follow *f, const char *name, const struct follow_opts *o)
@@ -84,9 +78,6 @@ follow_init(struct follow *f, const char *name, const struct follow_opts *o)
 	f->rd.globs = o->rotated;
 	f->rd.nglobs = o->nrotated;
 }
-
-
-
 
 /* The file's first bytes, as far as it has them when opened (plain files;
  * read_src adds to them as it reads on, and checks them: they identify the
@@ -138,21 +129,29 @@ src_new(struct follow *f, int fd, const struct fileid_stat *fi, const char *path
 	return s;
 }
 
-
+/* src_drop: free S; its file is closed unless KEEP_FD (still in use). */
 static void
-src_free(struct follow *f, struct follow_src *s)
+src_drop(struct follow *f, struct follow_src *s, int keep_fd)
 {
 	if (s == NULL)
 		return;
 	if (f->o.hooks != NULL && f->o.hooks->closing != NULL)
 		f->o.hooks->closing(f->o.hooks->ctx, f, s);
-	if (s->pid > 0)
+	if (keep_fd)
+		;
+	else if (s->pid > 0)
 		unpack_end(s->pid, s->fd, 1);
 	else
 		close(s->fd);
 	free(s->path);
 	free(s->buf);
 	free(s);
+}
+
+static void
+src_free(struct follow *f, struct follow_src *s)
+{
+	src_drop(f, s, 0);
 }
 
 static void
@@ -299,9 +298,6 @@ fp_push(struct follow_src *s, const char *p, size_t n)
 	s->fplen = keep + n;
 }
 
-
-
-
 static void
 ident_of_entry(struct fileid_content *id, const struct tailstate_entry *e)
 {
@@ -316,6 +312,10 @@ ident_of_entry(struct fileid_content *id, const struct tailstate_entry *e)
 static void
 ident_of_src(struct fileid_content *id, const struct follow_src *s)
 {
+	if (s->gone) {
+		*id = s->known;
+		return;
+	}
 	id->off = s->line_off;
 	id->fplen = (uint32_t)s->fplen;
 	id->fp = tailstate_fingerprint(s->fp, s->fplen);
@@ -323,18 +323,6 @@ ident_of_src(struct fileid_content *id, const struct follow_src *s)
 	id->head = tailstate_fingerprint(s->head, s->headlen);
 	id->mtime = s->mtime;
 }
-
-
-
-
-
-
-
-
-
-
-
-
 
 /* A source reading the decompressed stream PFD (child PID) of C at OFF. */
 static struct follow_src *
@@ -465,7 +453,6 @@ known(const struct follow *f, const struct fileid_stat *fi)
 	return 0;
 }
 
-
 /*
  * find_copy: the file that continues ID's generation in another inode
  * (not DEV/INO): a plain copy holding the bytes before id->off (the one
@@ -549,7 +536,6 @@ keep_read_copies(struct follow *f, struct rotdir_file *c, size_t nc,
 			    (ssize_t)c[i].fi.size &&
 			    memcmp(got, head, (size_t)c[i].fi.size) == 0;
 		if (!copy) {
-			unsigned char hb[256]; pread(fd, hb, 30, 0);
 			close(fd);
 			continue;
 		}
@@ -560,9 +546,6 @@ keep_read_copies(struct follow *f, struct rotdir_file *c, size_t nc,
 		c[i].used = 1;
 	}
 }
-
-
-
 
 /*
  * is_copy: whether candidate C holds content F knows -- a copy of one of
@@ -631,7 +614,6 @@ cand_head(struct follow *f, struct rotdir_file *c, unsigned char *head, size_t *
 	*hl = r > 0 ? (size_t)r : 0;
 	return r < 0 ? -1 : 0;
 }
-
 
 /*
  * open_unseen: a source reading candidate C from its start.  NULL when it
@@ -736,6 +718,40 @@ sort_old(struct follow *f, size_t first)
 }
 
 /*
+ * newest_copy_of_cur: when what the current file holds is to be read from
+ * it still (f->cur_unread), the newest plain candidate that starts as it
+ * does: a copytruncate's copy of it.  Candidates newer than that copy
+ * came after the bytes it holds -- the file was truncated after we read
+ * its first bytes, and copied again and again -- and are to be read
+ * after them (found when the truncation is).
+ */
+static const struct rotdir_file *
+newest_copy_of_cur(struct follow *f, struct rotdir_file *c, size_t nc)
+{
+	const struct rotdir_file *newest = NULL;
+	const struct follow_src *s = f->cur;
+	unsigned char head[FP];
+	size_t i;
+	int fd;
+
+	if (!f->cur_unread || s == NULL || s->pid != 0 || s->gone || s->headlen == 0)
+		return NULL;
+	for (i = 0; i < nc; i++) {
+		if (c[i].rn.unpack != NULL || c[i].fi.size < s->headlen ||
+		    (c[i].fi.dev == s->dev && c[i].fi.ino == s->ino) ||
+		    (newest != NULL && !rotdir_older(newest, &c[i])))
+			continue;
+		if ((fd = rotdir_open(&f->rd, &c[i])) < 0)
+			continue;
+		if (fileid_pread(fd, head, s->headlen, 0) == (ssize_t)s->headlen &&
+		    memcmp(head, s->head, s->headlen) == 0)
+			newest = &c[i];
+		close(fd);
+	}
+	return newest;
+}
+
+/*
  * choose_unseen: the candidates of find_unseen, oldest first, in ORDER;
  * their count, or -1 when one of them could not be opened (it moved).
  */
@@ -746,6 +762,7 @@ choose_unseen(struct follow *f, struct rotdir_file *c, size_t nc,
 {
 	unsigned char (*heads)[FP] = xreallocarray(NULL, nc + 1, sizeof *heads);
 	size_t *hls = xreallocarray(NULL, nc + 1, sizeof *hls);
+	const struct rotdir_file *cc = newest_copy_of_cur(f, c, nc);
 	size_t k = 0, i, j;
 	int pass, gone = 0;
 
@@ -755,6 +772,7 @@ choose_unseen(struct follow *f, struct rotdir_file *c, size_t nc,
 
 			if ((c[i].rn.unpack != NULL) != pass || c[i].used ||
 			    &c[i] == before || known(f, &c[i].fi) ||
+			    (cc != NULL && rotdir_older(cc, &c[i])) ||
 			    (namefi != NULL && c[i].fi.dev == namefi->dev &&
 			    c[i].fi.ino == namefi->ino) ||
 			    (!c[i].changed && !rotdir_born_since(&c[i], f->horizon)) ||
@@ -917,7 +935,9 @@ first_bytes(struct follow *f, int64_t now)
 
 	f->cur->fresh = 0;
 	nc = rotdir_list(&f->rd, &c);
+	f->cur_unread = 1;
 	find_unseen(f, &c, &nc, NULL, NULL, 0, f->cur);
+	f->cur_unread = 0;
 	rotdir_free(c, nc);
 	drain_old(f, now);
 }
@@ -944,7 +964,8 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	if (s == f->cur) {
 		nc = rotdir_list(&f->rd, &c);
 		copy = find_copy(f, c, nc, &id, s->dev, s->ino, NULL);
-		keep_read_copies(f, c, nc, &id, s->head, s->dev, s->ino);
+		keep_read_copies(f, c, nc, &id, s->gone ? NULL : s->head,
+		    s->dev, s->ino);
 	}
 	if (copy != NULL) {
 		warn("%s: truncated; reading the rest of %s first", f->name, copy->path);
@@ -980,6 +1001,7 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	s->headlen = 0;
 	s->lines = s->lbytes = 0;
 	s->fresh = 1;		/* nothing of the new content known yet */
+	s->gone = 0;
 	s->skip_nul = 1;
 	s->skipping = 0;
 	s->at_eof = 0;
@@ -994,6 +1016,8 @@ was_truncated(struct follow_src *s)
 	size_t n, fromfp;
 	struct fileid_stat fi;
 
+	if (s->gone)
+		return 1;
 	if (s->pid != 0 || fileid_stat_fd(s->fd, &fi) < 0 || !fi.regular)
 		return 0;
 	s->mtime = fi.mtime;
@@ -1310,6 +1334,15 @@ entry_src(struct follow *f, int fd, const struct fileid_stat *fi, const char *pa
 
 	s->lines = e->lines;
 	s->lbytes = e->lbytes;
+	/* Truncated (or rewritten) since it was found holding them: what
+	 * it was is known by the entry's fingerprints only, by which its
+	 * copy is looked for (see was_truncated). */
+	if (s->fplen < e->fplen || s->headlen < e->headlen ||
+	    tailstate_fingerprint(s->fp + s->fplen - e->fplen, e->fplen) != e->fp ||
+	    tailstate_fingerprint(s->head, e->headlen) != e->head) {
+		s->gone = 1;
+		ident_of_entry(&s->known, e);
+	}
 	return s;
 }
 
@@ -1399,12 +1432,45 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 	int64_t t0 = fileid_fs_now();
 	struct fileid_stat nfi;
 	struct rotdir_file *c;
-	size_t nc, i, located;
+	struct follow_src *name_src = NULL;
+	size_t nc, i, located, name_entry = SIZE_MAX;
 	int fd, saved, changed = 0, copied = 0, tries;
 
 	fd = open_name(f, &nfi);
 	saved = errno;
+	/* Whether NAME's file still holds what its entry knows (its bytes
+	 * read now, kept for the checks to come), before the directory is
+	 * listed: truncated by a copytruncate, its copy is then complete and
+	 * in the list (listed first, the copy could be missed). */
+	for (i = 0; fd >= 0 && i < n; i++) {
+		if (e[i].dev != nfi.dev || e[i].ino != nfi.ino ||
+		    !fileid_same_birth(e[i].btime, nfi.btime))
+			continue;
+		name_entry = i;
+		name_src = entry_src(f, fd, &nfi, f->name, &e[i]);
+		if (name_src->gone || name_src->size < e[i].off) {
+			src_drop(f, name_src, 1);
+			name_src = NULL;
+		}
+		break;
+	}
 	nc = rotdir_list(&f->rd, &c);
+	if (name_src != NULL) {
+		struct fileid_content id;
+		struct fileid_stat now;
+
+		/* Still holding them after the list was made: no copy made
+		 * since of what it held next is in the list, taken for an
+		 * older generation.  Else (copytruncated meanwhile) list again
+		 * for its copy, complete now. */
+		ident_of_src(&id, name_src);
+		if (fileid_stat_fd(fd, &now) < 0 || !fileid_verify(fd, now.size, &id)) {
+			src_drop(f, name_src, 1);
+			name_src = NULL;
+			rotdir_free(c, nc);
+			nc = rotdir_list(&f->rd, &c);
+		}
+	}
 	f->horizon = horizon;
 	for (i = 0; i < n; i++) {
 		struct rotdir_file *unreadable = NULL;
@@ -1414,10 +1480,9 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 		ident_of_entry(&id, &e[i]);
 		f->past_lines += e[i].lines;
 		f->past_bytes += e[i].lbytes;
-		if (fd >= 0 && f->cur == NULL && !changed && e[i].dev == nfi.dev &&
-		    e[i].ino == nfi.ino && fileid_same_birth(e[i].btime, nfi.btime)) {
-			if (fileid_verify(fd, nfi.size, &id)) {
-				f->cur = entry_src(f, fd, &nfi, f->name, &e[i]);
+		if (i == name_entry) {
+			if (name_src != NULL) {
+				f->cur = name_src;
 				continue;
 			}
 			/* Truncated, copied away or rewritten while we were stopped. */
@@ -1454,7 +1519,9 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 		add_old(f, s);
 	}
 	located = f->nold;
+	f->cur_unread = 1;
 	find_unseen(f, &c, &nc, fd >= 0 ? &nfi : NULL, e, n, NULL);
+	f->cur_unread = 0;
 	for (tries = 0; tries < 4; tries++) {
 		struct fileid_stat again;
 
@@ -1648,10 +1715,17 @@ export_src(struct follow *f, struct follow_src *s, struct tailstate *st,
 	e.ino = s->ino;
 	e.btime = s->btime;
 	e.off = s->line_off;
-	e.fplen = (uint32_t)s->fplen;
-	e.fp = tailstate_fingerprint(s->fp, s->fplen);
-	e.headlen = (uint32_t)s->headlen;
-	e.head = tailstate_fingerprint(s->head, s->headlen);
+	if (s->gone) {
+		e.fplen = s->known.fplen;
+		e.fp = s->known.fp;
+		e.headlen = s->known.headlen;
+		e.head = s->known.head;
+	} else {
+		e.fplen = (uint32_t)s->fplen;
+		e.fp = tailstate_fingerprint(s->fp, s->fplen);
+		e.headlen = (uint32_t)s->headlen;
+		e.head = tailstate_fingerprint(s->head, s->headlen);
+	}
 	/* Bytes seen and not read; an unterminated last line is not a line. */
 	e.size = s->size > s->off ? s->size : s->line_off;
 	e.mtime = s->mtime;

@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "fileid.h"
 #include "out.h"
 #include "rotdir.h"
 #include "tailstate.h"
@@ -60,6 +61,9 @@ struct follow_src {
 	int skip_nul;		/* after a truncation: skip a hole's NUL bytes */
 	int skipping;		/* discarding the rest of a line cut at max_line */
 	int fresh;		/* to be read from 0: earlier copies first */
+	int gone;		/* changed before the bytes its checkpoint entry
+				 * knows could be read again: known by them */
+	struct fileid_content known;	/* ... as the entry has them */
 	int64_t idle_until;	/* rotated source: close once idle past this (ms) */
 	int wd;			/* the caller's inotify watch, -1 if none */
 };
@@ -105,6 +109,8 @@ struct follow {
 	int64_t pin;		/* a young empty file: the horizon stays before it */
 	int64_t pin_next;	/* the same, as found by the scans of this look */
 	int scanned;		/* this look listed the rotation set */
+	int cur_unread;		/* a scan for what comes before cur's unread
+				 * bytes: its copies mark their end */
 	int missing;		/* NAME did not exist at the last look */
 	int symlink;		/* NAME is a symbolic link */
 	int open_errno;		/* last open error reported, to say it once */

@@ -797,7 +797,7 @@ static int
 out_has_line(long long seq)
 {
 	char want[16];
-	char buf[65536];
+	static char buf[256 * 1024];	/* more than the longest line */
 	int fd = open("out", O_RDONLY);
 	long long size = file_size("out"), pos = size > (long long)sizeof buf ?
 	    size - (long long)sizeof buf : 0;
