@@ -74,7 +74,7 @@ $(BIN)/%: $(BUILD)/cmd/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB)
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h tests/unit/unitdir.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Ilib -Itests/unit -o $@ $< $(LIB) $(LDLIBS)
 

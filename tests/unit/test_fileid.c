@@ -3,21 +3,11 @@
 #include <sys/stat.h>
 
 #include "unit.h"
+#include "unitdir.h"
 #include "fileid.h"
 #include "hash.h"
 
-static char dir[] = "/tmp/mr-unit-fileid.XXXXXX";
 
-static const char *
-path(const char *name)
-{
-	static char buf[2][300];
-	static int i;
-
-	i ^= 1;
-	snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
-	return buf[i];
-}
 
 static int
 put(const char *name, const char *text)
@@ -99,13 +89,10 @@ verify_and_copies(void)
 int
 main(void)
 {
-	char cmd[400];
-
 	unit_module = "fileid";
-	if (mkdtemp(dir) == NULL)
+	if (unit_dir_make("fileid") < 0)
 		return 1;
 	RUN(stat_tells_one_file_from_another);
 	RUN(verify_and_copies);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) != 0 ? 1 : unit_done();
+	return unit_dir_remove() < 0 ? 1 : unit_done();
 }

@@ -4,27 +4,16 @@
 #include <time.h>
 
 #include "unit.h"
+#include "unitdir.h"
 #include "fileid.h"
 #include "follow.h"
 #include "hash.h"
 #include "msg.h"
 
-static char dir[] = "/tmp/mr-unit-follow.XXXXXX";
 static char outpath[300];
 static struct out out;
 static struct follow_opts opts;
 
-/* Path of NAME in the test directory (one of two static buffers). */
-static const char *
-path(const char *name)
-{
-	static char buf[2][300];
-	static int i;
-
-	i ^= 1;
-	snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
-	return buf[i];
-}
 
 static void
 put(const char *name, const char *mode, const char *text)
@@ -535,7 +524,7 @@ main(void)
 {
 	unit_module = "follow";
 	msg_init("mr-tail");
-	if (mkdtemp(dir) == NULL)
+	if (unit_dir_make("follow") < 0)
 		return 1;
 	snprintf(outpath, sizeof outpath, "%s/out", dir);
 	RUN(unterminated_line_is_held);
@@ -555,12 +544,5 @@ main(void)
 	RUN(inode_reuse_is_a_new_file);
 	RUN(compressed_while_stopped);
 	RUN(max_line_cuts_and_continues);
-	{
-		char cmd[400];
-
-		snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-		if (system(cmd) != 0)
-			return 1;
-	}
-	return unit_done();
+	return unit_dir_remove() < 0 ? 1 : unit_done();
 }

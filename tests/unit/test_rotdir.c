@@ -3,21 +3,11 @@
 #include <sys/stat.h>
 
 #include "unit.h"
+#include "unitdir.h"
 #include "rotdir.h"
 
-static char dir[] = "/tmp/mr-unit-rotdir.XXXXXX";
 static char prefix[300];
 
-static const char *
-path(const char *name)
-{
-	static char buf[2][300];
-	static int i;
-
-	i ^= 1;
-	snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
-	return buf[i];
-}
 
 static void
 put(const char *name, const char *text)
@@ -161,10 +151,8 @@ compressed_beside_its_original_and_gzip_size(void)
 int
 main(void)
 {
-	char cmd[400];
-
 	unit_module = "rotdir";
-	if (mkdtemp(dir) == NULL)
+	if (unit_dir_make("rotdir") < 0)
 		return 1;
 	snprintf(prefix, sizeof prefix, "%s/", dir);
 	RUN(lists_the_set_only);
@@ -172,6 +160,5 @@ main(void)
 	RUN(orders_by_name_then_birth_then_time);
 	RUN(born_since_the_horizon);
 	RUN(compressed_beside_its_original_and_gzip_size);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) != 0 ? 1 : unit_done();
+	return unit_dir_remove() < 0 ? 1 : unit_done();
 }

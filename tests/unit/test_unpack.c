@@ -3,10 +3,10 @@
 #include <sys/wait.h>
 
 #include "unit.h"
+#include "unitdir.h"
 #include "msg.h"
 #include "unpack.h"
 
-static char dir[] = "/tmp/mr-unit-unpack.XXXXXX";
 
 static void
 reads_through_gzip(void)
@@ -68,15 +68,12 @@ a_missing_decompressor_is_said(void)
 int
 main(void)
 {
-	char cmd[400];
-
 	unit_module = "unpack";
 	msg_init("mr-tail");
-	if (mkdtemp(dir) == NULL)
+	if (unit_dir_make("unpack") < 0)
 		return 1;
 	RUN(reads_through_gzip);
 	RUN(a_bad_file_fails_in_its_status);
 	RUN(a_missing_decompressor_is_said);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) != 0 ? 1 : unit_done();
+	return unit_dir_remove() < 0 ? 1 : unit_done();
 }
