@@ -354,6 +354,21 @@ stream_src(struct follow *f, const struct rotdir_file *c, pid_t pid, int pfd,
 	return s;
 }
 
+/* Start C's decompressor on it: 0, or -1 (*MISSING when not installed). */
+static int
+unpack_file(struct follow *f, struct rotdir_file *c, pid_t *pid, int *pfd,
+    int *missing)
+{
+	int fd, r;
+
+	if ((fd = rotdir_open(&f->rd, c)) < 0)
+		return -1;
+	r = unpack_start(c->rn.unpack, fd, pid, pfd);
+	close(fd);
+	*missing = r < 0;
+	return r;
+}
+
 /*
  * stream_open: start reading compressed candidate C at OFF, checking what
  * ID knows of it (NULL: from 0, unchecked).  Returns the source, or NULL
@@ -368,17 +383,11 @@ stream_open(struct follow *f, struct rotdir_file *c, const struct fileid_content
 	uint64_t want = 0;
 	int64_t got;
 	pid_t pid;
-	int fd, pfd, ok = 1;
+	int pfd, ok = 1, again;
 
 	*missing = 0;
-	if ((fd = rotdir_open(&f->rd, c)) < 0)
+	if (unpack_file(f, c, &pid, &pfd, missing) < 0)
 		return NULL;
-	if (unpack_start(c->rn.unpack, fd, &pid, &pfd) < 0) {
-		close(fd);
-		*missing = 1;
-		return NULL;
-	}
-	close(fd);
 	if (id != NULL) {
 		if (id->headlen == 0 && id->fplen == 0)
 			ok = 0;
@@ -399,13 +408,8 @@ stream_open(struct follow *f, struct rotdir_file *c, const struct fileid_content
 	if (id != NULL && want > id->off) {
 		/* Read past the offset to check the head: start again there. */
 		unpack_end(pid, pfd, 1);
-		if ((fd = rotdir_open(&f->rd, c)) < 0)
+		if (unpack_file(f, c, &pid, &pfd, &again) < 0)
 			return NULL;
-		if (unpack_start(c->rn.unpack, fd, &pid, &pfd) < 0) {
-			close(fd);
-			return NULL;
-		}
-		close(fd);
 		unpack_skip(pfd, id->off, head, &headlen, tail, &taillen);
 		/* The head is the one checked above, possibly longer than what
 		 * this pass kept. */
@@ -422,16 +426,11 @@ stream_head(struct follow *f, struct rotdir_file *c, unsigned char *head,
 	unsigned char tail[FP];
 	size_t taillen;
 	pid_t pid;
-	int fd, pfd;
+	int pfd, missing;
 	int64_t got;
 
-	if ((fd = rotdir_open(&f->rd, c)) < 0)
+	if (unpack_file(f, c, &pid, &pfd, &missing) < 0)
 		return -1;
-	if (unpack_start(c->rn.unpack, fd, &pid, &pfd) < 0) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
 	got = unpack_skip(pfd, FP, head, headlen, tail, &taillen);
 	unpack_end(pid, pfd, 1);
 	return got < 0 ? -1 : 0;

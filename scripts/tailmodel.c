@@ -620,6 +620,17 @@ check_status(int status, int expect_sig)
 		fail("mr-tail ended with status %#x (see %s/err)", status, dir);
 }
 
+/* A --once run of mr-tail (ARGV) into out, to its end. */
+static void
+once_run(char **argv)
+{
+	int status;
+
+	new_segment(1);
+	waitpid(spawn(argv, "out", 1), &status, 0);
+	check_status(status, 0);
+}
+
 static void
 tail_start(void)
 {
@@ -835,13 +846,8 @@ finish(void)
 		for (int i = 0; i < 2; i++) {
 			char *once[] = { (char *)bin, "--once", "--retry", "-s", "st",
 			    "app.log", NULL };
-			int status;
-			pid_t pid;
 
-			new_segment(1);
-			pid = spawn(once, "out", 1);
-			waitpid(pid, &status, 0);
-			check_status(status, 0);
+			once_run(once);
 		}
 		return;
 	}
@@ -1112,13 +1118,8 @@ main(int argc, char *argv[])
 		tail_start();
 	} else {	/* the first run of the cron job: everything after it counts */
 		char *first[] = { (char *)bin, "-b", "--once", "-s", "st", "app.log", NULL };
-		int status;
-		pid_t pid;
 
-		new_segment(1);
-		pid = spawn(first, "out", 1);
-		waitpid(pid, &status, 0);
-		check_status(status, 0);
+		once_run(first);
 	}
 	end = now_ms() + (long long)(seconds * 1000);
 	while (now_ms() < end)
