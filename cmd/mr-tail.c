@@ -565,10 +565,13 @@ dir_index(const char *path)
 
 /* Open each name where the state (or -b/-n) says; missing names are an
  * error unless RETRY. */
-static void
+/* Open the files to follow (at the state's places, or as HOW says for
+ * files the state does not know); how many the state did not know. */
+static size_t
 open_files(char **names, int n, enum follow_start how, uint64_t lines,
     int retry, int once, const struct follow_opts *fo)
 {
+	size_t nnew = 0;
 	int i;
 
 	files = xreallocarray(NULL, (size_t)n, sizeof *files);
@@ -612,6 +615,7 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 		r = known ? follow_resume(f, horizon, mine, nmine) :
 		    follow_start(f, how, lines);
 		free(mine);
+		nnew += !known;
 		if (!known && no_commit)	/* a retry starts here again */
 			follow_export(f, &start, 0);
 		if (r < 0) {
@@ -621,6 +625,7 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 				warn("%s: does not exist yet; waiting for it", f->name);
 		}
 	}
+	return nnew;
 }
 
 int
@@ -759,7 +764,15 @@ main(int argc, char *argv[])
 			warn("inotify unavailable (%s); polling every %d ms",
 			    strerror(errno), poll_ms);
 	}
-	open_files(argv, argc, how, lines, retry, once, &fo);
+	/*
+	 * A file new to the state is checkpointed where this run begins,
+	 * before its first line is written: a run killed within its first
+	 * checkpoint interval is resumed from there by identity (its lines
+	 * come again), not started afresh at a name that may by then hold a
+	 * newer file (the older one's lines lost).
+	 */
+	if (open_files(argv, argc, how, lines, retry, once, &fo) > 0 && state_path != NULL)
+		save_state();
 	atexit(report_counts);
 	if (once)
 		read_once();

@@ -59,6 +59,7 @@ struct line {
 	uint32_t gen;
 	uint32_t len;		/* with its newline */
 	uint8_t flags;
+	long long destroyed_at;	/* DESTROYED: the whole lines of out then */
 };
 
 /* A rotated file of the model's directory. */
@@ -269,6 +270,7 @@ write_line(void)
 	lines[seq].gen = (uint32_t)writer_gen;
 	lines[seq].len = len;
 	lines[seq].flags = writer_gen < ngen - 1 && writer_gen != name_gen ? LATE : 0;
+	lines[seq].destroyed_at = 0;
 	did.late += lines[seq].flags & LATE;
 	n = line_text(seq, linebuf);
 	if (rnd(10) == 0) {	/* in two writes, the second one later */
@@ -297,6 +299,20 @@ create_log(void)
 	note("create: app.log is generation %d", name_gen);
 }
 
+static long long torn_tail(void);
+
+/* Line SEQ is gone from the disk.  What mr-tail had printed by then is
+ * noted: had it printed a later line of the same or a newer file, it
+ * went past this one while it could still be read (a loss, not excused). */
+static void
+destroy_line(size_t seq)
+{
+	if (lines[seq].flags & DESTROYED)
+		return;
+	lines[seq].flags |= DESTROYED;
+	lines[seq].destroyed_at = file_size("out") - torn_tail();
+}
+
 static void
 destroy_gen(int gen)
 {
@@ -304,7 +320,7 @@ destroy_gen(int gen)
 
 	for (i = 1; i <= nlines; i++)
 		if (lines[i].gen == (uint32_t)gen)
-			lines[i].flags |= DESTROYED;
+			destroy_line(i);
 }
 
 /* Delete the oldest rotated file past KEEP (logrotate's "rotate"). */
@@ -413,7 +429,7 @@ rotate(void)
 		if (rnd(4) == 0) {	/* a write between the copy and the truncate */
 			write_line();
 			finish_partial();
-			lines[nlines].flags |= DESTROYED;
+			destroy_line(nlines);
 			did.races++;
 		}
 		if (truncate("app.log", 0) < 0)
@@ -888,6 +904,8 @@ size_at(long long ms)
  * Read the notices: the bytes reported lost, and anything unexpected
  * (which fails the run).
  */
+static long cut_lines;		/* "ended inside a line" notices: torn ends cut */
+
 static long long
 reported_loss(long *notices)
 {
@@ -917,6 +935,7 @@ reported_loss(long *notices)
 			ok = strstr(line, allowed[i]) != NULL;
 		if (!ok || strstr(line, "is not installed") != NULL)
 			fail("unexpected notice: %s(in %s/err)", line, dir);
+		cut_lines += strstr(line, "standard output: ended inside a line") != NULL;
 		if (strstr(line, " were not read") == NULL)
 			continue;
 		(*notices)++;
@@ -947,6 +966,8 @@ check(void)
 	uint32_t *seen = calloc(nlines + 1, sizeof *seen);
 	long long *first_pos = calloc(nlines + 1, sizeof *first_pos);
 	long long *last_in_gen = calloc((size_t)ngen + 1, sizeof *last_in_gen);
+	long long *gen_first = calloc((size_t)ngen + 1, sizeof *gen_first);
+	long long *earliest = calloc(nlines + 1, sizeof *earliest);
 	long long size = file_size("out"), pos = 0, missing = 0, missing_bytes = 0,
 	    dups = 0, destroyed = 0, printed = 0, reported;
 	char *want = malloc(1 << 20);
@@ -977,6 +998,7 @@ check(void)
 			    line);
 		if (seen[seq]++ == 0) {
 			first_pos[seq] = pos;
+			earliest[seq] = pos;
 		} else {
 			/* Again: the earlier copy came from a run killed within its
 			 * last checkpoint interval (or a killed --once run). */
@@ -1008,14 +1030,32 @@ check(void)
 	fclose(fp);
 	if (pos != size)
 		fail("output not read to its end");
-	for (i = 1; i <= nlines; i++) {
+	/* From the last line back: gen_first[g] is where out first holds a
+	 * line of file G written after line I.  A line never printed is
+	 * excused if its file was destroyed before mr-tail went past it;
+	 * a line written late to a file mr-tail had left is excused by its
+	 * file's destruction alone. */
+	for (i = 0; i <= (size_t)ngen; i++)
+		gen_first[i] = -1;
+	for (i = nlines; i >= 1; i--) {
 		destroyed += (lines[i].flags & DESTROYED) != 0;
-		if (seen[i])
-			continue;
-		if (!(lines[i].flags & DESTROYED))
-			fail("line %zu (file %u) lost (%s)", i, lines[i].gen, dir);
-		missing++;
-		missing_bytes += lines[i].len;
+		if (!seen[i]) {
+			int g;
+
+			if (!(lines[i].flags & DESTROYED))
+				fail("line %zu (file %u) lost (%s)", i, lines[i].gen, dir);
+			for (g = (int)lines[i].gen; !(lines[i].flags & LATE) && g <= ngen; g++)
+				if (gen_first[g] >= 0 && gen_first[g] < lines[i].destroyed_at)
+					fail("line %zu (file %u) lost: its file was destroyed when "
+					    "mr-tail had already printed a later line of file %d "
+					    "(byte %lld of %s/out)", i, lines[i].gen, g,
+					    gen_first[g], dir);
+			missing++;
+			missing_bytes += lines[i].len;
+		} else if (gen_first[lines[i].gen] < 0 ||
+		    earliest[i] < gen_first[lines[i].gen]) {
+			gen_first[lines[i].gen] = earliest[i];
+		}
 	}
 	reported = reported_loss(&notices);
 	if (missing == 0 && notices > 0)
@@ -1029,17 +1069,19 @@ check(void)
 		    "compressions=%ld late=%ld split=%ld long=%ld kills=%ld terms=%ld "
 		    "sigstops=%ld once=%ld batches=%ld failed_batches=%ld "
 		    "printed=%lld again=%lld lost=%lld destroyed=%lld notices=%ld "
-		    "reported_bytes=%lld missing_bytes=%lld ok\n",
+		    "reported_bytes=%lld missing_bytes=%lld torn_cut=%ld torn=0 ok\n",
 		    seed, mode == INOTIFY ? "inotify" : mode == POLL ? "poll" : "cron",
 		    dated ? "dated" : "numbered", copytruncate ? "copytruncate" : "rename",
 		    nlines, ngen, did.rotations, did.races, did.truncations,
 		    did.deletions, did.compressions, did.late, did.split, did.long_lines,
 		    did.kills, did.terms, did.stops, did.once_runs, did.batches,
 		    did.failed_batches, printed, dups, missing, destroyed, notices,
-		    reported, missing_bytes);
+		    reported, missing_bytes, cut_lines);
 	free(seen);
 	free(first_pos);
 	free(last_in_gen);
+	free(gen_first);
+	free(earliest);
 	free(want);
 	free(line);
 }
@@ -1115,7 +1157,19 @@ main(int argc, char *argv[])
 	wfd = open("app.log", O_WRONLY | O_APPEND);
 	sample();
 	if (mode != CRON) {
+		/* mr-tail without a state knows only what it finds when it
+		 * first looks: the model goes on once it has (rotations
+		 * before then are a race no follower can see). */
+		long long deadline = now_ms() + 60000;
+
+		write_line();
+		finish_partial();
 		tail_start();
+		while (!out_has_line(1)) {
+			if (now_ms() > deadline)
+				fail("mr-tail did not write the first line within 60 s (%s)", dir);
+			pause_us(1000);
+		}
 	} else {	/* the first run of the cron job: everything after it counts */
 		char *first[] = { (char *)bin, "-b", "--once", "-s", "st", "app.log", NULL };
 
