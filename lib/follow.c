@@ -753,15 +753,23 @@ newest_copy_of_cur(struct follow *f, struct rotdir_file *c, size_t nc)
 /*
  * choose_unseen: the candidates of find_unseen, oldest first, in ORDER;
  * their count, or -1 when one of them could not be opened (it moved).
+ * BEFORE_SRC is the file whose earlier generations are looked for; when
+ * it is gone from the directory (deleted, nothing of it read yet) and no
+ * copy of it is there either, only files born before it can hold what
+ * came before it: those born after it are newer generations, read after
+ * it.
  */
 static long
 choose_unseen(struct follow *f, struct rotdir_file *c, size_t nc,
     const struct fileid_stat *namefi, const struct tailstate_entry *e, size_t n,
-    const struct rotdir_file *before, size_t *order)
+    const struct rotdir_file *before, const struct follow_src *before_src,
+    size_t *order)
 {
 	unsigned char (*heads)[FP] = xreallocarray(NULL, nc + 1, sizeof *heads);
 	size_t *hls = xreallocarray(NULL, nc + 1, sizeof *hls);
 	const struct rotdir_file *cc = newest_copy_of_cur(f, c, nc);
+	const struct follow_src *born_after = before == NULL && cc == NULL ?
+	    before_src : NULL;
 	size_t k = 0, i, j;
 	int pass, gone = 0;
 
@@ -775,7 +783,9 @@ choose_unseen(struct follow *f, struct rotdir_file *c, size_t nc,
 			    (namefi != NULL && c[i].fi.dev == namefi->dev &&
 			    c[i].fi.ino == namefi->ino) ||
 			    (!c[i].changed && !rotdir_born_since(&c[i], f->horizon)) ||
-			    (before != NULL && !rotdir_older(&c[i], before)))
+			    (before != NULL && !rotdir_older(&c[i], before)) ||
+			    (born_after != NULL && (born_after->btime == 0 ||
+			    c[i].fi.btime == 0 || c[i].fi.btime >= born_after->btime)))
 				continue;
 			if (pass == 1 && (rotdir_being_compressed(c, nc, &c[i]) ||
 			    older_than_known(f, &c[i])))
@@ -848,7 +858,7 @@ find_unseen(struct follow *f, struct rotdir_file **cp, size_t *ncp,
 				bc = &c[i];
 		if (bc != NULL)
 			bc->changed = 1;	/* its birth is not its content's */
-		k = choose_unseen(f, c, nc, namefi, e, n, bc, order);
+		k = choose_unseen(f, c, nc, namefi, e, n, bc, before, order);
 		gone = k < 0;
 		for (j = 0; (long)j < k; j++) {
 			int moved;

@@ -114,6 +114,26 @@ mr-tail: log: rotated before it was read; reading log.1" ]]
 	[[ $(cat out) == "$(seq 6)" ]]
 }
 
+# holds FILE: the background mr-tail has FILE open.
+holds() { [[ $(readlink "/proc/$TPID/fd/"* 2>/dev/null) == *"$PWD/$1"* ]]; }
+
+@test "polling: a file empty when opened, rotated twice and deleted inside one interval: its lines before the newer files'" {
+	: >app.log
+	mr-tail --poll 2000 -b app.log >out 2>err &
+	TPID=$!
+	wait_for holds app.log
+	seq 1 3 >>app.log
+	mv app.log app.log.1
+	seq 4 6 >app.log
+	mv app.log.1 app.log.2
+	mv app.log app.log.1
+	seq 7 9 >app.log
+	rm app.log.2	# still open: its lines can be read
+	wait_for has_line 9
+	tail_stop
+	[[ $(cat out) == "$(seq 9)" ]]
+}
+
 @test "polling: four rotations with copytruncate inside one interval, in order" {
 	seq 1 3 >log
 	mr-tail --poll 2000 -b log >out 2>err &
