@@ -135,7 +135,9 @@ static:
 # for FUZZ_SECONDS each (clang needed).  New inputs go to build/fuzz/corpus,
 # findings to build/fuzz/findings; a finding worth keeping is copied into
 # tests/fuzz/corpus/NAME/ so that make test replays it from then on.
+# FUZZ=NAME... runs only those harnesses (fuzz_NAME.c).
 FUZZ_SECONDS ?= 60
+FUZZ ?= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 fuzz: fuzz-harnesses fuzz-numbers
 
 # The differential test of numbers (tests/exact.py, a few seconds in make
@@ -151,11 +153,10 @@ fuzz-harnesses:
 	@command -v clang >/dev/null 2>&1 || { \
 		echo "make fuzz needs clang (libFuzzer): apt-get install clang" >&2; exit 1; }
 	$(MAKE) O=build/fuzz CC=clang LINK= \
-	    EXTRA_CFLAGS="-O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
+	    EXTRA_CFLAGS="-O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
 	    EXTRA_LDFLAGS="-fsanitize=address,undefined" \
-	    $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/obj/fuzzer/%)
-	@status=0; for src in $(FUZZ_SRC); do \
-		name=$$(basename $$src .c); name=$${name#fuzz_}; \
+	    $(FUZZ:%=build/fuzz/obj/fuzzer/fuzz_%)
+	@status=0; for name in $(FUZZ); do \
 		mkdir -p build/fuzz/corpus/$$name build/fuzz/findings; \
 		echo "== fuzz $$name for $(FUZZ_SECONDS) s"; \
 		build/fuzz/obj/fuzzer/fuzz_$$name -max_total_time=$(FUZZ_SECONDS) \

@@ -1362,6 +1362,8 @@ file_block(int fd, const char *name, uint64_t *pos, uint64_t limit,
 		c->boff = 0;
 		c->blk.len = 0;
 		if (last && lastc != '\n') {
+			if (lastc == '\r')	/* ends the line, as "\r\n" would */
+				c->slen--;
 			buf_room(&c->blk, 1);
 			c->blk.p[c->blk.len++] = '\n';
 		}
@@ -1504,7 +1506,8 @@ run_command(char **argv)
 	if (opt.ordered) {
 		off_t pos = regular ? lseek(in.fd, 0, SEEK_CUR) : -1;
 
-		if (pos < 0) {
+		/* A file of /proc says it is empty but is not: read it too. */
+		if (pos < 0 || st.st_size == 0) {
 			/* Not seekable: keep the input in a temporary file. */
 			const char *path;
 			int fd = tmp_create(tmp_dir(NULL), "mr-map", &path);

@@ -4,7 +4,6 @@
  * points for a total order (TotalOrderPartitioner).
  */
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,9 +244,6 @@ main(int argc, char *argv[])
 
 	msg_init(argv[0]);
 	out_ignore_sigpipe();
-	/* A file size limit must be a write error we clean up after, not a
-	 * signal that leaves temporary files behind. */
-	signal(SIGXFSZ, SIG_IGN);
 	while ((c = getopt_long(argc, argv, "n:k:t:p:Pe:r:s:h", longopts,
 	    NULL)) != -1) {
 		switch (c) {

@@ -116,14 +116,16 @@ static int
 bad_record(struct ctx *c, uint64_t line, int field, struct slice text,
     const char *what)
 {
+	char q[MSG_QUOTE_MAX];
+
 	if (skip_bad) {
 		c->bad_records++;
 		return 0;
 	}
 	if (what == NULL)
 		return data_error(c, line, "field %d is missing", field);
-	return data_error(c, line, "field %d: '%.*s' %s", field,
-	    text.len > 200 ? 200 : (int)text.len, text.p, what);
+	return data_error(c, line, "field %d: '%s' %s", field,
+	    msg_quote(q, sizeof q, text.p, text.len), what);
 }
 
 /*
@@ -377,10 +379,12 @@ static int
 not_grouped(struct ctx *c, uint64_t line, struct slice key, const char *prev,
     size_t prevlen)
 {
-	return data_error(c, line, "input not grouped by key ('%.*s' after "
-	    "'%.*s'); sort it with mr-sort or use -H",
-	    key.len > 64 ? 64 : (int)key.len, key.p,
-	    prevlen > 64 ? 64 : (int)prevlen, prev);
+	char q1[80], q2[80];
+
+	return data_error(c, line, "input not grouped by key ('%s' after "
+	    "'%s'); sort it with mr-sort or use -H",
+	    msg_quote(q1, sizeof q1, key.p, key.len),
+	    msg_quote(q2, sizeof q2, prev, prevlen));
 }
 
 /* Add the record parsed into g->c->in, of KEY at LINE: 0, or -1. */

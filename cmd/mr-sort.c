@@ -48,6 +48,8 @@ struct load {
 	char *data;
 	size_t cap, len;
 	size_t parsed;		/* start of the first incomplete record */
+	size_t scanned;		/* [parsed, scanned) holds no '\n': a long
+				 * line is not scanned again after each read */
 	size_t file_start;	/* where the current input began (BOM check) */
 	int bom_checked;
 	struct sortent *ents;
@@ -167,6 +169,7 @@ spill(struct load *L)
 	memmove(L->data, L->data + L->parsed, L->len - L->parsed);
 	L->len -= L->parsed;
 	L->file_start = L->file_start > L->parsed ? L->file_start - L->parsed : 0;
+	L->scanned -= L->parsed;
 	L->parsed = 0;
 }
 
@@ -181,10 +184,11 @@ static void
 split_records(struct load *L)
 {
 	char *p = L->data + L->parsed, *end = L->data + L->len, *nl;
+	char *from = L->data + (L->scanned > L->parsed ? L->scanned : L->parsed);
 
 	if (L->len >= SORTENT_MAX_OFFSET)
 		die("more than 1 TiB in one run: use a smaller -S");
-	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+	while ((nl = memchr(from, '\n', (size_t)(end - from))) != NULL) {
 		size_t len = (size_t)(nl - p);
 
 		if (len > 0 && p[len - 1] == '\r')
@@ -198,9 +202,10 @@ split_records(struct load *L)
 		}
 		sortent_init(&L->ents[L->n++], &order, L->data,
 		    (uint64_t)(p - L->data), len);
-		p = nl + 1;
+		p = from = nl + 1;
 	}
 	L->parsed = (size_t)(p - L->data);
+	L->scanned = L->len;
 }
 
 /*

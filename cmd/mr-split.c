@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,8 +161,13 @@ open_inputs(char **files, int nfiles)
 			errno = EISDIR;
 			die("%s:", files[i]);
 		}
-		/* stdin may be a file that someone has read part of. */
-		if (!S_ISREG(st.st_mode) || (cur = lseek(in->fd, 0, SEEK_CUR)) < 0) {
+		/*
+		 * stdin may be a file that someone has read part of.  A
+		 * regular file of size 0 may still hold bytes (procfs and
+		 * sysfs say 0): read through like a pipe.
+		 */
+		if (!S_ISREG(st.st_mode) || st.st_size == 0 ||
+		    (cur = lseek(in->fd, 0, SEEK_CUR)) < 0) {
 			regular = 0;
 			continue;
 		}
@@ -563,9 +567,6 @@ main(int argc, char *argv[])
 
 	msg_init(argv[0]);
 	out_ignore_sigpipe();
-	/* A file size limit must be a write error we clean up after, not a
-	 * signal that leaves temporary files behind. */
-	signal(SIGXFSZ, SIG_IGN);
 	while ((c = getopt_long(argc, argv, "n:b:l:p:iSr:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':

@@ -486,20 +486,25 @@ follow_loop(void)
 	}
 }
 
-/* --once: what is there now, then checkpoint and exit. */
-static void
+/* --once: what is there now, then checkpoint and exit; the exit status,
+ * 1 when a file could not be read (the error was said). */
+static int
 read_once(void)
 {
 	int64_t now = follow_now_ms();
+	int status = EXIT_OK;
 	size_t i;
 
 	for (i = 0; i < nfiles; i++) {
 		follow_look(&files[i].f, UINT64_MAX, now);
 		follow_expire(&files[i].f, now);
+		if (files[i].f.open_errno != 0)
+			status = EXIT_BAD;
 	}
 	out_flush(&out);
 	if (state_path != NULL)
 		save_state();
+	return status;
 }
 
 /*
@@ -654,7 +659,7 @@ main(int argc, char *argv[])
 	size_t nrotated = 0;
 	enum follow_start how = FOLLOW_END;
 	uint64_t lines = 0, v;
-	int c, once = 0, commit = 0, retry = 0, polling = 0;
+	int c, once = 0, commit = 0, retry = 0, polling = 0, status = EXIT_OK;
 	const char *env;
 
 	msg_init(argv[0]);
@@ -775,9 +780,9 @@ main(int argc, char *argv[])
 		save_state();
 	atexit(report_counts);
 	if (once)
-		read_once();
+		status = read_once();
 	else
 		follow_loop();
 	out_close(&out);
-	return EXIT_OK;
+	return status;
 }

@@ -123,7 +123,7 @@ status_at_exit(int status, void *arg)
 		write_status(stage, status);
 }
 
-/* fail: the task failed in STAGE with CODE (an exit status, 128+signal). */
+/* fail: the task failed in STAGE with CODE (an exit status, 256+signal). */
 static noreturn void
 fail(const char *what, int code)
 {
@@ -132,14 +132,17 @@ fail(const char *what, int code)
 	exit(EXIT_BAD);
 }
 
-/* The shell's $? of a wait status: the exit status, or 128 + the signal. */
+/*
+ * The code of a wait status in DIR/status: the exit status, or 256 + the
+ * signal (the shell's 128 + N would read an exit status of 130 as SIGINT).
+ */
 static int
 status_code(int status)
 {
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
+		return 256 + WTERMSIG(status);
 	return 255;
 }
 
@@ -215,6 +218,8 @@ struct lines {
 	size_t cap, start, end;
 	size_t cr;		/* the first '\r' at or after start, or NONE */
 	size_t crdone;		/* [start, crdone) holds no '\r' but cr */
+	size_t nldone;		/* [start, nldone) holds no '\n': a long line
+				 * is not scanned again after each read */
 	int eof;
 	uint64_t n;		/* lines returned */
 };
@@ -268,6 +273,7 @@ lines_fill(struct lines *l)
 		if (l->cr != NONE)
 			l->cr -= l->start;
 		l->crdone = l->crdone > l->start ? l->crdone - l->start : 0;
+		l->nldone = l->nldone > l->start ? l->nldone - l->start : 0;
 		l->end -= l->start;
 		l->start = 0;
 	}
@@ -292,7 +298,8 @@ lines_next(struct lines *l, struct slice *line)
 	for (;;) {
 		char *p = l->buf + l->start;
 		size_t avail = l->end - l->start;
-		char *nl = avail > 0 ? memchr(p, '\n', avail) : NULL;
+		size_t from = l->nldone > l->start ? l->nldone : l->start;
+		char *nl = from < l->end ? memchr(l->buf + from, '\n', l->end - from) : NULL;
 		size_t stop = nl != NULL ? (size_t)(nl - l->buf) : l->end;
 		size_t cr = lines_cr(l);
 
@@ -324,6 +331,7 @@ lines_next(struct lines *l, struct slice *line)
 			l->n++;
 			return 1;
 		}
+		l->nldone = stop;
 		lines_fill(l);
 	}
 }
@@ -754,7 +762,7 @@ run_map(struct task *t)
 	if ((code = status_code(proc_wait(mapper.pid))) != 0)
 		fail("mapper", code);
 	if (sf.stopped)
-		fail("stopped", 141);
+		fail("stopped", 256 + SIGPIPE);
 
 	if (t->reducers == 0) {
 		final_close(&o);
@@ -794,7 +802,7 @@ run_map(struct task *t)
 			if ((code = status_code(proc_wait(comb.pid))) != 0)
 				fail("combiner", code);
 			if (pf.stopped)
-				fail("cstopped", 141);
+				fail("cstopped", 256 + SIGPIPE);
 		} else {
 			stage = "partition";
 			lines_init(&l, sorter.out, "sorted map output");
@@ -853,7 +861,7 @@ run_reduce(struct task *t)
 		if ((code = status_code(proc_wait(reducer.pid))) != 0)
 			fail("reducer", code);
 		if (mf.stopped)
-			fail("stopped", 141);
+			fail("stopped", 256 + SIGPIPE);
 	} else {
 		/* The identity reducer: the merged records are its output. */
 		struct slice rec, kv;

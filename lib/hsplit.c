@@ -4,7 +4,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "args.h"
 #include "hsplit.h"
 #include "msg.h"
 #include "xalloc.h"
@@ -93,19 +92,33 @@ hsplit_reader_copy(struct hsplit_reader *r, struct out *o)
 	return n;
 }
 
+/* The decimal number written in [P, END) into *V: -1 if it is empty,
+ * holds another byte, or exceeds UINT64_MAX. */
+static int
+parse_count(const char *p, const char *end, uint64_t *v)
+{
+	uint64_t d;
+
+	if (p == end)
+		return -1;
+	for (*v = 0; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		d = (uint64_t)(*p - '0');
+		if (*v > (UINT64_MAX - d) / 10)
+			return -1;
+		*v = *v * 10 + d;
+	}
+	return 0;
+}
+
 int
 hsplit_parse(const char *arg, struct hsplit *s)
 {
 	const char *colon = strchr(arg, ':');
-	char start[32];
-	size_t len;
 
-	if (colon == NULL || (len = (size_t)(colon - arg)) >= sizeof start)
-		return -1;
-	memcpy(start, arg, len);
-	start[len] = '\0';
-	if (parse_uint(start, 0, UINT64_MAX, &s->start) < 0 ||
-	    parse_uint(colon + 1, 0, UINT64_MAX, &s->length) < 0)
+	if (colon == NULL || parse_count(arg, colon, &s->start) < 0 ||
+	    parse_count(colon + 1, colon + 1 + strlen(colon + 1), &s->length) < 0)
 		return -1;
 	return 0;
 }
@@ -181,10 +194,13 @@ find_eol(struct hsplit_reader *r, size_t from)
 /*
  * Hadoop's LineReader.readLine: the line at pos in *rec, without its
  * terminator.  Returns the bytes consumed (line and terminator); 0 only at
- * the end of the file.
+ * the end of the file.  Without HOLD the line is only skipped: what was
+ * scanned is dropped before each read, so that a split starting inside a
+ * long line does not buffer the rest of it (*rec and the count then cover
+ * only the line's last part).
  */
 static size_t
-read_line(struct hsplit_reader *r, struct slice *rec)
+read_line(struct hsplit_reader *r, struct slice *rec, int hold)
 {
 	size_t scanned = 0, eol, term, used;
 
@@ -201,8 +217,7 @@ read_line(struct hsplit_reader *r, struct slice *rec)
 				} else {
 					/* A '\r' at the end of the data: is '\n' next? */
 					scanned = eol - r->head;
-					fill(r);
-					continue;
+					goto more;
 				}
 				break;
 			}
@@ -212,6 +227,12 @@ read_line(struct hsplit_reader *r, struct slice *rec)
 			eol = r->tail;
 			term = 0;
 			break;
+		}
+more:
+		if (!hold) {
+			r->head += scanned;
+			r->pos += scanned;
+			scanned = 0;
 		}
 		fill(r);
 	}
@@ -238,7 +259,7 @@ hsplit_reader_next(struct hsplit_reader *r, struct slice *rec,
 		if (r->start != 0) {
 			struct slice skip;
 
-			read_line(r, &skip);
+			read_line(r, &skip, 0);
 		}
 	}
 	if (r->pos > r->end) {
@@ -246,7 +267,7 @@ hsplit_reader_next(struct hsplit_reader *r, struct slice *rec,
 		return 0;
 	}
 	at = r->pos;
-	used = read_line(r, rec);
+	used = read_line(r, rec, 1);
 	if (at == 0 && rec->len >= 3 && memcmp(rec->p, "\xEF\xBB\xBF", 3) == 0) {
 		/* skipUtfByteOrderMark: a line of only the BOM, unterminated,
 		 * counts as nothing read, which ends the split. */

@@ -116,8 +116,10 @@ void hsplit_reader_free(struct hsplit_reader *r);
 uint64_t hsplit_reader_copy(struct hsplit_reader *r, struct out *o);
 
 /*
- * hsplit_parse: a split written "OFFSET:LENGTH" (decimal byte counts) into
- * *S.  Returns 0, or -1 when ARG is not such a pair.
+ * hsplit_parse: a split written "OFFSET:LENGTH" (decimal byte counts,
+ * digits only, leading zeros allowed; a split running past 2^64 - 1 ends
+ * there, at the file's end) into *S.  Returns 0, or -1 when ARG is not
+ * such a pair.
  */
 int hsplit_parse(const char *arg, struct hsplit *s);
 

@@ -278,11 +278,27 @@ child_mask(const struct ctx *c, int depth, uint64_t mask, const char *s,
 	return child;
 }
 
+/*
+ * Forget the values found for the paths of MASK: a member that repeats
+ * replaces the earlier one, and with it whatever was found inside it
+ * ({"a":{"b":1},"a":2} has no a.b).
+ */
+static void
+forget(struct ctx *c, uint64_t mask)
+{
+	size_t i;
+
+	for (i = 0; mask != 0; i++, mask >>= 1)
+		if (mask & 1)
+			c->vals[i] = (struct json_value){ JSON_NONE, NULL, 0 };
+}
+
 static int
 parse_object(struct ctx *c, int depth, uint64_t mask)
 {
 	const char *s;
 	size_t slen;
+	uint64_t child;
 
 	c->p++;
 	skip_ws(c);
@@ -300,8 +316,9 @@ parse_object(struct ctx *c, int depth, uint64_t mask)
 		if (c->p >= c->end || *c->p != ':')
 			return fail(c, "expected ':'");
 		c->p++;
-		if (parse_value(c, depth + 1, mask ? child_mask(c, depth, mask,
-		    s, slen, -1) : 0) < 0)
+		child = mask ? child_mask(c, depth, mask, s, slen, -1) : 0;
+		forget(c, child);
+		if (parse_value(c, depth + 1, child) < 0)
 			return -1;
 		skip_ws(c);
 		if (c->p < c->end && *c->p == ',') {

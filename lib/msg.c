@@ -20,6 +20,53 @@ msg_init(const char *argv0)
 	progname = slash ? slash + 1 : argv0;
 }
 
+/* The form of byte B in a quoted field, in ESC; its length. */
+static size_t
+quoted_byte(unsigned char b, char esc[4])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (b == '\\' || b == '\t' || b == '\r' || b == '\n' || b == 0) {
+		esc[0] = '\\';
+		esc[1] = b == '\t' ? 't' : b == '\r' ? 'r' : b == '\n' ? 'n' :
+		    b == 0 ? '0' : '\\';
+		return 2;
+	}
+	if (b < 0x20 || b == 0x7f) {
+		esc[0] = '\\';
+		esc[1] = 'x';
+		esc[2] = hex[b >> 4];
+		esc[3] = hex[b & 15];
+		return 4;
+	}
+	esc[0] = (char)b;
+	return 1;
+}
+
+char *
+msg_quote(char *dst, size_t size, const char *p, size_t len)
+{
+	char esc[4];
+	size_t i, n = 0, k, whole = 0, room;
+
+	for (i = 0; i < len && whole < size; i++)
+		whole += quoted_byte((unsigned char)p[i], esc);
+	/* Keep room for "..." only when the whole does not fit. */
+	room = whole < size ? size - 1 : size - 4;
+	for (i = 0; i < len; i++) {
+		k = quoted_byte((unsigned char)p[i], esc);
+		if (n + k > room) {
+			memcpy(dst + n, "...", 3);
+			n += 3;
+			break;
+		}
+		memcpy(dst + n, esc, k);
+		n += k;
+	}
+	dst[n] = '\0';
+	return dst;
+}
+
 /*
  * Build the whole line first and write it with one call, so that messages
  * of parallel tasks sharing a stderr never interleave inside a line.

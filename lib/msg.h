@@ -2,6 +2,7 @@
 #ifndef MR_MSG_H
 #define MR_MSG_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
 
@@ -27,6 +28,17 @@ void warn_at(const char *file, uint64_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 noreturn void die_at(const char *file, uint64_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * msg_quote: the bytes P[0..LEN) of a record as text fit for a one-line
+ * message, in DST of SIZE bytes (at least 8), NUL-terminated, returned.
+ * Bytes that would hide or break the line (below 0x20, 0x7f) and the
+ * backslash are escaped as in C (\t \r \n \0 \\ \xHH), so a NUL or a CR
+ * in a field shows where it is instead of cutting the message; what does
+ * not fit ends in "...".  Other bytes, UTF-8 included, are kept.
+ */
+#define MSG_QUOTE_MAX 256
+char *msg_quote(char *dst, size_t size, const char *p, size_t len);
 
 /* die_usage: "progname: message" then the usage line; exit status 2. */
 noreturn void die_usage(const char *usage_line, const char *fmt, ...)

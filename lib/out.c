@@ -328,4 +328,5 @@ void
 out_ignore_sigpipe(void)
 {
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 }

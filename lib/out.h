@@ -116,8 +116,11 @@ out_reserve(struct out *o, size_t n)
 /* write_all: write(2) every byte, retrying on EINTR; -1 with errno set on error. */
 int write_all(int fd, const void *p, size_t n);
 
-/* out_ignore_sigpipe: make EPIPE a write error instead of a signal.  Every
- * program calls it first; children must restore SIGPIPE before exec. */
+/*
+ * out_ignore_sigpipe: make EPIPE, and a file grown past `ulimit -f`
+ * (EFBIG), write errors instead of signals that kill.  Every program calls
+ * it first; children must restore SIGPIPE and SIGXFSZ before exec.
+ */
 void out_ignore_sigpipe(void);
 
 #endif

@@ -11,6 +11,11 @@
 #include "record.h"
 #include "xalloc.h"
 
+/* The buffer of a reader that has not read yet: no allocation until then
+ * (a reader set to small blocks by a test, or never read, costs none),
+ * and r->buf + r->start is a valid empty range. */
+static char unread[1];
+
 void
 reader_init_fd(struct reader *r, int fd, const char *name)
 {
@@ -19,8 +24,9 @@ reader_init_fd(struct reader *r, int fd, const char *name)
 	memset(r, 0, sizeof *r);
 	r->fd = fd;
 	r->name = name;
-	r->cap = 2 * READER_BLOCK;
-	r->buf = xmalloc(r->cap);
+	r->block = READER_BLOCK;
+	r->cap = 2 * r->block;	/* allocated by the first read */
+	r->buf = unread;
 	r->at_start = 1;
 	if (fstat(fd, &st) == 0)
 		r->may_block = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
@@ -48,8 +54,16 @@ reader_close(struct reader *r)
 {
 	if (r->owns_fd)
 		close(r->fd);
-	free(r->buf);
+	if (r->buf != unread)
+		free(r->buf);
 	r->buf = NULL;
+}
+
+void
+reader_set_block(struct reader *r, size_t block)
+{
+	r->block = block > 0 ? block : 1;
+	r->cap = 2 * r->block;
 }
 
 void
@@ -82,12 +96,14 @@ read_block(struct reader *r)
 {
 	ssize_t n;
 
-	if (r->start > 0 && (r->start == r->end || r->cap - r->end < READER_BLOCK)) {
+	if (r->buf == unread)
+		r->buf = xmalloc(r->cap);
+	if (r->start > 0 && (r->start == r->end || r->cap - r->end < r->block)) {
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
 		r->start = 0;
 	}
-	if (r->cap - r->end < READER_BLOCK) {
+	if (r->cap - r->end < r->block) {
 		r->cap *= 2;
 		r->buf = xrealloc(r->buf, r->cap);
 	}

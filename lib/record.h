@@ -4,9 +4,10 @@
  * read(2) fills a large buffer; memchr finds each '\n'.  A record is a
  * (pointer, length) slice into the buffer, valid until the next call.  There
  * is no line-length limit: the buffer grows to hold the longest record.
- * "\r\n" ends a record like "\n"; a last line without '\n' is a record; a
- * UTF-8 byte-order mark at the start of the input is dropped; NUL bytes are
- * ordinary bytes.
+ * "\r\n" ends a record like "\n"; a last line without '\n' is a record (a
+ * '\r' ending it is dropped too); a UTF-8 byte-order mark at the start of
+ * the input is dropped; NUL bytes and a lone '\r' are ordinary bytes (to
+ * Hadoop's reader, lib/hsplit, a lone '\r' ends a line).
  */
 #ifndef MR_RECORD_H
 #define MR_RECORD_H
@@ -21,15 +22,16 @@ struct slice {
 	size_t len;
 };
 
-/* The size of one read(2); the buffer starts at twice this. */
+/* The size of one read(2) (at least); the buffer starts at twice this. */
 #define READER_BLOCK (256 * 1024)
 
 struct reader {
 	int fd;
 	int owns_fd;		/* close fd in reader_close */
 	const char *name;	/* for messages: a path or "-" */
-	char *buf;
+	char *buf;		/* allocated by the first read */
 	size_t cap;
+	size_t block;		/* bytes asked of one read(2): READER_BLOCK */
 	size_t start;		/* first unconsumed byte */
 	size_t end;		/* end of valid data */
 	size_t scan;		/* bytes from start already known to hold no '\n' */
@@ -57,6 +59,13 @@ void reader_close(struct reader *r);
  * pauses, while batch runs still write in large blocks.
  */
 void reader_set_idle(struct reader *r, void (*fn)(void *), void *arg);
+
+/*
+ * reader_set_block: read in blocks of BLOCK bytes (>= 1) instead of
+ * READER_BLOCK; call it before the first read.  For tests: a small block
+ * makes records cross block ends and the buffer move and grow often.
+ */
+void reader_set_block(struct reader *r, size_t block);
 
 /*
  * reader_next: the next record in *rec (without its terminator).  Returns 1,

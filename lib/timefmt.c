@@ -3,7 +3,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "num.h"
 #include "timefmt.h"
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's algorithm). */
@@ -69,6 +68,15 @@ timefmt_iso(char *buf, int64_t t)
 	return (size_t)n;
 }
 
+/* The number of days of month M (1-12) of year Y. */
+static int
+month_days(int64_t y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return days[m - 1] + (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
 /* Exactly N digits at *P as a number; -1 if they are not all digits. */
 static int
 digits_at(const char **p, const char *end, int n)
@@ -85,22 +93,35 @@ digits_at(const char **p, const char *end, int n)
 	return v;
 }
 
-/* A decimal number of seconds as nanoseconds, exactly. */
+/*
+ * Decimal seconds, "[+-]D[.D]" (digits on either side of the point may be
+ * missing, not on both), as nanoseconds: digits beyond the ninth after the
+ * point are dropped, as in the ISO form.  No exponents, blanks, inf or
+ * nan.  -1 when S is not such a number or the time is outside int64.
+ */
 static int
 seconds_to_ns(const char *s, size_t len, int64_t *t)
 {
-	struct num n;
-	int128 v;
+	const char *p = s, *end = s + len;
+	__int128 v = 0;
+	int64_t scale = NS_PER_SEC / 10;
+	int neg = 0, digits = 0;
 
-	/* Plain decimals only: num_parse would also take "1e9". */
-	if (memchr(s, 'e', len) != NULL || memchr(s, 'E', len) != NULL ||
-	    num_parse(s, len, &n) != NUM_OK || !n.exact)
+	if (p < end && (*p == '+' || *p == '-'))
+		neg = *p++ == '-';
+	for (; p < end && *p >= '0' && *p <= '9'; p++, digits++)
+		if ((v = v * 10 + (*p - '0')) > INT64_MAX / NS_PER_SEC + 1)
+			return -1;
+	v *= NS_PER_SEC;
+	if (p < end && *p == '.')
+		for (p++; p < end && *p >= '0' && *p <= '9'; p++, digits++) {
+			v += (*p - '0') * scale;
+			scale /= 10;
+		}
+	if (p != end || digits == 0)
 		return -1;
-	if (n.scale > 9) {
-		v = n.mant / pow10_i128(n.scale - 9);
-	} else if (num_rescale(n.mant, n.scale, 9, &v) < 0) {
-		return -1;
-	}
+	if (neg)
+		v = -v;
 	if (v > INT64_MAX || v < INT64_MIN)
 		return -1;
 	*t = (int64_t)v;
@@ -113,6 +134,7 @@ timefmt_parse(const char *s, size_t len, int64_t *t)
 	const char *p = s, *end = s + len;
 	int y, mo, d, h, mi, sec, off = 0, sign, oh, om;
 	int64_t ns = 0, scale = NS_PER_SEC / 10;
+	__int128 v;
 
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
@@ -122,7 +144,7 @@ timefmt_parse(const char *s, size_t len, int64_t *t)
 		return seconds_to_ns(p, (size_t)(end - p), t);
 	if ((y = digits_at(&p, end, 4)) < 0 || *p++ != '-' ||
 	    (mo = digits_at(&p, end, 2)) < 1 || mo > 12 || p >= end ||
-	    *p++ != '-' || (d = digits_at(&p, end, 2)) < 1 || d > 31 ||
+	    *p++ != '-' || (d = digits_at(&p, end, 2)) < 1 || d > month_days(y, mo) ||
 	    p >= end || (*p != 'T' && *p != 't' && *p != ' '))
 		return -1;
 	p++;
@@ -154,8 +176,12 @@ timefmt_parse(const char *s, size_t len, int64_t *t)
 	}
 	if (p != end)
 		return -1;
-	*t = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) -
-	    off) * NS_PER_SEC + ns;
+	/* Years 0000-9999 reach beyond int64 nanoseconds (1677-2262). */
+	v = ((__int128)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
+	    sec - off) * NS_PER_SEC + ns;
+	if (v > INT64_MAX || v < INT64_MIN)
+		return -1;
+	*t = (int64_t)v;
 	return 0;
 }
 
@@ -164,8 +190,8 @@ timefmt_seconds(const char *arg, int64_t *ns)
 {
 	size_t len = strlen(arg);
 
-	if (len == 0 || arg[0] == '-' || arg[0] == '+' || arg[0] == ' ' ||
-	    seconds_to_ns(arg, len, ns) < 0 || *ns <= 0)
+	if (arg[0] == '-' || arg[0] == '+' || seconds_to_ns(arg, len, ns) < 0 ||
+	    *ns <= 0)
 		return -1;
 	return 0;
 }

@@ -19,16 +19,20 @@
 size_t timefmt_iso(char *buf, int64_t t);
 
 /*
- * timefmt_parse: S[0..LEN) as a time: epoch seconds ("1795428900",
- * "1795428900.5") or ISO 8601 ("2026-11-23T10:15:00Z",
- * "2026-11-23 10:15:00.250+01:00"; no zone means UTC).  Returns 0, or -1
- * when S is neither.
+ * timefmt_parse: S[0..LEN), blanks around it aside, as a time: decimal
+ * epoch seconds ("1795428900", "1795428900.5", "-1.5"; no exponent) or
+ * ISO 8601 ("2026-11-23T10:15:00Z", "2026-11-23 10:15:00.250+01:00"; no
+ * zone means UTC; a real date, a second up to 60).  Digits of a fraction
+ * beyond the ninth are dropped.
+ * Returns 0, or -1 when S is neither or lies outside int64 nanoseconds
+ * (before 1677-09-21, after 2262-04-11).
  */
 int timefmt_parse(const char *s, size_t len, int64_t *t);
 
 /*
  * timefmt_seconds: a positive duration in seconds, decimals allowed
- * ("60", "0.5"), as nanoseconds.  Returns 0, or -1.
+ * ("60", "0.5"; no sign or blank; digits beyond the ninth after the point
+ * are dropped), as nanoseconds.  Returns 0, or -1.
  */
 int timefmt_seconds(const char *arg, int64_t *ns);
 

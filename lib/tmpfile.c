@@ -28,8 +28,9 @@ struct tmpnode {
 };
 
 static _Atomic(struct tmpnode *) head;
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 static int installed;
+static int exiting;	/* under lock: the exit cleanup has run */
 
 void
 tmp_remove_all(void)
@@ -41,11 +42,20 @@ tmp_remove_all(void)
 			unlink(n->path);
 }
 
+/*
+ * At exit, with the lock that file creation holds, kept to the end: a
+ * thread making a file while another one exits (a die() in a worker)
+ * finishes first and its file is removed here, or waits for the end and
+ * makes none.  (The lock is recursive: the exiting thread itself may still
+ * make a file, and then removes it at once.)
+ */
 static void
 on_exit_cleanup(void)
 {
 	struct tmpnode *n, *next;
 
+	pthread_mutex_lock(&lock);
+	exiting = 1;
 	tmp_remove_all();
 	n = atomic_exchange(&head, NULL);
 	for (; n != NULL; n = next) {
@@ -107,14 +117,16 @@ create_registered(const char *template, const char *errname, int mode,
 	/* No signal between creating the file and publishing its node. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
+	pthread_mutex_lock(&lock);
 	fd = mkostemp(n->path, O_CLOEXEC);
 	if (fd >= 0) {
-		pthread_mutex_lock(&lock);
+		if (exiting && atomic_exchange(&n->live, 0))
+			unlink(n->path);	/* the program is ending */
 		n->next = atomic_load(&head);
 		atomic_store(&head, n);
-		pthread_mutex_unlock(&lock);
 	}
 	saved = errno;
+	pthread_mutex_unlock(&lock);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (fd < 0) {
 		free(n);

@@ -338,3 +338,9 @@ b" ]
 	run mr-split --version
 	[[ $output = "mr-split (mr-tools) "* ]]
 }
+
+@test "-n reads a file whose size says 0 but holds bytes (procfs) through" {
+	[ -r /proc/sys/kernel/ostype ] || skip "no /proc/sys/kernel/ostype"
+	mr-split -n 2 -p part. /proc/sys/kernel/ostype >list
+	[ "$(cat part.*)" = "$(cat /proc/sys/kernel/ostype)" ]
+}

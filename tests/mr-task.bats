@@ -133,13 +133,15 @@ setup() {
 	[ "$(cat m0/status)" = "mapper 3" ]
 	[ "$(cat m0/err)" = oops ]
 	run mr-task -d m0 -M in.txt -n 1 -- sh -c 'kill -9 $$'
+	[ "$(cat m0/status)" = "mapper 265" ]	# 256 + SIGKILL
+	run mr-task -d m0 -M in.txt -n 1 -- sh -c 'exit 137'
 	[ "$(cat m0/status)" = "mapper 137" ]
 	seq 400000 >big.txt
 	run mr-task -d m0 -M big.txt -n 1 -- head -n 1
 	[ "$status" -eq 1 ]
-	[ "$(cat m0/status)" = "stopped 141" ]
+	[ "$(cat m0/status)" = "stopped 269" ]
 	run mr-task -d m0 -M big.txt -n 1 -C 3 -- cat head -n 1
-	[ "$(cat m0/status)" = "cstopped 141" ]
+	[ "$(cat m0/status)" = "cstopped 269" ]
 	run mr-task -d m0 -M in.txt -n 1 -C 3 -- cat sh -c 'exit 5'
 	[ "$(cat m0/status)" = "combiner 5" ]
 	printf 'a\t1\n' >in0

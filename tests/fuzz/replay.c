@@ -1,7 +1,8 @@
 /*
- * replay: run a fuzz harness over every file of its corpus, each in a
- * child process so that one crash is reported with its file name and the
- * rest still run.  Prints one TAP line for the harness.
+ * replay: run a fuzz harness over every file of its corpus in a child
+ * process; when that child fails, each file again in a child of its own,
+ * so that a crash is reported with its file name and the rest still run.
+ * Prints one TAP line for the harness.
  *
  * usage: fuzz_NAME [CORPUS_DIR]	(default tests/fuzz/corpus/NAME)
  */
@@ -57,6 +58,33 @@ slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/* Run the harness over FILES[0..N) in a child; its wait status (0: all
+ * passed). */
+static int
+run_files(char **files, size_t n)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		perror("fork");
+		exit(1);
+	}
+	if (pid == 0) {
+		for (size_t i = 0; i < n; i++) {
+			size_t len;
+			uint8_t *buf = slurp(files[i], &len);
+
+			LLVMFuzzerTestOneInput(buf, len);
+			free(buf);
+		}
+		exit(0);	/* exit, not _exit: LeakSanitizer checks at exit */
+	}
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : st ? st : 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -100,31 +128,20 @@ main(int argc, char *argv[])
 	qsort(files, nfiles, sizeof *files, cmp_names);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);	/* nothing buffered when forking */
-	for (i = 0; i < nfiles; i++) {
-		int st;
-		pid_t pid = fork();
+	if (nfiles > 0 && run_files(files, nfiles) != 0) {
+		for (i = 0; i < nfiles; i++) {
+			int st = run_files(files + i, 1);
 
-		if (pid < 0) {
-			perror("fork");
-			return 1;
-		}
-		if (pid == 0) {
-			size_t len;
-			uint8_t *buf = slurp(files[i], &len);
-
-			LLVMFuzzerTestOneInput(buf, len);
-			free(buf);
-			exit(0);	/* exit, not _exit: LeakSanitizer checks at exit */
-		}
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			if (st == 0)
+				continue;
 			failed++;
 			if (WIFSIGNALED(st))
 				printf("# %s: signal %d\n", files[i], WTERMSIG(st));
 			else
 				printf("# %s: status %d\n", files[i], WEXITSTATUS(st));
 		}
+		if (failed == 0)	/* only together: say so */
+			failed = nfiles;
 	}
 	if (nfiles == 0)
 		printf("not ok 1 - fuzz: %s: no corpus in %s\n", name, dir);

@@ -258,6 +258,32 @@ long_lines_cross_reads(void)
 	free(data);
 }
 
+/* Skipping the rest of a long line holds none of it: a split that starts
+ * inside a line of 8 MiB reads on with its small buffer. */
+static void
+skipped_line_is_not_buffered(void)
+{
+	size_t n = 8 << 20;
+	char *data = xmalloc(n + 6);
+	struct hsplit_reader r;
+	struct slice s;
+	uint64_t off;
+	int fd;
+
+	memset(data, 'x', n);
+	data[n - 1] = '\r';	/* with the '\n' after it, in another read */
+	memcpy(data + n, "\nnext\n", 6);
+	fd = unit_bytes_fd(data, n + 6);
+	hsplit_reader_init(&r, fd, "test", (struct hsplit){ 10, n });
+	CHECK(hsplit_reader_next(&r, &s, &off) == 1 && off == n + 1);
+	CHECK_MEM(s.p, s.len, "next");
+	CHECK(hsplit_reader_next(&r, &s, &off) == 0);
+	CHECK(r.cap <= 2 * 256 * 1024);
+	hsplit_reader_free(&r);
+	close(fd);
+	free(data);
+}
+
 static void
 split_past_the_end_is_empty(void)
 {
@@ -279,6 +305,13 @@ parse_offset_and_length(void)
 	CHECK(hsplit_parse("1:x", &s) < 0);
 	CHECK(hsplit_parse("1:2:3", &s) < 0);
 	CHECK(hsplit_parse("123456789012345678901234567890123:1", &s) < 0);
+	CHECK(hsplit_parse("18446744073709551616:1", &s) < 0);
+	CHECK(hsplit_parse("1:18446744073709551616", &s) < 0);
+	CHECK(hsplit_parse("1: 2", &s) < 0);
+	CHECK(hsplit_parse("1:+2", &s) < 0);
+	/* Leading zeros, however many (found by fuzz_hsplit_parse). */
+	CHECK(hsplit_parse("00000000000000000000000000000000000007:0010", &s) == 0 &&
+	    s.start == 7 && s.length == 10);
 }
 
 /* The records as a mapper gets them, "\r\n" and a lone '\r' ending lines,
@@ -329,6 +362,7 @@ main(void)
 	RUN(bom_dropped_only_at_offset_zero);
 	RUN(every_record_exactly_once);
 	RUN(long_lines_cross_reads);
+	RUN(skipped_line_is_not_buffered);
 	RUN(split_past_the_end_is_empty);
 	RUN(parse_offset_and_length);
 	RUN(copy_writes_records_until_the_reader_goes);

@@ -79,6 +79,23 @@ last_duplicate_wins(void)
 	json_query_free(&q);
 }
 
+/* A repeated member replaces what was found inside the earlier one too
+ * (found by fuzz_json: a.b came from the first "a"). */
+static void
+last_duplicate_replaces_what_was_inside(void)
+{
+	struct json_query q = { 0 };
+
+	CHECK(json_query_add(&q, "a.b,a.c,a") == 0);
+	CHECK(extract(&q, "{\"a\":{\"b\":1,\"c\":2},\"a\":{\"c\":3}}") == 0);
+	CHECK(vals[0].type == JSON_NONE);
+	CHECK_STR(emitted(1), "3");
+	CHECK(extract(&q, "{\"a\":{\"b\":1},\"a\":5}") == 0);
+	CHECK(vals[0].type == JSON_NONE && vals[1].type == JSON_NONE);
+	CHECK_STR(emitted(2), "5");
+	json_query_free(&q);
+}
+
 static void
 escaped_member_names_match(void)
 {
@@ -226,6 +243,7 @@ main(void)
 	RUN(top_level_and_nested_paths);
 	RUN(missing_paths_are_none);
 	RUN(last_duplicate_wins);
+	RUN(last_duplicate_replaces_what_was_inside);
 	RUN(escaped_member_names_match);
 	RUN(strings_are_decoded_and_escaped);
 	RUN(tabs_in_objects_become_spaces);

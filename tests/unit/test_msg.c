@@ -1,5 +1,6 @@
 /* Unit tests of lib/msg.c: one-line diagnostics and exit statuses. */
 #include <fcntl.h>
+#include <string.h>
 
 #include "unit.h"
 #include "msg.h"
@@ -46,10 +47,33 @@ messages_name_program_file_and_line(void)
 	CHECK_STR(buf, "mr-test: unknown option -- q\nusage: mr-test [-x] FILE\n");
 }
 
+static void
+quoting_shows_every_byte_on_one_line(void)
+{
+	char q[MSG_QUOTE_MAX], small[12];
+	char big[1000];
+
+	CHECK_STR(msg_quote(q, sizeof q, "1\0x", 3), "1\\0x");
+	CHECK_STR(msg_quote(q, sizeof q, "a\tb\r\n\\\x01\x7f\xc3\xa9", 10),
+	    "a\\tb\\r\\n\\\\\\x01\\x7f\xc3\xa9");
+	CHECK_STR(msg_quote(q, sizeof q, "", 0), "");
+	/* Cut with "...", never past the buffer, whole escapes only. */
+	CHECK_STR(msg_quote(small, sizeof small, "abcdefghijkl", 12),
+	    "abcdefgh...");
+	CHECK_STR(msg_quote(small, sizeof small, "abcdefghijk", 11),
+	    "abcdefghijk");
+	CHECK_STR(msg_quote(small, sizeof small, "abcdefg\0\0\0", 10),
+	    "abcdefg...");
+	memset(big, 0, sizeof big);
+	CHECK(strlen(msg_quote(q, sizeof q, big, sizeof big)) < sizeof q);
+	CHECK(strcmp(q + strlen(q) - 3, "...") == 0);
+}
+
 int
 main(void)
 {
 	unit_module = "msg";
 	RUN(messages_name_program_file_and_line);
+	RUN(quoting_shows_every_byte_on_one_line);
 	return unit_done();
 }

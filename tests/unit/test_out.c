@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "unit.h"
@@ -125,6 +126,38 @@ disk_full_is_an_error_with_a_message(void)
 }
 
 
+
+/* Past `ulimit -f`: a write error, not SIGXFSZ (found by tests/hostile.bats:
+ * every program was killed with status 153, leaving temporary files). */
+static void
+write_past_file_size_limit(void *arg)
+{
+	struct rlimit lim = { 4096, 4096 };
+	char path[] = "/tmp/mr-unit-fsize.XXXXXX", big[8192];
+	struct out o;
+	int fd = mkstemp(path);
+
+	(void)arg;
+	unlink(path);
+	out_ignore_sigpipe();
+	if (fd < 0 || setrlimit(RLIMIT_FSIZE, &lim) < 0)
+		_exit(3);
+	memset(big, 'x', sizeof big);
+	out_init(&o, fd, "out");
+	out_write(&o, big, sizeof big);
+	out_close(&o);
+	_exit(4);	/* not reached */
+}
+
+static void
+file_size_limit_is_a_write_error(void)
+{
+	char msg[256];
+	int status = unit_capture_stderr(write_past_file_size_limit, msg, sizeof msg);
+
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	CHECK_STR(msg, "mr: out: write error: File too large\n");
+}
 
 static void
 write_to_closed_pipe(void *arg)
@@ -393,6 +426,7 @@ main(void)
 	RUN(large_writes_pass_through_whole);
 	RUN(reserve_grows_for_a_big_item);
 	RUN(disk_full_is_an_error_with_a_message);
+	RUN(file_size_limit_is_a_write_error);
 	RUN(closed_pipe_ends_quietly_with_status_0);
 	RUN(closed_child_pipe_is_noted_and_drops_output);
 	RUN(splice_follows_the_buffered_bytes);

@@ -50,6 +50,50 @@ parses_epoch_and_iso(void)
 	CHECK(parse("1e9") == -123456789);
 }
 
+/* Epoch seconds: a decimal, fraction digits past the ninth dropped, as
+ * in the ISO form (found by fuzz_timefmt: more than 38 digits were
+ * refused). */
+static void
+epoch_seconds_forms(void)
+{
+	int64_t t;
+
+	CHECK(timefmt_parse("1\0", 2, &t) < 0);
+	CHECK(parse("00455552.50001179545555555555528900742890001") ==
+	    455552500011795LL);
+	CHECK(parse(".5") == NS_PER_SEC / 2);
+	CHECK(parse("5.") == 5 * NS_PER_SEC);
+	CHECK(parse("+5") == 5 * NS_PER_SEC);
+	CHECK(parse("-.5") == -NS_PER_SEC / 2);
+	CHECK(parse("9223372036.854775807") == INT64_MAX);
+	CHECK(parse("9223372036.854775808") == -123456789);
+	CHECK(parse("-9223372036.854775808") == INT64_MIN);
+	CHECK(parse("99999999999999999999999999999") == -123456789);
+	CHECK(parse(".") == -123456789);
+	CHECK(parse("-") == -123456789);
+	CHECK(parse("inf") == -123456789);
+	CHECK(parse("1 2") == -123456789);
+}
+
+/* Only real dates, and only times int64 nanoseconds hold (before the
+ * fix, Feb 31 was read as Mar 3, and year 9999 overflowed). */
+static void
+dates_and_range_are_checked(void)
+{
+	CHECK(parse("2024-02-29T00:00:00Z") == 1709164800LL * NS_PER_SEC);
+	CHECK(parse("2026-02-29T00:00:00Z") == -123456789);
+	CHECK(parse("1900-02-29T00:00:00Z") == -123456789);
+	CHECK(parse("2026-04-31T00:00:00Z") == -123456789);
+	CHECK(parse("2026-02-31T00:00:00Z") == -123456789);
+	CHECK(parse("2262-04-11T23:47:16.854775807Z") == INT64_MAX);
+	CHECK(parse("2262-04-11T23:47:16.854775808Z") == -123456789);
+	CHECK(parse("1677-09-21T00:12:43.145224192Z") == INT64_MIN);
+	CHECK(parse("1677-09-21T00:12:43.145224191Z") == -123456789);
+	CHECK(parse("9999-12-31T23:59:59Z") == -123456789);
+	CHECK(parse("0000-01-01T00:00:00Z") == -123456789);
+	CHECK(parse("2262-04-12T00:47:16+01:00") == 9223372036LL * NS_PER_SEC);
+}
+
 static void
 durations(void)
 {
@@ -61,6 +105,8 @@ durations(void)
 	CHECK(timefmt_seconds("-1", &ns) < 0);
 	CHECK(timefmt_seconds("1m", &ns) < 0);
 	CHECK(timefmt_seconds("", &ns) < 0);
+	CHECK(timefmt_seconds("0.0000000001", &ns) < 0);	/* 0 ns */
+	CHECK(timefmt_seconds("0.0000000019", &ns) == 0 && ns == 1);
 }
 
 int
@@ -69,6 +115,8 @@ main(void)
 	unit_module = "timefmt";
 	RUN(formats_utc);
 	RUN(parses_epoch_and_iso);
+	RUN(epoch_seconds_forms);
+	RUN(dates_and_range_are_checked);
 	RUN(durations);
 	return unit_done();
 }

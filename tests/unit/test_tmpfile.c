@@ -114,6 +114,46 @@ removed_when_the_program_dies(void)
 	CHECK(entries() == 0);
 }
 
+static void *
+make_files(void *arg)
+{
+	const char *path;
+
+	(void)arg;
+	for (;;)
+		tmp_create(dir, "t", &path);
+	return NULL;
+}
+
+/* One thread makes files while another exits (a die() in a worker). */
+static void
+exit_while_a_thread_makes_files(void *arg)
+{
+	pthread_t t;
+
+	(void)arg;
+	tmp_create(dir, "main", &(const char *){ NULL });
+	if (pthread_create(&t, NULL, make_files, NULL) != 0)
+		_exit(5);
+	usleep(1000 * (1 + *(int *)arg % 3));
+	exit(0);
+}
+
+/* Found by tests/hostile.bats under ASan: mr-task's feeding thread died
+ * while the main thread made the output's temporary file, which stayed. */
+static void
+removed_when_another_thread_exits(void)
+{
+	int i, left = 0, status;
+
+	for (i = 0; i < 30; i++) {
+		status = unit_child_status(exit_while_a_thread_makes_files, &i, NULL);
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		left += entries();
+	}
+	CHECK(left == 0);
+}
+
 static void
 leave_files_and_get_killed(void *arg)
 {
@@ -178,6 +218,7 @@ main(void)
 	RUN(commit_renames_into_place);
 	RUN(removed_at_exit);
 	RUN(removed_when_the_program_dies);
+	RUN(removed_when_another_thread_exits);
 	RUN(removed_on_signals);
 	RUN(missing_directory_dies_naming_it);
 	rmdir(dir);
