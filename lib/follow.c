@@ -754,10 +754,11 @@ newest_copy_of_cur(struct follow *f, struct rotdir_file *c, size_t nc)
  * choose_unseen: the candidates of find_unseen, oldest first, in ORDER;
  * their count, or -1 when one of them could not be opened (it moved).
  * BEFORE_SRC is the file whose earlier generations are looked for; when
- * it is gone from the directory (deleted, nothing of it read yet) and no
- * copy of it is there either, only files born before it can hold what
- * came before it: those born after it are newer generations, read after
- * it.
+ * it was deleted (nothing of it read yet) and no copy of it is there
+ * either, only files born before it can hold what came before it: those
+ * born after it are newer generations, read after it.  (NAME's own file,
+ * truncated, is not in the listing either: its copies, born after it, are
+ * what is looked for.)
  */
 static long
 choose_unseen(struct follow *f, struct rotdir_file *c, size_t nc,
@@ -768,10 +769,14 @@ choose_unseen(struct follow *f, struct rotdir_file *c, size_t nc,
 	unsigned char (*heads)[FP] = xreallocarray(NULL, nc + 1, sizeof *heads);
 	size_t *hls = xreallocarray(NULL, nc + 1, sizeof *hls);
 	const struct rotdir_file *cc = newest_copy_of_cur(f, c, nc);
-	const struct follow_src *born_after = before == NULL && cc == NULL ?
-	    before_src : NULL;
+	const struct follow_src *born_after = NULL;
+	struct stat sb;
 	size_t k = 0, i, j;
 	int pass, gone = 0;
+
+	if (before == NULL && cc == NULL && before_src != NULL && before_src->pid == 0 &&
+	    fstat(before_src->fd, &sb) == 0 && sb.st_nlink == 0)
+		born_after = before_src;
 
 	for (pass = 0; pass < 2 && !gone; pass++) {
 		for (i = 0; i < nc && !gone; i++) {

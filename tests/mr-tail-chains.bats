@@ -153,6 +153,24 @@ holds() { [[ $(readlink "/proc/$TPID/fd/"* 2>/dev/null) == *"$PWD/$1"* ]]; }
 	[[ $(cat out) == "$(seq 8)" ]]
 }
 
+@test "polling: copytruncates within one clock tick (copies as new as the log): every copy read, in order" {
+	seq 1 3 >log
+	mr-tail --poll 2000 -b log >out 2>err &
+	TPID=$!
+	wait_for has_line 3
+	echo 4 >>log
+	copytruncate
+	echo 5 >>log
+	copytruncate
+	echo 6 >>log
+	# A burst inside one tick of the file system's clock: the copies'
+	# times are the log's, and only their names tell their age.
+	touch -m -d "@$(date +%s)" log log.1 log.2
+	wait_for has_line 6
+	tail_stop
+	[[ $(cat out) == "$(seq 6)" ]]
+}
+
 # --- TAIL.md 29: inotify, rotations before mr-tail reads (a blocked reader)
 @test "inotify: three rotations while the reader is blocked; names recorded at rename time mislead no one" {
 	tail_ready log
