@@ -1037,11 +1037,14 @@ was_truncated(struct follow_src *s)
 	s->mtime = fi.mtime;
 	if (fi.size < s->off || fi.size < s->headlen)
 		return 1;
-	if (s->at_eof && fi.size != s->off && s->headlen > 0 &&
+	/* Checked before every read, not only after a pause at the end: a
+	 * reader behind (its budget spent mid-file) may find the file
+	 * truncated and grown past its offset meanwhile (copytruncate). */
+	if (fi.size != s->off && s->headlen > 0 &&
 	    !fileid_bytes_match(s->fd, s->headlen, s->head, s->headlen))
 		return 1;	/* another generation, even where nothing was read */
-	if (s->at_eof && fi.size != s->off && !s->skipping) {
-		/* New bytes after a pause: are the bytes before them still ours? */
+	if (fi.size != s->off && !s->skipping) {
+		/* New bytes: are the bytes before them still ours? */
 		n = s->fplen + s->len;
 		if (n > FP)
 			n = FP;

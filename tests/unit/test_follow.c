@@ -211,6 +211,50 @@ chain_between_looks_is_read_in_order(void)
 	unlink(path("q.2"));
 }
 
+/* A reader behind (its budget spent mid-file) finds the file truncated
+ * and grown past its offset (copytruncate, then fast writes): it reads the
+ * new content from its start, and never a piece of a line. */
+static void
+truncated_while_behind_is_seen(void)
+{
+	struct follow f;
+	FILE *fp;
+	char *got, *line;
+	long as = 0, bs = 0, i;
+	int whole = 1;
+
+	fp = fopen(path("tb"), "w");
+	for (i = 1; i <= 30000; i++)
+		fprintf(fp, "a%07ld\n", i);
+	fclose(fp);
+	capture();
+	follow_init(&f, path("tb"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	CHECK(follow_read(&f, 1, 0) == 1);	/* one block read, more to come */
+	fp = fopen(path("tb"), "w");
+	for (i = 1; i <= 40000; i++)
+		fprintf(fp, "b%07ld\n", i);
+	fclose(fp);
+	follow_read(&f, UINT64_MAX, 0);
+	out_flush(&out);
+	fp = fopen(outpath, "r");
+	got = malloc(1 << 20);
+	got[fread(got, 1, (1 << 20) - 1, fp)] = '\0';
+	fclose(fp);
+	for (line = strtok(got, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+		whole &= strlen(line) == 8 && (line[0] == 'a' || line[0] == 'b');
+		if (line[0] == 'a')
+			whole &= atol(line + 1) == ++as;
+		else if (line[0] == 'b')
+			whole &= atol(line + 1) == ++bs;
+	}
+	CHECK(whole);
+	CHECK(as > 0 && as < 30000 && bs == 40000);
+	free(got);
+	release(&f);
+	unlink(path("tb"));
+}
+
 /* The same while stopped, with five generations, from a checkpoint. */
 static void
 chain_while_stopped_is_read_in_order(void)
@@ -533,6 +577,7 @@ main(void)
 	RUN(rename_rotation_drains_old_file_first);
 	RUN(chain_between_looks_is_read_in_order);
 	RUN(chain_while_stopped_is_read_in_order);
+	RUN(truncated_while_behind_is_seen);
 	RUN(truncation_rereads_from_start);
 	RUN(copytruncate_reads_rest_of_copy);
 	RUN(export_records_line_start_and_fingerprint);
