@@ -1035,6 +1035,13 @@ was_truncated(struct follow_src *s)
 	if (s->pid != 0 || fileid_stat_fd(s->fd, &fi) < 0 || !fi.regular)
 		return 0;
 	s->mtime = fi.mtime;
+	if (fi.size == 0) {
+		char b;
+
+		/* A size that says nothing (procfs, sysfs: 0, yet bytes). */
+		if (pread(s->fd, &b, 1, 0) == 1)
+			return 0;
+	}
 	if (fi.size < s->off || fi.size < s->headlen)
 		return 1;
 	/* Checked before every read, not only after a pause at the end: a
