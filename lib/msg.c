@@ -29,19 +29,68 @@ msg_init(const char *argv0)
 	progname = slash ? slash + 1 : argv0;
 }
 
-/* The form of byte B in a quoted field, in ESC; its length. */
+/*
+ * The length of the UTF-8 character at P (of at most LEN bytes), or 0 if
+ * none starts there: overlong forms, surrogates, code points above
+ * U+10FFFF and C1 controls (U+0080-U+009F, which some terminals obey as
+ * ESC sequences) count as none.
+ */
 static size_t
-quoted_byte(unsigned char b, char esc[4])
+utf8_char(const unsigned char *p, size_t len)
+{
+	size_t n, i;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		if (p[0] == 0xc2)
+			lo = 0xa0;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		if (p[0] == 0xe0)
+			lo = 0xa0;
+		else if (p[0] == 0xed)
+			hi = 0x9f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		if (p[0] == 0xf0)
+			lo = 0x90;
+		else if (p[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	if (len < n || p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/*
+ * The form in a quoted field of the character at P (of at most LEN bytes),
+ * in ESC; its length.  *USED is the count of bytes of P it stands for.
+ */
+static size_t
+quoted_char(const unsigned char *p, size_t len, char esc[4], size_t *used)
 {
 	static const char hex[] = "0123456789abcdef";
+	unsigned char b = p[0];
+	size_t n;
 
+	*used = 1;
 	if (b == '\\' || b == '\t' || b == '\r' || b == '\n' || b == 0) {
 		esc[0] = '\\';
 		esc[1] = b == '\t' ? 't' : b == '\r' ? 'r' : b == '\n' ? 'n' :
 		    b == 0 ? '0' : '\\';
 		return 2;
 	}
-	if (b < 0x20 || b == 0x7f) {
+	if (b >= 0x80 && (n = utf8_char(p, len)) > 0) {
+		memcpy(esc, p, n);
+		*used = n;
+		return n;
+	}
+	if (b < 0x20 || b >= 0x7f) {
 		esc[0] = '\\';
 		esc[1] = 'x';
 		esc[2] = hex[b >> 4];
@@ -55,15 +104,16 @@ quoted_byte(unsigned char b, char esc[4])
 char *
 msg_quote(char *dst, size_t size, const char *p, size_t len)
 {
+	const unsigned char *u = (const unsigned char *)p;
 	char esc[4];
-	size_t i, n = 0, k, whole = 0, room;
+	size_t i, n = 0, k, used, whole = 0, room;
 
-	for (i = 0; i < len && whole < size; i++)
-		whole += quoted_byte((unsigned char)p[i], esc);
+	for (i = 0; i < len && whole < size; i += used)
+		whole += quoted_char(u + i, len - i, esc, &used);
 	/* Keep room for "..." only when the whole does not fit. */
 	room = whole < size ? size - 1 : size - 4;
-	for (i = 0; i < len; i++) {
-		k = quoted_byte((unsigned char)p[i], esc);
+	for (i = 0; i < len; i += used) {
+		k = quoted_char(u + i, len - i, esc, &used);
 		if (n + k > room) {
 			memcpy(dst + n, "...", 3);
 			n += 3;

@@ -41,10 +41,11 @@ void warn_skipped(uint64_t n, const char *first);
 /*
  * msg_quote: the bytes P[0..LEN) of a record as text fit for a one-line
  * message, in DST of SIZE bytes (at least 8), NUL-terminated, returned.
- * Bytes that would hide or break the line (below 0x20, 0x7f) and the
- * backslash are escaped as in C (\t \r \n \0 \\ \xHH), so a NUL or a CR
- * in a field shows where it is instead of cutting the message; what does
- * not fit ends in "...".  Other bytes, UTF-8 included, are kept.
+ * Bytes that would hide or break the line or the terminal (below 0x20,
+ * 0x7f, bytes that are not UTF-8, C1 controls) and the backslash are
+ * escaped as in C (\t \r \n \0 \\ \xHH), so a NUL or a CR in a field
+ * shows where it is instead of cutting the message; what does not fit ends
+ * in "...".  Printable ASCII and UTF-8 characters are kept.
  */
 #define MSG_QUOTE_MAX 256
 char *msg_quote(char *dst, size_t size, const char *p, size_t len);

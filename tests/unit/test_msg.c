@@ -79,6 +79,15 @@ quoting_shows_every_byte_on_one_line(void)
 	CHECK_STR(msg_quote(q, sizeof q, "a\tb\r\n\\\x01\x7f\xc3\xa9", 10),
 	    "a\\tb\\r\\n\\\\\\x01\\x7f\xc3\xa9");
 	CHECK_STR(msg_quote(q, sizeof q, "", 0), "");
+	/* UTF-8 kept; other bytes >= 0x80 and C1 controls escaped. */
+	CHECK_STR(msg_quote(q, sizeof q, "\x9b" "31mX\xff\xfe", 7),
+	    "\\x9b31mX\\xff\\xfe");
+	CHECK_STR(msg_quote(q, sizeof q, "\xc2\x9b\xc2\xa0\xe2\x82\xac", 7),
+	    "\\xc2\\x9b\xc2\xa0\xe2\x82\xac");
+	CHECK_STR(msg_quote(q, sizeof q, "\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80", 9),
+	    "\\xc0\\xaf\\xed\\xa0\\x80\\xf4\\x90\\x80\\x80");
+	CHECK_STR(msg_quote(q, sizeof q, "\xf0\x9f\x98\x80\xe2\x82", 6),
+	    "\xf0\x9f\x98\x80\\xe2\\x82");
 	/* Cut with "...", never past the buffer, whole escapes only. */
 	CHECK_STR(msg_quote(small, sizeof small, "abcdefghijkl", 12),
 	    "abcdefgh...");
