@@ -318,22 +318,24 @@ report_counts(void)
 		n.lost_lines += files[i].f.n.lost_lines;
 		n.losses += files[i].f.n.losses;
 	}
-	hadoop_counter("lines read", n.lines);
-	hadoop_counter("bytes lost", n.lost_bytes);
-	hadoop_counter("lines lost (about)", n.lost_lines);
+	hadoop_counter("input lines", n.lines);
+	hadoop_counter("lost bytes", n.lost_bytes);
+	hadoop_counter("lost lines (about)", n.lost_lines);
 	hadoop_counter("losses", n.losses);
 	if (!verbose)
 		return;
 	follow_format_count(n.lines, a, sizeof a);
 	follow_format_count(n.lost_bytes, b, sizeof b);
 	if (n.losses == 0)
-		warn("%s lines read; nothing lost", a);
+		warn("%s line%s read; nothing lost", a, n.lines == 1 ? "" : "s");
 	else if (n.lost_lines > 0)
-		warn("%s lines read; %s bytes (about %s lines) lost in %llu place%s",
-		    a, b, follow_format_count(n.lost_lines, c, sizeof c),
+		warn("%s line%s read; %s bytes (about %s lines) lost in %llu "
+		    "place%s", a, n.lines == 1 ? "" : "s", b,
+		    follow_format_count(n.lost_lines, c, sizeof c),
 		    (unsigned long long)n.losses, n.losses == 1 ? "" : "s");
 	else
-		warn("%s lines read; %s bytes lost in %llu place%s", a, b,
+		warn("%s line%s read; %s bytes lost in %llu place%s", a,
+		    n.lines == 1 ? "" : "s", b,
 		    (unsigned long long)n.losses, n.losses == 1 ? "" : "s");
 }
 
