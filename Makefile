@@ -49,7 +49,8 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REPLAYS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-replay/%)
 MANS := $(wildcard man/*.1)
 USER_SCRIPTS := $(filter-out %.c %.sh scripts/bench scripts/gen-%, $(wildcard scripts/mr-*))
-DEV_TOOLS := $(BUILD)/tools/gendata $(BUILD)/tools/benchtime $(BUILD)/tools/tailbench
+DEV_TOOLS := $(BUILD)/tools/gendata $(BUILD)/tools/benchtime $(BUILD)/tools/tailbench \
+    $(BUILD)/tools/tailmodel
 
 .SECONDARY:
 .PHONY: all test unit bats asan tsan static lint bench install uninstall clean demo tools \
@@ -80,7 +81,7 @@ $(BIN)/%: $$(call prog_objs,$$*) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB)
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h tests/unit/unitdir.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Ilib -Itests/unit -o $@ $< $(LIB) $(LDLIBS)
 

@@ -1,6 +1,6 @@
 /* mr-tail: follow growing and rotating logs into pipelines, no line lost or repeated. */
 #include <errno.h>
-#include <getopt.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -8,21 +8,44 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "args.h"
 #include "follow.h"
+#include "hadoop.h"
 #include "msg.h"
 #include "out.h"
 #include "tailstate.h"
 #include "tmpfile.h"
 #include "xalloc.h"
 
-static const char usage_line[] =
-    "mr-tail [-bH] [-n N] [-s STATE] [--once [--no-commit]] [--commit] "
-    "[--poll MS] [--retry] [--rotated GLOB] [--rotate-wait MS] "
-    "[--max-line SIZE] FILE...";
+static const char usage_text[] =
+    "mr-tail [-bHv] [-n N] [-s STATE] [--once [--no-commit]] [--poll MS]\n"
+    "               [--retry] [--rotated GLOB]... [--rotate-wait MS]\n"
+    "               [--max-line SIZE] FILE...\n"
+    "       mr-tail --commit -s STATE";
+
+static const char help_text[] =
+    "Follow growing and rotating logs by name, as tail -F does, and write\n"
+    "their new complete lines, none lost or repeated across rotations.\n"
+    "\n"
+    "  -b, --begin            start at the beginning of files the state does not know\n"
+    "  -n, --lines N          start N lines before the end of such files (default: the end)\n"
+    "  -H, --with-name        prefix each line with its file name and a TAB\n"
+    "  -s, --state STATE      resume from, and record positions in, the file STATE\n"
+    "  -o, --once             write what is new now, update the state, and exit\n"
+    "  -N, --no-commit        with --once: record the new positions as pending\n"
+    "  -c, --commit           make the pending positions in STATE the committed ones\n"
+    "  -p, --poll MS          look at every file each MS milliseconds, without inotify\n"
+    "  -r, --retry            wait for files that do not exist yet\n"
+    "  -g, --rotated GLOB     names in a file's directory matching GLOB are its rotations\n"
+    "  -w, --rotate-wait MS   read a rotated file until idle MS milliseconds (5000)\n"
+    "  -m, --max-line SIZE    cut lines longer than SIZE bytes, with a notice\n"
+    "  -v, --verbose          at the end, the lines read and what was lost\n"
+    "  -h, --help             print this help and exit\n"
+    "      --version          print the version and exit\n";
 
 #define READ_BUDGET (4u << 20)	/* bytes per file per round: fairness */
 #define ROTATE_WAIT_MS 5000	/* default: a rotated file idle this long is done */
@@ -32,13 +55,12 @@ static const char usage_line[] =
 #define DIR_EVENTS (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | \
     IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 
-/* One followed name and what the event loop must do for it. */
+/* One followed name and whether the event loop must look at it. */
 struct tracked {
 	struct follow f;
 	size_t dir;		/* index in dirs */
-	int need_read;
-	int need_check;
-	uint32_t move_cookie;	/* of the last rename of NAME (IN_MOVED_FROM) */
+	int need_look;
+	int64_t expiry;		/* when a rotated file may be done (ms), or -1 */
 };
 
 /* A watched directory (shared by the names in it). */
@@ -58,15 +80,10 @@ static long watch_limit = -1;	/* MR_TAIL_MAX_WATCHES */
 static long nwatches;
 static const char *state_path;
 static struct tailstate loaded;
+static struct tailstate start;	/* --no-commit: where names new to STATE began */
 static int no_commit;
+static int verbose;
 static volatile sig_atomic_t stop_signal;
-
-static void
-usage(void)
-{
-	printf("usage: %s\n", usage_line);
-	exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_BAD);
-}
 
 /* Stop using inotify: every name is looked at on the poll timer instead. */
 static void
@@ -144,7 +161,7 @@ src_opened(void *ctx, struct follow *f, struct follow_src *s)
 	char path[64];
 	int wd;
 
-	if (ifd < 0)
+	if (ifd < 0 || s->pid != 0)	/* a decompressor's output: read at once */
 		return;
 	if (watch_limit >= 0 && nwatches >= watch_limit) {
 		fall_back_to_polling("watches exhausted");
@@ -188,7 +205,7 @@ handle_event(const struct inotify_event *ev)
 
 	if (ev->mask & IN_Q_OVERFLOW) {
 		for (i = 0; i < nfiles; i++)
-			files[i].need_read = files[i].need_check = 1;
+			files[i].need_look = 1;
 		return;
 	}
 	for (i = 0; i < ndirs; i++) {
@@ -201,19 +218,15 @@ handle_event(const struct inotify_event *ev)
 			dirs[i].wd = -1;
 			nwatches--;
 		}
+		/* Only NAME's own entry matters: what else moved is found by
+		 * looking (names recorded at rename time may hold newer files
+		 * by the time they are opened). */
 		for (j = 0; j < nfiles; j++) {
 			struct tracked *t = &files[j];
 
-			if (t->dir != i)
-				continue;
-			if (ev->len == 0 || strcmp(ev->name, t->f.base) == 0) {
-				t->need_check = t->need_read = 1;
-				if (ev->mask & IN_MOVED_FROM)
-					t->move_cookie = ev->cookie;
-			} else if ((ev->mask & IN_MOVED_TO) && ev->cookie != 0 &&
-			    ev->cookie == t->move_cookie) {
-				follow_renamed(&t->f, ev->name);
-			}
+			if (t->dir == i &&
+			    (ev->len == 0 || strcmp(ev->name, t->f.base) == 0))
+				t->need_look = 1;
 		}
 		return;
 	}
@@ -225,9 +238,7 @@ handle_event(const struct inotify_event *ev)
 			hit |= f->old[j]->wd == ev->wd;
 		if (!hit)
 			continue;
-		files[i].need_read = 1;
-		if (ev->mask & (IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF))
-			files[i].need_check = 1;
+		files[i].need_look = 1;
 		if (ev->mask & IN_IGNORED) {
 			if (f->cur != NULL && f->cur->wd == ev->wd)
 				f->cur->wd = -1;
@@ -263,7 +274,12 @@ read_events(void)
 	}
 }
 
-/* The state to write: other names' entries as loaded, then ours. */
+/*
+ * The state to write: other names' entries as loaded, then ours.  With
+ * --no-commit our committed entries stay (for a name new to the state:
+ * where this run began, so that a retry reads the same lines, whatever
+ * was rotated meanwhile) and ours are recorded as pending.
+ */
 static void
 save_state(void)
 {
@@ -280,10 +296,47 @@ save_state(void)
 		if (!ours || (no_commit && !e->pending))
 			tailstate_add(&st, e);
 	}
+	for (i = 0; i < start.n; i++)
+		tailstate_add(&st, &start.e[i]);
 	for (i = 0; i < nfiles; i++)
 		follow_export(&files[i].f, &st, no_commit);
 	tailstate_save(&st, state_path);
 	tailstate_free(&st);
+}
+
+/* What was read and lost: -v says it, a Hadoop task reports counters. */
+static void
+report_counts(void)
+{
+	struct follow_counts n = { 0, 0, 0, 0, 0 };
+	char a[32], b[32], c[32];
+	size_t i;
+
+	for (i = 0; i < nfiles; i++) {
+		n.lines += files[i].f.n.lines;
+		n.lost_bytes += files[i].f.n.lost_bytes;
+		n.lost_lines += files[i].f.n.lost_lines;
+		n.losses += files[i].f.n.losses;
+	}
+	hadoop_counter("input lines", n.lines);
+	hadoop_counter("lost bytes", n.lost_bytes);
+	hadoop_counter("lost lines (about)", n.lost_lines);
+	hadoop_counter("losses", n.losses);
+	if (!verbose)
+		return;
+	follow_format_count(n.lines, a, sizeof a);
+	follow_format_count(n.lost_bytes, b, sizeof b);
+	if (n.losses == 0)
+		warn("%s line%s read; nothing lost", a, n.lines == 1 ? "" : "s");
+	else if (n.lost_lines > 0)
+		warn("%s line%s read; %s bytes (about %s lines) lost in %llu "
+		    "place%s", a, n.lines == 1 ? "" : "s", b,
+		    follow_format_count(n.lost_lines, c, sizeof c),
+		    (unsigned long long)n.losses, n.losses == 1 ? "" : "s");
+	else
+		warn("%s line%s read; %s bytes lost in %llu place%s", a,
+		    n.lines == 1 ? "" : "s", b,
+		    (unsigned long long)n.losses, n.losses == 1 ? "" : "s");
 }
 
 static int
@@ -341,6 +394,8 @@ finish_on_signal(void)
 	out_flush(&out);
 	if (state_path != NULL)
 		save_state();
+	report_counts();
+	verbose = 0;	/* said once */
 	tmp_remove_all();
 	signal(sig, SIG_DFL);
 	raise(sig);	/* pending until unblocked */
@@ -356,7 +411,7 @@ earlier(int64_t a, int64_t b)
 
 /*
  * The event loop.  inotify (or the poll timer) only says which names to
- * look at; looking is follow_read and follow_check.  Output is flushed
+ * look at; looking is follow_look.  Output is flushed
  * when no input remains, then the state is written (at most every
  * SAVE_MS), so the checkpoint never runs ahead of standard output.  The
  * output descriptor is polled too: a reader that went away (POLLERR)
@@ -384,7 +439,7 @@ follow_loop(void)
 
 				if (ifd < 0 || t->f.missing || t->f.symlink ||
 				    dirs[t->dir].wd < 0)
-					t->need_check = t->need_read = 1;
+					t->need_look = 1;
 			}
 			next_look = now + (ifd < 0 ? poll_ms : CHECK_MS);
 		}
@@ -392,16 +447,15 @@ follow_loop(void)
 		for (i = 0; i < nfiles; i++) {
 			struct tracked *t = &files[i];
 
-			if (t->need_check) {
-				t->need_check = 0;
-				follow_check(&t->f, now);
+			/* A rotated file is closed after a look (see follow_expire). */
+			if (t->f.nold > 0 && t->expiry >= 0 && now >= t->expiry)
+				t->need_look = 1;
+			if (t->need_look) {
+				t->need_look = follow_look(&t->f, READ_BUDGET, now);
+				more |= t->need_look;
 			}
-			if (t->need_read) {
-				t->need_read = follow_read(&t->f, READ_BUDGET, now);
-				more |= t->need_read;
-			}
-			if (t->f.nold > 0)
-				timer = earlier(timer, follow_expire(&t->f, now));
+			t->expiry = t->f.nold > 0 ? follow_expire(&t->f, now) : -1;
+			timer = earlier(timer, t->expiry);
 			degraded |= ifd < 0 || t->f.missing || t->f.symlink ||
 			    dirs[t->dir].wd < 0;
 		}
@@ -457,7 +511,7 @@ read_once(void)
 	size_t i;
 
 	for (i = 0; i < nfiles; i++) {
-		follow_read(&files[i].f, UINT64_MAX, now);
+		follow_look(&files[i].f, UINT64_MAX, now);
 		follow_expire(&files[i].f, now);
 		if (files[i].f.open_errno != 0)
 			status = EXIT_BAD;
@@ -466,6 +520,53 @@ read_once(void)
 	if (state_path != NULL)
 		save_state();
 	return status;
+}
+
+/*
+ * A run killed while writing to a regular file may have left part of a
+ * line at its end (a write(2) to a file is cut short when the writer is
+ * killed between pages).  That line was never checkpointed and comes
+ * again whole: cut the partial one, and say so.
+ */
+static void
+cut_torn_line(void)
+{
+	char buf[64 * 1024], n1[32];
+	struct stat sb;
+	off_t end, pos;
+	int fd;
+
+	if (fstat(1, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0)
+		return;
+	/* ">> out" opens it write-only: read it through a descriptor of our own. */
+	if ((fd = open("/proc/self/fd/1", O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	end = pos = sb.st_size;
+	while (pos > 0) {
+		size_t len = pos < (off_t)sizeof buf ? (size_t)pos : sizeof buf;
+		char *nl;
+
+		if (pread(fd, buf, len, pos - (off_t)len) != (ssize_t)len) {
+			pos = end;
+			break;
+		}
+		nl = memrchr(buf, '\n', len);
+		if (nl != NULL) {
+			pos = pos - (off_t)len + (nl - buf) + 1;
+			break;
+		}
+		pos -= (off_t)len;
+	}
+	close(fd);
+	if (pos == end)
+		return;
+	if (ftruncate(1, pos) < 0) {
+		warn("standard output: ends inside a line; cannot cut it:");
+		return;
+	}
+	warn("standard output: ended inside a line (a run killed while writing "
+	    "it); cut its %s bytes, the line comes again whole",
+	    follow_format_count((uint64_t)(end - pos), n1, sizeof n1));
 }
 
 static size_t
@@ -484,11 +585,13 @@ dir_index(const char *path)
 
 /* Open each name where the state (or -b/-n) says; missing names are an
  * error unless RETRY. */
-static void
+/* Open the files to follow (at the state's places, or as HOW says for
+ * files the state does not know); how many the state did not know. */
+static size_t
 open_files(char **names, int n, enum follow_start how, uint64_t lines,
     int retry, int once, const struct follow_opts *fo)
 {
-	int64_t now = follow_now_ms();
+	size_t nnew = 0;
 	int i;
 
 	files = xreallocarray(NULL, (size_t)n, sizeof *files);
@@ -502,7 +605,8 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 		memset(&files[nfiles], 0, sizeof files[nfiles]);
 		follow_init(&files[nfiles].f, names[i], fo);
 		files[nfiles].dir = dir_index(files[nfiles].f.dir);
-		files[nfiles].need_read = files[nfiles].need_check = 1;
+		files[nfiles].need_look = 1;
+		files[nfiles].expiry = -1;
 		nfiles++;
 	}
 	/* Watch before the first read: what is appended meanwhile is seen. */
@@ -512,17 +616,28 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 		struct follow *f = &files[k].f;
 		struct tailstate_entry *mine = NULL;
 		size_t nmine = 0, j;
-		int r;
+		int64_t horizon = 0;
+		int known = 0, r;
 
 		for (j = 0; j < loaded.n; j++) {
-			if (!loaded.e[j].pending && strcmp(loaded.e[j].name, f->name) == 0) {
+			const struct tailstate_entry *e = &loaded.e[j];
+
+			if (e->pending || strcmp(e->name, f->name) != 0)
+				continue;
+			known = 1;
+			if (e->kind == TAILSTATE_NAME) {
+				horizon = e->horizon;
+			} else {
 				mine = xreallocarray(mine, nmine + 1, sizeof *mine);
-				mine[nmine++] = loaded.e[j];
+				mine[nmine++] = *e;
 			}
 		}
-		r = nmine > 0 ? follow_resume(f, mine, nmine, now) :
+		r = known ? follow_resume(f, horizon, mine, nmine) :
 		    follow_start(f, how, lines);
 		free(mine);
+		nnew += !known;
+		if (!known && no_commit)	/* a retry starts here again */
+			follow_export(f, &start, 0);
 		if (r < 0) {
 			if (errno != ENOENT || !retry)
 				die("%s:", f->name);
@@ -530,6 +645,7 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 				warn("%s: does not exist yet; waiting for it", f->name);
 		}
 	}
+	return nnew;
 }
 
 int
@@ -539,7 +655,6 @@ main(int argc, char *argv[])
 		{ "begin", no_argument, NULL, 'b' },
 		{ "commit", no_argument, NULL, 'c' },
 		{ "with-name", no_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "max-line", required_argument, NULL, 'm' },
 		{ "lines", required_argument, NULL, 'n' },
 		{ "no-commit", no_argument, NULL, 'N' },
@@ -549,21 +664,24 @@ main(int argc, char *argv[])
 		{ "rotated", required_argument, NULL, 'g' },
 		{ "rotate-wait", required_argument, NULL, 'w' },
 		{ "state", required_argument, NULL, 's' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "verbose", no_argument, NULL, 'v' },
+		ARGS_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct follow_opts fo;
+	char **rotated = NULL;
+	size_t nrotated = 0;
 	enum follow_start how = FOLLOW_END;
 	uint64_t lines = 0, v;
 	int c, once = 0, commit = 0, retry = 0, polling = 0, status = EXIT_OK;
 	const char *env;
 
-	msg_init(argv[0]);
+	args_init(argv[0], usage_text, help_text);
 	out_ignore_sigpipe();
 	memset(&fo, 0, sizeof fo);
 	fo.rotate_wait_ms = ROTATE_WAIT_MS;
 	fo.hooks = &hooks;
-	while ((c = getopt_long(argc, argv, "bcg:Hhm:Nn:op:rs:w:", longopts, NULL)) != -1) {
+	while ((c = args_next(argc, argv, "bcg:Hhm:Nn:op:rs:vw:", longopts)) != -1) {
 		switch (c) {
 		case 'b':
 			how = FOLLOW_BEGIN;
@@ -572,24 +690,21 @@ main(int argc, char *argv[])
 			commit = 1;
 			break;
 		case 'g':
-			fo.rotated_glob = optarg;
+			rotated = xreallocarray(rotated, nrotated + 1, sizeof *rotated);
+			rotated[nrotated++] = optarg;
 			break;
 		case 'H':
 			fo.header = 1;
 			break;
-		case 'h':
-			usage();
-			break;
 		case 'm':
-			if (parse_size(optarg, &fo.max_line) < 0 || fo.max_line == 0)
-				die_usage(usage_line, "invalid line size '%s'", optarg);
+			fo.max_line = optarg_size(UINT64_MAX);
 			break;
 		case 'N':
 			no_commit = 1;
 			break;
 		case 'n':
 			if (parse_uint(optarg, 0, UINT64_MAX, &lines) < 0)
-				die_usage(usage_line, "invalid line count '%s'", optarg);
+				optarg_error("is not a line count");
 			how = FOLLOW_LAST;
 			break;
 		case 'o':
@@ -597,7 +712,8 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			if (parse_uint(optarg, 1, 3600000, &v) < 0)
-				die_usage(usage_line, "invalid poll interval '%s'", optarg);
+				optarg_error("is not a number of milliseconds from 1 "
+				    "to 3600000");
 			poll_ms = (int)v;
 			polling = 1;
 			break;
@@ -607,35 +723,36 @@ main(int argc, char *argv[])
 		case 's':
 			state_path = optarg;
 			break;
-		case 'V':
-			print_version();
+		case 'v':
+			verbose = 1;
 			break;
 		case 'w':
 			if (parse_uint(optarg, 0, INT32_MAX, &v) < 0)
-				die_usage(usage_line, "invalid rotate wait '%s'", optarg);
+				optarg_error("is not a number of milliseconds");
 			fo.rotate_wait_ms = (int64_t)v;
 			break;
-		default:
-			die_usage(usage_line, "unknown option");
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (no_commit && !once)
-		die_usage(usage_line, "--no-commit needs --once");
+		usage_error("--no-commit needs --once");
 	if (commit && (once || argc > 0 || state_path == NULL))
-		die_usage(usage_line, "--commit takes only -s STATE");
+		usage_error("--commit takes only -s STATE");
 	if (no_commit && state_path == NULL)
-		die_usage(usage_line, "--no-commit needs -s STATE");
+		usage_error("--no-commit needs -s STATE");
 	if (!commit && argc == 0)
-		die_usage(usage_line, "no file to follow");
+		usage_error("no file to follow");
 	if ((env = getenv("MR_TAIL_MAX_WATCHES")) != NULL && *env != '\0') {
 		if (parse_uint(env, 0, LONG_MAX, &v) < 0)
 			die("MR_TAIL_MAX_WATCHES: invalid number '%s'", env);
 		watch_limit = (long)v;
 	}
 
+	fo.rotated = rotated;
+	fo.nrotated = nrotated;
 	tailstate_init(&loaded);
+	tailstate_init(&start);
 	if (commit) {
 		if (tailstate_load(&loaded, state_path) < 0)
 			die("%s: No such file or directory", state_path);
@@ -648,6 +765,9 @@ main(int argc, char *argv[])
 	if (!once)
 		catch_signals();
 	out_init(&out, 1, "standard output");
+	out_whole_lines(&out);
+	if (state_path != NULL)
+		cut_torn_line();
 	fo.out = &out;
 	if (!once && !polling) {
 		ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -655,7 +775,16 @@ main(int argc, char *argv[])
 			warn("inotify unavailable (%s); polling every %d ms",
 			    strerror(errno), poll_ms);
 	}
-	open_files(argv, argc, how, lines, retry, once, &fo);
+	/*
+	 * A file new to the state is checkpointed where this run begins,
+	 * before its first line is written: a run killed within its first
+	 * checkpoint interval is resumed from there by identity (its lines
+	 * come again), not started afresh at a name that may by then hold a
+	 * newer file (the older one's lines lost).
+	 */
+	if (open_files(argv, argc, how, lines, retry, once, &fo) > 0 && state_path != NULL)
+		save_state();
+	atexit(report_counts);
 	if (once)
 		status = read_once();
 	else

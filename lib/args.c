@@ -23,18 +23,31 @@ args_init(const char *argv0, const char *usage, const char *help)
 	help_text = help;
 }
 
+/* The end of --help and --version: status 0, or a write error said. */
+static noreturn void
+exit_after_text(void)
+{
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno == 0)
+			errno = EIO;
+		die("standard output: write error:");
+	}
+	exit(EXIT_OK);
+}
+
 void
 print_help(void)
 {
 	printf("usage: %s\n\n%s", usage_text, help_text);
-	exit(fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_BAD);
+	exit_after_text();
 }
 
 void
 print_version(void)
 {
 	printf("%s (mr-tools) %s\n", progname, MR_VERSION);
-	exit(fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_BAD);
+	exit_after_text();
 }
 
 static noreturn void

@@ -1,5 +1,6 @@
 /* msg: one-line diagnostics on stderr. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,14 @@
 #include "msg.h"
 
 const char *progname = "mr";
+
+/*
+ * The first thread to die says why and ends the program; another thread
+ * that dies meanwhile waits here for the end: one error is one message,
+ * and exit(3) is not for two threads at once.  Recursive, so that the
+ * dying thread may still die in an exit handler.
+ */
+static pthread_mutex_t dying = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
 void
 msg_init(const char *argv0)
@@ -18,6 +27,103 @@ msg_init(const char *argv0)
 		return;
 	slash = strrchr(argv0, '/');
 	progname = slash ? slash + 1 : argv0;
+}
+
+/*
+ * The length of the UTF-8 character at P (of at most LEN bytes), or 0 if
+ * none starts there: overlong forms, surrogates, code points above
+ * U+10FFFF and C1 controls (U+0080-U+009F, which some terminals obey as
+ * ESC sequences) count as none.
+ */
+static size_t
+utf8_char(const unsigned char *p, size_t len)
+{
+	size_t n, i;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		if (p[0] == 0xc2)
+			lo = 0xa0;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		if (p[0] == 0xe0)
+			lo = 0xa0;
+		else if (p[0] == 0xed)
+			hi = 0x9f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		if (p[0] == 0xf0)
+			lo = 0x90;
+		else if (p[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	if (len < n || p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/*
+ * The form in a quoted field of the character at P (of at most LEN bytes),
+ * in ESC; its length.  *USED is the count of bytes of P it stands for.
+ */
+static size_t
+quoted_char(const unsigned char *p, size_t len, char esc[4], size_t *used)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char b = p[0];
+	size_t n;
+
+	*used = 1;
+	if (b == '\\' || b == '\t' || b == '\r' || b == '\n' || b == 0) {
+		esc[0] = '\\';
+		esc[1] = b == '\t' ? 't' : b == '\r' ? 'r' : b == '\n' ? 'n' :
+		    b == 0 ? '0' : '\\';
+		return 2;
+	}
+	if (b >= 0x80 && (n = utf8_char(p, len)) > 0) {
+		memcpy(esc, p, n);
+		*used = n;
+		return n;
+	}
+	if (b < 0x20 || b >= 0x7f) {
+		esc[0] = '\\';
+		esc[1] = 'x';
+		esc[2] = hex[b >> 4];
+		esc[3] = hex[b & 15];
+		return 4;
+	}
+	esc[0] = (char)b;
+	return 1;
+}
+
+char *
+msg_quote(char *dst, size_t size, const char *p, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	char esc[4];
+	size_t i, n = 0, k, used, whole = 0, room;
+
+	for (i = 0; i < len && whole < size; i += used)
+		whole += quoted_char(u + i, len - i, esc, &used);
+	/* Keep room for "..." only when the whole does not fit. */
+	room = whole < size ? size - 1 : size - 4;
+	for (i = 0; i < len; i += used) {
+		k = quoted_char(u + i, len - i, esc, &used);
+		if (n + k > room) {
+			memcpy(dst + n, "...", 3);
+			n += 3;
+			break;
+		}
+		memcpy(dst + n, esc, k);
+		n += k;
+	}
+	dst[n] = '\0';
+	return dst;
 }
 
 /*
@@ -65,6 +171,7 @@ die(const char *fmt, ...)
 {
 	va_list ap;
 
+	pthread_mutex_lock(&dying);
 	va_start(ap, fmt);
 	vmessage(NULL, 0, fmt, ap);
 	va_end(ap);
@@ -86,6 +193,7 @@ die_at(const char *file, uint64_t line, const char *fmt, ...)
 {
 	va_list ap;
 
+	pthread_mutex_lock(&dying);
 	va_start(ap, fmt);
 	vmessage(file, line, fmt, ap);
 	va_end(ap);

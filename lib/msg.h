@@ -2,6 +2,7 @@
 #ifndef MR_MSG_H
 #define MR_MSG_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
 
@@ -17,7 +18,8 @@ void msg_init(const char *argv0);
 /*
  * warn/die print "progname: message\n" on stderr.  A format ending in ':'
  * has ": strerror(errno)" appended, as sbase's eprintf does.  die exits
- * with status 1 (temporary files are removed by the tmpfile atexit hook).
+ * with status 1 (temporary files are removed by the tmpfile atexit hook);
+ * of threads dying at once, the first says why and the others wait.
  */
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -35,6 +37,18 @@ noreturn void die_at(const char *file, uint64_t line, const char *fmt, ...)
  * "FILE:LINE: why" of the first one, as the error would have said it.
  */
 void warn_skipped(uint64_t n, const char *first);
+
+/*
+ * msg_quote: the bytes P[0..LEN) of a record as text fit for a one-line
+ * message, in DST of SIZE bytes (at least 8), NUL-terminated, returned.
+ * Bytes that would hide or break the line or the terminal (below 0x20,
+ * 0x7f, bytes that are not UTF-8, C1 controls) and the backslash are
+ * escaped as in C (\t \r \n \0 \\ \xHH), so a NUL or a CR in a field
+ * shows where it is instead of cutting the message; what does not fit ends
+ * in "...".  Printable ASCII and UTF-8 characters are kept.
+ */
+#define MSG_QUOTE_MAX 256
+char *msg_quote(char *dst, size_t size, const char *p, size_t len);
 
 /* die_usage: "progname: message" then the usage line; exit status 2. */
 noreturn void die_usage(const char *usage_line, const char *fmt, ...)

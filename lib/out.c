@@ -1,9 +1,14 @@
 /* out: buffered writer over write(2) (see out.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -24,6 +29,8 @@ out_init(struct out *o, int fd, const char *name)
 	o->to_child = 0;
 	o->closed = 0;
 	o->mem = NULL;
+	o->whole_lines = 0;
+	o->is_pipe = 0;
 }
 
 void
@@ -88,10 +95,158 @@ write_through(struct out *o, const void *p, size_t n)
 }
 
 void
+out_whole_lines(struct out *o)
+{
+	struct stat sb;
+
+	o->whole_lines = 1;
+	o->is_pipe = fstat(o->fd, &sb) == 0 && S_ISFIFO(sb.st_mode);
+}
+
+/*
+ * pipe_fit: how many of the N bytes at P (whole lines) to write into the
+ * pipe now, so that the write is whole or nothing even if we are killed
+ * while it waits: into an empty pipe up to its capacity (it cannot
+ * block), else up to PIPE_BUF (POSIX makes those atomic).  A line that
+ * needs more waits for the reader to empty the pipe (1 ms at a time: poll
+ * says writable as soon as one page is free); one longer than the pipe
+ * cannot go in whole and is written as it is.
+ */
+static size_t
+pipe_fit(struct out *o, const char *p, size_t n)
+{
+	const char *nl = memchr(p, '\n', n);
+	size_t first = nl != NULL ? (size_t)(nl - p) + 1 : n;
+
+	for (;;) {
+		int cap = fcntl(o->fd, F_GETPIPE_SZ), used = 0;
+		size_t limit;
+		struct pollfd pfd = { .fd = o->fd, .events = POLLOUT };
+		struct timespec ms = { 0, 1000000 };
+
+		if (cap <= 0 || ioctl(o->fd, FIONREAD, &used) < 0 || first > (size_t)cap)
+			return first > n ? n : first;
+		limit = used == 0 ? (size_t)cap : PIPE_BUF;
+		if (n <= limit)
+			return n;
+		if (first <= limit)
+			return (size_t)((const char *)memrchr(p, '\n', limit) - p) + 1;
+		if (poll(&pfd, 1, -1) > 0 && (pfd.revents & (POLLERR | POLLHUP)))
+			return n;	/* the reader is gone: the write says so */
+		nanosleep(&ms, NULL);
+	}
+}
+
+/* write_lines: N bytes of whole lines, the way out_whole_lines says. */
+static void
+write_lines(struct out *o, const char *p, size_t n)
+{
+	while (n > 0 && !o->closed) {
+		size_t k = o->is_pipe ? pipe_fit(o, p, n) : n;
+
+		if (write_all(o->fd, p, k) < 0) {
+			write_failed(o);
+			return;
+		}
+		o->bytes += k;
+		p += k;
+		n -= k;
+	}
+}
+
+/* flush_lines: write the buffer's whole lines; an unfinished one stays,
+ * unless it fills the buffer (a line longer than the buffer). */
+static void
+flush_lines(struct out *o)
+{
+	const char *nl = memrchr(o->buf, '\n', o->len);
+	size_t k = nl != NULL ? (size_t)(nl - o->buf) + 1 :
+	    o->len == o->cap ? o->len : 0;
+
+	write_lines(o, o->buf, k);
+	if (o->closed)
+		k = o->len;
+	memmove(o->buf, o->buf + k, o->len - k);
+	o->len -= k;
+}
+
+/* writev_all: A then B in as few write(2) calls as the kernel allows. */
+static void
+writev_all(struct out *o, const char *a, size_t na, const char *b, size_t nb)
+{
+	struct iovec iov[2] = { { (void *)a, na }, { (void *)b, nb } };
+	struct iovec *v = iov;
+	int cnt = 2;
+	ssize_t w;
+
+	while (cnt > 0 && !o->closed) {
+		w = writev(o->fd, v, cnt);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			write_failed(o);
+			return;
+		}
+		o->bytes += (uint64_t)w;
+		while (cnt > 0 && (size_t)w >= v->iov_len) {
+			w -= (ssize_t)v->iov_len;
+			v++;
+			cnt--;
+		}
+		if (cnt > 0) {
+			v->iov_base = (char *)v->iov_base + w;
+			v->iov_len -= (size_t)w;
+		}
+	}
+}
+
+/*
+ * write_slow_lines: out_write_slow in whole_lines mode.  Whole lines fill
+ * the buffer and are flushed; a line longer than the buffer goes out with
+ * what of it was buffered, in one writev.
+ */
+static void
+write_slow_lines(struct out *o, const char *p, size_t n)
+{
+	while (n > o->cap - o->len) {
+		size_t room = o->cap - o->len, k;
+		const char *nl = room > 0 ? memrchr(p, '\n', room) : NULL;
+
+		if (nl != NULL) {
+			k = (size_t)(nl - p) + 1;
+			memcpy(o->buf + o->len, p, k);
+			o->len += k;
+			p += k;
+			n -= k;
+			flush_lines(o);
+			continue;
+		}
+		if (memchr(o->buf, '\n', o->len) != NULL) {
+			flush_lines(o);
+			continue;
+		}
+		nl = memchr(p, '\n', n);
+		k = nl != NULL ? (size_t)(nl - p) + 1 : n;
+		writev_all(o, o->buf, o->len, p, k);
+		o->len = 0;
+		p += k;
+		n -= k;
+	}
+	if (o->closed)
+		return;
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+}
+
+void
 out_flush(struct out *o)
 {
 	if (o->len == 0)
 		return;
+	if (o->whole_lines && !o->closed) {
+		flush_lines(o);
+		return;
+	}
 	write_through(o, o->buf, o->len);
 	o->len = 0;
 }
@@ -142,6 +297,10 @@ out_flush_cb(void *o)
 void
 out_write_slow(struct out *o, const void *p, size_t n)
 {
+	if (o->whole_lines && p != NULL) {
+		write_slow_lines(o, p, n);
+		return;
+	}
 	out_flush(o);
 	if (p == NULL) {	/* out_reserve asking for a bigger buffer */
 		o->cap = n;

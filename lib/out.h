@@ -30,6 +30,8 @@ struct out {
 	int to_child;		/* a pipe into a child: EPIPE sets closed */
 	int closed;		/* the child closed its end: output is dropped */
 	struct buf *mem;	/* out_init_mem: the bytes go here, not to fd */
+	int whole_lines;	/* out_whole_lines */
+	int is_pipe;		/* fd is a pipe (whole_lines only) */
 };
 
 /* out_init: write to FD; NAME for messages ("standard output" for fd 1). */
@@ -47,7 +49,18 @@ void out_init_mem(struct out *o, struct buf *mem, const char *name);
  * on is dropped: the caller decides what a child that stopped reading means.
  */
 void out_init_child(struct out *o, int fd, const char *name);
-/* out_flush: write everything buffered. */
+/*
+ * out_whole_lines: from now on every write(2) holds whole lines only (a
+ * flush leaves an unfinished line buffered), and into a pipe no more than
+ * it takes at once -- up to its capacity when it is empty, else PIPE_BUF
+ * bytes, atomic by POSIX -- so that a writer killed at any instant never
+ * leaves part of a line behind.  The exceptions are lines longer than the
+ * buffer, or than the pipe: they go out as they come, in as few write(2)
+ * calls as can be.
+ * (out_reserve is not for this mode.)
+ */
+void out_whole_lines(struct out *o);
+/* out_flush: write everything buffered (whole_lines: every whole line). */
 void out_flush(struct out *o);
 /* out_flush_cb: out_flush for callbacks taking a void pointer. */
 void out_flush_cb(void *o);

@@ -136,6 +136,12 @@ find_program(const char *name, char *buf, size_t size)
 	}
 }
 
+const char *
+proc_find(const char *name, char *buf, size_t size)
+{
+	return find_program(name, buf, size);
+}
+
 /*
  * start_child: the child process, by vfork: no copy of our page tables,
  * which on some virtual machines costs milliseconds.  Every signal is

@@ -28,6 +28,12 @@ struct proc {
 void proc_spawn(struct proc *p, char *const argv[], char *const env[],
     int in, int out, int err);
 
+/*
+ * proc_find: the file proc_spawn would run for NAME (searched in PATH when
+ * it has no '/'), in BUF of SIZE bytes; NULL when there is none.
+ */
+const char *proc_find(const char *name, char *buf, size_t size);
+
 /* proc_spawn_sh: proc_spawn of "/bin/sh -c CMD". */
 void proc_spawn_sh(struct proc *p, const char *cmd, char *const env[],
     int in, int out, int err);

@@ -15,7 +15,9 @@
 #include "tmpfile.h"
 #include "xalloc.h"
 
-#define MAGIC "mr-tail-state 1\n"
+#define MAGIC1 "mr-tail-state 1\n"
+#define MAGIC2 "mr-tail-state 2\n"
+#define MAGIC_LEN (sizeof MAGIC2 - 1)
 
 void
 tailstate_init(struct tailstate *st)
@@ -23,6 +25,7 @@ tailstate_init(struct tailstate *st)
 	st->e = NULL;
 	st->n = 0;
 	st->cap = 0;
+	st->version = 2;
 }
 
 void
@@ -30,8 +33,10 @@ tailstate_free(struct tailstate *st)
 {
 	size_t i;
 
-	for (i = 0; i < st->n; i++)
+	for (i = 0; i < st->n; i++) {
 		free(st->e[i].name);
+		free(st->e[i].path);
+	}
 	free(st->e);
 	tailstate_init(st);
 }
@@ -45,7 +50,15 @@ tailstate_add(struct tailstate *st, const struct tailstate_entry *e)
 	}
 	st->e[st->n] = *e;
 	st->e[st->n].name = xstrdup(e->name);
+	st->e[st->n].path = e->path != NULL ? xstrdup(e->path) : NULL;
 	st->n++;
+}
+
+static void
+entry_free(struct tailstate_entry *e)
+{
+	free(e->name);
+	free(e->path);
 }
 
 void
@@ -56,7 +69,7 @@ tailstate_remove_name(struct tailstate *st, const char *name, int pending)
 	for (i = 0; i < st->n; i++) {
 		if (!st->e[i].pending == !pending &&
 		    strcmp(st->e[i].name, name) == 0)
-			free(st->e[i].name);
+			entry_free(&st->e[i]);
 		else
 			st->e[j++] = st->e[i];
 	}
@@ -83,7 +96,7 @@ tailstate_commit(struct tailstate *st)
 	/* Names with pending entries lose their committed ones. */
 	for (i = 0; i < st->n; i++) {
 		if (!st->e[i].pending && has_pending(st, st->e[i].name))
-			free(st->e[i].name);
+			entry_free(&st->e[i]);
 		else
 			st->e[j++] = st->e[i];
 	}
@@ -95,6 +108,23 @@ tailstate_commit(struct tailstate *st)
 		}
 	}
 	return n;
+}
+
+int
+tailstate_entry_equal(const struct tailstate_entry *a,
+    const struct tailstate_entry *b)
+{
+	if (a->kind != b->kind || !a->pending != !b->pending ||
+	    strcmp(a->name, b->name) != 0)
+		return 0;
+	if (a->kind == TAILSTATE_NAME)
+		return a->horizon == b->horizon;
+	return strcmp(a->path, b->path) == 0 && a->dev == b->dev &&
+	    a->ino == b->ino && a->btime == b->btime && a->off == b->off &&
+	    a->fplen == b->fplen && a->fp == b->fp &&
+	    a->headlen == b->headlen && a->head == b->head &&
+	    a->size == b->size && a->mtime == b->mtime &&
+	    a->lines == b->lines && a->lbytes == b->lbytes;
 }
 
 uint64_t
@@ -113,14 +143,44 @@ parse_u64(const char **p, const char *end, uint64_t *v)
 	if (s >= end || *s < '0' || *s > '9')
 		return -1;
 	for (; s < end && *s >= '0' && *s <= '9'; s++) {
-		if (x > (UINT64_MAX - 9) / 10)
+		uint64_t d = (uint64_t)(*s - '0');
+
+		if (x > (UINT64_MAX - d) / 10)
 			return -1;
-		x = x * 10 + (uint64_t)(*s - '0');
+		x = x * 10 + d;
 	}
 	if (s >= end || *s != ' ')
 		return -1;
 	*p = s + 1;
 	*v = x;
+	return 0;
+}
+
+/* parse_i64: parse_u64 with an optional '-', within int64_t. */
+static int
+parse_i64(const char **p, const char *end, int64_t *v)
+{
+	const char *s = *p;
+	int neg = s < end && *s == '-';
+	uint64_t x;
+
+	s += neg;
+	if (parse_u64(&s, end, &x) < 0 || x > (uint64_t)INT64_MAX + neg)
+		return -1;
+	*v = neg ? (int64_t)(0 - x) : (int64_t)x;
+	*p = s;
+	return 0;
+}
+
+/* parse_u32: parse_u64 within uint32_t. */
+static int
+parse_u32(const char **p, const char *end, uint32_t *v)
+{
+	uint64_t x;
+
+	if (parse_u64(p, end, &x) < 0 || x > UINT32_MAX)
+		return -1;
+	*v = (uint32_t)x;
 	return 0;
 }
 
@@ -155,13 +215,16 @@ parse_hex(const char **p, const char *end, uint64_t *v)
 	return 0;
 }
 
-/* unescape: the name at [P, END) into a new string, or NULL if malformed. */
+/* unescape: the name at [P, END) into a new string, or NULL if malformed
+ * (empty, a NUL byte, an unknown escape). */
 static char *
 unescape(const char *p, const char *end)
 {
 	char *name = xmalloc((size_t)(end - p) + 1), *d = name;
 
 	for (; p < end; p++) {
+		if (*p == '\0')
+			goto bad;
 		if (*p != '\\') {
 			*d++ = *p;
 			continue;
@@ -185,30 +248,83 @@ bad:
 	return NULL;
 }
 
-/* parse_entry: one "C|P DEV INO OFF FPLEN FP NAME" line [P, NL) into ST. */
+/* parse_v1: "C|P DEV INO OFF FPLEN FP NAME" (the line [P, NL) after "C "). */
 static const char *
-parse_entry(struct tailstate *st, const char *p, const char *nl)
+parse_v1(struct tailstate_entry *e, const char *q, const char *nl)
+{
+	if (parse_u64(&q, nl, &e->dev) < 0 || parse_u64(&q, nl, &e->ino) < 0 ||
+	    parse_u64(&q, nl, &e->off) < 0 || parse_u32(&q, nl, &e->fplen) < 0 ||
+	    parse_hex(&q, nl, &e->fp) < 0 || q >= nl)
+		return "malformed entry";
+	if ((e->name = unescape(q, nl)) == NULL)
+		return "malformed file name";
+	e->kind = TAILSTATE_FILE;
+	e->path = xstrdup(e->name);
+	e->size = e->off;
+	return NULL;
+}
+
+/* parse_file: the fields of an "F" line after "F C ". */
+static const char *
+parse_file(struct tailstate_entry *e, const char *q, const char *nl)
+{
+	const char *tab;
+
+	if (parse_u64(&q, nl, &e->dev) < 0 || parse_u64(&q, nl, &e->ino) < 0 ||
+	    parse_i64(&q, nl, &e->btime) < 0 || parse_u64(&q, nl, &e->off) < 0 ||
+	    parse_u32(&q, nl, &e->fplen) < 0 || parse_hex(&q, nl, &e->fp) < 0 ||
+	    parse_u32(&q, nl, &e->headlen) < 0 || parse_hex(&q, nl, &e->head) < 0 ||
+	    parse_u64(&q, nl, &e->size) < 0 || parse_i64(&q, nl, &e->mtime) < 0 ||
+	    parse_u64(&q, nl, &e->lines) < 0 || parse_u64(&q, nl, &e->lbytes) < 0 ||
+	    q >= nl)
+		return "malformed entry";
+	if (e->headlen > TAILSTATE_FP_MAX)
+		return "head length out of range";
+	if ((tab = memchr(q, '\t', (size_t)(nl - q))) == NULL)
+		return "malformed file name";
+	e->kind = TAILSTATE_FILE;
+	if ((e->name = unescape(q, tab)) == NULL ||
+	    (e->path = unescape(tab + 1, nl)) == NULL)
+		return "malformed file name";
+	return NULL;
+}
+
+/* parse_entry: one line [P, NL) of a version V file into ST. */
+static const char *
+parse_entry(struct tailstate *st, int v, const char *p, const char *nl)
 {
 	struct tailstate_entry e;
-	const char *q = p + 2;
-	uint64_t fplen;
+	const char *why;
 
-	if (nl - p < 2 || (p[0] != 'C' && p[0] != 'P') || p[1] != ' ')
-		return "malformed entry";
 	memset(&e, 0, sizeof e);
-	e.pending = p[0] == 'P';
-	if (parse_u64(&q, nl, &e.dev) < 0 || parse_u64(&q, nl, &e.ino) < 0 ||
-	    parse_u64(&q, nl, &e.off) < 0 || parse_u64(&q, nl, &fplen) < 0 ||
-	    parse_hex(&q, nl, &e.fp) < 0 || q >= nl)
-		return "malformed entry";
-	if (fplen > TAILSTATE_FP_MAX || fplen > e.off)
-		return "fingerprint length out of range";
-	e.fplen = (uint32_t)fplen;
-	if ((e.name = unescape(q, nl)) == NULL)
-		return "malformed file name";
-	tailstate_add(st, &e);
-	free(e.name);
-	return NULL;
+	if (v == 1) {
+		if (nl - p < 2 || (p[0] != 'C' && p[0] != 'P') || p[1] != ' ')
+			return "malformed entry";
+		e.pending = p[0] == 'P';
+		why = parse_v1(&e, p + 2, nl);
+	} else {
+		if (nl - p < 4 || (p[0] != 'N' && p[0] != 'F') || p[1] != ' ' ||
+		    (p[2] != 'C' && p[2] != 'P') || p[3] != ' ')
+			return "malformed entry";
+		e.pending = p[2] == 'P';
+		if (p[0] == 'F') {
+			why = parse_file(&e, p + 4, nl);
+		} else {
+			const char *q = p + 4;
+
+			e.kind = TAILSTATE_NAME;
+			why = parse_i64(&q, nl, &e.horizon) < 0 || q >= nl ?
+			    "malformed entry" : (e.name = unescape(q, nl)) == NULL ?
+			    "malformed file name" : NULL;
+		}
+	}
+	if (why == NULL && e.kind == TAILSTATE_FILE &&
+	    (e.fplen > TAILSTATE_FP_MAX || e.fplen > e.off))
+		why = "fingerprint length out of range";
+	if (why == NULL)
+		tailstate_add(st, &e);
+	entry_free(&e);
+	return why;
 }
 
 /*
@@ -223,7 +339,11 @@ tailstate_parse(struct tailstate *st, const char *buf, size_t len,
 	uint64_t count, sum, h, lines = 0;
 
 	*line = 1;
-	if (len < sizeof MAGIC - 1 || memcmp(buf, MAGIC, sizeof MAGIC - 1) != 0) {
+	if (len >= MAGIC_LEN && memcmp(buf, MAGIC1, MAGIC_LEN) == 0)
+		st->version = 1;
+	else if (len >= MAGIC_LEN && memcmp(buf, MAGIC2, MAGIC_LEN) == 0)
+		st->version = 2;
+	else {
 		*why = len == 0 ? "empty file" : "not an mr-tail state file";
 		return -1;
 	}
@@ -255,10 +375,10 @@ tailstate_parse(struct tailstate *st, const char *buf, size_t len,
 		return -1;
 	}
 	*line = 1;
-	for (p = buf + sizeof MAGIC - 1; p < last; p = nl + 1) {
+	for (p = buf + MAGIC_LEN; p < last; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(last - p));
 		++*line;
-		if ((*why = parse_entry(st, p, nl)) != NULL)
+		if ((*why = parse_entry(st, st->version, p, nl)) != NULL)
 			return -1;
 	}
 	if (count != st->n) {
@@ -287,31 +407,49 @@ sb_add(struct sbuf *b, const char *s, size_t n)
 	b->len += n;
 }
 
+static void
+sb_escaped(struct sbuf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '\\': sb_add(b, "\\\\", 2); break;
+		case '\n': sb_add(b, "\\n", 2); break;
+		case '\t': sb_add(b, "\\t", 2); break;
+		case '\r': sb_add(b, "\\r", 2); break;
+		default: sb_add(b, s, 1); break;
+		}
+	}
+}
+
 char *
 tailstate_format(const struct tailstate *st, size_t *len)
 {
 	struct sbuf b = { NULL, 0, 0 };
-	char tmp[128];
+	char tmp[512];
 	size_t i;
 	int n;
 
-	sb_add(&b, MAGIC, sizeof MAGIC - 1);
+	sb_add(&b, MAGIC2, MAGIC_LEN);
 	for (i = 0; i < st->n; i++) {
 		const struct tailstate_entry *e = &st->e[i];
-		const char *s;
+		char c = e->pending ? 'P' : 'C';
 
-		n = snprintf(tmp, sizeof tmp, "%c %" PRIu64 " %" PRIu64 " %" PRIu64
-		    " %" PRIu32 " %016" PRIx64 " ", e->pending ? 'P' : 'C',
-		    e->dev, e->ino, e->off, e->fplen, e->fp);
-		sb_add(&b, tmp, (size_t)n);
-		for (s = e->name; *s != '\0'; s++) {
-			switch (*s) {
-			case '\\': sb_add(&b, "\\\\", 2); break;
-			case '\n': sb_add(&b, "\\n", 2); break;
-			case '\t': sb_add(&b, "\\t", 2); break;
-			case '\r': sb_add(&b, "\\r", 2); break;
-			default: sb_add(&b, s, 1); break;
-			}
+		if (e->kind == TAILSTATE_NAME) {
+			n = snprintf(tmp, sizeof tmp, "N %c %" PRId64 " ", c,
+			    e->horizon);
+			sb_add(&b, tmp, (size_t)n);
+			sb_escaped(&b, e->name);
+		} else {
+			n = snprintf(tmp, sizeof tmp, "F %c %" PRIu64 " %" PRIu64
+			    " %" PRId64 " %" PRIu64 " %" PRIu32 " %016" PRIx64
+			    " %" PRIu32 " %016" PRIx64 " %" PRIu64 " %" PRId64
+			    " %" PRIu64 " %" PRIu64 " ", c, e->dev, e->ino,
+			    e->btime, e->off, e->fplen, e->fp, e->headlen, e->head,
+			    e->size, e->mtime, e->lines, e->lbytes);
+			sb_add(&b, tmp, (size_t)n);
+			sb_escaped(&b, e->name);
+			sb_add(&b, "\t", 1);
+			sb_escaped(&b, e->path != NULL ? e->path : e->name);
 		}
 		sb_add(&b, "\n", 1);
 	}
@@ -320,6 +458,30 @@ tailstate_format(const struct tailstate *st, size_t *len)
 	sb_add(&b, tmp, (size_t)n);
 	*len = b.len;
 	return b.p;
+}
+
+/* A version 1 file's names get the file's time as their horizon. */
+static void
+add_horizons(struct tailstate *st, int64_t horizon)
+{
+	size_t i, j, n = st->n;
+
+	for (i = 0; i < n; i++) {
+		struct tailstate_entry e;
+		int seen = 0;
+
+		for (j = 0; j < i && !seen; j++)
+			seen = st->e[j].pending == st->e[i].pending &&
+			    strcmp(st->e[j].name, st->e[i].name) == 0;
+		if (seen)
+			continue;
+		memset(&e, 0, sizeof e);
+		e.kind = TAILSTATE_NAME;
+		e.name = st->e[i].name;
+		e.pending = st->e[i].pending;
+		e.horizon = horizon;
+		tailstate_add(st, &e);
+	}
 }
 
 int
@@ -362,9 +524,11 @@ tailstate_load(struct tailstate *st, const char *path)
 		die_at(path, line, "corrupt state file: %s", why);
 	}
 	free(buf);
+	if (st->version == 1)
+		add_horizons(st, (int64_t)sb.st_mtim.tv_sec * 1000000000 +
+		    sb.st_mtim.tv_nsec);
 	return 0;
 }
-
 /* The directory of PATH, so that the rename itself is made durable. */
 static void
 sync_dir(const char *path)

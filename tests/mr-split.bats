@@ -280,6 +280,14 @@ b" ]
 	run --separate-stderr bash -c 'ulimit -f 200; mr-split -l 1000000 -p out/s- kv'
 	[ "$status" -eq 1 ]
 	[ -z "$(ls -A out)" ]
+	# Chunks copied by several threads that fail at once: one message.
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		run --separate-stderr bash -c 'ulimit -f 100; mr-split -n 4 -p out/s- kv'
+		[ "$status" -eq 1 ]
+		[[ ${#stderr_lines[@]} -eq 1 &&
+		    $stderr = "mr-split: out/s-0000"[0-3]": write error: File too large" ]]
+		[ -z "$(ls -A out)" ]
+	done
 }
 
 @test "chunk paths to a full disk are a write error" {
@@ -350,4 +358,10 @@ b" ]
 	[[ ${lines[0]} = "usage: mr-split [-n N"* ]]
 	run mr-split --version
 	[[ $output = "mr-split (mr-tools) "* ]]
+}
+
+@test "-n reads a file whose size says 0 but holds bytes (procfs) through" {
+	[ -r /proc/sys/kernel/ostype ] || skip "no /proc/sys/kernel/ostype"
+	mr-split -n 2 -p part. /proc/sys/kernel/ostype >list
+	[ "$(cat part.*)" = "$(cat /proc/sys/kernel/ostype)" ]
 }

@@ -4,40 +4,8 @@
 # shared/TAIL.md run twice: with inotify, and polling every 50 ms (POLL).
 bats_require_minimum_version 1.5.0
 load helper
+load mr-tail
 
-# tail_bg ARGS...: mr-tail in the background, appending to out and err.
-tail_bg() {
-	mr-tail ${POLL:+--poll "$POLL"} "$@" >>out 2>>err 3>&- &
-	TPID=$!
-}
-
-# tail_stop: stop it cleanly (SIGTERM checkpoints and exits).
-tail_stop() {
-	kill -TERM "$TPID" 2>/dev/null || true
-	WAIT_SECONDS=10 wait_for gone "$TPID"
-	wait "$TPID" 2>/dev/null || true
-	TPID=
-}
-gone() { ! kill -0 "$1" 2>/dev/null || [[ $(mawk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) == Z ]]; }
-
-teardown() {
-	[[ -z ${TPID-} ]] || kill -9 "$TPID" 2>/dev/null || true
-	[[ -z ${WPID-} ]] || kill -9 "$WPID" 2>/dev/null || true
-}
-
-has_line() { grep -qxF -- "$1" out 2>/dev/null; }
-has_lines() { [[ -f out ]] && (($(wc -l <out) >= $1)); }
-# tail_ready FILE ARGS...: write a "ready" line, follow from the start,
-# and wait until it is printed (the watches are then in place).
-tail_ready() {
-	local f=$1
-	shift
-	echo ready >>"$f"
-	tail_bg -b "$@" "$f"
-	wait_for has_line ready
-}
-# state_offset: the committed offset of the last entry in st.
-state_offset() { mawk '$1 == "C" { o = $4 } END { print o }' st; }
 # writer N EVERY PAUSE [REDIR]: lines 1..N appended to log (or opened with
 # REDIR, e.g. "1<>log"), a pause every EVERY lines.  A separate bash: the
 # bats trap makes loops inside a test slow.
@@ -156,7 +124,7 @@ s_rapid() {
 	kill -STOP "$TPID"
 	for i in 1 2 3 4 5; do
 		echo "line$i" >>log
-		mv log "log.$i"
+		rotate
 	done
 	echo line6 >log
 	kill -CONT "$TPID"
@@ -198,7 +166,6 @@ s_regrow() {
 
 # --- 8. copytruncate with the writer still appending
 log_has() { (($(wc -l <log) >= $1)); }
-increasing() { mawk 'NR > 1 && $1 + 0 <= p { exit 1 } { p = $1 + 0 }' "$1"; }
 contains_all() { [[ -z $(comm -23 <(sort -u "$@") <(sort -u out)) ]]; }
 s_copytruncate() {
 	local open=$1
@@ -434,13 +401,13 @@ s_kill9() {
 @test "--once --no-commit leaves the committed state as it was and records a pending one" {
 	seq 3 >log
 	mr-tail -b --once -s st log >/dev/null
-	grep -q '^C ' st
+	grep -q '^F C ' st
 	cp st st.orig
 	seq 4 5 >>log
 	run mr-tail --once --no-commit -s st log
 	[[ $output == $'4\n5' ]]
-	[[ $(grep '^C ' st) == "$(grep '^C ' st.orig)" ]]
-	grep -q '^P ' st
+	[[ $(grep '^. C ' st) == "$(grep '^. C ' st.orig)" ]]
+	grep -q '^F P ' st
 	run mr-tail --once -s st log	# uncommitted: the batch comes again
 	[[ $output == $'4\n5' ]]
 }
@@ -457,13 +424,13 @@ s_kill9() {
 	mr-tail -b --once -s good log >/dev/null
 	head -c -3 good >st
 	run -1 --separate-stderr mr-tail -s st log
-	[[ $stderr == "mr-tail: st:3: corrupt state file: truncated file (no end line)" ]]
-	sed 's/^C \([0-9]*\) \([0-9]*\) 2 /C \1 \2 1 /' good >st	# offset changed
+	[[ $stderr == "mr-tail: st:4: corrupt state file: truncated file (no end line)" ]]
+	sed 's/^\(F C [0-9]* [0-9]* [0-9]*\) 2 /\1 1 /' good >st	# offset changed
 	! cmp -s st good
 	run -1 --separate-stderr mr-tail --once -s st log
-	[[ $stderr == "mr-tail: st:3: corrupt state file: checksum mismatch" ]]
+	[[ $stderr == "mr-tail: st:4: corrupt state file: checksum mismatch" ]]
 	run -1 --separate-stderr mr-tail --commit -s st
-	[[ $stderr == "mr-tail: st:3: corrupt state file: checksum mismatch" ]]
+	[[ $stderr == "mr-tail: st:4: corrupt state file: checksum mismatch" ]]
 }
 
 @test "the state is replaced by rename: no temporary file is left, the old one never half-written" {
@@ -611,9 +578,17 @@ s_head() {
 	run -2 --separate-stderr mr-tail --commit -s st log
 	[[ ${stderr_lines[0]} == "mr-tail: --commit takes only -s STATE" ]]
 	run -2 --separate-stderr mr-tail -n x log
-	[[ ${stderr_lines[0]} == "mr-tail: invalid line count 'x'" ]]
+	[[ ${stderr_lines[0]} == "mr-tail: -n: 'x' is not a line count" ]]
 	run -2 --separate-stderr mr-tail --poll 0 log
-	[[ ${stderr_lines[0]} == "mr-tail: invalid poll interval '0'" ]]
+	[[ ${stderr_lines[0]} == "mr-tail: --poll: '0' is not a number of milliseconds from 1 to 3600000" ]]
+	run -2 --separate-stderr mr-tail --rotate-wait=-1 log
+	[[ ${stderr_lines[0]} == "mr-tail: --rotate-wait: '-1' is not a number of milliseconds" ]]
+	run -2 --separate-stderr mr-tail -m 1X log
+	[[ ${stderr_lines[0]} == "mr-tail: -m: '1X' is not a size (such as 4096, 64K, 16M or 2G)" ]]
+	# One message for an unknown option, then the usage.
+	run -2 --separate-stderr mr-tail -x log
+	[[ ${stderr_lines[0]} == "mr-tail: -x: unknown option" &&
+	    ${stderr_lines[1]} == "usage: mr-tail "* ]]
 	run -0 mr-tail --help
 	[[ $output == "usage: mr-tail "* ]]
 	run -0 mr-tail --version

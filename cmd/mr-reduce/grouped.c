@@ -8,6 +8,7 @@
 
 #include "agg.h"
 #include "kv.h"
+#include "msg.h"
 #include "out.h"
 #include "reduce.h"
 #include "xalloc.h"
@@ -58,10 +59,12 @@ grouper_close(struct grouper *g)
 int
 not_grouped(struct ctx *c, uint64_t line, struct slice key, struct slice prev)
 {
-	return data_error(c, line, "input not grouped by key ('%.*s' after "
-	    "'%.*s'); sort it with mr-sort or use -H",
-	    key.len > 64 ? 64 : (int)key.len, key.p,
-	    prev.len > 64 ? 64 : (int)prev.len, prev.p);
+	char q1[80], q2[80];
+
+	return data_error(c, line, "input not grouped by key ('%s' after "
+	    "'%s'); sort it with mr-sort or use -H",
+	    msg_quote(q1, sizeof q1, key.p, key.len),
+	    msg_quote(q2, sizeof q2, prev.p, prev.len));
 }
 
 /* Add the record parsed into g->c->in, of KEY at LINE: 0, or -1. */

@@ -182,7 +182,9 @@ report(struct reduce *r)
 int
 main(int argc, char *argv[])
 {
-	struct reduce r = { .spec = KVSPEC_DEFAULT };
+	/* The program's state lives as long as the program: what it holds
+	 * (the operations' layout) is the exit's to free. */
+	static struct reduce r = { .spec = KVSPEC_DEFAULT };
 	struct agg_op *ops;
 
 	args_init(argv[0], usage_text, help_text);

@@ -51,16 +51,15 @@ int
 bad_record(struct ctx *c, uint64_t line, int field, struct slice text,
     const char *what)
 {
-	char why[sizeof c->skip_why];
-	int shown = text.len > 200 ? 200 : (int)text.len;
+	char why[sizeof c->skip_why], q[MSG_QUOTE_MAX];
 
 	if (c->r->skip_bad && c->skipped++ > 0)
 		return 0;	/* only the first is named */
 	if (what == NULL)
 		snprintf(why, sizeof why, "field %d is missing", field);
 	else
-		snprintf(why, sizeof why, "field %d: '%.*s' %s", field, shown,
-		    text.p, what);
+		snprintf(why, sizeof why, "field %d: '%s' %s", field,
+		    msg_quote(q, sizeof q, text.p, text.len), what);
 	if (!c->r->skip_bad)
 		return data_error(c, line, "%s", why);
 	c->skip_line = line;

@@ -129,8 +129,13 @@ open_inputs(char **files, int nfiles)
 			errno = EISDIR;
 			die("%s:", files[i]);
 		}
-		/* stdin may be a file that someone has read part of. */
-		if (!S_ISREG(st.st_mode) || (cur = lseek(in->fd, 0, SEEK_CUR)) < 0) {
+		/*
+		 * stdin may be a file that someone has read part of.  A
+		 * regular file of size 0 may still hold bytes (procfs and
+		 * sysfs say 0): read through like a pipe.
+		 */
+		if (!S_ISREG(st.st_mode) || st.st_size == 0 ||
+		    (cur = lseek(in->fd, 0, SEEK_CUR)) < 0) {
 			regular = 0;
 			continue;
 		}

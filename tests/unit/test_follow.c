@@ -1,28 +1,19 @@
 /* Unit tests of lib/follow.c: complete lines only, rotation, truncation, checkpoints. */
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "unit.h"
+#include "unitdir.h"
+#include "fileid.h"
 #include "follow.h"
 #include "hash.h"
 #include "msg.h"
 
-static char dir[] = "/tmp/mr-unit-follow.XXXXXX";
 static char outpath[300];
 static struct out out;
 static struct follow_opts opts;
 
-/* Path of NAME in the test directory (one of two static buffers). */
-static const char *
-path(const char *name)
-{
-	static char buf[2][300];
-	static int i;
-
-	i ^= 1;
-	snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
-	return buf[i];
-}
 
 static void
 put(const char *name, const char *mode, const char *text)
@@ -67,6 +58,41 @@ release(struct follow *f)
 {
 	follow_free(f);
 	out_close(&out);
+}
+
+/* Let the file system clock move past what was just written (a tick). */
+static void
+tick(void)
+{
+	struct timespec ts = { 0, 20000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* checkpoint: F's state in ST, then F closed. */
+static void
+checkpoint(struct follow *f, struct tailstate *st)
+{
+	tailstate_init(st);
+	follow_export(f, st, 0);
+	follow_free(f);
+}
+
+/* resume: follow NAME again from the checkpoint ST (a NAME entry first). */
+static int
+resume(struct follow *f, const char *name, const struct tailstate *st)
+{
+	follow_init(f, path(name), &opts);
+	return follow_resume(f, st->e[0].horizon, st->e + 1, st->n - 1);
+}
+
+static void
+sh(const char *fmt, const char *a, const char *b)
+{
+	char cmd[1000];
+
+	snprintf(cmd, sizeof cmd, fmt, a, b);
+	CHECK(system(cmd) == 0);
 }
 
 static void
@@ -142,21 +168,27 @@ rename_rotation_drains_old_file_first(void)
 	put("log", "a", "a2\n");
 	rename(path("log"), path("log.1"));
 	put("log", "w", "b1\n");
-	follow_check(&f, 0);
+	follow_look(&f, UINT64_MAX, 0);
 	CHECK(f.nold == 1);
-	follow_read(&f, UINT64_MAX, 0);
 	CHECK_STR(captured(), "a1\na2\nb1\n");
 	put("log.1", "a", "a3\n");	/* a late write to the rotated file */
 	follow_read(&f, UINT64_MAX, 0);
 	CHECK_STR(captured(), "a1\na2\nb1\na3\n");
+	/* A look in a later second than its last write (a compressed copy,
+	 * with the time to the second, then never looks born since). */
+	while (fileid_fs_now() / FILEID_NS <= f.old[0]->mtime / FILEID_NS)
+		tick();
+	follow_look(&f, UINT64_MAX, 0);
 	CHECK(follow_expire(&f, 1) == -1);	/* idle past the wait: closed */
 	CHECK(f.nold == 0);
 	release(&f);
 	unlink(path("log.1"));
 }
 
+/* Two rotations between two looks, logrotate style (log.1 -> log.2): the
+ * generation never seen is found by its birth, not by a name. */
 static void
-renamed_files_never_seen_are_read_in_order(void)
+chain_between_looks_is_read_in_order(void)
 {
 	struct follow f;
 
@@ -165,19 +197,103 @@ renamed_files_never_seen_are_read_in_order(void)
 	follow_init(&f, path("q"), &opts);
 	follow_start(&f, FOLLOW_BEGIN, 0);
 	follow_read(&f, UINT64_MAX, 0);
+	put("q", "a", "a2\n");
 	rename(path("q"), path("q.1"));	/* the file we read */
 	put("q", "w", "b\n");
-	rename(path("q"), path("q.2"));	/* one we never saw */
+	rename(path("q.1"), path("q.2"));
+	rename(path("q"), path("q.1"));	/* one we never saw */
 	put("q", "w", "c\n");
-	follow_renamed(&f, "q.1");
-	follow_renamed(&f, "q.2");
-	follow_check(&f, 0);
-	follow_read(&f, UINT64_MAX, 0);
-	CHECK_STR(captured(), "a\nb\nc\n");
-	CHECK(f.nold == 2 && f.nrenamed == 0);
+	follow_look(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "a\na2\nb\nc\n");
+	CHECK(f.nold == 2);
 	release(&f);
 	unlink(path("q.1"));
 	unlink(path("q.2"));
+}
+
+/* A reader behind (its budget spent mid-file) finds the file truncated
+ * and grown past its offset (copytruncate, then fast writes): it reads the
+ * new content from its start, and never a piece of a line. */
+static void
+truncated_while_behind_is_seen(void)
+{
+	struct follow f;
+	FILE *fp;
+	char *got, *line;
+	long as = 0, bs = 0, i;
+	int whole = 1;
+
+	fp = fopen(path("tb"), "w");
+	for (i = 1; i <= 30000; i++)
+		fprintf(fp, "a%07ld\n", i);
+	fclose(fp);
+	capture();
+	follow_init(&f, path("tb"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	CHECK(follow_read(&f, 1, 0) == 1);	/* one block read, more to come */
+	fp = fopen(path("tb"), "w");
+	for (i = 1; i <= 40000; i++)
+		fprintf(fp, "b%07ld\n", i);
+	fclose(fp);
+	follow_read(&f, UINT64_MAX, 0);
+	out_flush(&out);
+	fp = fopen(outpath, "r");
+	got = malloc(1 << 20);
+	got[fread(got, 1, (1 << 20) - 1, fp)] = '\0';
+	fclose(fp);
+	for (line = strtok(got, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+		whole &= strlen(line) == 8 && (line[0] == 'a' || line[0] == 'b');
+		if (line[0] == 'a')
+			whole &= atol(line + 1) == ++as;
+		else if (line[0] == 'b')
+			whole &= atol(line + 1) == ++bs;
+	}
+	CHECK(whole);
+	CHECK(as > 0 && as < 30000 && bs == 40000);
+	free(got);
+	release(&f);
+	unlink(path("tb"));
+}
+
+/* The same while stopped, with five generations, from a checkpoint. */
+static void
+chain_while_stopped_is_read_in_order(void)
+{
+	struct follow f;
+	struct tailstate st;
+	char line[16];
+	int i, k;
+
+	put("w", "w", "0\n");
+	capture();
+	follow_init(&f, path("w"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	checkpoint(&f, &st);
+	for (i = 1; i <= 5; i++) {
+		snprintf(line, sizeof line, "%d\n", i);
+		put("w", "a", line);
+		for (k = i - 1; k >= 1; k--) {
+			char from[16], to[16];
+
+			snprintf(from, sizeof from, "w.%d", k);
+			snprintf(to, sizeof to, "w.%d", k + 1);
+			rename(path(from), path(to));
+		}
+		rename(path("w"), path("w.1"));
+		put("w", "w", "");
+	}
+	put("w", "a", "6\n");
+	CHECK(resume(&f, "w", &st) == 0);
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "0\n1\n2\n3\n4\n5\n6\n");
+	CHECK(f.n.losses == 0);
+	tailstate_free(&st);
+	release(&f);
+	for (i = 1; i <= 5; i++) {
+		snprintf(line, sizeof line, "w.%d", i);
+		unlink(path(line));
+	}
 }
 
 static void
@@ -196,6 +312,7 @@ truncation_rereads_from_start(void)
 	put("t", "w", "seven\neight\n");	/* longer: only the bytes tell */
 	follow_read(&f, UINT64_MAX, 0);
 	CHECK_STR(captured(), "1\n2\n3\n4\n5\n6\nseven\neight\n");
+	CHECK(f.n.losses == 0);		/* every byte had been read */
 	release(&f);
 }
 
@@ -235,10 +352,15 @@ export_records_line_start_and_fingerprint(void)
 	tailstate_init(&st);
 	follow_export(&f, &st, 1);
 	stat(path("e"), &sb);
-	CHECK(st.n == 1 && st.e[0].pending);
-	CHECK(st.e[0].off == 6 && st.e[0].fplen == 6);
-	CHECK(st.e[0].fp == hash64("hello\n", 6));
-	CHECK(st.e[0].ino == (uint64_t)sb.st_ino);
+	CHECK(st.n == 2 && st.e[0].pending && st.e[1].pending);
+	CHECK(st.e[0].kind == TAILSTATE_NAME && st.e[0].horizon == f.horizon);
+	CHECK(st.e[1].off == 6 && st.e[1].fplen == 6);
+	CHECK(st.e[1].fp == hash64("hello\n", 6));
+	CHECK(st.e[1].headlen == 9 && st.e[1].head == hash64("hello\nwor", 9));
+	/* Seen: 6 bytes of lines (an unterminated one is not a line). */
+	CHECK(st.e[1].ino == (uint64_t)sb.st_ino && st.e[1].size == 6);
+	CHECK(st.e[1].lines == 1 && st.e[1].lbytes == 6);
+	CHECK_STR(st.e[1].path, path("e"));
 	tailstate_free(&st);
 	release(&f);
 }
@@ -254,14 +376,11 @@ resume_finds_rotated_file_by_inode(void)
 	follow_init(&f, path("r"), &opts);
 	follow_start(&f, FOLLOW_BEGIN, 0);
 	follow_read(&f, UINT64_MAX, 0);
-	tailstate_init(&st);
-	follow_export(&f, &st, 0);
-	follow_free(&f);
+	checkpoint(&f, &st);
 	put("r", "a", "3\n");
 	rename(path("r"), path("r-20261123"));
 	put("r", "w", "4\n");
-	follow_init(&f, path("r"), &opts);
-	CHECK(follow_resume(&f, st.e, st.n, follow_now_ms()) == 0);
+	CHECK(resume(&f, "r", &st) == 0);
 	CHECK(f.nold == 1);
 	follow_read(&f, UINT64_MAX, 0);
 	CHECK_STR(captured(), "1\n2\n3\n4\n");
@@ -281,16 +400,147 @@ resume_rejects_a_stale_offset(void)
 	follow_init(&f, path("s"), &opts);
 	follow_start(&f, FOLLOW_BEGIN, 0);
 	follow_read(&f, UINT64_MAX, 0);
-	tailstate_init(&st);
-	follow_export(&f, &st, 0);
-	follow_free(&f);
+	checkpoint(&f, &st);
 	put("s", "w", "cccc\ndddd\neeee\n");	/* same inode, rewritten */
-	follow_init(&f, path("s"), &opts);
-	follow_resume(&f, st.e, st.n, follow_now_ms());
+	resume(&f, "s", &st);
 	follow_read(&f, UINT64_MAX, 0);
 	CHECK_STR(captured(), "aaaa\nbbbb\ncccc\ndddd\neeee\n");
+	CHECK(f.n.losses == 0);		/* it had been read to its end */
 	tailstate_free(&st);
 	release(&f);
+}
+
+/* A checkpoint at offset 0 of an empty file has no fingerprint: a copy
+ * made while stopped is found by its birth, never by an empty match. */
+static void
+copytruncate_of_an_empty_checkpoint(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	put("z", "w", "");
+	capture();
+	follow_init(&f, path("z"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	checkpoint(&f, &st);
+	CHECK(st.e[1].off == 0 && st.e[1].fplen == 0 && st.e[1].headlen == 0);
+	put("z", "a", "1\n2\n");
+	sh("cp %s %s", path("z"), path("z.1"));
+	put("z", "w", "3\n");
+	resume(&f, "z", &st);
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "1\n2\n3\n");
+	tailstate_free(&st);
+	release(&f);
+	unlink(path("z.1"));
+}
+
+/* A rotated file deleted while stopped: its unread bytes are named and
+ * counted; one read to its end is not a loss. */
+static void
+deleted_while_stopped_is_counted(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	put("d", "w", "1\n22\n333\n");
+	capture();
+	follow_init(&f, path("d"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	put("d", "a", "4444\n55555\n");
+	f.cur->size = 21;	/* seen, not read: as if the budget ran out */
+	checkpoint(&f, &st);
+	CHECK(st.e[1].off == 9 && st.e[1].size == 21);
+	unlink(path("d"));
+	put("d", "w", "new\n");
+	resume(&f, "d", &st);
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "1\n22\n333\nnew\n");
+	CHECK(f.n.losses == 1 && f.n.lost_bytes == 12 && f.n.lost_lines == 4);
+	tailstate_free(&st);
+	release(&f);
+}
+
+/* A file truncated while stopped with bytes seen and not read: named as
+ * truncated, counted; then read from its start. */
+static void
+truncated_while_stopped_is_counted(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	put("tr", "w", "1\n22\n333\n");
+	capture();
+	follow_init(&f, path("tr"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	f.cur->size = 21;	/* seen, not read: as if the budget ran out */
+	checkpoint(&f, &st);
+	put("tr", "w", "");
+	put("tr", "a", "x\n");
+	resume(&f, "tr", &st);
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "1\n22\n333\nx\n");
+	CHECK(f.n.losses == 1 && f.n.lost_bytes == 12 && f.n.lost_lines == 4);
+	tailstate_free(&st);
+	release(&f);
+}
+
+/* An inode reused by a new file is a new file, not a rewrite: its birth
+ * time tells (where the file system keeps one). */
+static void
+inode_reuse_is_a_new_file(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	put("i", "w", "old\n");
+	capture();
+	follow_init(&f, path("i"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	checkpoint(&f, &st);
+	st.e[1].btime += st.e[1].btime != 0;	/* as if born at another time */
+	resume(&f, "i", &st);
+	follow_read(&f, UINT64_MAX, 0);
+	if (st.e[1].btime != 0)
+		CHECK_STR(captured(), "old\nold\n");	/* read from 0, no notice */
+	tailstate_free(&st);
+	release(&f);
+}
+
+/* A rotated file compressed while stopped is read through its decompressor
+ * from the offset; a compressed generation never seen from its start. */
+static void
+compressed_while_stopped(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	if (system("command -v gzip >/dev/null") != 0)
+		return;
+	put("g", "w", "1\n2\n");
+	capture();
+	follow_init(&f, path("g"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	checkpoint(&f, &st);
+	put("g", "a", "3\n");
+	rename(path("g"), path("g.1"));
+	put("g", "w", "4\n");
+	rename(path("g.1"), path("g.2"));
+	rename(path("g"), path("g.1"));
+	put("g", "w", "5\n");
+	sh("gzip %s && gzip %s", path("g.1"), path("g.2"));
+	resume(&f, "g", &st);
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "1\n2\n3\n4\n5\n");
+	CHECK(f.n.losses == 0);
+	tailstate_free(&st);
+	release(&f);
+	unlink(path("g.1.gz"));
+	unlink(path("g.2.gz"));
 }
 
 static void
@@ -318,26 +568,26 @@ main(void)
 {
 	unit_module = "follow";
 	msg_init("mr-tail");
-	if (mkdtemp(dir) == NULL)
+	if (unit_dir_make("follow") < 0)
 		return 1;
 	snprintf(outpath, sizeof outpath, "%s/out", dir);
 	RUN(unterminated_line_is_held);
 	RUN(start_positions_are_line_starts);
 	RUN(header_prefixes_every_line);
 	RUN(rename_rotation_drains_old_file_first);
-	RUN(renamed_files_never_seen_are_read_in_order);
+	RUN(chain_between_looks_is_read_in_order);
+	RUN(chain_while_stopped_is_read_in_order);
+	RUN(truncated_while_behind_is_seen);
 	RUN(truncation_rereads_from_start);
 	RUN(copytruncate_reads_rest_of_copy);
 	RUN(export_records_line_start_and_fingerprint);
 	RUN(resume_finds_rotated_file_by_inode);
 	RUN(resume_rejects_a_stale_offset);
+	RUN(copytruncate_of_an_empty_checkpoint);
+	RUN(deleted_while_stopped_is_counted);
+	RUN(truncated_while_stopped_is_counted);
+	RUN(inode_reuse_is_a_new_file);
+	RUN(compressed_while_stopped);
 	RUN(max_line_cuts_and_continues);
-	{
-		char cmd[400];
-
-		snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-		if (system(cmd) != 0)
-			return 1;
-	}
-	return unit_done();
+	return unit_dir_remove() < 0 ? 1 : unit_done();
 }

@@ -1,5 +1,6 @@
 /* Unit tests of lib/msg.c: one-line diagnostics and exit statuses. */
 #include <fcntl.h>
+#include <string.h>
 
 #include "unit.h"
 #include "msg.h"
@@ -68,11 +69,43 @@ skip_notices_count_and_name_the_first(void)
 	    "mr-test: 3000 records skipped; the first: data.json:1: no field user.ID\n");
 }
 
+static void
+quoting_shows_every_byte_on_one_line(void)
+{
+	char q[MSG_QUOTE_MAX], small[12];
+	char big[1000];
+
+	CHECK_STR(msg_quote(q, sizeof q, "1\0x", 3), "1\\0x");
+	CHECK_STR(msg_quote(q, sizeof q, "a\tb\r\n\\\x01\x7f\xc3\xa9", 10),
+	    "a\\tb\\r\\n\\\\\\x01\\x7f\xc3\xa9");
+	CHECK_STR(msg_quote(q, sizeof q, "", 0), "");
+	/* UTF-8 kept; other bytes >= 0x80 and C1 controls escaped. */
+	CHECK_STR(msg_quote(q, sizeof q, "\x9b" "31mX\xff\xfe", 7),
+	    "\\x9b31mX\\xff\\xfe");
+	CHECK_STR(msg_quote(q, sizeof q, "\xc2\x9b\xc2\xa0\xe2\x82\xac", 7),
+	    "\\xc2\\x9b\xc2\xa0\xe2\x82\xac");
+	CHECK_STR(msg_quote(q, sizeof q, "\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80", 9),
+	    "\\xc0\\xaf\\xed\\xa0\\x80\\xf4\\x90\\x80\\x80");
+	CHECK_STR(msg_quote(q, sizeof q, "\xf0\x9f\x98\x80\xe2\x82", 6),
+	    "\xf0\x9f\x98\x80\\xe2\\x82");
+	/* Cut with "...", never past the buffer, whole escapes only. */
+	CHECK_STR(msg_quote(small, sizeof small, "abcdefghijkl", 12),
+	    "abcdefgh...");
+	CHECK_STR(msg_quote(small, sizeof small, "abcdefghijk", 11),
+	    "abcdefghijk");
+	CHECK_STR(msg_quote(small, sizeof small, "abcdefg\0\0\0", 10),
+	    "abcdefg...");
+	memset(big, 0, sizeof big);
+	CHECK(strlen(msg_quote(q, sizeof q, big, sizeof big)) < sizeof q);
+	CHECK(strcmp(q + strlen(q) - 3, "...") == 0);
+}
+
 int
 main(void)
 {
 	unit_module = "msg";
 	RUN(messages_name_program_file_and_line);
 	RUN(skip_notices_count_and_name_the_first);
+	RUN(quoting_shows_every_byte_on_one_line);
 	return unit_done();
 }

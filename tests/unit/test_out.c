@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -356,6 +357,94 @@ memory_output_appends_every_flush_to_the_buffer(void)
 	free(big);
 }
 
+/* Whole lines mode: a flush leaves an unfinished line buffered; a line
+ * longer than the buffer still goes out whole. */
+static void
+whole_lines_keep_an_unfinished_line(void)
+{
+	int fd = memfd_create("out-test", MFD_CLOEXEC);
+	size_t n = OUT_BUFSIZE + 100, len;
+	char *big = xmalloc(n + 1), *got;
+	struct out o;
+
+	out_init(&o, fd, "test");
+	out_whole_lines(&o);
+	out_str(&o, "abc\ndef");
+	out_flush(&o);
+	got = slurp(fd, &len);
+	CHECK_MEM(got, len, "abc\n");
+	CHECK(o.len == 3);
+	free(got);
+	memset(big, 'x', n);
+	big[n - 1] = '\n';
+	out_write(&o, big, n);
+	out_flush(&o);
+	got = slurp(fd, &len);
+	CHECK(len == 4 + 3 + n && memcmp(got + 4, "def", 3) == 0 &&
+	    got[len - 1] == '\n' && got[len - 2] == 'x');
+	free(got);
+	out_close(&o);
+	close(fd);
+	free(big);
+}
+
+/* Whole lines into a pipe: a writer killed while the pipe is full never
+ * leaves part of a line in it (it writes only what the pipe has room for). */
+static void
+write_lines_slowly(void *arg)
+{
+	enum { LINE = 1000 };
+	struct out o;
+	char line[LINE];
+	int i;
+
+	memset(line, 'l', LINE - 1);
+	line[LINE - 1] = '\n';
+	out_init(&o, *(int *)arg, "pipe");
+	out_whole_lines(&o);
+	for (i = 0; i < 1000; i++)
+		out_write(&o, line, LINE);
+	out_flush(&o);
+}
+
+static void
+whole_lines_into_a_full_pipe_never_tear(void)
+{
+	int p[2], status, round;
+
+	for (round = 0; round < 3; round++) {
+		char buf[65536];
+		size_t total = 0;
+		ssize_t r;
+		pid_t pid;
+		int avail = 0, last = -1, i;
+
+		CHECK(pipe(p) == 0);
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			close(p[0]);
+			write_lines_slowly(&p[1]);
+			_exit(0);
+		}
+		close(p[1]);
+		/* Read a little (a slow reader), then let it fill the pipe. */
+		if (round > 0)
+			total += (size_t)read(p[0], buf, (size_t)round * 7777);
+		for (i = 0; i < 500 && (avail != last || avail == 0); i++) {
+			usleep(10000);
+			last = avail;
+			ioctl(p[0], FIONREAD, &avail);
+		}
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		while ((r = read(p[0], buf, sizeof buf)) > 0)
+			total += (size_t)r;
+		CHECK(total > 0 && total % 1000 == 0);
+		close(p[0]);
+	}
+}
+
 int
 main(void)
 {
@@ -372,5 +461,7 @@ main(void)
 	RUN(splice_to_an_appending_file_is_refused_untouched);
 	RUN(splice_to_a_closed_child_pipe_leaves_the_rest);
 	RUN(splice_waits_for_a_full_nonblocking_pipe);
+	RUN(whole_lines_keep_an_unfinished_line);
+	RUN(whole_lines_into_a_full_pipe_never_tear);
 	return unit_done();
 }

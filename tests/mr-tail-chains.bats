@@ -1,0 +1,436 @@
+#!/usr/bin/env bats
+# mr-tail through chains of rotations between two looks: stopped (state
+# file, --once from cron), polled, blocked, killed, uncommitted.  Nothing
+# still on disk is lost, older generations come before newer ones, and a
+# loss that cannot be prevented is named and counted.  shared/TAIL.md
+# scenarios 23-33 and the reproductions of issue 16; live ones run with
+# inotify and polling every 50 ms (POLL).
+bats_require_minimum_version 1.5.0
+load helper
+load mr-tail
+
+once() { mr-tail -b --once -s st "$@"; }
+
+# --- issue 16, reproduction 1 / TAIL.md 23: renames while stopped
+@test "two renames while stopped: the rest of log.2, then log.1, then log" {
+	seq 1 3 >app.log
+	once app.log >out
+	seq 4 6 >>app.log
+	mv app.log app.log.1
+	seq 7 9 >app.log
+	mv app.log.1 app.log.2
+	mv app.log app.log.1
+	seq 10 12 >app.log
+	run --separate-stderr once app.log
+	[[ $status -eq 0 && $output == "$(seq 4 12)" ]]
+	[[ $stderr == "mr-tail: app.log: rotated while stopped; reading the rest of app.log.2 first
+mr-tail: app.log: rotated before it was read; reading app.log.1
+mr-tail: app.log: following new file" ]]
+}
+
+s_renames_while_stopped() {
+	local n=$1 i line=1
+	echo "$line" >log
+	once log >out
+	for ((i = 0; i < n; i++)); do
+		echo "$((++line))" >>log
+		echo "$((++line))" >>log
+		rotate
+	done
+	echo "$((++line))" >>log
+	once log >>out
+	cmp out <(seq "$line")
+	[[ $(grep -c 'rotated before it was read' err 2>/dev/null || true) -le $n ]]
+	once log >again	# a clean restart: nothing again
+	[[ ! -s again ]]
+}
+@test "three renames while stopped, lines between them: every line once, in order" { s_renames_while_stopped 3; }
+@test "five renames while stopped, lines between them: every line once, in order" { s_renames_while_stopped 5; }
+
+@test "renames while stopped to dated names (log-20261204, log.2026-12-05): in order" {
+	seq 3 >log
+	once log >out
+	seq 4 6 >>log
+	mv log log-20261204
+	seq 7 9 >log
+	mv log log.2026-12-05
+	seq 10 12 >log
+	mv log log-20261206
+	seq 13 15 >log
+	once log >>out
+	cmp out <(seq 15)
+}
+
+# --- TAIL.md 24: copytruncates while stopped
+@test "two copytruncates while stopped (log.1 copied twice, the first copy now log.2)" {
+	seq 3 >log
+	once log >out
+	seq 4 6 >>log
+	copytruncate
+	seq 7 9 >>log
+	copytruncate
+	seq 10 12 >>log
+	run --separate-stderr once log
+	[[ $status -eq 0 && $output == "$(seq 4 12)" ]]
+	[[ $stderr == "mr-tail: log: truncated while stopped; reading the rest of log.2 first
+mr-tail: log: rotated before it was read; reading log.1" ]]
+}
+
+# --- issue 16, reproduction 4 / TAIL.md 25: an empty fingerprint matches nothing
+@test "a checkpoint at offset 0, then copytruncate while stopped: the copy is read" {
+	: >app.log
+	once app.log >out
+	seq 1 5 >>app.log
+	cp app.log app.log.1
+	: >app.log
+	seq 6 8 >>app.log
+	run --separate-stderr once app.log
+	[[ $status -eq 0 && $output == "$(seq 1 8)" ]]
+}
+
+@test "a checkpoint at offset 0 of a copy's original never matches an unrelated empty copy" {
+	: >log
+	once log >out
+	: >log.1	# an empty file of the set: nothing to take from it
+	seq 3 >>log
+	run once log
+	[[ $output == "$(seq 3)" ]]
+}
+
+# --- issue 16, reproduction 2 / TAIL.md 28: --poll, rotations inside one interval
+@test "polling: two rotations inside one interval are read in order" {
+	seq 1 3 >app.log
+	mr-tail --poll 2000 -b app.log >out 2>err &
+	TPID=$!
+	wait_for has_line 3
+	echo 4 >>app.log
+	mv app.log app.log.1
+	echo 5 >app.log
+	mv app.log.1 app.log.2
+	mv app.log app.log.1
+	echo 6 >app.log
+	wait_for has_line 6
+	tail_stop
+	[[ $(cat out) == "$(seq 6)" ]]
+}
+
+# holds FILE: the background mr-tail has FILE open.
+holds() { [[ $(readlink "/proc/$TPID/fd/"* 2>/dev/null) == *"$PWD/$1"* ]]; }
+
+@test "polling: a file empty when opened, rotated twice and deleted inside one interval: its lines before the newer files'" {
+	: >app.log
+	mr-tail --poll 2000 -b app.log >out 2>err &
+	TPID=$!
+	wait_for holds app.log
+	seq 1 3 >>app.log
+	mv app.log app.log.1
+	seq 4 6 >app.log
+	mv app.log.1 app.log.2
+	mv app.log app.log.1
+	seq 7 9 >app.log
+	rm app.log.2	# still open: its lines can be read
+	wait_for has_line 9
+	tail_stop
+	[[ $(cat out) == "$(seq 9)" ]]
+}
+
+@test "polling: four rotations with copytruncate inside one interval, in order" {
+	seq 1 3 >log
+	mr-tail --poll 2000 -b log >out 2>err &
+	TPID=$!
+	wait_for has_line 3
+	echo 4 >>log
+	copytruncate
+	echo 5 >>log
+	rotate
+	echo 6 >>log
+	copytruncate
+	echo 7 >>log
+	rotate
+	echo 8 >>log
+	wait_for has_line 8
+	tail_stop
+	[[ $(cat out) == "$(seq 8)" ]]
+}
+
+@test "polling: copytruncates within one clock tick (copies as new as the log): every copy read, in order" {
+	seq 1 3 >log
+	mr-tail --poll 2000 -b log >out 2>err &
+	TPID=$!
+	wait_for has_line 3
+	echo 4 >>log
+	copytruncate
+	echo 5 >>log
+	copytruncate
+	echo 6 >>log
+	# A burst inside one tick of the file system's clock: the copies'
+	# times are the log's, and only their names tell their age.
+	touch -m -d "@$(date +%s)" log log.1 log.2
+	wait_for has_line 6
+	tail_stop
+	[[ $(cat out) == "$(seq 6)" ]]
+}
+
+# --- TAIL.md 29: inotify, rotations before mr-tail reads (a blocked reader)
+@test "inotify: three rotations while the reader is blocked; names recorded at rename time mislead no one" {
+	tail_ready log
+	kill -STOP "$TPID"
+	echo a >>log
+	rotate	# log.1: a
+	echo b >>log
+	rotate	# log.2: a, log.1: b -- the name log.1 holds a newer file now
+	echo c >>log
+	rotate
+	echo d >>log
+	kill -CONT "$TPID"
+	wait_for has_line d
+	tail_stop
+	[[ $(cat out) == $'ready\na\nb\nc\nd' ]]
+}
+
+@test "inotify: a burst of rotations within milliseconds, a line each" {
+	tail_ready log
+	bash -c 'for i in 1 2 3 4 5 6 7 8; do
+		echo "b$i" >>log
+		for ((n = 20; n >= 1; n--)); do [[ -e log.$n ]] && mv "log.$n" "log.$((n + 1))"; done
+		mv log log.1
+		: >log
+	done
+	echo end >>log'
+	wait_for has_line end
+	tail_stop
+	[[ $(cat out) == "$(echo ready; seq -f 'b%g' 8; echo end)" ]]
+}
+
+# --- issue 16, reproduction 3 / TAIL.md 30: late writes to a rotated file
+s_late_writes() {
+	seq 1 3 >app.log
+	exec {w}>>app.log
+	tail_bg -b app.log
+	wait_for has_line 3
+	mv app.log app.log.1
+	: >app.log
+	wait_for grep -q rotated err	# the new file is followed
+	echo 4 >&"$w"			# late, to the rotated file
+	echo 5 >>app.log
+	mv app.log.1 app.log.2
+	mv app.log app.log.1
+	: >app.log
+	exec {w}>&-
+	wait_for has_line 5
+	wait_for has_line 4
+	tail_stop
+	[[ $(cat out) == "$(seq 5)" ]]
+}
+@test "inotify: late writes to a rotated file come out before the newer file's lines" { s_late_writes; }
+@test "polling: late writes to a rotated file come out before the newer file's lines" { POLL=50 s_late_writes; }
+
+s_late_after() {
+	tail_ready log --rotate-wait 5000
+	exec {w}>>log
+	rotate
+	echo new1 >>log
+	wait_for has_line new1
+	echo late >&"$w"	# the new file's lines are out already: not lost
+	exec {w}>&-
+	wait_for has_line late
+	tail_stop
+	[[ $(cat out) == $'ready\nnew1\nlate' ]]
+}
+@test "inotify: a late write after the newer file's lines is not lost" { s_late_after; }
+@test "polling: a late write after the newer file's lines is not lost" { POLL=50 s_late_after; }
+
+# --- TAIL.md 26: kill -9 after a live rotation, then another rotation
+s_kill_rotate() {
+	seq 1 3 >log
+	tail_bg -b -s st log
+	wait_for has_line 3
+	wait_for test -s st
+	sleep 1.1	# a checkpoint interval: the state holds 1..3
+	wait_for grep -q '^F C [0-9]* [0-9]* [0-9-]* 6 ' st
+	seq 4 6 >>log
+	rotate
+	seq 7 9 >>log
+	wait_for has_line 9
+	kill -9 "$TPID"		# within a checkpoint interval of the rotation
+	wait "$TPID" 2>/dev/null || true
+	seq 10 12 >>log
+	rotate
+	seq 13 15 >>log
+	tail_bg -s st log
+	wait_for has_line 15
+	tail_stop
+	# Every line; again only what the killed run wrote since its checkpoint.
+	[[ $(sort -nu out) == "$(seq 15)" ]]
+	[[ $(head -n 9 out) == "$(seq 9)" ]]
+	[[ $(tail -n +10 out | sort -n | head -n 1) -ge 4 ]]
+	increasing <(tail -n +10 out)
+}
+@test "inotify: kill -9 within a checkpoint interval after a rotation, another rotation before the restart" { s_kill_rotate; }
+@test "polling: kill -9 within a checkpoint interval after a rotation, another rotation before the restart" { POLL=50 s_kill_rotate; }
+
+# --- issue 16, reproduction 5 / TAIL.md 27: uncommitted batches and rotations
+@test "--no-commit: a first batch never committed, then a rotation: the retry reads it all" {
+	seq 1 5 >app.log
+	mr-tail -b --once --no-commit -s st app.log >/dev/null
+	mv app.log app.log.1
+	seq 6 8 >app.log
+	run --separate-stderr mr-tail -b --once --no-commit -s st app.log
+	[[ $output == "$(seq 8)" ]]
+	mr-tail --commit -s st
+	run --separate-stderr mr-tail --once -s st app.log
+	[[ -z $output ]]
+}
+
+@test "--no-commit: later batches uncommitted through two rotations, then --commit: exactly once" {
+	seq 3 >log
+	once log >all
+	seq 4 6 >>log
+	mr-tail --once --no-commit -s st log >batch	# the job fails
+	rotate
+	seq 7 9 >>log
+	mr-tail --once --no-commit -s st log >batch	# fails again
+	copytruncate
+	seq 10 12 >>log
+	rotate
+	seq 13 15 >>log
+	mr-tail --once --no-commit -s st log >batch	# succeeds
+	cat batch >>all
+	mr-tail --commit -s st
+	seq 16 18 >>log
+	mr-tail --once --no-commit -s st log >batch
+	cat batch >>all
+	mr-tail --commit -s st
+	cmp all <(seq 18)
+}
+
+# --- TAIL.md 31: compressed while stopped
+s_compressed() {
+	local tool=$1 ext=$2
+	need_tool "$tool"
+	seq 3 >log
+	once log >out
+	seq 4 6 >>log
+	rotate
+	seq 7 9 >>log
+	rotate
+	seq 10 12 >>log
+	"$tool" -q log.1 log.2
+	[[ -e log.1$ext && -e log.2$ext && ! -e log.1 ]] || rm -f log.1 log.2	# zstd keeps them
+	run --separate-stderr once log
+	[[ $status -eq 0 && $output == "$(seq 4 12)" ]]
+	[[ $stderr == "mr-tail: log: rotated while stopped; reading the rest of log.2$ext first
+mr-tail: log: rotated before it was read; reading log.1$ext
+mr-tail: log: following new file" ]]
+}
+@test "rotated files gzipped while stopped are read through gzip -dc" { s_compressed gzip .gz; }
+@test "rotated files compressed with bzip2 while stopped are read through bzip2 -dc" { s_compressed bzip2 .bz2; }
+@test "rotated files compressed with xz while stopped are read through xz -dc" { s_compressed xz .xz; }
+@test "rotated files compressed with zstd while stopped are read through zstd -dc" { s_compressed zstd .zst; }
+
+@test "a rotated file compressed while stopped with no decompressor: the loss is named with its size" {
+	need_tool gzip
+	printf 'line %02d\n' $(seq 10) >log	# 8 bytes a line
+	once log >out
+	printf 'line %02d\n' $(seq 11 15) >>log
+	rotate
+	gzip log.1
+	echo new >>log
+	cp st st.again
+	run --separate-stderr env PATH="${MR_BIN:-$MR_ROOT/bin}" mr-tail -v --once -s st log
+	[[ $status -eq 0 && $output == new ]]
+	[[ ${stderr_lines[0]} == "mr-tail: log: compressed while stopped (log.1.gz?) and gzip is not installed; 40 bytes (about 5 lines) after offset 80 were not read" ]]
+	[[ ${stderr_lines[-1]} == "mr-tail: 1 line read; 40 bytes (about 5 lines) lost in 1 place" ]]
+	# The same counted for Hadoop, in a Streaming task.
+	run --separate-stderr env PATH="${MR_BIN:-$MR_ROOT/bin}" mapreduce_task_id=attempt_1 \
+	    mr-tail --once -s st.again log
+	[[ $stderr == *"reporter:counter:mr-tools,input lines,1"* ]]
+	[[ $stderr == *"reporter:counter:mr-tools,lost bytes,40"* ]]
+	[[ $stderr == *"reporter:counter:mr-tools,lost lines (about),5"* ]]
+	[[ $stderr == *"reporter:counter:mr-tools,losses,1"* ]]
+}
+
+@test "a compressed generation never seen, with no decompressor: named, with its size" {
+	need_tool gzip
+	seq 3 >log
+	once log >out
+	rotate
+	printf 'line %02d\n' $(seq 5) >>log	# 40 bytes
+	rotate
+	gzip log.1
+	run --separate-stderr env PATH="${MR_BIN:-$MR_ROOT/bin}" mr-tail -v --once -s st log
+	[[ $status -eq 0 && -z $output ]]
+	# About how many lines: from the lines read before (2 bytes each).
+	[[ $stderr == *"mr-tail: log.1.gz: gzip is not installed; 40 bytes (about 20 lines) after offset 0 were not read"* ]]
+}
+
+@test "a file deleted while stopped after it was read to its end: no notice" {
+	seq 5 >log
+	once log >out
+	rotate
+	rm log.1
+	seq 6 7 >>log
+	run --separate-stderr mr-tail -v --once -s st log
+	[[ $output == "$(seq 6 7)" ]]
+	[[ $stderr == "mr-tail: log: following new file
+mr-tail: 2 lines read; nothing lost" ]]
+}
+
+@test "a file rewritten while stopped after a full read: a notice, nothing counted lost" {
+	printf 'line %s\n' $(seq 10) >log
+	once log >out
+	seq 3 >log
+	run --separate-stderr mr-tail -v --once -s st log
+	[[ $output == "$(seq 3)" ]]
+	[[ $stderr == "mr-tail: log: changed while stopped (truncated or rewritten); reading from the start
+mr-tail: 3 lines read; nothing lost" ]]
+}
+
+# --- also found: inode reuse is a new file, not "changed while stopped"
+@test "an inode reused by a new file while stopped: a new file from 0, no false 'changed' notice" {
+	local ino i
+	seq 5 >log
+	once log >out
+	ino=$(stat -c %i log)
+	rm log
+	for ((i = 0; i < 50; i++)); do	# ext4 and tmpfs hand a freed inode out again
+		echo "new $i" >log
+		[[ $(stat -c %i log) == "$ino" ]] && break
+		mv log "other.$i"
+	done
+	[[ $(stat -c %i log) == "$ino" ]] || skip "this file system did not reuse the inode"
+	[[ $(stat -c %W log) != 0 && $(stat -c %W log) != - ]] || skip "no birth times on this file system"
+	local want="new $i"	# (run changes i)
+	run --separate-stderr once log
+	[[ $output == "$want" ]]
+	[[ $stderr == "mr-tail: log: following new file" ]]
+}
+
+# --- also found: a torn line left by a killed run is cut, not glued
+@test "a line half-written by a killed run at the end of the output file is cut, with a notice" {
+	seq 3 >log
+	once log >out
+	printf 'partial li' >>out	# as a run killed inside a write(2) leaves it
+	seq 4 5 >>log
+	run --separate-stderr bash -c 'mr-tail --once -s st log >>out'
+	[[ $status -eq 0 ]]
+	[[ $stderr == "mr-tail: standard output: ended inside a line (a run killed while writing it); cut its 10 bytes, the line comes again whole" ]]
+	[[ $(cat out) == "$(seq 5)" ]]
+}
+
+sleeping() { [[ $(cut -d' ' -f3 "/proc/$1/stat") == S ]]; }
+@test "output into a pipe is written in whole lines only (a kill -9 leaves no partial line)" {
+	{ for i in $(seq 2000); do printf '%05d %0200d\n' "$i" 0; done; } >log
+	mkfifo fifo
+	mr-tail -b log >fifo &
+	TPID=$!
+	exec {r}<fifo
+	head -c 1000 <&"$r" >/dev/null	# a slow reader: the pipe fills
+	wait_for sleeping "$TPID"
+	kill -9 "$TPID"
+	wait "$TPID" 2>/dev/null || true
+	TPID=
+	cat <&"$r" >rest
+	exec {r}<&-
+	[[ $(tail -c 1 rest | od -An -c | tr -d ' ') == '\n' ]]
+}
