@@ -51,6 +51,17 @@ programs() {
 	done
 }
 
+@test "--help and --version into a full device are a write error with status 1" {
+	local p opt
+	for p in $(programs); do
+		for opt in --help --version; do
+			run --separate-stderr bash -c "$p $opt >/dev/full"
+			[[ $status -eq 1 && $stderr == "$p: "*"write error"* ]] ||
+			    { echo "$p $opt >/dev/full: $status $stderr"; false; }
+		done
+	done
+}
+
 # man_options P: the options of man page P's option lists, in order, one a
 # line ("-k", "--key-fields", "-input"): the Fl words of its .It lines.
 man_options() {
