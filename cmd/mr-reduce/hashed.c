@@ -322,13 +322,15 @@ lower_bound(const struct htab_slot *v, size_t n, const struct htab_slot *p)
  * The keys of every worker merged in key order, share T of h->n: the keys
  * from the T-th to the T+1-th of h->n equal steps of the largest worker's
  * keys (the workers hold disjoint keys spread alike by hash).  Each share
- * is a cache miss per key, which the workers take in parallel.
+ * is a cache miss per key, which the workers take in parallel, and each
+ * worker's keys are touched a block ahead (touch_ahead).
  */
 static void
 write_share(struct hasher *h, int t, struct out *o)
 {
 	const struct reduce *r = h->r;
-	size_t pos[MAX_WORKERS], end[MAX_WORKERS], big = 0, nb, n;
+	size_t pos[MAX_WORKERS], end[MAX_WORKERS], touched[MAX_WORKERS];
+	size_t big = 0, nb, n;
 	struct htab_slot *best, *ref;
 	int w, bw;
 
@@ -342,6 +344,7 @@ write_share(struct hasher *h, int t, struct out *o)
 		    &h->w[big].refs[nb * (size_t)t / (size_t)h->n]);
 		end[w] = t == h->n - 1 ? n : lower_bound(h->w[w].refs, n,
 		    &h->w[big].refs[nb * (size_t)(t + 1) / (size_t)h->n]);
+		touched[w] = pos[w];
 	}
 	for (;;) {
 		best = NULL;
@@ -349,9 +352,8 @@ write_share(struct hasher *h, int t, struct out *o)
 		for (w = 0; w < h->n; w++) {
 			if (pos[w] == end[w])
 				continue;
+			touch_ahead(r, h->w[w].refs, pos[w], end[w], &touched[w]);
 			ref = &h->w[w].refs[pos[w]];
-			if (pos[w] + WRITE_AHEAD < end[w])
-				prefetch_ref(r, ref + WRITE_AHEAD);
 			if (best == NULL || htab_slot_cmp(ref, best) < 0) {
 				best = ref;
 				bw = w;

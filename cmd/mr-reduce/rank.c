@@ -92,7 +92,7 @@ write_table(struct reduce *r, struct htab *tab, const char *label, int keep)
 {
 	struct htab_slot *refs, *copy = NULL;
 	char **ents;
-	size_t n = tab->count, i;
+	size_t n = tab->count, i, touched = 0;
 
 	if (keep) {
 		/* The table goes on: sort copies of its references. */
@@ -110,8 +110,7 @@ write_table(struct reduce *r, struct htab *tab, const char *label, int keep)
 	if (r->top_n > 0)
 		n = rank_top(r, refs, n);
 	for (i = 0; i < n; i++) {
-		if (i + WRITE_AHEAD < n)
-			prefetch_ref(r, &refs[i + WRITE_AHEAD]);
+		touch_ahead(r, refs, i, n, &touched);
 		write_ref(r, &r->out, &refs[i], label);
 	}
 	free(copy);

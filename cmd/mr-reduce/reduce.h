@@ -139,17 +139,46 @@ void clear_table(const struct reduce *r, struct htab *tab);
 
 /*
  * Keys in key order are scattered over the arena: writing them is a cache
- * miss per key (its bytes, then its state) unless asked for WRITE_AHEAD
- * keys ahead.  always_inline: see htab_prefetch_entry.
+ * miss per key (its bytes, then its state).  Prefetching one key a few
+ * keys ahead hid little of it here (the write of 1.26 M keys took the same
+ * 0.3-0.4 s with 4, 12, 32 or 64 keys ahead); reading the first byte of
+ * the next TOUCH_BLOCK keys in a loop of independent loads, before they
+ * are written, keeps many misses in flight at once and halves it.
  */
-#define WRITE_AHEAD 12
+#define TOUCH_BLOCK 64
 
+/*
+ * Load the entries of V[0..N) (N <= TOUCH_BLOCK); their second cache
+ * line, where the state may reach into it, is prefetched.
+ * always_inline: see htab_prefetch_entry.
+ */
 static inline __attribute__((always_inline)) void
-prefetch_ref(const struct reduce *r, const struct htab_slot *ref)
+touch_refs(const struct reduce *r, const struct htab_slot *v, size_t n)
 {
-	__builtin_prefetch(ref->ent);
-	if (((uintptr_t)ref->ent & 63) + 16 + r->agg.size > 64)
-		__builtin_prefetch(ref->ent + 64);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		(void)*(volatile const char *)v[i].ent;
+		if (((uintptr_t)v[i].ent & 63) + 16 + r->agg.size > 64)
+			__builtin_prefetch(v[i].ent + 64);
+	}
+}
+
+/*
+ * Before writing V[POS], make sure the entries from it on are touched:
+ * *TOUCHED is the end of those touched so far, END that of V.
+ */
+static inline __attribute__((always_inline)) void
+touch_ahead(const struct reduce *r, const struct htab_slot *v, size_t pos,
+    size_t end, size_t *touched)
+{
+	size_t n;
+
+	if (pos < *touched)
+		return;
+	n = end - pos < TOUCH_BLOCK ? end - pos : TOUCH_BLOCK;
+	touch_refs(r, v + pos, n);
+	*touched = pos + n;
 }
 
 #endif
