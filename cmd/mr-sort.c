@@ -223,6 +223,12 @@ main(int argc, char *argv[])
 		usage_error("-K: a numeric key specification ends before it "
 		    "starts (as 3,1n): Hadoop's order then depends on the bytes "
 		    "after the key");
+	/* A key of several fields is never a number: -n would silently give
+	 * byte order.  -K orders by each field as a number. */
+	if (order.numeric && nspecs == 0 && order.kv.keyfields > 1)
+		usage_error("-n orders a key of one field; for a key of %d "
+		    "fields as numbers use -K (as -K 1,1n -K 2,2n)",
+		    order.kv.keyfields);
 	if (nspecs > 0) {
 		order.kf = &keyspecs;
 		order.numeric = order.reverse = 0;

@@ -308,3 +308,12 @@ b${TAB}1" ]
 	[ -n "$output" ]
 	[ -z "$stderr" ]
 }
+
+@test "-n with a key of several fields is refused and points to -K" {
+	printf '2\t5\tx\n1\t10\ty\n1\t9\tz\n10\t1\tw\n' >in
+	run -2 --separate-stderr mr-sort -n -k 2 in
+	[ "${stderr_lines[0]}" = "mr-sort: -n orders a key of one field; for a key of 2 fields as numbers use -K (as -K 1,1n -K 2,2n)" ]
+	run -0 mr-sort -k 2 -K 1,1n -K 2,2n in
+	[ "$output" = "$(printf '1\t9\tz\n1\t10\ty\n2\t5\tx\n10\t1\tw')" ]
+	run -0 mr-sort -n -k 1 in
+}
