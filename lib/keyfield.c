@@ -137,54 +137,62 @@ ends_before_start(const struct keyfield_spec *s)
 	    s->end_char < s->begin_char));
 }
 
+static int
+bad_spec(const char *spec, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "bad key specification '%s' (want POS1[,POS2], "
+	    "POS being FIELD[.CHAR][n][r])", spec);
+	return -1;
+}
+
+/*
+ * One position, FIELD[.CHAR], from the token in TOK on (MIN is the least
+ * number, 1 in POS1 and 0 in POS2): -1 after an error, 0 at the end of
+ * SPEC, 1 with the token that follows in TOK.
+ */
+static int
+parse_pos(struct tokens *t, char *tok, size_t size, int min, int *field,
+    int *chr, const char *spec, char *err, size_t errlen)
+{
+	if (parse_number(tok, min, field, spec, err, errlen) < 0)
+		return -1;
+	if (!next_token(t, tok, size))
+		return 0;
+	if (strcmp(tok, ".") != 0)
+		return 1;
+	if (!next_token(t, tok, size))
+		return bad_spec(spec, err, errlen);
+	if (parse_number(tok, min, chr, spec, err, errlen) < 0)
+		return -1;
+	return next_token(t, tok, size) ? 1 : 0;
+}
+
 /* KeyFieldHelper.parseKey: SPEC ("2.3nr,4.5") into *S. */
 static int
 parse_key(const char *spec, struct keyfield_spec *s, char *err, size_t errlen)
 {
 	struct tokens t = { spec };
 	char tok[64];
+	int r;
 
 	memset(s, 0, sizeof *s);
 	s->begin_field = 1;
 	s->begin_char = 1;
 	if (!next_token(&t, tok, sizeof tok))
 		return 0;
-	if (parse_number(tok, 1, &s->begin_field, spec, err, errlen) < 0)
-		return -1;
-	if (!next_token(&t, tok, sizeof tok))
-		return 0;
-	if (strcmp(tok, ".") == 0) {
-		if (!next_token(&t, tok, sizeof tok))
-			goto bad;
-		if (parse_number(tok, 1, &s->begin_char, spec, err, errlen) < 0)
-			return -1;
-		if (!next_token(&t, tok, sizeof tok))
-			return 0;
-	}
+	if ((r = parse_pos(&t, tok, sizeof tok, 1, &s->begin_field,
+	    &s->begin_char, spec, err, errlen)) <= 0)
+		return r;
 	if (flags(&t, tok, sizeof tok, s))
 		return 0;
-	if (strcmp(tok, ",") != 0)
-		goto bad;
-	if (!next_token(&t, tok, sizeof tok))
-		goto bad;
-	if (parse_number(tok, 0, &s->end_field, spec, err, errlen) < 0)
-		return -1;
-	if (!next_token(&t, tok, sizeof tok))
-		return 0;
-	if (strcmp(tok, ".") == 0) {
-		if (!next_token(&t, tok, sizeof tok))
-			goto bad;
-		if (parse_number(tok, 0, &s->end_char, spec, err, errlen) < 0)
-			return -1;
-		if (!next_token(&t, tok, sizeof tok))
-			return 0;
-	}
+	if (strcmp(tok, ",") != 0 || !next_token(&t, tok, sizeof tok))
+		return bad_spec(spec, err, errlen);
+	if ((r = parse_pos(&t, tok, sizeof tok, 0, &s->end_field,
+	    &s->end_char, spec, err, errlen)) <= 0)
+		return r;
 	if (flags(&t, tok, sizeof tok, s))
 		return 0;
-bad:
-	snprintf(err, errlen, "bad key specification '%s' (want POS1[,POS2], "
-	    "POS being FIELD[.CHAR][n][r])", spec);
-	return -1;
+	return bad_spec(spec, err, errlen);
 }
 
 /* Set kf->numeric_backwards if a numeric specification ends before it starts. */
