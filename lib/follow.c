@@ -1180,6 +1180,14 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 				stream_done(f, s);	/* nothing more will come */
 			return 0;
 		}
+		if (s->pid == 0 && was_truncated(s)) {
+			/* Truncated between the check and the read (a
+			 * copytruncate, the log written again): these bytes may
+			 * be the next generation's, from the middle of a line.
+			 * Dropped: the rest of ours is in the copy. */
+			truncated(f, s, now);
+			continue;
+		}
 		s->at_eof = 0;
 		s->idle_until = now + f->o.rotate_wait_ms;
 		p = s->buf + s->len;

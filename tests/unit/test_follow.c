@@ -1,5 +1,6 @@
 /* Unit tests of lib/follow.c: complete lines only, rotation, truncation, checkpoints. */
 #include <fcntl.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -11,6 +12,24 @@
 #include "msg.h"
 
 static char outpath[300];
+
+/*
+ * pread, interposed: when race_fd is set, the next large read of it (a
+ * read of data, not of a fingerprint) first runs race_hook -- what another
+ * process does between mr-tail's check of a file and its read.
+ */
+static int race_fd = -1;
+static void (*race_hook)(void);
+
+ssize_t
+pread(int fd, void *p, size_t n, off_t off)
+{
+	if (fd == race_fd && n > 4096) {
+		race_fd = -1;
+		race_hook();
+	}
+	return (ssize_t)syscall(SYS_pread64, fd, p, n, off);
+}
 static struct out out;
 static struct follow_opts opts;
 
@@ -337,6 +356,37 @@ copytruncate_reads_rest_of_copy(void)
 	unlink(path("ct.1"));
 }
 
+/* copytruncate, then the log written again past our offset. */
+static void
+copytruncate_now(void)
+{
+	sh("cp %s %s", path("cr"), path("cr.1"));
+	put("cr", "w", "0000000005 a new generation's first line, longer than the old\n");
+}
+
+/* The file copytruncated and written again between the check of its head
+ * and the read (soak: a piece of a line printed). */
+static void
+copytruncate_between_check_and_read(void)
+{
+	struct follow f;
+
+	put("cr", "w", "0000000001 a\n0000000002 b\n");
+	capture();
+	follow_init(&f, path("cr"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	put("cr", "a", "0000000003 c\n0000000004 d\n");
+	race_fd = f.cur->fd;
+	race_hook = copytruncate_now;
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "0000000001 a\n0000000002 b\n0000000003 c\n0000000004 d\n"
+	    "0000000005 a new generation's first line, longer than the old\n");
+	race_fd = -1;
+	release(&f);
+	unlink(path("cr.1"));
+}
+
 static void
 export_records_line_start_and_fingerprint(void)
 {
@@ -580,6 +630,7 @@ main(void)
 	RUN(truncated_while_behind_is_seen);
 	RUN(truncation_rereads_from_start);
 	RUN(copytruncate_reads_rest_of_copy);
+	RUN(copytruncate_between_check_and_read);
 	RUN(export_records_line_start_and_fingerprint);
 	RUN(resume_finds_rotated_file_by_inode);
 	RUN(resume_rejects_a_stale_offset);
