@@ -115,6 +115,7 @@ src_new(struct follow *f, int fd, const struct fileid_stat *fi, const char *path
 	s->buf = xmalloc(s->cap);
 	s->wd = -1;
 	s->at_eof = 1;		/* what follows OFF is checked before it is read */
+	s->checked_at = fileid_fs_now();
 	s->fresh = 0;		/* see below */
 	s->fplen = off < FP ? (size_t)off : FP;
 	r = fileid_pread(fd, s->fp, s->fplen, off - s->fplen);
@@ -1001,8 +1002,20 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	}
 	if (s == f->cur) {
 		/* Copies made of it since, not generations that came after it
-		 * (when it was renamed too, its name tells which are). */
+		 * (when it was renamed too, its name tells which are).  Since
+		 * its last good check, not only since the last look: a look
+		 * that saw the same file moved the horizon past copies made
+		 * then (a burst of copytruncates; the next generation's copy
+		 * was taken for one seen, and read after a newer one).  Not
+		 * before the horizon's second: a file born since then is
+		 * still open if it was read (follow_expire), so known. */
+		int64_t horizon = f->horizon;
+		int64_t floor = horizon - ((horizon % NS) + NS) % NS;
+
+		if (s->checked_at < horizon)
+			f->horizon = s->checked_at > floor ? s->checked_at : floor;
 		find_unseen(f, &c, &nc, NULL, NULL, 0, s);
+		f->horizon = horizon;
 		rotdir_free(c, nc);
 		/* The copy among them by age: what we knew of the file may
 		 * have been newer than some of them (taken in a race). */
@@ -1029,6 +1042,8 @@ was_truncated(struct follow_src *s)
 	unsigned char want[FP];
 	size_t n, fromfp;
 	struct fileid_stat fi;
+
+	int64_t t = fileid_fs_now();
 
 	if (s->gone)
 		return 1;
@@ -1062,6 +1077,7 @@ was_truncated(struct follow_src *s)
 			return 1;
 	}
 	s->size = fi.size;	/* bytes of this generation */
+	s->checked_at = t;
 	return 0;
 }
 

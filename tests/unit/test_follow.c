@@ -387,6 +387,72 @@ copytruncate_between_check_and_read(void)
 	unlink(path("cr.1"));
 }
 
+/* copytruncate of NAME keeping numbered copies: NAME.1 -> NAME.2 (and
+ * .2 -> .3), NAME copied to NAME.1, then NAME truncated and written with
+ * TEXT. */
+static void
+copytruncate_numbered(const char *name, const char *text)
+{
+	char a[64], b[64];
+	int i;
+
+	for (i = 2; i > 0; i--) {
+		snprintf(a, sizeof a, "%s.%d", name, i);
+		snprintf(b, sizeof b, "%s.%d", name, i + 1);
+		if (access(path(a), F_OK) == 0) {
+			char pa[300];
+
+			snprintf(pa, sizeof pa, "%s", path(a));
+			rename(pa, path(b));
+		}
+	}
+	snprintf(a, sizeof a, "%s.1", name);
+	sh("cp %s %s", path(name), path(a));
+	put(name, "w", text);
+}
+
+/*
+ * A burst of copytruncates while a look's budget was spent on an earlier
+ * generation (the current file not looked at, the horizon moved past the
+ * copies): every copy is still read, in order (soak seed 5000: the next
+ * generation's copy was read after a newer file).
+ */
+static void
+copytruncate_burst_while_behind(void)
+{
+	struct follow f;
+	struct timespec ts;
+
+	/* Within one second of the file system's clock (see truncated()). */
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	if (ts.tv_nsec > 700000000) {
+		ts.tv_sec = 0;
+		ts.tv_nsec = 1000000000 - ts.tv_nsec + 10000000;
+		nanosleep(&ts, NULL);
+	}
+	put("b", "w", "1\n");
+	capture();
+	follow_init(&f, path("b"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_look(&f, UINT64_MAX, 0);
+	rename(path("b"), path("b.1"));
+	put("b", "w", "3 three\n");
+	follow_look(&f, UINT64_MAX, 0);
+	put("b.1", "a", "2 a late write to the rotated file\n");
+	put("b", "a", "4 four\n");
+	copytruncate_numbered("b", "5 five five\n");
+	copytruncate_numbered("b", "6 six six six\n");
+	tick();
+	CHECK(follow_look(&f, 10, 0) == 1);	/* only the late write read */
+	follow_look(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "1\n3 three\n2 a late write to the rotated file\n4 four\n"
+	    "5 five five\n6 six six six\n");
+	release(&f);
+	unlink(path("b.1"));
+	unlink(path("b.2"));
+	unlink(path("b.3"));
+}
+
 static void
 export_records_line_start_and_fingerprint(void)
 {
@@ -631,6 +697,7 @@ main(void)
 	RUN(truncation_rereads_from_start);
 	RUN(copytruncate_reads_rest_of_copy);
 	RUN(copytruncate_between_check_and_read);
+	RUN(copytruncate_burst_while_behind);
 	RUN(export_records_line_start_and_fingerprint);
 	RUN(resume_finds_rotated_file_by_inode);
 	RUN(resume_rejects_a_stale_offset);
