@@ -581,14 +581,20 @@ is_copy(struct follow *f, struct rotdir_file *c, const unsigned char *head,
 	}
 	/* A copy of what the current file holds now, read or not yet (a
 	 * copytruncate between its copy and its truncation): the current
-	 * file will give those lines. */
-	if (!hit && hl > 0 && f->cur != NULL && f->cur->pid == 0) {
+	 * file will give those lines.  With none chosen yet (a restart, a
+	 * rotation), NAME's file is the one to be read from its start. */
+	if (!hit && hl > 0 && (f->cur == NULL || f->cur->pid == 0)) {
 		unsigned char now[FP];
 		struct fileid_stat cfi;
+		int cfd = f->cur != NULL ? f->cur->fd :
+		    open(f->name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
-		hit = fileid_stat_fd(f->cur->fd, &cfi) == 0 && cfi.size >= c->fi.size &&
-		    fileid_pread(f->cur->fd, now, hl, 0) == (ssize_t)hl &&
+		hit = cfd >= 0 && fileid_stat_fd(cfd, &cfi) == 0 && cfi.regular &&
+		    cfi.size >= c->fi.size &&
+		    fileid_pread(cfd, now, hl, 0) == (ssize_t)hl &&
 		    memcmp(now, head, hl) == 0;
+		if (f->cur == NULL && cfd >= 0)
+			close(cfd);
 	}
 	if (hit || (fd = rotdir_open(&f->rd, c)) < 0)
 		return hit;

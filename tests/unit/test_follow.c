@@ -453,6 +453,35 @@ copytruncate_burst_while_behind(void)
 	unlink(path("b.3"));
 }
 
+/* Stopped after a checkpoint; copytruncate, new lines, and a second
+ * copytruncate caught between its copy and its truncation: the copy of
+ * what NAME holds is not another generation (soak: a line twice). */
+static void
+copy_of_name_at_restart_is_not_read(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	put("h", "w", "1\n2\n");
+	capture();
+	follow_init(&f, path("h"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	checkpoint(&f, &st);
+	tick();
+	sh("cp %s %s", path("h"), path("h.1"));
+	put("h", "w", "3 three\n");
+	rename(path("h.1"), path("h.2"));
+	sh("cp %s %s", path("h"), path("h.1"));	/* not yet truncated */
+	resume(&f, "h", &st);
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "1\n2\n3 three\n");
+	tailstate_free(&st);
+	release(&f);
+	unlink(path("h.1"));
+	unlink(path("h.2"));
+}
+
 static void
 export_records_line_start_and_fingerprint(void)
 {
@@ -698,6 +727,7 @@ main(void)
 	RUN(copytruncate_reads_rest_of_copy);
 	RUN(copytruncate_between_check_and_read);
 	RUN(copytruncate_burst_while_behind);
+	RUN(copy_of_name_at_restart_is_not_read);
 	RUN(export_records_line_start_and_fingerprint);
 	RUN(resume_finds_rotated_file_by_inode);
 	RUN(resume_rejects_a_stale_offset);
