@@ -1,7 +1,8 @@
 # mr-tools: MapReduce as a Unix pipeline.
 #
-# Every cmd/mr-X.c becomes bin/mr-X, linked with lib/libmr.a.  Objects of
-# other builds (asan, static) go under build/ so they never mix.
+# Every program is bin/mr-X, linked with lib/libmr.a, from cmd/mr-X.c or,
+# for a program of several concerns, from the files of cmd/mr-X/.  Objects
+# of other builds (asan, static) go under build/ so they never mix.
 
 PREFIX ?= /usr/local
 MANPREFIX ?= $(PREFIX)/share/man
@@ -38,8 +39,10 @@ ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 LIB_SRC := $(wildcard lib/*.c)
 LIB_OBJ := $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
-CMD_SRC := $(wildcard cmd/mr-*.c)
-PROGS := $(CMD_SRC:cmd/%.c=$(BIN)/%)
+CMD_FILES := $(wildcard cmd/mr-*.c)
+CMD_DIRS := $(patsubst %/,%,$(wildcard cmd/mr-*/))
+CMD_SRC := $(CMD_FILES) $(wildcard $(CMD_DIRS:%=%/*.c))
+PROGS := $(CMD_FILES:cmd/%.c=$(BIN)/%) $(CMD_DIRS:cmd/%=$(BIN)/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -70,9 +73,13 @@ $(BUILD)/cmd/%.o: cmd/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Ilib -MMD -MP -c -o $@ $<
 
-$(BIN)/%: $(BUILD)/cmd/%.o $(LIB)
+# The objects of program mr-X: of cmd/mr-X.c, or of every cmd/mr-X/*.c.
+prog_objs = $(patsubst cmd/%.c,$(BUILD)/cmd/%.o,$(or $(wildcard cmd/$(1).c),$(wildcard cmd/$(1)/*.c)))
+
+.SECONDEXPANSION:
+$(BIN)/%: $$(call prog_objs,$$*) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h tests/unit/unitdir.h $(LIB)
 	@mkdir -p $(@D)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "buf.h"
 #include "hash.h"
 #include "kv.h"
 #include "msg.h"
@@ -17,7 +18,7 @@
 #include "record.h"
 #include "xalloc.h"
 
-static const char usage_line[] =
+static const char usage_text[] =
     "mr-partition -n N [-k K] [-t SEP] [-p PREFIX] [--print | --exec CMD]\n"
     "                    [--range FILE | --sample COUNT] [FILE...]";
 
@@ -25,18 +26,16 @@ static const char help_text[] =
     "Write each record to partition PREFIX00000 ... (default part-) chosen by\n"
     "Hadoop's HashPartitioner over its key, as a job with N reducers would.\n"
     "\n"
-    "  -n, --partitions N   number of partitions (reducers)\n"
+    "  -n, --partitions N   the number of partitions (reducers)\n"
     "  -k, --key-fields K   the key is the first K fields (default 1)\n"
-    "  -t, --separator SEP  field separator (default TAB)\n"
+    "  -t, --separator SEP  the field separator: one byte, \\t or \\0 (default TAB)\n"
     "  -p, --prefix PREFIX  partition file names (default part-)\n"
     "  -P, --print          write PARTITION TAB RECORD to stdout instead\n"
     "  -e, --exec CMD       pipe each partition into its own /bin/sh -c CMD\n"
     "  -r, --range FILE     partition by the N-1 sorted split points in FILE\n"
     "  -s, --sample COUNT   print N-1 split points from a sample of COUNT keys\n"
-    "  -h, --help           this help\n"
-    "      --version        version\n";
-
-enum { OPT_VERSION = 256 };
+    "  -h, --help           print this help and exit\n"
+    "      --version        print the version and exit\n";
 
 static const struct option longopts[] = {
 	{ "partitions", required_argument, NULL, 'n' },
@@ -47,8 +46,7 @@ static const struct option longopts[] = {
 	{ "exec", required_argument, NULL, 'e' },
 	{ "range", required_argument, NULL, 'r' },
 	{ "sample", required_argument, NULL, 's' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
+	ARGS_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -97,13 +95,11 @@ load_range(const char *path)
 {
 	struct reader r;
 	struct slice s;
-	size_t cap = 16;
+	size_t cap = 0;
 
-	range.p = xmalloc(cap * sizeof *range.p);
 	reader_open(&r, path);
 	while (reader_next(&r, &s)) {
-		if (range.n == cap)
-			range.p = xreallocarray(range.p, cap *= 2, sizeof *range.p);
+		ARRAY_RESERVE(range.p, cap, range.n + 1);
 		if (range.n > 0 && slice_cmp(range.p[range.n - 1], s) > 0)
 			die_at(path, r.line, "split points out of order");
 		range.p[range.n].p = xmemdup(s.p, s.len ? s.len : 1);
@@ -242,24 +238,21 @@ main(int argc, char *argv[])
 	int c, print = 0, status = 0;
 	struct out o;
 
-	msg_init(argv[0]);
+	args_init(argv[0], usage_text, help_text);
 	out_ignore_sigpipe();
-	while ((c = getopt_long(argc, argv, "n:k:t:p:Pe:r:s:h", longopts,
-	    NULL)) != -1) {
+	while ((c = args_next(argc, argv, "n:k:t:p:Pe:r:s:h", longopts)) != -1) {
 		switch (c) {
 		case 'n':
 			if (parse_uint(optarg, 1, 1000000, &v) < 0)
-				die_usage(usage_line, "bad partition count: %s", optarg);
+				optarg_error("is not a partition count from 1 to "
+				    "1000000");
 			nparts = (unsigned)v;
 			break;
 		case 'k':
-			if ((spec.keyfields = kv_parse_keyfields(optarg)) < 0)
-				die_usage(usage_line, "bad key field count: %s", optarg);
+			spec.keyfields = optarg_keyfields();
 			break;
 		case 't':
-			if ((c = kv_parse_sep(optarg)) < 0)
-				die_usage(usage_line, "bad separator: %s", optarg);
-			spec.sep = (char)c;
+			spec.sep = optarg_separator();
 			break;
 		case 'p':
 			prefix = optarg;
@@ -275,29 +268,21 @@ main(int argc, char *argv[])
 			break;
 		case 's':
 			if (parse_uint(optarg, 1, 1000000000, &sample) < 0)
-				die_usage(usage_line, "bad sample size: %s", optarg);
+				optarg_error("is not a sample size from 1 to "
+				    "1000000000");
 			break;
-		case 'h':
-			printf("usage: %s\n\n%s", usage_line, help_text);
-			return fflush(stdout) == 0 ? EXIT_OK : EXIT_BAD;
-		case OPT_VERSION:
-			print_version();
-			break;
-		default:	/* getopt has said what is wrong */
-			fprintf(stderr, "usage: %s\n", usage_line);
-			return EXIT_USAGE;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (nparts == 0)
-		die_usage(usage_line, "-n N is required");
+		usage_error("-n N is required");
 	if (print && exec_cmd != NULL)
-		die_usage(usage_line, "--print and --exec exclude each other");
+		usage_error("--print and --exec exclude each other");
 	if (range_file != NULL && sample != 0)
-		die_usage(usage_line, "--range and --sample exclude each other");
+		usage_error("--range and --sample exclude each other");
 	if (sample != 0 && (print || exec_cmd != NULL))
-		die_usage(usage_line, "--sample writes split points, not partitions");
+		usage_error("--sample writes split points, not partitions");
 	if (argc == 0) {
 		argv = stdin_only;
 		argc = 1;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "buf.h"
 #include "kv.h"
 #include "merge.h"
 #include "msg.h"
@@ -20,9 +21,29 @@
 #include "tmpfile.h"
 #include "xalloc.h"
 
-static const char usage_line[] =
+static const char usage_text[] =
     "mr-sort [-cmnrsuV] [-k K] [-t SEP] [-S SIZE] [-T DIR] [-P N] "
     "[-o FILE] [FILE...]";
+
+static const char help_text[] =
+    "Sort key-value records in Hadoop's key order (LC_ALL=C sort -t TAB -k1,1 -s),\n"
+    "in memory or by external merge.\n"
+    "\n"
+    "  -c, --check                  check that FILE is sorted; show the first disorder\n"
+    "  -k, --key-fields K           the key is the first K fields (default 1)\n"
+    "  -m, --merge                  merge FILEs that are already sorted\n"
+    "  -n, --numeric                order keys by numeric value\n"
+    "  -o, --output FILE            write FILE (replaced at the end) instead of stdout\n"
+    "  -P, --parallel N             sort with N threads (default: one per CPU, at most 8)\n"
+    "  -r, --reverse                reverse the order\n"
+    "  -S, --buffer-size SIZE       memory for records (K, M, G suffixes; default: RAM/2)\n"
+    "  -s, --stable                 accepted; the sort is always stable\n"
+    "  -T, --temporary-directory DIR  temporary runs in DIR (default: $TMPDIR, /tmp)\n"
+    "  -t, --separator SEP          the field separator: one byte, \\t or \\0 (default TAB)\n"
+    "  -u, --unique                 only the first record of each key\n"
+    "  -V, --by-value               order records of equal keys by their values\n"
+    "  -h, --help                   print this help and exit\n"
+    "      --version                print the version and exit\n";
 
 #define MAX_THREADS 8
 #define DEFAULT_BUDGET_CAP ((uint64_t)4 << 30)
@@ -60,14 +81,6 @@ struct load {
 
 static void *region_grow(void *p, size_t oldsize, size_t newsize);
 static void region_free(void *p, size_t size);
-
-static void
-usage(int status)
-{
-	/* getopt has already said what is wrong. */
-	fprintf(status == EXIT_OK ? stdout : stderr, "usage: %s\n", usage_line);
-	exit(status);
-}
 
 /* Half of physical memory, at most 4 GiB: most inputs sort in one piece,
  * and a machine shared with other tasks keeps room. */
@@ -115,24 +128,19 @@ write_entries(struct out *o, const struct sortent *e, size_t n, const char *base
 static void
 write_merge(struct out *o, struct merge *m)
 {
+	struct buf last = { 0 };	/* the key of the last record written */
 	struct slice rec;
-	char *last = NULL, *dst;
-	size_t lastlen = 0, lastcap = 0;
+	char *dst;
 	int have = 0;
 
 	while (merge_next(m, &rec)) {
 		if (unique) {
 			size_t kl = kv_keylen(&order.kv, rec.p, rec.len);
 
-			if (have && sortorder_key_cmp(&order, last, lastlen, rec.p, kl) == 0)
+			if (have && sortorder_key_cmp(&order, last.p, last.len,
+			    rec.p, kl) == 0)
 				continue;
-			if (kl > lastcap || last == NULL) {
-				lastcap = kl + 64;
-				free(last);
-				last = xmalloc(lastcap);
-			}
-			memcpy(last, rec.p, kl);
-			lastlen = kl;
+			buf_set(&last, rec.p, kl);
 			have = 1;
 		}
 		dst = out_reserve(o, rec.len + 1);
@@ -140,7 +148,7 @@ write_merge(struct out *o, struct merge *m)
 		dst[rec.len] = '\n';
 		o->len += rec.len + 1;
 	}
-	free(last);
+	buf_free(&last);
 }
 
 /* Sort the loaded records and write them to a new run file. */
@@ -159,10 +167,7 @@ spill(struct load *L)
 	free(w.buf);
 	if (close(fd) < 0)
 		die("%s: write error:", tmpdir);
-	if (L->nruns == L->runcap) {
-		L->runcap = L->runcap ? 2 * L->runcap : 16;
-		L->runs = xreallocarray(L->runs, L->runcap, sizeof *L->runs);
-	}
+	ARRAY_RESERVE(L->runs, L->runcap, L->nruns + 1);
 	L->runs[L->nruns++] = path;
 	L->n = 0;
 	/* Keep the incomplete record that follows. */
@@ -434,50 +439,45 @@ open_output(struct out *o, const char *file, const char **tmp)
 	o->owns_fd = 1;
 }
 
+static const struct option longopts[] = {
+	{ "check", no_argument, NULL, 'c' },
+	{ "merge", no_argument, NULL, 'm' },
+	{ "numeric", no_argument, NULL, 'n' },
+	{ "reverse", no_argument, NULL, 'r' },
+	{ "stable", no_argument, NULL, 's' },
+	{ "unique", no_argument, NULL, 'u' },
+	{ "by-value", no_argument, NULL, 'V' },
+	{ "key-fields", required_argument, NULL, 'k' },
+	{ "separator", required_argument, NULL, 't' },
+	{ "buffer-size", required_argument, NULL, 'S' },
+	{ "temporary-directory", required_argument, NULL, 'T' },
+	{ "parallel", required_argument, NULL, 'P' },
+	{ "output", required_argument, NULL, 'o' },
+	ARGS_COMMON_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "check", no_argument, NULL, 'c' },
-		{ "merge", no_argument, NULL, 'm' },
-		{ "numeric", no_argument, NULL, 'n' },
-		{ "reverse", no_argument, NULL, 'r' },
-		{ "stable", no_argument, NULL, 's' },
-		{ "unique", no_argument, NULL, 'u' },
-		{ "by-value", no_argument, NULL, 'V' },
-		{ "key-fields", required_argument, NULL, 'k' },
-		{ "separator", required_argument, NULL, 't' },
-		{ "buffer-size", required_argument, NULL, 'S' },
-		{ "temporary-directory", required_argument, NULL, 'T' },
-		{ "parallel", required_argument, NULL, 'P' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 1 },
-		{ NULL, 0, NULL, 0 }
-	};
 	static char *stdin_only[] = { "-" };
 	const char *outfile = NULL, *tmp;
-	int c, check = 0, merge = 0, k;
+	int c, check = 0, merge = 0;
 	uint64_t v;
 	struct out out;
 
-	msg_init(argv[0]);
+	args_init(argv[0], usage_text, help_text);
 	out_ignore_sigpipe();
 	threads = online_cpus() < MAX_THREADS ? online_cpus() : MAX_THREADS;
 	budget = default_budget();
-	while ((c = getopt_long(argc, argv, "cmnrsuVk:t:S:T:P:o:h", longopts,
-	    NULL)) != -1) {
+	while ((c = args_next(argc, argv, "cmnrsuVk:t:S:T:P:o:h",
+	    longopts)) != -1) {
 		switch (c) {
 		case 'c':
 			check = 1;
 			break;
-		case 'h':
-			usage(EXIT_OK);
-			break;
 		case 'k':
-			if ((k = kv_parse_keyfields(optarg)) < 0)
-				die_usage(usage_line, "invalid key field count '%s'", optarg);
-			order.kv.keyfields = k;
+			order.kv.keyfields = optarg_keyfields();
 			break;
 		case 'm':
 			merge = 1;
@@ -489,9 +489,9 @@ main(int argc, char *argv[])
 			outfile = optarg;
 			break;
 		case 'P':
-			if (parse_uint(optarg, 1, 1024, &v) < 0)
-				die_usage(usage_line, "invalid thread count '%s'", optarg);
-			threads = v < MAX_THREADS ? (int)v : MAX_THREADS;
+			threads = optarg_threads(1024);
+			if (threads > MAX_THREADS)
+				threads = MAX_THREADS;
 			break;
 		case 'r':
 			order.reverse = 1;
@@ -499,14 +499,11 @@ main(int argc, char *argv[])
 		case 's':
 			break;		/* always stable */
 		case 'S':
-			if (parse_size(optarg, &v) < 0 || v == 0)
-				die_usage(usage_line, "invalid buffer size '%s'", optarg);
+			v = optarg_size(UINT64_MAX);
 			budget = v < MIN_BUDGET ? MIN_BUDGET : v;
 			break;
 		case 't':
-			if ((k = kv_parse_sep(optarg)) < 0)
-				die_usage(usage_line, "invalid separator '%s'", optarg);
-			order.kv.sep = (char)k;
+			order.kv.sep = optarg_separator();
 			break;
 		case 'T':
 			tmpdir = optarg;
@@ -517,19 +514,14 @@ main(int argc, char *argv[])
 		case 'V':
 			order.byvalue = 1;
 			break;
-		case 1:
-			print_version();
-			break;
-		default:
-			usage(EXIT_USAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (check && merge)
-		die_usage(usage_line, "-c and -m cannot be used together");
+		usage_error("-c and -m exclude each other");
 	if (check && argc > 1)
-		die_usage(usage_line, "-c checks one FILE");
+		usage_error("-c checks one FILE");
 	if (argc == 0) {
 		argc = 1;
 		argv = stdin_only;

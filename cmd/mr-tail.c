@@ -1,7 +1,6 @@
 /* mr-tail: follow growing and rotating logs into pipelines, no line lost or repeated. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -22,10 +21,31 @@
 #include "tmpfile.h"
 #include "xalloc.h"
 
-static const char usage_line[] =
-    "mr-tail [-bHv] [-n N] [-s STATE] [--once [--no-commit]] [--commit] "
-    "[--poll MS] [--retry] [--rotated GLOB]... [--rotate-wait MS] "
-    "[--max-line SIZE] FILE...";
+static const char usage_text[] =
+    "mr-tail [-bHv] [-n N] [-s STATE] [--once [--no-commit]] [--poll MS]\n"
+    "               [--retry] [--rotated GLOB]... [--rotate-wait MS]\n"
+    "               [--max-line SIZE] FILE...\n"
+    "       mr-tail --commit -s STATE";
+
+static const char help_text[] =
+    "Follow growing and rotating logs by name, as tail -F does, and write\n"
+    "their new complete lines, none lost or repeated across rotations.\n"
+    "\n"
+    "  -b, --begin            start at the beginning of files the state does not know\n"
+    "  -n, --lines N          start N lines before the end of such files (default: the end)\n"
+    "  -H, --with-name        prefix each line with its file name and a TAB\n"
+    "  -s, --state STATE      resume from, and record positions in, the file STATE\n"
+    "  -o, --once             write what is new now, update the state, and exit\n"
+    "  -N, --no-commit        with --once: record the new positions as pending\n"
+    "  -c, --commit           make the pending positions in STATE the committed ones\n"
+    "  -p, --poll MS          look at every file each MS milliseconds, without inotify\n"
+    "  -r, --retry            wait for files that do not exist yet\n"
+    "  -g, --rotated GLOB     names in a file's directory matching GLOB are its rotations\n"
+    "  -w, --rotate-wait MS   read a rotated file until idle MS milliseconds (5000)\n"
+    "  -m, --max-line SIZE    cut lines longer than SIZE bytes, with a notice\n"
+    "  -v, --verbose          at the end, the lines read and what was lost\n"
+    "  -h, --help             print this help and exit\n"
+    "      --version          print the version and exit\n";
 
 #define READ_BUDGET (4u << 20)	/* bytes per file per round: fairness */
 #define ROTATE_WAIT_MS 5000	/* default: a rotated file idle this long is done */
@@ -64,13 +84,6 @@ static struct tailstate start;	/* --no-commit: where names new to STATE began */
 static int no_commit;
 static int verbose;
 static volatile sig_atomic_t stop_signal;
-
-static void
-usage(void)
-{
-	printf("usage: %s\n", usage_line);
-	exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_BAD);
-}
 
 /* Stop using inotify: every name is looked at on the poll timer instead. */
 static void
@@ -305,22 +318,24 @@ report_counts(void)
 		n.lost_lines += files[i].f.n.lost_lines;
 		n.losses += files[i].f.n.losses;
 	}
-	hadoop_counter("lines read", n.lines);
-	hadoop_counter("bytes lost", n.lost_bytes);
-	hadoop_counter("lines lost (about)", n.lost_lines);
+	hadoop_counter("input lines", n.lines);
+	hadoop_counter("lost bytes", n.lost_bytes);
+	hadoop_counter("lost lines (about)", n.lost_lines);
 	hadoop_counter("losses", n.losses);
 	if (!verbose)
 		return;
 	follow_format_count(n.lines, a, sizeof a);
 	follow_format_count(n.lost_bytes, b, sizeof b);
 	if (n.losses == 0)
-		warn("%s lines read; nothing lost", a);
+		warn("%s line%s read; nothing lost", a, n.lines == 1 ? "" : "s");
 	else if (n.lost_lines > 0)
-		warn("%s lines read; %s bytes (about %s lines) lost in %llu place%s",
-		    a, b, follow_format_count(n.lost_lines, c, sizeof c),
+		warn("%s line%s read; %s bytes (about %s lines) lost in %llu "
+		    "place%s", a, n.lines == 1 ? "" : "s", b,
+		    follow_format_count(n.lost_lines, c, sizeof c),
 		    (unsigned long long)n.losses, n.losses == 1 ? "" : "s");
 	else
-		warn("%s lines read; %s bytes lost in %llu place%s", a, b,
+		warn("%s line%s read; %s bytes lost in %llu place%s", a,
+		    n.lines == 1 ? "" : "s", b,
 		    (unsigned long long)n.losses, n.losses == 1 ? "" : "s");
 }
 
@@ -640,7 +655,6 @@ main(int argc, char *argv[])
 		{ "begin", no_argument, NULL, 'b' },
 		{ "commit", no_argument, NULL, 'c' },
 		{ "with-name", no_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "max-line", required_argument, NULL, 'm' },
 		{ "lines", required_argument, NULL, 'n' },
 		{ "no-commit", no_argument, NULL, 'N' },
@@ -651,7 +665,7 @@ main(int argc, char *argv[])
 		{ "rotate-wait", required_argument, NULL, 'w' },
 		{ "state", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, 'V' },
+		ARGS_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct follow_opts fo;
@@ -662,12 +676,12 @@ main(int argc, char *argv[])
 	int c, once = 0, commit = 0, retry = 0, polling = 0, status = EXIT_OK;
 	const char *env;
 
-	msg_init(argv[0]);
+	args_init(argv[0], usage_text, help_text);
 	out_ignore_sigpipe();
 	memset(&fo, 0, sizeof fo);
 	fo.rotate_wait_ms = ROTATE_WAIT_MS;
 	fo.hooks = &hooks;
-	while ((c = getopt_long(argc, argv, "bcg:Hhm:Nn:op:rs:vw:", longopts, NULL)) != -1) {
+	while ((c = args_next(argc, argv, "bcg:Hhm:Nn:op:rs:vw:", longopts)) != -1) {
 		switch (c) {
 		case 'b':
 			how = FOLLOW_BEGIN;
@@ -682,19 +696,15 @@ main(int argc, char *argv[])
 		case 'H':
 			fo.header = 1;
 			break;
-		case 'h':
-			usage();
-			break;
 		case 'm':
-			if (parse_size(optarg, &fo.max_line) < 0 || fo.max_line == 0)
-				die_usage(usage_line, "invalid line size '%s'", optarg);
+			fo.max_line = optarg_size(UINT64_MAX);
 			break;
 		case 'N':
 			no_commit = 1;
 			break;
 		case 'n':
 			if (parse_uint(optarg, 0, UINT64_MAX, &lines) < 0)
-				die_usage(usage_line, "invalid line count '%s'", optarg);
+				optarg_error("is not a line count");
 			how = FOLLOW_LAST;
 			break;
 		case 'o':
@@ -702,7 +712,8 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			if (parse_uint(optarg, 1, 3600000, &v) < 0)
-				die_usage(usage_line, "invalid poll interval '%s'", optarg);
+				optarg_error("is not a number of milliseconds from 1 "
+				    "to 3600000");
 			poll_ms = (int)v;
 			polling = 1;
 			break;
@@ -712,31 +723,26 @@ main(int argc, char *argv[])
 		case 's':
 			state_path = optarg;
 			break;
-		case 'V':
-			print_version();
-			break;
 		case 'v':
 			verbose = 1;
 			break;
 		case 'w':
 			if (parse_uint(optarg, 0, INT32_MAX, &v) < 0)
-				die_usage(usage_line, "invalid rotate wait '%s'", optarg);
+				optarg_error("is not a number of milliseconds");
 			fo.rotate_wait_ms = (int64_t)v;
 			break;
-		default:
-			die_usage(usage_line, "unknown option");
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (no_commit && !once)
-		die_usage(usage_line, "--no-commit needs --once");
+		usage_error("--no-commit needs --once");
 	if (commit && (once || argc > 0 || state_path == NULL))
-		die_usage(usage_line, "--commit takes only -s STATE");
+		usage_error("--commit takes only -s STATE");
 	if (no_commit && state_path == NULL)
-		die_usage(usage_line, "--no-commit needs -s STATE");
+		usage_error("--no-commit needs -s STATE");
 	if (!commit && argc == 0)
-		die_usage(usage_line, "no file to follow");
+		usage_error("no file to follow");
 	if ((env = getenv("MR_TAIL_MAX_WATCHES")) != NULL && *env != '\0') {
 		if (parse_uint(env, 0, LONG_MAX, &v) < 0)
 			die("MR_TAIL_MAX_WATCHES: invalid number '%s'", env);

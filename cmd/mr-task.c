@@ -45,7 +45,7 @@
 #include "tmpfile.h"
 #include "xalloc.h"
 
-static const char usage_line[] =
+static const char usage_text[] =
     "mr-task -d DIR -M FILE [-x OFFSET:LENGTH] [-n REDUCERS] [-C WORDS]\n"
     "               [-t SEP] [-k K] [-O SEP] [-K K] [-P N] [-e NAME=VALUE]...\n"
     "               [-L NAME=PATH]... [-o FILE] -- MAPPER [ARG...] [COMBINER [ARG...]]\n"
@@ -55,28 +55,26 @@ static const char usage_line[] =
 static const char help_text[] =
     "Run one map or reduce task of a Hadoop Streaming job (mr-job's engine).\n"
     "\n"
-    "  -d DIR            task directory: status, counts, err, partitions\n"
+    "  -d DIR            the task directory: status, counts, err, partitions\n"
     "  -M FILE           a map task over FILE\n"
     "  -x OFFSET:LENGTH  the split of FILE (default: all of it)\n"
-    "  -n REDUCERS       partitions of the map output (0: map-only)\n"
+    "  -n REDUCERS       partitions of the map output (0: map-only; default 1)\n"
     "  -C WORDS          the last WORDS command words are the combiner\n"
     "  -R                a reduce task over the sorted files given with -I\n"
-    "  -I FILE           a sorted input of the reduce task\n"
-    "  -t SEP, -k K      the command's output: key = text before the K-th SEP\n"
+    "  -I FILE           a sorted input of the reduce task (repeatable)\n"
+    "  -t SEP            the separator in the command's output (default TAB)\n"
+    "  -k K              the key is the first K fields of that output (default 1)\n"
     "  -O SEP            written between key and value (default TAB)\n"
     "  -K K              key fields of the intermediate records (default 1)\n"
-    "  -P N              sort threads\n"
-    "  -e NAME=VALUE     environment of the user's commands\n"
-    "  -L NAME=PATH      link PATH as NAME in the working directory\n"
-    "  -o FILE           final output (default: standard output)\n"
-    "  -h                this help\n"
-    "  --version         version\n";
-
-enum { OPT_VERSION = 256 };
+    "  -P N              threads of the sort\n"
+    "  -e NAME=VALUE     environment of the user's commands (repeatable)\n"
+    "  -L NAME=PATH      link PATH as NAME in the working directory (repeatable)\n"
+    "  -o FILE           the final output (default: standard output)\n"
+    "  -h, --help        print this help and exit\n"
+    "      --version     print the version and exit\n";
 
 static const struct option longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
+	ARGS_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -889,16 +887,6 @@ run_reduce(struct task *t)
 
 /* ---- options ---- */
 
-static int
-parse_fields(const char *arg)
-{
-	uint64_t v;
-
-	if (parse_uint(arg, 1, 1000000, &v) < 0)
-		die_usage(usage_line, "bad key field count: %s", arg);
-	return (int)v;
-}
-
 /* The directory of this program, for its sibling mr-sort. */
 static char *
 self_dir(void)
@@ -926,7 +914,7 @@ main(int argc, char *argv[])
 	char *errpath, **links = NULL, *cmd_path, *comb_path;
 	size_t nlinks = 0;
 
-	msg_init(argv[0]);
+	args_init(argv[0], usage_text, help_text);
 	out_ignore_sigpipe();
 	signal(SIGXFSZ, SIG_IGN);
 	memset(&t, 0, sizeof t);
@@ -934,8 +922,8 @@ main(int argc, char *argv[])
 	t.sort_keys = 1;
 	t.sort_threads = 1;
 	/* "+": the command's own options are not ours. */
-	while ((c = getopt_long(argc, argv, "+d:M:x:n:C:RI:t:k:O:K:P:e:L:o:h",
-	    longopts, NULL)) != -1) {
+	while ((c = args_next(argc, argv, "+d:M:x:n:C:RI:t:k:O:K:P:e:L:o:h",
+	    longopts)) != -1) {
 		switch (c) {
 		case 'd':
 			taskdir = optarg;
@@ -945,18 +933,17 @@ main(int argc, char *argv[])
 			break;
 		case 'x':
 			if (hsplit_parse(optarg, &t.split) < 0)
-				die_usage(usage_line,
-				    "bad split (want OFFSET:LENGTH): %s", optarg);
+				optarg_error("is not a split OFFSET:LENGTH");
 			t.have_split = 1;
 			break;
 		case 'n':
 			if (parse_uint(optarg, 0, 1000000, &v) < 0)
-				die_usage(usage_line, "bad reducer count: %s", optarg);
+				optarg_error("is not a reducer count");
 			t.reducers = (unsigned)v;
 			break;
 		case 'C':
 			if (parse_uint(optarg, 1, INT_MAX, &combiner_words) < 0)
-				die_usage(usage_line, "bad word count: %s", optarg);
+				optarg_error("is not a word count");
 			break;
 		case 'R':
 			reduce = 1;
@@ -968,26 +955,24 @@ main(int argc, char *argv[])
 			break;
 		case 't':
 			if (*optarg == '\0')
-				die_usage(usage_line, "empty separator");
+				optarg_error("is not a separator (it is empty)");
 			sep = optarg;
 			break;
 		case 'k':
-			keys = parse_fields(optarg);
+			keys = optarg_keyfields();
 			break;
 		case 'O':
 			osep = optarg;
 			break;
 		case 'K':
-			t.sort_keys = parse_fields(optarg);
+			t.sort_keys = optarg_keyfields();
 			break;
 		case 'P':
-			if (parse_uint(optarg, 1, 1024, &v) < 0)
-				die_usage(usage_line, "bad thread count: %s", optarg);
-			t.sort_threads = (int)v;
+			t.sort_threads = optarg_threads(1024);
 			break;
 		case 'e':
 			if (strchr(optarg, '=') == NULL || *optarg == '=')
-				die_usage(usage_line, "-e wants NAME=VALUE: %s", optarg);
+				optarg_error("is not NAME=VALUE");
 			cmdenv = xrealloc(cmdenv, (ncmdenv + 2) * sizeof *cmdenv);
 			cmdenv[ncmdenv++] = optarg;
 			cmdenv[ncmdenv] = NULL;
@@ -996,34 +981,25 @@ main(int argc, char *argv[])
 			if (strchr(optarg, '=') == NULL || *optarg == '=' ||
 			    memchr(optarg, '/', (size_t)(strchr(optarg, '=') -
 			    optarg)) != NULL)
-				die_usage(usage_line, "-L wants NAME=PATH: %s", optarg);
+				optarg_error("is not NAME=PATH");
 			links = xrealloc(links, (nlinks + 1) * sizeof *links);
 			links[nlinks++] = optarg;
 			break;
 		case 'o':
 			out_file = optarg;
 			break;
-		case 'h':
-			printf("usage: %s\n\n%s", usage_line, help_text);
-			return fflush(stdout) == 0 ? EXIT_OK : EXIT_BAD;
-		case OPT_VERSION:
-			print_version();
-			break;
-		default:	/* getopt has said what is wrong */
-			fprintf(stderr, "usage: %s\n", usage_line);
-			return EXIT_USAGE;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (taskdir == NULL)
-		die_usage(usage_line, "-d DIR is required");
+		usage_error("-d DIR is required");
 	if (reduce == (t.input != NULL))
-		die_usage(usage_line, "give one of -M FILE (map) and -R (reduce)");
+		usage_error("give one of -M FILE (map) and -R (reduce)");
 	if (!reduce && argc == 0)
-		die_usage(usage_line, "no mapper given");
+		usage_error("no mapper given");
 	if (combiner_words > 0 && (reduce || combiner_words >= (uint64_t)argc))
-		die_usage(usage_line, "-C: the combiner needs words after the mapper");
+		usage_error("-C: the combiner needs words after the mapper");
 	nwords = argc - (int)combiner_words;
 	if (nwords > 0) {
 		t.cmd = xcalloc((size_t)nwords + 1, sizeof *t.cmd);

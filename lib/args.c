@@ -1,5 +1,6 @@
-/* args: option values shared by the programs. */
+/* args: the command line every program shares, and option values. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,187 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "kv.h"
 #include "msg.h"
+
+static const char *usage_text = "";
+static const char *help_text = "";
+static char typed[128];		/* the current option as typed */
+
+void
+args_init(const char *argv0, const char *usage, const char *help)
+{
+	msg_init(argv0);
+	usage_text = usage;
+	help_text = help;
+}
+
+/* The end of --help and --version: status 0, or a write error said. */
+static noreturn void
+exit_after_text(void)
+{
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno == 0)
+			errno = EIO;
+		die("standard output: write error:");
+	}
+	exit(EXIT_OK);
+}
+
+void
+print_help(void)
+{
+	printf("usage: %s\n\n%s", usage_text, help_text);
+	exit_after_text();
+}
+
+void
+print_version(void)
+{
+	printf("%s (mr-tools) %s\n", progname, MR_VERSION);
+	exit_after_text();
+}
+
+static noreturn void
+vusage_error(const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	die_usage(usage_text, "%s", msg);
+}
+
+void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vusage_error(fmt, ap);
+}
+
+void
+optarg_error(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	usage_error("%s: '%s' %s", typed, optarg ? optarg : "", msg);
+}
+
+const char *
+args_option(void)
+{
+	return typed;
+}
+
+/* TYPED: the long option of the command-line word ARG ("--name=value"). */
+static void
+set_typed_long(const char *arg)
+{
+	size_t n = strcspn(arg, "=");
+
+	snprintf(typed, sizeof typed, "%.*s", (int)n, arg);
+}
+
+static void
+set_typed_short(int c)
+{
+	snprintf(typed, sizeof typed, "-%c", c);
+}
+
+/* Is C an option of SHORTOPTS or the value of a long option? */
+static int
+known_option(int c, const char *shortopts, const struct option *longopts)
+{
+	const struct option *o;
+
+	if (c != ':' && c != '+' && c > 0 && c < 0x100 && strchr(shortopts, c))
+		return 1;
+	for (o = longopts; o->name != NULL; o++)
+		if (o->flag == NULL && o->val == c)
+			return 1;
+	return 0;
+}
+
+/* How many long options does NAME (without "--", up to '=') begin? */
+static int
+long_matches(const char *name, size_t len, const struct option *longopts)
+{
+	const struct option *o;
+	int n = 0;
+
+	for (o = longopts; o->name != NULL; o++) {
+		if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+			return 1;	/* exact */
+		if (strncmp(o->name, name, len) == 0)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * getopt_long with opterr off and ':' in front of the option letters, so
+ * that each mistake comes back here and is said once, in one wording.
+ */
+int
+args_next(int argc, char *argv[], const char *shortopts,
+    const struct option *longopts)
+{
+	static const char *cached_for;
+	static char letters[256];
+	const char *word;
+	int c, idx = -1;
+
+	if (cached_for != shortopts) {
+		const char *s = shortopts;
+		size_t n = 0;
+
+		if (*s == '+' || *s == '-')
+			letters[n++] = *s++;
+		letters[n++] = ':';
+		snprintf(letters + n, sizeof letters - n, "%s", s);
+		cached_for = shortopts;
+	}
+	opterr = 0;
+	c = getopt_long(argc, argv, letters, longopts, &idx);
+	if (c == -1)
+		return -1;
+	word = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	if (c == ':' || c == '?') {
+		/* Long options leave optind past their word; a short one in
+		 * the middle of a cluster does not, so optopt decides. */
+		int is_long = strncmp(word, "--", 2) == 0 && (optopt == 0 ||
+		    c == ':' || known_option(optopt, shortopts, longopts));
+
+		if (is_long)
+			set_typed_long(word);
+		else
+			set_typed_short(optopt);
+		if (c == ':')
+			usage_error("%s: missing argument", typed);
+		if (!is_long)
+			usage_error("%s: unknown option", typed);
+		if (optopt != 0)
+			usage_error("%s: takes no argument", typed);
+		if (long_matches(typed + 2, strlen(typed + 2), longopts) > 1)
+			usage_error("%s: ambiguous option", typed);
+		usage_error("%s: unknown option", typed);
+	}
+	if (idx >= 0)
+		snprintf(typed, sizeof typed, "--%s", longopts[idx].name);
+	else
+		set_typed_short(c);
+	if (c == 'h')
+		print_help();
+	if (c == ARGS_VERSION)
+		print_version();
+	return c;
+}
 
 int
 parse_uint(const char *arg, uint64_t min, uint64_t max, uint64_t *out)
@@ -54,11 +235,56 @@ parse_size(const char *arg, uint64_t *out)
 	return 0;
 }
 
-void
-print_version(void)
+int
+optarg_keyfields(void)
 {
-	printf("%s (mr-tools) %s\n", progname, MR_VERSION);
-	exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_BAD);
+	int k = kv_parse_keyfields(optarg);
+
+	if (k < 0)
+		optarg_error("is not a key field count (the key is the first "
+		    "K fields)");
+	return k;
+}
+
+char
+optarg_separator(void)
+{
+	int c = kv_parse_sep(optarg);
+
+	if (c < 0)
+		optarg_error("is not a single byte");
+	return (char)c;
+}
+
+int
+optarg_threads(int max)
+{
+	uint64_t v;
+
+	if (parse_uint(optarg, 1, (uint64_t)max, &v) < 0)
+		optarg_error("is not a thread count from 1 to %d", max);
+	return (int)v;
+}
+
+uint64_t
+optarg_size(uint64_t max)
+{
+	uint64_t v;
+
+	if (parse_size(optarg, &v) < 0 || v == 0)
+		optarg_error("is not a size (such as 4096, 64K, 16M or 2G)");
+	if (v > max) {
+		static const char unit[] = " KMGT";
+		int u = 0;
+
+		while (u < 4 && max % 1024 == 0) {
+			max /= 1024;
+			u++;
+		}
+		optarg_error("is over the largest size, %llu%.*s",
+		    (unsigned long long)max, u > 0, unit + u);
+	}
+	return v;
 }
 
 int

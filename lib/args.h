@@ -1,10 +1,89 @@
-/* args: option values shared by the programs (sizes, counts, version). */
+/*
+ * args: the command line every program shares, and option values.
+ *
+ * The habits: -h and --help print "usage: SYNOPSIS", a blank line and the
+ * help (a line saying what the program does, then every option, one line
+ * each, in the order of the man page) on standard output, status 0;
+ * --version prints "PROG (mr-tools) VERSION", status 0.  A mistake on the
+ * command line is one line on standard error, "PROG: PROBLEM", then the
+ * usage, status 2.  A problem with an option names the option as it was
+ * typed, then the problem:
+ *
+ *	mr-sort: -x: unknown option
+ *	mr-sort: --key-fields: missing argument
+ *	mr-sort: -k: '2,2n' is not a key field count (the key is the first K fields)
+ */
 #ifndef MR_ARGS_H
 #define MR_ARGS_H
 
+#include <getopt.h>
 #include <stdint.h>
+#include <stdnoreturn.h>
 
 #define MR_VERSION "0.1.0"
+
+/*
+ * The getopt_long value of --version.  Long options without a short letter
+ * take values from ARGS_LONG up.
+ */
+enum { ARGS_VERSION = 0x100, ARGS_LONG = 0x101 };
+
+/* The entries every long option table ends with (before the NULL one). */
+#define ARGS_COMMON_LONGOPTS \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, ARGS_VERSION }
+
+/*
+ * args_init: start a program: its name for messages (msg_init), its usage
+ * (the synopsis lines, without "usage: ") and its help text.
+ */
+void args_init(const char *argv0, const char *usage, const char *help);
+
+/*
+ * args_next: the next option, as getopt_long(3) returns it (SHORTOPTS may
+ * start with '+'; -1 after the last option), with the shared habits: -h,
+ * --help and --version are answered here, and an unknown option, a missing
+ * argument or an argument to an option that takes none is a usage error.
+ * LONGOPTS ends with ARGS_COMMON_LONGOPTS and a NULL entry.
+ */
+int args_next(int argc, char *argv[], const char *shortopts,
+    const struct option *longopts);
+
+/* args_option: the option args_next returned last, as typed ("-k", "--key"). */
+const char *args_option(void);
+
+/* usage_error: "PROG: MESSAGE", then the usage, on stderr; status 2. */
+noreturn void usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/*
+ * optarg_error: the argument of the current option is wrong: "PROG: OPT:
+ * 'ARG' MESSAGE" ("is not a key field count"), then the usage; status 2.
+ */
+noreturn void optarg_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/*
+ * The option values several programs take, parsed from optarg; a bad one
+ * is an optarg_error in one wording for all programs:
+ *
+ *	optarg_keyfields: -k K, "is not a key field count (the key is the
+ *	    first K fields)"
+ *	optarg_separator: -t SEP, one byte, \t or \0: "is not a single byte"
+ *	optarg_threads: 1 to MAX, "is not a thread count from 1 to MAX"
+ *	optarg_size: a parse_size size from 1 to MAX, "is not a size (such as
+ *	    4096, 64K, 16M or 2G)", or "is over the largest size, MAX"
+ */
+int optarg_keyfields(void);
+char optarg_separator(void);
+int optarg_threads(int max);
+uint64_t optarg_size(uint64_t max);
+
+/* print_help: the usage and the help on stdout, then exit 0. */
+noreturn void print_help(void);
+
+/* print_version: "PROG (mr-tools) VERSION" on stdout, then exit 0. */
+noreturn void print_version(void);
 
 /*
  * parse_size: "4096", "64K", "16M", "2G", "1T" (powers of 1024; a trailing
@@ -14,9 +93,6 @@ int parse_size(const char *arg, uint64_t *out);
 
 /* parse_uint: a decimal integer in [MIN, MAX].  Returns 0, or -1. */
 int parse_uint(const char *arg, uint64_t min, uint64_t max, uint64_t *out);
-
-/* print_version: "PROG (mr-tools) VERSION" on stdout, then exit 0. */
-void print_version(void);
 
 /* online_cpus: the number of online CPUs, at least 1. */
 int online_cpus(void);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "buf.h"
 #include "fieldlist.h"
 #include "xalloc.h"
 
@@ -45,10 +46,7 @@ fieldlist_parse(const char *arg, size_t min, struct fieldlist *fl)
 			else if (parse_num(&p, min, &r.hi) < 0 || r.hi < r.lo)
 				goto bad;
 		}
-		if (fl->n == cap) {
-			cap = cap ? 2 * cap : 4;
-			fl->r = xreallocarray(fl->r, cap, sizeof *fl->r);
-		}
+		ARRAY_RESERVE(fl->r, cap, fl->n + 1);
 		fl->r[fl->n++] = r;
 		if (r.hi == FIELD_END)
 			fl->open = 1;

@@ -2,8 +2,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
+#include "buf.h"
 #include "htab.h"
 #include "msg.h"
 #include "xalloc.h"
@@ -11,98 +11,60 @@
 #define HTAB_MIN_SLOTS 1024
 #define ARENA_CHUNK (1024 * 1024)
 #define ARENA_CHUNK_MAX (64 * 1024 * 1024)
-#define HUGE_PAGE (2 * 1024 * 1024)
 #define CACHE_LINE 64
-/* A chunk starts with a link to the previous one and its size, padded to a
- * cache line. */
-#define CHUNK_HEAD CACHE_LINE
-
 /*
- * Zeroed memory for the slot array and the arena.  Large blocks come from
- * mmap, aligned to 2 MiB and marked for transparent huge pages: a lookup
- * in a table of millions of keys is a cache miss anyway, and with 4 KiB
- * pages it is a TLB miss as well (very costly under virtualization).
+ * A chunk starts with a link to the previous one, its size and the bytes
+ * used in it (set when the next chunk starts), padded to a cache line.
  */
-static void *
-big_alloc(size_t n)
-{
-	char *p, *a, *raw;
-	size_t head;
+#define CHUNK_HEAD CACHE_LINE
+#define CHUNK_USED (2 * sizeof(size_t))
+/* Smaller old slot arrays are freed, not kept for the arena. */
+#define SPARE_MIN (64 * 1024)
 
-	if (n < 2 * HUGE_PAGE) {
-		/*
-		 * calloc leaves large blocks untouched until used (zero pages
-		 * from mmap, or fresh heap), and leak checkers see into it.
-		 * Aligned to a cache line, so that 64-byte entries sit in one
-		 * line; the block calloc gave sits just before.
-		 */
-		raw = xcalloc(1, n + CACHE_LINE + sizeof raw);
-		a = (char *)(((uintptr_t)raw + sizeof raw + CACHE_LINE - 1) &
-		    ~(uintptr_t)(CACHE_LINE - 1));
-		memcpy(a - sizeof raw, &raw, sizeof raw);
-		return a;
-	}
-	p = mmap(NULL, n + HUGE_PAGE, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		die("out of memory (%zu bytes):", n);
-	a = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
-	head = (size_t)(a - p);
-	if (head > 0)
-		munmap(p, head);
-	if (HUGE_PAGE - head > 0)
-		munmap(a + n, HUGE_PAGE - head);
-#ifdef MADV_HUGEPAGE
-	madvise(a, n, MADV_HUGEPAGE);
-#endif
-	return a;
-}
-
-static void
-big_free(void *p, size_t n)
-{
-	char *raw;
-
-	if (p == NULL)
-		return;
-	if (n < 2 * HUGE_PAGE) {
-		memcpy(&raw, (char *)p - sizeof raw, sizeof raw);
-		free(raw);
-	} else {
-		munmap(p, n);
-	}
-}
 
 void
 htab_init(struct htab *h, size_t state_size)
 {
 	memset(h, 0, sizeof *h);
 	h->state_size = (state_size + 7) & ~(size_t)7;
-	h->slots = big_alloc(HTAB_MIN_SLOTS * sizeof *h->slots);
+	h->slots = xalloc_big(HTAB_MIN_SLOTS * sizeof *h->slots);
 	h->mask = HTAB_MIN_SLOTS - 1;
 }
 
-/* Each chunk starts with a link to the previous chunk and its own size. */
+/*
+ * Free a list of blocks, arena chunks or spares, each of which starts with
+ * a link to the next and its own size.
+ */
+static void
+free_blocks(char *list)
+{
+	char *next;
+	size_t size;
+
+	for (; list != NULL; list = next) {
+		memcpy(&next, list, sizeof next);
+		memcpy(&size, list + sizeof next, sizeof size);
+		xfree_big(list, size);
+	}
+}
+
 static void
 arena_free(struct htab *h)
 {
-	char *c, *prev;
-	size_t size;
-
-	for (c = h->chunk; c != NULL; c = prev) {
-		memcpy(&prev, c, sizeof prev);
-		memcpy(&size, c + sizeof prev, sizeof size);
-		big_free(c, size);
-	}
+	free_blocks(h->chunk);
 	h->chunk = NULL;
 	h->used = h->cap = 0;
+	h->first = NULL;
+	h->prefix = 0;
 }
 
 void
 htab_free(struct htab *h)
 {
 	arena_free(h);
-	big_free(h->slots, (h->mask + 1) * sizeof *h->slots);
+	free_blocks(h->spare);
+	h->spare = NULL;
+	xfree_big(h->slots, (h->mask + 1) * sizeof *h->slots);
 	h->slots = NULL;
 	h->count = 0;
 }
@@ -116,6 +78,40 @@ htab_clear(struct htab *h)
 	h->packed = 0;
 }
 
+/*
+ * Memory that held a slot array before it grew: the next arena chunks.
+ * Fresh memory costs a page fault and the kernel's zeroing per page, which
+ * on a virtual machine is dear; this memory has been paid for.  Each block
+ * starts with a link to the next and its size.
+ */
+static void
+spare_push(struct htab *h, void *p, size_t size)
+{
+	if (size < SPARE_MIN) {
+		xfree_big(p, size);
+		return;
+	}
+	memcpy(p, &h->spare, sizeof h->spare);
+	memcpy((char *)p + sizeof h->spare, &size, sizeof size);
+	h->spare = p;
+}
+
+/* A spare block of at least N bytes (*SIZE: its size), or NULL. */
+static char *
+spare_pop(struct htab *h, size_t n, size_t *size)
+{
+	char *p = h->spare;
+
+	if (p == NULL)
+		return NULL;
+	memcpy(size, p + sizeof p, sizeof *size);
+	if (*size < n)
+		return NULL;
+	memcpy(&h->spare, p, sizeof h->spare);
+	return p;
+}
+
+
 static char *
 arena_alloc(struct htab *h, size_t n)
 {
@@ -128,7 +124,10 @@ arena_alloc(struct htab *h, size_t n)
 		    h->cap * 2 : ARENA_CHUNK_MAX;
 		if (size < n + CHUNK_HEAD)
 			size = n + CHUNK_HEAD;
-		c = big_alloc(size);
+		if ((c = spare_pop(h, n + CHUNK_HEAD, &size)) == NULL)
+			c = xalloc_big(size);
+		if (h->chunk != NULL)
+			memcpy(h->chunk + CHUNK_USED, &h->used, sizeof h->used);
 		memcpy(c, &h->chunk, sizeof h->chunk);
 		memcpy(c + sizeof h->chunk, &size, sizeof size);
 		h->chunk = c;
@@ -145,7 +144,7 @@ static void
 grow(struct htab *h)
 {
 	size_t n = (h->mask + 1) * 2, i, j;
-	struct htab_slot *s = big_alloc(n * sizeof *s);
+	struct htab_slot *s = xalloc_big(n * sizeof *s);
 
 	for (i = 0; i <= h->mask; i++) {
 		if (h->slots[i].ent == NULL)
@@ -155,7 +154,7 @@ grow(struct htab *h)
 			;
 		s[j] = h->slots[i];
 	}
-	big_free(h->slots, (h->mask + 1) * sizeof *h->slots);
+	spare_push(h, h->slots, (h->mask + 1) * sizeof *h->slots);
 	h->slots = s;
 	h->mask = n - 1;
 }
@@ -175,6 +174,20 @@ htab_insert(struct htab *h, struct htab_slot *s, const char *key, size_t len,
 	ent = arena_alloc(h, need);
 	*(uint32_t *)ent = (uint32_t)len;
 	memcpy(ent + 8, key, len);
+	/* The arena may be spare memory (spare_pop): zero the state. */
+	memset(ent + 8 + htab_keyspace(len), 0, h->state_size);
+	if (h->first == NULL) {
+		h->first = ent;
+		h->prefix = len;
+	} else {
+		/* The prefix all keys share shrinks to what this one shares. */
+		const char *f = h->first + 8;
+		size_t i, n = h->prefix < len ? h->prefix : len;
+
+		for (i = 0; i < n && f[i] == key[i]; i++)
+			;
+		h->prefix = i;
+	}
 	s->hash = hash;
 	s->ent = ent;
 	h->count++;
@@ -183,32 +196,73 @@ htab_insert(struct htab *h, struct htab_slot *s, const char *key, size_t len,
 	return ent + 8 + htab_keyspace(len);
 }
 
+/*
+ * Call FN(ENT, I, ARG) for every entry, I counting from 0 in the order the
+ * keys came: chunk by chunk from the oldest, entry after entry in each.
+ * Reading the arena in address order is a stream the CPU prefetches; the
+ * slots would visit the entries in random order, a cache miss each.
+ */
+static void
+arena_walk(const struct htab *h, void (*fn)(char *, size_t, void *), void *arg)
+{
+	char **chunks = NULL, *c, *p, *end;
+	size_t nchunks = 0, cap = 0, used, i = 0, k;
+
+	for (c = h->chunk; c != NULL; memcpy(&c, c, sizeof c)) {
+		ARRAY_RESERVE(chunks, cap, nchunks + 1);
+		chunks[nchunks++] = c;
+	}
+	for (k = nchunks; k-- > 0;) {
+		c = chunks[k];
+		if (c == h->chunk)
+			used = h->used;
+		else
+			memcpy(&used, c + CHUNK_USED, sizeof used);
+		for (p = c + CHUNK_HEAD, end = c + used; p < end;
+		    p += 8 + htab_keyspace(*(uint32_t *)p) + h->state_size)
+			fn(p, i++, arg);
+	}
+	free(chunks);
+}
+
+static void
+collect_entry(char *ent, size_t i, void *arg)
+{
+	((char **)arg)[i] = ent;
+}
+
 char **
 htab_entries(const struct htab *h)
 {
 	char **v = xreallocarray(NULL, h->count ? h->count : 1, sizeof *v);
-	size_t i, n = 0;
 
-	if (h->packed) {
-		for (i = 0; i < h->count; i++)
-			v[i] = h->slots[i].ent;
-		return v;
-	}
-	for (i = 0; i <= h->mask; i++)
-		if (h->slots[i].ent != NULL)
-			v[n++] = h->slots[i].ent;
+	arena_walk(h, collect_entry, v);
 	return v;
+}
+
+struct pack {
+	struct htab_slot *slots;
+	size_t depth;
+};
+
+static void
+pack_entry(char *ent, size_t i, void *arg)
+{
+	struct pack *pk = arg;
+	size_t len;
+	const char *key = htab_key(NULL, ent, &len);
+
+	pk->slots[i].ent = ent;
+	pk->slots[i].hash = key_chunk(key, len, pk->depth);
 }
 
 struct htab_slot *
 htab_pack(struct htab *h)
 {
-	size_t i, n = 0;
+	struct pack pk = { h->slots, h->prefix };
 
 	if (!h->packed)
-		for (i = 0; i <= h->mask; i++)
-			if (h->slots[i].ent != NULL)
-				h->slots[n++] = h->slots[i];
+		arena_walk(h, pack_entry, &pk);
 	h->packed = 1;
 	return h->slots;
 }

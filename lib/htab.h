@@ -32,6 +32,9 @@ struct htab {
 	size_t state_size;	/* bytes of state per key, a multiple of 8 */
 	char *chunk;		/* current arena chunk; its first word links the previous */
 	size_t used, cap;	/* bytes used and held in the current chunk */
+	char *first;		/* the first entry */
+	char *spare;		/* old slot arrays, for the arena (htab.c) */
+	size_t prefix;		/* the length of the prefix all keys share */
 	int packed;		/* htab_pack ran: no more lookups */
 };
 
@@ -145,15 +148,18 @@ htab_slot_key(const struct htab_slot *s, size_t *len)
 }
 
 /*
- * htab_entries: every entry pointer, in no particular order, in a new
+ * htab_entries: every entry pointer, in the order the keys came, in a new
  * array of h->count pointers (the caller frees it).
  */
 char **htab_entries(const struct htab *h);
 
 /*
- * htab_pack: move the slots that hold keys to the front of the slot array,
- * in no particular order, and return it: h->count slots, for keysort.
- * Sorting a big table's keys then needs no second array of references.
+ * htab_pack: references to every entry, in the order the keys came, in
+ * the front of the slot array, which is returned: h->count slots, for
+ * keysort (sorting a big table's keys then needs no second array).  The
+ * entries are read in the order they lie in memory, not the slots' order,
+ * and each slot's hash field gets the key's chunk (key_chunk) after the
+ * h->prefix bytes all keys share: the first digit of keysort_packed.
  * The table takes no more lookups (htab_get) until htab_clear; the array
  * stays the table's to free.
  */

@@ -8,43 +8,29 @@
 
 #define SMALL_RUN 24
 
-/* Bytes DEPTH..DEPTH+7 of the key, big-endian, zero past its end. */
-static uint64_t
-chunk_at(const struct htab_slot *r, size_t depth)
+/*
+ * The order of A and B, whose hash fields hold their chunks at the same
+ * depth and whose keys agree before it: the chunks decide, and only equal
+ * chunks need the keys (a cache miss each).
+ */
+static inline int
+slot_cmp(const struct htab_slot *a, const struct htab_slot *b)
 {
-	unsigned char b[8] = { 0 };
-	size_t n, len;
-	const char *key = htab_slot_key(r, &len);
-	uint64_t c = 0;
-	int i;
-
-	if (len >= depth + 8)
-		return load_be64(key + depth);
-	if (len > depth) {
-		n = len - depth < 8 ? len - depth : 8;
-		memcpy(b, key + depth, n);
-	}
-	for (i = 0; i < 8; i++)
-		c = c << 8 | b[i];
-	return c;
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
+	return htab_slot_cmp(a, b);
 }
 
 static void
 insertion_sort(struct htab_slot *v, size_t n)
 {
-	size_t i, j, tlen, len;
-	const char *tkey, *key;
+	size_t i, j;
 	struct htab_slot t;
 
 	for (i = 1; i < n; i++) {
 		t = v[i];
-		tkey = htab_slot_key(&t, &tlen);
-		for (j = i; j > 0; j--) {
-			key = htab_slot_key(&v[j - 1], &len);
-			if (key_cmp(key, len, tkey, tlen) <= 0)
-				break;
+		for (j = i; j > 0 && slot_cmp(&v[j - 1], &t) > 0; j--)
 			v[j] = v[j - 1];
-		}
 		v[j] = t;
 	}
 }
@@ -60,99 +46,187 @@ by_len(const void *a, const void *b)
 }
 
 /*
- * Sort V by chunk, least significant digit first, skipping digits all keys
- * share.  Digits are bytes, or 16 bits for large arrays (half the passes
- * over memory, and a 512 KiB histogram per digit is then cheap).
+ * Set the hash fields of V[0..N) to the chunks of their keys at DEPTH;
+ * the length of the longest key.
  */
-static void
-radix_chunks(struct htab_slot *v, struct htab_slot *tmp, size_t n)
+static size_t
+load_chunks(struct htab_slot *v, size_t n, size_t depth)
 {
-	int bits = n >= (1 << 18) ? 16 : 8, digits = 64 / bits, b;
-	size_t radix = (size_t)1 << bits, mask = radix - 1, i, k, sum;
-	size_t *count = xcalloc((size_t)digits * radix, sizeof *count), *c;
-	struct htab_slot *src = v, *dst = tmp, *t;
+	size_t i, len, maxlen = 0;
+	const char *key;
 
-	for (i = 0; i < n; i++)
-		for (b = 0; b < digits; b++)
-			count[(size_t)b * radix + ((v[i].hash >> (bits * b)) & mask)]++;
-	for (b = 0; b < digits; b++) {
-		c = count + (size_t)b * radix;
-		if (c[(v[0].hash >> (bits * b)) & mask] == n)
-			continue;	/* every key has the same digit here */
-		for (sum = 0, k = 0; k < radix; k++) {
-			size_t cnt = c[k];
-
-			c[k] = sum;
-			sum += cnt;
-		}
-		for (i = 0; i < n; i++)
-			dst[c[(src[i].hash >> (bits * b)) & mask]++] = src[i];
-		t = src;
-		src = dst;
-		dst = t;
+	for (i = 0; i < n; i++) {
+		/* Keys are scattered in memory: ask for them early. */
+		if (i + 16 < n)
+			__builtin_prefetch(v[i + 16].ent + 8 + depth);
+		key = htab_slot_key(&v[i], &len);
+		v[i].hash = key_chunk(key, len, depth);
+		if (len > maxlen)
+			maxlen = len;
 	}
-	if (src != v)
-		memcpy(v, src, n * sizeof *v);
-	free(count);
+	return maxlen;
 }
 
+/*
+ * An MSD radix sort of V[0..N) by byte B of the hash fields (0: the most
+ * significant), which hold the key chunks at DEPTH, then by the bytes
+ * after it, then by the next chunks; the keys agree on everything before.
+ * Each pass moves the records from one array to the other (V and TMP, at
+ * the same offsets; IN_TMP says where they are now; they end in V): a
+ * stream, where an in-place permutation waits on a cache miss per move.
+ * The first passes go over all records; those after work on buckets
+ * that fit in the CPU's caches, where an LSD sort would make every pass a
+ * pass over all of memory.  Each byte's buckets are recursed into but the
+ * largest, which the loop goes on with: at most log2(N) frames.
+ */
 static void
-sort_at(struct htab_slot *v, struct htab_slot *tmp, size_t n, size_t depth)
+msd_sort(struct htab_slot *v, struct htab_slot *tmp, size_t n, size_t depth,
+    int b, int in_tmp)
 {
-	size_t i, j, maxlen, len;
+	size_t count[256], next[256], i, k, big, off, bigoff;
+	struct htab_slot *src, *dst;
+	unsigned shift;
 
-	/* A chunk all keys share moves on to the next without recursing. */
-	for (;; depth += 8) {
-		if (n <= SMALL_RUN) {
-			insertion_sort(v, n);
-			return;
+	for (;;) {
+		src = in_tmp ? tmp : v;
+		if (n <= SMALL_RUN || b == 8) {
+			if (in_tmp)
+				memcpy(v, tmp, n * sizeof *v);
+			in_tmp = 0;
+			src = v;
+			if (n <= SMALL_RUN) {
+				insertion_sort(v, n);
+				return;
+			}
+			/* The chunk is spent: the keys' next eight bytes. */
+			depth += 8;
+			b = 0;
+			if (load_chunks(v, n, depth) <= depth) {
+				/* No bytes left: shorter first. */
+				qsort(v, n, sizeof *v, by_len);
+				return;
+			}
 		}
-		maxlen = 0;
-		for (i = 0; i < n; i++) {
-			/* Keys are scattered in memory: ask for them early. */
-			if (i + 16 < n)
-				__builtin_prefetch(v[i + 16].ent + 8 + depth);
-			v[i].hash = chunk_at(&v[i], depth);
-			htab_slot_key(&v[i], &len);
-			if (len > maxlen)
-				maxlen = len;
+		shift = 56 - 8 * (unsigned)b;
+		memset(count, 0, sizeof count);
+		for (i = 0; i < n; i++)
+			count[(src[i].hash >> shift) & 255]++;
+		if (count[(src[0].hash >> shift) & 255] == n) {
+			b++;	/* every key has this byte: the next one */
+			continue;
 		}
-		if (maxlen <= depth) {
-			/* All bytes equal so far and none left: shorter first. */
-			qsort(v, n, sizeof *v, by_len);
-			return;
+		for (k = 0, i = 0; k < 256; k++) {
+			next[k] = i;
+			i += count[k];
 		}
-		for (i = 1; i < n && v[i].hash == v[0].hash; i++)
-			;
-		if (i < n)
+		dst = in_tmp ? v : tmp;
+		for (i = 0; i < n; i++)
+			dst[next[(src[i].hash >> shift) & 255]++] = src[i];
+		in_tmp = !in_tmp;
+		for (big = 0, k = 1; k < 256; k++)
+			if (count[k] > count[big])
+				big = k;
+		for (k = 0, off = 0, bigoff = 0; k < 256; off += count[k++]) {
+			if (k == big)
+				bigoff = off;
+			else if (count[k] > 1)
+				msd_sort(v + off, tmp + off, count[k], depth, b + 1,
+				    in_tmp);
+			else if (count[k] == 1 && in_tmp)
+				v[off] = tmp[off];
+		}
+		v += bigoff;
+		tmp += bigoff;
+		n = count[big];
+		b++;
+	}
+}
+
+/*
+ * Sort V[0..N), whose hash fields hold the chunks at DEPTH, with ROOM
+ * slots of scratch at SCRATCH.  Where the room is short, one pass in place
+ * (an American flag sort's, McIlroy, Bostic and McIlroy 1993) on the
+ * first byte the keys differ in deals them to buckets that fit it, before
+ * a new array is taken: fresh memory is dear (a page fault and the
+ * kernel's zeroing per page), and a table's free slots are usually room
+ * enough for the largest bucket.
+ */
+static void
+sort_chunks(struct htab_slot *v, size_t n, size_t depth,
+    struct htab_slot *scratch, size_t room)
+{
+	size_t count[256], next[256], end[256], i, k, off;
+	struct htab_slot *tmp, x, y;
+	unsigned shift = 56, d;
+
+	if (n <= room) {
+		msd_sort(v, scratch, n, depth, 0, 0);
+		return;
+	}
+	for (;;) {
+		memset(count, 0, sizeof count);
+		for (i = 0; i < n; i++)
+			count[(v[i].hash >> shift) & 255]++;
+		if (count[(v[0].hash >> shift) & 255] < n || shift == 0)
 			break;
+		shift -= 8;	/* a byte all keys share */
 	}
-	radix_chunks(v, tmp, n);
-	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && v[j].hash == v[i].hash; j++)
-			;
-		if (j - i > 1)
-			sort_at(v + i, tmp, j - i, depth + 8);
+	for (k = 1, d = 0; k < 256; k++)
+		if (count[k] > count[d])
+			d = (unsigned)k;
+	if (count[d] == n || count[d] > room) {
+		/* No byte that deals them small enough: a new array. */
+		tmp = xalloc_big(n * sizeof *tmp);
+		msd_sort(v, tmp, n, depth, 0, 0);
+		xfree_big(tmp, n * sizeof *tmp);
+		return;
 	}
+	for (k = 0, i = 0; k < 256; k++) {
+		next[k] = i;
+		i += count[k];
+		end[k] = i;
+	}
+	for (k = 0; k < 256; k++) {
+		while (next[k] < end[k]) {
+			x = v[next[k]];
+			d = (x.hash >> shift) & 255;
+			while (d != k) {
+				y = v[next[d]];
+				v[next[d]++] = x;
+				x = y;
+				d = (x.hash >> shift) & 255;
+			}
+			v[next[k]++] = x;
+		}
+	}
+	for (k = 0, off = 0; k < 256; off += count[k++])
+		if (count[k] > 1)
+			msd_sort(v + off, scratch, count[k], depth,
+			    (int)(56 - shift) / 8 + 1, 0);
 }
 
 void
 keysort_in(struct htab_slot *v, size_t n, struct htab_slot *scratch,
     size_t room)
 {
-	struct htab_slot *tmp = scratch;
-
-	if (n < 2)
-		return;
-	if (room < n)
-		tmp = xreallocarray(NULL, n, sizeof *tmp);
-	sort_at(v, tmp, n, 0);
-	if (tmp != scratch)
-		free(tmp);
+	if (n < 2 || load_chunks(v, n, 0) == 0)
+		return;		/* at most one key, or only the empty one */
+	sort_chunks(v, n, 0, scratch, room);
 }
 
 void
 keysort(struct htab_slot *v, size_t n)
 {
 	keysort_in(v, n, NULL, 0);
+}
+
+struct htab_slot *
+keysort_table(struct htab *h)
+{
+	struct htab_slot *v = htab_pack(h);
+
+	if (h->count > 1)
+		sort_chunks(v, h->count, h->prefix, v + h->count,
+		    h->mask + 1 - h->count);
+	return v;
 }

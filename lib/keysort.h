@@ -24,10 +24,11 @@ htab_slot_cmp(const struct htab_slot *a, const struct htab_slot *b)
 
 /*
  * keysort: sort the slots V[0..N) (htab_pack, or copies of slots) by the
- * keys of their entries; their hash fields are scratch for the sort.  An MSD radix sort on 8-byte chunks, each
- * level an LSD byte-radix pass over the chunks that skips byte positions
- * all keys share, so long common prefixes ("user0001234") cost little.
- * It needs a scratch copy of V.
+ * keys of their entries; their hash fields are scratch for the sort.  An
+ * MSD radix sort, a byte at a time, on the keys' 8-byte chunks held in the
+ * hash fields: bytes all keys share cost one counting pass, buckets of a
+ * few keys are sorted by insertion on the chunks, and a key is read again
+ * only when a chunk is spent.  It needs a scratch copy of V.
  */
 void keysort(struct htab_slot *v, size_t n);
 
@@ -39,5 +40,13 @@ void keysort(struct htab_slot *v, size_t n);
  */
 void keysort_in(struct htab_slot *v, size_t n, struct htab_slot *scratch,
     size_t room);
+
+/*
+ * keysort_table: every key of table H in key order, in the front of its
+ * slot array (h->count slots), which is returned: htab_pack, then keysort
+ * in the free tail, starting past the prefix all keys share.  The table
+ * takes no more lookups until htab_clear.
+ */
+struct htab_slot *keysort_table(struct htab *h);
 
 #endif

@@ -1,4 +1,5 @@
 /* merge: loser-tree k-way merge of sorted record streams (see merge.h). */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,15 +70,12 @@ key_length(const struct kvspec *kv, const char *p, size_t len)
 static void
 save_record(struct merge_src *s)
 {
-	if (s->rec.p == s->save)
+	if (s->rec.p == s->save.p)
 		return;
-	if (s->savecap < s->rec.len || s->save == NULL) {
-		s->savecap = s->rec.len + 64;
-		free(s->save);
-		s->save = xmalloc(s->savecap);
-	}
-	memcpy(s->save, s->rec.p, s->rec.len);
-	s->rec.p = s->save;
+	s->save.len = 0;	/* room for one more byte: never NULL, even for "" */
+	memcpy(buf_reserve(&s->save, s->rec.len + 1), s->rec.p, s->rec.len);
+	s->save.len = s->rec.len;
+	s->rec.p = s->save.p;
 }
 
 /* S's new record against the one before it, PREV (with its words). */
@@ -101,7 +99,8 @@ check_order(const struct merge *m, const struct merge_src *s, struct slice prev,
 			c = 0;
 	}
 	if (c > 0 || (c == 0 && m->check == MERGE_CHECK_STRICT))
-		die_at(s->r.name, s->line, "disorder");
+		die_at(s->r.name, s->line, "disorder: %.*s",
+		    s->rec.len > INT_MAX ? INT_MAX : (int)s->rec.len, s->rec.p);
 }
 
 /* Advance S to its next record; 0 (and S no longer live) at its end. */
@@ -260,7 +259,7 @@ merge_close(struct merge *m)
 
 	for (i = 0; i < m->k; i++) {
 		reader_close(&m->src[i].r);
-		free(m->src[i].save);
+		buf_free(&m->src[i].save);
 	}
 	free(m->src);
 	free(m->tree);

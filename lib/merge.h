@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "record.h"
 #include "sortrec.h"
 
@@ -33,8 +34,7 @@ struct merge_src {
 	uint64_t word2;		/* key bytes 8..15 (zero-padded, complemented with -r) */
 	uint64_t line;
 	int live;
-	char *save;		/* the previous record, kept across a refill */
-	size_t savecap;
+	struct buf save;	/* the previous record, kept across a refill */
 };
 
 struct merge {

@@ -1,5 +1,6 @@
 /* msg: one-line diagnostics on stderr. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,14 @@
 #include "msg.h"
 
 const char *progname = "mr";
+
+/*
+ * The first thread to die says why and ends the program; another thread
+ * that dies meanwhile waits here for the end: one error is one message,
+ * and exit(3) is not for two threads at once.  Recursive, so that the
+ * dying thread may still die in an exit handler.
+ */
+static pthread_mutex_t dying = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
 void
 msg_init(const char *argv0)
@@ -162,6 +171,7 @@ die(const char *fmt, ...)
 {
 	va_list ap;
 
+	pthread_mutex_lock(&dying);
 	va_start(ap, fmt);
 	vmessage(NULL, 0, fmt, ap);
 	va_end(ap);
@@ -183,10 +193,21 @@ die_at(const char *file, uint64_t line, const char *fmt, ...)
 {
 	va_list ap;
 
+	pthread_mutex_lock(&dying);
 	va_start(ap, fmt);
 	vmessage(file, line, fmt, ap);
 	va_end(ap);
 	exit(EXIT_BAD);
+}
+
+void
+warn_skipped(uint64_t n, const char *first)
+{
+	if (n == 1)
+		warn("1 record skipped: %s", first);
+	else
+		warn("%llu records skipped; the first: %s",
+		    (unsigned long long)n, first);
 }
 
 void

@@ -18,7 +18,8 @@ void msg_init(const char *argv0);
 /*
  * warn/die print "progname: message\n" on stderr.  A format ending in ':'
  * has ": strerror(errno)" appended, as sbase's eprintf does.  die exits
- * with status 1 (temporary files are removed by the tmpfile atexit hook).
+ * with status 1 (temporary files are removed by the tmpfile atexit hook);
+ * of threads dying at once, the first says why and the others wait.
  */
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -28,6 +29,14 @@ void warn_at(const char *file, uint64_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 noreturn void die_at(const char *file, uint64_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * warn_skipped: the notice of a program that skipped N records (N > 0)
+ * instead of stopping: "progname: 1 record skipped: FIRST", or
+ * "progname: N records skipped; the first: FIRST", where FIRST is
+ * "FILE:LINE: why" of the first one, as the error would have said it.
+ */
+void warn_skipped(uint64_t n, const char *first);
 
 /*
  * msg_quote: the bytes P[0..LEN) of a record as text fit for a one-line

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "msg.h"
 #include "out.h"
 #include "xalloc.h"
@@ -27,8 +28,16 @@ out_init(struct out *o, int fd, const char *name)
 	o->bytes = 0;
 	o->to_child = 0;
 	o->closed = 0;
+	o->mem = NULL;
 	o->whole_lines = 0;
 	o->is_pipe = 0;
+}
+
+void
+out_init_mem(struct out *o, struct buf *mem, const char *name)
+{
+	out_init(o, -1, name);
+	o->mem = mem;
 }
 
 void
@@ -68,6 +77,21 @@ write_failed(struct out *o)
 	if (errno == EPIPE)
 		exit(EXIT_OK);
 	die("%s: write error:", o->name);
+}
+
+/* Write N bytes at P through to the fd (or the memory). */
+static void
+write_through(struct out *o, const void *p, size_t n)
+{
+	if (o->closed)		/* the child went away: drop it */
+		return;
+	if (o->mem != NULL)
+		buf_append(o->mem, p, n);
+	else if (write_all(o->fd, p, n) < 0) {
+		write_failed(o);
+		return;
+	}
+	o->bytes += n;
 }
 
 void
@@ -231,18 +255,11 @@ out_flush(struct out *o)
 {
 	if (o->len == 0)
 		return;
-	if (o->closed) {	/* the child went away: drop it */
-		o->len = 0;
-		return;
-	}
-	if (o->whole_lines) {
+	if (o->whole_lines && !o->closed) {
 		flush_lines(o);
 		return;
 	}
-	if (write_all(o->fd, o->buf, o->len) < 0)
-		write_failed(o);
-	else
-		o->bytes += o->len;
+	write_through(o, o->buf, o->len);
 	o->len = 0;
 }
 
@@ -303,12 +320,7 @@ out_write_slow(struct out *o, const void *p, size_t n)
 		return;
 	}
 	if (n >= o->cap) {	/* too big to buffer: write it through */
-		if (o->closed)
-			return;
-		if (write_all(o->fd, p, n) < 0)
-			write_failed(o);
-		else
-			o->bytes += n;
+		write_through(o, p, n);
 		return;
 	}
 	memcpy(o->buf, p, n);

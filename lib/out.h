@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <string.h>
 
+struct buf;
+
 #define OUT_BUFSIZE (256 * 1024)
 #define OUT_PIPE_SIZE (1024 * 1024)	/* out_whole_lines asks a pipe for this */
 
@@ -28,12 +30,20 @@ struct out {
 	uint64_t bytes;		/* bytes handed to write(2) so far */
 	int to_child;		/* a pipe into a child: EPIPE sets closed */
 	int closed;		/* the child closed its end: output is dropped */
+	struct buf *mem;	/* out_init_mem: the bytes go here, not to fd */
 	int whole_lines;	/* out_whole_lines */
 	int is_pipe;		/* fd is a pipe (whole_lines only) */
 };
 
 /* out_init: write to FD; NAME for messages ("standard output" for fd 1). */
 void out_init(struct out *o, int fd, const char *name);
+/*
+ * out_init_mem: write into memory, appending to MEM (lib/buf) at each
+ * flush, for a thread's share of the output that the program writes out
+ * later.  Memory, not a memory file: no file size limit (`ulimit -f`)
+ * applies to it.  Not for out_splice.
+ */
+void out_init_mem(struct out *o, struct buf *mem, const char *name);
 /*
  * out_init_child: write into a pipe to a child process.  When the child
  * closes its end (EPIPE), o->closed is set and everything written from then

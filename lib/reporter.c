@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "reporter.h"
 #include "xalloc.h"
 
@@ -116,7 +117,7 @@ counters_add(struct counters *t, struct slice group, struct slice name,
 			return;
 		}
 	}
-	t->c = xreallocarray(t->c, t->n + 1, sizeof *t->c);
+	ARRAY_RESERVE(t->c, t->cap, t->n + 1);
 	t->c[t->n].group = dupslice(group);
 	t->c[t->n].name = dupslice(name);
 	t->c[t->n].sum = amount;
@@ -134,5 +135,5 @@ counters_free(struct counters *t)
 	}
 	free(t->c);
 	t->c = NULL;
-	t->n = 0;
+	t->n = t->cap = 0;
 }

@@ -41,7 +41,7 @@ struct counter {
 /* A small table of counters, in order of first appearance. */
 struct counters {
 	struct counter *c;
-	size_t n;
+	size_t n, cap;
 };
 
 /* counters_add: COUNTERS[GROUP,NAME] += AMOUNT (wrapping like Java's long). */

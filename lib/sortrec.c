@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "msg.h"
 #include "num.h"
 #include "sortrec.h"
@@ -395,10 +396,7 @@ push_task(struct sorter *s, struct sortent *e, size_t n, int mode, size_t depth,
     int b)
 {
 	pthread_mutex_lock(&s->mu);
-	if (s->qn == s->qcap) {
-		s->qcap = s->qcap ? 2 * s->qcap : 64;
-		s->q = xreallocarray(s->q, s->qcap, sizeof *s->q);
-	}
+	ARRAY_RESERVE(s->q, s->qcap, s->qn + 1);
 	s->q[s->qn++] = (struct task){ e, n, depth, mode, b };
 	pthread_cond_signal(&s->cv);
 	pthread_mutex_unlock(&s->mu);

@@ -75,7 +75,10 @@ on_signal(int sig)
 void
 tmp_install_signals(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	/* Every signal whose default action ends the program, but those of
+	 * a fault (SEGV, BUS...), after which no cleanup can be trusted. */
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE,
+	    SIGALRM, SIGUSR1, SIGUSR2, SIGXCPU, SIGVTALRM, SIGPROF };
 	struct sigaction sa;
 	size_t i;
 

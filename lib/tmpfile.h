@@ -2,7 +2,9 @@
  * tmpfile: temporary files that never outlive the program.
  *
  * Every file made here is registered and removed at exit (normal or via
- * die) and on SIGINT, SIGTERM and SIGHUP.  Files that others read (chunks,
+ * die) and on every signal that ends a program by default, but a fault's
+ * (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2,
+ * SIGXCPU, SIGVTALRM, SIGPROF).  Files that others read (chunks,
  * partitions, state) are made beside their final name and renamed into
  * place by tmp_commit, so a reader never sees a partial file.
  */
@@ -38,8 +40,8 @@ void tmp_remove(const char *path);
  */
 void tmp_remove_all(void);
 
-/* tmp_install_signals: remove the files on SIGINT/SIGTERM/SIGHUP and die
- * by the signal (done by the first tmp_create; call it to do it earlier). */
+/* tmp_install_signals: remove the files on those signals and die by the
+ * signal (done by the first tmp_create; call it to do it earlier). */
 void tmp_install_signals(void);
 
 #endif

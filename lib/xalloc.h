@@ -19,4 +19,14 @@ void *xmemdup(const void *p, size_t n);
  */
 void *xcalloc_line(size_t n);
 
+/*
+ * xalloc_big: N zeroed bytes aligned to a cache line, for large arrays
+ * touched at random (hash slots, sort scratch).  From 4 MiB up they come
+ * from mmap, aligned to 2 MiB and marked for transparent huge pages: on a
+ * virtual machine a TLB miss, and a page fault per 4 KiB, cost more than
+ * the work.  Freed with xfree_big and the same N.
+ */
+void *xalloc_big(size_t n);
+void xfree_big(void *p, size_t n);
+
 #endif

@@ -200,6 +200,7 @@ gen_log(uint64_t n, time_t start)
 		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	struct zipf paths, clients;
 	uint64_t i, p, c, st, size;
+	char bytes[24];
 	int status;
 	struct tm tm;
 	time_t t = start;
@@ -217,16 +218,19 @@ gen_log(uint64_t n, time_t start)
 		    st < 975 ? 301 : st < 990 ? 302 : st < 997 ? 500 : 503;
 		size = status == 304 ? 0 : 200 + below(2000) +
 		    (p % 7 == 0 ? below(200000) : 0);
+		/* Apache logs "-" for the size of a response without a body. */
+		snprintf(bytes, sizeof bytes, status == 304 ? "-" : "%llu",
+		    (unsigned long long)size);
 		printf("10.%llu.%llu.%llu - - [%02d/%s/%04d:%02d:%02d:%02d +0000] "
-		    "\"%s /%s/item%llu%s HTTP/1.1\" %d %llu \"-\" \"%s\"\n",
+		    "\"%s /%s/item%llu%s HTTP/1.1\" %d %s \"-\" \"%s\"\n",
 		    (unsigned long long)(c >> 16 & 255),
 		    (unsigned long long)(c >> 8 & 255),
 		    (unsigned long long)(c & 255),
 		    tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
 		    tm.tm_min, tm.tm_sec, methods[below(6)],
 		    p % 3 == 0 ? "static" : p % 3 == 1 ? "api" : "docs",
-		    (unsigned long long)p, exts[p % 6], status,
-		    (unsigned long long)size, agents[below(4)]);
+		    (unsigned long long)p, exts[p % 6], status, bytes,
+		    agents[below(4)]);
 	}
 	free(paths.cdf);
 	free(clients.cdf);

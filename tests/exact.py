@@ -281,20 +281,22 @@ def field_of(op):
 
 
 def reduce_reference(records, ops, top=0):
-    """Expected output lines and skip count of mr-reduce -b OPS.
+    """Expected output lines of mr-reduce -b OPS, and (skip count, line of
+    the first skipped record).
 
     RECORDS are (key, [field bytes]) in input order.  A record whose
     numeric field is bad or too long is skipped; keys come out in byte
     order, or with TOP the TOP keys of largest first result.
     """
-    groups, skipped = {}, 0
+    groups, skipped, first = {}, 0, 0
     numeric = {field_of(op) for op in ops
                if op.split(":")[0] not in ("count", "first", "last", "unique",
                                           "countunique", "collapse")}
-    for key, fields in records:
+    for line, (key, fields) in enumerate(records, 1):
         parsed = {f: parse(fields[f - 1]) for f in numeric}
         if any(p[0] != "ok" for p in parsed.values()):
             skipped += 1
+            first = first or line
             continue
         g = groups.setdefault(key, {})
         for f in range(1, len(fields) + 1):
@@ -323,7 +325,7 @@ def reduce_reference(records, ops, top=0):
             return (3, 0) if math.isnan(v) else (0, 0) if v > 0 else (2, 0)
         keys = sorted(keys, key=rank)[:top]
     out = [key.decode("latin-1") + "\t" + "\t".join(lines[key]) for key in keys]
-    return out, skipped
+    return out, (skipped, first)
 
 
 # ---- the generator ----
@@ -574,11 +576,21 @@ def compare(label, want, got, records):
 
 
 def expect_run(label, args, path, binary, want, skipped, records):
+    """Run; the output must be WANT, and stderr the notice of SKIPPED (a
+    count and the line of the first), whose reason the tests of messages
+    check."""
     status, out, err = run(args, path, binary)
-    want_err = "mr-reduce: skipped %d bad record%s\n" % (skipped, "" if skipped == 1 else "s") \
-        if skipped else ""
-    if status != 0 or err != want_err:
-        raise Failure("%s: status %d, stderr %r (want 0, %r)" % (label, status, err, want_err))
+    count, first = skipped
+    if count == 0:
+        want_err = ""
+    elif count == 1:
+        want_err = "mr-reduce: 1 record skipped: -:%d: field " % first
+    else:
+        want_err = "mr-reduce: %d records skipped; the first: -:%d: field " % (count, first)
+    good_err = err == want_err if count == 0 else \
+        err.startswith(want_err) and err.count("\n") == 1
+    if status != 0 or not good_err:
+        raise Failure("%s: status %d, stderr %r (want 0, %r...)" % (label, status, err, want_err))
     compare(label, want, out, records)
 
 

@@ -6,7 +6,7 @@ load helper
 
 programs() {
 	local f
-	for f in "$MR_ROOT"/cmd/mr-*.c; do
+	for f in "$MR_ROOT"/cmd/mr-*.c "$MR_ROOT"/cmd/mr-*/; do
 		[[ -e $f ]] && basename "$f" .c
 	done
 	for f in "$MR_ROOT"/scripts/mr-*; do
@@ -39,12 +39,63 @@ programs() {
 @test "every program answers --help on stdout and --version, and rejects an unknown option with status 2" {
 	local p
 	for p in $(programs); do
-		[[ $p == mr-hadoop ]] && continue
 		run --separate-stderr "$p" --help
 		[[ $status -eq 0 && $output == *usage:* ]] || { echo "$p --help: $status $output"; false; }
 		run --separate-stderr "$p" --version
 		[[ $status -eq 0 && $output == *"(mr-tools)"* ]] || { echo "$p --version: $status $output"; false; }
 		run --separate-stderr "$p" --no-such-option
 		[[ $status -eq 2 && $stderr == *usage:* ]] || { echo "$p bad option: $status $stderr"; false; }
+		# One message, then the usage.
+		[[ ${stderr_lines[0]} == "$p: --no-such-option: unknown option" &&
+		    ${stderr_lines[1]} == "usage: $p "* ]] || { echo "$p bad option: $stderr"; false; }
 	done
+}
+
+# man_options P: the options of man page P's option lists, in order, one a
+# line ("-k", "--key-fields", "-input"): the Fl words of its .It lines.
+man_options() {
+	sed -n 's/^\.It \(Fl .*\)/\1/p' "$MR_ROOT/man/$1.1" |
+	    grep -o 'Fl [^ ]*' | sed 's/^Fl /-/'
+}
+
+# help_options P: the options of P --help, in order: after the usage and
+# its blank line, the words that start with '-' in the option column (up
+# to two spaces) of each line that starts with blanks and '-'.
+help_options() {
+	"$1" --help | sed '1,/^$/d' | sed -n 's/^ \{1,\}\(-.*\)/\1/p' | sed 's/  .*//' |
+	    grep -o '\(^\|[ ,]\)-[-A-Za-z0-9]*' | sed 's/^[ ,]//'
+}
+
+@test "every option of a man page is in --help and the other way round, in the same order" {
+	local p
+	for p in $(programs); do
+		run diff <(man_options "$p") <(help_options "$p")
+		[[ $status -eq 0 ]] || { echo "$p: man page (<) and --help (>) differ:"; echo "$output"; false; }
+		[[ $(man_options "$p" | wc -l) -ge 2 ]] || { echo "$p: no options found"; false; }
+	done
+}
+
+@test "a bad value of an option several programs take is said in one wording by each" {
+	local key="is not a key field count (the key is the first K fields)"
+	local size="is not a size (such as 4096, 64K, 16M or 2G)"
+	local cmd want
+	while IFS='|' read -r cmd want; do
+		run --separate-stderr $cmd </dev/null
+		[[ $status -eq 2 && ${stderr_lines[0]} == "$want" ]] ||
+		    { echo "$cmd: $status: $stderr"; false; }
+	done <<-END
+	mr-sort -k 2,2n|mr-sort: -k: '2,2n' $key
+	mr-reduce -k 5x count|mr-reduce: -k: '5x' $key
+	mr-partition -n 2 -k 0|mr-partition: -k: '0' $key
+	mr-task -k x|mr-task: -k: 'x' $key
+	mr-sort -t ab|mr-sort: -t: 'ab' is not a single byte
+	mr-reduce -t ab count|mr-reduce: -t: 'ab' is not a single byte
+	mr-partition -t ab|mr-partition: -t: 'ab' is not a single byte
+	mr-map -d ab|mr-map: -d: 'ab' is not a single byte
+	mr-sort -P 0|mr-sort: -P: '0' is not a thread count from 1 to 1024
+	mr-task -P 2000|mr-task: -P: '2000' is not a thread count from 1 to 1024
+	mr-sort -S 1X|mr-sort: -S: '1X' $size
+	mr-split -b 0|mr-split: -b: '0' $size
+	mr-map -b lots cat|mr-map: -b: 'lots' $size
+	END
 }

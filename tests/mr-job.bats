@@ -316,17 +316,17 @@ counter() {
 	echo x >in.txt
 	run --separate-stderr mr-job -input in.txt -D a=b -output out -mapper cat
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-job: generic option -D must come before -input (hadoop jar requires it)" ]
+	[ "${stderr_lines[0]}" = "mr-job: -D: generic options come before -input (hadoop jar requires it)" ]
 	[ "${stderr_lines[1]}" = "usage: mr-job [-D name=value]... [-files PATH,...] -input PATH... -output DIR" ]
 	run --separate-stderr mr-job -input in.txt -output out -mapper cat -bogus
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-job: unknown option '-bogus'" ]
+	[ "${stderr_lines[0]}" = "mr-job: -bogus: unknown option" ]
 	run --separate-stderr mr-job -input in.txt -mapper cat
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-job: no -output given" ]
 	run --separate-stderr mr-job -input in.txt -output out -mapper cat -numReduceTasks x
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-job: -numReduceTasks wants a count, not 'x'" ]
+	[ "${stderr_lines[0]}" = "mr-job: -numReduceTasks: 'x' is not a count" ]
 	[ ! -e out ]
 	run mr-job --help
 	[ "$status" -eq 0 ]

@@ -4,7 +4,15 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-USAGE1='usage: mr-map -w|-a|-d DELIM|-K LIST|-e REGEX|-j [-V LIST] [-g] [-l] [-v] [--strict] [FILE...]'
+USAGE1='usage: mr-map -w|-a|-d DELIM|-K LIST|-e REGEX|-j [-V LIST] [-g] [-lqv] [--strict] [FILE...]'
+USAGE2='       mr-map [-P N] [-b SIZE] [-o] [-i FILE] [--] COMMAND [ARG...]'
+
+# counters IN OUT SKIPPED: what -v writes on stderr.
+counters() {
+	printf 'mr-map: counter mr-tools,input records: %s\n' "$1"
+	printf 'mr-map: counter mr-tools,output records: %s\n' "$2"
+	printf 'mr-map: counter mr-tools,skipped records: %s' "$3"
+}
 
 # A log of the Apache combined format, hand-written.
 write_access_log() {
@@ -43,19 +51,19 @@ EOF
 	[ "$output" = "$(printf 'caf\xc3\xa9\t1\nau\t1\nlait\t1\nx2\t1\ny3\t1\n\xc3\x89t\xc3\x89\t1')" ]
 }
 
-@test "-v reports records in, out and skipped on stderr" {
+@test "-v reports the input, output and skipped record counters on stderr" {
 	printf 'one two\n\nthree' >in
 	run -0 --separate-stderr mr-map -w -v in
 	[ "${#lines[@]}" = 3 ]
-	[ "$stderr" = "mr-map: records in 3, out 3, skipped 0" ]
+	[ "$stderr" = "$(counters 3 3 0)" ]
 }
 
 @test "under Hadoop the record counts are counters" {
 	printf 'a b\nc\n' >in
 	mapreduce_task_id=task_1_m_000000 run -0 --separate-stderr mr-map -w in
-	[ "$stderr" = "reporter:counter:mr-tools,records in,2
-reporter:counter:mr-tools,records out,3
-reporter:counter:mr-tools,records skipped,0" ]
+	[ "$stderr" = "reporter:counter:mr-tools,input records,2
+reporter:counter:mr-tools,output records,3
+reporter:counter:mr-tools,skipped records,0" ]
 }
 
 @test "several files are read in turn, and - is standard input" {
@@ -71,7 +79,8 @@ reporter:counter:mr-tools,records skipped,0" ]
 	write_access_log
 	run -0 --separate-stderr mr-map -d ' ' -K 9 -V 10 -v access.log
 	[ "$output" = "$(printf '200\t2326\n404\t512\n200\t87\n304\t0')" ]
-	[ "$stderr" = "mr-map: records in 5, out 4, skipped 1" ]
+	[ "$stderr" = "$(counters 5 4 1)
+mr-map: 1 record skipped: access.log:5: no field 10 (the record has 2)" ]
 }
 
 @test "fields: --strict names the file and line of a record lacking a field" {
@@ -117,9 +126,9 @@ reporter:counter:mr-tools,records skipped,0" ]
 
 @test "fields: bad lists and mixed mappers are usage errors" {
 	run -2 --separate-stderr mr-map -K 2-1 in
-	[ "$stderr" = "mr-map: bad field list: -K 2-1
+	[ "$stderr" = "mr-map: -K: '2-1' is not a field list
 $USAGE1
-       mr-map [-P N] [-b SIZE] [-o] [-i FILE] [--] COMMAND [ARG...]" ]
+$USAGE2" ]
 	run -2 --separate-stderr mr-map -w -e x
 	[ "${stderr%%$'\n'*}" = "mr-map: -w, -a, -d, -e and -j choose different mappers" ]
 	run -2 --separate-stderr mr-map -w -K 1
@@ -136,20 +145,22 @@ $USAGE1
 	write_access_log
 	run -0 --separate-stderr mr-map -v -e '"([A-Z]+) ([^ ]+)' -K 2 -V 1 access.log
 	[ "$output" = "$(printf '/index.html\tGET\n/missing\tGET\n/api/login\tPOST\n/index.html\tGET')" ]
-	[ "$stderr" = "mr-map: records in 5, out 4, skipped 1" ]
+	[ "$stderr" = "$(counters 5 4 1)
+mr-map: 1 record skipped: access.log:5: no match" ]
 	run -1 --separate-stderr mr-map --strict -e '"([A-Z]+) ([^ ]+)' access.log
 	[ "$stderr" = "mr-map: access.log:5: no match" ]
 }
 
 @test "regex: the key is group 1, or the whole match without groups; -g takes every match" {
 	printf 'id=7 id=42 x\nnone\n' >in
-	run -0 mr-map -e 'id=([0-9]+)' in
+	run -0 --separate-stderr mr-map -e 'id=([0-9]+)' in
 	[ "$output" = "$(printf '7\t1')" ]
-	run -0 mr-map -e 'id=[0-9]+' -g in
+	[ "$stderr" = "mr-map: 1 record skipped: in:2: no match" ]
+	run -0 mr-map -q -e 'id=[0-9]+' -g in
 	[ "$output" = "$(printf 'id=7\t1\nid=42\t1')" ]
-	run -0 mr-map -e '(i)d=([0-9]+)' -g -K 0 -V 2,1 in
+	run -0 mr-map -q -e '(i)d=([0-9]+)' -g -K 0 -V 2,1 in
 	[ "$output" = "$(printf 'id=7\t7\ti\nid=42\t42\ti')" ]
-	run -0 mr-map -e '^id' -g in
+	run -0 mr-map -q -e '^id' -g in
 	[ "$output" = "$(printf 'id\t1')" ]
 }
 
@@ -157,7 +168,8 @@ $USAGE1
 	printf 'ab\nb\n' >in
 	run -0 --separate-stderr mr-map -v -e '(a)?b' in
 	[ "$output" = "$(printf 'a\t1')" ]
-	[ "$stderr" = "mr-map: records in 2, out 1, skipped 1" ]
+	[ "$stderr" = "$(counters 2 1 1)
+mr-map: 1 record skipped: in:2: group 1 did not match" ]
 	run -1 --separate-stderr mr-map --strict -e '(a)?b' in
 	[ "$stderr" = "mr-map: in:2: group 1 did not match" ]
 }
@@ -172,9 +184,18 @@ $USAGE1
 	diff got want
 }
 
+@test "regex: records over many read buffers, the last one filling its buffer, agree with grep" {
+	"$MR_TOOLS/gendata" text 3000000 | head -c 2097152 >in
+	mr-map -q -e '(th[a-z]*)' in | cut -f1 >got
+	# The leftmost-longest first match of each line, as POSIX regexec.
+	mawk 'match($0, /th[a-z]*/) { print substr($0, RSTART, RLENGTH) }' in >want
+	[ -s want ]
+	diff got want
+}
+
 @test "regex: bad expressions and groups beyond the expression are usage errors" {
 	run -2 --separate-stderr mr-map -e '(' in
-	[[ ${stderr%%$'\n'*} == "mr-map: bad regular expression '(': "* ]]
+	[[ ${stderr%%$'\n'*} == "mr-map: -e: '(' is not a regular expression: "* ]]
 	run -2 --separate-stderr mr-map -e '(a)' -K 2 in
 	[ "${stderr%%$'\n'*}" = "mr-map: the regular expression has 1 group" ]
 }
@@ -195,10 +216,11 @@ EOF
 	[ "${lines[0]}" = "u1${TAB}512${TAB}x\\ny\\rz\\\\" ]
 	[ "${lines[1]}" = "7${TAB}1.5e3${TAB}null" ]
 	[ "${#lines[@]}" = 2 ]
-	[ "$stderr" = "mr-map: records in 7, out 2, skipped 5" ]
-	run -0 mr-map -j -K user.name -l in
+	[ "$stderr" = "$(counters 7 2 5)
+mr-map: 5 records skipped; the first: in:3: no field user.id" ]
+	run -0 mr-map -q -j -K user.name -l in
 	[ "$output" = "$(printf 'a\\tb\t1\nno id\t1')" ]
-	run -0 mr-map -j -K bytes.1.a,user.id in
+	run -0 mr-map -q -j -K bytes.1.a,user.id in
 	[ "$output" = "$(printf '2\t\xc3\xa9\t1')" ]
 }
 
@@ -212,6 +234,21 @@ EOF
 	[ "$stderr" = "mr-map: in:1: no field x.y" ]
 	run -2 --separate-stderr mr-map -j
 	[ "${stderr%%$'\n'*}" = "mr-map: -j needs -K PATHS" ]
+}
+
+@test "skipped records are never silent: their count and the first on stderr, unless -q" {
+	for i in 1 2 3; do echo "{\"user\": {\"id\": \"u$i\"}}"; done >in
+	run -0 --separate-stderr mr-map -j -K user.ID in
+	[ -z "$output" ]
+	[ "$stderr" = "mr-map: 3 records skipped; the first: in:1: no field user.ID" ]
+	run -0 --separate-stderr mr-map -q -j -K user.ID in
+	[ -z "$output" ] && [ -z "$stderr" ]
+	run -0 --separate-stderr mr-map -j -K user.id in
+	[ "${#lines[@]}" = 3 ] && [ -z "$stderr" ]
+	mapreduce_task_id=task_1_m_000000 run -0 --separate-stderr mr-map -q -j -K user.ID in
+	[ "$stderr" = "reporter:counter:mr-tools,input records,3
+reporter:counter:mr-tools,output records,0
+reporter:counter:mr-tools,skipped records,3" ]
 }
 
 @test "json: randomized records agree with awk" {
@@ -234,22 +271,23 @@ EOF
 	[ "$(mr-map -w in | od -An -c | tr -d ' \n')" = 'a\0b\t1\nc377376\t1\nd303(\t1\n{"k":\t1\n"377"}\t1\n{"k":\t1\n"ok\u0000"}\t1\n' ]
 	run -0 mr-map -a in
 	run -0 mr-map -d ' ' -K 2 in
-	run -0 mr-map -e 'b (.)' in
-	[ "$(mr-map -e 'b (.)' in | od -An -c | tr -d ' \n')" = 'c\t1\n' ]
+	run -0 mr-map -q -e 'b (.)' in
+	[ "$(mr-map -q -e 'b (.)' in | od -An -c | tr -d ' \n')" = 'c\t1\n' ]
 	run -0 --separate-stderr mr-map -j -K k -v in
 	[ "$output" = "ok\\0${TAB}1" ]
-	[ "$stderr" = "mr-map: records in 3, out 1, skipped 2" ]
+	[ "$stderr" = "$(counters 3 1 2)
+mr-map: 2 records skipped; the first: in:1: invalid JSON at byte 1: unexpected character" ]
 }
 
 @test "a 50 MiB line is one record for every mapper" {
 	{ printf 'x '; head -c 52428800 /dev/zero | tr '\0' 'y'; printf ' z\n{"k": "'; head -c 1000000 /dev/zero | tr '\0' '['; printf '"}\n'; } >in
 	run -0 bash -c 'mr-map -w in | cut -c1-3 | tr "\t" :'
 	[ "$output" = "$(printf 'x:1\nyyy\nz:1\n{"k\n"[[')" ]
-	run -0 bash -c 'mr-map -d " " -K 3 -V 1 in'
+	run -0 bash -c 'mr-map -q -d " " -K 3 -V 1 in'
 	[ "$output" = "$(printf 'z\tx')" ]
-	run -0 bash -c 'mr-map -e " (z)\$" in'
+	run -0 bash -c 'mr-map -q -e " (z)\$" in'
 	[ "$output" = "$(printf 'z\t1')" ]
-	run -0 bash -c 'mr-map -j -K k in | wc -c'
+	run -0 bash -c 'mr-map -q -j -K k in | wc -c'
 	[ "$output" = 1000003 ]
 	run -0 bash -c 'mr-map -P 2 -b 64K -- wc -c <in | sort -n | tr "\n" " "'
 	[ "$output" = "1000010 52428805 " ]
@@ -261,13 +299,15 @@ EOF
 	{ head -c 300000 /dev/zero | tr '\0' '['; echo; printf '{"a":\n{"a":"\\ud800"}\n{"a":"\\x"}\n{"a":01}\n[\n"\n'; } >in
 	run -0 --separate-stderr mr-map -j -K a -v in
 	[ "$output" = "$(printf '\xef\xbf\xbd\t1')" ]
-	[ "$stderr" = "mr-map: records in 7, out 1, skipped 6" ]
+	[ "$stderr" = "$(counters 7 1 6)
+mr-map: 6 records skipped; the first: in:1: invalid JSON at byte 514: nested too deeply" ]
 }
 
 @test "CRLF ends a record, a BOM is dropped, a last line without newline counts" {
 	printf '\xef\xbb\xbfa b\r\nc\r\nd' >in
-	run -0 mr-map -d ' ' -K 1 -V 2- in
+	run -0 --separate-stderr mr-map -d ' ' -K 1 -V 2- in
 	[ "$output" = "$(printf 'a\tb')" ]
+	[ "$stderr" = "mr-map: 2 records skipped; the first: in:2: no field 2 (the record has 1)" ]
 	run -0 mr-map -K 1 in
 	[ "$output" = "$(printf 'a\t1\nc\t1\nd\t1')" ]
 }
@@ -501,11 +541,15 @@ reporter:counter:g,n,5" ]
 
 @test "bad -P, -b and command-only options are usage errors; --help and --version work" {
 	run -2 --separate-stderr mr-map -P 0 -- cat
-	[ "${stderr%%$'\n'*}" = "mr-map: bad number of copies '0'" ]
-	run -2 --separate-stderr mr-map -b 1X -- cat
-	[ "${stderr%%$'\n'*}" = "mr-map: bad block size '1X'" ]
+	[ "${stderr%%$'\n'*}" = "mr-map: -P: '0' is not a number of copies from 1 to 1024" ]
+	run -2 --separate-stderr mr-map --block-size=1X -- cat
+	[ "${stderr%%$'\n'*}" = "mr-map: --block-size: '1X' is not a size (such as 4096, 64K, 16M or 2G)" ]
 	run -2 --separate-stderr mr-map -l -- cat
-	[ "${stderr%%$'\n'*}" = "mr-map: -l, -g, -v and --strict are for the built-in mappers" ]
+	[ "${stderr%%$'\n'*}" = "mr-map: -l, -g, -q, -v and --strict are for the built-in mappers" ]
+	run -2 --separate-stderr mr-map -x -- cat
+	[ "$stderr" = "mr-map: -x: unknown option
+$USAGE1
+$USAGE2" ]
 	run -0 mr-map --help
 	[ "${lines[0]}" = "$USAGE1" ]
 	run -0 mr-map --version

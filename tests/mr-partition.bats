@@ -273,7 +273,7 @@ b" ]
 	[ "${stderr_lines[1]}" = "usage: mr-partition -n N [-k K] [-t SEP] [-p PREFIX] [--print | --exec CMD]" ]
 	run --separate-stderr mr-partition -n 0
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-partition: bad partition count: 0" ]
+	[ "${stderr_lines[0]}" = "mr-partition: -n: '0' is not a partition count from 1 to 1000000" ]
 	run --separate-stderr mr-partition -n 2 --print --exec cat
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-partition: --print and --exec exclude each other" ]
@@ -281,9 +281,11 @@ b" ]
 	[ "$status" -eq 2 ]
 	run --separate-stderr mr-partition -n 2 -k 0
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-partition: bad key field count: 0" ]
+	[ "${stderr_lines[0]}" = "mr-partition: -k: '0' is not a key field count (the key is the first K fields)" ]
 	run --separate-stderr mr-partition --bogus
 	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mr-partition: --bogus: unknown option" ]
+	[ "${#stderr_lines[@]}" = 3 ]
 }
 
 @test "--help and --version" {

@@ -120,6 +120,22 @@ same_numbers() {
 	[ "$(wc -l <rev.out)" -eq 30000 ]
 }
 
+@test "a file size limit (ulimit -f) does not bound the threads' output into a pipe" {
+	# The threads of -j and -H hold their shares of the output in memory
+	# until it is their turn: no file is written, so RLIMIT_FSIZE (here
+	# 64 KiB, the output is 1 MiB) has nothing to say about it.
+	"$MR_TOOLS/gendata" kv 400000 30000 >in
+	LC_ALL=C sort -t "$TAB" -k1,1 -s in >sorted
+	mr-reduce -j 1 count sum:1 mean:2 <sorted >expected
+	[ "$(wc -c <expected)" -gt 1000000 ]
+	run -0 --separate-stderr bash -c 'set -o pipefail; ulimit -f 64;
+	    mr-reduce -H -j 2 count sum:1 mean:2 <in | cmp - expected'
+	[ "$stderr" = "" ]
+	run -0 --separate-stderr bash -c 'set -o pipefail; ulimit -f 64;
+	    mr-reduce -j 2 count sum:1 mean:2 <sorted | cmp - expected'
+	[ "$stderr" = "" ]
+}
+
 @test "one group larger than a chunk is still one group" {
 	"$MR_TOOLS/gendata" kv 400000 1 >in
 	run mr-reduce count <in
@@ -255,7 +271,7 @@ z${TAB}10000000000000000000000000000000000000.0000000000000000000000000000000000
 	printf 'k\t1e308\nk\t1e308\nk\t2\n' >in
 	run -0 --separate-stderr mr-reduce -b sum <in
 	[ "$output" = "k${TAB}2" ]
-	[ "$stderr" = "mr-reduce: skipped 2 bad records" ]
+	[ "$stderr" = "mr-reduce: 2 records skipped; the first: -:1: field 1: '1e308' needs more than 38 digits" ]
 }
 
 @test "a number is the whole field: a NUL or a stray byte makes it none" {
@@ -347,19 +363,31 @@ a${TAB}3" ]
 	done
 	run -0 --separate-stderr mr-reduce -H -b count <in
 	[ "$stderr" = "" ]
-	run -0 --separate-stderr mr-reduce -H -b sum <in
-	[ "$stderr" = "mr-reduce: skipped 2 bad records" ]
+	for j in 1 2 4; do
+		run -0 --separate-stderr mr-reduce -H -b -j $j sum <in
+		[ "$stderr" = "mr-reduce: 2 records skipped; the first: -:300: field 1: 'bad300' is not a number" ]
+	done
+	sort -t "$TAB" -k1,1 -s in >sorted
+	for j in 1 2 4; do
+		run -0 --separate-stderr mr-reduce -b -j $j sum <sorted
+		[ "${stderr%%: field*}" = "mr-reduce: 2 records skipped; the first: -:$(grep -n bad sorted | head -1 | cut -d: -f1)" ]
+	done
 }
 
-@test "--skip-bad skips bad records, counts them and reports the count" {
+@test "--skip-bad skips bad records, counts them and names the first; -q says nothing" {
 	printf 'a\t1\nb\tx1\nb\t2\nc\tnope\na\t3\n' >in
 	run -0 --separate-stderr mr-reduce -H --skip-bad sum count <in
 	[ "$output" = "a${TAB}4${TAB}2
 b${TAB}2${TAB}1" ]
-	[ "$stderr" = "mr-reduce: skipped 2 bad records" ]
+	[ "$stderr" = "mr-reduce: 2 records skipped; the first: -:2: field 1: 'x1' is not a number" ]
+	run -0 --separate-stderr mr-reduce -H -b -q sum count <in
+	[ -z "$stderr" ]
+	printf 'a\t1\nb\n' | mr-reduce -b sum 2>err
+	[ "$(cat err)" = "mr-reduce: 1 record skipped: -:2: field 1: '' is not a number" ]
 	# As a Hadoop task the count is also a counter.
-	mapreduce_task_id=attempt_1 run -0 --separate-stderr mr-reduce -H -b sum <in
-	[[ $stderr == *"reporter:counter:mr-tools,bad_records,2"* ]]
+	mapreduce_task_id=attempt_1 run -0 --separate-stderr mr-reduce -H -b -q sum <in
+	[ "$stderr" = "reporter:counter:mr-tools,skipped records,2
+reporter:counter:mr-tools,late records,0" ]
 }
 
 @test "non-numeric operations take any text" {
@@ -488,7 +516,7 @@ b${TAB}7" ]
 2026-11-23T10:16:00Z${TAB}a${TAB}3${TAB}1
 2026-11-23T10:17:00Z${TAB}a${TAB}5${TAB}1
 2026-11-23T10:18:00Z${TAB}b${TAB}7${TAB}1" ]
-	[ "$stderr" = "mr-reduce: dropped 1 late record" ]
+	[ "$stderr" = "mr-reduce: 1 late record dropped" ]
 }
 
 @test "--top applies per window" {
@@ -510,7 +538,17 @@ b${TAB}7" ]
 	run -2 --separate-stderr mr-reduce average
 	[ "${stderr_lines[0]}" = "mr-reduce: 'average' is not an operation" ]
 	run -2 --separate-stderr mr-reduce sum:0
+	[ "${stderr_lines[0]}" = "mr-reduce: sum:0: '0' is not a field number" ]
+	run -2 --separate-stderr mr-reduce count sum:x
+	[ "${stderr_lines[0]}" = "mr-reduce: sum:x: 'x' is not a field number" ]
 	run -2 --separate-stderr mr-reduce p101
+	[ "${stderr_lines[0]}" = "mr-reduce: 'p101' is not an operation" ]
+	run -2 --separate-stderr mr-reduce -x sum
+	[ "$stderr" = "mr-reduce: -x: unknown option
+usage: mr-reduce [-Hbq] [-j N] [-k K] [-t SEP] [-n N] [-w SECONDS | -e SECONDS]
+                 [-f F [-l SECONDS]] OP[:FIELD]..." ]
+	run -2 --separate-stderr mr-reduce --window=x count
+	[ "${stderr_lines[0]}" = "mr-reduce: --window: 'x' is not a positive number of seconds" ]
 	run -2 --separate-stderr mr-reduce --window 1 --every 1 count
 	run -2 --separate-stderr mr-reduce --window 0 count
 	run -2 --separate-stderr mr-reduce --time-field 2 count

@@ -43,9 +43,10 @@ gnusort() {
 	LC_ALL=C sort -t "$TAB" -k1,1 -s "$@"
 }
 
-@test "help prints the usage line on stdout with status 0" {
+@test "help prints the usage and every option on stdout with status 0" {
 	run -0 --separate-stderr mr-sort --help
-	[ "$output" = "$USAGE" ]
+	[ "${lines[0]}" = "$USAGE" ]
+	[[ $output == *"  -k, --key-fields K "* ]]
 	[ -z "$stderr" ]
 	run -0 mr-sort --version
 	[[ $output == "mr-sort (mr-tools) "* ]]
@@ -53,16 +54,22 @@ gnusort() {
 
 @test "bad options are usage errors with status 2" {
 	run -2 --separate-stderr mr-sort -S lots
-	[ "$stderr" = "mr-sort: invalid buffer size 'lots'
+	[ "$stderr" = "mr-sort: -S: 'lots' is not a size (such as 4096, 64K, 16M or 2G)
 $USAGE" ]
 	run -2 --separate-stderr mr-sort -k 0
-	[ "$stderr" = "mr-sort: invalid key field count '0'
+	[ "$stderr" = "mr-sort: -k: '0' is not a key field count (the key is the first K fields)
+$USAGE" ]
+	run -2 --separate-stderr mr-sort -k2,2n
+	[ "$stderr" = "mr-sort: -k: '2,2n' is not a key field count (the key is the first K fields)
 $USAGE" ]
 	run -2 --separate-stderr mr-sort -x
-	[ "$stderr" = "mr-sort: invalid option -- 'x'
+	[ "$stderr" = "mr-sort: -x: unknown option
 $USAGE" ]
-	run -2 --separate-stderr mr-sort -P 0
-	[ "$stderr" = "mr-sort: invalid thread count '0'
+	run -2 --separate-stderr mr-sort --parallel=0
+	[ "$stderr" = "mr-sort: --parallel: '0' is not a thread count from 1 to 1024
+$USAGE" ]
+	run -2 --separate-stderr mr-sort -t
+	[ "$stderr" = "mr-sort: -t: missing argument
 $USAGE" ]
 	run -2 --separate-stderr mr-sort -c a b
 	[ "$stderr" = "mr-sort: -c checks one FILE
@@ -214,20 +221,23 @@ b${TAB}1" ]
 	printf 'a\nb\n' >good
 	printf 'a\nc\nb\n' >bad
 	run -1 --separate-stderr mr-sort -m good bad
-	[ "$stderr" = "mr-sort: bad:3: disorder" ]
+	[ "$stderr" = "mr-sort: bad:3: disorder: b" ]
 }
 
-@test "-c accepts sorted input quietly and reports the first disorder" {
+@test "-c accepts sorted input quietly and shows the first disorder as sort -c does" {
 	records 14 5000 | gnusort >sorted
 	run -0 --separate-stderr mr-sort -c sorted
 	[ -z "$output" ] && [ -z "$stderr" ]
 	printf 'a\t3\nb\t1\nb\t0\nab\t2\n' >unsorted
 	run -1 --separate-stderr mr-sort -c unsorted
-	[ "$stderr" = "mr-sort: unsorted:4: disorder" ]
+	[ "$stderr" = "mr-sort: unsorted:4: disorder: ab${TAB}2" ]
 	run -1 --separate-stderr mr-sort -c -u unsorted
-	[ "$stderr" = "mr-sort: unsorted:3: disorder" ]
+	[ "$stderr" = "mr-sort: unsorted:3: disorder: b${TAB}0" ]
 	run -1 --separate-stderr mr-sort -c <unsorted
-	[ "$stderr" = "mr-sort: -:4: disorder" ]
+	[ "$stderr" = "mr-sort: -:4: disorder: ab${TAB}2" ]
+	printf 'a\nc\nb\n' >lines
+	run -1 --separate-stderr mr-sort -c <lines
+	[ "$stderr" = "$(LC_ALL=C sort -c <lines 2>&1 | sed 's/^sort/mr-sort/')" ]
 }
 
 @test "a write error while spilling names the directory and leaves nothing" {
@@ -245,21 +255,26 @@ b${TAB}1" ]
 	[ -z "$output" ]
 }
 
-@test "SIGINT during a spill leaves no temporary file" {
+@test "a signal that ends the sort during a spill leaves no temporary file" {
 	records 16 30000 >in
-	mkdir tmp
+	mkdir tmp out
 	mkfifo fifo
-	env --default-signal=INT mr-sort -S 64K -T tmp fifo >/dev/null &
-	pid=$!
-	exec 7>fifo
-	cat in >&7
-	wait_for has_files tmp
-	kill -INT $pid
-	status=0
-	wait $pid || status=$?
-	exec 7>&-
-	[ "$status" -eq 130 ]
-	[ -z "$(ls -A tmp)" ]
+	ulimit -c 0
+	# (SIGPIPE is ignored: a closed output is a write error, handled.)
+	for sig in INT TERM HUP QUIT ALRM USR1 USR2 XCPU VTALRM PROF; do
+		env --default-signal=$sig mr-sort -S 64K -T tmp -o out/sorted fifo &
+		pid=$!
+		exec 7>fifo
+		cat in >&7
+		wait_for has_files tmp
+		kill -$sig $pid
+		status=0
+		wait $pid || status=$?
+		exec 7>&-
+		echo "$sig: status $status, left: $(ls -A tmp) $(ls -A out)"
+		[ "$status" -eq $((128 + $(kill -l $sig))) ]
+		[ -z "$(ls -A tmp)$(ls -A out)" ]
+	done
 }
 
 @test "a full output device is an error with status 1" {

@@ -280,6 +280,14 @@ b" ]
 	run --separate-stderr bash -c 'ulimit -f 200; mr-split -l 1000000 -p out/s- kv'
 	[ "$status" -eq 1 ]
 	[ -z "$(ls -A out)" ]
+	# Chunks copied by several threads that fail at once: one message.
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		run --separate-stderr bash -c 'ulimit -f 100; mr-split -n 4 -p out/s- kv'
+		[ "$status" -eq 1 ]
+		[[ ${#stderr_lines[@]} -eq 1 &&
+		    $stderr = "mr-split: out/s-0000"[0-3]": write error: File too large" ]]
+		[ -z "$(ls -A out)" ]
+	done
 }
 
 @test "chunk paths to a full disk are a write error" {
@@ -292,15 +300,27 @@ b" ]
 	[ "$stderr" = "mr-split: standard output: write error: No space left on device" ]
 }
 
-@test "into head -1 it ends at once and quietly" {
+@test "-r into head -1 ends at once and quietly" {
 	"$MR_TOOLS/gendata" kv 100000 >kv
 	run --separate-stderr bash -c 'mr-split -r 0:100000000 kv | head -1; echo "status ${PIPESTATUS[0]}"'
 	[ "${lines[1]}" = "status 0" ]
 	[ -z "$stderr" ]
-	run --separate-stderr bash -c 'mr-split -l 10 kv | head -1; echo "status ${PIPESTATUS[0]}"'
-	[ "${lines[0]}" = split-00000 ]
+}
+
+@test "a closed stdout stops the listing, not the chunks: every chunk is written" {
+	run --separate-stderr bash -c 'seq 1000000 | mr-split -b 1M -p chunk. | head -1; echo "status ${PIPESTATUS[1]}"'
+	[ "${lines[0]}" = chunk.00000 ]
 	[ "${lines[1]}" = "status 0" ]
 	[ -z "$stderr" ]
+	[ "$(ls chunk.* | wc -l)" = 7 ]
+	seq 1000000 | cmp - <(cat chunk.*)
+	"$MR_TOOLS/gendata" kv 100000 >kv
+	for cmd in "mr-split -l 10 kv" "mr-split -n 3 kv" "cat kv | mr-split -n 3"; do
+		rm -f split-*
+		run --separate-stderr bash -c "set -o pipefail; $cmd | head -c 0"
+		[ "$status" = 0 ] && [ -z "$stderr" ]
+		cat split-* | sort | cmp - <(sort kv)
+	done
 	[ -z "$(ls -A | grep '^\.')" ]
 }
 
@@ -318,17 +338,18 @@ b" ]
 	[ "${stderr_lines[1]}" = "usage: mr-split [-n N | -b SIZE | -l LINES] [-p PREFIX] [FILE...]" ]
 	run --separate-stderr mr-split -r 5 f
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-split: bad split (want OFFSET:LENGTH): 5" ]
+	[ "${stderr_lines[0]}" = "mr-split: -r: '5' is not a split OFFSET:LENGTH" ]
 	run --separate-stderr mr-split -i
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-split: -i needs FILE arguments" ]
 	run --separate-stderr mr-split -b 0
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-split: bad size: 0" ]
+	[ "${stderr_lines[0]}" = "mr-split: -b: '0' is not a size (such as 4096, 64K, 16M or 2G)" ]
 	run --separate-stderr mr-split -i -l 5 x
 	[ "$status" -eq 2 ]
 	run --separate-stderr mr-split --bogus
 	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mr-split: --bogus: unknown option" ]
 }
 
 @test "--help and --version" {

@@ -340,13 +340,13 @@ mr-tail: log: following new file" ]]
 	run --separate-stderr env PATH="${MR_BIN:-$MR_ROOT/bin}" mr-tail -v --once -s st log
 	[[ $status -eq 0 && $output == new ]]
 	[[ ${stderr_lines[0]} == "mr-tail: log: compressed while stopped (log.1.gz?) and gzip is not installed; 40 bytes (about 5 lines) after offset 80 were not read" ]]
-	[[ ${stderr_lines[-1]} == "mr-tail: 1 lines read; 40 bytes (about 5 lines) lost in 1 place" ]]
+	[[ ${stderr_lines[-1]} == "mr-tail: 1 line read; 40 bytes (about 5 lines) lost in 1 place" ]]
 	# The same counted for Hadoop, in a Streaming task.
 	run --separate-stderr env PATH="${MR_BIN:-$MR_ROOT/bin}" mapreduce_task_id=attempt_1 \
 	    mr-tail --once -s st.again log
-	[[ $stderr == *"reporter:counter:mr-tools,lines read,1"* ]]
-	[[ $stderr == *"reporter:counter:mr-tools,bytes lost,40"* ]]
-	[[ $stderr == *"reporter:counter:mr-tools,lines lost (about),5"* ]]
+	[[ $stderr == *"reporter:counter:mr-tools,input lines,1"* ]]
+	[[ $stderr == *"reporter:counter:mr-tools,lost bytes,40"* ]]
+	[[ $stderr == *"reporter:counter:mr-tools,lost lines (about),5"* ]]
 	[[ $stderr == *"reporter:counter:mr-tools,losses,1"* ]]
 }
 

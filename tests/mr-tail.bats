@@ -578,9 +578,17 @@ s_head() {
 	run -2 --separate-stderr mr-tail --commit -s st log
 	[[ ${stderr_lines[0]} == "mr-tail: --commit takes only -s STATE" ]]
 	run -2 --separate-stderr mr-tail -n x log
-	[[ ${stderr_lines[0]} == "mr-tail: invalid line count 'x'" ]]
+	[[ ${stderr_lines[0]} == "mr-tail: -n: 'x' is not a line count" ]]
 	run -2 --separate-stderr mr-tail --poll 0 log
-	[[ ${stderr_lines[0]} == "mr-tail: invalid poll interval '0'" ]]
+	[[ ${stderr_lines[0]} == "mr-tail: --poll: '0' is not a number of milliseconds from 1 to 3600000" ]]
+	run -2 --separate-stderr mr-tail --rotate-wait=-1 log
+	[[ ${stderr_lines[0]} == "mr-tail: --rotate-wait: '-1' is not a number of milliseconds" ]]
+	run -2 --separate-stderr mr-tail -m 1X log
+	[[ ${stderr_lines[0]} == "mr-tail: -m: '1X' is not a size (such as 4096, 64K, 16M or 2G)" ]]
+	# One message for an unknown option, then the usage.
+	run -2 --separate-stderr mr-tail -x log
+	[[ ${stderr_lines[0]} == "mr-tail: -x: unknown option" &&
+	    ${stderr_lines[1]} == "usage: mr-tail "* ]]
 	run -0 mr-tail --help
 	[[ $output == "usage: mr-tail "* ]]
 	run -0 mr-tail --version

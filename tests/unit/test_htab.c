@@ -135,6 +135,90 @@ packed_table_sorts_in_place(void)
 	htab_free(&h);
 }
 
+/* Keys of many lengths, NULs and a shared prefix: keysort_table sorts them
+ * as key_cmp does, and htab_entries gives them in the order they came. */
+static void
+table_sort_agrees_with_key_cmp(void)
+{
+	static const char *const prefixes[] = { "", "user", "a long shared prefix " };
+	struct came { char k[64]; size_t len; } *came;
+	struct htab h;
+	struct htab_slot *v;
+	char key[64], **ents;
+	const char *k, *prev;
+	size_t i, j, p, len, plen, prevlen, n;
+	int added, ordered, in_order;
+
+	for (p = 0; p < 3; p++) {
+		/* "user": enough keys for 16-bit radix digits. */
+		size_t tries = p == 1 ? 300000 : 20000;
+
+		htab_init(&h, 24);
+		came = calloc(tries, sizeof *came);
+		plen = strlen(prefixes[p]);
+		memcpy(key, prefixes[p], plen);
+		for (i = n = 0; i < tries; i++) {
+			len = plen + unit_rand(p == 1 ? 16 : 12);
+			for (j = plen; j < len; j++)
+				key[j] = "\0ab\377"[unit_rand(4)];
+			get(&h, key, len, &added);
+			if (added) {
+				memcpy(came[n].k, key, len);
+				came[n++].len = len;
+			}
+		}
+		CHECK(h.prefix >= plen);
+		ents = htab_entries(&h);
+		for (i = 0, in_order = 1; i < h.count; i++) {
+			k = htab_key(&h, ents[i], &len);
+			if (len != came[i].len || memcmp(k, came[i].k, len) != 0)
+				in_order = 0;
+		}
+		CHECK(in_order);
+		v = keysort_table(&h);
+		CHECK(h.packed && h.count == n);
+		ordered = 1;
+		prev = NULL;
+		prevlen = 0;
+		for (i = 0; i < h.count; i++) {
+			k = htab_slot_key(&v[i], &len);
+			if (prev != NULL && key_cmp(prev, prevlen, k, len) >= 0)
+				ordered = 0;
+			prev = k;
+			prevlen = len;
+		}
+		CHECK(ordered);
+		free(ents);
+		free(came);
+		htab_free(&h);
+	}
+}
+
+/* The prefix all keys share, as keys come. */
+static void
+the_shared_prefix_shrinks_as_keys_come(void)
+{
+	struct htab h;
+	int added;
+
+	htab_init(&h, 8);
+	CHECK(h.prefix == 0 && h.first == NULL);
+	get(&h, "user123", 7, &added);
+	CHECK(h.prefix == 7);
+	get(&h, "user124", 7, &added);
+	CHECK(h.prefix == 6);
+	get(&h, "use", 3, &added);
+	CHECK(h.prefix == 3);
+	get(&h, "user9", 5, &added);
+	CHECK(h.prefix == 3);
+	get(&h, "x", 1, &added);
+	CHECK(h.prefix == 0);
+	htab_clear(&h);
+	get(&h, "abc", 3, &added);
+	CHECK(h.prefix == 3);
+	htab_free(&h);
+}
+
 int
 main(void)
 {
@@ -143,5 +227,7 @@ main(void)
 	RUN(many_keys_survive_growth);
 	RUN(keys_with_nul_bytes_and_long_keys);
 	RUN(packed_table_sorts_in_place);
+	RUN(table_sort_agrees_with_key_cmp);
+	RUN(the_shared_prefix_shrinks_as_keys_come);
 	return unit_done();
 }

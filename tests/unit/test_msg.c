@@ -48,6 +48,28 @@ messages_name_program_file_and_line(void)
 }
 
 static void
+skipped_notices(void *arg)
+{
+	(void)arg;
+	msg_init("mr-test");
+	warn_skipped(1, "in:5: no field 10 (the record has 2)");
+	warn_skipped(3000, "data.json:1: no field user.ID");
+	fflush(stderr);
+}
+
+static void
+skip_notices_count_and_name_the_first(void)
+{
+	char buf[512];
+	int status;
+
+	status = unit_capture_stderr(skipped_notices, buf, sizeof buf);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_STR(buf, "mr-test: 1 record skipped: in:5: no field 10 (the record has 2)\n"
+	    "mr-test: 3000 records skipped; the first: data.json:1: no field user.ID\n");
+}
+
+static void
 quoting_shows_every_byte_on_one_line(void)
 {
 	char q[MSG_QUOTE_MAX], small[12];
@@ -83,6 +105,7 @@ main(void)
 {
 	unit_module = "msg";
 	RUN(messages_name_program_file_and_line);
+	RUN(skip_notices_count_and_name_the_first);
 	RUN(quoting_shows_every_byte_on_one_line);
 	return unit_done();
 }

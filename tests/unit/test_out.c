@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include "unit.h"
+#include "buf.h"
 #include "out.h"
 #include "xalloc.h"
 
@@ -330,6 +331,32 @@ splice_waits_for_a_full_nonblocking_pipe(void)
 	free(big);
 }
 
+static void
+memory_output_appends_every_flush_to_the_buffer(void)
+{
+	size_t n = 2 * OUT_BUFSIZE + 7, i, bad = 0;
+	char *big = xmalloc(n);
+	struct buf mem = { 0 };
+	struct out o;
+
+	for (i = 0; i < n; i++)
+		big[i] = (char)(i % 253);
+	out_init_mem(&o, &mem, "memory");
+	out_str(&o, "head\n");
+	CHECK(mem.len == 0);		/* buffered until a flush */
+	out_write(&o, big, n);		/* written through */
+	out_u64(&o, 42);
+	out_close(&o);
+	CHECK(mem.len == 5 + n + 2 && o.bytes == mem.len);
+	CHECK_MEM(mem.p, 5, "head\n");
+	for (i = 0; i < n; i++)
+		bad += mem.p[5 + i] != big[i];
+	CHECK(bad == 0);
+	CHECK_MEM(mem.p + 5 + n, 2, "42");
+	buf_free(&mem);
+	free(big);
+}
+
 /* Whole lines mode: a flush leaves an unfinished line buffered; a line
  * longer than the buffer still goes out whole. */
 static void
@@ -425,6 +452,7 @@ main(void)
 	RUN(small_writes_are_buffered_until_flush);
 	RUN(large_writes_pass_through_whole);
 	RUN(reserve_grows_for_a_big_item);
+	RUN(memory_output_appends_every_flush_to_the_buffer);
 	RUN(disk_full_is_an_error_with_a_message);
 	RUN(file_size_limit_is_a_write_error);
 	RUN(closed_pipe_ends_quietly_with_status_0);

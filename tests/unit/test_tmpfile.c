@@ -211,6 +211,14 @@ int
 main(void)
 {
 	unit_module = "tmpfile";
+	/*
+	 * tmpfile keeps an ignored signal ignored (nohup, a background job
+	 * of a script, where SIGINT is ignored): the signals the tests send
+	 * must be at their default here, however the suite was started.
+	 */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	RUN(tmp_dir_prefers_option_then_env);

@@ -44,6 +44,27 @@ an_overflowing_array_size_dies(void)
 	    strstr(err, "overflow") != NULL);
 }
 
+static void
+big_blocks_are_zeroed_aligned_and_writable(void)
+{
+	size_t sizes[] = { 1, 4096, 3 << 20, (8 << 20) + 5 }, i, k;
+	unsigned char *p;
+	int zero;
+
+	for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		p = xalloc_big(sizes[i]);
+		CHECK((uintptr_t)p % 64 == 0);
+		if (sizes[i] >= (4 << 20))
+			CHECK((uintptr_t)p % (2 << 20) == 0);
+		for (k = 0, zero = 1; k < sizes[i]; k++)
+			zero &= p[k] == 0;
+		CHECK(zero);
+		memset(p, 0xab, sizes[i]);
+		xfree_big(p, sizes[i]);
+	}
+	xfree_big(NULL, 10);
+}
+
 int
 main(void)
 {
@@ -51,5 +72,6 @@ main(void)
 	progname = "test";
 	RUN(line_blocks_are_aligned_zeroed_and_padded);
 	RUN(an_overflowing_array_size_dies);
+	RUN(big_blocks_are_zeroed_aligned_and_writable);
 	return unit_done();
 }

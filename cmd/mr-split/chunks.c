@@ -1,70 +1,38 @@
 /*
- * mr-split: cut input into chunks at record boundaries for parallel
- * mappers, or plan and read Hadoop input splits (FileSplit and
- * LineRecordReader rules).
+ * mr-split's chunks: the input cut at record boundaries into chunk files
+ * (-n, -b, -l), each written under a temporary name and named on standard
+ * output once complete.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
-#include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "args.h"
-#include "hsplit.h"
+#include "fileio.h"
 #include "msg.h"
 #include "out.h"
 #include "partout.h"
 #include "record.h"
+#include "split.h"
 #include "tmpfile.h"
 #include "xalloc.h"
 
-static const char usage_line[] =
-    "mr-split [-n N | -b SIZE | -l LINES] [-p PREFIX] [FILE...]\n"
-    "       mr-split -i [-S] [-n MAPS] [-b BLOCKSIZE] FILE...\n"
-    "       mr-split -r OFFSET:LENGTH FILE";
-
-static const char help_text[] =
-    "Cut input into chunk files PREFIX00000 ... (default split-) at record\n"
-    "boundaries; print each path as soon as its chunk is complete.\n"
-    "\n"
-    "  -n, --number N       N chunks of nearly equal size (default: CPUs)\n"
-    "  -b, --bytes SIZE     chunks of at most SIZE bytes (K, M, G suffixes)\n"
-    "  -l, --lines LINES    chunks of LINES records\n"
-    "  -p, --prefix PREFIX  chunk file names (default split-)\n"
-    "  -i, --index          print Hadoop splits FILE TAB OFFSET TAB LENGTH;\n"
-    "                       -n MAPS requested maps, -b block size (128M)\n"
-    "  -S, --largest-first  with -i: in map task order, largest split first\n"
-    "  -r, --read OFF:LEN   print the records Hadoop's LineRecordReader reads\n"
-    "                       for that split of FILE\n"
-    "  -h, --help           this help\n"
-    "      --version        version\n";
-
-enum { OPT_VERSION = 256 };
-
-static const struct option longopts[] = {
-	{ "number", required_argument, NULL, 'n' },
-	{ "bytes", required_argument, NULL, 'b' },
-	{ "lines", required_argument, NULL, 'l' },
-	{ "prefix", required_argument, NULL, 'p' },
-	{ "index", no_argument, NULL, 'i' },
-	{ "largest-first", no_argument, NULL, 'S' },
-	{ "read", required_argument, NULL, 'r' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
-};
-
 /* Records are dealt round-robin in blocks of about this many bytes. */
 #define DEAL_BLOCK (64 * 1024)
-/* Reads when searching a regular file for a line end, and copy buffer. */
-#define PROBE (64 * 1024)
+/* The copy buffer where copy_file_range(2) cannot be used. */
 #define COPY_BUF (1024 * 1024)
 
-static struct out out;		/* standard output: chunk paths, records */
-static const char *prefix = "split-";
+/*
+ * The listing of the chunks on standard output, which are the real
+ * output: the listing is a convenience, so a reader that goes away
+ * (| head -1) stops the listing, not the chunks (out_init_child).
+ */
+static struct out *listing;
+static const char *prefix;
 
 /* A chunk file under construction: a temporary name until complete. */
 struct chunk {
@@ -107,9 +75,9 @@ static void
 chunk_publish(struct chunk *c)
 {
 	tmp_commit(c->tmp, c->name);
-	out_str(&out, c->name);
-	out_byte(&out, '\n');
-	out_flush(&out);
+	out_str(listing, c->name);
+	out_byte(listing, '\n');
+	out_flush(listing);
 	free(c->name);
 	c->name = NULL;
 }
@@ -179,44 +147,23 @@ open_inputs(char **files, int nfiles)
 	return regular;
 }
 
-/* pread that dies on errors and returns 0 only at the end of the file. */
-static size_t
-read_at(struct input *in, char *buf, size_t n, uint64_t off)
-{
-	ssize_t r;
-
-	do
-		r = pread(in->fd, buf, n, (off_t)(in->base + off));
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		die("%s:", in->name);
-	return (size_t)r;
-}
-
 /* The position just after the first '\n' at or after POS, or total. */
 static uint64_t
-after_newline(uint64_t pos, char *buf)
+after_newline(uint64_t pos)
 {
+	uint64_t end, nl;
 	int i;
 
 	for (i = 0; i < ninputs; i++) {
 		struct input *in = &inputs[i];
-		uint64_t off;
 
 		if (pos >= in->at + in->size)
 			continue;
-		for (off = pos - in->at; off < in->size;) {
-			size_t want = in->size - off < PROBE ? (size_t)(in->size - off) : PROBE;
-			size_t got = read_at(in, buf, want, off);
-			char *q;
-
-			if (got == 0)
-				break;	/* the file shrank: go on with the next */
-			if ((q = memchr(buf, '\n', got)) != NULL)
-				return in->at + off + (uint64_t)(q - buf) + 1;
-			off += got;
-		}
-		pos = in->at + in->size;
+		end = in->base + in->size;
+		nl = file_newline(in->fd, in->name, in->base + pos - in->at, end);
+		if (nl < end)
+			return in->at + (nl - in->base) + 1;
+		pos = in->at + in->size;	/* none here: on with the next */
 	}
 	return total;
 }
@@ -227,7 +174,8 @@ copy_rw(struct chunk *c, struct input *in, uint64_t off, uint64_t len, char *buf
 {
 	while (len > 0) {
 		size_t want = len < COPY_BUF ? (size_t)len : COPY_BUF;
-		size_t got = read_at(in, buf, want, off);
+		size_t got = pread_full(in->fd, in->name, buf, want,
+		    in->base + off);
 
 		if (got == 0)
 			die("%s: file shrank while being read", in->name);
@@ -245,7 +193,7 @@ copy_rw(struct chunk *c, struct input *in, uint64_t off, uint64_t len, char *buf
 static void
 copy_range(struct chunk *c, uint64_t from, uint64_t to, char *buf)
 {
-	static int no_cfr;
+	static int no_cfr;	/* shared by the copying threads */
 	int i;
 
 	for (i = 0; i < ninputs && from < to; i++) {
@@ -259,7 +207,7 @@ copy_range(struct chunk *c, uint64_t from, uint64_t to, char *buf)
 		off = (loff_t)(in->base + from - in->at);
 		len = (to < end ? to : end) - from;
 		from += len;
-		while (len > 0 && !no_cfr) {
+		while (len > 0 && !__atomic_load_n(&no_cfr, __ATOMIC_RELAXED)) {
 			ssize_t n = copy_file_range(in->fd, &off, c->fd, NULL,
 			    len < (1u << 30) ? (size_t)len : (1u << 30), 0);
 
@@ -271,8 +219,8 @@ copy_range(struct chunk *c, uint64_t from, uint64_t to, char *buf)
 			} else if (n < 0 && (errno == ENOSPC || errno == EDQUOT ||
 			    errno == EFBIG || errno == EIO)) {
 				die("%s: write error:", c->name);
-			} else {
-				no_cfr = 1;	/* fall back below */
+			} else {	/* fall back below */
+				__atomic_store_n(&no_cfr, 1, __ATOMIC_RELAXED);
 			}
 		}
 		if (len > 0)
@@ -284,35 +232,97 @@ copy_range(struct chunk *c, uint64_t from, uint64_t to, char *buf)
  * -n N over regular files: chunk k ends just after the first '\n' at or
  * after byte k*total/N - 1, so chunks are nearly equal and never cut a
  * line (a line longer than a chunk leaves the next chunks empty).  Only a
- * few bytes around each cut are read; the ranges are copied whole.
+ * few bytes around each cut are read; the ranges are copied whole.  The
+ * cuts are found first; then up to COPY_THREADS threads copy the chunks,
+ * each taking the next one to do (the kernel's copies run side by side,
+ * where GNU split copies one chunk after another), and the main thread
+ * names them, in order, each as soon as it and those before it are done.
  */
+#define COPY_THREADS 4
+
+struct splitter {
+	uint64_t *cut;		/* chunk k is the bytes [cut[k], cut[k + 1]) */
+	struct chunk *chunk;
+	unsigned char *done;	/* under mu: chunk k is complete */
+	unsigned n, next;	/* under mu: the next chunk to take */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;	/* a chunk is complete */
+};
+
+static void *
+copier_main(void *arg)
+{
+	struct splitter *s = arg;
+	char *buf = xmalloc(COPY_BUF);	/* untouched unless read and write copy */
+	unsigned k;
+
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		k = s->next++;
+		pthread_mutex_unlock(&s->mu);
+		if (k >= s->n)
+			break;
+		chunk_open(&s->chunk[k], k);
+		copy_range(&s->chunk[k], s->cut[k], s->cut[k + 1], buf);
+		chunk_close(&s->chunk[k]);
+		pthread_mutex_lock(&s->mu);
+		s->done[k] = 1;
+		pthread_cond_signal(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+	}
+	free(buf);
+	return NULL;
+}
+
 static void
 split_regular(unsigned n)
 {
-	char *buf = xmalloc(COPY_BUF);
-	uint64_t from = 0, to, goal;
-	unsigned k;
-	struct chunk c;
+	struct splitter s = { .n = n };
+	pthread_t thread[COPY_THREADS];
+	unsigned k, nthreads = (unsigned)online_cpus();
+	uint64_t goal;
 
+	s.cut = xreallocarray(NULL, (size_t)n + 1, sizeof *s.cut);
+	s.chunk = xreallocarray(NULL, n, sizeof *s.chunk);
+	s.done = xcalloc(n, 1);
+	s.cut[0] = 0;
 	for (k = 0; k < n; k++) {
 		goal = (uint64_t)(((unsigned __int128)total * (k + 1)) / n);
 		if (k + 1 == n)
-			to = total;
-		else if (goal <= from)
-			to = from;
+			s.cut[k + 1] = total;
+		else if (goal <= s.cut[k])
+			s.cut[k + 1] = s.cut[k];
 		else
-			to = after_newline(goal - 1, buf);
-		chunk_open(&c, k);
-		copy_range(&c, from, to, buf);
-		chunk_finish(&c);
-		from = to;
+			s.cut[k + 1] = after_newline(goal - 1);
 	}
-	free(buf);
+	pthread_mutex_init(&s.mu, NULL);
+	pthread_cond_init(&s.cv, NULL);
+	if (nthreads > COPY_THREADS)
+		nthreads = COPY_THREADS;
+	if (nthreads > n)
+		nthreads = n;
+	for (k = 0; k < nthreads; k++)
+		if ((errno = pthread_create(&thread[k], NULL, copier_main,
+		    &s)) != 0)
+			die("pthread_create:");
+	for (k = 0; k < n; k++) {
+		pthread_mutex_lock(&s.mu);
+		while (!s.done[k])
+			pthread_cond_wait(&s.cv, &s.mu);
+		pthread_mutex_unlock(&s.mu);
+		chunk_publish(&s.chunk[k]);
+	}
+	for (k = 0; k < nthreads; k++)
+		if ((errno = pthread_join(thread[k], NULL)) != 0)
+			die("pthread_join:");
+	pthread_mutex_destroy(&s.mu);
+	pthread_cond_destroy(&s.cv);
+	free(s.cut);
+	free(s.chunk);
+	free(s.done);
 }
 
 /* ---- any input: one pass through a reader ---- */
-
-enum mode { BY_NUMBER, BY_BYTES, BY_LINES };
 
 /* A reader over input I that keeps every byte (no BOM dropped). */
 static void
@@ -445,7 +455,7 @@ deal_round_robin(unsigned n)
 }
 
 static void
-split_stream(enum mode mode, uint64_t arg)
+split_stream(uint64_t bytes, uint64_t lines)
 {
 	struct chunk c = { .fd = -1 };
 	struct reader r;
@@ -454,196 +464,28 @@ split_stream(enum mode mode, uint64_t arg)
 
 	for (i = 0; i < ninputs; i++) {
 		open_stream(&r, i);
-		if (mode == BY_BYTES)
-			k = take_bytes(&r, &c, k, arg);
+		if (bytes)
+			k = take_bytes(&r, &c, k, bytes);
 		else
-			k = take_lines(&r, &c, k, arg);
+			k = take_lines(&r, &c, k, lines);
 		reader_close(&r);
 	}
 	if (c.fd >= 0)
 		chunk_finish(&c);
 }
 
-/* ---- -i and -r: Hadoop splits ---- */
-
-struct split_ref {
-	int file;
-	struct hsplit s;
-	size_t seq;
-};
-
-/* Longer first; equal lengths in file order (a stable sort, as Hadoop's). */
-static int
-larger_split_first(const void *a, const void *b)
+void
+split_chunks(struct out *o, const char *pfx, char **files, int nfiles,
+    uint64_t number, uint64_t bytes, uint64_t lines)
 {
-	const struct split_ref *x = a, *y = b;
-
-	if (x->s.length != y->s.length)
-		return x->s.length < y->s.length ? 1 : -1;
-	return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
-/*
- * print_index: the splits of FILES, in file order, or with LARGEST_FIRST in
- * the order of Hadoop's JobSubmitter, which numbers map tasks by split
- * length, longest first.
- */
-static void
-print_index(char **files, int nfiles, uint64_t maps, uint64_t block,
-    int largest_first)
-{
-	uint64_t *sizes = xcalloc((size_t)nfiles, sizeof *sizes), sum = 0, split;
-	struct split_ref *refs = NULL;
-	size_t n = 0, cap = 0, k;
-	struct hsplit_plan plan;
-	struct hsplit s;
-	int i;
-
-	for (i = 0; i < nfiles; i++) {
-		struct stat st;
-
-		if (stat(files[i], &st) < 0)
-			die("%s:", files[i]);
-		if (!S_ISREG(st.st_mode))
-			die("%s: not a regular file", files[i]);
-		sizes[i] = (uint64_t)st.st_size;
-		sum += sizes[i];
+	listing = o;
+	prefix = pfx;
+	if (number && open_inputs(files, nfiles))
+		split_regular((unsigned)number);
+	else if (number)
+		deal_round_robin((unsigned)number);
+	else {
+		open_inputs(files, nfiles);
+		split_stream(bytes, lines);
 	}
-	split = hsplit_size(maps ? sum / maps : UINT64_MAX, 1, block);
-	for (i = 0; i < nfiles; i++) {
-		hsplit_plan_init(&plan, sizes[i], split);
-		while (hsplit_plan_next(&plan, &s)) {
-			if (n == cap) {
-				cap = cap ? 2 * cap : 64;
-				refs = xrealloc(refs, cap * sizeof *refs);
-			}
-			refs[n].file = i;
-			refs[n].s = s;
-			refs[n].seq = n;
-			n++;
-		}
-	}
-	if (largest_first && n > 1)
-		qsort(refs, n, sizeof *refs, larger_split_first);
-	for (k = 0; k < n; k++) {
-		out_str(&out, files[refs[k].file]);
-		out_byte(&out, '\t');
-		out_u64(&out, refs[k].s.start);
-		out_byte(&out, '\t');
-		out_u64(&out, refs[k].s.length);
-		out_byte(&out, '\n');
-	}
-	free(refs);
-	free(sizes);
-}
-
-static void
-read_split(const char *range, const char *file)
-{
-	struct hsplit_reader hr;
-	struct hsplit s;
-	int fd;
-
-	if (hsplit_parse(range, &s) < 0)
-		die_usage(usage_line, "bad split (want OFFSET:LENGTH): %s", range);
-	if (strcmp(file, "-") == 0)
-		fd = 0;
-	else if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
-		die("%s:", file);
-	hsplit_reader_init(&hr, fd, file, s);
-	hsplit_reader_copy(&hr, &out);
-	hsplit_reader_free(&hr);
-	if (fd != 0)
-		close(fd);
-}
-
-int
-main(int argc, char *argv[])
-{
-	static char *stdin_only[] = { "-", NULL };
-	uint64_t number = 0, bytes = 0, lines = 0;
-	const char *range = NULL;
-	int c, index = 0, modes = 0, largest_first = 0;
-
-	msg_init(argv[0]);
-	out_ignore_sigpipe();
-	while ((c = getopt_long(argc, argv, "n:b:l:p:iSr:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			if (parse_uint(optarg, 1, 1000000, &number) < 0)
-				die_usage(usage_line, "bad number of chunks: %s", optarg);
-			modes++;
-			break;
-		case 'b':
-			if (parse_size(optarg, &bytes) < 0 || bytes == 0)
-				die_usage(usage_line, "bad size: %s", optarg);
-			modes++;
-			break;
-		case 'l':
-			if (parse_uint(optarg, 1, UINT64_MAX, &lines) < 0)
-				die_usage(usage_line, "bad number of lines: %s", optarg);
-			modes++;
-			break;
-		case 'p':
-			prefix = optarg;
-			break;
-		case 'i':
-			index = 1;
-			break;
-		case 'S':
-			largest_first = 1;
-			break;
-		case 'r':
-			range = optarg;
-			break;
-		case 'h':
-			printf("usage: %s\n\n%s", usage_line, help_text);
-			return fflush(stdout) == 0 ? EXIT_OK : EXIT_BAD;
-		case OPT_VERSION:
-			print_version();
-			break;
-		default:	/* getopt has said what is wrong */
-			fprintf(stderr, "usage: %s\n", usage_line);
-			return EXIT_USAGE;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	out_init(&out, 1, "standard output");
-
-	if (range != NULL) {
-		if (index || modes || largest_first)
-			die_usage(usage_line, "-r takes no other option");
-		if (argc != 1)
-			die_usage(usage_line, "-r reads one FILE");
-		read_split(range, argv[0]);
-	} else if (index) {
-		if (lines)
-			die_usage(usage_line, "-i takes -n and -b, not -l");
-		if (argc == 0)
-			die_usage(usage_line, "-i needs FILE arguments");
-		print_index(argv, argc, number, bytes ? bytes : HSPLIT_BLOCK_DEFAULT,
-		    largest_first);
-	} else {
-		if (modes > 1)
-			die_usage(usage_line, "-n, -b and -l exclude each other");
-		if (largest_first)
-			die_usage(usage_line, "-S orders the splits of -i");
-		if (argc == 0) {
-			argv = stdin_only;
-			argc = 1;
-		}
-		if (modes == 0)
-			number = (uint64_t)online_cpus();
-		if (number && open_inputs(argv, argc))
-			split_regular((unsigned)number);
-		else if (number)
-			deal_round_robin((unsigned)number);
-		else {
-			open_inputs(argv, argc);
-			split_stream(bytes ? BY_BYTES : BY_LINES, bytes ? bytes : lines);
-		}
-	}
-	out_close(&out);
-	return EXIT_OK;
 }

@@ -1,0 +1,494 @@
+/*
+ * mr-reduce -H (and --top): every key in a hash table, in any order of
+ * input, written in key order at the end.  Up to MAX_WORKERS threads each
+ * own the keys of a share of the hash values.  The input goes through in
+ * chunks of complete records read ahead by a thread of their own
+ * (lib/readahead): each worker splits and hashes the records of one part
+ * of the chunk, then adds the records of every part whose keys it owns.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agg.h"
+#include "buf.h"
+#include "hash.h"
+#include "htab.h"
+#include "keysort.h"
+#include "kv.h"
+#include "msg.h"
+#include "readahead.h"
+#include "reduce.h"
+#include "xalloc.h"
+
+/*
+ * Keys belong to workers by hash bucket.  A few keys can hold most of the
+ * records (a Zipf law: the top key of ten thousand has a tenth), so the
+ * buckets are dealt out by the records they hold in a sample of the first
+ * chunk (balance_owners), not round-robin.
+ */
+#define OWNER_BUCKETS 256
+#define SAMPLE_RECORDS 65536
+
+/*
+ * With many keys each lookup is two cache misses (the slot, then the
+ * entry it points to): the slot of record k + SLOT_AHEAD and the entry of
+ * record k + ENTRY_AHEAD are asked for while record k is added.
+ */
+#define SLOT_AHEAD 16
+#define ENTRY_AHEAD 8
+
+struct hasher;
+
+/* A thread of -H: the keys whose hash picks it, in its own table. */
+struct __attribute__((aligned(64))) worker {
+	struct hasher *h;
+	int id;
+	struct ctx c;
+	struct htab tab;
+	struct htab_slot *refs;	/* at the end: its keys, sorted (keysort_table) */
+	struct buf share;	/* its share of the output (write_share) */
+	pthread_t thread;
+};
+
+/* A record of the current chunk, split and hashed. */
+struct scanned {
+	char *p;
+	size_t len, keylen;
+	uint64_t hash;
+	uint64_t index;		/* its line within the part, from 1 */
+};
+
+/*
+ * Scanning: the chunk cut into one part per worker; the records of part I
+ * whose keys worker O owns are scans[I][O], in input order.  Handing each
+ * worker only its own records keeps the add phase from walking the whole
+ * chunk once per worker.
+ */
+struct scanlist {
+	struct scanned *v;
+	size_t n, cap;
+};
+
+/* The engine's state: the workers, the chunk's parts, the rendezvous. */
+struct hasher {
+	struct reduce *r;
+	struct worker w[MAX_WORKERS];
+	int n;
+	char *part_p[MAX_WORKERS + 1];
+	uint64_t part_records[MAX_WORKERS];
+	struct scanlist scans[MAX_WORKERS][MAX_WORKERS];
+	uint64_t chunk_line;	/* line number before the chunk */
+	unsigned char bucket_owner[OWNER_BUCKETS];
+	pthread_barrier_t start, mid, end, sorted;
+	int eof;
+	int shared_output;	/* every worker writes a share of the output */
+};
+
+/* The worker that owns the keys of hash H. */
+static inline int
+owner(const struct hasher *h, uint64_t hash)
+{
+	return h->bucket_owner[(hash >> 32) % OWNER_BUCKETS];
+}
+
+/*
+ * Deal the buckets to the workers, heaviest first, each to the worker
+ * with the fewest sampled records so far, from the records of [P, LAST).
+ */
+static void
+balance_owners(struct hasher *h, char *p, char *last)
+{
+	uint64_t weight[OWNER_BUCKETS] = { 0 }, load[MAX_WORKERS] = { 0 };
+	int order[OWNER_BUCKETS], i, j, t, w, best;
+	struct slice rec;
+	size_t n;
+
+	for (n = 0; n < SAMPLE_RECORDS && next_record(&p, last, &rec); n++)
+		weight[(hash64(rec.p, kv_keylen(&h->r->spec, rec.p, rec.len)) >>
+		    32) % OWNER_BUCKETS]++;
+	for (i = 0; i < OWNER_BUCKETS; i++)
+		order[i] = i;
+	/* Insertion sort by weight, heaviest first; ties by bucket. */
+	for (i = 1; i < OWNER_BUCKETS; i++)
+		for (j = i; j > 0 && weight[order[j - 1]] < weight[order[j]]; j--) {
+			t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (i = 0; i < OWNER_BUCKETS; i++) {
+		for (best = 0, w = 1; w < h->n; w++)
+			if (load[w] < load[best])
+				best = w;
+		h->bucket_owner[order[i]] = (unsigned char)best;
+		load[best] += weight[order[i]] + 1;
+	}
+}
+
+/* Split and hash the records of part I of the chunk. */
+static void
+scan_part(struct hasher *h, int i)
+{
+	char *p = h->part_p[i], *last = h->part_p[i + 1];
+	struct slice rec;
+	struct scanlist *l;
+	struct scanned *sc;
+	uint64_t n = 0, hash;
+	size_t keylen;
+	int o;
+
+	for (o = 0; o < h->n; o++)
+		h->scans[i][o].n = 0;
+	while (next_record(&p, last, &rec)) {
+		keylen = kv_keylen(&h->r->spec, rec.p, rec.len);
+		hash = hash64(rec.p, keylen);
+		l = &h->scans[i][owner(h, hash)];
+		if (l->n == l->cap)
+			ARRAY_RESERVE(l->v, l->cap, l->cap ? l->cap * 2 : 65536);
+		sc = &l->v[l->n++];
+		sc->hash = hash;
+		sc->p = rec.p;
+		sc->len = rec.len;
+		sc->keylen = keylen;
+		sc->index = ++n;
+	}
+	h->part_records[i] = n;
+}
+
+/* The key and value of scanned record SC. */
+static inline void
+scanned_kv(const struct scanned *sc, struct slice *key, struct slice *value)
+{
+	key->p = sc->p;
+	key->len = sc->keylen;
+	if (sc->keylen < sc->len) {
+		value->p = sc->p + sc->keylen + 1;
+		value->len = sc->len - sc->keylen - 1;
+	} else {
+		value->p = sc->p + sc->len;
+		value->len = 0;
+	}
+}
+
+/*
+ * Add the scanned records of the chunk whose keys belong to W.  The
+ * hashes of the records ahead are known, so their slots and entries are
+ * asked for early (see SLOT_AHEAD).  The tables of the workers are
+ * disjoint and need no locks.
+ */
+static void
+hash_part(struct worker *w)
+{
+	struct hasher *h = w->h;
+	const struct reduce *r = h->r;
+	struct slice key, value;
+	uint64_t base = h->chunk_line, line;
+	const struct scanned *sc;
+	struct agg_fast sums;
+	void *state;
+	size_t k;
+	int j, added, fast, res;
+
+	for (j = 0; j < h->n && w->c.err_line == 0; base += h->part_records[j++]) {
+		const struct scanlist *l = &h->scans[j][w->id];
+
+		for (k = 0; k < l->n; k++) {
+			sc = &l->v[k];
+			if (k + SLOT_AHEAD < l->n)
+				htab_prefetch(&w->tab, sc[SLOT_AHEAD].hash);
+			if (k + ENTRY_AHEAD < l->n)
+				htab_prefetch_entry(&w->tab, sc[ENTRY_AHEAD].hash);
+			scanned_kv(sc, &key, &value);
+			line = base + sc->index;
+			/* Sums-only specs try the fast path first (agg.h). */
+			fast = agg_parse_sums(&r->agg, value, r->spec.sep, &sums);
+			if (!fast && (res = read_value(&w->c, line, value)) <= 0) {
+				if (res < 0)
+					return;
+				continue;	/* skipped (--skip-bad) */
+			}
+			state = htab_get(&w->tab, key.p, key.len, sc->hash,
+			    &added);
+			if (fast && agg_add_sums(&r->agg, state, &sums))
+				continue;
+			/* A new scale or a wide sum: the general add. */
+			if (fast && read_value(&w->c, line, value) < 0)
+				return;
+			agg_add(&r->agg, state, &w->c.in);
+		}
+	}
+}
+
+/*
+ * One chunk in worker W: scan its part, wait until every part is scanned,
+ * then add its records from all parts.
+ */
+static void
+hash_chunk(struct worker *w)
+{
+	scan_part(w->h, w->id);
+	if (w->h->n > 1)
+		pthread_barrier_wait(&w->h->mid);
+	hash_part(w);
+}
+
+/* The end of a worker's part: its keys in key order (unless --top). */
+static void
+finish_worker(struct worker *w)
+{
+	w->refs = w->h->r->top_n == 0 ? keysort_table(&w->tab) :
+	    htab_pack(&w->tab);
+}
+
+static void write_share(struct hasher *h, int t, struct out *o);
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct out o;
+
+	for (;;) {
+		pthread_barrier_wait(&w->h->start);
+		if (w->h->eof)
+			break;
+		hash_chunk(w);
+		pthread_barrier_wait(&w->h->end);
+	}
+	finish_worker(w);
+	if (w->h->shared_output) {
+		pthread_barrier_wait(&w->h->sorted);
+		out_init_mem(&o, &w->share, "memory");
+		write_share(w->h, w->id, &o);
+		out_close(&o);
+	}
+	return NULL;
+}
+
+/* Report the first error any worker kept, by line. */
+static void
+check_workers(struct hasher *h)
+{
+	struct worker *first = NULL;
+	int i;
+
+	for (i = 0; i < h->n; i++)
+		if (h->w[i].c.err_line != 0 && (first == NULL ||
+		    h->w[i].c.err_line < first->c.err_line))
+			first = &h->w[i];
+	if (first != NULL)
+		die_at(h->r->rd.name, first->c.err_line, "%s", first->c.err);
+}
+
+/* --top: the best keys of all workers, ranked. */
+static void
+write_ranked(struct hasher *h)
+{
+	struct htab_slot *all;
+	size_t n = 0, i, k;
+	int w;
+
+	for (w = 0; w < h->n; w++)
+		n += h->w[w].tab.count;
+	all = xreallocarray(NULL, n ? n : 1, sizeof *all);
+	for (w = 0, k = 0; w < h->n; w++)
+		for (i = 0; i < h->w[w].tab.count; i++)
+			all[k++] = h->w[w].refs[i];
+	n = rank_top(h->r, all, n);
+	for (i = 0; i < n; i++)
+		write_ref(h->r, &h->r->out, &all[i], NULL);
+	free(all);
+}
+
+/* The first position of V[0..N) whose key is not below that of P. */
+static size_t
+lower_bound(const struct htab_slot *v, size_t n, const struct htab_slot *p)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (htab_slot_cmp(&v[mid], p) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The keys of every worker merged in key order, share T of h->n: the keys
+ * from the T-th to the T+1-th of h->n equal steps of the largest worker's
+ * keys (the workers hold disjoint keys spread alike by hash).  Each share
+ * is a cache miss per key, which the workers take in parallel.
+ */
+static void
+write_share(struct hasher *h, int t, struct out *o)
+{
+	const struct reduce *r = h->r;
+	size_t pos[MAX_WORKERS], end[MAX_WORKERS], big = 0, nb, n;
+	struct htab_slot *best, *ref;
+	int w, bw;
+
+	for (w = 1; w < h->n; w++)
+		if (h->w[w].tab.count > h->w[big].tab.count)
+			big = (size_t)w;
+	nb = h->w[big].tab.count;
+	for (w = 0; w < h->n; w++) {
+		n = h->w[w].tab.count;
+		pos[w] = t == 0 ? 0 : lower_bound(h->w[w].refs, n,
+		    &h->w[big].refs[nb * (size_t)t / (size_t)h->n]);
+		end[w] = t == h->n - 1 ? n : lower_bound(h->w[w].refs, n,
+		    &h->w[big].refs[nb * (size_t)(t + 1) / (size_t)h->n]);
+	}
+	for (;;) {
+		best = NULL;
+		bw = -1;
+		for (w = 0; w < h->n; w++) {
+			if (pos[w] == end[w])
+				continue;
+			ref = &h->w[w].refs[pos[w]];
+			if (pos[w] + WRITE_AHEAD < end[w])
+				prefetch_ref(r, ref + WRITE_AHEAD);
+			if (best == NULL || htab_slot_cmp(ref, best) < 0) {
+				best = ref;
+				bw = w;
+			}
+		}
+		if (best == NULL)
+			break;
+		write_ref(r, o, best, NULL);
+		pos[bw]++;
+	}
+}
+
+static void
+hasher_start(struct hasher *h, struct reduce *r)
+{
+	int i;
+
+	memset(h, 0, sizeof *h);
+	h->r = r;
+	h->n = r->threads;
+	for (i = 0; i < h->n; i++) {
+		h->w[i].h = h;
+		h->w[i].id = i;
+		ctx_init(&h->w[i].c, r, 1);
+		htab_init(&h->w[i].tab, r->agg.size);
+	}
+	if (h->n == 1)
+		return;
+	pthread_barrier_init(&h->start, NULL, (unsigned)h->n);
+	pthread_barrier_init(&h->mid, NULL, (unsigned)h->n);
+	pthread_barrier_init(&h->end, NULL, (unsigned)h->n);
+	for (i = 1; i < h->n; i++)
+		if ((errno = pthread_create(&h->w[i].thread, NULL, worker_main,
+		    &h->w[i])) != 0)
+			die("pthread_create:");
+}
+
+/*
+ * The end of input: the workers sort their keys, and write the output,
+ * ranked, or in key order, each a share of it when there are several
+ * (worker 0 to the output at once, the others to memory written out
+ * after it).
+ */
+static void
+hasher_finish(struct hasher *h)
+{
+	struct reduce *r = h->r;
+	int i;
+
+	h->shared_output = h->n > 1 && r->top_n == 0;
+	if (h->shared_output)
+		pthread_barrier_init(&h->sorted, NULL, (unsigned)h->n);
+	h->eof = 1;
+	if (h->n > 1)
+		pthread_barrier_wait(&h->start);
+	finish_worker(&h->w[0]);
+	if (h->shared_output)
+		pthread_barrier_wait(&h->sorted);
+	if (r->top_n == 0)
+		write_share(h, 0, &r->out);
+	for (i = 1; i < h->n; i++)
+		if ((errno = pthread_join(h->w[i].thread, NULL)) != 0)
+			die("pthread_join:");
+	if (r->top_n > 0)
+		write_ranked(h);
+	for (i = 1; i < h->n && h->shared_output; i++) {
+		out_write(&r->out, h->w[i].share.p, h->w[i].share.len);
+		buf_free(&h->w[i].share);
+	}
+	if (h->shared_output)
+		pthread_barrier_destroy(&h->sorted);
+}
+
+static void
+hasher_free(struct hasher *h)
+{
+	int i, j;
+
+	for (i = 0; i < h->n; i++) {
+		struct worker *w = &h->w[i];
+
+		ctx_take_skips(&h->r->ctx, &w->c, 0);
+		clear_table(h->r, &w->tab);
+		htab_free(&w->tab);
+		ctx_free(&w->c);
+	}
+	for (i = 0; i < h->n; i++)
+		for (j = 0; j < h->n; j++)
+			free(h->scans[i][j].v);
+	if (h->n > 1) {
+		pthread_barrier_destroy(&h->start);
+		pthread_barrier_destroy(&h->mid);
+		pthread_barrier_destroy(&h->end);
+	}
+}
+
+/* One part per worker to scan, cut at record boundaries. */
+static void
+cut_parts(struct hasher *h, char *p, char *last)
+{
+	int i;
+
+	h->part_p[0] = p;
+	for (i = 1; i < h->n; i++)
+		h->part_p[i] = record_after(p + (size_t)(last - p) * (size_t)i /
+		    (size_t)h->n, last);
+	h->part_p[h->n] = last;
+	for (i = 1; i < h->n; i++)
+		if (h->part_p[i] < h->part_p[i - 1])
+			h->part_p[i] = h->part_p[i - 1];
+}
+
+void
+run_hashed(struct reduce *r)
+{
+	struct hasher h;
+	struct readahead ra;
+	char *p, *last;
+	int i, first;
+
+	hasher_start(&h, r);
+	readahead_start(&ra, &r->rd, CHUNK_MIN);
+	for (first = 1; (last = readahead_next(&ra, &p)) != NULL; first = 0) {
+		if (first && h.n > 1)
+			balance_owners(&h, p, last);
+		cut_parts(&h, p, last);
+		h.chunk_line = r->rd.line;
+		if (h.n > 1)
+			pthread_barrier_wait(&h.start);
+		hash_chunk(&h.w[0]);
+		if (h.n > 1)
+			pthread_barrier_wait(&h.end);
+		for (i = 0; i < h.n; i++)
+			r->rd.line += h.part_records[i];
+		check_workers(&h);
+	}
+	readahead_stop(&ra);
+	hasher_finish(&h);
+	hasher_free(&h);
+}

@@ -1,0 +1,146 @@
+/*
+ * mr-reduce: a record's value read into the operations' fields, the
+ * errors of bad data (FILE:LINE), the records skipped instead (-b), and the
+ * result lines every engine writes.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agg.h"
+#include "msg.h"
+#include "reduce.h"
+
+void
+ctx_init(struct ctx *c, const struct reduce *r, int deferred)
+{
+	memset(c, 0, sizeof *c);
+	c->r = r;
+	c->deferred = deferred;
+	agg_input_init(&r->agg, &c->in);
+}
+
+void
+ctx_free(struct ctx *c)
+{
+	agg_input_free(&c->in);
+}
+
+/* A data error at LINE: fatal now, or kept in C. */
+int
+data_error(struct ctx *c, uint64_t line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->err, sizeof c->err, fmt, ap);
+	va_end(ap);
+	if (!c->deferred)
+		die_at(c->r->rd.name, line, "%s", c->err);
+	c->err_line = line;
+	return -1;
+}
+
+/*
+ * A record whose fields do not fit the operations: an error, or with
+ * --skip-bad skipped and counted (0), the first one kept to be named at
+ * the end.  WHAT is NULL for a missing field.
+ */
+int
+bad_record(struct ctx *c, uint64_t line, int field, struct slice text,
+    const char *what)
+{
+	char why[sizeof c->skip_why], q[MSG_QUOTE_MAX];
+
+	if (c->r->skip_bad && c->skipped++ > 0)
+		return 0;	/* only the first is named */
+	if (what == NULL)
+		snprintf(why, sizeof why, "field %d is missing", field);
+	else
+		snprintf(why, sizeof why, "field %d: '%s' %s", field,
+		    msg_quote(q, sizeof q, text.p, text.len), what);
+	if (!c->r->skip_bad)
+		return data_error(c, line, "%s", why);
+	c->skip_line = line;
+	memcpy(c->skip_why, why, sizeof why);
+	return 0;
+}
+
+/*
+ * Read the fields of VALUE into c->in: 1, or 0 when the record is to be
+ * skipped, -1 after a deferred error.
+ */
+int
+read_value(struct ctx *c, uint64_t line, struct slice value)
+{
+	const struct agg_spec *agg = &c->r->agg;
+	int bad, res = agg_read(agg, value, c->r->spec.sep, &c->in, &bad);
+
+	if (res == AGG_OK)
+		return 1;
+	return bad_record(c, line, agg->fields[bad].field, c->in.text[bad],
+	    res == AGG_MISSING ? NULL : agg_bad_value(res));
+}
+
+/*
+ * Add FROM's skipped records to TO's; FROM's lines are LINE_OFFSET short of
+ * the input's.  The first skipped record is the one of the smallest line.
+ */
+void
+ctx_take_skips(struct ctx *to, struct ctx *from, uint64_t line_offset)
+{
+	if (from->skipped == 0)
+		return;
+	if (to->skip_line == 0 || from->skip_line + line_offset < to->skip_line) {
+		to->skip_line = from->skip_line + line_offset;
+		memcpy(to->skip_why, from->skip_why, sizeof to->skip_why);
+	}
+	to->skipped += from->skipped;
+	from->skipped = 0;
+	from->skip_line = 0;
+}
+
+void
+write_results(const struct reduce *r, struct out *o, const char *key,
+    size_t keylen, void *state)
+{
+	int i;
+
+	out_write(o, key, keylen);
+	for (i = 0; i < r->agg.nops; i++) {
+		out_byte(o, r->spec.sep);
+		agg_write(&r->agg, state, i, o);
+	}
+	out_byte(o, '\n');
+}
+
+/* The start of the record after the one that holds P (or LAST). */
+char *
+record_after(char *p, char *last)
+{
+	char *nl = memchr(p, '\n', (size_t)(last - p));
+
+	return nl ? nl + 1 : last;
+}
+
+/* The start of the record that ends just before P (P > FIRST). */
+char *
+record_before(char *first, char *p)
+{
+	char *nl = p - 1 > first ? memrchr(first, '\n', (size_t)(p - 1 - first)) :
+	    NULL;
+
+	return nl ? nl + 1 : first;
+}
+
+/* The key of the record at P. */
+struct slice
+key_at(const struct reduce *r, char *p, char *last)
+{
+	struct slice rec = { p, 0 }, key, value;
+
+	next_record(&p, last, &rec);
+	kv_split(&r->spec, rec, &key, &value);
+	return key;
+}

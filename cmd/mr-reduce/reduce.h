@@ -1,0 +1,155 @@
+/*
+ * mr-reduce's private header: the options and state every engine shares,
+ * a thread's record context, and the engines, one file each:
+ *
+ *	main.c      options, the choice of engine, the end (notices, counters)
+ *	record.c    a record's value read, its errors and skips; result lines
+ *	grouped.c   sorted input, one group at a time (the default)
+ *	parallel.c  the same on a regular file, in chunks cut among threads
+ *	hashed.c    any order, in hash tables (-H, --top)
+ *	windows.c   time windows and running totals (-w, -e)
+ *	rank.c      a table's keys in key order, or ranked (--top)
+ */
+#ifndef MR_REDUCE_H
+#define MR_REDUCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "agg.h"
+#include "buf.h"
+#include "htab.h"
+#include "kv.h"
+#include "out.h"
+#include "record.h"
+
+/* Threads of the batch engines, at most. */
+#define MAX_WORKERS 4
+/* Bytes of input a chunk of the batch engines holds, at least. */
+#define CHUNK_MIN (2 * 1024 * 1024)
+
+/*
+ * A thread's view of the records it adds: their parsed fields, the records
+ * skipped (-b) and the first of them, and (in worker threads, where dying
+ * at once would make the reported line depend on timing) the first error,
+ * kept for the main thread to report.
+ */
+struct ctx {
+	const struct reduce *r;
+	struct agg_input in;
+	uint64_t skipped;
+	uint64_t skip_line;	/* the first skipped record's line; 0: none */
+	char skip_why[320];	/* and what was wrong with it */
+	int deferred;		/* keep errors instead of dying */
+	uint64_t err_line;	/* 0: no error */
+	char err[320];
+};
+
+/* The options, the input and output, and what the main thread counts. */
+struct reduce {
+	struct kvspec spec;	/* -k, -t */
+	struct agg_spec agg;	/* the operations */
+	int skip_bad;		/* -b */
+	int quiet;		/* -q */
+	int hash;		/* -H */
+	uint64_t top_n;		/* -n; 0: every key */
+	int64_t window_ns;	/* -w */
+	int64_t every_ns;	/* -e */
+	int64_t lateness_ns;	/* -l */
+	int time_field;		/* -f; 0: arrival time */
+	int threads;		/* -j, or one per CPU up to MAX_WORKERS */
+	struct reader rd;
+	struct out out;
+	struct ctx ctx;		/* the main thread's */
+	uint64_t late;		/* records too late for their window */
+};
+
+/* record.c */
+void ctx_init(struct ctx *c, const struct reduce *r, int deferred);
+void ctx_free(struct ctx *c);
+int data_error(struct ctx *c, uint64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int bad_record(struct ctx *c, uint64_t line, int field, struct slice text,
+    const char *what);
+int read_value(struct ctx *c, uint64_t line, struct slice value);
+void ctx_take_skips(struct ctx *to, struct ctx *from, uint64_t line_offset);
+void write_results(const struct reduce *r, struct out *o, const char *key,
+    size_t keylen, void *state);
+char *record_after(char *p, char *last);
+char *record_before(char *first, char *p);
+struct slice key_at(const struct reduce *r, char *p, char *last);
+
+/* The next record of [*P, LAST) in *REC (CR stripped); 0 at LAST. */
+static inline int
+next_record(char **p, char *last, struct slice *rec)
+{
+	char *nl;
+
+	if (*p >= last)
+		return 0;
+	nl = memchr(*p, '\n', (size_t)(last - *p));
+	rec->p = *p;
+	rec->len = (size_t)((nl ? nl : last) - *p);
+	*p = nl ? nl + 1 : last;
+	if (rec->len > 0 && rec->p[rec->len - 1] == '\r')
+		rec->len--;
+	return 1;
+}
+
+/* grouped.c: the open group of sorted input, and the key order seen. */
+struct grouper {
+	const struct reduce *r;
+	struct ctx *c;
+	struct out *o;
+	void *state;
+	struct buf cur;		/* the key of the last group */
+	int have;		/* cur is set */
+	int open;		/* state holds cur's group, not yet written */
+	int dir;		/* 1 ascending, -1 descending, 0 not known yet */
+	uint64_t dir_line;	/* the line that set dir */
+};
+
+void grouper_init(struct grouper *g, const struct reduce *r, struct ctx *c,
+    struct out *o);
+void grouper_free(struct grouper *g);
+void grouper_set_key(struct grouper *g, struct slice key);
+void grouper_close(struct grouper *g);
+int grouper_feed(struct grouper *g, struct slice key, uint64_t line);
+int not_grouped(struct ctx *c, uint64_t line, struct slice key,
+    struct slice prev);
+void run_grouped(struct reduce *r);
+
+/* parallel.c */
+void run_grouped_parallel(struct reduce *r);
+
+/* hashed.c */
+void run_hashed(struct reduce *r);
+
+/* windows.c */
+void run_timed(struct reduce *r);
+
+/* rank.c */
+size_t rank_top(const struct reduce *r, struct htab_slot *refs, size_t n);
+void write_ref(const struct reduce *r, struct out *o,
+    const struct htab_slot *ref, const char *label);
+void write_table(struct reduce *r, struct htab *tab, const char *label,
+    int keep);
+void clear_table(const struct reduce *r, struct htab *tab);
+
+/*
+ * Keys in key order are scattered over the arena: writing them is a cache
+ * miss per key (its bytes, then its state) unless asked for WRITE_AHEAD
+ * keys ahead.  always_inline: see htab_prefetch_entry.
+ */
+#define WRITE_AHEAD 12
+
+static inline __attribute__((always_inline)) void
+prefetch_ref(const struct reduce *r, const struct htab_slot *ref)
+{
+	__builtin_prefetch(ref->ent);
+	if (((uintptr_t)ref->ent & 63) + 16 + r->agg.size > 64)
+		__builtin_prefetch(ref->ent + 64);
+}
+
+#endif

@@ -1,0 +1,44 @@
+/* fileio: reading regular files at offsets. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "msg.h"
+
+size_t
+pread_full(int fd, const char *name, void *p, size_t n, uint64_t off)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		r = pread(fd, (char *)p + got, n - got, (off_t)(off + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			die("%s:", name);
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return got;
+}
+
+uint64_t
+file_newline(int fd, const char *name, uint64_t at, uint64_t end)
+{
+	char buf[65536], *nl;
+	size_t want, got;
+
+	while (at < end) {
+		want = end - at < sizeof buf ? (size_t)(end - at) : sizeof buf;
+		got = pread_full(fd, name, buf, want, at);
+		if ((nl = memchr(buf, '\n', got)) != NULL)
+			return at + (uint64_t)(nl - buf);
+		if (got < want)
+			break;	/* the file shrank */
+		at += got;
+	}
+	return end;
+}

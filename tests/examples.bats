@@ -1,0 +1,155 @@
+#!/usr/bin/env bats
+# Every example of README.md and of the man pages' EXAMPLES runs as
+# written: each block of a document, in order, in one directory that holds
+# the files the examples name (an Apache log with "-" sizes, text, JSON
+# lines, sorted parts, ...), with bash -e -o pipefail.  An example that
+# follows a live log runs for a moment and must still be running; the few
+# that need a Hadoop cluster or the build itself are named below and not
+# run.
+bats_require_minimum_version 1.5.0
+load helper
+
+# doc_examples DOC: the example blocks of DOC, each followed by a line
+# "@@" (README.md: ```sh blocks; a man page: .Bd -literal blocks of its
+# EXAMPLES section, with mdoc's \e made a backslash).
+doc_examples() {
+	case $1 in
+	*.md)
+		mawk '/^```sh$/ { b = 1; next } b && /^```$/ { b = 0; print "@@"; next } b' "$1" ;;
+	*)
+		mawk '/^\.Sh EXAMPLES/ { e = 1; next } /^\.Sh/ { e = 0 }
+		    e && /^\.Bd -literal/ { b = 1; next }
+		    e && b && /^\.Ed/ { b = 0; print "@@"; next } e && b' "$1" |
+		    sed 's/\\e/\\/g' ;;
+	esac
+}
+
+# Examples not run, by a string they contain, and why.
+not_run() {
+	case $1 in
+	*"hdfs dfs"*) echo "needs a Hadoop cluster" ;;
+	*"make demo"*) echo "the build's own targets" ;;
+	esac
+}
+
+# A live example: it follows a log (tail -F, or mr-tail without --once).
+is_live() {
+	[[ $1 == *"tail -F"* ]] && return 0
+	[[ $1 == *"mr-tail "* && $1 != *"--once"* ]]
+}
+
+# The files the examples name, made once for all tests of this file.
+setup_file() {
+	mkdir -p "$BATS_FILE_TMPDIR/fixtures"
+	cd "$BATS_FILE_TMPDIR/fixtures" || return 1
+	make_fixtures
+}
+
+make_fixtures() {
+	"$MR_TOOLS/gendata" log 3000 >access.log
+	"$MR_TOOLS/gendata" text 200000 >big.txt
+	cp big.txt book.txt
+	cp big.txt sample.txt
+	cp big.txt input.txt
+	cp big.txt big.log
+	mkdir mail
+	head -c 50000 big.txt >mail/a
+	tail -c 50000 big.txt >mail/b
+	"$MR_TOOLS/gendata" kv 20000 >big.tsv
+	cp big.tsv data.tsv
+	for i in 0 1 2; do
+		mawk -v i=$i 'NR % 3 == i' big.tsv | LC_ALL=C sort -t "$TAB" -k1,1 -s >part-$i
+	done
+	mawk -F '\t' '{ print $1 "\t" $3 }' big.tsv >latency.tsv
+	for i in 1 2 3 4 5; do
+		echo "{\"user\": {\"id\": \"u$((i % 3))\"}, \"bytes\": $((i * 100))}"
+	done >events.jsonl
+	seq 100 | sed 's/^/app line /' >app.log
+	seq 100 | sed 's/^/db line /' >db.log
+	cat >mapper.py <<'PY'
+import sys
+for line in sys.stdin:
+    for word in line.split():
+        print(word + "\t1")
+PY
+	cat >reducer.py <<'PY'
+import sys
+last, total = None, 0
+for line in sys.stdin:
+    key, value = line.rstrip("\n").split("\t", 1)
+    if key != last and last is not None:
+        print(last + "\t" + str(total))
+        total = 0
+    last, total = key, total + int(value)
+if last is not None:
+    print(last + "\t" + str(total))
+PY
+}
+
+# The stand-in for a job of your own.
+job() {
+	mr-map -d ' ' -K 9 | mr-reduce -H count
+}
+
+# run_doc DOC: run every example of DOC (a path under the source tree).
+run_doc() {
+	local doc=$MR_ROOT/$1 block= line why ran=0 skipped=0 pid status
+	export -f job
+	export MR_STATIC_BIN=${MR_BIN:-$MR_ROOT/bin}
+	cp -R "$BATS_FILE_TMPDIR/fixtures/." .
+	while IFS= read -r line; do
+		if [[ $line != "@@" ]]; then
+			block+=$line$'\n'
+			continue
+		fi
+		# Paths of a server, and the source tree's scripts/, made local.
+		block=${block//\/var\/log\/nginx\/access.log/access.log}
+		block=${block//\/var\/log\/app.log/app.log}
+		block=${block//scripts\/mr-hadoop/mr-hadoop}
+		if why=$(not_run "$block") && [[ -n $why ]]; then
+			echo "# not run ($why): ${block%%$'\n'*}" >&3
+		elif [[ $block == *python3* ]] && ! command -v python3 >/dev/null; then
+			skipped=$((skipped + 1))
+		elif is_live "$block"; then
+			setsid bash -e -o pipefail -c "$block" >live.out 2>&1 &
+			pid=$!
+			sleep 0.5
+			if ! kill -0 "$pid" 2>/dev/null; then
+				wait "$pid" || { echo "live example ended with $?:"; echo "$block"; cat live.out; false; }
+			fi
+			kill -TERM -- -"$pid" 2>/dev/null || true
+			wait "$pid" 2>/dev/null || true
+			ran=$((ran + 1))
+		else
+			run bash -e -o pipefail -c "$block"
+			[[ $status -eq 0 ]] || { echo "example failed with status $status:"; echo "$block"; echo "$output"; false; }
+			ran=$((ran + 1))
+		fi
+		block=
+	done < <(doc_examples "$doc")
+	[[ $ran -gt 0 ]]
+	((skipped == 0)) || skip "python3 is not installed ($skipped examples not run)"
+}
+
+@test "every example of README.md runs" {
+	run_doc README.md
+	# The cron example took the lines already in the log (-b).
+	[ "$(wc -l <out)" -ge 5 ]
+}
+@test "every example of mr-map(1) runs" { run_doc man/mr-map.1; }
+@test "every example of mr-sort(1) runs" { run_doc man/mr-sort.1; }
+@test "every example of mr-reduce(1) runs" { run_doc man/mr-reduce.1; }
+@test "every example of mr-split(1) runs" { run_doc man/mr-split.1; }
+@test "every example of mr-partition(1) runs" { run_doc man/mr-partition.1; }
+@test "every example of mr-tail(1) runs" { run_doc man/mr-tail.1; }
+@test "every example of mr-task(1) runs" { run_doc man/mr-task.1; }
+@test "every example of mr-job(1) runs" { run_doc man/mr-job.1; }
+@test "every example of mr-hadoop(1) runs" { run_doc man/mr-hadoop.1; }
+
+@test "every man page's examples are run above" {
+	local f
+	for f in "$MR_ROOT"/man/*.1; do
+		grep -q "run_doc man/${f##*/}; }" "$BATS_TEST_FILENAME" ||
+		    { echo "no test runs the examples of ${f##*/}"; false; }
+	done
+}
