@@ -54,7 +54,7 @@ DEV_TOOLS := $(BUILD)/tools/gendata $(BUILD)/tools/benchtime $(BUILD)/tools/tail
 
 .SECONDARY:
 .PHONY: all test unit bats asan tsan static lint bench install uninstall clean demo tools \
-	fuzz fuzz-harnesses fuzz-numbers
+	fuzz fuzz-harnesses fuzz-numbers hadoop-check
 
 all: $(PROGS) $(DEV_TOOLS)
 
@@ -172,6 +172,11 @@ fuzz-harnesses:
 		    2>build/fuzz/$$name.log || { status=1; tail -n 30 build/fuzz/$$name.log; }; \
 		grep -E '^stat::(number_of_executed_units|new_units_added):' build/fuzz/$$name.log; \
 	done; exit $$status
+
+# mr-job against real Hadoop Streaming, case by case (tests/hadoop/run);
+# skipped with a message when Hadoop is not installed.  Not part of test.
+hadoop-check: all
+	tests/hadoop/run $(CASES)
 
 lint:
 	@if [ -z "$(MANS)" ]; then \

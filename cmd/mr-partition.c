@@ -11,6 +11,7 @@
 #include "args.h"
 #include "buf.h"
 #include "hash.h"
+#include "keyfield.h"
 #include "kv.h"
 #include "msg.h"
 #include "out.h"
@@ -19,8 +20,9 @@
 #include "xalloc.h"
 
 static const char usage_text[] =
-    "mr-partition -n N [-k K] [-t SEP] [-p PREFIX] [--print | --exec CMD]\n"
-    "                    [--range FILE | --sample COUNT] [FILE...]";
+    "mr-partition -n N [-k K] [-t SEP] [-K POS1[,POS2]]... [-F SEP] [-p PREFIX]\n"
+    "                    [--print | --exec CMD] [--range FILE | --sample COUNT]\n"
+    "                    [FILE...]";
 
 static const char help_text[] =
     "Write each record to partition PREFIX00000 ... (default part-) chosen by\n"
@@ -29,6 +31,9 @@ static const char help_text[] =
     "  -n, --partitions N   the number of partitions (reducers)\n"
     "  -k, --key-fields K   the key is the first K fields (default 1)\n"
     "  -t, --separator SEP  the field separator: one byte, \\t or \\0 (default TAB)\n"
+    "  -K, --key POS1[,POS2]  partition by these fields of the key, as Hadoop's\n"
+    "                       KeyFieldBasedPartitioner (repeatable)\n"
+    "  -F, --key-field-separator SEP  the fields of -K (default TAB)\n"
     "  -p, --prefix PREFIX  partition file names (default part-)\n"
     "  -P, --print          write PARTITION TAB RECORD to stdout instead\n"
     "  -e, --exec CMD       pipe each partition into its own /bin/sh -c CMD\n"
@@ -41,6 +46,8 @@ static const struct option longopts[] = {
 	{ "partitions", required_argument, NULL, 'n' },
 	{ "key-fields", required_argument, NULL, 'k' },
 	{ "separator", required_argument, NULL, 't' },
+	{ "key", required_argument, NULL, 'K' },
+	{ "key-field-separator", required_argument, NULL, 'F' },
 	{ "prefix", required_argument, NULL, 'p' },
 	{ "print", no_argument, NULL, 'P' },
 	{ "exec", required_argument, NULL, 'e' },
@@ -61,6 +68,9 @@ static unsigned nparts;
 static struct hadoop_partitioner hashpart;
 static struct points range;
 static int use_range;
+static struct keyfield keyspecs;	/* -K: KeyFieldBasedPartitioner */
+static char *scratch;			/* its UTF-8 repair */
+static size_t scratch_cap;
 
 /* TotalOrderPartitioner's rule: a key equal to a split point goes to the
  * partition after it. */
@@ -86,6 +96,14 @@ partition_of(struct slice rec)
 
 	if (use_range)
 		return range_partition(rec.p, k);
+	if (keyfield_active(&keyspecs)) {
+		if (3 * k > scratch_cap) {
+			scratch_cap = 3 * k + 256;
+			free(scratch);
+			scratch = xmalloc(scratch_cap);
+		}
+		return keyfield_partition(&keyspecs, rec.p, k, nparts, scratch);
+	}
 	return hadoop_partitioner_apply(&hashpart, rec.p, k);
 }
 
@@ -234,13 +252,16 @@ main(int argc, char *argv[])
 {
 	static char *stdin_only[] = { "-", NULL };
 	const char *prefix = "part-", *exec_cmd = NULL, *range_file = NULL;
+	const char *kfsep = "\t", **specs = NULL;
 	uint64_t v, sample = 0;
+	size_t nspecs = 0, i;
 	int c, print = 0, status = 0;
+	char err[256];
 	struct out o;
 
 	args_init(argv[0], usage_text, help_text);
 	out_ignore_sigpipe();
-	while ((c = args_next(argc, argv, "n:k:t:p:Pe:r:s:h", longopts)) != -1) {
+	while ((c = args_next(argc, argv, "n:k:t:K:F:p:Pe:r:s:h", longopts)) != -1) {
 		switch (c) {
 		case 'n':
 			if (parse_uint(optarg, 1, 1000000, &v) < 0)
@@ -253,6 +274,15 @@ main(int argc, char *argv[])
 			break;
 		case 't':
 			spec.sep = optarg_separator();
+			break;
+		case 'K':
+			specs = xreallocarray(specs, nspecs + 1, sizeof *specs);
+			specs[nspecs++] = optarg;
+			break;
+		case 'F':
+			if ((kfsep = keyfield_sep_arg(optarg)) == NULL)
+				optarg_error("is not a key field separator (1 to 15 "
+				    "bytes, or \\t)");
 			break;
 		case 'p':
 			prefix = optarg;
@@ -288,6 +318,13 @@ main(int argc, char *argv[])
 		argc = 1;
 	}
 	hadoop_partitioner_init(&hashpart, nparts);
+	keyfield_init(&keyspecs, kfsep, strlen(kfsep));
+	for (i = 0; i < nspecs; i++)
+		if (keyfield_parse_spec(&keyspecs, specs[i], 0, 0, err, sizeof err) < 0)
+			usage_error("-K: %s", err);
+	free(specs);
+	if (nspecs > 0 && (range_file != NULL || sample != 0))
+		usage_error("-K partitions by hash, not by --range or --sample");
 	if (range_file != NULL) {
 		load_range(range_file);
 		use_range = 1;

@@ -1,7 +1,14 @@
 /* hsplit: Hadoop split planning and LineRecordReader (see hsplit.h). */
+#include <dirent.h>
 #include <errno.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hsplit.h"
@@ -52,6 +59,23 @@ hsplit_plan_next(struct hsplit_plan *p, struct hsplit *s)
 	return s->length > 0 || p->size == 0;
 }
 
+static int
+longer_task_first(const void *a, const void *b)
+{
+	const struct hsplit_task *x = a, *y = b;
+
+	if (x->s.length != y->s.length)
+		return x->s.length < y->s.length ? 1 : -1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+void
+hsplit_tasks_order(struct hsplit_task *t, size_t n)
+{
+	if (n > 1)
+		qsort(t, n, sizeof *t, longer_task_first);
+}
+
 void
 hsplit_reader_init(struct hsplit_reader *r, int fd, const char *name,
     struct hsplit s)
@@ -90,6 +114,79 @@ hsplit_reader_copy(struct hsplit_reader *r, struct out *o)
 		n++;
 	}
 	return n;
+}
+
+/* The offset just past the first '\n' at or after OFF in the mapped file
+ * MAP of SIZE bytes, or SIZE. */
+static uint64_t
+after_newline(const char *map, uint64_t off, uint64_t size)
+{
+	const char *nl;
+
+	if (off >= size)
+		return size;
+	nl = memchr(map + off, '\n', (size_t)(size - off));
+	return nl != NULL ? (uint64_t)(nl - map) + 1 : size;
+}
+
+int64_t
+hsplit_reader_splice(struct hsplit_reader *r, int to, int *stopped)
+{
+	struct stat st;
+	uint64_t size, first, last, end = r->end, n = 0;
+	const char *map, *p, *q, *stop;
+	loff_t off;
+	ssize_t k;
+
+	*stopped = 0;
+	if (r->started || fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size == 0)
+		return -1;
+	size = (uint64_t)st.st_size;
+	if (r->start >= size)
+		return -1;
+	map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, r->fd, 0);
+	if (map == MAP_FAILED)
+		return -1;
+	/* The records: from the start (after the line that belongs to the
+	 * previous split) to the end of the line that crosses the end. */
+	first = r->start == 0 ? 0 : after_newline(map, r->start, size);
+	last = end >= size ? size : after_newline(map, end, size);
+	if ((r->start == 0 && size >= 3 && memcmp(map, "\xEF\xBB\xBF", 3) == 0) ||
+	    memchr(map + r->start, '\r', (size_t)(last - r->start)) != NULL) {
+		munmap((void *)map, (size_t)size);
+		return -1;
+	}
+	for (p = map + first, stop = map + last; p < stop; p = q + 1, n++)
+		if ((q = memchr(p, '\n', (size_t)(stop - p))) == NULL)
+			break;
+	munmap((void *)map, (size_t)size);
+	r->started = r->finished = 1;
+	off = (loff_t)first;
+	while ((uint64_t)off < last) {
+		k = splice(r->fd, &off, to, NULL, (size_t)(last - (uint64_t)off) <
+		    (1 << 20) ? (size_t)(last - (uint64_t)off) : 1 << 20, SPLICE_F_MOVE);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && errno == EPIPE) {
+			*stopped = 1;
+			return (int64_t)n;
+		}
+		if (k < 0)
+			die("%s:", r->name);
+		if (k == 0)
+			die("%s: shorter than it was", r->name);
+	}
+	if (p < stop) {		/* a last line without '\n' */
+		n++;
+		if (write_all(to, "\n", 1) < 0) {
+			if (errno != EPIPE)
+				die("%s: write error:", r->name);
+			*stopped = 1;
+		}
+	}
+	r->records = n;
+	return (int64_t)n;
 }
 
 /* The decimal number written in [P, END) into *V: -1 if it is empty,
@@ -283,4 +380,170 @@ hsplit_reader_next(struct hsplit_reader *r, struct slice *rec,
 		*offset = at;
 	r->records++;
 	return 1;
+}
+
+/* ---- listing the input ---- */
+
+static void
+add_file(struct hsplit_inputs *in, const char *path)
+{
+	if (in->n == in->cap) {
+		in->cap = in->cap ? 2 * in->cap : 16;
+		in->files = xreallocarray(in->files, in->cap, sizeof *in->files);
+	}
+	in->files[in->n++] = xstrdup(path);
+}
+
+/* PATH made absolute, without "." parts, repeated or trailing slashes
+ * (".." is kept, as Hadoop's Path keeps it). */
+static char *
+absolute(const char *path)
+{
+	char cwd[PATH_MAX], *a, *o, *comp, *save;
+	char *copy;
+
+	if (path[0] == '/') {
+		copy = xstrdup(path);
+	} else {
+		if (getcwd(cwd, sizeof cwd) == NULL)
+			die("getcwd:");
+		copy = xmalloc(strlen(cwd) + strlen(path) + 2);
+		sprintf(copy, "%s/%s", cwd, path);
+	}
+	a = o = xmalloc(strlen(copy) + 2);
+	for (comp = strtok_r(copy, "/", &save); comp != NULL;
+	    comp = strtok_r(NULL, "/", &save)) {
+		if (strcmp(comp, ".") == 0)
+			continue;
+		*o++ = '/';
+		strcpy(o, comp);
+		o += strlen(comp);
+	}
+	if (o == a)
+		*o++ = '/';
+	*o = '\0';
+	free(copy);
+	return a;
+}
+
+static int
+by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* The files of directory DIR (absolute), in name order, hidden ones left out. */
+static void
+add_dir(struct hsplit_inputs *in, const char *dir, int recursive)
+{
+	struct dirent **names;
+	struct stat st;
+	char *path;
+	int n, i;
+
+	if ((n = scandir(dir, &names, NULL, by_name)) < 0)
+		die("input: file:%s:", dir);
+	for (i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+
+		if (name[0] == '_' || name[0] == '.') {
+			free(names[i]);
+			continue;
+		}
+		path = xmalloc(strlen(dir) + strlen(name) + 2);
+		sprintf(path, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, name);
+		if (stat(path, &st) < 0)
+			die("input: file:%s:", path);
+		if (S_ISDIR(st.st_mode)) {
+			if (!recursive)
+				die("input: not a file: file:%s", path);
+			add_dir(in, path, recursive);
+		} else {
+			add_file(in, path);
+		}
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* One path (not a glob): a file, or a directory's files. */
+static void
+add_path(struct hsplit_inputs *in, const char *abs, int recursive)
+{
+	struct stat st;
+
+	if (stat(abs, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			die("input path does not exist: file:%s", abs);
+		die("input: file:%s:", abs);
+	}
+	if (S_ISDIR(st.st_mode)) {
+		add_dir(in, abs, recursive);
+		return;
+	}
+	if (access(abs, R_OK) < 0)
+		die("input: file:%s:", abs);
+	add_file(in, abs);
+}
+
+void
+hsplit_list(struct hsplit_inputs *in, char *const specs[], size_t nspecs,
+    int recursive)
+{
+	size_t i, dlen = 0, dcap = 256;
+	char *list, *save, *p, *a;
+
+	memset(in, 0, sizeof *in);
+	in->dirs = xmalloc(dcap);
+	in->dirs[0] = '\0';
+	for (i = 0; i < nspecs; i++) {
+		list = xstrdup(specs[i]);
+		for (p = strtok_r(list, ",", &save); p != NULL;
+		    p = strtok_r(NULL, ",", &save)) {
+			if (strncmp(p, "file://", 7) == 0)
+				p += 7;
+			else if (strncmp(p, "file:", 5) == 0)
+				p += 5;
+			if (*p == '\0')
+				continue;
+			a = absolute(p);
+			if (dlen + strlen(a) + 7 > dcap) {
+				dcap = 2 * (dlen + strlen(a) + 7);
+				in->dirs = xrealloc(in->dirs, dcap);
+			}
+			dlen += (size_t)sprintf(in->dirs + dlen, "%sfile:%s",
+			    dlen > 0 ? "," : "", a);
+			if (strpbrk(p, "*?[") != NULL) {
+				glob_t g;
+				size_t k;
+
+				if (glob(p, 0, NULL, &g) != 0 || g.gl_pathc == 0)
+					die("input pattern file:%s matches 0 files", a);
+				for (k = 0; k < g.gl_pathc; k++) {
+					char *m = absolute(g.gl_pathv[k]);
+
+					add_path(in, m, recursive);
+					free(m);
+				}
+				globfree(&g);
+			} else {
+				add_path(in, a, recursive);
+			}
+			free(a);
+		}
+		free(list);
+	}
+}
+
+void
+hsplit_inputs_free(struct hsplit_inputs *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->n; i++)
+		free(in->files[i]);
+	free(in->files);
+	free(in->dirs);
+	memset(in, 0, sizeof *in);
 }

@@ -62,6 +62,20 @@ void hsplit_plan_init(struct hsplit_plan *p, uint64_t size, uint64_t split);
 int hsplit_plan_next(struct hsplit_plan *p, struct hsplit *s);
 
 /*
+ * A map task's split: FILE, the index of its file among the job's inputs,
+ * and SEQ, its place in input order.  hsplit_tasks_order sorts N of them
+ * as Hadoop's JobSubmitter numbers map tasks: longest first, equal lengths
+ * in input order.
+ */
+struct hsplit_task {
+	size_t file;
+	struct hsplit s;
+	size_t seq;
+};
+
+void hsplit_tasks_order(struct hsplit_task *t, size_t n);
+
+/*
  * A LineRecordReader over one split of a seekable file.  Records are
  * slices into an internal buffer (without their terminator), valid until
  * the next call.  The reader uses pread, so it leaves the file offset of FD
@@ -116,11 +130,43 @@ void hsplit_reader_free(struct hsplit_reader *r);
 uint64_t hsplit_reader_copy(struct hsplit_reader *r, struct out *o);
 
 /*
+ * hsplit_reader_splice: the records of a split not yet started, as
+ * hsplit_reader_copy writes them, moved from the file to the pipe TO by
+ * splice(2) without passing through this process, when the file's bytes
+ * already are exactly that: no '\r' among them and no BOM to drop (a last
+ * line without '\n' gets one written after).  Returns the number of
+ * records, with *STOPPED set when the pipe's reader closed it early; or -1
+ * (nothing written) when the split needs hsplit_reader_copy.
+ */
+int64_t hsplit_reader_splice(struct hsplit_reader *r, int to, int *stopped);
+
+/*
  * hsplit_parse: a split written "OFFSET:LENGTH" (decimal byte counts,
  * digits only, leading zeros allowed; a split running past 2^64 - 1 ends
  * there, at the file's end) into *S.  Returns 0, or -1 when ARG is not
  * such a pair.
  */
 int hsplit_parse(const char *arg, struct hsplit *s);
+
+/*
+ * The input files of a job, listed as FileInputFormat.listStatus lists
+ * them on a cluster's file system.  Each -input SPEC is a comma-separated
+ * list of paths, each a file, a directory or a glob (*, ?, [...]), with or
+ * without a "file:" prefix.  A directory stands for its files in name
+ * order, except those whose names start with '_' or '.'; a subdirectory
+ * is an error ("not a file"), or with RECURSIVE
+ * (mapreduce.input.fileinputformat.input.dir.recursive) listed in turn.
+ * A path that does not exist, a glob that matches nothing and a file that
+ * cannot be read are errors that end the program.
+ */
+struct hsplit_inputs {
+	char **files;		/* absolute paths */
+	size_t n, cap;
+	char *dirs;		/* "file:/a,file:/b": mapreduce.input.fileinputformat.inputdir */
+};
+
+void hsplit_list(struct hsplit_inputs *in, char *const specs[], size_t nspecs,
+    int recursive);
+void hsplit_inputs_free(struct hsplit_inputs *in);
 
 #endif

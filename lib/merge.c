@@ -21,7 +21,7 @@ src_cmp(const struct sortorder *o, const struct merge_src *a,
 
 	if (a->word != b->word)
 		return a->word < b->word ? -1 : 1;
-	if (o->numeric)
+	if (o->numeric || sortorder_keyfield(o))
 		return sortorder_rec_cmp(o, a->rec.p, a->rec.len, b->rec.p, b->rec.len);
 	if (a->word2 != b->word2)
 		return a->word2 < b->word2 ? -1 : 1;
@@ -87,9 +87,14 @@ check_order(const struct merge *m, const struct merge_src *s, struct slice prev,
 
 	if (s->word != pw && m->check != MERGE_CHECK_STRICT)
 		c = pw < s->word ? -1 : 1;
-	else if (s->word == pw && !m->o->numeric && s->word2 != pw2 &&
+	else if (s->word == pw && !m->o->numeric && !sortorder_keyfield(m->o) &&
+	    s->word2 != pw2 &&
 	    m->check != MERGE_CHECK_STRICT)
 		c = pw2 < s->word2 ? -1 : 1;
+	else if (s->word == pw && s->word2 == pw2 && !m->o->numeric &&
+	    !sortorder_keyfield(m->o) && !m->o->byvalue && s->keylen <= 16 &&
+	    kv_keylen(&m->o->kv, prev.p, prev.len) == s->keylen)
+		c = 0;	/* equal words of keys of up to 16 bytes: equal keys */
 	else
 		c = sortorder_rec_cmp(m->o, prev.p, prev.len, s->rec.p, s->rec.len);
 	if (c < 0 && m->check == MERGE_CHECK_STRICT) {
@@ -146,7 +151,7 @@ src_next(struct merge *m, struct merge_src *s)
 		s->rec.len--;
 	s->line++;
 	s->keylen = key_length(&m->o->kv, s->rec.p, s->rec.len);
-	if (m->o->numeric) {
+	if (m->o->numeric || sortorder_keyfield(m->o)) {
 		s->word = sortorder_word(m->o, s->rec.p, s->keylen);
 	} else {
 		/* The first 16 key bytes, zero-padded, as two big-endian words. */

@@ -63,6 +63,13 @@ void merge_open(struct merge *m, const struct sortorder *o, size_t k,
  */
 int merge_next(struct merge *m, struct slice *rec);
 
+/* merge_keylen: the length of the key of the record merge_next gave last. */
+static inline size_t
+merge_keylen(const struct merge *m)
+{
+	return m->src[m->tree[0]].keylen;
+}
+
 /* merge_close: close the inputs and free everything. */
 void merge_close(struct merge *m);
 

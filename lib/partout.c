@@ -10,6 +10,7 @@
 #include "out.h"
 #include "partout.h"
 #include "proc.h"
+#include "streaming.h"
 #include "tmpfile.h"
 #include "xalloc.h"
 
@@ -79,7 +80,7 @@ partout_open_files(struct partout *po, unsigned n, const char *prefix)
 void
 partout_open_exec(struct partout *po, unsigned n, const char *cmd)
 {
-	char var1[48], var2[48];
+	char var1[48], var2[64], name[32];
 	char *env[] = { var1, var2, NULL };
 	unsigned i;
 
@@ -88,7 +89,9 @@ partout_open_exec(struct partout *po, unsigned n, const char *cmd)
 		struct proc p;
 
 		snprintf(var1, sizeof var1, "MR_PARTITION=%u", i);
-		snprintf(var2, sizeof var2, "mapreduce_task_partition=%u", i);
+		/* The task's number as Streaming exports it (lib/streaming). */
+		snprintf(var2, sizeof var2, "%s=%u",
+		    streaming_env_name(name, "mapreduce.task.partition"), i);
 		proc_spawn_sh(&p, cmd, env, PROC_PIPE, PROC_INHERIT, PROC_INHERIT);
 		po->part[i].pid = p.pid;
 		po->part[i].fd = p.in;

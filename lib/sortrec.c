@@ -46,9 +46,12 @@ int
 sortorder_key_cmp(const struct sortorder *o, const char *ka, size_t kalen,
     const char *kb, size_t kblen)
 {
-	int c = o->numeric ? numeric_key_cmp(ka, kalen, kb, kblen) :
-	    key_cmp(ka, kalen, kb, kblen);
+	int c;
 
+	if (sortorder_keyfield(o))
+		return keyfield_cmp(o->kf, ka, kalen, kb, kblen);
+	c = o->numeric ? numeric_key_cmp(ka, kalen, kb, kblen) :
+	    key_cmp(ka, kalen, kb, kblen);
 	return o->reverse ? -c : c;
 }
 
@@ -61,6 +64,10 @@ sortorder_rec_cmp(const struct sortorder *o, const char *a, size_t alen,
 
 	kv_split(&o->kv, (struct slice){ (char *)a, alen }, &ka, &va);
 	kv_split(&o->kv, (struct slice){ (char *)b, blen }, &kb, &vb);
+	if (sortorder_keyfield(o)) {
+		c = keyfield_cmp(o->kf, ka.p, ka.len, kb.p, kb.len);
+		return c == 0 && o->byvalue ? key_cmp(va.p, va.len, vb.p, vb.len) : c;
+	}
 	c = o->numeric ? numeric_key_cmp(ka.p, ka.len, kb.p, kb.len) :
 	    key_cmp(ka.p, ka.len, kb.p, kb.len);
 	if (c == 0 && o->byvalue)
@@ -74,6 +81,8 @@ sortorder_word(const struct sortorder *o, const char *key, size_t keylen)
 	uint64_t w = 0;
 	size_t i;
 
+	if (sortorder_keyfield(o))
+		return 0;	/* no order-preserving word: compare records */
 	if (o->numeric) {
 		w = number_word(key, keylen);
 	} else if (keylen >= 8) {
@@ -106,15 +115,26 @@ string_word(const char *s, size_t len, size_t depth)
 }
 
 void
+sortent_init_key(struct sortent *e, const struct sortorder *o, const char *base,
+    uint64_t off, size_t len, size_t kl)
+{
+	const char *p = base + off;
+	uint64_t w;
+
+	e->ref = off << 24 | (len < SORTENT_LONG ? len : SORTENT_LONG);
+	if (sortorder_keyfield(o)) {
+		e->word = 0;
+		return;
+	}
+	w = o->numeric ? number_word(p, kl) : string_word(p, kl, 0);
+	e->word = o->reverse ? ~w : w;
+}
+
+void
 sortent_init(struct sortent *e, const struct sortorder *o, const char *base,
     uint64_t off, size_t len)
 {
-	const char *p = base + off;
-	size_t kl = kv_keylen(&o->kv, p, len);
-	uint64_t w = o->numeric ? number_word(p, kl) : string_word(p, kl, 0);
-
-	e->word = o->reverse ? ~w : w;
-	e->ref = off << 24 | (len < SORTENT_LONG ? len : SORTENT_LONG);
+	sortent_init_key(e, o, base, off, len, kv_keylen(&o->kv, base + off, len));
 }
 
 /*
@@ -507,6 +527,25 @@ worker(void *arg)
 	return NULL;
 }
 
+/*
+ * With a KeyFieldBasedComparator there is no word that orders keys: a
+ * comparison sort (glibc's qsort_r, a merge sort) on the whole order,
+ * input order (the record offset) last, which makes it stable.
+ */
+static int
+keyfield_ent_cmp(const void *x, const void *y, void *arg)
+{
+	const struct sorter *s = arg;
+	const struct sortent *a = x, *b = y;
+	int c = sortorder_rec_cmp(s->o, sortent_ptr(a, s->base),
+	    sortent_len(a, s->base), sortent_ptr(b, s->base),
+	    sortent_len(b, s->base));
+
+	if (c != 0)
+		return c;
+	return (a->ref > b->ref) - (a->ref < b->ref);
+}
+
 void
 sortent_sort(struct sortent *e, size_t n, const char *base,
     const struct sortorder *o, int threads)
@@ -519,6 +558,10 @@ sortent_sort(struct sortent *e, size_t n, const char *base,
 	pthread_t tid[64];
 	int i, started = 0;
 
+	if (sortorder_keyfield(o)) {
+		qsort_r(e, n, sizeof *e, keyfield_ent_cmp, &s);
+		return;
+	}
 	if (threads <= 1 || n < 2 * TASK_MIN) {
 		s.threads = 1;
 		sort_group(&s, e, n, mode, 0, 0);

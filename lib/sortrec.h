@@ -3,7 +3,8 @@
  * an array of record entries.
  *
  * Order: the key (lib/kv.h) as unsigned bytes, a prefix first (Hadoop's
- * Text order), or by numeric value with -n; optionally the value bytes next
+ * Text order), or by numeric value with -n, or by Hadoop's
+ * KeyFieldBasedComparator (lib/keyfield); optionally the value bytes next
  * (-V); reversed with -r.  Records that still compare equal keep their
  * input order: the sort is stable.
  *
@@ -20,6 +21,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "keyfield.h"
 #include "kv.h"
 
 struct sortorder {
@@ -27,7 +29,18 @@ struct sortorder {
 	int numeric;		/* -n: keys by numeric value */
 	int reverse;		/* -r: descending (still stable) */
 	int byvalue;		/* -V: equal keys ordered by value bytes */
+	/* Hadoop's KeyFieldBasedComparator instead of numeric and reverse
+	 * (its global flags are in its specifications); NULL or inactive:
+	 * none.  Sorted by comparisons, not by radix. */
+	const struct keyfield *kf;
 };
+
+/* sortorder_keyfield: whether O orders keys by a KeyFieldBasedComparator. */
+static inline int
+sortorder_keyfield(const struct sortorder *o)
+{
+	return o->kf != NULL && keyfield_active(o->kf);
+}
 
 /*
  * sortorder_key_cmp: the order of the keys KA and KB alone (numeric with
@@ -67,6 +80,11 @@ struct sortent {
  */
 void sortent_init(struct sortent *e, const struct sortorder *o, const char *base,
     uint64_t off, size_t len);
+
+/* sortent_init_key: sortent_init of a record whose key is known to be its
+ * first KEYLEN bytes. */
+void sortent_init_key(struct sortent *e, const struct sortorder *o,
+    const char *base, uint64_t off, size_t len, size_t keylen);
 
 static inline const char *
 sortent_ptr(const struct sortent *e, const char *base)

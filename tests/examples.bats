@@ -64,6 +64,7 @@ make_fixtures() {
 	for i in 1 2 3 4 5; do
 		echo "{\"user\": {\"id\": \"u$((i % 3))\"}, \"bytes\": $((i * 100))}"
 	done >events.jsonl
+	printf 'ann\t3\tlogin\nbob\t1\tlogin\nann\t7\tlogout\nbob\t12\tlogout\n' >events.tsv
 	seq 100 | sed 's/^/app line /' >app.log
 	seq 100 | sed 's/^/db line /' >db.log
 	cat >mapper.py <<'PY'

@@ -40,8 +40,8 @@ programs() {
 	    'mr-partition -n 3 --print "$IN"'
 	prog tail 'mr-tail --once -n 1000000 "$IN" >out' 'file out' \
 	    'mr-tail --once -n 1000000 "$IN"'
-	prog task 'mkdir t && mr-task -d t -M "$IN" -n 0 -o final -- cat' 'file final' \
-	    'mkdir t && mr-task -d t -M "$IN" -n 0 -- cat'
+	prog task 'mkdir t && mr-task -d t -D mapreduce.job.reduces=0 -M "$IN" -o final -- cat' 'file final' \
+	    'mkdir t && mr-task -d t -D mapreduce.job.reduces=0 -M "$IN" -- cat'
 	prog job 'mr-job -input "$IN" -output job -mapper cat' 'cat job/part-* | sort' \
 	    -
 }

@@ -51,6 +51,17 @@ programs() {
 	done
 }
 
+@test "--help and --version into a full device are a write error with status 1" {
+	local p opt
+	for p in $(programs); do
+		for opt in --help --version; do
+			run --separate-stderr bash -c "$p $opt >/dev/full"
+			[[ $status -eq 1 && $stderr == "$p: "*"write error"* ]] ||
+			    { echo "$p $opt >/dev/full: $status $stderr"; false; }
+		done
+	done
+}
+
 # man_options P: the options of man page P's option lists, in order, one a
 # line ("-k", "--key-fields", "-input"): the Fl words of its .It lines.
 man_options() {
@@ -87,7 +98,7 @@ help_options() {
 	mr-sort -k 2,2n|mr-sort: -k: '2,2n' $key
 	mr-reduce -k 5x count|mr-reduce: -k: '5x' $key
 	mr-partition -n 2 -k 0|mr-partition: -k: '0' $key
-	mr-task -k x|mr-task: -k: 'x' $key
+	mr-task -S 1X|mr-task: -S: '1X' $size
 	mr-sort -t ab|mr-sort: -t: 'ab' is not a single byte
 	mr-reduce -t ab count|mr-reduce: -t: 'ab' is not a single byte
 	mr-partition -t ab|mr-partition: -t: 'ab' is not a single byte

@@ -212,13 +212,19 @@ counter() {
 	[ "$(cat -A out/part-00000)" = "$(printf '%s\n' 'alpha^I$' 'beta^Ib$' 'end^I$')" ]
 }
 
-@test "a reducer with no input is still started" {
-	: >empty.txt
-	run mr-job -input empty.txt -output out -mapper cat -reducer "sh -c 'cat; echo ran'" \
-	    -numReduceTasks 2
+@test "a reducer with no input is started but its output is dropped, as Hadoop drops it" {
+	# Hadoop 3.1.3 (PipeMapRed.waitOutputThreads) runs the reducer of an
+	# empty partition and discards what it writes: part-00001 stays empty.
+	printf 'a\n' >in.txt
+	run mr-job -input in.txt -output out -mapper cat -reducer "sh -c 'cat; echo ran; touch ../../ran.\$mapreduce_task_partition'" \
+	    -numReduceTasks 3
 	[ "$status" -eq 0 ]
-	[ "$(cat out/part-00000)" = "ran${TAB}" ]
-	[ "$(cat out/part-00001)" = "ran${TAB}" ]
+	[ "$(cat out/part-00002)" = "$(printf 'a\t\nran\t')" ]
+	[ ! -s out/part-00000 ] && [ ! -s out/part-00001 ]
+	: >empty.txt
+	run mr-job -input empty.txt -output out2 -mapper cat -reducer "sh -c 'cat; echo ran; exit 3'"
+	[ "$status" -eq 1 ]
+	[[ $output == *"reducer exit status 3"* ]]
 }
 
 @test "tasks get Hadoop's environment, -D properties and -cmdenv variables" {
@@ -317,7 +323,7 @@ counter() {
 	run --separate-stderr mr-job -input in.txt -D a=b -output out -mapper cat
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-job: -D: generic options come before -input (hadoop jar requires it)" ]
-	[ "${stderr_lines[1]}" = "usage: mr-job [-D name=value]... [-files PATH,...] -input PATH... -output DIR" ]
+	[ "${stderr_lines[1]}" = "usage: mr-job [-D name=value]... [-files PATH,...] [-archives PATH,...]" ]
 	run --separate-stderr mr-job -input in.txt -output out -mapper cat -bogus
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-job: -bogus: unknown option" ]
@@ -330,7 +336,7 @@ counter() {
 	[ ! -e out ]
 	run mr-job --help
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "usage: mr-job [-D name=value]... [-files PATH,...] -input PATH... -output DIR" ]
+	[ "${lines[0]}" = "usage: mr-job [-D name=value]... [-files PATH,...] [-archives PATH,...]" ]
 }
 
 @test "an interrupted job removes its output directory and scratch files" {
@@ -372,10 +378,209 @@ counter() {
 	run --separate-stderr env HADOOP_STREAMING_JAR=/x.jar MR_STATIC_BIN=$PWD/fakebin \
 	    mr-hadoop -input a -output b -mapper 'mr-map -w'
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "mr-hadoop: mr-map: not found in $PWD/fakebin (run \"make static\" or set MR_STATIC_BIN)" ]
+	[ "$stderr" = "mr-hadoop: mr-map: not found in $PWD/fakebin (run \"make\" or set MR_STATIC_BIN)" ]
 	run --separate-stderr env -u HADOOP_STREAMING_JAR -u HADOOP_HOME mr-hadoop -input a -output b -mapper cat
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "mr-hadoop: HADOOP_STREAMING_JAR is not set (the path of hadoop-streaming.jar)" ]
+}
+
+@test "the number of map tasks follows Hadoop's rule (mapreduce.job.maps 2, the block size), not -P" {
+	words 3000 20 >in.txt
+	local size
+	size=$(stat -c %s in.txt)
+	run mr-job -P 1 -input in.txt -output p1 -mapper cat -numReduceTasks 0
+	[ "$status" -eq 0 ]
+	run mr-job -P 4 -input in.txt -output p4 -mapper cat -numReduceTasks 0
+	[ "$(ls p1)" = "$(printf '%s\n' _SUCCESS part-00000 part-00001)" ]
+	diff -r p1 p4
+	cat p1/part-* | sed 's/\t$//' | cmp - in.txt
+	run mr-job -D mapreduce.job.maps=5 -input in.txt -output m5 -mapper cat -numReduceTasks 0
+	[ "$(ls m5 | grep -c part-)" -eq 5 ]
+	# Splits of at most the block size: the goal (size / 2) is larger.
+	run mr-job -D dfs.blocksize=$((size / 4 + 1)) -input in.txt -output b4 -mapper cat -numReduceTasks 0
+	[ "$(ls b4 | grep -c part-)" -eq 4 ]
+	run mr-job -D mapreduce.input.fileinputformat.split.minsize=$size -input in.txt -output one \
+	    -mapper cat -numReduceTasks 0
+	[ "$(ls one | grep -c part-)" -eq 1 ]
+}
+
+@test "a secondary sort with KeyFieldBasedComparator orders as GNU sort -k does, by new and old names" {
+	mawk 'BEGIN { srand(21); for (i = 0; i < 3000; i++)
+	    printf "%s\t%d\tv%d\n", substr("abcdef", 1 + int(rand() * 6), 1), int(rand() * 2000) - 1000, i }' >in.txt
+	run mr-job -D mapreduce.job.output.key.comparator.class=org.apache.hadoop.mapreduce.lib.partition.KeyFieldBasedComparator \
+	    -D stream.num.map.output.key.fields=2 -D 'mapreduce.partition.keycomparator.options=-k1,1 -k2,2nr' \
+	    -input in.txt -output new -mapper cat -reducer cat
+	[ "$status" -eq 0 ]
+	LC_ALL=C sort -t "$TAB" -k1,1 -k2,2nr in.txt | cut -f1,2 >want
+	cut -f1,2 new/part-00000 | cmp - want
+	tr '\t' . <in.txt >dots.txt
+	run mr-job -D mapred.output.key.comparator.class=org.apache.hadoop.mapred.lib.KeyFieldBasedComparator \
+	    -D stream.map.output.field.separator=. -D stream.num.map.output.key.fields=2 \
+	    -D map.output.key.field.separator=. -D 'mapred.text.key.comparator.options=-k1,1 -k2,2nr' \
+	    -input dots.txt -output old -mapper cat -reducer cat -numReduceTasks 1
+	[ "$status" -eq 0 ]
+	cut -f1 old/part-00000 | tr . '\t' | cut -f1,2 | cmp - want
+}
+
+@test "KeyFieldBasedPartitioner puts the keys that share the chosen fields in one part file" {
+	mawk 'BEGIN { srand(22); for (i = 0; i < 2000; i++)
+	    printf "u%d\t%d\n", int(rand() * 50), i }' >in.txt
+	run mr-job -D stream.num.map.output.key.fields=2 -D mapreduce.partition.keypartitioner.options=-k1,1 \
+	    -partitioner org.apache.hadoop.mapred.lib.KeyFieldBasedPartitioner \
+	    -input in.txt -output out -mapper cat -reducer cat -numReduceTasks 3
+	[ "$status" -eq 0 ]
+	local p
+	for p in 0 1 2; do
+		# mr-partition -K deals the same keys to the same partitions.
+		mr-partition -n 3 -k 2 -K 1,1 --print in.txt | mawk -F'\t' -v p=$p '$1 == p' |
+		    cut -f2- | LC_ALL=C sort -t "$TAB" -k1,2 | sed 's/$/\t/' >want$p
+		LC_ALL=C sort -t "$TAB" -k1,2 out/part-0000$p | cmp - want$p
+	done
+	run --separate-stderr mr-job -partitioner org.apache.hadoop.mapred.lib.TotalOrderPartitioner \
+	    -input in.txt -output bad -mapper cat
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mr-job: mapred.partitioner.class=org.apache.hadoop.mapred.lib.TotalOrderPartitioner: not supported by mr-tools (only the mapred API's HashPartitioner and KeyFieldBasedPartitioner are implemented)" ]
+	[ ! -e bad ]
+}
+
+@test "compressed output: .gz, .bz2 and .deflate part files that decompress to the plain output" {
+	need_tool bzip2
+	words 2000 23 >in.txt
+	run mr-job -input in.txt -output plain -mapper 'mr-map -w' -reducer 'mr-reduce count' -numReduceTasks 2
+	[ "$status" -eq 0 ]
+	local codec ext
+	for codec in GzipCodec:gz BZip2Codec:bz2; do
+		ext=${codec#*:}
+		run mr-job -D mapreduce.output.fileoutputformat.compress=true \
+		    -D "mapreduce.output.fileoutputformat.compress.codec=org.apache.hadoop.io.compress.${codec%:*}" \
+		    -input in.txt -output $ext -mapper 'mr-map -w' -reducer 'mr-reduce count' -numReduceTasks 2
+		[ "$status" -eq 0 ]
+		[ "$(ls $ext)" = "$(printf '%s\n' _SUCCESS part-00000.$ext part-00001.$ext)" ]
+	done
+	gzip -dc gz/part-00000.gz | cmp - plain/part-00000
+	bzip2 -dc bz2/part-00001.bz2 | cmp - plain/part-00001
+	run mr-job -D mapred.output.compress=true -input in.txt -output deflate -mapper cat -numReduceTasks 0
+	[ "$status" -eq 0 ]
+	[ -e deflate/part-00000.deflate ]
+	[ "$(head -c 2 deflate/part-00000.deflate | od -An -tx1 | tr -d ' ')" = 789c ]
+}
+
+@test "a .gz or .bz2 input is decompressed, one map task each" {
+	need_tool bzip2
+	words 500 24 >a.txt
+	words 300 25 >b.txt
+	gzip -k a.txt
+	bzip2 -k b.txt
+	run --separate-stderr mr-job -input a.txt.gz,b.txt.bz2 -output out -mapper cat -numReduceTasks 0
+	[ "$status" -eq 0 ]
+	[ "$(ls out | grep -c part-)" -eq 2 ]
+	cat out/part-* | sed 's/\t$//' | sort | cmp - <(cat a.txt b.txt | sort)
+	[ "$(counter 'Bytes Read')" = $(($(stat -c %s a.txt.gz) + $(stat -c %s b.txt.bz2))) ]
+	echo x >c.txt.zst
+	run --separate-stderr mr-job -input c.txt.zst -output z -mapper cat
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "mr-job: input: file:$PWD/c.txt.zst: .zst input is not supported by mr-tools" ]
+}
+
+@test "separators as Hadoop takes them: reducer input, and \\t as the two characters typed" {
+	printf 'a\tb\tc\nd\te\n' >in.txt
+	run mr-job -D stream.reduce.input.field.separator=: -input in.txt -output colon -mapper cat -reducer cat
+	[ "$status" -eq 0 ]
+	[ "$(cat colon/part-00000)" = "$(printf 'a:b\tc\nd:e\t')" ]
+	printf 'a\\tb\tc\n' >bs.txt
+	run mr-job -D 'stream.map.output.field.separator=\t' -input bs.txt -output bs -mapper cat -reducer cat
+	[ "$status" -eq 0 ]
+	[ "$(cat bs/part-00000)" = "$(printf 'a\tb\tc')" ]
+}
+
+@test "stream.non.zero.exit.is.failure=false: failing commands do not fail the job" {
+	words 50 26 >in.txt
+	run --separate-stderr mr-job -D stream.non.zero.exit.is.failure=false -input in.txt -output out \
+	    -mapper "sh -c 'cat; exit 3'" -reducer "sh -c 'cat; exit 4'"
+	[ "$status" -eq 0 ]
+	[ "$(wc -l <out/part-00000)" -eq 50 ]
+}
+
+@test "-jobconf sets a property; -lazyOutput makes no part file for a reducer without lines" {
+	printf 'a\nb\n' >in.txt
+	run mr-job -input in.txt -output out -mapper cat -reducer cat -jobconf mapreduce.job.reduces=4 -lazyOutput
+	[ "$status" -eq 0 ]
+	# "a" and "b" hash to 128 and 129: partitions 0 and 1 of 4.
+	[ "$(ls out)" = "$(printf '%s\n' _SUCCESS part-00000 part-00001)" ]
+	run mr-job -D mapreduce.fileoutputcommitter.marksuccessfuljobs=false -input in.txt -output nos -mapper cat
+	[ "$status" -eq 0 ]
+	[ "$(ls nos)" = part-00000 ]
+}
+
+@test "-cacheFile and -cacheArchive put a file and an unpacked archive in every task's directory" {
+	echo shipped >data.txt
+	mkdir pkg && echo inside >pkg/f.txt && tar -czf pkg.tgz -C pkg f.txt
+	echo x >in.txt
+	run mr-job -input in.txt -output out -cacheFile "file://$PWD/data.txt#d" -cacheArchive "$PWD/pkg.tgz#p" \
+	    -mapper "sh -c 'cat >/dev/null; cat d p/f.txt'" -numReduceTasks 0
+	[ "$status" -eq 0 ]
+	[ "$(cat out/part-00000)" = "$(printf 'shipped\t\ninside\t')" ]
+	run --separate-stderr mr-job -input in.txt -output out2 -cacheFile "$PWD/data.txt" -mapper cat
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mr-job: -cacheFile: '$PWD/data.txt' is not URI#NAME (a link name for every cached file)" ]
+}
+
+@test "-reducer aggregate runs Hadoop's aggregate package, with its combiner" {
+	mawk 'BEGIN { srand(27); for (i = 0; i < 3000; i++) { k = "k" int(rand() * 5); v = int(rand() * 100) - 30
+	    print "LongValueSum:" k "\t" v; print "UniqValueCount:" k "\t" v % 7 } }' >in.txt
+	run --separate-stderr mr-job -input in.txt -output out -mapper cat -reducer aggregate \
+	    -combiner 'sort' -numReduceTasks 2
+	[ "$status" -eq 0 ]
+	[ "${stderr_lines[0]}" = "mr-job: warning: -combiner is replaced by the aggregate package's combiner, as in Hadoop" ]
+	mawk -F'\t' '/^LongValueSum/ { sub(/^LongValueSum:/, "", $1); s[$1] += $2 }
+	    /^UniqValueCount/ { sub(/^UniqValueCount:/, "", $1); if (!seen[$1, $2]++) u[$1]++ }
+	    END { for (k in s) { print k "\t" s[k]; print k "\t" u[k] } }' in.txt | sort >want
+	sort out/part-* | cmp - want
+	[ "$(counter 'Combine input records')" = 6000 ]
+}
+
+@test "never silent: a property that changes the job and is not implemented is an error naming it" {
+	echo x >in.txt
+	run --separate-stderr mr-job -D textinputformat.record.delimiter=';' -input in.txt -output out -mapper cat
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mr-job: textinputformat.record.delimiter=;: not supported by mr-tools (it changes where records end)" ]
+	run --separate-stderr mr-job -inputformat org.apache.hadoop.mapred.SequenceFileInputFormat \
+	    -input in.txt -output out -mapper cat
+	[ "$stderr" = "mr-job: mapred.input.format.class=org.apache.hadoop.mapred.SequenceFileInputFormat: not supported by mr-tools (only TextInputFormat is implemented)" ]
+	run --separate-stderr mr-job -io typedbytes -input in.txt -output out -mapper cat
+	[ "$status" -eq 2 ]
+	run --separate-stderr mr-job -D mapreduce.job.reduces=many -input in.txt -output out -mapper cat
+	[ "$stderr" = "mr-job: mapreduce.job.reduces: 'many' is not a number from 0 to 99999" ]
+	run --separate-stderr mr-job -input in.txt -output out -mapper org.apache.hadoop.mapred.lib.IdentityMapper
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "mr-job: -mapper org.apache.hadoop.mapred.lib.IdentityMapper: a Java class; mr-job runs commands (and the identity and aggregate reducers)" ]
+	[ ! -e out ]
+	# Properties that change nothing here reach the tasks' environment.
+	run mr-job -D mapreduce.job.name=nightly -D mapred.job.queue.name=q -D io.sort.mb=10 \
+	    -input in.txt -output env -mapper "sh -c 'cat >/dev/null; echo \$mapreduce_job_name \$mapreduce_job_queuename \$mapreduce_task_io_sort_mb'" \
+	    -numReduceTasks 0
+	[ "$status" -eq 0 ]
+	[ "$(cat env/part-00000)" = "nightly q 10${TAB}" ]
+}
+
+@test "mr-hadoop: its own usage, the static programs of bin/, only the project's own programs" {
+	run -0 mr-hadoop --help
+	[ "${lines[0]}" = "usage: mr-hadoop [-D name=value]... [-files PATH,...] [-archives PATH,...]" ]
+	# Its usage has no -P (the cluster decides how many tasks run at once).
+	[[ $(printf '%s\n' "${lines[@]:0:6}") != *"-P N"* ]]
+	[[ $output == *"Submit a Hadoop Streaming job"* ]]
+	[ -x "$MR_ROOT/bin/mr-map" ] || skip "no bin/ build"
+	mkdir fakebin
+	printf '#!/bin/sh\nfor a; do printf "%%s\\n" "$a"; done >"$HADOOP_ARGS_LOG"\n' >fakebin/hadoop
+	chmod +x fakebin/hadoop
+	PATH=$PWD/fakebin:$PATH HADOOP_ARGS_LOG=$PWD/args HADOOP_STREAMING_JAR=/x.jar \
+	    run -0 "$MR_ROOT/scripts/mr-hadoop" -input /in -output /out \
+	    -mapper "sh -c 'grep -v mr-debug | mr-map -w'" -reducer 'mr-reduce count'
+	local static=$MR_ROOT/bin
+	ldd "$static/mr-map" >/dev/null 2>&1 && [ -x "$MR_ROOT/build/static/bin/mr-map" ] &&
+	    static=$MR_ROOT/build/static/bin
+	grep -qx -- "$(cd "$static" && pwd)/mr-map,$(cd "$static" && pwd)/mr-reduce" args
+	! grep -q mr-debug <(grep -A1 -x -- -files args)
 }
 
 @test "make demo runs the batch report and the live run and exits 0" {

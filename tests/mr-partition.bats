@@ -270,7 +270,7 @@ b" ]
 	run --separate-stderr mr-partition
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-partition: -n N is required" ]
-	[ "${stderr_lines[1]}" = "usage: mr-partition -n N [-k K] [-t SEP] [-p PREFIX] [--print | --exec CMD]" ]
+	[ "${stderr_lines[1]}" = "usage: mr-partition -n N [-k K] [-t SEP] [-K POS1[,POS2]]... [-F SEP] [-p PREFIX]" ]
 	run --separate-stderr mr-partition -n 0
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-partition: -n: '0' is not a partition count from 1 to 1000000" ]
@@ -285,7 +285,13 @@ b" ]
 	run --separate-stderr mr-partition --bogus
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-partition: --bogus: unknown option" ]
-	[ "${#stderr_lines[@]}" = 3 ]
+	[ "${#stderr_lines[@]}" = 4 ]
+	run --separate-stderr mr-partition -n 2 -K 3,x
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mr-partition: -K: bad key specification '3,x': 'x' is not a number" ]
+	run --separate-stderr mr-partition -n 2 -K 1 -F ''
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mr-partition: -F: '' is not a key field separator (1 to 15 bytes, or \\t)" ]
 }
 
 @test "--help and --version" {

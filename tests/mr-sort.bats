@@ -3,7 +3,8 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-USAGE="usage: mr-sort [-cmnrsuV] [-k K] [-t SEP] [-S SIZE] [-T DIR] [-P N] [-o FILE] [FILE...]"
+USAGE="usage: mr-sort [-cmnrsuV] [-k K] [-t SEP] [-K POS1[,POS2]]... [-F SEP] [-S SIZE]
+               [-T DIR] [-P N] [-o FILE] [FILE...]"
 
 # records SEED N: N random key-value lines mixing the hard cases: keys of
 # bytes 0x01-0xFF (no TAB or newline), UTF-8, empty keys, lines without a
@@ -45,8 +46,10 @@ gnusort() {
 
 @test "help prints the usage and every option on stdout with status 0" {
 	run -0 --separate-stderr mr-sort --help
-	[ "${lines[0]}" = "$USAGE" ]
+	[ "${lines[0]}
+${lines[1]}" = "$USAGE" ]
 	[[ $output == *"  -k, --key-fields K "* ]]
+	[[ $output == *"  -K, --key POS1[,POS2] "* ]]
 	[ -z "$stderr" ]
 	run -0 mr-sort --version
 	[[ $output == "mr-sort (mr-tools) "* ]]
@@ -74,6 +77,22 @@ $USAGE" ]
 	run -2 --separate-stderr mr-sort -c a b
 	[ "$stderr" = "mr-sort: -c checks one FILE
 $USAGE" ]
+}
+
+@test "-K sorts by Hadoop's KeyFieldBasedComparator: a secondary sort as GNU sort -k gives it" {
+	mawk 'BEGIN { srand(31); for (i = 0; i < 3000; i++)
+	    printf "%s\t%d\tv%d\n", substr("abcdef", 1 + int(rand() * 6), 1), int(rand() * 200) - 100, i }' >in.txt
+	mr-sort -k 2 -K 1,1 -K 2,2nr in.txt >got
+	LC_ALL=C sort -s -t "$TAB" -k1,1 -k2,2nr in.txt | cmp - got
+	# -F: the key's fields split at another separator; -n and -r are the
+	# global flags of specifications without their own.
+	tr '\t' . <in.txt | mr-sort -t . -k 2 -F . -nr -K 2,2 -K 1,1r >got
+	tr '\t' . <in.txt | LC_ALL=C sort -s -t . -k2,2nr -k1,1r | cmp - got
+	# Ending before the start: Hadoop's negative lengths, but numerically
+	# Hadoop's order depends on bytes after the key.
+	run -0 mr-sort -K 2,1 in.txt
+	run -2 --separate-stderr mr-sort -K 2,1n in.txt
+	[ "${stderr_lines[0]}" = "mr-sort: -K: a numeric key specification ends before it starts (as 3,1n): Hadoop's order then depends on the bytes after the key" ]
 }
 
 @test "a missing input file is an error naming it" {

@@ -16,23 +16,6 @@
 #include "split.h"
 #include "xalloc.h"
 
-struct split_ref {
-	int file;
-	struct hsplit s;
-	size_t seq;
-};
-
-/* Longer first; equal lengths in file order (a stable sort, as Hadoop's). */
-static int
-larger_split_first(const void *a, const void *b)
-{
-	const struct split_ref *x = a, *y = b;
-
-	if (x->s.length != y->s.length)
-		return x->s.length < y->s.length ? 1 : -1;
-	return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
 /*
  * print_index: the splits of FILES, in file order, or with LARGEST_FIRST in
  * the order of Hadoop's JobSubmitter, which numbers map tasks by split
@@ -43,7 +26,7 @@ print_index(struct out *out, char **files, int nfiles, uint64_t maps, uint64_t b
     int largest_first)
 {
 	uint64_t *sizes = xcalloc((size_t)nfiles, sizeof *sizes), sum = 0, split;
-	struct split_ref *refs = NULL;
+	struct hsplit_task *refs = NULL;
 	size_t n = 0, cap = 0, k;
 	struct hsplit_plan plan;
 	struct hsplit s;
@@ -64,14 +47,14 @@ print_index(struct out *out, char **files, int nfiles, uint64_t maps, uint64_t b
 		hsplit_plan_init(&plan, sizes[i], split);
 		while (hsplit_plan_next(&plan, &s)) {
 			ARRAY_RESERVE(refs, cap, n + 1);
-			refs[n].file = i;
+			refs[n].file = (size_t)i;
 			refs[n].s = s;
 			refs[n].seq = n;
 			n++;
 		}
 	}
-	if (largest_first && n > 1)
-		qsort(refs, n, sizeof *refs, larger_split_first);
+	if (largest_first)
+		hsplit_tasks_order(refs, n);
 	for (k = 0; k < n; k++) {
 		out_str(out, files[refs[k].file]);
 		out_byte(out, '\t');

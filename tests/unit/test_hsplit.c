@@ -220,6 +220,23 @@ every_record_exactly_once(void)
 	CHECK(!bad);
 }
 
+/* Map tasks are numbered longest split first, equal lengths in input order. */
+static void
+tasks_are_ordered_as_jobsubmitter_numbers_them(void)
+{
+	struct hsplit_task t[] = {
+		{ 0, { 0, 100 }, 0 }, { 0, { 100, 30 }, 1 }, { 1, { 0, 100 }, 2 },
+		{ 2, { 0, 0 }, 3 }, { 3, { 0, 130 }, 4 }, { 3, { 130, 30 }, 5 },
+	};
+	static const size_t want[] = { 4, 0, 2, 1, 5, 3 };
+	size_t i;
+
+	hsplit_tasks_order(t, sizeof t / sizeof t[0]);
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		CHECK(t[i].seq == want[i]);
+	hsplit_tasks_order(t, 0);
+}
+
 /* Lines longer than the read size, and a '\r' on a read boundary. */
 static void
 long_lines_cross_reads(void)
@@ -348,6 +365,73 @@ copy_writes_records_until_the_reader_goes(void)
 	close(fd);
 }
 
+/* What a split writes to a pipe, through COPY or splice; the records. */
+static int64_t
+split_bytes(int fd, struct hsplit sp, int splice_it, char *out, size_t cap,
+    size_t *len)
+{
+	struct hsplit_reader r;
+	struct out o;
+	int fds[2], stopped;
+	int64_t n;
+	ssize_t k;
+
+	CHECK(pipe(fds) == 0);
+	hsplit_reader_init(&r, fd, "test", sp);
+	if (splice_it) {
+		n = hsplit_reader_splice(&r, fds[1], &stopped);
+		CHECK(!stopped);
+	} else {
+		out_init_child(&o, fds[1], "pipe");
+		n = (int64_t)hsplit_reader_copy(&r, &o);
+		out_flush(&o);
+		free(o.buf);
+	}
+	close(fds[1]);
+	*len = 0;
+	while ((k = read(fds[0], out + *len, cap - *len)) > 0)
+		*len += (size_t)k;
+	close(fds[0]);
+	hsplit_reader_free(&r);
+	return n;
+}
+
+static void
+splice_moves_what_copy_writes(void)
+{
+	static char data[8000], a[9000], b[9000];
+	size_t i, n, la, lb, size;
+	int round, fd;
+
+	for (round = 0; round < 300; round++) {
+		size = 1 + unit_rand(sizeof data - 1);
+		for (i = 0; i < size; i++)
+			data[i] = unit_rand(6) == 0 ? '\n' : (char)('a' + unit_rand(3));
+		if (round % 10 == 9)
+			data[unit_rand((unsigned)size)] = '\r';	/* copy's job */
+		if (round % 13 == 12 && size > 3)
+			memcpy(data, "\xEF\xBB\xBF", 3);	/* copy's job */
+		fd = unit_bytes_fd(data, size);
+		for (n = 0; n < 5; n++) {
+			uint64_t start = unit_rand((unsigned)size + 2);
+			uint64_t length = unit_rand((unsigned)size + 2);
+			int64_t ca = split_bytes(fd, (struct hsplit){ start, length }, 0,
+			    a, sizeof a, &la);
+			int64_t cb = split_bytes(fd, (struct hsplit){ start, length }, 1,
+			    b, sizeof b, &lb);
+
+			if (cb < 0) {
+				CHECK(memchr(data, '\r', size) != NULL ||
+				    memcmp(data, "\xEF\xBB\xBF", 3) == 0 || start >= size);
+				continue;
+			}
+			CHECK(ca == cb);
+			CHECK(la == lb && memcmp(a, b, la) == 0);
+		}
+		close(fd);
+	}
+}
+
 int
 main(void)
 {
@@ -361,10 +445,12 @@ main(void)
 	RUN(empty_lines_and_missing_final_newline);
 	RUN(bom_dropped_only_at_offset_zero);
 	RUN(every_record_exactly_once);
+	RUN(tasks_are_ordered_as_jobsubmitter_numbers_them);
 	RUN(long_lines_cross_reads);
 	RUN(skipped_line_is_not_buffered);
 	RUN(split_past_the_end_is_empty);
 	RUN(parse_offset_and_length);
 	RUN(copy_writes_records_until_the_reader_goes);
+	RUN(splice_moves_what_copy_writes);
 	return unit_done();
 }
