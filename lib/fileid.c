@@ -50,13 +50,14 @@ fileid_fs_now(void)
 }
 
 ssize_t
-fileid_pread(int fd, void *p, size_t n, uint64_t off)
+fileid_read_full(int fd, void *p, size_t n, int64_t off)
 {
 	size_t got = 0;
 	ssize_t r;
 
 	while (got < n) {
-		r = pread(fd, (char *)p + got, n - got, (off_t)(off + got));
+		r = off < 0 ? read(fd, (char *)p + got, n - got) :
+		    pread(fd, (char *)p + got, n - got, (off_t)((uint64_t)off + got));
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -67,6 +68,12 @@ fileid_pread(int fd, void *p, size_t n, uint64_t off)
 		got += (size_t)r;
 	}
 	return (ssize_t)got;
+}
+
+ssize_t
+fileid_pread(int fd, void *p, size_t n, uint64_t off)
+{
+	return fileid_read_full(fd, p, n, (int64_t)off);
 }
 
 int

@@ -47,6 +47,10 @@ int64_t fileid_fs_now(void);
  * (short at the end of the file) or -1. */
 ssize_t fileid_pread(int fd, void *p, size_t n, uint64_t off);
 
+/* fileid_read_full: the same at OFF, or with OFF < 0 from FD's position
+ * (a pipe): N bytes, retrying short reads and EINTR. */
+ssize_t fileid_read_full(int fd, void *p, size_t n, int64_t off);
+
 /* fileid_bytes_match: whether the LEN bytes before OFF in FD are P. */
 int fileid_bytes_match(int fd, uint64_t off, const void *p, size_t len);
 

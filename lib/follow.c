@@ -115,6 +115,7 @@ src_new(struct follow *f, int fd, const struct fileid_stat *fi, const char *path
 	s->buf = xmalloc(s->cap);
 	s->wd = -1;
 	s->at_eof = 1;		/* what follows OFF is checked before it is read */
+	s->checked_at = fileid_fs_now();
 	s->fresh = 0;		/* see below */
 	s->fplen = off < FP ? (size_t)off : FP;
 	r = fileid_pread(fd, s->fp, s->fplen, off - s->fplen);
@@ -580,14 +581,20 @@ is_copy(struct follow *f, struct rotdir_file *c, const unsigned char *head,
 	}
 	/* A copy of what the current file holds now, read or not yet (a
 	 * copytruncate between its copy and its truncation): the current
-	 * file will give those lines. */
-	if (!hit && hl > 0 && f->cur != NULL && f->cur->pid == 0) {
+	 * file will give those lines.  With none chosen yet (a restart, a
+	 * rotation), NAME's file is the one to be read from its start. */
+	if (!hit && hl > 0 && (f->cur == NULL || f->cur->pid == 0)) {
 		unsigned char now[FP];
 		struct fileid_stat cfi;
+		int cfd = f->cur != NULL ? f->cur->fd :
+		    open(f->name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
-		hit = fileid_stat_fd(f->cur->fd, &cfi) == 0 && cfi.size >= c->fi.size &&
-		    fileid_pread(f->cur->fd, now, hl, 0) == (ssize_t)hl &&
+		hit = cfd >= 0 && fileid_stat_fd(cfd, &cfi) == 0 && cfi.regular &&
+		    cfi.size >= c->fi.size &&
+		    fileid_pread(cfd, now, hl, 0) == (ssize_t)hl &&
 		    memcmp(now, head, hl) == 0;
+		if (f->cur == NULL && cfd >= 0)
+			close(cfd);
 	}
 	if (hit || (fd = rotdir_open(&f->rd, c)) < 0)
 		return hit;
@@ -1001,8 +1008,20 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	}
 	if (s == f->cur) {
 		/* Copies made of it since, not generations that came after it
-		 * (when it was renamed too, its name tells which are). */
+		 * (when it was renamed too, its name tells which are).  Since
+		 * its last good check, not only since the last look: a look
+		 * that saw the same file moved the horizon past copies made
+		 * then (a burst of copytruncates; the next generation's copy
+		 * was taken for one seen, and read after a newer one).  Not
+		 * before the horizon's second: a file born since then is
+		 * still open if it was read (follow_expire), so known. */
+		int64_t horizon = f->horizon;
+		int64_t floor = horizon - ((horizon % NS) + NS) % NS;
+
+		if (s->checked_at < horizon)
+			f->horizon = s->checked_at > floor ? s->checked_at : floor;
 		find_unseen(f, &c, &nc, NULL, NULL, 0, s);
+		f->horizon = horizon;
 		rotdir_free(c, nc);
 		/* The copy among them by age: what we knew of the file may
 		 * have been newer than some of them (taken in a race). */
@@ -1029,6 +1048,8 @@ was_truncated(struct follow_src *s)
 	unsigned char want[FP];
 	size_t n, fromfp;
 	struct fileid_stat fi;
+
+	int64_t t = fileid_fs_now();
 
 	if (s->gone)
 		return 1;
@@ -1062,6 +1083,7 @@ was_truncated(struct follow_src *s)
 			return 1;
 	}
 	s->size = fi.size;	/* bytes of this generation */
+	s->checked_at = t;
 	return 0;
 }
 
@@ -1179,6 +1201,14 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 			if (s->pid > 0)
 				stream_done(f, s);	/* nothing more will come */
 			return 0;
+		}
+		if (s->pid == 0 && was_truncated(s)) {
+			/* Truncated between the check and the read (a
+			 * copytruncate, the log written again): these bytes may
+			 * be the next generation's, from the middle of a line.
+			 * Dropped: the rest of ours is in the copy. */
+			truncated(f, s, now);
+			continue;
 		}
 		s->at_eof = 0;
 		s->idle_until = now + f->o.rotate_wait_ms;

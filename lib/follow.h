@@ -65,6 +65,8 @@ struct follow_src {
 				 * knows could be read again: known by them */
 	struct fileid_content known;	/* ... as the entry has them */
 	int64_t idle_until;	/* rotated source: close once idle past this (ms) */
+	int64_t checked_at;	/* file system time before the last check that
+				 * found it holding what we read (ns) */
 	int wd;			/* the caller's inotify watch, -1 if none */
 };
 

@@ -18,6 +18,7 @@
 struct buf;
 
 #define OUT_BUFSIZE (256 * 1024)
+#define OUT_PIPE_SIZE (1024 * 1024)	/* out_whole_lines asks a pipe for this */
 
 struct out {
 	int fd;
@@ -52,12 +53,12 @@ void out_init_child(struct out *o, int fd, const char *name);
 /*
  * out_whole_lines: from now on every write(2) holds whole lines only (a
  * flush leaves an unfinished line buffered), and into a pipe no more than
- * it takes at once -- up to its capacity when it is empty, else PIPE_BUF
- * bytes, atomic by POSIX -- so that a writer killed at any instant never
- * leaves part of a line behind.  The exceptions are lines longer than the
+ * it takes at once -- up to its capacity when it is empty, else its free
+ * pages, and at least PIPE_BUF bytes, atomic by POSIX -- so that a writer
+ * killed at any instant never leaves part of a line behind.  The exceptions are lines longer than the
  * buffer, or than the pipe: they go out as they come, in as few write(2)
- * calls as can be.
- * (out_reserve is not for this mode.)
+ * calls as can be.  The pipe is enlarged to OUT_PIPE_SIZE where the
+ * system allows.  (out_reserve is not for this mode.)
  */
 void out_whole_lines(struct out *o);
 /* out_flush: write everything buffered (whole_lines: every whole line). */

@@ -1,5 +1,4 @@
 /* unpack: compressed files read through their decompressor (see unpack.h). */
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -36,21 +35,7 @@ unpack_start(const char *prog, int fd, pid_t *pid, int *out)
 ssize_t
 unpack_read(int fd, void *p, size_t n)
 {
-	size_t got = 0;
-	ssize_t r;
-
-	while (got < n) {
-		r = read(fd, (char *)p + got, n - got);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
+	return fileid_read_full(fd, p, n, -1);
 }
 
 int64_t

@@ -1,5 +1,6 @@
 /* Unit tests of lib/follow.c: complete lines only, rotation, truncation, checkpoints. */
 #include <fcntl.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -11,6 +12,24 @@
 #include "msg.h"
 
 static char outpath[300];
+
+/*
+ * pread, interposed: when race_fd is set, the next large read of it (a
+ * read of data, not of a fingerprint) first runs race_hook -- what another
+ * process does between mr-tail's check of a file and its read.
+ */
+static int race_fd = -1;
+static void (*race_hook)(void);
+
+ssize_t
+pread(int fd, void *p, size_t n, off_t off)
+{
+	if (fd == race_fd && n > 4096) {
+		race_fd = -1;
+		race_hook();
+	}
+	return (ssize_t)syscall(SYS_pread64, fd, p, n, off);
+}
 static struct out out;
 static struct follow_opts opts;
 
@@ -337,6 +356,132 @@ copytruncate_reads_rest_of_copy(void)
 	unlink(path("ct.1"));
 }
 
+/* copytruncate, then the log written again past our offset. */
+static void
+copytruncate_now(void)
+{
+	sh("cp %s %s", path("cr"), path("cr.1"));
+	put("cr", "w", "0000000005 a new generation's first line, longer than the old\n");
+}
+
+/* The file copytruncated and written again between the check of its head
+ * and the read (soak: a piece of a line printed). */
+static void
+copytruncate_between_check_and_read(void)
+{
+	struct follow f;
+
+	put("cr", "w", "0000000001 a\n0000000002 b\n");
+	capture();
+	follow_init(&f, path("cr"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	put("cr", "a", "0000000003 c\n0000000004 d\n");
+	race_fd = f.cur->fd;
+	race_hook = copytruncate_now;
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "0000000001 a\n0000000002 b\n0000000003 c\n0000000004 d\n"
+	    "0000000005 a new generation's first line, longer than the old\n");
+	race_fd = -1;
+	release(&f);
+	unlink(path("cr.1"));
+}
+
+/* copytruncate of NAME keeping numbered copies: NAME.1 -> NAME.2 (and
+ * .2 -> .3), NAME copied to NAME.1, then NAME truncated and written with
+ * TEXT. */
+static void
+copytruncate_numbered(const char *name, const char *text)
+{
+	char a[64], b[64];
+	int i;
+
+	for (i = 2; i > 0; i--) {
+		snprintf(a, sizeof a, "%s.%d", name, i);
+		snprintf(b, sizeof b, "%s.%d", name, i + 1);
+		if (access(path(a), F_OK) == 0) {
+			char pa[300];
+
+			snprintf(pa, sizeof pa, "%s", path(a));
+			rename(pa, path(b));
+		}
+	}
+	snprintf(a, sizeof a, "%s.1", name);
+	sh("cp %s %s", path(name), path(a));
+	put(name, "w", text);
+}
+
+/*
+ * A burst of copytruncates while a look's budget was spent on an earlier
+ * generation (the current file not looked at, the horizon moved past the
+ * copies): every copy is still read, in order (soak seed 5000: the next
+ * generation's copy was read after a newer file).
+ */
+static void
+copytruncate_burst_while_behind(void)
+{
+	struct follow f;
+	struct timespec ts;
+
+	/* Within one second of the file system's clock (see truncated()). */
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	if (ts.tv_nsec > 700000000) {
+		ts.tv_sec = 0;
+		ts.tv_nsec = 1000000000 - ts.tv_nsec + 10000000;
+		nanosleep(&ts, NULL);
+	}
+	put("b", "w", "1\n");
+	capture();
+	follow_init(&f, path("b"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_look(&f, UINT64_MAX, 0);
+	rename(path("b"), path("b.1"));
+	put("b", "w", "3 three\n");
+	follow_look(&f, UINT64_MAX, 0);
+	put("b.1", "a", "2 a late write to the rotated file\n");
+	put("b", "a", "4 four\n");
+	copytruncate_numbered("b", "5 five five\n");
+	copytruncate_numbered("b", "6 six six six\n");
+	tick();
+	CHECK(follow_look(&f, 10, 0) == 1);	/* only the late write read */
+	follow_look(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "1\n3 three\n2 a late write to the rotated file\n4 four\n"
+	    "5 five five\n6 six six six\n");
+	release(&f);
+	unlink(path("b.1"));
+	unlink(path("b.2"));
+	unlink(path("b.3"));
+}
+
+/* Stopped after a checkpoint; copytruncate, new lines, and a second
+ * copytruncate caught between its copy and its truncation: the copy of
+ * what NAME holds is not another generation (soak: a line twice). */
+static void
+copy_of_name_at_restart_is_not_read(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	put("h", "w", "1\n2\n");
+	capture();
+	follow_init(&f, path("h"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	checkpoint(&f, &st);
+	tick();
+	sh("cp %s %s", path("h"), path("h.1"));
+	put("h", "w", "3 three\n");
+	rename(path("h.1"), path("h.2"));
+	sh("cp %s %s", path("h"), path("h.1"));	/* not yet truncated */
+	resume(&f, "h", &st);
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "1\n2\n3 three\n");
+	tailstate_free(&st);
+	release(&f);
+	unlink(path("h.1"));
+	unlink(path("h.2"));
+}
+
 static void
 export_records_line_start_and_fingerprint(void)
 {
@@ -580,6 +725,9 @@ main(void)
 	RUN(truncated_while_behind_is_seen);
 	RUN(truncation_rereads_from_start);
 	RUN(copytruncate_reads_rest_of_copy);
+	RUN(copytruncate_between_check_and_read);
+	RUN(copytruncate_burst_while_behind);
+	RUN(copy_of_name_at_restart_is_not_read);
 	RUN(export_records_line_start_and_fingerprint);
 	RUN(resume_finds_rotated_file_by_inode);
 	RUN(resume_rejects_a_stale_offset);
