@@ -234,11 +234,14 @@ extsort_load(struct extsort *s, int fd, const char *name)
 		size_t want = next_read_size(s);
 
 		reserve_data(s, want + 1);
-		do
-			r = read(fd, s->data + s->len, want);
-		while (r < 0 && errno == EINTR);
-		if (r < 0)
-			die("%s:", name);
+		while ((r = read(fd, s->data + s->len, want)) < 0) {
+			/* procfs and sysfs refuse a read larger than their
+			 * kernel buffer with ENOMEM: ask for less. */
+			if (errno == ENOMEM && want > 4096)
+				want /= 2;
+			else if (errno != EINTR)
+				die("%s:", name);
+		}
 		if (r == 0)
 			break;
 		s->len += (size_t)r;

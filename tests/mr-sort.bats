@@ -317,3 +317,9 @@ b${TAB}1" ]
 	[ "$output" = "$(printf '1\t9\tz\n1\t10\ty\n2\t5\tx\n10\t1\tw')" ]
 	run -0 mr-sort -n -k 1 in
 }
+
+@test "a procfs file that refuses large reads is sorted (read again in smaller pieces)" {
+	[ -r /proc/sys/kernel/ostype ] || skip "no /proc/sys/kernel/ostype"
+	run -0 --separate-stderr mr-sort /proc/sys/kernel/ostype
+	[ "$output" = "$(cat /proc/sys/kernel/ostype)" ]
+}
