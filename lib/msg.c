@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "java.h"
 #include "msg.h"
 
 const char *progname = "mr";
@@ -30,44 +31,6 @@ msg_init(const char *argv0)
 }
 
 /*
- * The length of the UTF-8 character at P (of at most LEN bytes), or 0 if
- * none starts there: overlong forms, surrogates, code points above
- * U+10FFFF and C1 controls (U+0080-U+009F, which some terminals obey as
- * ESC sequences) count as none.
- */
-static size_t
-utf8_char(const unsigned char *p, size_t len)
-{
-	size_t n, i;
-	unsigned char lo = 0x80, hi = 0xbf;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		if (p[0] == 0xc2)
-			lo = 0xa0;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		if (p[0] == 0xe0)
-			lo = 0xa0;
-		else if (p[0] == 0xed)
-			hi = 0x9f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		if (p[0] == 0xf0)
-			lo = 0x90;
-		else if (p[0] == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (len < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return n;
-}
-
-/*
  * The form in a quoted field of the character at P (of at most LEN bytes),
  * in ESC; its length.  *USED is the count of bytes of P it stands for.
  */
@@ -76,6 +39,7 @@ quoted_char(const unsigned char *p, size_t len, char esc[4], size_t *used)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char b = p[0];
+	uint32_t cp;
 	size_t n;
 
 	*used = 1;
@@ -85,10 +49,17 @@ quoted_char(const unsigned char *p, size_t len, char esc[4], size_t *used)
 		    b == 0 ? '0' : '\\';
 		return 2;
 	}
-	if (b >= 0x80 && (n = utf8_char(p, len)) > 0) {
-		memcpy(esc, p, n);
-		*used = n;
-		return n;
+	/* A UTF-8 character is kept, but a C1 control (U+0080-U+009F, which
+	 * some terminals obey as ESC sequences); a malformed one (U+FFFD
+	 * from bytes other than its own) is escaped byte by byte. */
+	if (b >= 0x80) {
+		n = java_utf8_next(p, len, &cp);
+		if (n > 1 && !(cp >= 0x80 && cp <= 0x9f) && (cp != 0xfffd ||
+		    (n == 3 && memcmp(p, JAVA_REPLACEMENT, 3) == 0))) {
+			memcpy(esc, p, n);
+			*used = n;
+			return n;
+		}
 	}
 	if (b < 0x20 || b >= 0x7f) {
 		esc[0] = '\\';
