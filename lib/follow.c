@@ -125,6 +125,7 @@ src_new(struct follow *f, int fd, const struct fileid_stat *fi, const char *path
 	/* Read from its start: copies of what it held before we read it come
 	 * first (see first_bytes). */
 	s->fresh = off == 0;
+	s->fresh_at = fileid_fs_now();
 	if (f->o.hooks != NULL && f->o.hooks->opened != NULL)
 		f->o.hooks->opened(f->o.hooks->ctx, f, s);
 	return s;
@@ -702,6 +703,31 @@ older_than_known(const struct follow *f, const struct rotdir_file *c)
 	return 0;
 }
 
+/*
+ * rename_known: the earlier generations found in listing C take the names
+ * they have there: what their names say of their age is compared with
+ * the names of that listing (a rotation since they were found shifts
+ * every numbered name; an older name would make a newer file seem older
+ * than them, and pass it over).
+ */
+static void
+rename_known(struct follow *f, const struct rotdir_file *c, size_t nc)
+{
+	size_t i, j;
+
+	for (i = 0; i < f->nold; i++) {
+		struct follow_src *s = f->old[i];
+
+		for (j = 0; j < nc; j++) {
+			if (!cand_is(&c[j], s))
+				continue;
+			free(s->path);
+			s->path = rotdir_path(&f->rd, c[j].ent);
+			break;
+		}
+	}
+}
+
 /* sort_old: the earlier generations from FIRST on, oldest first. */
 static void
 sort_old(struct follow *f, size_t first)
@@ -781,6 +807,7 @@ choose_unseen(struct follow *f, struct rotdir_file *c, size_t nc,
 	size_t k = 0, i, j;
 	int pass, gone = 0;
 
+	rename_known(f, c, nc);
 	if (before == NULL && cc == NULL && before_src != NULL && before_src->pid == 0 &&
 	    fstat(before_src->fd, &sb) == 0 && sb.st_nlink == 0)
 		born_after = before_src;
@@ -953,11 +980,17 @@ first_bytes(struct follow *f, int64_t now)
 {
 	struct rotdir_file *c;
 	size_t nc;
+	int64_t horizon = f->horizon;
 
 	f->cur->fresh = 0;
 	nc = rotdir_list(&f->rd, &c);
 	f->cur_unread = 1;
+	/* Since it was to be read from its start, whatever looks were
+	 * made meanwhile (its first line may have taken several reads). */
+	if (f->cur->fresh_at < horizon)
+		f->horizon = f->cur->fresh_at;
 	find_unseen(f, &c, &nc, NULL, NULL, 0, f->cur);
+	f->horizon = horizon;
 	f->cur_unread = 0;
 	rotdir_free(c, nc);
 	drain_old(f, now);
@@ -1034,6 +1067,7 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	s->headlen = 0;
 	s->lines = s->lbytes = 0;
 	s->fresh = 1;		/* nothing of the new content known yet */
+	s->fresh_at = fileid_fs_now();
 	s->gone = 0;
 	s->skip_nul = 1;
 	s->skipping = 0;
@@ -1155,6 +1189,27 @@ stream_done(struct follow *f, struct follow_src *s)
 }
 
 /*
+ * finish_older_lines: before lines of S are written, the earlier
+ * generations that ended inside a line are read again.  A writer that
+ * finished that line before it wrote to S's file (a rotation between
+ * the two writes of a line) has put its end on disk before the bytes just
+ * read from S, so it is there now: its line comes first, in the order
+ * written.  (A write later still is a late write, read when it comes.)
+ */
+static void
+finish_older_lines(struct follow *f, struct follow_src *s, int64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < f->nold && f->old[i] != s; i++) {
+		struct follow_src *o = f->old[i];
+
+		if (o->len > 0 && !o->skipping && o->at_eof)
+			drain(f, o, now);
+	}
+}
+
+/*
  * read_src: read S from s->off to its end (or until *BUDGET bytes were
  * taken), writing the complete lines and holding an unterminated one.
  * Returns 1 when the budget ran out with input left.
@@ -1224,10 +1279,6 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 			memcpy(s->head + s->headlen, p + from, k);
 			s->headlen += k;
 		}
-		/* Before any of them is written (with the head just read: a
-		 * copy of it is not an earlier generation). */
-		if (s == f->cur && s->fresh && s->off == 0 && s->pid == 0)
-			first_bytes(f, now);
 		s->off += (uint64_t)r;
 		*budget -= (uint64_t)r < *budget ? (uint64_t)r : *budget;
 		if (s->skip_nul) {
@@ -1255,6 +1306,16 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 		if (s->skipping || s->len == scan)
 			continue;
 		last = memrchr(s->buf + scan, '\n', s->len - scan);
+		/* Before the first line of a file read from its start is
+		 * written: the copies of what came before it.  Not before
+		 * a whole line is at hand: a head of a few bytes (a line
+		 * caught halfway written) starts every generation alike,
+		 * and would take an earlier one's copy for a copy of this. */
+		if (s == f->cur && s->fresh && s->pid == 0 &&
+		    (last != NULL || (f->o.max_line && s->len >= f->o.max_line)))
+			first_bytes(f, now);
+		if (last != NULL)
+			finish_older_lines(f, s, now);
 		if (last != NULL) {
 			size_t k = (size_t)(last - s->buf) + 1;
 

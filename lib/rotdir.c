@@ -131,9 +131,7 @@ rotdir_open(const struct rotdir *rd, struct rotdir_file *c)
 		    strcmp(de->d_name, rd->base) == 0))
 			;
 		if (de != NULL) {
-			free(c->ent);
 			free(c->path);
-			c->ent = xstrdup(de->d_name);
 			c->path = rotdir_path(rd, de->d_name);
 		}
 		closedir(d);

@@ -23,8 +23,8 @@ struct rotdir {
 
 /* A file of the rotation set. */
 struct rotdir_file {
-	char *ent;		/* its directory entry */
-	char *path;		/* prefix and entry */
+	char *ent;		/* its directory entry in the listing */
+	char *path;		/* prefix and entry (where rotdir_open found it) */
 	struct fileid_stat fi;
 	struct rot_name rn;
 	int used;		/* the caller's: found as a known file, or read */
@@ -49,7 +49,9 @@ char *rotdir_path(const struct rotdir *rd, const char *ent);
 /*
  * rotdir_open: open C -- the file listed, not whatever holds its name by
  * now (a rotation may have moved it meanwhile: it is then looked for by
- * its inode and birth time, and C's name updated).  -1 when it is gone.
+ * its inode and birth time, and C's path updated; its entry, and what it
+ * says of its age, stay the listing's, comparable with the others').  -1
+ * when it is gone.
  */
 int rotdir_open(const struct rotdir *rd, struct rotdir_file *c);
 

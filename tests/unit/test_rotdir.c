@@ -75,7 +75,9 @@ opens_the_file_listed_wherever_it_went(void)
 	put("app.log.1", "another file\n");
 	fd = rotdir_open(&rd, one);
 	CHECK(fd >= 0 && fstat(fd, &sb) == 0 && sb.st_ino == one->fi.ino);
-	CHECK(strcmp(one->ent, "app.log.7") == 0);
+	CHECK(strcmp(one->path, path("app.log.7")) == 0);
+	/* The listed name stays, comparable with the listing's others. */
+	CHECK(strcmp(one->ent, "app.log.1") == 0);
 	close(fd);
 	unlink(path("app.log.7"));
 	CHECK(rotdir_open(&rd, one) == -1);	/* gone */
