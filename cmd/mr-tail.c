@@ -339,6 +339,18 @@ report_counts(void)
 		    (unsigned long long)n.losses, n.losses == 1 ? "" : "s");
 }
 
+/* Whether looking for the files of the state found some lost. */
+static int
+losses_reported(void)
+{
+	size_t i;
+
+	for (i = 0; i < nfiles; i++)
+		if (files[i].f.n.losses > 0)
+			return 1;
+	return 0;
+}
+
 static int
 state_changed(void)
 {
@@ -673,6 +685,7 @@ main(int argc, char *argv[])
 	size_t nrotated = 0;
 	enum follow_start how = FOLLOW_END;
 	uint64_t lines = 0, v;
+	size_t nnew;
 	int c, once = 0, commit = 0, retry = 0, polling = 0, status = EXIT_OK;
 	const char *env;
 
@@ -780,9 +793,12 @@ main(int argc, char *argv[])
 	 * before its first line is written: a run killed within its first
 	 * checkpoint interval is resumed from there by identity (its lines
 	 * come again), not started afresh at a name that may by then hold a
-	 * newer file (the older one's lines lost).
+	 * newer file (the older one's lines lost).  A loss a restart
+	 * reported is checkpointed at once too, before anything is read: a
+	 * run killed before its first checkpoint would report it again.
 	 */
-	if (open_files(argv, argc, how, lines, retry, once, &fo) > 0 && state_path != NULL)
+	nnew = open_files(argv, argc, how, lines, retry, once, &fo);
+	if (state_path != NULL && (nnew > 0 || losses_reported()))
 		save_state();
 	atexit(report_counts);
 	if (once)

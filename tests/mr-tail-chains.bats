@@ -376,6 +376,32 @@ mr-tail: log: following new file" ]]
 mr-tail: 2 lines read; nothing lost" ]]
 }
 
+notice_said() { grep -q 'were not read' err; }
+@test "a loss a restart reports is checkpointed before reading: a kill -9 then does not report it again" {
+	need_tool gzip
+	printf 'line %02d\n' $(seq 10) >log	# 8 bytes a line
+	once log >out
+	printf 'line %02d\n' $(seq 11 15) >>log
+	rotate
+	gzip log.1	# and no gzip on mr-tail's PATH: lines 11-15 are lost
+	{ for i in $(seq 20000); do printf '%05d %0200d\n' "$i" 0; done; } >log
+	mkfifo fifo
+	env PATH="${MR_BIN:-$MR_ROOT/bin}" mr-tail -s st log >fifo 2>err &
+	TPID=$!
+	exec {r}<fifo	# never read: the restart blocks on its first lines
+	wait_for notice_said
+	wait_for sleeping "$TPID"
+	kill -9 "$TPID"
+	wait "$TPID" 2>/dev/null || true
+	TPID=
+	exec {r}<&-
+	[[ $(cat err) == "mr-tail: log: compressed while stopped (log.1.gz?) and gzip is not installed; 40 bytes (about 5 lines) after offset 80 were not read
+mr-tail: log: following new file" ]]
+	run --separate-stderr env PATH="${MR_BIN:-$MR_ROOT/bin}" mr-tail --once -s st log
+	[[ $status -eq 0 && -z $stderr ]]
+	[[ ${#lines[@]} -eq 20000 ]]
+}
+
 @test "a file rewritten while stopped after a full read: a notice, nothing counted lost" {
 	printf 'line %s\n' $(seq 10) >log
 	once log >out
