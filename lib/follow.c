@@ -459,12 +459,15 @@ known(const struct follow *f, const struct fileid_stat *fi)
  * (not DEV/INO): a plain copy holding the bytes before id->off (the one
  * copytruncate made), or a compressed copy of it, modified no earlier
  * than the generation (compressors keep the time, bzip2 to the second).
+ * With HEAD (the first id->headlen bytes themselves), a copy shorter than
+ * the head, holding its first bytes and more than id->off, is one too:
+ * a copytruncate that raced a write copied less than we saw.
  * *UNREADABLE is a compressed candidate that could not be checked (no
  * decompressor), for naming the loss when none is found.
  */
 static struct follow_src *
 find_copy(struct follow *f, struct rotdir_file *c, size_t nc, const struct fileid_content *id,
-    uint64_t dev, uint64_t ino, struct rotdir_file **unreadable)
+    const unsigned char *head, uint64_t dev, uint64_t ino, struct rotdir_file **unreadable)
 {
 	struct follow_src *s = NULL;
 	size_t i;
@@ -483,7 +486,9 @@ find_copy(struct follow *f, struct rotdir_file *c, size_t nc, const struct filei
 			continue;
 		if ((fd = rotdir_open(&f->rd, &c[i])) < 0)
 			continue;
-		if (fileid_copy_of(fd, c[i].fi.size, id) == FILEID_COPY_CONTINUES) {
+		if (fileid_copy_of(fd, c[i].fi.size, id) == FILEID_COPY_CONTINUES ||
+		    (head != NULL && c[i].fi.size < id->headlen &&
+		    fileid_bytes_match(fd, c[i].fi.size, head, (size_t)c[i].fi.size))) {
 			s = src_new(f, fd, &c[i].fi, c[i].path, id->off);
 			c[i].used = 1;
 		} else {
@@ -1017,7 +1022,8 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	first = f->nold;
 	if (s == f->cur) {
 		nc = rotdir_list(&f->rd, &c);
-		copy = find_copy(f, c, nc, &id, s->dev, s->ino, NULL);
+		copy = find_copy(f, c, nc, &id, s->gone ? NULL : s->head, s->dev,
+		    s->ino, NULL);
 		keep_read_copies(f, c, nc, &id, s->gone ? NULL : s->head,
 		    s->dev, s->ino);
 	}
@@ -1602,7 +1608,7 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 			}
 			/* Truncated, copied away or rewritten while we were stopped. */
 			changed = 1;
-			s = find_copy(f, c, nc, &id, nfi.dev, nfi.ino, &unreadable);
+			s = find_copy(f, c, nc, &id, NULL, nfi.dev, nfi.ino, &unreadable);
 			keep_read_copies(f, c, nc, &id, NULL, nfi.dev, nfi.ino);
 			if (s == NULL) {
 				entry_lost(f, &e[i], c, nc, unreadable, 1);
@@ -1617,7 +1623,7 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 		} else {
 			s = find_by_inode(f, c, nc, &e[i], &id);
 			if (s == NULL)
-				s = find_copy(f, c, nc, &id,
+				s = find_copy(f, c, nc, &id, NULL,
 				    fd >= 0 ? nfi.dev : 0, fd >= 0 ? nfi.ino : 0,
 				    &unreadable);
 			if (s == NULL) {
