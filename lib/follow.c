@@ -869,6 +869,30 @@ choose_unseen(struct follow *f, struct rotdir_file *c, size_t nc,
 }
 
 /*
+ * carry_marks: what was found of the files of listing C -- which were
+ * changed (a known inode with new content), and with USED which were used
+ * -- marked in listing AGAIN of the same directory made later.
+ */
+static void
+carry_marks(const struct rotdir_file *c, size_t nc, struct rotdir_file *again,
+    size_t m, int used)
+{
+	size_t i, j;
+
+	for (i = 0; i < m; i++) {
+		for (j = 0; j < nc; j++) {
+			if (again[i].fi.dev == c[j].fi.dev &&
+			    again[i].fi.ino == c[j].fi.ino &&
+			    fileid_same_birth(again[i].fi.btime, c[j].fi.btime)) {
+				if (used)
+					again[i].used = c[j].used;
+				again[i].changed = c[j].changed;
+			}
+		}
+	}
+}
+
+/*
  * find_unseen: the generations F has not seen -- files of the rotation set
  * (*CP, *NCP candidates) born since the horizon that are not NAME's file
  * (NAMEFI, may be NULL), not a source and not a copy of known content --
@@ -935,16 +959,7 @@ find_unseen(struct follow *f, struct rotdir_file **cp, size_t *ncp,
 		free(srcs);
 		/* List again; what was found of the files stays known. */
 		m = rotdir_list(&f->rd, &again);
-		for (i = 0; i < m; i++) {
-			for (j = 0; j < nc; j++) {
-				if (again[i].fi.dev == c[j].fi.dev &&
-				    again[i].fi.ino == c[j].fi.ino &&
-				    fileid_same_birth(again[i].fi.btime, c[j].fi.btime)) {
-					again[i].used = c[j].used;
-					again[i].changed = c[j].changed;
-				}
-			}
-		}
+		carry_marks(c, nc, again, m, 1);
 		rotdir_free(c, nc);
 		*cp = again;
 		*ncp = m;
@@ -1663,8 +1678,17 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 		fd = open_name(f, &nfi);
 		saved = errno;
 		drop_old(f, located);
-		rotdir_free(c, nc);
-		nc = rotdir_list(&f->rd, &c);
+		/* Listed again, an entry's inode found with new content stays
+		 * a generation of its own (born before the horizon). */
+		{
+			struct rotdir_file *again;
+			size_t m = rotdir_list(&f->rd, &again);
+
+			carry_marks(c, nc, again, m, 0);
+			rotdir_free(c, nc);
+			c = again;
+			nc = m;
+		}
 		find_unseen(f, &c, &nc, fd >= 0 ? &nfi : NULL, e, n, NULL);
 	}
 	rotdir_free(c, nc);
