@@ -68,6 +68,8 @@ struct fileid_content {
 	uint32_t fplen, headlen;
 	uint64_t fp, head;
 	int64_t mtime;
+	int64_t since;		/* the content began no later (ns): its copies
+				 * are born since; 0 when unknown */
 };
 
 /* fileid_verify: whether FD (SIZE bytes), found by its inode, still holds

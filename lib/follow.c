@@ -108,6 +108,7 @@ src_new(struct follow *f, int fd, const struct fileid_stat *fi, const char *path
 	s->dev = fi->dev;
 	s->ino = fi->ino;
 	s->btime = fi->btime;
+	s->since = fi->btime;
 	s->mtime = fi->mtime;
 	s->size = fi->size;
 	s->off = s->line_off = off;
@@ -309,6 +310,7 @@ ident_of_entry(struct fileid_content *id, const struct tailstate_entry *e)
 	id->headlen = e->headlen;
 	id->head = e->head;
 	id->mtime = e->mtime;
+	id->since = e->btime;
 }
 
 static void
@@ -324,6 +326,7 @@ ident_of_src(struct fileid_content *id, const struct follow_src *s)
 	id->headlen = (uint32_t)s->headlen;
 	id->head = tailstate_fingerprint(s->head, s->headlen);
 	id->mtime = s->mtime;
+	id->since = s->since;
 }
 
 /* A source reading the decompressed stream PFD (child PID) of C at OFF. */
@@ -455,6 +458,18 @@ known(const struct follow *f, const struct fileid_stat *fi)
 }
 
 /*
+ * born_as_copy: whether plain candidate C can be a copy of ID's content:
+ * born since that content began.  A head of a few bytes (a line caught
+ * halfway written) starts many files alike; a copy of what came before
+ * is older than the content.
+ */
+static int
+born_as_copy(const struct rotdir_file *c, const struct fileid_content *id)
+{
+	return id->since == 0 || c->fi.btime == 0 || c->fi.btime >= id->since;
+}
+
+/*
  * find_copy: the file that continues ID's generation in another inode
  * (not DEV/INO): a plain copy holding the bytes before id->off (the one
  * copytruncate made), or a compressed copy of it, modified no earlier
@@ -480,7 +495,8 @@ find_copy(struct follow *f, struct rotdir_file *c, size_t nc, const struct filei
 	for (i = 0; i < nc && s == NULL; i++) {
 		int fd;
 
-		if (c[i].used || c[i].rn.unpack != NULL ||
+		if (c[i].used || c[i].rn.unpack != NULL || known(f, &c[i].fi) ||
+		    !born_as_copy(&c[i], id) ||
 		    (c[i].fi.dev == dev && c[i].fi.ino == ino) ||
 		    c[i].fi.size <= id->off)
 			continue;
@@ -530,6 +546,7 @@ keep_read_copies(struct follow *f, struct rotdir_file *c, size_t nc,
 		int fd, copy;
 
 		if (c[i].used || c[i].rn.unpack != NULL || known(f, &c[i].fi) ||
+		    !born_as_copy(&c[i], id) ||
 		    (c[i].fi.dev == dev && c[i].fi.ino == ino) || c[i].fi.size > id->off)
 			continue;
 		if ((fd = rotdir_open(&f->rd, &c[i])) < 0)
@@ -605,7 +622,8 @@ is_copy(struct follow *f, struct rotdir_file *c, const unsigned char *head,
 	if (hit || (fd = rotdir_open(&f->rd, c)) < 0)
 		return hit;
 	for (i = 0; i < nid && !hit; i++)
-		hit = fileid_copy_of(fd, c->fi.size, &ids[i]) != FILEID_NOT_COPY;
+		hit = born_as_copy(c, &ids[i]) &&
+		    fileid_copy_of(fd, c->fi.size, &ids[i]) != FILEID_NOT_COPY;
 	close(fd);
 	return hit;
 }
@@ -1087,6 +1105,7 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	s->fplen = 0;
 	s->headlen = 0;
 	s->lines = s->lbytes = 0;
+	s->since = s->checked_at;	/* the truncation came after it */
 	s->fresh = 1;		/* nothing of the new content known yet */
 	s->fresh_at = fileid_fs_now();
 	s->gone = 0;

@@ -62,6 +62,7 @@ struct follow_src {
 	int skipping;		/* discarding the rest of a line cut at max_line */
 	int fresh;		/* to be read from 0: earlier copies first */
 	int64_t fresh_at;	/* file system time when it became so (ns) */
+	int64_t since;		/* what it holds began no later (ns), 0: unknown */
 	int gone;		/* changed before the bytes its checkpoint entry
 				 * knows could be read again: known by them */
 	struct fileid_content known;	/* ... as the entry has them */

@@ -785,6 +785,39 @@ changed_inode_stays_a_generation_when_listed_again(void)
 	unlink(path("ir.2"));
 }
 
+/*
+ * The current file truncated again when only a few bytes of its new
+ * content were read (a line halfway written, "00" starting every line):
+ * its copy is the one made of that content, not an older file read
+ * already that starts alike (soak seed 8003: a copy read before was read
+ * again from its start).
+ */
+static void
+short_head_is_not_an_older_copy(void)
+{
+	struct follow f;
+
+	put("wh", "w", "0000000001 a\n");
+	capture();
+	follow_init(&f, path("wh"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	tick();
+	sh("cp %s %s", path("wh"), path("wh.1"));	/* copytruncate, read */
+	put("wh", "w", "00");				/* a line begun */
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK(f.nold == 1 && f.cur->off == 2 && f.cur->line_off == 0);
+	tick();
+	put("wh", "a", "00000002 b\n");
+	sh("cp %s %s", path("wh"), path("wh.2"));	/* copytruncate again */
+	put("wh", "w", "3 c\n");
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "0000000001 a\n0000000002 b\n3 c\n");
+	release(&f);
+	unlink(path("wh.1"));
+	unlink(path("wh.2"));
+}
+
 static void
 max_line_cuts_and_continues(void)
 {
@@ -836,5 +869,6 @@ main(void)
 	RUN(max_line_cuts_and_continues);
 	RUN(raced_copy_of_unread_bytes);
 	RUN(changed_inode_stays_a_generation_when_listed_again);
+	RUN(short_head_is_not_an_older_copy);
 	return unit_dir_remove() < 0 ? 1 : unit_done();
 }
