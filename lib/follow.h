@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "buf.h"
 #include "fileid.h"
 #include "out.h"
 #include "rotdir.h"
@@ -50,8 +51,7 @@ struct follow_src {
 	uint64_t size;		/* size at the last look */
 	uint64_t off;		/* next byte to read */
 	uint64_t line_off;	/* just after the last complete line written */
-	char *buf;		/* bytes [line_off, off): an unterminated line */
-	size_t len, cap;
+	struct buf held;	/* bytes [line_off, off): an unterminated line */
 	unsigned char fp[TAILSTATE_FP_MAX];	/* the bytes just before line_off */
 	size_t fplen;
 	unsigned char head[TAILSTATE_FP_MAX];	/* the file's first bytes */

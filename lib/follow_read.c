@@ -1,0 +1,499 @@
+/* follow_read: reading a follow's files into whole lines (see follow_read.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "follow_read.h"
+#include "follow_scan.h"
+#include "follow_src.h"
+#include "msg.h"
+#include "proc.h"
+#include "unpack.h"
+#include "xalloc.h"
+
+static void
+cut_warning(struct follow *f)
+{
+	if (!f->cut_warned) {
+		warn("%s: line longer than %llu bytes cut", f->name,
+		    (unsigned long long)f->o.max_line);
+		f->cut_warned = 1;
+	}
+}
+
+/* Lines (newlines) in N bytes. */
+static uint64_t
+count_lines(const char *p, size_t n)
+{
+	const char *end = p + n, *nl;
+	uint64_t k = 0;
+
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		k++;
+		p = nl + 1;
+	}
+	return k;
+}
+
+/* Write N bytes of complete lines of S, each prefixed by the name with -H
+ * and cut to max_line bytes when that is set; count them. */
+void
+follow_emit(struct follow *f, struct follow_src *s, const char *p, size_t n)
+{
+	struct out *o = f->o.out;
+	const char *nl;
+	size_t namelen;
+	uint64_t k = count_lines(p, n);
+
+	s->lines += k;
+	s->lbytes += n;
+	f->n.lines += k;
+	f->n.bytes += n;
+	if (!f->o.header && !f->o.max_line) {
+		out_write(o, p, n);
+		return;
+	}
+	namelen = strlen(f->name);
+	while (n > 0) {
+		size_t len;
+
+		nl = memchr(p, '\n', n);
+		len = nl != NULL ? (size_t)(nl - p) + 1 : n;
+		if (f->o.header) {
+			out_write(o, f->name, namelen);
+			out_byte(o, '\t');
+		}
+		if (f->o.max_line && len - (nl != NULL) > f->o.max_line) {
+			cut_warning(f);
+			out_write(o, p, (size_t)f->o.max_line);
+			out_byte(o, '\n');
+		} else {
+			out_write(o, p, len);
+		}
+		p += len;
+		n -= len;
+	}
+}
+
+/* The fingerprint window now ends N bytes further, with the bytes P. */
+static void
+fp_push(struct follow_src *s, const char *p, size_t n)
+{
+	size_t keep;
+
+	if (n >= FP) {
+		memcpy(s->fp, p + n - FP, FP);
+		s->fplen = FP;
+		return;
+	}
+	keep = s->fplen < FP - n ? s->fplen : FP - n;
+	memmove(s->fp, s->fp + s->fplen - keep, keep);
+	memcpy(s->fp + keep, p, n);
+	s->fplen = keep + n;
+}
+
+/* A line longer than max_line with no newline yet: print its head now, and
+ * skip the rest up to its newline, so memory stays within max_line. */
+static void
+cut_line(struct follow *f, struct follow_src *s)
+{
+	follow_emit(f, s, s->held.p, (size_t)f->o.max_line);
+	out_byte(f->o.out, '\n');
+	cut_warning(f);
+	s->held.len = 0;
+	s->skipping = 1;
+}
+
+/* While skipping a cut line: drop bytes up to its newline, which becomes
+ * the new line start (its fingerprint taken from the bytes at hand, or read
+ * back from the file). */
+static void
+skip_cut(struct follow_src *s)
+{
+	char *nl = memchr(s->held.p, '\n', s->held.len);
+	size_t k;
+
+	if (nl == NULL) {
+		s->held.len = 0;
+		return;
+	}
+	k = (size_t)(nl - s->held.p) + 1;
+	s->line_off = s->off - (s->held.len - k);
+	if (k >= FP || s->pid != 0) {
+		s->fplen = k < FP ? k : FP;
+		memcpy(s->fp, s->held.p + k - s->fplen, s->fplen);
+	} else {
+		s->fplen = s->line_off < FP ? (size_t)s->line_off : FP;
+		if (fileid_pread(s->fd, s->fp, s->fplen, s->line_off - s->fplen) !=
+		    (ssize_t)s->fplen)
+			s->fplen = 0;
+	}
+	buf_drop(&s->held, k);
+	s->skipping = 0;
+}
+
+/* A decompressor's output ended: reap it, and say if it failed. */
+static void
+stream_done(struct follow *f, struct follow_src *s)
+{
+	char why[64];
+	int status = unpack_end(s->pid, -1, 0);
+
+	s->pid = -1;
+	if (proc_failed(status)) {
+		f->n.losses++;
+		warn("%s: decompressing failed (%s); what follows offset %llu "
+		    "was not read", s->path, proc_describe(status, why, sizeof why),
+		    (unsigned long long)s->off);
+	}
+}
+
+/* Whether S's file was truncated or rewritten since we read up to s->off. */
+static int
+was_truncated(struct follow_src *s)
+{
+	unsigned char want[FP];
+	size_t n, fromfp;
+	struct fileid_stat fi;
+
+	int64_t t = fileid_fs_now();
+
+	if (s->gone)
+		return 1;
+	if (s->pid != 0 || fileid_stat_fd(s->fd, &fi) < 0 || !fi.regular)
+		return 0;
+	s->mtime = fi.mtime;
+	if (fi.size == 0) {
+		char b;
+
+		/* A size that says nothing (procfs, sysfs: 0, yet bytes). */
+		if (pread(s->fd, &b, 1, 0) == 1)
+			return 0;
+	}
+	if (fi.size < s->off || fi.size < s->headlen)
+		return 1;
+	/* Checked before every read, not only after a pause at the end: a
+	 * reader behind (its budget spent mid-file) may find the file
+	 * truncated and grown past its offset meanwhile (copytruncate). */
+	if (fi.size != s->off && s->headlen > 0 &&
+	    !fileid_bytes_match(s->fd, s->headlen, s->head, s->headlen))
+		return 1;	/* another generation, even where nothing was read */
+	if (fi.size != s->off && !s->skipping) {
+		/* New bytes: are the bytes before them still ours? */
+		n = s->fplen + s->held.len;
+		if (n > FP)
+			n = FP;
+		fromfp = n > s->held.len ? n - s->held.len : 0;
+		memcpy(want, s->fp + s->fplen - fromfp, fromfp);
+		memcpy(want + fromfp, s->held.p + s->held.len - (n - fromfp), n - fromfp);
+		if (!fileid_bytes_match(s->fd, s->off, want, n))
+			return 1;
+	}
+	s->size = fi.size;	/* bytes of this generation */
+	s->checked_at = t;
+	return 0;
+}
+
+/*
+ * The current file shrank or its bytes before the read offset changed:
+ * truncation, copytruncate, or a rewrite.  The copy logrotate made before
+ * truncating (plain or compressed) holds the rest of this generation:
+ * read it first, then the generations born since the last look (more
+ * copytruncates), then the file from its start.  What the file held past
+ * the copy, or past our offset when there is no copy, is reported lost.
+ */
+static void
+truncated(struct follow *f, struct follow_src *s, int64_t now)
+{
+	uint64_t seen = s->size > s->off ? s->size : s->line_off;
+	struct follow_src *copy = NULL;
+	struct fileid_content id;
+	struct rotdir_file *c = NULL;
+	size_t nc = 0, first;
+
+	follow_ident_of_src(&id, s);
+	first = f->nold;
+	if (s == f->cur) {
+		nc = rotdir_list(&f->rd, &c);
+		copy = follow_find_copy(f, c, nc, &id, s->gone ? NULL : s->head, s->dev,
+		    s->ino, NULL);
+		follow_keep_read_copies(f, c, nc, &id, s->gone ? NULL : s->head,
+		    s->dev, s->ino);
+	}
+	if (copy != NULL) {
+		warn("%s: truncated; reading the rest of %s first", f->name, copy->path);
+		copy->lines = s->lines;
+		copy->lbytes = s->lbytes;
+		copy->idle_until = now + f->o.rotate_wait_ms;
+		follow_add_old(f, copy);
+		/* Seen in the file, neither read nor in the copy: written
+		 * between the copy and the truncation. */
+		if (copy->pid == 0 && seen > copy->size && seen > s->off)
+			follow_report_loss(f, f->name, "copytruncate raced a write",
+			    seen - (copy->size > s->off ? copy->size : s->off),
+			    copy->size > s->off ? copy->size : s->off, s->lines, s->lbytes);
+	} else {
+		if (seen > s->line_off)
+			follow_report_loss(f, s == f->cur ? f->name : s->path, "truncated",
+			    seen - s->line_off, s->line_off, s->lines, s->lbytes);
+		warn("%s: truncated; reading from the start", f->name);
+	}
+	if (s == f->cur) {
+		/* Copies made of it since, not generations that came after it
+		 * (when it was renamed too, its name tells which are).  Since
+		 * its last good check, not only since the last look: a look
+		 * that saw the same file moved the horizon past copies made
+		 * then (a burst of copytruncates; the next generation's copy
+		 * was taken for one seen, and read after a newer one).  Not
+		 * before the horizon's second: a file born since then is
+		 * still open if it was read (follow_expire), so known. */
+		int64_t horizon = f->horizon;
+		int64_t floor = horizon - ((horizon % NS) + NS) % NS;
+
+		if (s->checked_at < horizon)
+			f->horizon = s->checked_at > floor ? s->checked_at : floor;
+		follow_find_unseen(f, &c, &nc, NULL, NULL, 0, s);
+		f->horizon = horizon;
+		rotdir_free(c, nc);
+		/* The copy among them by age: what we knew of the file may
+		 * have been newer than some of them (taken in a race). */
+		follow_sort_old(f, first);
+		follow_drain_old(f, now);
+	}
+	s->off = s->line_off = s->size = 0;
+	s->held.len = 0;
+	s->fplen = 0;
+	s->headlen = 0;
+	s->lines = s->lbytes = 0;
+	s->since = s->checked_at;	/* the truncation came after it */
+	s->fresh = 1;		/* nothing of the new content known yet */
+	s->fresh_at = fileid_fs_now();
+	s->gone = 0;
+	s->skip_nul = 1;
+	s->skipping = 0;
+	s->at_eof = 0;
+	f->changed = 1;
+}
+
+static int read_src(struct follow *f, struct follow_src *s, uint64_t *budget,
+    int64_t now);
+
+/* Read a source to its end now, so its lines come before the next file's. */
+void
+follow_drain(struct follow *f, struct follow_src *s, int64_t now)
+{
+	uint64_t unlimited = UINT64_MAX;
+
+	read_src(f, s, &unlimited, now);
+}
+
+/* Drain the earlier generations, oldest first. */
+void
+follow_drain_old(struct follow *f, int64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < f->nold; i++)
+		follow_drain(f, f->old[i], now);
+}
+
+/*
+ * first_bytes: the current file, of which nothing is known yet, has bytes
+ * to read: it may have been copied and truncated before we read them
+ * (again and again: a checkpoint at offset 0, a copytruncate just
+ * handled), the copies holding what came before what it holds now.  Those
+ * born since the horizon are read first.
+ */
+static void
+first_bytes(struct follow *f, int64_t now)
+{
+	struct rotdir_file *c;
+	size_t nc;
+	int64_t horizon = f->horizon;
+
+	f->cur->fresh = 0;
+	nc = rotdir_list(&f->rd, &c);
+	f->cur_unread = 1;
+	/* Since it was to be read from its start, whatever looks were
+	 * made meanwhile (its first line may have taken several reads). */
+	if (f->cur->fresh_at < horizon)
+		f->horizon = f->cur->fresh_at;
+	follow_find_unseen(f, &c, &nc, NULL, NULL, 0, f->cur);
+	f->horizon = horizon;
+	f->cur_unread = 0;
+	rotdir_free(c, nc);
+	follow_drain_old(f, now);
+}
+
+/* After a long line: the held bytes in a buffer of the first size again. */
+static void
+shrink_held(struct follow_src *s)
+{
+	struct buf b = { NULL, 0, 0 };
+
+	buf_reserve(&b, BUF_INIT);
+	buf_append(&b, s->held.p, s->held.len);
+	buf_free(&s->held);
+	s->held = b;
+}
+
+/*
+ * finish_older_lines: before lines of S are written, the earlier
+ * generations that ended inside a line are read again.  A writer that
+ * finished that line before it wrote to S's file (a rotation between
+ * the two writes of a line) has put its end on disk before the bytes just
+ * read from S, so it is there now: its line comes first, in the order
+ * written.  (A write later still is a late write, read when it comes.)
+ */
+static void
+finish_older_lines(struct follow *f, struct follow_src *s, int64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < f->nold && f->old[i] != s; i++) {
+		struct follow_src *o = f->old[i];
+
+		if (o->held.len > 0 && !o->skipping && o->at_eof)
+			follow_drain(f, o, now);
+	}
+}
+
+/*
+ * read_src: read S from s->off to its end (or until *BUDGET bytes were
+ * taken), writing the complete lines and holding an unterminated one.
+ * Returns 1 when the budget ran out with input left.
+ */
+static int
+read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
+{
+	ssize_t r;
+
+	if (s->pid < 0)		/* a decompressed stream read to its end */
+		return 0;
+	if (was_truncated(s))
+		truncated(f, s, now);
+	for (;;) {
+		char *p, *last;
+		size_t scan;
+
+		if (*budget == 0)
+			return 1;
+		if (s->held.len == s->held.cap) {
+			/* Double, but not past what a cut line needs. */
+			size_t room = s->held.cap;
+
+			if (f->o.max_line && s->held.len < f->o.max_line + 1 &&
+			    s->held.len + room > f->o.max_line + 1)
+				room = (size_t)f->o.max_line + 1 - s->held.len;
+			buf_reserve(&s->held, room);
+		}
+		if (s->pid != 0)
+			r = read(s->fd, s->held.p + s->held.len, s->held.cap - s->held.len);
+		else
+			r = pread(s->fd, s->held.p + s->held.len, s->held.cap - s->held.len,
+			    (off_t)s->off);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (f->open_errno != errno) {
+				f->open_errno = errno;
+				warn("%s: read error:", s->path);
+			}
+			return 0;
+		}
+		if (r == 0) {
+			s->at_eof = 1;
+			if (s->size < s->off)
+				s->size = s->off;
+			if (s->pid > 0)
+				stream_done(f, s);	/* nothing more will come */
+			return 0;
+		}
+		if (s->pid == 0 && was_truncated(s)) {
+			/* Truncated between the check and the read (a
+			 * copytruncate, the log written again): these bytes may
+			 * be the next generation's, from the middle of a line.
+			 * Dropped: the rest of ours is in the copy. */
+			truncated(f, s, now);
+			continue;
+		}
+		s->at_eof = 0;
+		s->idle_until = now + f->o.rotate_wait_ms;
+		p = s->held.p + s->held.len;
+		if (s->headlen < FP && s->off <= s->headlen &&
+		    s->off + (uint64_t)r > s->headlen) {
+			/* The head grows from the bytes read, never read again
+			 * later: by then the file may hold another generation. */
+			size_t from = s->headlen - (size_t)s->off;
+			size_t k = (size_t)r - from < FP - s->headlen ?
+			    (size_t)r - from : FP - s->headlen;
+
+			memcpy(s->head + s->headlen, p + from, k);
+			s->headlen += k;
+		}
+		s->off += (uint64_t)r;
+		*budget -= (uint64_t)r < *budget ? (uint64_t)r : *budget;
+		if (s->skip_nul) {
+			/* The hole a writer without O_APPEND leaves after a truncation. */
+			size_t k = 0;
+
+			while (k < (size_t)r && p[k] == '\0')
+				k++;
+			if (k > 0) {
+				fp_push(s, p, k);
+				s->line_off += k;
+				memmove(p, p + k, (size_t)r - k);
+				r -= (ssize_t)k;
+			}
+			if (r > 0)
+				s->skip_nul = 0;
+		}
+		/* A held line has no newline: only the new bytes need a look. */
+		scan = s->held.len;
+		s->held.len += (size_t)r;
+		if (s->skipping) {
+			skip_cut(s);
+			scan = 0;
+		}
+		if (s->skipping || s->held.len == scan)
+			continue;
+		last = memrchr(s->held.p + scan, '\n', s->held.len - scan);
+		/* Before the first line of a file read from its start is
+		 * written: the copies of what came before it.  Not before
+		 * a whole line is at hand: a head of a few bytes (a line
+		 * caught halfway written) starts every generation alike,
+		 * and would take an earlier one's copy for a copy of this. */
+		if (s == f->cur && s->fresh && s->pid == 0 &&
+		    (last != NULL || (f->o.max_line && s->held.len >= f->o.max_line)))
+			first_bytes(f, now);
+		if (last != NULL)
+			finish_older_lines(f, s, now);
+		if (last != NULL) {
+			size_t k = (size_t)(last - s->held.p) + 1;
+
+			follow_emit(f, s, s->held.p, k);
+			fp_push(s, s->held.p, k);
+			s->line_off += k;
+			buf_drop(&s->held, k);
+			f->changed = 1;
+			if (s->held.cap > 4 * BUF_INIT && s->held.len < BUF_INIT / 2)
+				shrink_held(s);
+		} else if (f->o.max_line && s->held.len >= f->o.max_line) {
+			cut_line(f, s);
+		}
+	}
+}
+
+int
+follow_read(struct follow *f, uint64_t budget, int64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < f->nold; i++)
+		if (read_src(f, f->old[i], &budget, now))
+			return 1;
+	return f->cur != NULL ? read_src(f, f->cur, &budget, now) : 0;
+}

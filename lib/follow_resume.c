@@ -1,0 +1,267 @@
+/*
+ * follow_resume: continue a follow from its checkpoint (follow.h): each
+ * file the state describes found again, wherever rotations took it, or
+ * its loss named; then the generations born since; then NAME.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "follow.h"
+#include "follow_read.h"
+#include "follow_scan.h"
+#include "follow_src.h"
+#include "msg.h"
+
+/* A source of an entry's file found open as FD (FI, named PATH). */
+static struct follow_src *
+entry_src(struct follow *f, int fd, const struct fileid_stat *fi, const char *path,
+    const struct tailstate_entry *e)
+{
+	struct follow_src *s = follow_src_new(f, fd, fi, path, e->off);
+
+	s->lines = e->lines;
+	s->lbytes = e->lbytes;
+	/* Truncated (or rewritten) since it was found holding them: what
+	 * it was is known by the entry's fingerprints only, by which its
+	 * copy is looked for (see was_truncated). */
+	if (s->fplen < e->fplen || s->headlen < e->headlen ||
+	    tailstate_fingerprint(s->fp + s->fplen - e->fplen, e->fplen) != e->fp ||
+	    tailstate_fingerprint(s->head, e->headlen) != e->head) {
+		s->gone = 1;
+		follow_ident_of_entry(&s->known, e);
+	}
+	return s;
+}
+
+/* find_by_inode: entry E's file among the candidates, by its inode and
+ * birth time, still holding what E knows of it. */
+static struct follow_src *
+find_by_inode(struct follow *f, struct rotdir_file *c, size_t nc,
+    const struct tailstate_entry *e, const struct fileid_content *id)
+{
+	struct follow_src *s = NULL;
+	size_t i;
+	int fd, missing;
+
+	for (i = 0; i < nc; i++) {
+		if (c[i].used || c[i].fi.dev != e->dev || c[i].fi.ino != e->ino ||
+		    !fileid_same_birth(c[i].fi.btime, e->btime))
+			continue;
+		if (id->headlen == 0 && id->fplen == 0) {
+			/* Nothing of it was known (empty at offset 0): it may have
+			 * been copied and truncated since, its copies being older
+			 * than what it holds now.  Read it from its start among the
+			 * generations not seen, in the order they were made. */
+			c[i].changed = 1;
+			break;
+		}
+		if (c[i].rn.unpack != NULL) {
+			s = follow_stream_open(f, &c[i], id, &missing);
+		} else if ((fd = rotdir_open(&f->rd, &c[i])) >= 0) {
+			if (fileid_verify(fd, c[i].fi.size, id))
+				s = entry_src(f, fd, &c[i].fi, c[i].path, e);
+			else
+				close(fd);
+			/* Truncated and written again (copytruncate, then
+			 * renamed): a generation of its own, after its copy. */
+			c[i].changed = s == NULL;
+		}
+		if (s != NULL)
+			c[i].used = 1;
+		break;
+	}
+	return s;
+}
+
+/* An entry's file was not found: what it held past its offset is lost. */
+static void
+entry_lost(struct follow *f, const struct tailstate_entry *e,
+    const struct rotdir_file *c, size_t nc, struct rotdir_file *unreadable, int truncated)
+{
+	char what[PATH_MAX + 64];
+	uint64_t size = e->size;
+	size_t i;
+	int changed = 0;
+
+	if (unreadable != NULL) {
+		/* Probably this file, compressed: what it holds is lost, as
+		 * far as the compressed file tells its size. */
+		uint64_t isize = rotdir_gzip_size(&f->rd, unreadable);
+
+		if (isize > size)
+			size = isize;
+		snprintf(what, sizeof what, "compressed while stopped (%s?) and %s "
+		    "is not installed", unreadable->path, unreadable->rn.unpack);
+		follow_report_loss(f, e->path, what, size > e->off ? size - e->off : 0,
+		    e->off, e->lines, e->lbytes);
+		return;
+	}
+	if (size <= e->off)
+		return;		/* read to its end: nothing lost */
+	changed = truncated;
+	for (i = 0; i < nc; i++)
+		changed |= c[i].changed && c[i].fi.dev == e->dev && c[i].fi.ino == e->ino;
+	snprintf(what, sizeof what, "%s while stopped", changed ? "truncated" : "deleted");
+	follow_report_loss(f, e->path, what, size - e->off, e->off, e->lines, e->lbytes);
+}
+
+/*
+ * follow_resume: each entry is looked for, in order: as NAME (same inode
+ * and birth time, content unchanged), as a rotated file by its inode, as a
+ * copy by its content; NAME's own file changed while stopped (same inode,
+ * other content: truncated, copytruncated) has its rest looked for in a
+ * copy.  Then the generations born since the horizon, then NAME.
+ */
+int
+follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e,
+    size_t n)
+{
+	int64_t t0 = fileid_fs_now();
+	struct fileid_stat nfi;
+	struct rotdir_file *c;
+	struct follow_src *name_src = NULL;
+	size_t nc, i, located, name_entry = SIZE_MAX;
+	int fd, saved, changed = 0, copied = 0, tries;
+
+	fd = follow_open_name(f, &nfi);
+	saved = errno;
+	/* Whether NAME's file still holds what its entry knows (its bytes
+	 * read now, kept for the checks to come), before the directory is
+	 * listed: truncated by a copytruncate, its copy is then complete and
+	 * in the list (listed first, the copy could be missed). */
+	for (i = 0; fd >= 0 && i < n; i++) {
+		if (e[i].dev != nfi.dev || e[i].ino != nfi.ino ||
+		    !fileid_same_birth(e[i].btime, nfi.btime))
+			continue;
+		name_entry = i;
+		name_src = entry_src(f, fd, &nfi, f->name, &e[i]);
+		if (name_src->gone || name_src->size < e[i].off) {
+			follow_src_drop(f, name_src, 1);
+			name_src = NULL;
+		}
+		break;
+	}
+	nc = rotdir_list(&f->rd, &c);
+	if (name_src != NULL) {
+		struct fileid_content id;
+		struct fileid_stat now;
+
+		/* Still holding them after the list was made: no copy made
+		 * since of what it held next is in the list, taken for an
+		 * older generation.  Else (copytruncated meanwhile) list again
+		 * for its copy, complete now. */
+		follow_ident_of_src(&id, name_src);
+		if (fileid_stat_fd(fd, &now) < 0 || !fileid_verify(fd, now.size, &id)) {
+			follow_src_drop(f, name_src, 1);
+			name_src = NULL;
+			rotdir_free(c, nc);
+			nc = rotdir_list(&f->rd, &c);
+		}
+	}
+	f->horizon = horizon;
+	for (i = 0; i < n; i++) {
+		struct rotdir_file *unreadable = NULL;
+		struct follow_src *s;
+		struct fileid_content id;
+
+		follow_ident_of_entry(&id, &e[i]);
+		f->past_lines += e[i].lines;
+		f->past_bytes += e[i].lbytes;
+		if (i == name_entry) {
+			if (name_src != NULL) {
+				f->cur = name_src;
+				continue;
+			}
+			/* Truncated, copied away or rewritten while we were stopped. */
+			changed = 1;
+			s = follow_find_copy(f, c, nc, &id, NULL, nfi.dev, nfi.ino, &unreadable);
+			follow_keep_read_copies(f, c, nc, &id, NULL, nfi.dev, nfi.ino);
+			if (s == NULL) {
+				entry_lost(f, &e[i], c, nc, unreadable, 1);
+				continue;
+			}
+			copied = 1;
+			warn("%s: truncated while stopped; reading the rest of %s first",
+			    f->name, s->path);
+			if (s->pid == 0 && e[i].size > s->size)
+				follow_report_loss(f, f->name, "copytruncate raced a write",
+				    e[i].size - s->size, s->size, e[i].lines, e[i].lbytes);
+		} else {
+			s = find_by_inode(f, c, nc, &e[i], &id);
+			if (s == NULL)
+				s = follow_find_copy(f, c, nc, &id, NULL,
+				    fd >= 0 ? nfi.dev : 0, fd >= 0 ? nfi.ino : 0,
+				    &unreadable);
+			if (s == NULL) {
+				entry_lost(f, &e[i], c, nc, unreadable, 0);
+				continue;
+			}
+			if (s->pid != 0 || s->size > e[i].off)
+				warn("%s: rotated while stopped; reading the rest of %s first",
+				    f->name, s->path);
+		}
+		s->lines = e[i].lines;
+		s->lbytes = e[i].lbytes;
+		s->idle_until = s->mtime / 1000000 + f->o.rotate_wait_ms;
+		follow_add_old(f, s);
+	}
+	located = f->nold;
+	f->cur_unread = 1;
+	follow_find_unseen(f, &c, &nc, fd >= 0 ? &nfi : NULL, e, n, NULL);
+	f->cur_unread = 0;
+	for (tries = 0; tries < 4; tries++) {
+		struct fileid_stat again;
+
+		if (fileid_stat_at(AT_FDCWD, f->name, 0, &again) == 0 ? fd >= 0 &&
+		    again.dev == nfi.dev && again.ino == nfi.ino : fd < 0)
+			break;
+		/* NAME moved on while we looked: what it was is a rotated
+		 * generation now, older than those born since the horizon. */
+		if (f->cur != NULL) {
+			follow_add_old(f, f->cur);
+			memmove(&f->old[located + 1], &f->old[located],
+			    (f->nold - 1 - located) * sizeof *f->old);
+			f->old[located++] = f->cur;
+			f->cur = NULL;
+		} else if (fd >= 0) {
+			close(fd);
+		}
+		fd = follow_open_name(f, &nfi);
+		saved = errno;
+		follow_drop_old(f, located);
+		/* Listed again, an entry's inode found with new content stays
+		 * a generation of its own (born before the horizon). */
+		{
+			struct rotdir_file *again;
+			size_t m = rotdir_list(&f->rd, &again);
+
+			follow_carry_marks(c, nc, again, m, 0);
+			rotdir_free(c, nc);
+			c = again;
+			nc = m;
+		}
+		follow_find_unseen(f, &c, &nc, fd >= 0 ? &nfi : NULL, e, n, NULL);
+	}
+	rotdir_free(c, nc);
+	f->changed = 1;
+	if (fd < 0) {
+		f->missing = 1;
+		errno = saved;
+		return -1;
+	}
+	if (f->cur == NULL) {
+		if (changed && !copied)
+			warn("%s: changed while stopped (truncated or rewritten); "
+			    "reading from the start", f->name);
+		else if (n > 0 && !changed)
+			warn("%s: following new file", f->name);
+		f->cur = follow_src_new(f, fd, &nfi, f->name, 0);
+	}
+	follow_end_look(f, t0, 1);
+	return 0;
+}
