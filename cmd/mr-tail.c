@@ -595,8 +595,6 @@ dir_index(const char *path)
 	return ndirs++;
 }
 
-/* Open each name where the state (or -b/-n) says; missing names are an
- * error unless RETRY. */
 /* Open the files to follow (at the state's places, or as HOW says for
  * files the state does not know); how many the state did not know. */
 static size_t
@@ -660,8 +658,73 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 	return nnew;
 }
 
-int
-main(int argc, char *argv[])
+/* What the command line asks for (the globals above aside). */
+struct options {
+	struct follow_opts fo;
+	char **rotated;		/* --rotated globs */
+	size_t nrotated;
+	enum follow_start how;
+	uint64_t lines;		/* -n */
+	int once, commit, retry, polling;
+};
+
+/* check_options: the combinations that make no sense, with NFILES files;
+ * and MR_TAIL_MAX_WATCHES. */
+static void
+check_options(const struct options *o, int nfiles)
+{
+	const char *env;
+	uint64_t v;
+
+	if (no_commit && !o->once)
+		usage_error("--no-commit needs --once");
+	if (o->commit && (o->once || nfiles > 0 || state_path == NULL))
+		usage_error("--commit takes only -s STATE");
+	if (no_commit && state_path == NULL)
+		usage_error("--no-commit needs -s STATE");
+	if (!o->commit && nfiles == 0)
+		usage_error("no file to follow");
+	if ((env = getenv("MR_TAIL_MAX_WATCHES")) != NULL && *env != '\0') {
+		if (parse_uint(env, 0, LONG_MAX, &v) < 0)
+			die("MR_TAIL_MAX_WATCHES: invalid number '%s'", env);
+		watch_limit = (long)v;
+	}
+}
+
+/* --commit: the pending positions of STATE become the committed ones. */
+static int
+commit_state(void)
+{
+	if (tailstate_load(&loaded, state_path) < 0)
+		die("%s: No such file or directory", state_path);
+	if (tailstate_commit(&loaded) > 0)
+		tailstate_save(&loaded, state_path);
+	return EXIT_OK;
+}
+
+/* Standard output in whole lines, a torn end left by a killed run cut. */
+static void
+open_output(void)
+{
+	out_init(&out, 1, "standard output");
+	out_whole_lines(&out);
+	if (state_path != NULL)
+		cut_torn_line();
+}
+
+static void
+start_inotify(void)
+{
+	ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (ifd < 0)
+		warn("inotify unavailable (%s); polling every %d ms", strerror(errno),
+		    poll_ms);
+}
+
+/* parse_options: the options into *O and the globals; usage errors end
+ * the program (status 2).  The index of the first file. */
+static int
+parse_options(int argc, char *argv[], struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "begin", no_argument, NULL, 'b' },
@@ -680,58 +743,52 @@ main(int argc, char *argv[])
 		ARGS_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct follow_opts fo;
-	char **rotated = NULL;
-	size_t nrotated = 0;
-	enum follow_start how = FOLLOW_END;
-	uint64_t lines = 0, v;
-	size_t nnew;
-	int c, once = 0, commit = 0, retry = 0, polling = 0, status = EXIT_OK;
-	const char *env;
+	uint64_t v;
+	int c;
 
-	args_init(argv[0], usage_text, help_text);
-	out_ignore_sigpipe();
-	memset(&fo, 0, sizeof fo);
-	fo.rotate_wait_ms = ROTATE_WAIT_MS;
-	fo.hooks = &hooks;
+	memset(o, 0, sizeof *o);
+	o->how = FOLLOW_END;
+	o->fo.rotate_wait_ms = ROTATE_WAIT_MS;
+	o->fo.hooks = &hooks;
 	while ((c = args_next(argc, argv, "bcg:Hhm:Nn:op:rs:vw:", longopts)) != -1) {
 		switch (c) {
 		case 'b':
-			how = FOLLOW_BEGIN;
+			o->how = FOLLOW_BEGIN;
 			break;
 		case 'c':
-			commit = 1;
+			o->commit = 1;
 			break;
 		case 'g':
-			rotated = xreallocarray(rotated, nrotated + 1, sizeof *rotated);
-			rotated[nrotated++] = optarg;
+			o->rotated = xreallocarray(o->rotated, o->nrotated + 1,
+			    sizeof *o->rotated);
+			o->rotated[o->nrotated++] = optarg;
 			break;
 		case 'H':
-			fo.header = 1;
+			o->fo.header = 1;
 			break;
 		case 'm':
-			fo.max_line = optarg_size(UINT64_MAX);
+			o->fo.max_line = optarg_size(UINT64_MAX);
 			break;
 		case 'N':
 			no_commit = 1;
 			break;
 		case 'n':
-			if (parse_uint(optarg, 0, UINT64_MAX, &lines) < 0)
+			if (parse_uint(optarg, 0, UINT64_MAX, &o->lines) < 0)
 				optarg_error("is not a line count");
-			how = FOLLOW_LAST;
+			o->how = FOLLOW_LAST;
 			break;
 		case 'o':
-			once = 1;
+			o->once = 1;
 			break;
 		case 'p':
 			if (parse_uint(optarg, 1, 3600000, &v) < 0)
 				optarg_error("is not a number of milliseconds from 1 "
 				    "to 3600000");
 			poll_ms = (int)v;
-			polling = 1;
+			o->polling = 1;
 			break;
 		case 'r':
-			retry = 1;
+			o->retry = 1;
 			break;
 		case 's':
 			state_path = optarg;
@@ -742,52 +799,38 @@ main(int argc, char *argv[])
 		case 'w':
 			if (parse_uint(optarg, 0, INT32_MAX, &v) < 0)
 				optarg_error("is not a number of milliseconds");
-			fo.rotate_wait_ms = (int64_t)v;
+			o->fo.rotate_wait_ms = (int64_t)v;
 			break;
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (no_commit && !once)
-		usage_error("--no-commit needs --once");
-	if (commit && (once || argc > 0 || state_path == NULL))
-		usage_error("--commit takes only -s STATE");
-	if (no_commit && state_path == NULL)
-		usage_error("--no-commit needs -s STATE");
-	if (!commit && argc == 0)
-		usage_error("no file to follow");
-	if ((env = getenv("MR_TAIL_MAX_WATCHES")) != NULL && *env != '\0') {
-		if (parse_uint(env, 0, LONG_MAX, &v) < 0)
-			die("MR_TAIL_MAX_WATCHES: invalid number '%s'", env);
-		watch_limit = (long)v;
-	}
+	o->fo.rotated = o->rotated;
+	o->fo.nrotated = o->nrotated;
+	check_options(o, argc - optind);
+	return optind;
+}
 
-	fo.rotated = rotated;
-	fo.nrotated = nrotated;
+int
+main(int argc, char *argv[])
+{
+	struct options o;
+	size_t nnew;
+	int first, status = EXIT_OK;
+
+	args_init(argv[0], usage_text, help_text);
+	out_ignore_sigpipe();
+	first = parse_options(argc, argv, &o);
 	tailstate_init(&loaded);
 	tailstate_init(&start);
-	if (commit) {
-		if (tailstate_load(&loaded, state_path) < 0)
-			die("%s: No such file or directory", state_path);
-		if (tailstate_commit(&loaded) > 0)
-			tailstate_save(&loaded, state_path);
-		return EXIT_OK;
-	}
+	if (o.commit)
+		return commit_state();
 	if (state_path != NULL)
 		tailstate_load(&loaded, state_path);
-	if (!once)
+	if (!o.once)
 		catch_signals();
-	out_init(&out, 1, "standard output");
-	out_whole_lines(&out);
-	if (state_path != NULL)
-		cut_torn_line();
-	fo.out = &out;
-	if (!once && !polling) {
-		ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-		if (ifd < 0)
-			warn("inotify unavailable (%s); polling every %d ms",
-			    strerror(errno), poll_ms);
-	}
+	open_output();
+	o.fo.out = &out;
+	if (!o.once && !o.polling)
+		start_inotify();
 	/*
 	 * A file new to the state is checkpointed where this run begins,
 	 * before its first line is written: a run killed within its first
@@ -797,11 +840,12 @@ main(int argc, char *argv[])
 	 * reported is checkpointed at once too, before anything is read: a
 	 * run killed before its first checkpoint would report it again.
 	 */
-	nnew = open_files(argv, argc, how, lines, retry, once, &fo);
+	nnew = open_files(argv + first, argc - first, o.how, o.lines, o.retry, o.once,
+	    &o.fo);
 	if (state_path != NULL && (nnew > 0 || losses_reported()))
 		save_state();
 	atexit(report_counts);
-	if (once)
+	if (o.once)
 		status = read_once();
 	else
 		follow_loop();
