@@ -17,8 +17,12 @@
  * found), files born before T0 are accounted for -- except a young empty
  * file a scan of this look (or the last one, when it made none) saw: it
  * may be a copy being made, or become a generation, and is looked at again
- * (the horizon stays before its birth); and except when a file a scan
- * chose moved away before it was opened.
+ * (the horizon stays before its birth); except when a file a scan chose
+ * moved away before it was opened; and except those born since the
+ * current file was to be read from its start, before a line of it was:
+ * what it held meanwhile may have been copied and truncated before we
+ * read it (again and again), and those copies are looked for when its
+ * first line is (first_bytes).
  */
 void
 follow_end_look(struct follow *f, int64_t t0, int complete)
@@ -27,6 +31,8 @@ follow_end_look(struct follow *f, int64_t t0, int complete)
 		f->pin = f->pin_next;
 	if (f->pin != 0 && f->pin < t0)
 		t0 = f->pin;
+	if (f->cur != NULL && f->cur->fresh && f->cur->pid == 0 && f->cur->fresh_at < t0)
+		t0 = f->cur->fresh_at;
 	if (complete && t0 > f->horizon && !f->hold_horizon)
 		f->horizon = t0;
 	f->hold_horizon = 0;

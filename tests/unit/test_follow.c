@@ -818,6 +818,45 @@ short_head_is_not_an_older_copy(void)
 	unlink(path("wh.2"));
 }
 
+/*
+ * A copytruncate of what the current file held before a line of it was
+ * read (it was empty at each look), then a checkpoint: the horizon stays
+ * where the file was to be read from its start, and the restart reads
+ * the copy (soak seed 8219: the horizon moved past it, and it was lost).
+ */
+static void
+copied_before_first_line_survives_restart(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	put("fe", "w", "0000000001 a\n");
+	tick();
+	capture();
+	follow_init(&f, path("fe"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_look(&f, UINT64_MAX, 0);
+	tick();
+	sh("cp %s %s", path("fe"), path("fe.1"));	/* copytruncate, read */
+	put("fe", "w", "");
+	follow_look(&f, UINT64_MAX, 0);
+	tick();
+	put("fe", "w", "0000000002 b\n");	/* never seen: */
+	sh("cp %s %s", path("fe"), path("fe.2"));	/* copied and truncated */
+	put("fe", "w", "");
+	tick();
+	follow_look(&f, UINT64_MAX, 0);		/* empty again */
+	checkpoint(&f, &st);
+	put("fe", "a", "0000000003 c\n");
+	resume(&f, "fe", &st);
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "0000000001 a\n0000000002 b\n0000000003 c\n");
+	tailstate_free(&st);
+	release(&f);
+	unlink(path("fe.1"));
+	unlink(path("fe.2"));
+}
+
 static void
 max_line_cuts_and_continues(void)
 {
@@ -870,5 +909,6 @@ main(void)
 	RUN(raced_copy_of_unread_bytes);
 	RUN(changed_inode_stays_a_generation_when_listed_again);
 	RUN(short_head_is_not_an_older_copy);
+	RUN(copied_before_first_line_survives_restart);
 	return unit_dir_remove() < 0 ? 1 : unit_done();
 }
