@@ -51,30 +51,40 @@ head_fill(struct follow_src *s)
 	s->headlen = r > 0 ? (size_t)r : 0;
 }
 
-/* Make a source of FD (a plain file, FI) at line start OFF. */
-struct follow_src *
-follow_src_new(struct follow *f, int fd, const struct fileid_stat *fi, const char *path,
-    uint64_t off)
+/* A source of FD (file FI, named PATH) at line start OFF, all else zero. */
+static struct follow_src *
+src_alloc(int fd, const struct fileid_stat *fi, const char *path, uint64_t off)
 {
 	struct follow_src *s = xmalloc(sizeof *s);
-	struct fileid_stat now;
-	ssize_t r;
 
-	/* The size and time now: FI may be from before a truncation. */
-	if (fileid_stat_fd(fd, &now) == 0)
-		fi = &now;
 	memset(s, 0, sizeof *s);
 	s->fd = fd;
 	s->path = xstrdup(path);
 	s->dev = fi->dev;
 	s->ino = fi->ino;
 	s->btime = fi->btime;
-	s->since = fi->btime;
 	s->mtime = fi->mtime;
-	s->size = fi->size;
 	s->off = s->line_off = off;
 	buf_reserve(&s->held, BUF_INIT);
 	s->wd = -1;
+	return s;
+}
+
+/* Make a source of FD (a plain file, FI) at line start OFF. */
+struct follow_src *
+follow_src_new(struct follow *f, int fd, const struct fileid_stat *fi, const char *path,
+    uint64_t off)
+{
+	struct fileid_stat now;
+	struct follow_src *s;
+	ssize_t r;
+
+	/* The size and time now: FI may be from before a truncation. */
+	if (fileid_stat_fd(fd, &now) == 0)
+		fi = &now;
+	s = src_alloc(fd, fi, path, off);
+	s->since = fi->btime;
+	s->size = fi->size;
 	s->at_eof = 1;		/* what follows OFF is checked before it is read */
 	s->checked_at = fileid_fs_now();
 	s->fresh = 0;		/* see below */
@@ -205,20 +215,10 @@ stream_src(struct follow *f, const struct rotdir_file *c, pid_t pid, int pfd,
     uint64_t off, const unsigned char *head, size_t headlen,
     const unsigned char *tail, size_t taillen)
 {
-	struct follow_src *s = xmalloc(sizeof *s);
+	struct follow_src *s = src_alloc(pfd, &c->fi, c->path, off);
 
-	memset(s, 0, sizeof *s);
-	s->fd = pfd;
 	s->pid = pid;
-	s->path = xstrdup(c->path);
-	s->dev = c->fi.dev;
-	s->ino = c->fi.ino;
-	s->btime = c->fi.btime;
-	s->mtime = c->fi.mtime;
 	s->size = off;
-	s->off = s->line_off = off;
-	buf_reserve(&s->held, BUF_INIT);
-	s->wd = -1;
 	memcpy(s->head, head, headlen);
 	s->headlen = headlen;
 	s->fplen = taillen < off ? taillen : (size_t)off;

@@ -328,13 +328,19 @@ mr-tail: log: following new file" ]]
 @test "rotated files compressed with xz while stopped are read through xz -dc" { s_compressed xz .xz; }
 @test "rotated files compressed with zstd while stopped are read through zstd -dc" { s_compressed zstd .zst; }
 
-@test "a rotated file compressed while stopped with no decompressor: the loss is named with its size" {
+# Lines 1-10 read, 11-15 rotated and gzipped while stopped (40 bytes): with
+# no gzip on mr-tail's PATH, they are lost.
+gzipped_while_stopped() {
 	need_tool gzip
 	printf 'line %02d\n' $(seq 10) >log	# 8 bytes a line
 	once log >out
 	printf 'line %02d\n' $(seq 11 15) >>log
 	rotate
 	gzip log.1
+}
+
+@test "a rotated file compressed while stopped with no decompressor: the loss is named with its size" {
+	gzipped_while_stopped
 	echo new >>log
 	cp st st.again
 	run --separate-stderr env PATH="${MR_BIN:-$MR_ROOT/bin}" mr-tail -v --once -s st log
@@ -378,12 +384,7 @@ mr-tail: 2 lines read; nothing lost" ]]
 
 notice_said() { grep -q 'were not read' err; }
 @test "a loss a restart reports is checkpointed before reading: a kill -9 then does not report it again" {
-	need_tool gzip
-	printf 'line %02d\n' $(seq 10) >log	# 8 bytes a line
-	once log >out
-	printf 'line %02d\n' $(seq 11 15) >>log
-	rotate
-	gzip log.1	# and no gzip on mr-tail's PATH: lines 11-15 are lost
+	gzipped_while_stopped
 	{ for i in $(seq 20000); do printf '%05d %0200d\n' "$i" 0; done; } >log
 	mkfifo fifo
 	env PATH="${MR_BIN:-$MR_ROOT/bin}" mr-tail -s st log >fifo 2>err &
