@@ -371,7 +371,8 @@ newest_copy_of_cur(struct follow *f, struct rotdir_file *c, size_t nc)
 
 /*
  * choose_unseen: the candidates of find_unseen, oldest first, in ORDER;
- * their count, or -1 when one of them could not be opened (it moved).
+ * their count.  *GONE when one of them could not be opened (it moved, or
+ * was deleted or compressed meanwhile: it is left out).
  * BEFORE_SRC is the file whose earlier generations are looked for; when
  * it was deleted (nothing of it read yet) and no copy of it is there
  * either, only files born before it can hold what came before it: those
@@ -383,7 +384,7 @@ static long
 choose_unseen(struct follow *f, struct rotdir_file *c, size_t nc,
     const struct fileid_stat *namefi, const struct tailstate_entry *e, size_t n,
     const struct rotdir_file *before, const struct follow_src *before_src,
-    size_t *order)
+    size_t *order, int *gone)
 {
 	unsigned char (*heads)[FP] = xreallocarray(NULL, nc + 1, sizeof *heads);
 	size_t *hls = xreallocarray(NULL, nc + 1, sizeof *hls);
@@ -391,15 +392,16 @@ choose_unseen(struct follow *f, struct rotdir_file *c, size_t nc,
 	const struct follow_src *born_after = NULL;
 	struct stat sb;
 	size_t k = 0, i, j;
-	int pass, gone = 0;
+	int pass;
 
+	*gone = 0;
 	rename_known(f, c, nc);
 	if (before == NULL && cc == NULL && before_src != NULL && before_src->pid == 0 &&
 	    fstat(before_src->fd, &sb) == 0 && sb.st_nlink == 0)
 		born_after = before_src;
 
-	for (pass = 0; pass < 2 && !gone; pass++) {
-		for (i = 0; i < nc && !gone; i++) {
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < nc; i++) {
 			int dup = 0;
 
 			if ((c[i].rn.unpack != NULL) != pass || c[i].used ||
@@ -426,8 +428,8 @@ choose_unseen(struct follow *f, struct rotdir_file *c, size_t nc,
 			}
 			hls[i] = 0;
 			if (cand_head(f, &c[i], heads[i], &hls[i]) < 0 && pass == 0) {
-				gone = 1;
-				break;
+				*gone = 1;
+				continue;
 			}
 			if (!c[i].changed && is_copy(f, &c[i], heads[i], hls[i], e, n))
 				continue;
@@ -446,7 +448,7 @@ choose_unseen(struct follow *f, struct rotdir_file *c, size_t nc,
 	}
 	free(heads);
 	free(hls);
-	return gone ? -1 : (long)k;
+	return (long)k;
 }
 
 /*
@@ -507,9 +509,8 @@ follow_find_unseen(struct follow *f, struct rotdir_file **cp, size_t *ncp,
 				bc = &c[i];
 		if (bc != NULL)
 			bc->changed = 1;	/* its birth is not its content's */
-		k = choose_unseen(f, c, nc, namefi, e, n, bc, before, order);
-		gone = k < 0;
-		for (j = 0; (long)j < k; j++) {
+		k = choose_unseen(f, c, nc, namefi, e, n, bc, before, order, &gone);
+		for (j = 0; (long)j < k && (!gone || tries == 4); j++) {
 			int moved;
 
 			srcs[j] = open_unseen(f, &c[order[j]], &moved);
