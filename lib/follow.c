@@ -82,6 +82,7 @@ follow_free(struct follow *f)
 	free(f->dir);
 	free(f->base);
 	free(f->prefix);
+	follow_zheads_free(f);
 }
 
 /* start_offset: the start of the last N complete lines of FD (SIZE bytes);

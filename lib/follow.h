@@ -25,6 +25,12 @@
  * was read to its end (deleted or truncated while mr-tail was away, a
  * copytruncate that raced a write) is named on stderr with the bytes and
  * about how many lines were lost, and counted.
+ *
+ * The work is split by concern: follow.c (the look, expiry, checkpoint
+ * export), follow_src.[ch] (sources and what identifies them),
+ * follow_read.[ch] (reading into whole lines, truncations),
+ * follow_scan.[ch] (finding copies and generations not seen, the horizon)
+ * and follow_resume.c (a restart from a checkpoint).
  */
 #ifndef MR_FOLLOW_H
 #define MR_FOLLOW_H
@@ -122,6 +128,8 @@ struct follow {
 	int changed;		/* a position moved since follow_export */
 	struct follow_counts n;
 	uint64_t past_lines, past_bytes;	/* read before a restart: averages */
+	struct follow_zhead *zheads;	/* compressed files' first bytes, known */
+	size_t nzheads, zheadcap;
 };
 
 enum follow_start { FOLLOW_END, FOLLOW_BEGIN, FOLLOW_LAST };

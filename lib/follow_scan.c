@@ -52,6 +52,20 @@ born_as_copy(const struct rotdir_file *c, const struct fileid_content *id)
 	return id->since == 0 || c->fi.btime == 0 || c->fi.btime >= id->since;
 }
 
+/* Whether compressed C starts as ID's content does, as far as its kept
+ * first bytes tell (when they cannot be had: maybe, its decompressor is
+ * tried). */
+static int
+head_may_be(struct follow *f, struct rotdir_file *c, const struct fileid_content *id)
+{
+	unsigned char head[FP];
+	size_t hl;
+
+	if (follow_stream_head(f, c, head, &hl) < 0)
+		return 1;
+	return hl >= id->headlen && tailstate_fingerprint(head, id->headlen) == id->head;
+}
+
 /*
  * find_copy: the file that continues ID's generation in another inode
  * (not DEV/INO): a plain copy holding the bytes before id->off (the one
@@ -99,6 +113,8 @@ follow_find_copy(struct follow *f, struct rotdir_file *c, size_t nc,
 		if (c[i].used || c[i].rn.unpack == NULL ||
 		    c[i].fi.mtime < id->mtime - id->mtime % NS - NS ||
 		    rotdir_being_compressed(c, nc, &c[i]))
+			continue;
+		if (id->headlen > 0 && !head_may_be(f, &c[i], id))
 			continue;
 		s = follow_stream_open(f, &c[i], id, &missing);
 		if (s != NULL) {

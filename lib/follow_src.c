@@ -298,16 +298,47 @@ follow_stream_head(struct follow *f, struct rotdir_file *c, unsigned char *head,
     size_t *headlen)
 {
 	unsigned char tail[FP];
-	size_t taillen;
+	struct follow_zhead *z;
+	size_t taillen, i;
 	pid_t pid;
 	int pfd, missing;
 	int64_t got;
 
+	for (i = 0; i < f->nzheads; i++) {
+		z = &f->zheads[i];
+		if (z->dev == c->fi.dev && z->ino == c->fi.ino && z->btime == c->fi.btime &&
+		    z->size == c->fi.size && z->mtime == c->fi.mtime) {
+			memcpy(head, z->head, z->headlen);
+			*headlen = z->headlen;
+			return 0;
+		}
+	}
 	if (unpack_file(f, c, &pid, &pfd, &missing) < 0)
 		return -1;
 	got = unpack_skip(pfd, FP, head, headlen, tail, &taillen);
 	unpack_end(pid, pfd, 1);
-	return got < 0 ? -1 : 0;
+	if (got < 0)
+		return -1;
+	if (f->nzheads == 64)	/* rotations made them old: begin again */
+		f->nzheads = 0;
+	ARRAY_RESERVE(f->zheads, f->zheadcap, f->nzheads + 1);
+	z = &f->zheads[f->nzheads++];
+	z->dev = c->fi.dev;
+	z->ino = c->fi.ino;
+	z->btime = c->fi.btime;
+	z->size = c->fi.size;
+	z->mtime = c->fi.mtime;
+	memcpy(z->head, head, *headlen);
+	z->headlen = *headlen;
+	return 0;
+}
+
+void
+follow_zheads_free(struct follow *f)
+{
+	free(f->zheads);
+	f->zheads = NULL;
+	f->nzheads = f->zheadcap = 0;
 }
 
 /* Whether F reads the file FI already (a decompressed one does not hold its

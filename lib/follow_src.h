@@ -26,6 +26,14 @@
 #define NS 1000000000LL		/* nanoseconds a second */
 #define BUF_INIT (128 * 1024)	/* a source's line buffer to begin with */
 
+/* The first bytes of a compressed file as it was when decompressed. */
+struct follow_zhead {
+	uint64_t dev, ino, size;
+	int64_t btime, mtime;
+	unsigned char head[FP];
+	size_t headlen;
+};
+
 /* follow_open_name: open NAME for reading; what it is in *FI.  -1 with
  * errno (EISDIR for a directory). */
 int follow_open_name(struct follow *f, struct fileid_stat *fi);
@@ -54,9 +62,14 @@ struct follow_src *follow_stream_open(struct follow *f, struct rotdir_file *c,
     const struct fileid_content *id, int *missing);
 
 /* follow_stream_head: the first bytes of compressed C in HEAD (*HEADLEN
- * of them); -1 if they cannot be had. */
+ * of them); -1 if they cannot be had.  Kept for the file as it is (its
+ * identity, size and time): a look that lists the directory again does
+ * not start its decompressor again. */
 int follow_stream_head(struct follow *f, struct rotdir_file *c, unsigned char *head,
     size_t *headlen);
+
+/* follow_zheads_free: forget the first bytes kept of compressed files. */
+void follow_zheads_free(struct follow *f);
 
 /* What checkpoint entry E, or source S, knows of its content, in *ID. */
 void follow_ident_of_entry(struct fileid_content *id, const struct tailstate_entry *e);
