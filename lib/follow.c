@@ -289,8 +289,8 @@ export_src(struct follow *f, struct follow_src *s, struct tailstate *st,
 	} else {
 		e.fplen = (uint32_t)s->fplen;
 		e.fp = tailstate_fingerprint(s->fp, s->fplen);
-		e.headlen = (uint32_t)s->headlen;
-		e.head = tailstate_fingerprint(s->head, s->headlen);
+		e.headlen = follow_head_known(s) ? (uint32_t)s->headlen : 0;
+		e.head = tailstate_fingerprint(s->head, e.headlen);
 	}
 	/* Bytes seen and not read; an unterminated last line is not a line. */
 	e.size = s->size > s->off ? s->size : s->line_off;

@@ -200,7 +200,8 @@ is_copy(struct follow *f, struct rotdir_file *c, const unsigned char *head,
 	for (i = 0; i < f->nold + 1 && !hit && hl > 0; i++) {
 		const struct follow_src *s = i < f->nold ? f->old[i] : f->cur;
 
-		hit = s != NULL && hl < s->headlen && memcmp(head, s->head, hl) == 0;
+		hit = s != NULL && hl < s->headlen && follow_head_known(s) &&
+		    memcmp(head, s->head, hl) == 0;
 	}
 	/* A copy of what the current file holds now, read or not yet (a
 	 * copytruncate between its copy and its truncation): the current
@@ -368,7 +369,8 @@ newest_copy_of_cur(struct follow *f, struct rotdir_file *c, size_t nc)
 	size_t i;
 	int fd;
 
-	if (!f->cur_unread || s == NULL || s->pid != 0 || s->gone || s->headlen == 0)
+	if (!f->cur_unread || s == NULL || s->pid != 0 || s->gone || s->headlen == 0 ||
+	    !follow_head_known(s))
 		return NULL;
 	for (i = 0; i < nc; i++) {
 		if (c[i].rn.unpack != NULL || c[i].fi.size < s->headlen ||

@@ -203,10 +203,17 @@ follow_ident_of_src(struct fileid_content *id, const struct follow_src *s)
 	id->off = s->line_off;
 	id->fplen = (uint32_t)s->fplen;
 	id->fp = tailstate_fingerprint(s->fp, s->fplen);
-	id->headlen = (uint32_t)s->headlen;
-	id->head = tailstate_fingerprint(s->head, s->headlen);
+	id->headlen = follow_head_known(s) ? (uint32_t)s->headlen : 0;
+	id->head = tailstate_fingerprint(s->head, id->headlen);
 	id->mtime = s->mtime;
 	id->since = s->since;
+}
+
+int
+follow_head_known(const struct follow_src *s)
+{
+	return s->headlen == FP || s->line_off > 0 ||
+	    memchr(s->head, '\n', s->headlen) != NULL;
 }
 
 /* A source reading the decompressed stream PFD (child PID) of C at OFF. */

@@ -71,6 +71,14 @@ int follow_stream_head(struct follow *f, struct rotdir_file *c, unsigned char *h
 /* follow_zheads_free: forget the first bytes kept of compressed files. */
 void follow_zheads_free(struct follow *f);
 
+/*
+ * follow_head_known: whether S's first bytes tell its content from
+ * another's: a whole line of them, or all a head holds.  A line caught
+ * halfway written ("00", "2026-") starts many files alike: such a head is
+ * no identity (follow_ident_of_src and a checkpoint leave it out).
+ */
+int follow_head_known(const struct follow_src *s);
+
 /* What checkpoint entry E, or source S, knows of its content, in *ID. */
 void follow_ident_of_entry(struct fileid_content *id, const struct tailstate_entry *e);
 void follow_ident_of_src(struct fileid_content *id, const struct follow_src *s);
