@@ -24,11 +24,14 @@ put128(uint64_t m[2], int128 v)
 }
 
 /*
- * A sum: an int64 scaled integer while it fits (the common case, 16 bytes
- * per key), else a wide state allocated for the key, whose pointer then
- * takes the integer's place: 128 bits, then a struct big once those are
- * too few (at most 38 + 38 digits per value, at one scale, times 2^64
- * records: 317 bits), and which of inf, -inf and nan were added.
+ * A sum: an int64 scaled integer while it fits (the common case, 8 bytes
+ * per key and a byte of tag, its scale, among the block's tags), else a
+ * wide state allocated for the key, whose pointer then takes the
+ * integer's place and whose tag is SUM_WIDE: 128 bits, then a struct big
+ * once those are too few (at most 38 + 38 digits per value, at one scale,
+ * times 2^64 records: 317 bits), and which of inf, -inf and nan were
+ * added.  The tags sit together after the count: a key's block with two
+ * sums is 32 bytes, not 40.
  */
 struct agg_wide {
 	int128 mant;		/* the exact sum at scale, while big is NULL */
@@ -45,14 +48,25 @@ enum { SPECIAL_INF = 1, SPECIAL_NEG_INF = 2, SPECIAL_NAN = 4 };
  */
 static int wide_sums;
 
-struct agg_sum {
-	union {
-		int64_t mant;		/* !is_wide */
-		struct agg_wide *w;	/* is_wide */
-	};
-	int32_t scale;
-	int32_t is_wide;
+union agg_sum {
+	int64_t mant;		/* tag: the scale, 0..NUM_MAX_DIGITS */
+	struct agg_wide *w;	/* tag: SUM_WIDE */
 };
+
+#define SUM_WIDE 255
+
+/* The sum of field AF in block B, and its tag. */
+static inline union agg_sum *
+sum_at(char *b, const struct agg_field *af)
+{
+	return (union agg_sum *)(b + af->sum_off);
+}
+
+static inline unsigned char *
+tag_at(char *b, const struct agg_field *af)
+{
+	return (unsigned char *)b + af->sum_tag_off;
+}
 
 /* A struct num without the 16-byte alignment. */
 struct pnum {
@@ -188,6 +202,7 @@ void
 agg_spec_init(struct agg_spec *s, struct agg_op *ops, int n)
 {
 	int i, j, f;
+	size_t ntags = 0;
 	struct agg_field *af, t;
 
 	memset(s, 0, sizeof *s);
@@ -216,10 +231,15 @@ agg_spec_init(struct agg_spec *s, struct agg_op *ops, int n)
 			s->fields[j - 1] = t;
 		}
 	s->size = sizeof(uint64_t);
+	/* The sums' tags, a byte each, after the count. */
+	for (j = 0; j < s->nfields; j++)
+		if (s->fields[j].flags & AGGF_SUM)
+			s->fields[j].sum_tag_off = s->size + ntags++;
+	take(&s->size, ntags);
 	for (j = 0; j < s->nfields; j++) {
 		af = &s->fields[j];
 		if (af->flags & AGGF_SUM)
-			af->sum_off = take(&s->size, sizeof(struct agg_sum));
+			af->sum_off = take(&s->size, sizeof(union agg_sum));
 		if (af->flags & AGGF_MINMAX)
 			af->minmax_off = take(&s->size, sizeof(struct agg_minmax));
 		if (af->flags & AGGF_VALS)
@@ -386,13 +406,13 @@ wide_add(struct agg_wide *w, const struct num *x)
 
 /* The slow path of sum_add: a new scale, inf or nan, or 64 bits too few. */
 static void
-sum_add_slow(struct agg_sum *s, const struct num *x)
+sum_add_slow(union agg_sum *s, unsigned char *tag, const struct num *x)
 {
 	int128 m = s->mant, v = x->mant;
-	int sc = s->scale;
+	int sc = *tag;
 	struct agg_wide *w;
 
-	if (!s->is_wide && x->exact) {
+	if (*tag != SUM_WIDE && x->exact) {
 		if (x->scale > sc) {
 			if (num_rescale(m, sc, x->scale, &m) < 0)
 				goto widen;
@@ -403,35 +423,38 @@ sum_add_slow(struct agg_sum *s, const struct num *x)
 		if (!i128_add_overflow(m, v, &m) && m >= INT64_MIN &&
 		    m <= INT64_MAX) {
 			s->mant = (int64_t)m;
-			s->scale = sc;
+			*tag = (unsigned char)sc;
 			return;
 		}
 	}
 widen:
-	if (!s->is_wide) {
+	if (*tag != SUM_WIDE) {
 		w = xcalloc(1, sizeof *w);
 		if (!__atomic_load_n(&wide_sums, __ATOMIC_RELAXED))
 			__atomic_store_n(&wide_sums, 1, __ATOMIC_RELAXED);
 		w->mant = s->mant;
-		w->scale = s->scale;
+		w->scale = *tag;
 		s->w = w;
-		s->is_wide = 1;
+		*tag = SUM_WIDE;
 	}
 	wide_add(s->w, x);
 }
 
+/* Add X to the sum of field AF in block B. */
 static inline void
-sum_add(struct agg_sum *s, const struct num *x)
+sum_add(char *b, const struct agg_field *af, const struct num *x)
 {
+	union agg_sum *s = sum_at(b, af);
+	unsigned char *tag = tag_at(b, af);
 	int64_t r;
 
-	if (!s->is_wide && x->exact && x->scale == s->scale &&
+	if (x->exact && x->scale == *tag &&
 	    x->mant >= INT64_MIN && x->mant <= INT64_MAX &&
 	    !__builtin_add_overflow(s->mant, (int64_t)x->mant, &r)) {
 		s->mant = r;
 		return;
 	}
-	sum_add_slow(s, x);
+	sum_add_slow(s, tag, x);
 }
 
 static void
@@ -517,17 +540,33 @@ agg_add_sums(const struct agg_spec *s, void *state, const struct agg_fast *f)
 {
 	char *b = state;
 	int64_t sum[AGG_FAST_FIELDS];
-	struct agg_sum *sm;
+	const struct agg_field *af;
 	int fi;
 
+	if (*(uint64_t *)state == 0) {
+		/* A new key (most of them, with many keys): the first values
+		 * are the sums, at their own scales. */
+		for (fi = 0; fi < s->nfields; fi++)
+			if (*tag_at(b, &s->fields[fi]) == SUM_WIDE)
+				return 0;
+		for (fi = 0; fi < s->nfields; fi++) {
+			af = &s->fields[fi];
+			sum_at(b, af)->mant = f->mant[fi];
+			*tag_at(b, af) = (unsigned char)f->scale[fi];
+		}
+		*(uint64_t *)state = 1;
+		return 1;
+	}
 	for (fi = 0; fi < s->nfields; fi++) {
-		sm = (struct agg_sum *)(b + s->fields[fi].sum_off);
-		if (sm->is_wide || sm->scale != f->scale[fi] ||
-		    __builtin_add_overflow(sm->mant, f->mant[fi], &sum[fi]))
+		af = &s->fields[fi];
+		/* A wide sum's tag is no scale (SUM_WIDE > NUM_MAX_DIGITS). */
+		if (*tag_at(b, af) != f->scale[fi] ||
+		    __builtin_add_overflow(sum_at(b, af)->mant, f->mant[fi],
+		    &sum[fi]))
 			return 0;
 	}
 	for (fi = 0; fi < s->nfields; fi++)
-		((struct agg_sum *)(b + s->fields[fi].sum_off))->mant = sum[fi];
+		sum_at(b, &s->fields[fi])->mant = sum[fi];
 	(*(uint64_t *)state)++;
 	return 1;
 }
@@ -542,8 +581,7 @@ agg_add(const struct agg_spec *s, void *state, const struct agg_input *in)
 	if (s->sums_only) {
 		/* sum and mean (and count): no per-flag tests per field. */
 		for (fi = 0; fi < s->nfields; fi++)
-			sum_add((struct agg_sum *)(b + s->fields[fi].sum_off),
-			    &in->num[fi]);
+			sum_add(b, &s->fields[fi], &in->num[fi]);
 		(*count)++;
 		return;
 	}
@@ -552,7 +590,7 @@ agg_add(const struct agg_spec *s, void *state, const struct agg_input *in)
 		const struct num *x = &in->num[fi];
 
 		if (af->flags & AGGF_SUM)
-			sum_add((struct agg_sum *)(b + af->sum_off), x);
+			sum_add(b, af, x);
 		if (af->flags & AGGF_MINMAX) {
 			struct agg_minmax *mm = (struct agg_minmax *)(b + af->minmax_off);
 			struct num cur;
@@ -659,10 +697,10 @@ specials_value(int specials)
 }
 
 static size_t
-fmt_sum(char *buf, const struct agg_sum *s)
+fmt_sum(char *buf, const union agg_sum *s, int tag)
 {
-	if (!s->is_wide)
-		return num_format(buf, s->mant, s->scale);
+	if (tag != SUM_WIDE)
+		return num_format(buf, s->mant, tag);
 	if (s->w->specials)
 		return fmt_special(buf, specials_value(s->w->specials));
 	if (s->w->big == NULL)
@@ -672,11 +710,11 @@ fmt_sum(char *buf, const struct agg_sum *s)
 
 /* The mean: the fraction sum / (count * 10^scale). */
 static size_t
-fmt_mean(char *buf, const struct agg_sum *s, uint64_t count)
+fmt_mean(char *buf, const union agg_sum *s, int tag, uint64_t count)
 {
-	const struct agg_wide *w = s->is_wide ? s->w : NULL;
+	const struct agg_wide *w = tag == SUM_WIDE ? s->w : NULL;
 	struct big num, den;
-	int scale = w ? w->scale : s->scale;
+	int scale = w ? w->scale : tag;
 	int128 d;
 
 	if (w && w->specials)
@@ -983,9 +1021,9 @@ agg_format_num(const struct agg_spec *s, void *state, int op, char *buf)
 	case AGG_COUNT:
 		return num_format(buf, (int128)count, 0);
 	case AGG_SUM:
-		return fmt_sum(buf, (struct agg_sum *)(b + af->sum_off));
+		return fmt_sum(buf, sum_at(b, af), *tag_at(b, af));
 	case AGG_MEAN:
-		return fmt_mean(buf, (struct agg_sum *)(b + af->sum_off), count);
+		return fmt_mean(buf, sum_at(b, af), *tag_at(b, af), count);
 	case AGG_MIN:
 	case AGG_MAX:
 		mm = (struct agg_minmax *)(b + af->minmax_off);
@@ -1112,14 +1150,16 @@ agg_reset(const struct agg_spec *s, void *state)
 		const struct agg_field *af = &s->fields[fi];
 
 		if (af->flags & AGGF_SUM) {
-			struct agg_sum *sum = (struct agg_sum *)(b + af->sum_off);
+			union agg_sum *sum = sum_at(b, af);
 
-			if (sum->is_wide) {
+			/* A wide sum stays wide, its state kept for reuse. */
+			if (*tag_at(b, af) == SUM_WIDE) {
 				free(sum->w->big);
 				memset(sum->w, 0, sizeof *sum->w);
-			} else
+			} else {
 				sum->mant = 0;
-			sum->scale = 0;
+				*tag_at(b, af) = 0;
+			}
 		}
 		if (af->flags & AGGF_VALS)
 			((struct agg_vals *)(b + af->vals_off))->n = 0;
@@ -1144,9 +1184,9 @@ agg_free(const struct agg_spec *s, void *state)
 		const struct agg_field *af = &s->fields[fi];
 
 		if (af->flags & AGGF_SUM) {
-			struct agg_sum *sum = (struct agg_sum *)(b + af->sum_off);
+			union agg_sum *sum = sum_at(b, af);
 
-			if (sum->is_wide) {
+			if (*tag_at(b, af) == SUM_WIDE) {
 				free(sum->w->big);
 				free(sum->w);
 			}
