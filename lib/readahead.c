@@ -32,13 +32,17 @@ unlock(struct readahead *ra)
 static void
 reserve(struct readahead_buf *b, size_t need)
 {
-	if (b->cap >= need)
+	size_t cap = b->cap;
+
+	if (cap >= need)
 		return;
-	if (b->cap == 0)
-		b->cap = need + READER_BLOCK;	/* room for a carried record */
-	while (b->cap < need)
-		b->cap *= 2;
-	b->p = xrealloc(b->p, b->cap);
+	if (cap == 0)
+		cap = need + READER_BLOCK;	/* room for a carried record */
+	while (cap < need)
+		cap *= 2;
+	/* Huge pages (xalloc_big): the read copies into every page. */
+	b->p = xrealloc_big(b->p, b->cap, cap);
+	b->cap = cap;
 }
 
 /* Read once more into B; 0 at end of input. */
@@ -158,7 +162,7 @@ readahead_stop(struct readahead *ra)
 		die("pthread_join:");
 	pthread_mutex_destroy(&ra->mu);
 	pthread_cond_destroy(&ra->cv);
-	free(ra->b[0].p);
-	free(ra->b[1].p);
+	xfree_big(ra->b[0].p, ra->b[0].cap);
+	xfree_big(ra->b[1].p, ra->b[1].cap);
 	memset(ra, 0, sizeof *ra);
 }

@@ -144,6 +144,20 @@ balance_owners(struct hasher *h, char *p, char *last)
 	}
 }
 
+/*
+ * Double the room of L.  Huge pages (xalloc_big): a page fault per 4 KiB
+ * cost more than the scan (a list of a 2 MiB chunk's records holds about
+ * 25 K records, 1 MB).
+ */
+static void
+scanlist_grow(struct scanlist *l)
+{
+	size_t cap = l->cap ? l->cap * 2 : 32768;
+
+	l->v = xrealloc_big(l->v, l->cap * sizeof *l->v, cap * sizeof *l->v);
+	l->cap = cap;
+}
+
 /* Split and hash the records of part I of the chunk. */
 static void
 scan_part(struct hasher *h, int i)
@@ -163,7 +177,7 @@ scan_part(struct hasher *h, int i)
 		hash = hash64(rec.p, keylen);
 		l = &h->scans[i][owner(h, hash)];
 		if (l->n == l->cap)
-			ARRAY_RESERVE(l->v, l->cap, l->cap ? l->cap * 2 : 65536);
+			scanlist_grow(l);
 		sc = &l->v[l->n++];
 		sc->hash = hash;
 		sc->p = rec.p;
@@ -537,7 +551,8 @@ hasher_free(struct hasher *h)
 	}
 	for (i = 0; i < h->n; i++)
 		for (j = 0; j < h->n; j++)
-			free(h->scans[i][j].v);
+			xfree_big(h->scans[i][j].v, h->scans[i][j].cap *
+			    sizeof *h->scans[i][j].v);
 	if (h->n > 1) {
 		pthread_barrier_destroy(&h->start);
 		pthread_barrier_destroy(&h->mid);
