@@ -469,6 +469,14 @@ u128_digits(unsigned __int128 u)
 {
 	int n = 1;
 
+	if (u <= UINT64_MAX) {
+		/* A mean's sum and count: 64-bit compares. */
+		uint64_t v = (uint64_t)u, p = 10;
+
+		for (; n < 20 && v >= p; p *= 10)
+			n++;
+		return n;
+	}
 	while (n <= NUM_MAX_DIGITS && u >= (unsigned __int128)pow10_i128(n))
 		n++;
 	return n;
