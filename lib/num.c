@@ -420,6 +420,14 @@ num_format_big(char *buf, const struct big *mant, int scale)
 }
 
 size_t
+num_format_special(char *buf, double d)
+{
+	struct num n = { .exact = 0, .d = d };
+
+	return num_format_value(buf, &n);
+}
+
+size_t
 num_format_value(char *buf, const struct num *n)
 {
 	if (n->exact)
