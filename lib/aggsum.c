@@ -134,6 +134,9 @@ aggsum_format_mean(char *buf, char *b, const struct agg_field *af,
 
 	if (w && w->specials)
 		return num_format_special(buf, specials_value(w->specials));
+	/* The mean of one value is the value (most keys, with many keys). */
+	if (!w && count == 1)
+		return num_format(buf, s->mant, scale);
 	if ((!w || !w->big) &&
 	    !i128_mul_overflow((int128)count, pow10_i128(scale), &d))
 		return num_format_frac(buf, w ? w->mant : s->mant, d);
