@@ -53,6 +53,17 @@
 #define MAX_PIECES 4096
 #define PIECE_RING 4
 
+/*
+ * Memory is taken in 2 MiB huge pages (xalloc_big), and each page's first
+ * touch costs its zeroing: a chunk of -H is small enough that a readahead
+ * buffer (the chunk, two reads and a record carried over of up to 64 KiB)
+ * fits one page, and the scan lists of all parts start in one shared
+ * block of SCAN_BLOCK bytes, about what a chunk's records take (a list
+ * that needs more moves out to its own).
+ */
+#define HASH_CHUNK (2 * 1024 * 1024 - 2 * READER_BLOCK - 64 * 1024)
+#define SCAN_BLOCK (4 * 1024 * 1024)
+
 struct hasher;
 
 /* A thread of -H: the keys whose hash picks it, in its own table. */
@@ -84,6 +95,7 @@ struct scanned {
 struct scanlist {
 	struct scanned *v;
 	size_t n, cap;
+	int shared;		/* v is in the hasher's scan_block */
 };
 
 /* The engine's state: the workers, the chunk's parts, the rendezvous. */
@@ -102,6 +114,7 @@ struct hasher {
 	size_t npieces;
 	pthread_mutex_t ring_mu;	/* guards the workers' ready flags */
 	pthread_cond_t ring_cv;
+	struct scanned *scan_block;	/* where the scan lists start */
 };
 
 /* The worker that owns the keys of hash H. */
@@ -145,16 +158,25 @@ balance_owners(struct hasher *h, char *p, char *last)
 }
 
 /*
- * Double the room of L.  Huge pages (xalloc_big): a page fault per 4 KiB
- * cost more than the scan (a list of a 2 MiB chunk's records holds about
- * 25 K records, 1 MB).
+ * Double the room of L, out of the shared block if it is there (see
+ * SCAN_BLOCK).  Huge pages (xalloc_big): a page fault per 4 KiB cost more
+ * than the scan.
  */
 static void
 scanlist_grow(struct scanlist *l)
 {
-	size_t cap = l->cap ? l->cap * 2 : 32768;
+	size_t cap = l->cap * 2;
+	struct scanned *v;
 
-	l->v = xrealloc_big(l->v, l->cap * sizeof *l->v, cap * sizeof *l->v);
+	if (l->shared) {
+		v = xalloc_big(cap * sizeof *v);
+		memcpy(v, l->v, l->n * sizeof *v);
+		l->v = v;
+		l->shared = 0;
+	} else {
+		l->v = xrealloc_big(l->v, l->cap * sizeof *l->v,
+		    cap * sizeof *l->v);
+	}
 	l->cap = cap;
 }
 
@@ -474,6 +496,14 @@ hasher_start(struct hasher *h, struct reduce *r)
 		ctx_init(&h->w[i].c, r, 1);
 		htab_init(&h->w[i].tab, r->agg.size);
 	}
+	h->scan_block = xalloc_big(SCAN_BLOCK);
+	for (i = 0; i < h->n * h->n; i++) {
+		struct scanlist *l = &h->scans[i / h->n][i % h->n];
+
+		l->cap = SCAN_BLOCK / sizeof *l->v / (size_t)(h->n * h->n);
+		l->v = h->scan_block + l->cap * (size_t)i;
+		l->shared = 1;
+	}
 	if (h->n == 1)
 		return;
 	pthread_barrier_init(&h->start, NULL, (unsigned)h->n);
@@ -551,8 +581,10 @@ hasher_free(struct hasher *h)
 	}
 	for (i = 0; i < h->n; i++)
 		for (j = 0; j < h->n; j++)
-			xfree_big(h->scans[i][j].v, h->scans[i][j].cap *
-			    sizeof *h->scans[i][j].v);
+			if (!h->scans[i][j].shared)
+				xfree_big(h->scans[i][j].v, h->scans[i][j].cap *
+				    sizeof *h->scans[i][j].v);
+	xfree_big(h->scan_block, SCAN_BLOCK);
 	if (h->n > 1) {
 		pthread_barrier_destroy(&h->start);
 		pthread_barrier_destroy(&h->mid);
@@ -585,7 +617,7 @@ run_hashed(struct reduce *r)
 	int i, first;
 
 	hasher_start(&h, r);
-	readahead_start(&ra, &r->rd, CHUNK_MIN);
+	readahead_start(&ra, &r->rd, HASH_CHUNK);
 	for (first = 1; (last = readahead_next(&ra, &p)) != NULL; first = 0) {
 		if (first && h.n > 1)
 			balance_owners(&h, p, last);
