@@ -144,7 +144,6 @@ void
 agg_spec_init(struct agg_spec *s, struct agg_op *ops, int n)
 {
 	int i, j, f;
-	size_t ntags = 0;
 	struct agg_field *af, t;
 
 	memset(s, 0, sizeof *s);
@@ -173,15 +172,10 @@ agg_spec_init(struct agg_spec *s, struct agg_op *ops, int n)
 			s->fields[j - 1] = t;
 		}
 	s->size = sizeof(uint64_t);
-	/* The sums' tags, a byte each, after the count. */
-	for (j = 0; j < s->nfields; j++)
-		if (s->fields[j].flags & AGGF_SUM)
-			s->fields[j].sum_tag_off = s->size + ntags++;
-	take(&s->size, ntags);
 	for (j = 0; j < s->nfields; j++) {
 		af = &s->fields[j];
 		if (af->flags & AGGF_SUM)
-			af->sum_off = take(&s->size, sizeof(union aggsum));
+			af->sum_off = take(&s->size, sizeof(int64_t));
 		if (af->flags & AGGF_MINMAX)
 			af->minmax_off = take(&s->size, sizeof(struct agg_minmax));
 		if (af->flags & AGGF_VALS)
@@ -364,33 +358,26 @@ agg_add_sums(const struct agg_spec *s, void *state, const struct agg_fast *f)
 {
 	char *b = state;
 	int64_t sum[AGG_FAST_FIELDS];
-	const struct agg_field *af;
 	int fi;
 
 	if (*(uint64_t *)state == 0) {
 		/* A new key (most of them, with many keys): the first values
 		 * are the sums, at their own scales. */
 		for (fi = 0; fi < s->nfields; fi++)
-			if (*aggsum_tag(b, &s->fields[fi]) == AGGSUM_WIDE)
+			if (aggsum_scale(*aggsum_at(b, &s->fields[fi])) ==
+			    AGGSUM_WIDE ||
+			    !aggsum_word(f->mant[fi], f->scale[fi], &sum[fi]))
 				return 0;
+	} else {
+		/* A wide sum's scale is none (AGGSUM_WIDE > NUM_MAX_DIGITS). */
 		for (fi = 0; fi < s->nfields; fi++) {
-			af = &s->fields[fi];
-			aggsum_at(b, af)->mant = f->mant[fi];
-			*aggsum_tag(b, af) = (unsigned char)f->scale[fi];
+			sum[fi] = *aggsum_at(b, &s->fields[fi]);
+			if (!aggsum_add_int(&sum[fi], f->mant[fi], f->scale[fi]))
+				return 0;
 		}
-		*(uint64_t *)state = 1;
-		return 1;
-	}
-	for (fi = 0; fi < s->nfields; fi++) {
-		af = &s->fields[fi];
-		/* A wide sum's tag is no scale (AGGSUM_WIDE > NUM_MAX_DIGITS). */
-		if (*aggsum_tag(b, af) != f->scale[fi] ||
-		    __builtin_add_overflow(aggsum_at(b, af)->mant, f->mant[fi],
-		    &sum[fi]))
-			return 0;
 	}
 	for (fi = 0; fi < s->nfields; fi++)
-		aggsum_at(b, &s->fields[fi])->mant = sum[fi];
+		*aggsum_at(b, &s->fields[fi]) = sum[fi];
 	(*(uint64_t *)state)++;
 	return 1;
 }

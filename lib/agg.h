@@ -63,7 +63,6 @@ struct agg_field {
 	int field;		/* 1-based field number */
 	int flags;
 	size_t sum_off, minmax_off, vals_off, strs_off, first_off, last_off;
-	size_t sum_tag_off;	/* the sum's tag byte (agg.c) */
 };
 
 struct agg_spec {

@@ -22,6 +22,19 @@ enum { SPECIAL_INF = 1, SPECIAL_NEG_INF = 2, SPECIAL_NAN = 4 };
  */
 static int wide_sums;
 
+static inline struct aggsum_wide *
+wide_of(int64_t w)
+{
+	return (struct aggsum_wide *)(uintptr_t)(w & ~(int64_t)AGGSUM_WIDE);
+}
+
+/* The mantissa of the plain word W. */
+static inline int64_t
+mant_of(int64_t w)
+{
+	return (w - aggsum_scale(w)) / ((int64_t)1 << AGGSUM_SCALE_BITS);
+}
+
 static int
 special_bit(const struct num *x)
 {
@@ -59,15 +72,15 @@ wide_add(struct aggsum_wide *w, const struct num *x)
 	big_add(w->big, w->big, &v);
 }
 
-/* A new scale, inf or nan, or 64 bits too few. */
+/* A new scale, inf or nan, or 58 bits too few. */
 void
-aggsum_add_slow(union aggsum *s, unsigned char *tag, const struct num *x)
+aggsum_add_slow(int64_t *word, const struct num *x)
 {
-	int128 m = s->mant, v = x->mant;
-	int sc = *tag;
+	int sc = aggsum_scale(*word);
+	int128 m = sc == AGGSUM_WIDE ? 0 : mant_of(*word), v = x->mant;
 	struct aggsum_wide *w;
 
-	if (*tag != AGGSUM_WIDE && x->exact) {
+	if (sc != AGGSUM_WIDE && x->exact) {
 		if (x->scale > sc) {
 			if (num_rescale(m, sc, x->scale, &m) < 0)
 				goto widen;
@@ -76,23 +89,21 @@ aggsum_add_slow(union aggsum *s, unsigned char *tag, const struct num *x)
 			goto widen;
 		}
 		if (!i128_add_overflow(m, v, &m) && m >= INT64_MIN &&
-		    m <= INT64_MAX) {
-			s->mant = (int64_t)m;
-			*tag = (unsigned char)sc;
+		    m <= INT64_MAX && aggsum_word((int64_t)m, sc, word))
 			return;
-		}
+		sc = aggsum_scale(*word);	/* the sum before X */
 	}
 widen:
-	if (*tag != AGGSUM_WIDE) {
-		w = xcalloc(1, sizeof *w);
+	if (sc != AGGSUM_WIDE) {
+		/* Aligned to 64: the word's low bits mark it (aggsum.h). */
+		w = xcalloc_line(sizeof *w);
 		if (!__atomic_load_n(&wide_sums, __ATOMIC_RELAXED))
 			__atomic_store_n(&wide_sums, 1, __ATOMIC_RELAXED);
-		w->mant = s->mant;
-		w->scale = *tag;
-		s->w = w;
-		*tag = AGGSUM_WIDE;
+		w->mant = mant_of(*word);
+		w->scale = sc;
+		*word = (int64_t)(uintptr_t)w | AGGSUM_WIDE;
 	}
-	wide_add(s->w, x);
+	wide_add(wide_of(*word), x);
 }
 
 /* The value of a sum that met SPECIALS: nan with nan or both infinities. */
@@ -108,16 +119,17 @@ specials_value(int specials)
 size_t
 aggsum_format(char *buf, char *b, const struct agg_field *af)
 {
-	const union aggsum *s = aggsum_at(b, af);
-	int tag = *aggsum_tag(b, af);
+	int64_t word = *aggsum_at(b, af);
+	int sc = aggsum_scale(word);
+	const struct aggsum_wide *w = wide_of(word);
 
-	if (tag != AGGSUM_WIDE)
-		return num_format(buf, s->mant, tag);
-	if (s->w->specials)
-		return num_format_special(buf, specials_value(s->w->specials));
-	if (s->w->big == NULL)
-		return num_format(buf, s->w->mant, s->w->scale);
-	return num_format_big(buf, s->w->big, s->w->scale);
+	if (sc != AGGSUM_WIDE)
+		return num_format(buf, mant_of(word), sc);
+	if (w->specials)
+		return num_format_special(buf, specials_value(w->specials));
+	if (w->big == NULL)
+		return num_format(buf, w->mant, w->scale);
+	return num_format_big(buf, w->big, w->scale);
 }
 
 /* The mean: the fraction sum / (count * 10^scale). */
@@ -125,25 +137,25 @@ size_t
 aggsum_format_mean(char *buf, char *b, const struct agg_field *af,
     uint64_t count)
 {
-	const union aggsum *s = aggsum_at(b, af);
-	int tag = *aggsum_tag(b, af);
-	const struct aggsum_wide *w = tag == AGGSUM_WIDE ? s->w : NULL;
+	int64_t word = *aggsum_at(b, af);
+	int tag = aggsum_scale(word);
+	const struct aggsum_wide *w = tag == AGGSUM_WIDE ? wide_of(word) : NULL;
 	struct big num, den;
 	int scale = w ? w->scale : tag;
-	int128 d;
+	int128 d, m = w ? w->mant : mant_of(word);
 
 	if (w && w->specials)
 		return num_format_special(buf, specials_value(w->specials));
 	/* The mean of one value is the value (most keys, with many keys). */
 	if (!w && count == 1)
-		return num_format(buf, s->mant, scale);
+		return num_format(buf, m, scale);
 	if ((!w || !w->big) &&
 	    !i128_mul_overflow((int128)count, pow10_i128(scale), &d))
-		return num_format_frac(buf, w ? w->mant : s->mant, d);
+		return num_format_frac(buf, m, d);
 	if (w && w->big)
 		num = *w->big;
 	else
-		big_from_i128(&num, w ? w->mant : s->mant);
+		big_from_i128(&num, m);
 	big_from_u64(&den, count);
 	big_mul_pow10(&den, &den, scale);
 	return num_format_ratio(buf, &num, &den);
@@ -152,25 +164,25 @@ aggsum_format_mean(char *buf, char *b, const struct agg_field *af,
 void
 aggsum_reset(char *b, const struct agg_field *af)
 {
-	union aggsum *s = aggsum_at(b, af);
+	int64_t *word = aggsum_at(b, af);
+	struct aggsum_wide *w = wide_of(*word);
 
-	if (*aggsum_tag(b, af) == AGGSUM_WIDE) {
-		free(s->w->big);
-		memset(s->w, 0, sizeof *s->w);
+	if (aggsum_scale(*word) == AGGSUM_WIDE) {
+		free(w->big);
+		memset(w, 0, sizeof *w);
 	} else {
-		s->mant = 0;
-		*aggsum_tag(b, af) = 0;
+		*word = 0;
 	}
 }
 
 void
 aggsum_free(char *b, const struct agg_field *af)
 {
-	union aggsum *s = aggsum_at(b, af);
+	int64_t word = *aggsum_at(b, af);
 
-	if (*aggsum_tag(b, af) == AGGSUM_WIDE) {
-		free(s->w->big);
-		free(s->w);
+	if (aggsum_scale(word) == AGGSUM_WIDE) {
+		free(wide_of(word)->big);
+		free(wide_of(word));
 	}
 }
 

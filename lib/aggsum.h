@@ -2,16 +2,17 @@
  * aggsum: the exact sum of one field in a state block of lib/agg, for the
  * operations sum and mean.
  *
- * A sum is an int64 scaled integer while it fits (the common case): 8
- * bytes at the field's sum_off, and a tag byte at its sum_tag_off holding
- * the scale (0..NUM_MAX_DIGITS).  The tags of a block's sums sit together
- * after the count, so a block with two sums is 32 bytes.  When a value
- * brings a second scale that 64 bits cannot hold, or the sum outgrows 64
- * bits, or inf or nan is added, the sum widens: the 8 bytes then point to
- * a state allocated for the key (128 bits, then a struct big once those
- * are too few: at most 38 + 38 digits per value, at one scale, times 2^64
- * records, 317 bits; and which of inf, -inf and nan were added), and the
- * tag is AGGSUM_WIDE.  A zero-filled sum is 0 at scale 0.
+ * A sum is one 64-bit word at the field's sum_off.  While it fits (the
+ * common case) the word is a scaled integer and its scale: the mantissa
+ * times 64 plus the scale (0..NUM_MAX_DIGITS), so a mantissa of 58 bits,
+ * |m| < 2^57.  When a value brings a scale that does not fit so, or the
+ * sum outgrows 58 bits, or inf or nan is added, the sum widens: the word
+ * then points to a state allocated for the key (aligned to 64 bytes, its
+ * low six bits AGGSUM_WIDE) that holds 128 bits, then a struct big once
+ * those are too few (at most 38 + 38 digits per value, at one scale,
+ * times 2^64 records, 317 bits), and which of inf, -inf and nan were
+ * added.  A zero word is the sum 0 at scale 0.  A block with a count and
+ * two sums is 24 bytes.
  */
 #ifndef MR_AGGSUM_H
 #define MR_AGGSUM_H
@@ -21,46 +22,68 @@
 #include "agg.h"
 #include "num.h"
 
-struct aggsum_wide;
+#define AGGSUM_SCALE_BITS 6
+#define AGGSUM_WIDE 63		/* the low bits of a wide sum's word */
 
-union aggsum {
-	int64_t mant;		/* tag: the scale */
-	struct aggsum_wide *w;	/* tag: AGGSUM_WIDE */
-};
-
-#define AGGSUM_WIDE 255
-
-/* aggsum_at, aggsum_tag: the sum of field AF in block B, and its tag. */
-static inline union aggsum *
+/* aggsum_at: the word of the sum of field AF in block B. */
+static inline int64_t *
 aggsum_at(char *b, const struct agg_field *af)
 {
-	return (union aggsum *)(b + af->sum_off);
+	return (int64_t *)(b + af->sum_off);
 }
 
-static inline unsigned char *
-aggsum_tag(char *b, const struct agg_field *af)
+/* aggsum_scale: the scale of word W, or AGGSUM_WIDE. */
+static inline int
+aggsum_scale(int64_t w)
 {
-	return (unsigned char *)b + af->sum_tag_off;
+	return (int)(w & AGGSUM_WIDE);
+}
+
+/*
+ * aggsum_word: *W for the mantissa M at SCALE (not wide); 0, with *W
+ * unchanged, when M needs more than 58 bits.
+ */
+static inline int
+aggsum_word(int64_t m, int scale, int64_t *w)
+{
+	int64_t t;
+
+	if (__builtin_mul_overflow(m, (int64_t)1 << AGGSUM_SCALE_BITS, &t))
+		return 0;
+	*w = t | scale;
+	return 1;
+}
+
+/*
+ * aggsum_add_int: add M at SCALE to the word *W when it is at that scale
+ * and the sum fits; 0 with nothing done otherwise.
+ */
+static inline int
+aggsum_add_int(int64_t *w, int64_t m, int scale)
+{
+	int64_t t;
+
+	if (aggsum_scale(*w) != scale ||
+	    __builtin_mul_overflow(m, (int64_t)1 << AGGSUM_SCALE_BITS, &t) ||
+	    __builtin_add_overflow(*w, t, &t))
+		return 0;
+	*w = t;
+	return 1;
 }
 
 /* aggsum_add_slow: aggsum_add's path for anything but a plain add. */
-void aggsum_add_slow(union aggsum *s, unsigned char *tag, const struct num *x);
+void aggsum_add_slow(int64_t *w, const struct num *x);
 
 /* aggsum_add: add X to the sum of field AF in block B (never overflows). */
 static inline void
 aggsum_add(char *b, const struct agg_field *af, const struct num *x)
 {
-	union aggsum *s = aggsum_at(b, af);
-	unsigned char *tag = aggsum_tag(b, af);
-	int64_t r;
+	int64_t *w = aggsum_at(b, af);
 
-	if (x->exact && x->scale == *tag &&
-	    x->mant >= INT64_MIN && x->mant <= INT64_MAX &&
-	    !__builtin_add_overflow(s->mant, (int64_t)x->mant, &r)) {
-		s->mant = r;
+	if (x->exact && x->mant >= INT64_MIN && x->mant <= INT64_MAX &&
+	    aggsum_add_int(w, (int64_t)x->mant, x->scale))
 		return;
-	}
-	aggsum_add_slow(s, tag, x);
+	aggsum_add_slow(w, x);
 }
 
 /* aggsum_format: the sum of field AF in block B into BUF (NUM_FMT_MAX). */

@@ -103,19 +103,6 @@ check_spec(const struct agg_spec *s)
 		for (j = 0; j < i; j++)
 			FUZZ_CHECK(offs[i] != offs[j]);
 	}
-	/* The sums' tag bytes: distinct, after the count, before the blocks. */
-	for (f = 0; f < s->nfields; f++) {
-		const struct agg_field *af = &s->fields[f];
-
-		if (!(af->flags & AGGF_SUM))
-			continue;
-		FUZZ_CHECK(af->sum_tag_off >= 8);
-		for (i = 0; i < n; i++)
-			FUZZ_CHECK(af->sum_tag_off < offs[i]);
-		for (k = 0; k < f; k++)
-			FUZZ_CHECK(!(s->fields[k].flags & AGGF_SUM) ||
-			    s->fields[k].sum_tag_off != af->sum_tag_off);
-	}
 	for (k = 0; k < s->nops; k++) {
 		const struct agg_op *op = &s->ops[k];
 

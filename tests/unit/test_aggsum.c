@@ -2,15 +2,14 @@
 #include "unit.h"
 #include "aggsum.h"
 
-/* A block as agg_spec_init lays one sum out: the tag, then the sum. */
+/* A block with a sum, after a count as agg_spec_init lays it out. */
 struct block {
-	uint64_t tags;
-	uint64_t sum;
+	uint64_t count;
+	int64_t sum;
 };
 
 static const struct agg_field field = {
-	.field = 1, .flags = AGGF_NUM | AGGF_SUM,
-	.sum_tag_off = 0, .sum_off = 8,
+	.field = 1, .flags = AGGF_NUM | AGGF_SUM, .sum_off = 8,
 };
 
 static void
@@ -51,7 +50,7 @@ a_zero_block_is_zero_and_sums_at_the_largest_scale(void)
 	add(&b, "2");
 	add(&b, "-0.25");
 	CHECK_STR(sum(&b), "3.25");
-	CHECK(*aggsum_tag((char *)&b, &field) == 2);
+	CHECK(aggsum_scale(b.sum) == 2);
 	CHECK_STR(mean(&b, 3), "1.0833333333333333");
 	aggsum_free((char *)&b, &field);
 }
@@ -62,9 +61,22 @@ sums_widen_past_64_and_128_bits_and_stay_exact(void)
 	struct block b = { 0 };
 	int i;
 
+	/* 58 bits of mantissa hold 2^57 - 1, not 2^57. */
+	add(&b, "144115188075855871");
+	CHECK(aggsum_scale(b.sum) == 0);
+	CHECK(!aggsum_widened());
+	add(&b, "-144115188075855871");
+	add(&b, "-144115188075855872");
+	CHECK(aggsum_scale(b.sum) == 0);	/* -2^57 fits */
+	add(&b, "-1");
+	CHECK(aggsum_scale(b.sum) == AGGSUM_WIDE);
+	CHECK(aggsum_widened());
+	CHECK_STR(sum(&b), "-144115188075855873");
+	aggsum_free((char *)&b, &field);
+	b.sum = 0;
 	add(&b, "9223372036854775807");
 	add(&b, "1");
-	CHECK(*aggsum_tag((char *)&b, &field) == AGGSUM_WIDE);
+	CHECK(aggsum_scale(b.sum) == AGGSUM_WIDE);
 	CHECK(aggsum_widened());
 	CHECK_STR(sum(&b), "9223372036854775808");
 	CHECK_STR(mean(&b, 2), "4611686018427387904");
@@ -103,7 +115,6 @@ a_mean_that_ends_is_exact_else_rounded_to_17_digits(void)
 	CHECK_STR(mean(&b, 3), "3.3333333333333333");	/* not a double */
 	CHECK_STR(mean(&b, 7), "1.4285714285714286");
 	b.sum = 0;
-	b.tags = 0;
 	add(&b, "-0.001");
 	CHECK_STR(mean(&b, 8), "-0.000125");
 }
