@@ -9,7 +9,8 @@
 #include "xalloc.h"
 
 #define HTAB_MIN_SLOTS 1024
-#define ARENA_CHUNK (1024 * 1024)
+/* The first chunk below xalloc_big's huge pages: a small table stays small. */
+#define ARENA_CHUNK (512 * 1024)
 #define ARENA_CHUNK_MAX (64 * 1024 * 1024)
 #define CACHE_LINE 64
 /*

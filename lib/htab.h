@@ -4,9 +4,9 @@
  * Open addressing with linear probing over a power-of-two array of slots;
  * each slot stores the key's full 64-bit hash, so a probe compares key
  * bytes only when the hashes agree, and growing never rehashes a key.
- * Entries (a header, the state block, then the key bytes) are carved from a
- * bump arena: chunks from 1 MiB doubling to 64 MiB, none per key.  A new entry's
- * state block is zero-filled.
+ * Entries (a header, the key bytes, then the state block) are carved from
+ * a bump arena: chunks from 512 KiB doubling to 64 MiB, none per key.  A
+ * new entry's state block is zero-filled.
  *
  * Memory per key: 16 bytes of slot at a load factor between 0.375 and 0.75
  * (21..43 bytes per key on average), plus the entry, 4 + key bytes rounded

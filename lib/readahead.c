@@ -1,8 +1,10 @@
 /* readahead: whole-record chunks read by a thread of their own (see readahead.h). */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "msg.h"
 #include "readahead.h"
@@ -61,6 +63,23 @@ read_more(struct readahead *ra, struct readahead_buf *b)
 	return (size_t)n;
 }
 
+/*
+ * The bytes to make room for at first: a chunk and a read, or a small
+ * file and a read (huge pages cost their zeroing at the first touch).
+ */
+static size_t
+first_size(const struct readahead *ra)
+{
+	struct stat st;
+	off_t pos;
+
+	if (fstat(ra->rd->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (pos = lseek(ra->rd->fd, 0, SEEK_CUR)) >= 0 && st.st_size >= pos &&
+	    (uint64_t)(st.st_size - pos) < ra->min)
+		return (size_t)(st.st_size - pos) + READER_BLOCK;
+	return ra->min + READER_BLOCK;
+}
+
 static void *
 reader_main(void *arg)
 {
@@ -79,7 +98,7 @@ reader_main(void *arg)
 		/* The bytes after the last chunk's end come first. */
 		b->len = 0;
 		if (prev == NULL) {
-			reserve(b, rd->end - rd->start + ra->min + READER_BLOCK);
+			reserve(b, rd->end - rd->start + first_size(ra));
 			memcpy(b->p, rd->buf + rd->start, rd->end - rd->start);
 			b->len = rd->end - rd->start;
 		} else {
