@@ -2,7 +2,7 @@
  * mr-task --job: a whole Streaming job, the scheduler of mr-job.
  *
  * mr-job (a shell script) reads the command line and writes the job file;
- * this plans the job (plan.c), runs its map tasks and then its reduce
+ * this plans the job (jplan.c), runs its map tasks and then its reduce
  * tasks, at most -P at a time, each a child process (a fork of this one,
  * in a process group of its own, in its working directory) that runs the
  * task as mr-task would (task_run), and commits: the part files are in
@@ -36,13 +36,14 @@
 #include "task.h"
 #include "xalloc.h"
 
-static struct jobspec *spec;
-static struct plan plan;
-static unsigned nred;
+struct jobspec *jspec;
+struct plan jplan;
+unsigned nred;
 static pid_t scheduler;		/* this process, not a task forked from it */
 static pid_t *running;		/* the tasks' process groups */
 static size_t nrunning;
-static int made_output, succeeded, progress_tty;
+static int made_output, succeeded;
+int progress_tty;
 static volatile sig_atomic_t got_signal;
 static sigset_t scheduling_mask, task_mask;
 
@@ -87,11 +88,11 @@ cleanup(void)
 		return;		/* a task's exit */
 	stop_tasks();
 	if (made_output) {
-		remove_tree(spec->scratch);
+		remove_tree(jspec->scratch);
 		if (!succeeded)
-			remove_tree(spec->out_abs);
+			remove_tree(jspec->out_abs);
 	}
-	unlink(spec->conf_file);
+	unlink(jspec->conf_file);
 }
 
 static void
@@ -154,14 +155,14 @@ unpack_archives(void)
 	size_t i;
 	char *dir;
 
-	if (spec->narchives == 0)
+	if (jspec->narchives == 0)
 		return;
-	dir = xmalloc(strlen(spec->scratch) + 16);
-	sprintf(dir, "%s/archives", spec->scratch);
+	dir = xmalloc(strlen(jspec->scratch) + 16);
+	sprintf(dir, "%s/archives", jspec->scratch);
 	if (mkdir(dir, 0777) < 0)
-		die("%s: cannot create a directory", spec->scratch);
-	for (i = 0; i < spec->narchives; i++) {
-		char *name = spec->archives[i], *eq = strchr(name, '=');
+		die("%s: cannot create a directory", jspec->scratch);
+	for (i = 0; i < jspec->narchives; i++) {
+		char *name = jspec->archives[i], *eq = strchr(name, '=');
 		const char *path = eq + 1;
 		char *d = xmalloc(strlen(dir) + strlen(name) + 2), *link;
 		char *zip[] = { "unzip", "-q", "-d", d, (char *)path, NULL };
@@ -186,9 +187,9 @@ unpack_archives(void)
 		}
 		link = xmalloc(strlen(name) + strlen(d) + 2);
 		sprintf(link, "%.*s=%s", (int)(eq - name), name, argv ? d : path);
-		spec->links = xreallocarray(spec->links, spec->nlinks + 1,
-		    sizeof *spec->links);
-		spec->links[spec->nlinks++] = link;
+		jspec->links = xreallocarray(jspec->links, jspec->nlinks + 1,
+		    sizeof *jspec->links);
+		jspec->links[jspec->nlinks++] = link;
 		free(d);
 	}
 	free(dir);
@@ -197,12 +198,12 @@ unpack_archives(void)
 /* ---- one task ---- */
 
 /* The task directory of task KIND N, for the caller to free. */
-static char *
+char *
 task_dir(char kind, size_t n)
 {
-	char *p = xmalloc(strlen(spec->scratch) + 32);
+	char *p = xmalloc(strlen(jspec->scratch) + 32);
 
-	sprintf(p, "%s/%c%zu", spec->scratch, kind, n);
+	sprintf(p, "%s/%c%zu", jspec->scratch, kind, n);
 	return p;
 }
 
@@ -211,9 +212,9 @@ task_dir(char kind, size_t n)
 static char *
 part_name(size_t n)
 {
-	char *p = xmalloc(strlen(spec->out_abs) + 32);
+	char *p = xmalloc(strlen(jspec->out_abs) + 32);
 
-	sprintf(p, "%s/part-%05zu", spec->out_abs, n);
+	sprintf(p, "%s/part-%05zu", jspec->out_abs, n);
 	return p;
 }
 
@@ -223,25 +224,25 @@ task_setup(struct task *t, char kind, size_t n, int sort_threads)
 {
 	memset(t, 0, sizeof *t);
 	t->number = (unsigned)n;
-	t->links = spec->links;
-	t->nlinks = spec->nlinks;
+	t->links = jspec->links;
+	t->nlinks = jspec->nlinks;
 	t->sort_budget = extsort_default_budget() / (uint64_t)online_cpus();
 	t->sort_threads = sort_threads;
 	if (kind == 'm') {
-		t->input = plan.splits[n].file;
-		t->split = (struct hsplit){ plan.splits[n].start,
-		    plan.splits[n].length };
+		t->input = jplan.splits[n].file;
+		t->split = (struct hsplit){ jplan.splits[n].start,
+		    jplan.splits[n].length };
 		t->have_split = 1;
-		t->cmd = spec->map_words;
-		if (nred > 0 && spec->comb_words[0] != NULL &&
+		t->cmd = jspec->map_words;
+		if (nred > 0 && jspec->comb_words[0] != NULL &&
 		    !job.aggregate_combiner)
-			t->combiner = spec->comb_words;
+			t->combiner = jspec->comb_words;
 		if (nred == 0)
 			out_file = part_name(n);
 	} else {
 		size_t i;
 
-		for (i = 0; i < plan.n; i++) {
+		for (i = 0; i < jplan.n; i++) {
 			char *pre = task_dir('m', i), *f;
 			struct stat st;
 
@@ -257,7 +258,7 @@ task_setup(struct task *t, char kind, size_t n, int sort_threads)
 				free(f);
 			}
 		}
-		t->cmd = spec->red_words[0] != NULL ? spec->red_words : NULL;
+		t->cmd = jspec->red_words[0] != NULL ? jspec->red_words : NULL;
 		out_file = part_name(n);
 	}
 }
@@ -304,164 +305,6 @@ start_task(char kind, size_t n, int sort_threads)
 	}
 }
 
-/* ---- what a task left: DIR/status, DIR/err ---- */
-
-/* read_small: the whole of file PATH into B (empty if it cannot be read). */
-static void
-read_small(const char *path, struct buf *b)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t r;
-
-	b->len = 0;
-	if (fd < 0)
-		return;
-	for (;;) {
-		buf_reserve(b, 65536);
-		r = read(fd, b->p + b->len, 65536);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		b->len += (size_t)r;
-	}
-	close(fd);
-}
-
-/* The next line of B from *AT (without its '\n'); 0 at the end. */
-static int
-next_line(const struct buf *b, size_t *at, struct slice *line)
-{
-	const char *nl;
-
-	if (*at >= b->len)
-		return 0;
-	line->p = b->p + *at;
-	nl = memchr(line->p, '\n', b->len - *at);
-	line->len = nl != NULL ? (size_t)(nl - line->p) : b->len - *at;
-	*at += line->len + 1;
-	return 1;
-}
-
-static int
-is_reporter(struct slice l)
-{
-	return l.len >= 9 && memcmp(l.p, "reporter:", 9) == 0;
-}
-
-/* pass_stderr: a task's stderr (DIR/err) as local Hadoop shows it, less
- * the reporter: lines it consumes. */
-static void
-pass_stderr(const char *dir)
-{
-	struct buf b = { 0 }, o = { 0 };
-	struct slice l;
-	size_t at = 0;
-	char *p = xmalloc(strlen(dir) + 8);
-
-	sprintf(p, "%s/err", dir);
-	read_small(p, &b);
-	while (next_line(&b, &at, &l))
-		if (!is_reporter(l)) {
-			buf_append(&o, l.p, l.len);
-			buf_append(&o, "\n", 1);
-		}
-	if (o.len > 0)
-		write_all(2, o.p, o.len);
-	buf_free(&b);
-	buf_free(&o);
-	free(p);
-}
-
-/*
- * print_tail: the last 10 lines of file PATH (without reporter: lines if
- * FILTER), indented, less the empty lines at the end; 0 if none.
- */
-static int
-print_tail(const char *path, int filter)
-{
-	struct buf b = { 0 };
-	struct slice l, last[10];
-	size_t at = 0, n = 0, i, k;
-
-	read_small(path, &b);
-	while (next_line(&b, &at, &l))
-		if (!filter || !is_reporter(l))
-			last[n++ % 10] = l;
-	k = n < 10 ? n : 10;
-	while (k > 0 && last[(n - 1) % 10].len == 0) {
-		n--;
-		k--;
-	}
-	if (k > 0) {
-		fprintf(stderr, "%s:   last lines of its stderr:\n", progname);
-		for (i = n - k; i < n; i++)
-			fprintf(stderr, "    %.*s\n", (int)last[i % 10].len,
-			    last[i % 10].p);
-	}
-	buf_free(&b);
-	return k > 0;
-}
-
-/*
- * report_failure: what failed in task KIND N (its status, in mr-task's
- * words), the command to blame, the split of a map task and the last
- * lines of its stderr.
- */
-static void
-report_failure(char kind, size_t n, const char *dir)
-{
-	struct buf b = { 0 };
-	struct slice code = { "", 0 }, what = { "failed", 6 }, role = { "", 0 };
-	size_t at = 0;
-	const char *cmd;
-	char *p = xmalloc(strlen(dir) + 16);
-
-	sprintf(p, "%s/status", dir);
-	read_small(p, &b);
-	next_line(&b, &at, &code);
-	next_line(&b, &at, &what);
-	next_line(&b, &at, &role);
-	if (progress_tty)
-		fputc('\n', stderr);
-	if (role.len == 6 && memcmp(role.p, "mapper", 6) == 0)
-		cmd = spec->mapper;
-	else if (role.len == 8 && memcmp(role.p, "combiner", 8) == 0)
-		cmd = spec->combiner;
-	else if (role.len == 7 && memcmp(role.p, "reducer", 7) == 0)
-		cmd = spec->reducer;
-	else
-		cmd = kind == 'm' ? spec->mapper : spec->reducer;
-	if (kind == 'r' && strcmp(spec->reducer_kind, "command") != 0 &&
-	    role.len == 0)
-		cmd = "";
-	fprintf(stderr, "%s: task attempt_local_0001_%c_%06zu_0 failed: %.*s",
-	    progname, kind, n, (int)what.len, what.p);
-	if (code.len >= 6 && memcmp(code.p, "merge ", 6) == 0 &&
-	    *spec->combiner != '\0')
-		fprintf(stderr, " (the combiner '%s' must keep the order of its input's keys)",
-		    spec->combiner);
-	fputc('\n', stderr);
-	if (*cmd != '\0')
-		fprintf(stderr, "%s:   command: %s\n", progname, cmd);
-	else
-		fprintf(stderr, "%s:   command: (%s reducer)\n", progname,
-		    spec->reducer_kind);
-	if (kind == 'm')
-		fprintf(stderr, "%s:   input split: file:%s:%" PRIu64 "+%" PRIu64 "\n",
-		    progname, plan.splits[n].file, plan.splits[n].start,
-		    plan.splits[n].length);
-	sprintf(p, "%s/err", dir);
-	if (!print_tail(p, 1)) {
-		sprintf(p, "%s/frame.err", dir);
-		print_tail(p, 0);
-	}
-	fprintf(stderr, "%s: job %s failed; no output written\n", progname,
-	    sconf_get(&conf, "mapreduce.job.id"));
-	buf_free(&b);
-	free(p);
-}
-
 /* ---- the scheduler ---- */
 
 static size_t maps_done, reds_done;
@@ -472,7 +315,7 @@ progress(void)
 	if (!progress_tty)
 		return;
 	fprintf(stderr, "\r map %zu%% reduce %zu%%",
-	    plan.n > 0 ? maps_done * 100 / plan.n : 100,
+	    jplan.n > 0 ? maps_done * 100 / jplan.n : 100,
 	    nred > 0 ? reds_done * 100 / nred : 0);
 }
 
@@ -516,15 +359,15 @@ task_ended(char kind, size_t n)
 static void
 run_tasks(char kind, size_t count, int sort_threads)
 {
-	size_t next = 0, i, *number = xcalloc((size_t)spec->parallel + 1,
+	size_t next = 0, i, *number = xcalloc((size_t)jspec->parallel + 1,
 	    sizeof *number);
 	pid_t pid;
 	int st;
 
-	running = xcalloc((size_t)spec->parallel + 1, sizeof *running);
+	running = xcalloc((size_t)jspec->parallel + 1, sizeof *running);
 	nrunning = 0;
 	while (next < count || nrunning > 0) {
-		while (next < count && nrunning < (size_t)spec->parallel) {
+		while (next < count && nrunning < (size_t)jspec->parallel) {
 			running[nrunning] = start_task(kind, next, sort_threads);
 			number[nrunning++] = next++;
 		}
@@ -555,177 +398,6 @@ run_tasks(char kind, size_t count, int sort_threads)
 	running = NULL;
 }
 
-/* ---- counters ---- */
-
-struct counter {
-	char *key;		/* "GROUP TAB NAME" */
-	int64_t sum;
-	int framework;
-};
-
-static struct counter *ctrs;
-static size_t nctrs, ctrcap;
-
-static char *
-key_copy(const char *p, size_t n)
-{
-	char *k = xmalloc(n + 1);
-
-	memcpy(k, p, n);
-	k[n] = '\0';
-	return k;
-}
-
-/* add_counts: the lines "KIND TAB GROUP TAB NAME TAB VALUE" of file PATH
- * into the sums, each counter where it first appears. */
-static void
-add_counts(const char *path)
-{
-	struct buf b = { 0 };
-	struct slice l;
-	size_t at = 0, i;
-
-	read_small(path, &b);
-	while (next_line(&b, &at, &l)) {
-		const char *tab = memchr(l.p, '\t', l.len), *last;
-		size_t klen;
-		int64_t v;
-
-		if (tab == NULL)
-			continue;
-		for (last = l.p + l.len; last > tab && last[-1] != '\t'; last--)
-			;
-		if (last <= tab + 1)
-			continue;
-		klen = (size_t)(last - 1 - (tab + 1));
-		v = strtoll(last, NULL, 10);
-		for (i = 0; i < nctrs; i++)
-			if (strlen(ctrs[i].key) == klen &&
-			    memcmp(ctrs[i].key, tab + 1, klen) == 0)
-				break;
-		if (i == nctrs) {
-			ARRAY_RESERVE(ctrs, ctrcap, nctrs + 1);
-			ctrs[nctrs++] = (struct counter){ key_copy(tab + 1, klen),
-			    0, l.len >= 10 && memcmp(l.p, "framework\t", 10) == 0 };
-		}
-		ctrs[i].sum = (int64_t)((uint64_t)ctrs[i].sum + (uint64_t)v);
-	}
-	buf_free(&b);
-}
-
-static int
-by_name(const void *a, const void *b)
-{
-	return strcmp(((const struct counter *)a)->key,
-	    ((const struct counter *)b)->key);
-}
-
-static int
-by_task_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/*
- * sum_counters: every task's DIR/counts, map tasks first, each phase in
- * the order of their directories' names (m0, m1, m10, ...); then in
- * Hadoop's layout: the built-in counters by group, each group where it
- * first appears, then the commands' own in byte order of group and name.
- */
-static void
-sum_counters(void)
-{
-	char **names = xcalloc(plan.n + nred + 1, sizeof *names);
-	struct counter *sorted = xcalloc(nctrs + 1, sizeof *sorted);
-	size_t i, k, n = 0, nm;
-
-	for (i = 0; i < plan.n; i++)
-		names[n++] = task_dir('m', i);
-	nm = n;
-	for (i = 0; i < nred; i++)
-		names[n++] = task_dir('r', i);
-	qsort(names, nm, sizeof *names, by_task_name);
-	qsort(names + nm, n - nm, sizeof *names, by_task_name);
-	for (i = 0; i < n; i++) {
-		names[i] = xrealloc(names[i], strlen(names[i]) + 8);
-		strcat(names[i], "/counts");
-		add_counts(names[i]);
-		free(names[i]);
-	}
-	free(names);
-	sorted = xreallocarray(sorted, nctrs + 1, sizeof *sorted);
-	/* The framework's, by group in order of first appearance. */
-	n = 0;
-	for (i = 0; i < nctrs; i++) {
-		size_t glen = strcspn(ctrs[i].key, "\t");
-		int seen = 0;
-
-		if (!ctrs[i].framework)
-			continue;
-		for (k = 0; k < n && !seen; k++)
-			seen = strncmp(sorted[k].key, ctrs[i].key, glen) == 0 &&
-			    sorted[k].key[glen] == '\t';
-		if (seen)
-			continue;
-		for (k = i; k < nctrs; k++)
-			if (ctrs[k].framework &&
-			    strncmp(ctrs[k].key, ctrs[i].key, glen) == 0 &&
-			    ctrs[k].key[glen] == '\t')
-				sorted[n++] = ctrs[k];
-	}
-	k = n;
-	for (i = 0; i < nctrs; i++)
-		if (!ctrs[i].framework)
-			sorted[n++] = ctrs[i];
-	qsort(sorted + k, n - k, sizeof *sorted, by_name);
-	free(ctrs);
-	ctrs = sorted;
-}
-
-/* print_summary: the job's end, its counters and its output directory. */
-static void
-print_summary(int64_t elapsed_us)
-{
-	struct buf o = { 0 };
-	char line[256];
-	const char *group = NULL;
-	size_t i, glen = 0;
-
-	snprintf(line, sizeof line,
-	    "%s: job %s completed successfully: %zu map tasks, %u reduce tasks, %d.%02d s\n",
-	    progname, sconf_get(&conf, "mapreduce.job.id"), plan.n, nred,
-	    (int)(elapsed_us / 1000000), (int)(elapsed_us / 10000 % 100));
-	buf_append(&o, line, strlen(line));
-	snprintf(line, sizeof line, "%s: Counters: %zu\n", progname, nctrs);
-	buf_append(&o, line, strlen(line));
-	for (i = 0; i < nctrs; i++) {
-		const char *key = ctrs[i].key;
-		size_t kl = strcspn(key, "\t");
-
-		if (group == NULL || kl != glen || memcmp(key, group, kl) != 0) {
-			group = key;
-			glen = kl;
-			buf_append(&o, "\t", 1);
-			buf_append(&o, key, kl);
-			buf_append(&o, "\n", 1);
-		}
-		buf_append(&o, "\t\t", 2);
-		buf_append(&o, key + kl + (key[kl] != '\0'),
-		    strlen(key + kl + (key[kl] != '\0')));
-		snprintf(line, sizeof line, "=%" PRId64 "\n", ctrs[i].sum);
-		buf_append(&o, line, strlen(line));
-	}
-	buf_append(&o, progname, strlen(progname));
-	buf_append(&o, ": output directory: ", 20);
-	buf_append(&o, spec->output, strlen(spec->output));
-	buf_append(&o, "\n", 1);
-	write_all(2, o.p, o.len);
-	buf_free(&o);
-	for (i = 0; i < nctrs; i++)
-		free(ctrs[i].key);
-	free(ctrs);
-}
-
 static int64_t
 now_us(void)
 {
@@ -743,43 +415,43 @@ job_run(struct jobspec *s)
 	int64_t start;
 	char *success;
 
-	spec = s;
-	if (spec->output == NULL)
-		spec->output = spec->out_abs;
-	if (spec->mapper == NULL)
-		spec->mapper = "";
-	if (spec->combiner == NULL)
-		spec->combiner = "";
-	if (spec->reducer == NULL)
-		spec->reducer = "";
-	if (spec->reducer_kind == NULL)
-		spec->reducer_kind = "command";
-	if (spec->parallel < 1)
-		spec->parallel = 1;
+	jspec = s;
+	if (jspec->output == NULL)
+		jspec->output = jspec->out_abs;
+	if (jspec->mapper == NULL)
+		jspec->mapper = "";
+	if (jspec->combiner == NULL)
+		jspec->combiner = "";
+	if (jspec->reducer == NULL)
+		jspec->reducer = "";
+	if (jspec->reducer_kind == NULL)
+		jspec->reducer_kind = "command";
+	if (jspec->parallel < 1)
+		jspec->parallel = 1;
 	scheduler = getpid();
 	atexit(cleanup);
 	install_signals();
 	progress_tty = isatty(2);
 
-	plan_make(&plan, spec->inputs, spec->ninputs, spec->conf_file,
-	    spec->out_abs, spec->scratch);
+	plan_make(&jplan, jspec->inputs, jspec->ninputs, jspec->conf_file,
+	    jspec->out_abs, jspec->scratch);
 	made_output = 1;
 	check_signal();
-	nred = strcmp(spec->reducer_kind, "none") == 0 ? 0 : job.reduces;
+	nred = strcmp(jspec->reducer_kind, "none") == 0 ? 0 : job.reduces;
 	unpack_archives();
 
-	ntasks = plan.n > nred ? plan.n : nred;
+	ntasks = jplan.n > nred ? jplan.n : nred;
 	if (ntasks < 1)
 		ntasks = 1;
-	sort_threads = spec->parallel /
-	    (int)(ntasks < (size_t)spec->parallel ? ntasks : (size_t)spec->parallel);
-	if (spec->verbose) {
+	sort_threads = jspec->parallel /
+	    (int)(ntasks < (size_t)jspec->parallel ? ntasks : (size_t)jspec->parallel);
+	if (jspec->verbose) {
 		fprintf(stderr, "%s: %zu map tasks, %u reduce tasks, %d at a time\n",
-		    progname, plan.n, nred, spec->parallel);
-		for (i = 0; i < plan.n; i++)
+		    progname, jplan.n, nred, jspec->parallel);
+		for (i = 0; i < jplan.n; i++)
 			fprintf(stderr, "%s:   split %s %" PRIu64 " %" PRIu64 "\n",
-			    progname, plan.splits[i].file, plan.splits[i].start,
-			    plan.splits[i].length);
+			    progname, jplan.splits[i].file, jplan.splits[i].start,
+			    jplan.splits[i].length);
 	}
 
 	/* From here on the signals that end the job are taken only while
@@ -787,7 +459,7 @@ job_run(struct jobspec *s)
 	sigprocmask(SIG_BLOCK, &scheduling_mask, &task_mask);
 	start = now_us();
 	progress();
-	run_tasks('m', plan.n, sort_threads);
+	run_tasks('m', jplan.n, sort_threads);
 	if (nred > 0)
 		run_tasks('r', nred, sort_threads);
 	if (progress_tty)
@@ -796,23 +468,23 @@ job_run(struct jobspec *s)
 
 	/* Commit: the part files are in place; the scratch files go, then
 	 * _SUCCESS. */
-	remove_tree(spec->scratch);
-	unlink(spec->conf_file);
+	remove_tree(jspec->scratch);
+	unlink(jspec->conf_file);
 	made_output = 0;
 	if (job.mark_success) {
 		int fd;
 
-		success = xmalloc(strlen(spec->out_abs) + 16);
-		sprintf(success, "%s/_SUCCESS", spec->out_abs);
+		success = xmalloc(strlen(jspec->out_abs) + 16);
+		sprintf(success, "%s/_SUCCESS", jspec->out_abs);
 		fd = open(success, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		if (fd < 0 || close(fd) < 0) {
 			made_output = 1;
-			die("%s/_SUCCESS: cannot create", spec->output);
+			die("%s/_SUCCESS: cannot create", jspec->output);
 		}
 		free(success);
 	}
 	succeeded = 1;
 	print_summary(now_us() - start);
-	plan_free(&plan);
+	plan_free(&jplan);
 	return EXIT_OK;
 }

@@ -215,8 +215,7 @@ load_map_output(struct extsort *es, int fd, const struct scollect *c)
 /* The partitioner of the job over a record's key. */
 struct partitioner {
 	struct hadoop_partitioner hash;
-	char *scratch;
-	size_t cap;
+	struct buf scratch;	/* keyfield_partition's, 3 bytes a key byte */
 };
 
 static inline unsigned
@@ -224,19 +223,15 @@ partition_of(struct partitioner *p, const char *key, size_t len)
 {
 	if (!job.keyfield_partitioner)
 		return hadoop_partitioner_apply(&p->hash, key, len);
-	if (3 * len > p->cap) {
-		p->cap = 3 * len + 256;
-		free(p->scratch);
-		p->scratch = xmalloc(p->cap);
-	}
-	return keyfield_partition(&job.part, key, len, job.reduces, p->scratch);
+	return keyfield_partition(&job.part, key, len, job.reduces,
+	    buf_reserve(&p->scratch, 3 * len));
 }
 
 /* The sorted map output into the partition files PREFIX00000... */
 static void
 partition_sorted(struct extsort *es, const char *prefix)
 {
-	struct partitioner pt = { .scratch = NULL };
+	struct partitioner pt = { .scratch = { 0 } };
 	struct partout po;
 	struct slice rec, v;
 
@@ -251,7 +246,7 @@ partition_sorted(struct extsort *es, const char *prefix)
 
 		partout_record(&po, partition_of(&pt, rec.p, k), rec.p, rec.len);
 	}
-	free(pt.scratch);
+	buf_free(&pt.scratch);
 	stage = SSTAGE_PARTITION;
 	if (partout_close(&po) != 0)
 		fail(SSTAGE_PARTITION, 1);
@@ -286,8 +281,9 @@ aggregate_combine(struct reader *r, struct combine_out *c, uint64_t *in)
 {
 	struct valueagg a;
 	struct slice rec, v;
-	char *key = NULL, err[512];
-	size_t k, cap = 0;
+	struct buf key = { 0 };
+	char err[512];
+	size_t k;
 	int have = 0;
 	const char *id;
 	size_t idlen;
@@ -296,19 +292,14 @@ aggregate_combine(struct reader *r, struct combine_out *c, uint64_t *in)
 	while (reader_next(r, &rec)) {
 		(*in)++;
 		k = record_key(rec, &v);
-		if (!have || sortorder_key_cmp(&group_order, key, c->keylen, rec.p, k) != 0) {
+		if (!have || sortorder_key_cmp(&group_order, c->key, c->keylen, rec.p, k) != 0) {
 			if (have)
 				valueagg_combine(&a, emit_combined, c);
-			if (k + 1 > cap) {
-				cap = k + 64;
-				free(key);
-				key = xmalloc(cap);
-			}
-			memcpy(key, rec.p, k);
-			c->key = key;
+			buf_set(&key, rec.p, k);
+			c->key = key.p != NULL ? key.p : "";
 			c->keylen = k;
 			have = 1;
-			if (valueagg_start(&a, key, k, &id, &idlen, err, sizeof err) < 0)
+			if (valueagg_start(&a, c->key, k, &id, &idlen, err, sizeof err) < 0)
 				fail_with(SSTAGE_COMBINER, err);
 		}
 		if (valueagg_add(&a, v.p, v.len, err, sizeof err) < 0)
@@ -317,7 +308,7 @@ aggregate_combine(struct reader *r, struct combine_out *c, uint64_t *in)
 	if (have)
 		valueagg_combine(&a, emit_combined, c);
 	valueagg_free(&a);
-	free(key);
+	buf_free(&key);
 }
 
 /*

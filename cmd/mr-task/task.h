@@ -10,6 +10,7 @@
  *	reduce.c    a reduce task: merge -> reducer (or identity, aggregate)
  *	plan.c      --plan: the job's checks, its directories and its splits
  *	job.c       --job: plan, run every task, commit (mr-job's engine)
+ *	jobreport.c --job: a failed task's report, stderr passed on, counters
  */
 #ifndef MR_TASK_H
 #define MR_TASK_H
@@ -205,5 +206,20 @@ struct jobspec {
 
 /* job_run: the whole job of S (mr-task --job); returns the exit status. */
 int job_run(struct jobspec *s);
+
+/* The job being run (job.c), for jobreport.c. */
+extern struct jobspec *jspec;
+extern struct plan jplan;
+extern unsigned nred;		/* reduce tasks */
+extern int progress_tty;	/* a progress line on stderr */
+
+char *task_dir(char kind, size_t n);	/* scratch/KIND N, to free */
+
+/* jobreport.c */
+void read_small(const char *path, struct buf *b);
+void pass_stderr(const char *dir);
+void report_failure(char kind, size_t n, const char *dir);
+void sum_counters(void);
+void print_summary(int64_t elapsed_us);
 
 #endif
