@@ -211,13 +211,13 @@ sjob_codec_ext(enum scodec codec)
 	}
 }
 
-int
-sjob_init(struct sjob *j, const struct sconf *c, char *err, size_t errlen)
+/* The number of tasks and the splits: reduces, maps, the block size,
+ * the minimum split, recursive input. */
+static int
+job_tasks(struct sjob *j, const struct sconf *c, char *err, size_t errlen)
 {
-	const char *v;
 	int64_t x;
 
-	memset(j, 0, sizeof *j);
 	if (sconf_get_long(c, "mapreduce.job.reduces", 1, 0, 99999, &x, err, errlen) < 0)
 		return -1;
 	j->reduces = (unsigned)x;
@@ -241,6 +241,16 @@ sjob_init(struct sjob *j, const struct sconf *c, char *err, size_t errlen)
 		return -1;
 	j->minsplit = x > 1 ? (uint64_t)x : 1;
 	j->recursive = sconf_get_bool(c, "mapreduce.input.fileinputformat.input.dir.recursive", 0);
+	return 0;
+}
+
+/* Records: the separators and key field counts of map and reduce
+ * output, what a reducer and a mapper read, the final separator. */
+static int
+job_records(struct sjob *j, const struct sconf *c, char *err, size_t errlen)
+{
+	const char *v;
+	int64_t x;
 
 	if (get_sep(c, "stream.map.output.field.separator", &j->map_sep, err, errlen) < 0 ||
 	    get_sep(c, "stream.reduce.output.field.separator", &j->red_sep, err, errlen) < 0 ||
@@ -264,9 +274,18 @@ sjob_init(struct sjob *j, const struct sconf *c, char *err, size_t errlen)
 		return -1;
 	j->red_keys = x > 1 ? (int)x : 1;
 	j->ignore_key = sconf_get_bool(c, "stream.map.input.ignoreKey", 1);
+	return 0;
+}
+
+/* The order: the comparator and the partitioner (KeyFieldBased or
+ * by hash). */
+static int
+job_order(struct sjob *j, const struct sconf *c, char *err, size_t errlen)
+{
+	const char *v;
+	int64_t x;
 
 	/* The sort: KeyFieldBasedComparator only when it is the class. */
-	keyfield_init(&j->sort, "\t", 1);
 	v = sconf_get(c, "mapreduce.job.output.key.comparator.class");
 	if (v != NULL && strcmp(class_base(v), "KeyFieldBasedComparator") == 0) {
 		if (keyfield_setup(&j->sort, c, "mapreduce.partition.keycomparator.options",
@@ -285,7 +304,6 @@ sjob_init(struct sjob *j, const struct sconf *c, char *err, size_t errlen)
 		    "org.apache.hadoop.mapred.lib.KeyFieldBasedComparator "
 		    "(as in Hadoop)");
 	}
-	keyfield_init(&j->part, "\t", 1);
 	v = sconf_get(c, "mapred.partitioner.class");
 	if (v != NULL && strcmp(class_base(v), "KeyFieldBasedPartitioner") == 0) {
 		j->keyfield_partitioner = 1;
@@ -310,6 +328,17 @@ sjob_init(struct sjob *j, const struct sconf *c, char *err, size_t errlen)
 		    "num.key.fields.for.partition" :
 		    "mapreduce.partition.keypartitioner.options");
 	}
+	return 0;
+}
+
+/* The output and the reduce side: codec, failures, the identity and
+ * aggregate reducers, -lazyOutput, _SUCCESS, the aggregate limit,
+ * the truncation of exported values. */
+static int
+job_output(struct sjob *j, const struct sconf *c, char *err, size_t errlen)
+{
+	const char *v;
+	int64_t x;
 
 	if (sconf_get_bool(c, "mapreduce.output.fileoutputformat.compress", 0)) {
 		v = sconf_get(c, "mapreduce.output.fileoutputformat.compress.codec");
@@ -340,6 +369,18 @@ sjob_init(struct sjob *j, const struct sconf *c, char *err, size_t errlen)
 	    err, errlen) < 0)
 		return -1;
 	j->truncate = x;
+	return 0;
+}
+
+int
+sjob_init(struct sjob *j, const struct sconf *c, char *err, size_t errlen)
+{
+	memset(j, 0, sizeof *j);
+	keyfield_init(&j->sort, "\t", 1);
+	keyfield_init(&j->part, "\t", 1);
+	if (job_tasks(j, c, err, errlen) < 0 || job_records(j, c, err, errlen) < 0 ||
+	    job_order(j, c, err, errlen) < 0 || job_output(j, c, err, errlen) < 0)
+		return -1;
 	return 0;
 }
 

@@ -209,13 +209,40 @@ task_run(struct task *t, int reduce)
 	return EXIT_OK;
 }
 
+/* task_words: the mapper (and combiner) or reducer words of task T from
+ * the arguments after the options, checked. */
+static void
+task_words(struct task *t, int reduce, char **argv, int argc,
+    uint64_t combiner_words)
+{
+	int nwords;
+
+	if (taskdir == NULL)
+		usage_error("-d DIR is required");
+	if (reduce == (t->input != NULL))
+		usage_error("give one of -M FILE (map) and -R (reduce)");
+	if (!reduce && argc == 0)
+		usage_error("no mapper given");
+	if (combiner_words > 0 && (reduce || combiner_words >= (uint64_t)argc))
+		usage_error("-C: the combiner needs words after the mapper");
+	nwords = argc - (int)combiner_words;
+	if (nwords > 0) {
+		t->cmd = xcalloc((size_t)nwords + 1, sizeof *t->cmd);
+		memcpy(t->cmd, argv, (size_t)nwords * sizeof *t->cmd);
+	}
+	if (combiner_words > 0 && !job.aggregate_combiner)
+		t->combiner = argv + nwords;	/* argv ends in NULL */
+	if (job.reduces == 0)
+		t->combiner = NULL;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct task t;
 	struct jobspec js;
 	uint64_t v, combiner_words = 0;
-	int c, reduce = 0, nwords, planning = 0, jobbing = 0, status;
+	int c, reduce = 0, planning = 0, jobbing = 0, status;
 	char **props = NULL, err[1024];
 	const char *conf_file = NULL, *words = NULL;
 	const char *plan_output = NULL, *plan_scratch = NULL;
@@ -355,23 +382,7 @@ main(int argc, char *argv[])
 		job_words(&js, words, argv, argc);
 		return job_run(&js);
 	}
-	if (taskdir == NULL)
-		usage_error("-d DIR is required");
-	if (reduce == (t.input != NULL))
-		usage_error("give one of -M FILE (map) and -R (reduce)");
-	if (!reduce && argc == 0)
-		usage_error("no mapper given");
-	if (combiner_words > 0 && (reduce || combiner_words >= (uint64_t)argc))
-		usage_error("-C: the combiner needs words after the mapper");
-	nwords = argc - (int)combiner_words;
-	if (nwords > 0) {
-		t.cmd = xcalloc((size_t)nwords + 1, sizeof *t.cmd);
-		memcpy(t.cmd, argv, (size_t)nwords * sizeof *t.cmd);
-	}
-	if (combiner_words > 0 && !job.aggregate_combiner)
-		t.combiner = argv + nwords;	/* argv ends in NULL */
-	if (job.reduces == 0)
-		t.combiner = NULL;
+	task_words(&t, reduce, argv, argc, combiner_words);
 	status = task_run(&t, reduce);
 	free(t.cmd);
 	free(t.inputs);

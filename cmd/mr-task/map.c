@@ -366,6 +366,74 @@ combine(const struct task *t, const char *src, const char *dst,
 	tmp_commit(tmp, dst);
 }
 
+/*
+ * open_split: the input of map task T into SF: its split of an
+ * uncompressed file (the descriptor returned, to close after the mapper),
+ * or a compressed file whole through its decompressor ZPROC (-1).
+ */
+static int
+open_split(struct task *t, struct split_feed *sf, struct proc *zproc,
+    enum scodec zc)
+{
+	struct stat st;
+	int fd;
+
+	stage = SSTAGE_SPLIT;
+	memset(sf, 0, sizeof *sf);
+	sf->zfd = -1;
+	sf->name = t->input;
+	if (zc != SCODEC_NONE) {
+		if (!job.ignore_key)
+			fail_with(SSTAGE_SPLIT, "stream.map.input.ignoreKey=false: "
+			    "not supported by mr-tools for compressed input");
+		if (access(t->input, R_OK) < 0)
+			die("%s:", t->input);
+		sf->zfd = codec_in_open(zproc, zc, t->input);
+		return -1;
+	}
+	if ((fd = open(t->input, O_RDONLY | O_CLOEXEC)) < 0)
+		die("%s:", t->input);
+	if (!t->have_split) {
+		if (fstat(fd, &st) < 0)
+			die("%s:", t->input);
+		t->split.start = 0;
+		t->split.length = (uint64_t)st.st_size;
+	}
+	hsplit_reader_init(&sf->r, fd, t->input, t->split);
+	return fd;
+}
+
+/* partition_and_combine: the sorted map output ES into the partitions,
+ * each through the combiner of task T if there is one. */
+static void
+partition_and_combine(const struct task *t, struct extsort *es)
+{
+	int combining = t->combiner != NULL || job.aggregate_combiner;
+	char *prefix = task_path(combining ? "c-" : "p-");
+	uint64_t cin = 0, cout = 0;
+
+	partition_sorted(es, prefix);
+	extsort_free(es);
+	if (combining) {
+		unsigned i;
+
+		stage = SSTAGE_COMBINER;
+		for (i = 0; i < job.reduces; i++) {
+			char *src = partout_name(prefix, i);
+			char *pp = task_path("p-"), *dst = partout_name(pp, i);
+
+			combine(t, src, dst, &cin, &cout);
+			unlink(src);
+			free(src);
+			free(pp);
+			free(dst);
+		}
+	}
+	count(SC_COMBINE_IN, cin);
+	count(SC_COMBINE_OUT, cout);
+	free(prefix);
+}
+
 void
 run_map(struct task *t)
 {
@@ -376,33 +444,9 @@ run_map(struct task *t)
 	struct slice line;
 	struct extsort es;
 	struct final f;
-	struct stat st;
 	enum scodec zc = codec_by_path(t->input);
 	uint64_t mapout;
-	int fd = -1;
-
-	stage = SSTAGE_SPLIT;
-	memset(&sf, 0, sizeof sf);
-	sf.zfd = -1;
-	sf.name = t->input;
-	if (zc != SCODEC_NONE) {
-		if (!job.ignore_key)
-			fail_with(SSTAGE_SPLIT, "stream.map.input.ignoreKey=false: "
-			    "not supported by mr-tools for compressed input");
-		if (access(t->input, R_OK) < 0)
-			die("%s:", t->input);
-		sf.zfd = codec_in_open(&zproc, zc, t->input);
-	} else {
-		if ((fd = open(t->input, O_RDONLY | O_CLOEXEC)) < 0)
-			die("%s:", t->input);
-		if (!t->have_split) {
-			if (fstat(fd, &st) < 0)
-				die("%s:", t->input);
-			t->split.start = 0;
-			t->split.length = (uint64_t)st.st_size;
-		}
-		hsplit_reader_init(&sf.r, fd, t->input, t->split);
-	}
+	int fd = open_split(t, &sf, &zproc, zc);
 	scollect_init(&mc, job.map_sep, job.map_keys);
 
 	stage = SSTAGE_SETUP;
@@ -447,33 +491,7 @@ run_map(struct task *t)
 		return;
 	}
 
-	/* The sorted map output into the partitions, through the combiner. */
-	{
-		int combining = t->combiner != NULL || job.aggregate_combiner;
-		char *prefix = task_path(combining ? "c-" : "p-");
-		uint64_t cin = 0, cout = 0;
-
-		stage = SSTAGE_SORT;
-		partition_sorted(&es, prefix);
-		extsort_free(&es);
-		if (combining) {
-			unsigned i;
-
-			stage = SSTAGE_COMBINER;
-			for (i = 0; i < job.reduces; i++) {
-				char *src = partout_name(prefix, i);
-				char *pp = task_path("p-"), *dst = partout_name(pp, i);
-
-				combine(t, src, dst, &cin, &cout);
-				unlink(src);
-				free(src);
-				free(pp);
-				free(dst);
-			}
-		}
-		count(SC_COMBINE_IN, cin);
-		count(SC_COMBINE_OUT, cout);
-		free(prefix);
-	}
+	stage = SSTAGE_SORT;
+	partition_and_combine(t, &es);
 	count(SC_BYTES_READ, t->split.length);
 }
