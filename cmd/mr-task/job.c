@@ -259,6 +259,10 @@ task_setup(struct task *t, char kind, size_t n, int sort_threads)
 			}
 		}
 		t->cmd = jspec->red_words[0] != NULL ? jspec->red_words : NULL;
+		/* Only a combiner can break the order of a map task's
+		 * output: without one the job's own sort made each input. */
+		t->sorted_inputs = jspec->comb_words[0] == NULL &&
+		    !job.aggregate_combiner;
 		out_file = part_name(n);
 	}
 }

@@ -131,12 +131,15 @@ run_reduce(struct task *t)
 	f.group = &group_order;
 	stage = SSTAGE_MERGE;
 	/* The merge checks the order of its inputs (a combiner may have
-	 * broken it), except with a KeyFieldBasedComparator: Hadoop's is not
-	 * always consistent (a key missing a selected field sorts before
-	 * every key, another such key included), so no order can pass. */
+	 * broken it), except when they are known sorted (a job's map
+	 * outputs without a combiner) and with a KeyFieldBasedComparator:
+	 * Hadoop's is not always consistent (a key missing a selected field
+	 * sorts before every key, another such key included), so no order
+	 * can pass. */
 	if (t->ninputs > 0) {
 		merge_open(&m, &sort_order, t->ninputs, t->inputs, NULL,
-		    sortorder_keyfield(&sort_order) ? MERGE_TRUST : MERGE_CHECK, 1);
+		    sortorder_keyfield(&sort_order) || t->sorted_inputs ?
+		    MERGE_TRUST : MERGE_CHECK, 1);
 		f.m = &m;
 	}
 	scollect_init(&rc, job.red_sep, job.red_keys);

@@ -50,6 +50,7 @@ struct task {
 	uint64_t sort_budget;	/* memory of the map output's sort */
 	char **links;		/* -L NAME=PATH */
 	size_t nlinks;
+	int sorted_inputs;	/* reduce: the inputs are known sorted */
 };
 
 /*
