@@ -289,6 +289,7 @@ start_task(char kind, size_t n, int sort_threads)
 		int fd, sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD }, i;
 
 		setpgid(0, 0);
+		progname = "mr-task";	/* the task's own messages, as before */
 		for (i = 0; i < 4; i++)
 			signal(sigs[i], SIG_DFL);
 		sigprocmask(SIG_SETMASK, &task_mask, NULL);
