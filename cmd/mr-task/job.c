@@ -41,6 +41,7 @@ struct plan jplan;
 unsigned nred;
 static pid_t scheduler;		/* this process, not a task forked from it */
 static pid_t *running;		/* the tasks' process groups */
+static size_t *number;		/* and their task numbers */
 static size_t nrunning;
 static int made_output, succeeded;
 int progress_tty;
@@ -284,7 +285,9 @@ start_task(char kind, size_t n, int sort_threads)
 		return pid;
 	}
 	{
-		struct task t;
+		/* Static, as all the task holds: reachable to the end (a
+		 * leak checker at exit sees the scheduler's memory too). */
+		static struct task t;
 		char *dir = task_dir(kind, n), *p;
 		int fd, sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD }, i;
 
@@ -304,6 +307,7 @@ start_task(char kind, size_t n, int sort_threads)
 			_exit(126);
 		sprintf(p, "%s/work/tmp", dir);
 		setenv("TMPDIR", p, 1);
+		free(p);
 		taskdir = dir;
 		task_setup(&t, kind, n, sort_threads);
 		exit(task_run(&t, kind == 'r'));
@@ -364,12 +368,12 @@ task_ended(char kind, size_t n)
 static void
 run_tasks(char kind, size_t count, int sort_threads)
 {
-	size_t next = 0, i, *number = xcalloc((size_t)jspec->parallel + 1,
-	    sizeof *number);
+	size_t next = 0, i;
 	pid_t pid;
 	int st;
 
 	running = xcalloc((size_t)jspec->parallel + 1, sizeof *running);
+	number = xcalloc((size_t)jspec->parallel + 1, sizeof *number);
 	nrunning = 0;
 	while (next < count || nrunning > 0) {
 		while (next < count && nrunning < (size_t)jspec->parallel) {
@@ -400,6 +404,7 @@ run_tasks(char kind, size_t count, int sort_threads)
 	}
 	free(number);
 	free(running);
+	number = NULL;
 	running = NULL;
 }
 

@@ -241,7 +241,7 @@ int
 main(int argc, char *argv[])
 {
 	struct task t;
-	struct jobspec js;
+	static struct jobspec js;	/* reachable to the end, in a task too */
 	uint64_t v, combiner_words = 0;
 	int c, reduce = 0, planning = 0, jobbing = 0, status;
 	char **props = NULL, err[1024];
