@@ -2,7 +2,7 @@
  * mr-task --job: a whole Streaming job, the scheduler of mr-job.
  *
  * mr-job (a shell script) reads the command line and writes the job file;
- * this plans the job (jplan.c), runs its map tasks and then its reduce
+ * this plans the job (plan.c), runs its map tasks and then its reduce
  * tasks, at most -P at a time, each a child process (a fork of this one,
  * in a process group of its own, in its working directory) that runs the
  * task as mr-task would (task_run), and commits: the part files are in
@@ -116,23 +116,34 @@ check_signal(void)
 		exit(128 + got_signal);
 }
 
+/* The signals that end the job, and SIGCHLD; what they were before. */
+static const int job_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+static struct sigaction inherited[4];
+
+/*
+ * install_signals: SIGINT, SIGTERM and SIGHUP end the job (unless ignored
+ * from the start, as the shell leaves them in a background job: then
+ * they stay ignored, as a shell script cannot trap them); SIGCHLD wakes
+ * the scheduler.
+ */
 static void
 install_signals(void)
 {
 	struct sigaction sa;
-	int sigs[] = { SIGINT, SIGTERM, SIGHUP }, i;
+	int i;
 
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_signal;
-	for (i = 0; i < 3; i++)
-		sigaction(sigs[i], &sa, NULL);
-	sa.sa_handler = on_child;
-	sigaction(SIGCHLD, &sa, NULL);
+	for (i = 0; i < 4; i++) {
+		sigaction(job_signals[i], NULL, &inherited[i]);
+		if (i < 3 && inherited[i].sa_handler == SIG_IGN)
+			continue;
+		sa.sa_handler = i < 3 ? on_signal : on_child;
+		sigaction(job_signals[i], &sa, NULL);
+	}
 	sigemptyset(&scheduling_mask);
-	for (i = 0; i < 3; i++)
-		sigaddset(&scheduling_mask, sigs[i]);
-	sigaddset(&scheduling_mask, SIGCHLD);
+	for (i = 0; i < 4; i++)
+		sigaddset(&scheduling_mask, job_signals[i]);
 }
 
 /* ---- archives ---- */
@@ -181,7 +192,8 @@ unpack_archives(void)
 		if (argv != NULL) {
 			if (mkdir(d, 0777) < 0)
 				die("-archives: %s: cannot unpack", path);
-			proc_spawn(&p, argv, NULL, -1, -1, -1);
+			proc_spawn(&p, argv, NULL, PROC_INHERIT, PROC_INHERIT,
+			    PROC_INHERIT);
 			if (proc_failed(proc_wait(p.pid)))
 				die("-archives: %s: cannot unpack", path);
 			check_signal();
@@ -289,12 +301,12 @@ start_task(char kind, size_t n, int sort_threads)
 		 * leak checker at exit sees the scheduler's memory too). */
 		static struct task t;
 		char *dir = task_dir(kind, n), *p;
-		int fd, sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD }, i;
+		int fd, i;
 
 		setpgid(0, 0);
 		progname = "mr-task";	/* the task's own messages, as before */
 		for (i = 0; i < 4; i++)
-			signal(sigs[i], SIG_DFL);
+			sigaction(job_signals[i], &inherited[i], NULL);
 		sigprocmask(SIG_SETMASK, &task_mask, NULL);
 		p = xmalloc(strlen(dir) + 32);
 		sprintf(p, "%s/frame.err", dir);
