@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "out.h"
+#include "record.h"
 #include "msg.h"
 #include "task.h"
 #include "xalloc.h"
@@ -62,26 +63,49 @@ is_reporter(struct slice l)
 	return l.len >= 9 && memcmp(l.p, "reporter:", 9) == 0;
 }
 
+/* open_lines: a line reader of file PATH (keeping each '\r'); 0 if it
+ * cannot be opened. */
+static int
+open_lines(struct reader *r, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	reader_init_fd(r, fd, path);
+	r->owns_fd = 1;
+	r->keep_cr = 1;
+	return 1;
+}
+
 /* pass_stderr: a task's stderr (DIR/err) as local Hadoop shows it, less
- * the reporter: lines it consumes. */
+ * the reporter: lines it consumes; read a line at a time, whatever its
+ * size. */
 void
 pass_stderr(const char *dir)
 {
-	struct buf b = { 0 }, o = { 0 };
+	struct reader r;
 	struct slice l;
-	size_t at = 0;
+	struct buf o = { 0 };
 	char *p = xmalloc(strlen(dir) + 8);
 
 	sprintf(p, "%s/err", dir);
-	read_small(p, &b);
-	while (next_line(&b, &at, &l))
-		if (!is_reporter(l)) {
+	if (open_lines(&r, p)) {
+		/* A write error on stderr is not the job's: as the shell's
+		 * printf, it is let pass. */
+		while (reader_next(&r, &l)) {
+			if (is_reporter(l))
+				continue;
 			buf_append(&o, l.p, l.len);
 			buf_append(&o, "\n", 1);
+			if (o.len >= 65536) {
+				(void)write_all(2, o.p, o.len);
+				o.len = 0;
+			}
 		}
-	if (o.len > 0)
-		write_all(2, o.p, o.len);
-	buf_free(&b);
+		(void)write_all(2, o.p, o.len);
+		reader_close(&r);
+	}
 	buf_free(&o);
 	free(p);
 }
@@ -93,14 +117,18 @@ pass_stderr(const char *dir)
 static int
 print_tail(const char *path, int filter)
 {
-	struct buf b = { 0 };
-	struct slice l, last[10];
-	size_t at = 0, n = 0, i, k;
+	struct reader r;
+	struct buf last[10];
+	struct slice l;
+	size_t n = 0, i, k;
 
-	read_small(path, &b);
-	while (next_line(&b, &at, &l))
-		if (!filter || !is_reporter(l))
-			last[n++ % 10] = l;
+	memset(last, 0, sizeof last);
+	if (open_lines(&r, path)) {
+		while (reader_next(&r, &l))
+			if (!filter || !is_reporter(l))
+				buf_set(&last[n++ % 10], l.p, l.len);
+		reader_close(&r);
+	}
 	k = n < 10 ? n : 10;
 	while (k > 0 && last[(n - 1) % 10].len == 0) {
 		n--;
@@ -112,7 +140,8 @@ print_tail(const char *path, int filter)
 			fprintf(stderr, "    %.*s\n", (int)last[i % 10].len,
 			    last[i % 10].p);
 	}
-	buf_free(&b);
+	for (i = 0; i < 10; i++)
+		buf_free(&last[i]);
 	return k > 0;
 }
 
