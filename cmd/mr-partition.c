@@ -252,11 +252,10 @@ main(int argc, char *argv[])
 {
 	static char *stdin_only[] = { "-", NULL };
 	const char *prefix = "part-", *exec_cmd = NULL, *range_file = NULL;
-	const char *kfsep = "\t", **specs = NULL;
+	struct keyfield_opts ko = { NULL, NULL, 0 };
 	uint64_t v, sample = 0;
-	size_t nspecs = 0, i;
+	size_t nspecs;
 	int c, print = 0, status = 0;
-	char err[256];
 	struct out o;
 
 	args_init(argv[0], usage_text, help_text);
@@ -275,14 +274,9 @@ main(int argc, char *argv[])
 		case 't':
 			spec.sep = optarg_separator();
 			break;
-		case 'K':
-			specs = xreallocarray(specs, nspecs + 1, sizeof *specs);
-			specs[nspecs++] = optarg;
-			break;
 		case 'F':
-			if ((kfsep = keyfield_sep_arg(optarg)) == NULL)
-				optarg_error("is not a key field separator (1 to 15 "
-				    "bytes, or \\t)");
+		case 'K':
+			optarg_keyfield(&ko, c);
 			break;
 		case 'p':
 			prefix = optarg;
@@ -318,11 +312,7 @@ main(int argc, char *argv[])
 		argc = 1;
 	}
 	hadoop_partitioner_init(&hashpart, nparts);
-	keyfield_init(&keyspecs, kfsep, strlen(kfsep));
-	for (i = 0; i < nspecs; i++)
-		if (keyfield_parse_spec(&keyspecs, specs[i], 0, 0, err, sizeof err) < 0)
-			usage_error("-K: %s", err);
-	free(specs);
+	nspecs = keyfield_opts_make(&ko, &keyspecs, 0, 0);
 	if (nspecs > 0 && (range_file != NULL || sample != 0))
 		usage_error("-K partitions by hash, not by --range or --sample");
 	if (range_file != NULL) {

@@ -143,11 +143,10 @@ int
 main(int argc, char *argv[])
 {
 	static char *stdin_only[] = { "-" };
-	const char *outfile = NULL, *tmp, *kfsep = "\t";
-	const char **specs = NULL;
-	size_t nspecs = 0, i;
+	const char *outfile = NULL, *tmp;
+	struct keyfield_opts ko = { NULL, NULL, 0 };
+	size_t nspecs;
 	int c, check = 0, merge = 0;
-	char err[256];
 	uint64_t v;
 	struct out out;
 
@@ -162,13 +161,8 @@ main(int argc, char *argv[])
 			check = 1;
 			break;
 		case 'F':
-			if ((kfsep = keyfield_sep_arg(optarg)) == NULL)
-				optarg_error("is not a key field separator (1 to 15 "
-				    "bytes, or \\t)");
-			break;
 		case 'K':
-			specs = xreallocarray(specs, nspecs + 1, sizeof *specs);
-			specs[nspecs++] = optarg;
+			optarg_keyfield(&ko, c);
 			break;
 		case 'k':
 			order.kv.keyfields = optarg_keyfields();
@@ -213,12 +207,7 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	/* -K: Hadoop's specifications; -n and -r are their global flags. */
-	keyfield_init(&keyspecs, kfsep, strlen(kfsep));
-	for (i = 0; i < nspecs; i++)
-		if (keyfield_parse_spec(&keyspecs, specs[i], order.numeric,
-		    order.reverse, err, sizeof err) < 0)
-			usage_error("-K: %s", err);
-	free(specs);
+	nspecs = keyfield_opts_make(&ko, &keyspecs, order.numeric, order.reverse);
 	if (keyspecs.numeric_backwards)
 		usage_error("-K: a numeric key specification ends before it "
 		    "starts (as 3,1n): Hadoop's order then depends on the bytes "

@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "keyfield.h"
 #include "kv.h"
+#include "xalloc.h"
 #include "msg.h"
 
 static const char *usage_text = "";
@@ -244,6 +246,38 @@ optarg_keyfields(void)
 		optarg_error("is not a key field count (the key is the first "
 		    "K fields)");
 	return k;
+}
+
+void
+optarg_keyfield(struct keyfield_opts *o, int c)
+{
+	if (c == 'F') {
+		if ((o->sep = keyfield_sep_arg(optarg)) == NULL)
+			optarg_error("is not a key field separator (1 to 15 "
+			    "bytes, or \\t)");
+		return;
+	}
+	o->specs = xreallocarray(o->specs, o->n + 1, sizeof *o->specs);
+	o->specs[o->n++] = optarg;
+}
+
+size_t
+keyfield_opts_make(struct keyfield_opts *o, struct keyfield *kf, int numeric,
+    int reverse)
+{
+	const char *sep = o->sep != NULL ? o->sep : "\t";
+	size_t i, n = o->n;
+	char err[256];
+
+	keyfield_init(kf, sep, strlen(sep));
+	for (i = 0; i < o->n; i++)
+		if (keyfield_parse_spec(kf, o->specs[i], numeric, reverse, err,
+		    sizeof err) < 0)
+			usage_error("-K: %s", err);
+	free(o->specs);
+	o->specs = NULL;
+	o->n = 0;
+	return n;
 }
 
 char

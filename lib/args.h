@@ -17,6 +17,7 @@
 #define MR_ARGS_H
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
 
@@ -78,6 +79,27 @@ int optarg_keyfields(void);
 char optarg_separator(void);
 int optarg_threads(int max);
 uint64_t optarg_size(uint64_t max);
+
+/*
+ * The -K POS1[,POS2] and -F SEP options of mr-sort and mr-partition:
+ * Hadoop's key field specifications (lib/keyfield) and their separator,
+ * collected while the options are parsed, made one keyfield after them.
+ * optarg_keyfield takes the current option C ('K' or 'F'); an -F that is
+ * not a separator (1 to 15 bytes, or \t as typed) is an optarg_error.
+ * keyfield_opts_make builds KF with the global flags NUMERIC and REVERSE
+ * for specifications without their own; a bad specification is a usage
+ * error "-K: MESSAGE".  It returns the number of -K options given.
+ */
+struct keyfield;
+struct keyfield_opts {
+	const char *sep;	/* -F; NULL: TAB */
+	const char **specs;	/* each -K argument */
+	size_t n;
+};
+
+void optarg_keyfield(struct keyfield_opts *o, int c);
+size_t keyfield_opts_make(struct keyfield_opts *o, struct keyfield *kf,
+    int numeric, int reverse);
 
 /* print_help: the usage and the help on stdout, then exit 0. */
 noreturn void print_help(void);

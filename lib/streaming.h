@@ -1,6 +1,9 @@
 /*
  * streaming: the rules of Hadoop Streaming (hadoop-streaming 3.1.3), in one
- * place for mr-task, mr-job, mr-map and mr-partition.  Each rule below is
+ * place for mr-task, mr-job, mr-map and mr-partition.  The modules:
+ * sconf (job properties), sjob (the job they define), senv (the task
+ * environment), slines (command output lines, key and value), sstage
+ * (stages, failures in words, counters).  Each rule below is
  * Hadoop's; where mr-tools differ, it says so.
  *
  * Job properties.  A job is configured by NAME=VALUE properties (-D,
@@ -73,191 +76,10 @@
 #ifndef MR_STREAMING_H
 #define MR_STREAMING_H
 
-#include <stddef.h>
-#include <stdint.h>
-
-#include "keyfield.h"
-#include "record.h"
-
-/* ---- job properties ---- */
-
-struct sconf {
-	char **name, **value;	/* in the order first set */
-	size_t n, cap;
-};
-
-void sconf_init(struct sconf *c);
-void sconf_free(struct sconf *c);
-
-/* sconf_canonical: the name that NAME stands for (itself, unless deprecated). */
-const char *sconf_canonical(const char *name);
-
-/* sconf_set: set property NAME (or the property it is a deprecated name of). */
-void sconf_set(struct sconf *c, const char *name, const char *value);
-
-/*
- * sconf_set_arg: a "NAME=VALUE" argument (-D, -jobconf).  Returns 0, or -1
- * when ARG has no '=' or an empty name.
- */
-int sconf_set_arg(struct sconf *c, const char *arg);
-
-/*
- * sconf_load: add the properties of a job file: NAME=VALUE entries, each
- * ended by a NUL byte (as mr-job writes them).  Fatal on a read error.
- */
-void sconf_load(struct sconf *c, const char *path);
-
-/* sconf_get: the value of NAME (by any of its names), or NULL. */
-const char *sconf_get(const struct sconf *c, const char *name);
-
-/* ---- the job, as its properties define it ---- */
-
-enum scodec { SCODEC_NONE, SCODEC_DEFLATE, SCODEC_GZIP, SCODEC_BZIP2 };
-enum sreducer { SRED_COMMAND, SRED_IDENTITY, SRED_AGGREGATE };
-
-struct sjob {
-	unsigned reduces;		/* mapreduce.job.reduces (default 1) */
-	uint64_t maps;			/* mapreduce.job.maps, the split goal (2) */
-	uint64_t block;			/* dfs.blocksize / fs.local.block.size */
-	uint64_t minsplit;		/* ...split.minsize */
-	int recursive;			/* ...input.dir.recursive */
-	const char *map_sep, *red_sep;	/* output field separators */
-	int map_keys, red_keys;		/* key field counts */
-	const char *red_in_sep;		/* what a reducer reads between key and value */
-	const char *map_in_sep;		/* with ignore_key == 0 */
-	int ignore_key;			/* stream.map.input.ignoreKey */
-	const char *out_sep;		/* textoutputformat.separator */
-	struct keyfield sort;		/* the key comparator (inactive: bytes) */
-	struct keyfield part;		/* the KeyFieldBasedPartitioner's */
-	int keyfield_partitioner;	/* else HashPartitioner */
-	enum scodec codec;		/* output compression */
-	int nonzero_fails;		/* stream.non.zero.exit.is.failure */
-	enum sreducer reducer;		/* the reduce side when it is not a command */
-	int aggregate_combiner;		/* ValueAggregatorCombiner */
-	int lazy;			/* LazyOutputFormat */
-	int mark_success;		/* write _SUCCESS */
-	uint64_t uniq_max;		/* aggregate.max.num.unique.values */
-	long truncate;			/* stream.jobconf.truncate.limit, -1: none */
-};
-
-/*
- * sjob_init: the job of the properties C (it keeps copies of what it needs).
- * Returns 0, or -1 with a message naming the property in ERR: a property
- * that is refused, or a value that Hadoop would reject or mr-tools do not
- * implement.  Free it with sjob_free, also after a failure.
- */
-int sjob_init(struct sjob *j, const struct sconf *c, char *err, size_t errlen);
-
-void sjob_free(struct sjob *j);
-
-/* sjob_codec_ext: the part file extension of CODEC ("" for none). */
-const char *sjob_codec_ext(enum scodec codec);
-
-/* ---- the task environment ---- */
-
-/*
- * streaming_env_name: NAME as Hadoop exports it: each UTF-16 unit outside
- * [0-9A-Za-z] replaced by '_'.  BUF holds strlen(NAME) + 1 bytes.
- */
-char *streaming_env_name(char *buf, const char *name);
-
-struct stask {
-	const char *job_id;	/* "job_local_0001" */
-	char kind;		/* 'm' or 'r' */
-	unsigned number;
-	const char *input;	/* map: the input file (absolute path), or NULL */
-	uint64_t start, length;	/* map: the split */
-};
-
-/*
- * streaming_task_env: the environment of a task's commands: BASE (the
- * NULL-terminated environment mr-task got), the job's properties C (may be
- * NULL), the task's own properties T, stream.addenvironment, and TMPDIR
- * from BASE last.  A variable set twice keeps its last value.  The result
- * is NULL-terminated and xmalloc'd; free it with streaming_env_free.
- */
-char **streaming_task_env(char **base, const struct sconf *c,
-    const struct sjob *j, const struct stask *t);
-
-void streaming_env_free(char **env);
-
-/* ---- reading a command's output: Hadoop's LineReader over a pipe ---- */
-
-/*
- * Lines end at "\n", "\r\n" or a lone "\r".  Lines are slices into the
- * buffer, valid until the next call.  The next '\r' is looked for once per
- * stretch of the buffer, so output without one costs a memchr per line.
- */
-struct slines {
-	int fd;
-	const char *name;	/* for messages */
-	char *buf;
-	size_t cap, start, end;
-	size_t cr;		/* the first '\r' at or after start, or SIZE_MAX */
-	size_t crdone;		/* [start, crdone) holds no '\r' but cr */
-	size_t nldone;		/* [start, nldone) holds no '\n': a long line
-				 * is not scanned again after each read */
-	int eof;
-	uint64_t n;		/* lines returned */
-};
-
-void slines_init(struct slines *l, int fd, const char *name);
-void slines_free(struct slines *l);
-
-/* slines_next: the next line in *LINE; 0 at the end.  Fatal on a read error. */
-int slines_next(struct slines *l, struct slice *line);
-
-/* ---- key and value of a command's output line ---- */
-
-struct scollect {
-	const char *sep;
-	size_t seplen;
-	int keys;
-};
-
-void scollect_init(struct scollect *c, const char *sep, int keys);
-
-/*
- * scollect_keylen: the length of the key of the line P[0..LEN).  The value
- * starts at key + seplen when the key is shorter than the line, else it is
- * empty.
- */
-size_t scollect_keylen(const struct scollect *c, const char *p, size_t len);
-
-/* ---- a task's fate: stages and counters ---- */
-
-enum sstage {
-	SSTAGE_SETUP, SSTAGE_SPLIT, SSTAGE_MAPPER, SSTAGE_MAPPER_STOPPED,
-	SSTAGE_SORT, SSTAGE_COMBINER, SSTAGE_COMBINER_STOPPED, SSTAGE_PARTITION,
-	SSTAGE_MERGE, SSTAGE_REDUCER, SSTAGE_REDUCER_STOPPED, SSTAGE_AGGREGATE,
-	SSTAGE_OUTPUT
-};
-
-/* streaming_stage_name: the stage's word in a task's status file. */
-const char *streaming_stage_name(enum sstage s);
-
-/*
- * streaming_stage_command: the command a failure of the stage is blamed
- * on: "mapper", "combiner", "reducer", or "" (the framework's own work).
- */
-const char *streaming_stage_command(enum sstage s);
-
-/*
- * streaming_describe: what happened, in the words mr-job prints after
- * "task ... failed: ": "mapper exit status 3", "reducer killed by signal
- * 9 (SIGKILL)", "mapper stopped reading its input (Broken pipe)", ...
- * CODE is the stage's exit status, or 256 + N for signal N (the shell's
- * 128 + N would read an exit status of 130 as SIGINT).
- */
-void streaming_describe(enum sstage s, int code, char *buf, size_t size);
-
-enum scounter {
-	SC_MAP_IN, SC_MAP_OUT, SC_COMBINE_IN, SC_COMBINE_OUT, SC_REDUCE_GROUPS,
-	SC_REDUCE_IN, SC_REDUCE_OUT, SC_BYTES_READ, SC_BYTES_WRITTEN, SC_COUNT
-};
-
-/* streaming_counter_group / _name: Hadoop's group and name of a counter. */
-const char *streaming_counter_group(enum scounter c);
-const char *streaming_counter_name(enum scounter c);
+#include "sconf.h"
+#include "senv.h"
+#include "sjob.h"
+#include "slines.h"
+#include "sstage.h"
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * streaming_keys: Hadoop 3.1.3's deprecated job property names and the
- * names that replace them, sorted by the old name, for lib/streaming only.
+ * names that replace them, sorted by the old name, for lib/sconf only.
  *
  * Generated from Hadoop itself: Configuration.dumpDeprecatedKeys() after
  * new JobConf() (the names of hadoop-common and mapreduce-client-core),

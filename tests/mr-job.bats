@@ -353,6 +353,23 @@ counter() {
 	[ -z "$(ls -A tmp)" ]
 }
 
+@test "a job in the background of a script keeps SIGINT ignored, as the shell leaves it there" {
+	words 100 15 >in.txt
+	mkdir tmp
+	# A non-interactive shell starts a background command with SIGINT
+	# ignored; the job runs on to the end.
+	TMPDIR=$PWD/tmp mr-job -P 1 -input in.txt -output out -mapper "sh -c 'cat; touch started; while [ ! -e ../../../../go ]; do sleep 0.02; done'" 2>err &
+	local pid=$!
+	wait_for started
+	kill -INT "$pid"
+	touch go
+	local st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 0 ]
+	[ -s out/part-00000 ]
+	[ -z "$(ls -A tmp)" ]
+}
+
 @test "mr-hadoop submits the same arguments through hadoop jar with the static programs in -files" {
 	mkdir fakebin static
 	cat >fakebin/hadoop <<-'EOF'

@@ -406,6 +406,14 @@ setup() {
 	[ "$status" -eq 2 ]
 	run mr-task -d m0 -R -D novalue
 	[ "$status" -eq 2 ]
+	: >job
+	run --separate-stderr mr-task --job -c job --output out -- cat
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mr-task: --job needs -c FILE, --output DIR and --scratch DIR" ]
+	run --separate-stderr mr-task --job -c job --output out --scratch s -W 2,0,0 -- cat
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mr-task: -W: more words than arguments" ]
+	[ ! -e out ]
 	run mr-task --help
 	[ "$status" -eq 0 ]
 	[[ $output == usage:* ]]

@@ -1,6 +1,7 @@
 /* Unit tests of lib/args.c: the shared command line and option values. */
 #include "unit.h"
 #include "args.h"
+#include "keyfield.h"
 
 static void
 sizes(void)
@@ -264,6 +265,79 @@ help_and_version_go_to_stdout(void)
 	CHECK_STR(out, "mr-test (mr-tools) " MR_VERSION "\n");
 }
 
+/* ---- -K and -F: key field specifications (mr-sort, mr-partition) ---- */
+
+/* The -K and -F options of ARGS (as after "mr-test") into KF. */
+static size_t
+keyfield_options(const char *const *args, struct keyfield *kf, int numeric)
+{
+	struct keyfield_opts o = { NULL, NULL, 0 };
+	int c;
+
+	set_args(args);
+	while ((c = args_next(test_argc, test_argv, "K:F:", longopts)) != -1)
+		optarg_keyfield(&o, c);
+	return keyfield_opts_make(&o, kf, numeric, 0);
+}
+
+static void
+keyfield_options_make_one_specification(void)
+{
+	static const char *const none[] = { "mr-test", NULL };
+	static const char *const two[] = { "mr-test", "-K", "2,2n", "-K", "1,1",
+	    NULL };
+	static const char *const sep[] = { "mr-test", "-F", ".", "-K", "2n", NULL };
+	static const char *const tab[] = { "mr-test", "-F", "\\t", "-K", "2,2", NULL };
+	struct keyfield kf;
+
+	CHECK(keyfield_options(none, &kf, 0) == 0);
+	CHECK(!keyfield_active(&kf));
+	keyfield_free(&kf);
+	/* Field 2 as a number first (10 after 9), then field 1. */
+	CHECK(keyfield_options(two, &kf, 0) == 2);
+	CHECK(keyfield_cmp(&kf, "b\t9", 3, "a\t10", 4) < 0);
+	CHECK(keyfield_cmp(&kf, "a\t9", 3, "b\t9", 3) < 0);
+	keyfield_free(&kf);
+	/* -F: fields split at '.'; -n is the global flag of a bare -K. */
+	CHECK(keyfield_options(sep, &kf, 0) == 1);
+	CHECK(keyfield_cmp(&kf, "x.9", 3, "x.10", 4) < 0);
+	keyfield_free(&kf);
+	CHECK(keyfield_options(tab, &kf, 0) == 1);
+	CHECK(keyfield_cmp(&kf, "z\tb", 3, "a\tc", 3) < 0);
+	keyfield_free(&kf);
+}
+
+static const char *const *kf_child_args;
+
+static void
+keyfield_options_in_child(void *arg)
+{
+	struct keyfield kf;
+
+	(void)arg;
+	keyfield_options(kf_child_args, &kf, 0);
+}
+
+static void
+bad_keyfield_options_are_usage_errors(void)
+{
+	static const char *const long_sep[] = { "mr-test", "-F",
+	    "0123456789abcdef", NULL };
+	static const char *const bad_spec[] = { "mr-test", "-K", "0,1", NULL };
+	char err[1024];
+	int status;
+
+	kf_child_args = long_sep;
+	status = unit_capture_stderr(keyfield_options_in_child, err, sizeof err);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+	CHECK_STR(err, "mr-test: -F: '0123456789abcdef' is not a key field "
+	    "separator (1 to 15 bytes, or \\t)\n" USAGE);
+	kf_child_args = bad_spec;
+	status = unit_capture_stderr(keyfield_options_in_child, err, sizeof err);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+	CHECK(strncmp(err, "mr-test: -K: ", 13) == 0);
+}
+
 int
 main(void)
 {
@@ -274,5 +348,7 @@ main(void)
 	RUN(mistakes_are_one_message_and_the_usage);
 	RUN(option_values_have_one_wording);
 	RUN(help_and_version_go_to_stdout);
+	RUN(keyfield_options_make_one_specification);
+	RUN(bad_keyfield_options_are_usage_errors);
 	return unit_done();
 }

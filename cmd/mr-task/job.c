@@ -1,0 +1,512 @@
+/*
+ * mr-task --job: a whole Streaming job, the scheduler of mr-job.
+ *
+ * mr-job (a shell script) reads the command line and writes the job file;
+ * this plans the job (plan.c), runs its map tasks and then its reduce
+ * tasks, at most -P at a time, each a child process (a fork of this one,
+ * in a process group of its own, in its working directory) that runs the
+ * task as mr-task would (task_run), and commits: the part files are in
+ * place (each renamed there by its task when whole), the scratch files go,
+ * then _SUCCESS; last the job's counters, summed, in Hadoop's layout.
+ *
+ * Each task leaves its fate in DIR/status ("ok", or the stage with its
+ * code, what happened in words, and the command to blame), its counters in
+ * DIR/counts, the commands' stderr in DIR/err and its own in
+ * DIR/frame.err.  The first failure stops the other tasks at once and
+ * ends the job: no part file, no output directory, no scratch file is
+ * left, nor after SIGINT, SIGTERM or SIGHUP.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "extsort.h"
+#include "msg.h"
+#include "partout.h"
+#include "task.h"
+#include "xalloc.h"
+
+struct jobspec *jspec;
+struct plan jplan;
+unsigned nred;
+static pid_t scheduler;		/* this process, not a task forked from it */
+static pid_t *running;		/* the tasks' process groups */
+static size_t *number;		/* and their task numbers */
+static size_t nrunning;
+static int made_output, succeeded;
+int progress_tty;
+static volatile sig_atomic_t got_signal;
+static sigset_t scheduling_mask, task_mask;
+
+/* ---- leaving nothing behind ---- */
+
+static int
+remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT)
+		warn("%s: cannot remove:", path);
+	return 0;
+}
+
+/* remove_tree: rm -rf PATH. */
+static void
+remove_tree(const char *path)
+{
+	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* stop_tasks: stop the running tasks (each a process group) and reap them. */
+static void
+stop_tasks(void)
+{
+	size_t i;
+
+	for (i = 0; i < nrunning; i++)
+		kill(-running[i], SIGTERM);
+	for (i = 0; i < nrunning; i++)
+		waitpid(running[i], NULL, 0);
+	nrunning = 0;
+}
+
+/* At exit: stop the running tasks, remove the scratch files, and after a
+ * failure the output directory. */
+static void
+cleanup(void)
+{
+	if (getpid() != scheduler)
+		return;		/* a task's exit */
+	stop_tasks();
+	if (made_output) {
+		remove_tree(jspec->scratch);
+		if (!succeeded)
+			remove_tree(jspec->out_abs);
+	}
+	unlink(jspec->conf_file);
+}
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static void
+on_child(int sig)
+{
+	(void)sig;	/* only ends sigsuspend */
+}
+
+/* A signal that ends the job: cleanup, status 128 + N as the shell has it. */
+static void
+check_signal(void)
+{
+	if (got_signal != 0)
+		exit(128 + got_signal);
+}
+
+/* The signals that end the job, and SIGCHLD; what they were before. */
+static const int job_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+static struct sigaction inherited[4];
+
+/*
+ * install_signals: SIGINT, SIGTERM and SIGHUP end the job (unless ignored
+ * from the start, as the shell leaves them in a background job: then
+ * they stay ignored, as a shell script cannot trap them); SIGCHLD wakes
+ * the scheduler.
+ */
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+	int i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < 4; i++) {
+		sigaction(job_signals[i], NULL, &inherited[i]);
+		if (i < 3 && inherited[i].sa_handler == SIG_IGN)
+			continue;
+		sa.sa_handler = i < 3 ? on_signal : on_child;
+		sigaction(job_signals[i], &sa, NULL);
+	}
+	sigemptyset(&scheduling_mask);
+	for (i = 0; i < 4; i++)
+		sigaddset(&scheduling_mask, job_signals[i]);
+}
+
+/* ---- archives ---- */
+
+static int
+has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/*
+ * unpack_archives: each -A NAME=PATH unpacked once into scratch/archives/
+ * NAME, as Hadoop unpacks .jar, .zip, .tar, .tgz and .tar.gz (any other
+ * file is linked as it is); each becomes a link of every task.
+ */
+static void
+unpack_archives(void)
+{
+	size_t i;
+	char *dir;
+
+	if (jspec->narchives == 0)
+		return;
+	dir = xmalloc(strlen(jspec->scratch) + 16);
+	sprintf(dir, "%s/archives", jspec->scratch);
+	if (mkdir(dir, 0777) < 0)
+		die("%s: cannot create a directory", jspec->scratch);
+	for (i = 0; i < jspec->narchives; i++) {
+		char *name = jspec->archives[i], *eq = strchr(name, '=');
+		const char *path = eq + 1;
+		char *d = xmalloc(strlen(dir) + strlen(name) + 2), *link;
+		char *zip[] = { "unzip", "-q", "-d", d, (char *)path, NULL };
+		char *tar[] = { "tar", "-xf", (char *)path, "-C", d, NULL };
+		char **argv = NULL;
+		struct proc p;
+
+		sprintf(d, "%s/%.*s", dir, (int)(eq - name), name);
+		if (has_suffix(path, ".jar") || has_suffix(path, ".zip") ||
+		    has_suffix(path, ".JAR") || has_suffix(path, ".ZIP"))
+			argv = zip;
+		else if (has_suffix(path, ".tar") || has_suffix(path, ".tgz") ||
+		    has_suffix(path, ".tar.gz"))
+			argv = tar;
+		if (argv != NULL) {
+			if (mkdir(d, 0777) < 0)
+				die("-archives: %s: cannot unpack", path);
+			proc_spawn(&p, argv, NULL, PROC_INHERIT, PROC_INHERIT,
+			    PROC_INHERIT);
+			if (proc_failed(proc_wait(p.pid)))
+				die("-archives: %s: cannot unpack", path);
+			check_signal();
+		}
+		link = xmalloc(strlen(name) + strlen(d) + 2);
+		sprintf(link, "%.*s=%s", (int)(eq - name), name, argv ? d : path);
+		jspec->links = xreallocarray(jspec->links, jspec->nlinks + 1,
+		    sizeof *jspec->links);
+		jspec->links[jspec->nlinks++] = link;
+		free(d);
+	}
+	free(dir);
+}
+
+/* ---- one task ---- */
+
+/* The task directory of task KIND N, for the caller to free. */
+char *
+task_dir(char kind, size_t n)
+{
+	char *p = xmalloc(strlen(jspec->scratch) + 32);
+
+	sprintf(p, "%s/%c%zu", jspec->scratch, kind, n);
+	return p;
+}
+
+/* The part file of task N (of a reduce task, or a map task of a map-only
+ * job), for the caller to free. */
+static char *
+part_name(size_t n)
+{
+	char *p = xmalloc(strlen(jspec->out_abs) + 32);
+
+	sprintf(p, "%s/part-%05zu", jspec->out_abs, n);
+	return p;
+}
+
+/* The task struct of map task N or reduce task N. */
+static void
+task_setup(struct task *t, char kind, size_t n, int sort_threads)
+{
+	memset(t, 0, sizeof *t);
+	t->number = (unsigned)n;
+	t->links = jspec->links;
+	t->nlinks = jspec->nlinks;
+	t->sort_budget = extsort_default_budget() / (uint64_t)online_cpus();
+	t->sort_threads = sort_threads;
+	if (kind == 'm') {
+		t->input = jplan.splits[n].file;
+		t->split = (struct hsplit){ jplan.splits[n].start,
+		    jplan.splits[n].length };
+		t->have_split = 1;
+		t->cmd = jspec->map_words;
+		if (nred > 0 && jspec->comb_words[0] != NULL &&
+		    !job.aggregate_combiner)
+			t->combiner = jspec->comb_words;
+		if (nred == 0)
+			out_file = part_name(n);
+	} else {
+		size_t i;
+
+		for (i = 0; i < jplan.n; i++) {
+			char *pre = task_dir('m', i), *f;
+			struct stat st;
+
+			pre = xrealloc(pre, strlen(pre) + 4);
+			strcat(pre, "/p-");
+			f = partout_name(pre, (unsigned)n);
+			free(pre);
+			if (stat(f, &st) == 0 && st.st_size > 0) {
+				t->inputs = xreallocarray(t->inputs,
+				    t->ninputs + 1, sizeof *t->inputs);
+				t->inputs[t->ninputs++] = f;
+			} else {
+				free(f);
+			}
+		}
+		t->cmd = jspec->red_words[0] != NULL ? jspec->red_words : NULL;
+		/* Only a combiner can break the order of a map task's
+		 * output: without one the job's own sort made each input. */
+		t->sorted_inputs = jspec->comb_words[0] == NULL &&
+		    !job.aggregate_combiner;
+		out_file = part_name(n);
+	}
+}
+
+/*
+ * start_task: fork task KIND N: in a process group of its own (the
+ * scheduler stops it with its group), in its working directory, with
+ * TMPDIR there and its own stderr in DIR/frame.err.
+ */
+static pid_t
+start_task(char kind, size_t n, int sort_threads)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork:");
+	if (pid > 0) {
+		setpgid(pid, pid);
+		return pid;
+	}
+	{
+		/* Static, as all the task holds: reachable to the end (a
+		 * leak checker at exit sees the scheduler's memory too). */
+		static struct task t;
+		char *dir = task_dir(kind, n), *p;
+		int fd, i;
+
+		setpgid(0, 0);
+		progname = "mr-task";	/* the task's own messages, as before */
+		for (i = 0; i < 4; i++)
+			sigaction(job_signals[i], &inherited[i], NULL);
+		sigprocmask(SIG_SETMASK, &task_mask, NULL);
+		p = xmalloc(strlen(dir) + 32);
+		sprintf(p, "%s/frame.err", dir);
+		fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (fd < 0 || dup2(fd, 2) < 0)
+			_exit(126);
+		close(fd);
+		sprintf(p, "%s/work", dir);
+		if (chdir(p) < 0)
+			_exit(126);
+		sprintf(p, "%s/work/tmp", dir);
+		setenv("TMPDIR", p, 1);
+		free(p);
+		taskdir = dir;
+		task_setup(&t, kind, n, sort_threads);
+		exit(task_run(&t, kind == 'r'));
+	}
+}
+
+/* ---- the scheduler ---- */
+
+static size_t maps_done, reds_done;
+
+static void
+progress(void)
+{
+	if (!progress_tty)
+		return;
+	fprintf(stderr, "\r map %zu%% reduce %zu%%",
+	    jplan.n > 0 ? maps_done * 100 / jplan.n : 100,
+	    nred > 0 ? reds_done * 100 / nred : 0);
+}
+
+/*
+ * task_ended: task KIND N (process PID) has ended: a failure ends the job
+ * (status 1), a success passes its stderr on.
+ */
+static void
+task_ended(char kind, size_t n)
+{
+	char *dir = task_dir(kind, n), *p = xmalloc(strlen(dir) + 16);
+	struct buf b = { 0 };
+
+	sprintf(p, "%s/status", dir);
+	read_small(p, &b);
+	if (!(b.len >= 3 && memcmp(b.p, "ok\n", 3) == 0)) {
+		if (b.len == 0 || b.p[0] == '\n') {
+			int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+
+			if (fd >= 0) {
+				write_all(fd, "setup 1\nthe task could not start\n\n", 35);
+				close(fd);
+			}
+		}
+		stop_tasks();	/* the others stop before the report */
+		report_failure(kind, n, dir);
+		exit(EXIT_BAD);
+	}
+	pass_stderr(dir);
+	if (kind == 'm')
+		maps_done++;
+	else
+		reds_done++;
+	progress();
+	buf_free(&b);
+	free(p);
+	free(dir);
+}
+
+/* run_tasks: the COUNT tasks of one phase (KIND), -P at a time. */
+static void
+run_tasks(char kind, size_t count, int sort_threads)
+{
+	size_t next = 0, i;
+	pid_t pid;
+	int st;
+
+	running = xcalloc((size_t)jspec->parallel + 1, sizeof *running);
+	number = xcalloc((size_t)jspec->parallel + 1, sizeof *number);
+	nrunning = 0;
+	while (next < count || nrunning > 0) {
+		while (next < count && nrunning < (size_t)jspec->parallel) {
+			running[nrunning] = start_task(kind, next, sort_threads);
+			number[nrunning++] = next++;
+		}
+		pid = waitpid(-1, &st, WNOHANG);
+		if (pid == 0 || (pid < 0 && errno == EINTR)) {
+			sigsuspend(&task_mask);
+			check_signal();
+			continue;
+		}
+		if (pid < 0)
+			die("wait:");
+		for (i = 0; i < nrunning && running[i] != pid; i++)
+			;
+		if (i == nrunning)
+			continue;	/* not a task */
+		{
+			size_t n = number[i];
+
+			running[i] = running[nrunning - 1];
+			number[i] = number[nrunning - 1];
+			nrunning--;
+			task_ended(kind, n);
+		}
+		check_signal();
+	}
+	free(number);
+	free(running);
+	number = NULL;
+	running = NULL;
+}
+
+static int64_t
+now_us(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+int
+job_run(struct jobspec *s)
+{
+	size_t ntasks, i;
+	int sort_threads;
+	int64_t start;
+	char *success;
+
+	jspec = s;
+	if (jspec->output == NULL)
+		jspec->output = jspec->out_abs;
+	if (jspec->mapper == NULL)
+		jspec->mapper = "";
+	if (jspec->combiner == NULL)
+		jspec->combiner = "";
+	if (jspec->reducer == NULL)
+		jspec->reducer = "";
+	if (jspec->reducer_kind == NULL)
+		jspec->reducer_kind = "command";
+	if (jspec->parallel < 1)
+		jspec->parallel = 1;
+	scheduler = getpid();
+	atexit(cleanup);
+	install_signals();
+	progress_tty = isatty(2);
+
+	plan_make(&jplan, jspec->inputs, jspec->ninputs, jspec->conf_file,
+	    jspec->out_abs, jspec->scratch);
+	made_output = 1;
+	check_signal();
+	nred = strcmp(jspec->reducer_kind, "none") == 0 ? 0 : job.reduces;
+	unpack_archives();
+
+	ntasks = jplan.n > nred ? jplan.n : nred;
+	if (ntasks < 1)
+		ntasks = 1;
+	sort_threads = jspec->parallel /
+	    (int)(ntasks < (size_t)jspec->parallel ? ntasks : (size_t)jspec->parallel);
+	if (jspec->verbose) {
+		fprintf(stderr, "%s: %zu map tasks, %u reduce tasks, %d at a time\n",
+		    progname, jplan.n, nred, jspec->parallel);
+		for (i = 0; i < jplan.n; i++)
+			fprintf(stderr, "%s:   split %s %" PRIu64 " %" PRIu64 "\n",
+			    progname, jplan.splits[i].file, jplan.splits[i].start,
+			    jplan.splits[i].length);
+	}
+
+	/* From here on the signals that end the job are taken only while
+	 * waiting (sigsuspend), so none is lost between two checks. */
+	sigprocmask(SIG_BLOCK, &scheduling_mask, &task_mask);
+	start = now_us();
+	progress();
+	run_tasks('m', jplan.n, sort_threads);
+	if (nred > 0)
+		run_tasks('r', nred, sort_threads);
+	if (progress_tty)
+		fputc('\n', stderr);
+	sum_counters();
+
+	/* Commit: the part files are in place; the scratch files go, then
+	 * _SUCCESS. */
+	remove_tree(jspec->scratch);
+	unlink(jspec->conf_file);
+	made_output = 0;
+	if (job.mark_success) {
+		int fd;
+
+		success = xmalloc(strlen(jspec->out_abs) + 16);
+		sprintf(success, "%s/_SUCCESS", jspec->out_abs);
+		fd = open(success, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (fd < 0 || close(fd) < 0) {
+			made_output = 1;
+			die("%s/_SUCCESS: cannot create", jspec->output);
+		}
+		free(success);
+	}
+	succeeded = 1;
+	print_summary(now_us() - start);
+	plan_free(&jplan);
+	return EXIT_OK;
+}

@@ -1,0 +1,376 @@
+/*
+ * mr-task --job: what the tasks leave behind, read back: a failed task's
+ * report (its status in words, the command to blame, its split, the last
+ * lines of its stderr), a task's stderr passed on, and the job's counters
+ * summed over every task and printed in Hadoop's layout.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "out.h"
+#include "record.h"
+#include "msg.h"
+#include "task.h"
+#include "xalloc.h"
+
+/* ---- what a task left: DIR/status, DIR/err ---- */
+
+/* read_small: the whole of file PATH into B (empty if it cannot be read). */
+void
+read_small(const char *path, struct buf *b)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t r;
+
+	b->len = 0;
+	if (fd < 0)
+		return;
+	for (;;) {
+		buf_reserve(b, 65536);
+		r = read(fd, b->p + b->len, 65536);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		b->len += (size_t)r;
+	}
+	close(fd);
+}
+
+/* The next line of B from *AT (without its '\n'); 0 at the end. */
+static int
+next_line(const struct buf *b, size_t *at, struct slice *line)
+{
+	const char *nl;
+
+	if (*at >= b->len)
+		return 0;
+	line->p = b->p + *at;
+	nl = memchr(line->p, '\n', b->len - *at);
+	line->len = nl != NULL ? (size_t)(nl - line->p) : b->len - *at;
+	*at += line->len + 1;
+	return 1;
+}
+
+static int
+is_reporter(struct slice l)
+{
+	return l.len >= 9 && memcmp(l.p, "reporter:", 9) == 0;
+}
+
+/* open_lines: a line reader of file PATH (keeping each '\r'); 0 if it
+ * cannot be opened. */
+static int
+open_lines(struct reader *r, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	reader_init_fd(r, fd, path);
+	r->owns_fd = 1;
+	r->keep_cr = 1;
+	return 1;
+}
+
+/* pass_stderr: a task's stderr (DIR/err) as local Hadoop shows it, less
+ * the reporter: lines it consumes; read a line at a time, whatever its
+ * size. */
+void
+pass_stderr(const char *dir)
+{
+	struct reader r;
+	struct slice l;
+	struct buf o = { 0 };
+	char *p = xmalloc(strlen(dir) + 8);
+
+	sprintf(p, "%s/err", dir);
+	if (open_lines(&r, p)) {
+		/* A write error on stderr is not the job's: as the shell's
+		 * printf, it is let pass. */
+		while (reader_next(&r, &l)) {
+			if (is_reporter(l))
+				continue;
+			buf_append(&o, l.p, l.len);
+			buf_append(&o, "\n", 1);
+			if (o.len >= 65536) {
+				(void)write_all(2, o.p, o.len);
+				o.len = 0;
+			}
+		}
+		(void)write_all(2, o.p, o.len);
+		reader_close(&r);
+	}
+	buf_free(&o);
+	free(p);
+}
+
+/*
+ * print_tail: the last 10 lines of file PATH (without reporter: lines if
+ * FILTER), indented, less the empty lines at the end; 0 if none.
+ */
+static int
+print_tail(const char *path, int filter)
+{
+	struct reader r;
+	struct buf last[10];
+	struct slice l;
+	size_t n = 0, i, k;
+
+	memset(last, 0, sizeof last);
+	if (open_lines(&r, path)) {
+		while (reader_next(&r, &l))
+			if (!filter || !is_reporter(l))
+				buf_set(&last[n++ % 10], l.p, l.len);
+		reader_close(&r);
+	}
+	k = n < 10 ? n : 10;
+	while (k > 0 && last[(n - 1) % 10].len == 0) {
+		n--;
+		k--;
+	}
+	if (k > 0) {
+		fprintf(stderr, "%s:   last lines of its stderr:\n", progname);
+		for (i = n - k; i < n; i++)
+			fprintf(stderr, "    %.*s\n", (int)last[i % 10].len,
+			    last[i % 10].p);
+	}
+	for (i = 0; i < 10; i++)
+		buf_free(&last[i]);
+	return k > 0;
+}
+
+/*
+ * report_failure: what failed in task KIND N (its status, in mr-task's
+ * words), the command to blame, the split of a map task and the last
+ * lines of its stderr.
+ */
+void
+report_failure(char kind, size_t n, const char *dir)
+{
+	struct buf b = { 0 };
+	struct slice code = { "", 0 }, what = { "failed", 6 }, role = { "", 0 };
+	size_t at = 0;
+	const char *cmd;
+	char *p = xmalloc(strlen(dir) + 16);
+
+	sprintf(p, "%s/status", dir);
+	read_small(p, &b);
+	next_line(&b, &at, &code);
+	next_line(&b, &at, &what);
+	next_line(&b, &at, &role);
+	if (progress_tty)
+		fputc('\n', stderr);
+	if (role.len == 6 && memcmp(role.p, "mapper", 6) == 0)
+		cmd = jspec->mapper;
+	else if (role.len == 8 && memcmp(role.p, "combiner", 8) == 0)
+		cmd = jspec->combiner;
+	else if (role.len == 7 && memcmp(role.p, "reducer", 7) == 0)
+		cmd = jspec->reducer;
+	else
+		cmd = kind == 'm' ? jspec->mapper : jspec->reducer;
+	if (kind == 'r' && strcmp(jspec->reducer_kind, "command") != 0 &&
+	    role.len == 0)
+		cmd = "";
+	fprintf(stderr, "%s: task attempt_local_0001_%c_%06zu_0 failed: %.*s",
+	    progname, kind, n, (int)what.len, what.p);
+	if (code.len >= 6 && memcmp(code.p, "merge ", 6) == 0 &&
+	    *jspec->combiner != '\0')
+		fprintf(stderr, " (the combiner '%s' must keep the order of its input's keys)",
+		    jspec->combiner);
+	fputc('\n', stderr);
+	if (*cmd != '\0')
+		fprintf(stderr, "%s:   command: %s\n", progname, cmd);
+	else
+		fprintf(stderr, "%s:   command: (%s reducer)\n", progname,
+		    jspec->reducer_kind);
+	if (kind == 'm')
+		fprintf(stderr, "%s:   input split: file:%s:%" PRIu64 "+%" PRIu64 "\n",
+		    progname, jplan.splits[n].file, jplan.splits[n].start,
+		    jplan.splits[n].length);
+	sprintf(p, "%s/err", dir);
+	if (!print_tail(p, 1)) {
+		sprintf(p, "%s/frame.err", dir);
+		print_tail(p, 0);
+	}
+	fprintf(stderr, "%s: job %s failed; no output written\n", progname,
+	    sconf_get(&conf, "mapreduce.job.id"));
+	buf_free(&b);
+	free(p);
+}
+
+/* ---- counters ---- */
+
+struct counter {
+	char *key;		/* "GROUP TAB NAME" */
+	int64_t sum;
+	int framework;
+};
+
+static struct counter *ctrs;
+static size_t nctrs, ctrcap;
+
+static char *
+key_copy(const char *p, size_t n)
+{
+	char *k = xmalloc(n + 1);
+
+	memcpy(k, p, n);
+	k[n] = '\0';
+	return k;
+}
+
+/* add_counts: the lines "KIND TAB GROUP TAB NAME TAB VALUE" of file PATH
+ * into the sums, each counter where it first appears. */
+static void
+add_counts(const char *path)
+{
+	struct buf b = { 0 };
+	struct slice l;
+	size_t at = 0, i;
+
+	read_small(path, &b);
+	while (next_line(&b, &at, &l)) {
+		const char *tab = memchr(l.p, '\t', l.len), *last;
+		size_t klen;
+		int64_t v;
+
+		if (tab == NULL)
+			continue;
+		for (last = l.p + l.len; last > tab && last[-1] != '\t'; last--)
+			;
+		if (last <= tab + 1)
+			continue;
+		klen = (size_t)(last - 1 - (tab + 1));
+		v = strtoll(last, NULL, 10);
+		for (i = 0; i < nctrs; i++)
+			if (strlen(ctrs[i].key) == klen &&
+			    memcmp(ctrs[i].key, tab + 1, klen) == 0)
+				break;
+		if (i == nctrs) {
+			ARRAY_RESERVE(ctrs, ctrcap, nctrs + 1);
+			ctrs[nctrs++] = (struct counter){ key_copy(tab + 1, klen),
+			    0, l.len >= 10 && memcmp(l.p, "framework\t", 10) == 0 };
+		}
+		ctrs[i].sum = (int64_t)((uint64_t)ctrs[i].sum + (uint64_t)v);
+	}
+	buf_free(&b);
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct counter *)a)->key,
+	    ((const struct counter *)b)->key);
+}
+
+static int
+by_task_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * sum_counters: every task's DIR/counts, map tasks first, each phase in
+ * the order of their directories' names (m0, m1, m10, ...); then in
+ * Hadoop's layout: the built-in counters by group, each group where it
+ * first appears, then the commands' own in byte order of group and name.
+ */
+void
+sum_counters(void)
+{
+	char **names = xcalloc(jplan.n + nred + 1, sizeof *names);
+	struct counter *sorted = xcalloc(nctrs + 1, sizeof *sorted);
+	size_t i, k, n = 0, nm;
+
+	for (i = 0; i < jplan.n; i++)
+		names[n++] = task_dir('m', i);
+	nm = n;
+	for (i = 0; i < nred; i++)
+		names[n++] = task_dir('r', i);
+	qsort(names, nm, sizeof *names, by_task_name);
+	qsort(names + nm, n - nm, sizeof *names, by_task_name);
+	for (i = 0; i < n; i++) {
+		names[i] = xrealloc(names[i], strlen(names[i]) + 8);
+		strcat(names[i], "/counts");
+		add_counts(names[i]);
+		free(names[i]);
+	}
+	free(names);
+	sorted = xreallocarray(sorted, nctrs + 1, sizeof *sorted);
+	/* The framework's, by group in order of first appearance. */
+	n = 0;
+	for (i = 0; i < nctrs; i++) {
+		size_t glen = strcspn(ctrs[i].key, "\t");
+		int seen = 0;
+
+		if (!ctrs[i].framework)
+			continue;
+		for (k = 0; k < n && !seen; k++)
+			seen = strncmp(sorted[k].key, ctrs[i].key, glen) == 0 &&
+			    sorted[k].key[glen] == '\t';
+		if (seen)
+			continue;
+		for (k = i; k < nctrs; k++)
+			if (ctrs[k].framework &&
+			    strncmp(ctrs[k].key, ctrs[i].key, glen) == 0 &&
+			    ctrs[k].key[glen] == '\t')
+				sorted[n++] = ctrs[k];
+	}
+	k = n;
+	for (i = 0; i < nctrs; i++)
+		if (!ctrs[i].framework)
+			sorted[n++] = ctrs[i];
+	qsort(sorted + k, n - k, sizeof *sorted, by_name);
+	free(ctrs);
+	ctrs = sorted;
+}
+
+/* print_summary: the job's end, its counters and its output directory. */
+void
+print_summary(int64_t elapsed_us)
+{
+	struct buf o = { 0 };
+	char line[256];
+	const char *group = NULL;
+	size_t i, glen = 0;
+
+	snprintf(line, sizeof line,
+	    "%s: job %s completed successfully: %zu map tasks, %u reduce tasks, %d.%02d s\n",
+	    progname, sconf_get(&conf, "mapreduce.job.id"), jplan.n, nred,
+	    (int)(elapsed_us / 1000000), (int)(elapsed_us / 10000 % 100));
+	buf_append(&o, line, strlen(line));
+	snprintf(line, sizeof line, "%s: Counters: %zu\n", progname, nctrs);
+	buf_append(&o, line, strlen(line));
+	for (i = 0; i < nctrs; i++) {
+		const char *key = ctrs[i].key;
+		size_t kl = strcspn(key, "\t");
+
+		if (group == NULL || kl != glen || memcmp(key, group, kl) != 0) {
+			group = key;
+			glen = kl;
+			buf_append(&o, "\t", 1);
+			buf_append(&o, key, kl);
+			buf_append(&o, "\n", 1);
+		}
+		buf_append(&o, "\t\t", 2);
+		buf_append(&o, key + kl + (key[kl] != '\0'),
+		    strlen(key + kl + (key[kl] != '\0')));
+		snprintf(line, sizeof line, "=%" PRId64 "\n", ctrs[i].sum);
+		buf_append(&o, line, strlen(line));
+	}
+	buf_append(&o, progname, strlen(progname));
+	buf_append(&o, ": output directory: ", 20);
+	buf_append(&o, jspec->output, strlen(jspec->output));
+	buf_append(&o, "\n", 1);
+	write_all(2, o.p, o.len);
+	buf_free(&o);
+	for (i = 0; i < nctrs; i++)
+		free(ctrs[i].key);
+	free(ctrs);
+}

@@ -1,0 +1,78 @@
+/* Unit tests of lib/slines: command output lines as Hadoop's LineReader ends them, key and value. */
+#include "unit.h"
+#include "slines.h"
+
+static void
+command_lines_end_as_hadoops_line_reader_ends_them(void)
+{
+	static const struct {
+		const char *in, *lines;		/* lines joined by '|' */
+		size_t step;
+	} t[] = {
+		{ "a\nb\n", "a|b", 1 },
+		{ "a\r\nb", "a|b", 1 },
+		{ "a\rb\r", "a|b", 1 },
+		{ "\n\n", "|", 3 },
+		{ "a\r\r\nb", "a||b", 1 },
+		{ "x\r", "x", 1 },
+		{ "long line\r\nend\n", "long line|end", 2 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct unit_trickle tr;
+		struct slines l;
+		struct slice line;
+		char got[64] = "";
+		int fds[2];
+
+		CHECK(pipe(fds) == 0);
+		unit_trickle_start(&tr, fds[1], t[i].in, strlen(t[i].in), t[i].step);
+		slines_init(&l, fds[0], "test");
+		while (slines_next(&l, &line)) {
+			if (l.n > 1)
+				strcat(got, "|");
+			strncat(got, line.p, line.len);
+		}
+		slines_free(&l);
+		unit_trickle_join(&tr);
+		close(fds[0]);
+		CHECK_STR(got, t[i].lines);
+	}
+}
+
+static void
+keys_end_at_the_kth_separator_of_any_length(void)
+{
+	static const struct {
+		const char *sep;
+		int keys;
+		const char *line;
+		size_t keylen;
+	} t[] = {
+		{ "\t", 1, "a\tb\tc", 1 },
+		{ "\t", 2, "a\tb\tc", 3 },
+		{ "\t", 3, "a\tb\tc", 5 },	/* fewer separators: all key */
+		{ "::", 1, "a::b", 1 },
+		{ "::", 2, "a::b::c", 4 },
+		{ "::", 1, "a:b", 3 },
+		{ ",", 0, "x,y", 1 },		/* 0 counts as 1 */
+		{ "\t", 1, "", 0 },
+	};
+	struct scollect c;
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		scollect_init(&c, t[i].sep, t[i].keys);
+		CHECK(scollect_keylen(&c, t[i].line, strlen(t[i].line)) == t[i].keylen);
+	}
+}
+
+int
+main(void)
+{
+	unit_module = "slines";
+	RUN(command_lines_end_as_hadoops_line_reader_ends_them);
+	RUN(keys_end_at_the_kth_separator_of_any_length);
+	return unit_done();
+}
