@@ -138,6 +138,32 @@ counter() {
 	[ ! -e out ]
 }
 
+@test "a command that leaves more than 64 KiB plus the input's last part of 128 KiB unread fails; no more is accepted" {
+	local i n=300000 limit
+	# 300000 bytes: the last part after whole 128 KiB is 37856 bytes, so
+	# the limit is 65536 + 37856 unread bytes (mr-job(1), Failures).
+	for ((i = 0; i < 3000; i++)); do printf '%099d\n' "$i"; done >in.txt
+	limit=$((65536 + 37856))
+	run --separate-stderr mr-job -D mapreduce.job.maps=1 -input in.txt -output ok \
+	    -mapper "sh -c 'head -c $((n - limit)) >/dev/null'" -reducer cat
+	[ "$status" -eq 0 ]
+	run --separate-stderr mr-job -D mapreduce.job.maps=1 -input in.txt -output bad \
+	    -mapper "sh -c 'head -c $((n - limit - 1)) >/dev/null'" -reducer cat
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[0]}" = "mr-job: task attempt_local_0001_m_000000_0 failed: mapper stopped reading its input (Broken pipe)" ]
+	[ ! -e bad ]
+	# A reducer too; a small input is taken whole by Hadoop's buffer, so
+	# stopping early there is no failure.
+	seq 1 70000 >mid.txt
+	run --separate-stderr mr-job -input mid.txt -output rh -mapper cat -reducer 'head -n 1'
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[0]}" = "mr-job: task attempt_local_0001_r_000000_0 failed: reducer stopped reading its input (Broken pipe)" ]
+	seq 1 10 >small.txt
+	run --separate-stderr mr-job -input small.txt -output small -mapper 'head -n 1' -reducer 'head -n 1'
+	[ "$status" -eq 0 ]
+	[ "$(cat small/part-00000)" = "1${TAB}" ]
+}
+
 @test "a program that does not exist fails before anything is written" {
 	echo x >in.txt
 	run --separate-stderr mr-job -input in.txt -output out -mapper 'no-such-mapper -x'

@@ -89,8 +89,9 @@ void counts_close(void);
 
 void link_files(char **links, size_t n);
 char *resolve_here(char **argv);
-void spawn_user(struct proc *p, char **argv);
-void wait_user(pid_t pid, enum sstage s);
+void spawn_user(struct proc *p, char **argv, int *keep);
+void finish_user(struct proc *p, int keep, pthread_t th, const struct out *o,
+    const uint64_t *fed, enum sstage s, enum sstage stopped);
 void start_thread(pthread_t *th, void *(*fn)(void *), void *arg);
 void feed_start(struct out *o, int fd, const char *name, pthread_t *th,
     void *(*fn)(void *), void *arg);
@@ -154,7 +155,6 @@ struct record_feed {
 	const struct sortorder *group;	/* counts groups by this order */
 	struct out o;
 	uint64_t records, groups;
-	int stopped;
 	struct buf last;	/* the key of the current group */
 	enum sstage stage;
 };
