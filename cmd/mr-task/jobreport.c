@@ -150,6 +150,8 @@ print_tail(const char *path, int filter)
  * words), the command to blame, the split of a map task and the last
  * lines of its stderr.
  */
+const char *task_status_text;
+
 void
 report_failure(char kind, size_t n, const char *dir)
 {
@@ -160,7 +162,10 @@ report_failure(char kind, size_t n, const char *dir)
 	char *p = xmalloc(strlen(dir) + 16);
 
 	sprintf(p, "%s/status", dir);
-	read_small(p, &b);
+	if (task_status_text != NULL)
+		buf_set(&b, task_status_text, strlen(task_status_text));
+	else
+		read_small(p, &b);
 	next_line(&b, &at, &code);
 	next_line(&b, &at, &what);
 	next_line(&b, &at, &role);
@@ -184,7 +189,9 @@ report_failure(char kind, size_t n, const char *dir)
 		fprintf(stderr, " (the combiner '%s' must keep the order of its input's keys)",
 		    jspec->combiner);
 	fputc('\n', stderr);
-	if (*cmd != '\0')
+	if (role.len == 4 && memcmp(role.p, "task", 4) == 0)
+		;	/* the task itself failed, not a command */
+	else if (*cmd != '\0')
 		fprintf(stderr, "%s:   command: %s\n", progname, cmd);
 	else
 		fprintf(stderr, "%s:   command: (%s reducer)\n", progname,

@@ -186,6 +186,10 @@ void plan_make(struct plan *p, char **specs, int nspecs,
     const char *conf_file, const char *output, const char *scratch);
 void plan_print(const struct plan *p);
 void plan_free(struct plan *p);
+/* The parents of the output directory that the plan made: removed after a
+ * failure (plan_unmake_parents), or kept (plan_forget_parents). */
+void plan_unmake_parents(void);
+void plan_forget_parents(void);
 
 /* What mr-job hands to --job besides the job file. */
 struct jobspec {
@@ -219,6 +223,8 @@ char *task_dir(char kind, size_t n);	/* scratch/KIND N, to free */
 /* jobreport.c */
 void read_small(const char *path, struct buf *b);
 void pass_stderr(const char *dir);
+/* The status of the failed task when its file could not be written. */
+extern const char *task_status_text;
 void report_failure(char kind, size_t n, const char *dir);
 void sum_counters(void);
 void print_summary(int64_t elapsed_us);
