@@ -379,6 +379,135 @@ counter() {
 	[ -z "$(ls -A tmp)" ]
 }
 
+# The mappers of the tests below: each notes its pid in ./pids, then
+# waits for ./go; ../../../.. is the test's directory from a task's.
+WAITING_MAPPER="sh -c 'cat >/dev/null; echo \$\$ >>../../../../pids; while [ ! -e ../../../../go ]; do sleep 0.02; done'"
+
+# mappers_up N: N mappers have noted their pid.
+mappers_up() {
+	[ -s pids ] && [ "$(wc -l <pids)" -ge "$1" ]
+}
+
+# all_gone: no process of ./pids is left, the output and TMPDIR are empty.
+all_gone() {
+	local p
+	for p in $(cat pids); do
+		! kill -0 "$p" 2>/dev/null || return 1
+	done
+	[ ! -e out ] && [ -z "$(ls -A tmp)" ]
+}
+
+# stat_of PID: the fields of /proc/PID/stat after the name, into the
+# array STAT (STAT[0]: the state, STAT[2]: the process group); read
+# without ps (procps is not on a fresh machine) and without a subshell.
+stat_of() {
+	local st
+	{ read -r st <"/proc/$1/stat"; } 2>/dev/null || return 1
+	read -r -a STAT <<<"${st##*) }"
+}
+
+# stopped PID: process PID is stopped (state T); group_stopped PID: so is
+# every process of its group (or waits in vfork for a stopped child, D);
+# group_running PID: none of them is stopped.
+stopped() {
+	stat_of "$1" && [ "${STAT[0]}" = T ]
+}
+group_states() {
+	local pg d
+	STATES=
+	stat_of "$1" || return 1
+	pg=${STAT[2]}
+	for d in /proc/[0-9]*; do
+		stat_of "${d#/proc/}" && [ "${STAT[2]}" = "$pg" ] && STATES+=${STAT[0]}
+	done
+	return 0
+}
+group_stopped() {
+	group_states "$1" && [[ $STATES =~ ^[TD]*T[TD]*$ ]]
+}
+group_running() {
+	group_states "$1" && [[ $STATES != *T* ]]
+}
+
+@test "a scheduler killed with SIGKILL takes its tasks with it and leaves no file behind" {
+	words 100 15 >in.txt
+	mkdir tmp
+	TMPDIR=$PWD/tmp mr-job -P 2 -input in.txt -output out -mapper "$WAITING_MAPPER" \
+	    -numReduceTasks 0 2>err &
+	local pid=$!
+	wait_for mappers_up 2
+	# mr-job hands the job file over open and removes it first.
+	[ "$(ls tmp)" = "$(basename "$(ls -d tmp/mr-job.*)")" ]
+	kill -KILL "$pid"
+	wait "$pid" || true
+	WAIT_SECONDS=5 wait_for all_gone
+	touch go	# were a mapper left, it would write its part file now
+}
+
+@test "SIGQUIT ends a job as SIGTERM does; a command that ignores SIGTERM gets SIGKILL after 1 s" {
+	words 100 15 >in.txt
+	mkdir tmp
+	TMPDIR=$PWD/tmp env --default-signal=QUIT mr-job -P 2 -input in.txt -output out \
+	    -mapper "$WAITING_MAPPER" 2>err &
+	local pid=$! st=0
+	wait_for mappers_up 2
+	kill -QUIT "$pid"
+	wait "$pid" || st=$?
+	[ "$st" -eq 131 ]
+	[ "$(cat err)" = "mr-job: job job_local_0001 stopped by SIGQUIT; no output written" ]
+	WAIT_SECONDS=5 wait_for all_gone
+	rm pids
+	TMPDIR=$PWD/tmp mr-job -P 1 -input in.txt -output out \
+	    -mapper "sh -c 'trap \"\" TERM; cat >/dev/null; echo \$\$ >>../../../../pids; while :; do sleep 0.02; done'" 2>err &
+	pid=$!
+	wait_for mappers_up 1
+	kill -TERM "$pid"
+	st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 143 ]
+	[ "$(cat err)" = "mr-job: job job_local_0001 stopped by SIGTERM; no output written" ]
+	WAIT_SECONDS=5 wait_for all_gone
+}
+
+@test "SIGTSTP stops the job's tasks with it, SIGCONT continues them" {
+	words 100 15 >in.txt
+	mkdir tmp
+	TMPDIR=$PWD/tmp mr-job -P 2 -input in.txt -output out -mapper "$WAITING_MAPPER" \
+	    -numReduceTasks 0 2>err &
+	local pid=$! p st=0
+	wait_for mappers_up 2
+	kill -TSTP "$pid"
+	wait_for stopped "$pid"
+	for p in $(cat pids); do
+		WAIT_SECONDS=5 wait_for group_stopped "$p"
+	done
+	kill -CONT "$pid"
+	for p in $(cat pids); do
+		WAIT_SECONDS=5 wait_for group_running "$p"
+	done
+	touch go
+	wait "$pid" || st=$?
+	[ "$st" -eq 0 ]
+	[ "$(ls out)" = "$(printf '%s\n' _SUCCESS part-00000 part-00001)" ]
+}
+
+@test "a task that dies without its report is said to, and the parents made for -output go" {
+	echo x >in.txt
+	run --separate-stderr mr-job -D mapreduce.job.maps=1 -input in.txt -output a/b/out \
+	    -mapper "sh -c 'kill -9 \$PPID'"
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[0]}" = "mr-job: task attempt_local_0001_m_000000_0 failed: the task ended without a report: killed by signal 9 (Killed)" ]
+	[ "${stderr_lines[1]}" = "mr-job:   input split: file:$PWD/in.txt:0+2" ]
+	[ ! -e a ]
+}
+
+@test "a job file that cannot be made is said with the system's reason" {
+	echo x >in.txt
+	TMPDIR=$PWD/nonexistent run --separate-stderr mr-job -input in.txt -output out -mapper cat
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "mr-job: cannot create a job file in $PWD/nonexistent: No such file or directory" ]
+}
+
 @test "a job in the background of a script keeps SIGINT ignored, as the shell leaves it there" {
 	words 100 15 >in.txt
 	mkdir tmp
