@@ -501,6 +501,15 @@ group_running() {
 	[ ! -e a ]
 }
 
+@test "a failure report cuts each long stderr line after 1000 bytes" {
+	echo x >in.txt
+	run --separate-stderr mr-job -D mapreduce.job.maps=1 -input in.txt -output out \
+	    -mapper "sh -c 'cat >/dev/null; printf %05000d 0 >&2; echo >&2; echo short >&2; exit 1'"
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[4]}" = "    $(printf %01000d 0) [... 4000 more bytes]" ]
+	[ "${stderr_lines[5]}" = "    short" ]
+}
+
 @test "a job file that cannot be made is said with the system's reason" {
 	echo x >in.txt
 	TMPDIR=$PWD/nonexistent run --separate-stderr mr-job -input in.txt -output out -mapper cat

@@ -110,23 +110,31 @@ pass_stderr(const char *dir)
 	free(p);
 }
 
+/* A line of a failed task's stderr is shown up to this many bytes. */
+#define TAIL_LINE_MAX 1000
+
 /*
  * print_tail: the last 10 lines of file PATH (without reporter: lines if
- * FILTER), indented, less the empty lines at the end; 0 if none.
+ * FILTER), indented, less the empty lines at the end, each cut after
+ * TAIL_LINE_MAX bytes (saying how many more it had); 0 if none.
  */
 static int
 print_tail(const char *path, int filter)
 {
 	struct reader r;
 	struct buf last[10];
+	size_t full[10];
 	struct slice l;
 	size_t n = 0, i, k;
 
 	memset(last, 0, sizeof last);
 	if (open_lines(&r, path)) {
 		while (reader_next(&r, &l))
-			if (!filter || !is_reporter(l))
-				buf_set(&last[n++ % 10], l.p, l.len);
+			if (!filter || !is_reporter(l)) {
+				full[n % 10] = l.len;
+				buf_set(&last[n++ % 10], l.p,
+				    l.len < TAIL_LINE_MAX ? l.len : TAIL_LINE_MAX);
+			}
 		reader_close(&r);
 	}
 	k = n < 10 ? n : 10;
@@ -136,9 +144,14 @@ print_tail(const char *path, int filter)
 	}
 	if (k > 0) {
 		fprintf(stderr, "%s:   last lines of its stderr:\n", progname);
-		for (i = n - k; i < n; i++)
-			fprintf(stderr, "    %.*s\n", (int)last[i % 10].len,
+		for (i = n - k; i < n; i++) {
+			fprintf(stderr, "    %.*s", (int)last[i % 10].len,
 			    last[i % 10].p);
+			if (full[i % 10] > last[i % 10].len)
+				fprintf(stderr, " [... %zu more bytes]",
+				    full[i % 10] - last[i % 10].len);
+			fputc('\n', stderr);
+		}
 	}
 	for (i = 0; i < 10; i++)
 		buf_free(&last[i]);
