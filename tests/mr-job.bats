@@ -524,6 +524,24 @@ group_running() {
 	[ "${stderr_lines[5]}" = "    short" ]
 }
 
+@test "a command named by a path that does not exist fails before anything is written" {
+	echo x >in.txt
+	run --separate-stderr mr-job -input in.txt -output out -mapper '/no/such/prog -x'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "mr-job: -mapper: /no/such/prog: No such file or directory" ]
+	cp "$(command -v cat)" mycat
+	# Not shipped: the task's working directory has only the links.
+	run --separate-stderr mr-job -input in.txt -output out -mapper cat -reducer ./mycat
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "mr-job: -reducer: ./mycat: not found in the task's working directory (only the -files and -archives links are there) nor under PATH" ]
+	[ ! -e out ]
+	mkdir tools
+	mv mycat tools/
+	run mr-job -files tools -input in.txt -output out -mapper tools/mycat -reducer ./tools/mycat
+	[ "$status" -eq 0 ]
+	[ "$(cat out/part-00000)" = "x${TAB}" ]
+}
+
 @test "a job file that cannot be made is said with the system's reason" {
 	echo x >in.txt
 	TMPDIR=$PWD/nonexistent run --separate-stderr mr-job -input in.txt -output out -mapper cat
