@@ -1,9 +1,12 @@
 /* agg: aggregate operations over the values of one key (see agg.h). */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agg.h"
+#include "aggstats.h"
+#include "aggsum.h"
+#include "aggtext.h"
+#include "buf.h"
 #include "kv.h"
 #include "xalloc.h"
 
@@ -23,37 +26,6 @@ put128(uint64_t m[2], int128 v)
 	memcpy(m, &v, sizeof v);
 }
 
-/*
- * A sum: an int64 scaled integer while it fits (the common case, 16 bytes
- * per key), else a wide state allocated for the key, whose pointer then
- * takes the integer's place: 128 bits, then a struct big once those are
- * too few (at most 38 + 38 digits per value, at one scale, times 2^64
- * records: 317 bits), and which of inf, -inf and nan were added.
- */
-struct agg_wide {
-	int128 mant;		/* the exact sum at scale, while big is NULL */
-	struct big *big;	/* the exact sum at scale */
-	int scale;
-	int specials;		/* SPECIAL_ bits */
-};
-
-enum { SPECIAL_INF = 1, SPECIAL_NEG_INF = 2, SPECIAL_NAN = 4 };
-
-/*
- * Whether a wide state was ever allocated, for agg_owns_memory: set by
- * any thread that widens a sum (hence atomic), read after they are done.
- */
-static int wide_sums;
-
-struct agg_sum {
-	union {
-		int64_t mant;		/* !is_wide */
-		struct agg_wide *w;	/* is_wide */
-	};
-	int32_t scale;
-	int32_t is_wide;
-};
-
 /* A struct num without the 16-byte alignment. */
 struct pnum {
 	uint64_t mant[2];
@@ -64,22 +36,6 @@ struct pnum {
 
 struct agg_minmax {
 	struct pnum min, max;
-};
-
-struct agg_vals {
-	struct num *v;
-	size_t n, cap;
-};
-
-/* Every value's text: a uint32 length then the bytes, one after another. */
-struct agg_strs {
-	char *buf;
-	size_t len, cap, n;
-};
-
-struct agg_str {
-	char *p;
-	size_t len, cap;
 };
 
 static const struct {
@@ -219,7 +175,7 @@ agg_spec_init(struct agg_spec *s, struct agg_op *ops, int n)
 	for (j = 0; j < s->nfields; j++) {
 		af = &s->fields[j];
 		if (af->flags & AGGF_SUM)
-			af->sum_off = take(&s->size, sizeof(struct agg_sum));
+			af->sum_off = take(&s->size, sizeof(int64_t));
 		if (af->flags & AGGF_MINMAX)
 			af->minmax_off = take(&s->size, sizeof(struct agg_minmax));
 		if (af->flags & AGGF_VALS)
@@ -227,9 +183,9 @@ agg_spec_init(struct agg_spec *s, struct agg_op *ops, int n)
 		if (af->flags & AGGF_STRS)
 			af->strs_off = take(&s->size, sizeof(struct agg_strs));
 		if (af->flags & AGGF_FIRST)
-			af->first_off = take(&s->size, sizeof(struct agg_str));
+			af->first_off = take(&s->size, sizeof(struct buf));
 		if (af->flags & AGGF_LAST)
-			af->last_off = take(&s->size, sizeof(struct agg_str));
+			af->last_off = take(&s->size, sizeof(struct buf));
 		if (af->flags & (AGGF_VALS | AGGF_STRS | AGGF_FIRST | AGGF_LAST))
 			s->has_lists = 1;
 	}
@@ -347,93 +303,6 @@ agg_bad_value(int result)
 	    "is not a number";
 }
 
-static int
-special_bit(const struct num *x)
-{
-	return isnan(x->d) ? SPECIAL_NAN : x->d < 0 ? SPECIAL_NEG_INF : SPECIAL_INF;
-}
-
-static void
-wide_add(struct agg_wide *w, const struct num *x)
-{
-	struct big v;
-	int128 m, y;
-	int sc;
-
-	if (!x->exact) {
-		w->specials |= special_bit(x);
-		return;
-	}
-	if (w->big == NULL) {
-		sc = w->scale > x->scale ? w->scale : x->scale;
-		if (num_rescale(w->mant, w->scale, sc, &m) == 0 &&
-		    num_rescale(x->mant, x->scale, sc, &y) == 0 &&
-		    !i128_add_overflow(m, y, &m)) {
-			w->mant = m;
-			w->scale = sc;
-			return;
-		}
-		w->big = xmalloc(sizeof *w->big);
-		big_from_i128(w->big, w->mant);
-	}
-	if (x->scale > w->scale) {
-		big_mul_pow10(w->big, w->big, x->scale - w->scale);
-		w->scale = x->scale;
-	}
-	num_to_big(&v, x, w->scale);
-	big_add(w->big, w->big, &v);
-}
-
-/* The slow path of sum_add: a new scale, inf or nan, or 64 bits too few. */
-static void
-sum_add_slow(struct agg_sum *s, const struct num *x)
-{
-	int128 m = s->mant, v = x->mant;
-	int sc = s->scale;
-	struct agg_wide *w;
-
-	if (!s->is_wide && x->exact) {
-		if (x->scale > sc) {
-			if (num_rescale(m, sc, x->scale, &m) < 0)
-				goto widen;
-			sc = x->scale;
-		} else if (num_rescale(v, x->scale, sc, &v) < 0) {
-			goto widen;
-		}
-		if (!i128_add_overflow(m, v, &m) && m >= INT64_MIN &&
-		    m <= INT64_MAX) {
-			s->mant = (int64_t)m;
-			s->scale = sc;
-			return;
-		}
-	}
-widen:
-	if (!s->is_wide) {
-		w = xcalloc(1, sizeof *w);
-		if (!__atomic_load_n(&wide_sums, __ATOMIC_RELAXED))
-			__atomic_store_n(&wide_sums, 1, __ATOMIC_RELAXED);
-		w->mant = s->mant;
-		w->scale = s->scale;
-		s->w = w;
-		s->is_wide = 1;
-	}
-	wide_add(s->w, x);
-}
-
-static inline void
-sum_add(struct agg_sum *s, const struct num *x)
-{
-	int64_t r;
-
-	if (!s->is_wide && x->exact && x->scale == s->scale &&
-	    x->mant >= INT64_MIN && x->mant <= INT64_MAX &&
-	    !__builtin_add_overflow(s->mant, (int64_t)x->mant, &r)) {
-		s->mant = r;
-		return;
-	}
-	sum_add_slow(s, x);
-}
-
 static void
 pnum_put(struct pnum *p, const struct num *n)
 {
@@ -453,34 +322,6 @@ pnum_get(const struct pnum *p)
 	n.scale = p->scale;
 	n.exact = p->exact;
 	return n;
-}
-
-static void
-str_set(struct agg_str *s, struct slice t)
-{
-	if (s->cap < t.len) {
-		s->cap = t.len < 16 ? 16 : t.len;
-		s->p = xrealloc(s->p, s->cap);
-	}
-	if (t.len > 0)		/* s->p is still NULL for an empty first value */
-		memcpy(s->p, t.p, t.len);
-	s->len = t.len;
-}
-
-static void
-strs_add(struct agg_strs *s, struct slice t)
-{
-	uint32_t len = (uint32_t)t.len;
-
-	if (s->cap - s->len < t.len + 4) {
-		s->cap = s->cap * 2 > s->len + t.len + 4 ? s->cap * 2 :
-		    s->len + t.len + 64;
-		s->buf = xrealloc(s->buf, s->cap);
-	}
-	memcpy(s->buf + s->len, &len, 4);
-	memcpy(s->buf + s->len + 4, t.p, t.len);
-	s->len += t.len + 4;
-	s->n++;
 }
 
 int
@@ -517,17 +358,26 @@ agg_add_sums(const struct agg_spec *s, void *state, const struct agg_fast *f)
 {
 	char *b = state;
 	int64_t sum[AGG_FAST_FIELDS];
-	struct agg_sum *sm;
 	int fi;
 
-	for (fi = 0; fi < s->nfields; fi++) {
-		sm = (struct agg_sum *)(b + s->fields[fi].sum_off);
-		if (sm->is_wide || sm->scale != f->scale[fi] ||
-		    __builtin_add_overflow(sm->mant, f->mant[fi], &sum[fi]))
-			return 0;
+	if (*(uint64_t *)state == 0) {
+		/* A new key (most of them, with many keys): the first values
+		 * are the sums, at their own scales. */
+		for (fi = 0; fi < s->nfields; fi++)
+			if (aggsum_scale(*aggsum_at(b, &s->fields[fi])) ==
+			    AGGSUM_WIDE ||
+			    !aggsum_word(f->mant[fi], f->scale[fi], &sum[fi]))
+				return 0;
+	} else {
+		/* A wide sum's scale is none (AGGSUM_WIDE > NUM_MAX_DIGITS). */
+		for (fi = 0; fi < s->nfields; fi++) {
+			sum[fi] = *aggsum_at(b, &s->fields[fi]);
+			if (!aggsum_add_int(&sum[fi], f->mant[fi], f->scale[fi]))
+				return 0;
+		}
 	}
 	for (fi = 0; fi < s->nfields; fi++)
-		((struct agg_sum *)(b + s->fields[fi].sum_off))->mant = sum[fi];
+		*aggsum_at(b, &s->fields[fi]) = sum[fi];
 	(*(uint64_t *)state)++;
 	return 1;
 }
@@ -542,8 +392,7 @@ agg_add(const struct agg_spec *s, void *state, const struct agg_input *in)
 	if (s->sums_only) {
 		/* sum and mean (and count): no per-flag tests per field. */
 		for (fi = 0; fi < s->nfields; fi++)
-			sum_add((struct agg_sum *)(b + s->fields[fi].sum_off),
-			    &in->num[fi]);
+			aggsum_add(b, &s->fields[fi], &in->num[fi]);
 		(*count)++;
 		return;
 	}
@@ -552,7 +401,7 @@ agg_add(const struct agg_spec *s, void *state, const struct agg_input *in)
 		const struct num *x = &in->num[fi];
 
 		if (af->flags & AGGF_SUM)
-			sum_add((struct agg_sum *)(b + af->sum_off), x);
+			aggsum_add(b, af, x);
 		if (af->flags & AGGF_MINMAX) {
 			struct agg_minmax *mm = (struct agg_minmax *)(b + af->minmax_off);
 			struct num cur;
@@ -569,401 +418,18 @@ agg_add(const struct agg_spec *s, void *state, const struct agg_input *in)
 					pnum_put(&mm->max, x);
 			}
 		}
-		if (af->flags & AGGF_VALS) {
-			struct agg_vals *v = (struct agg_vals *)(b + af->vals_off);
-
-			if (v->n == v->cap) {
-				v->cap = v->cap ? v->cap * 2 : 8;
-				v->v = xreallocarray(v->v, v->cap, sizeof *v->v);
-			}
-			v->v[v->n++] = *x;
-		}
+		if (af->flags & AGGF_VALS)
+			aggstats_add((struct agg_vals *)(b + af->vals_off), x);
 		if (af->flags & AGGF_STRS)
-			strs_add((struct agg_strs *)(b + af->strs_off), in->text[fi]);
+			aggtext_add((struct agg_strs *)(b + af->strs_off), in->text[fi]);
 		if ((af->flags & AGGF_FIRST) && *count == 0)
-			str_set((struct agg_str *)(b + af->first_off), in->text[fi]);
+			buf_set((struct buf *)(b + af->first_off), in->text[fi].p,
+			    in->text[fi].len);
 		if (af->flags & AGGF_LAST)
-			str_set((struct agg_str *)(b + af->last_off), in->text[fi]);
+			buf_set((struct buf *)(b + af->last_off), in->text[fi].p,
+			    in->text[fi].len);
 	}
 	(*count)++;
-}
-
-/* ---- results ---- */
-
-/*
- * A value of the slow paths of results, exact as M / 10^SCALE in a big,
- * or (not EXACT) inf, -inf or nan in D.
- */
-struct xval {
-	struct big m;
-	int scale;
-	int exact;
-	double d;
-};
-
-static void
-xval_of(struct xval *x, const struct num *n)
-{
-	x->exact = n->exact;
-	x->d = n->d;
-	x->scale = n->scale;
-	if (n->exact)
-		big_from_i128(&x->m, n->mant);
-}
-
-/* Raise the exact X and Y to the larger of their scales. */
-static void
-xval_align(struct xval *x, struct xval *y)
-{
-	if (x->scale < y->scale)
-		big_mul_pow10(&x->m, &x->m, y->scale - x->scale);
-	else
-		big_mul_pow10(&y->m, &y->m, x->scale - y->scale);
-	x->scale = y->scale = x->scale > y->scale ? x->scale : y->scale;
-}
-
-/*
- * X's double where X is a special, 0 where it is exact: arithmetic on
- * these gives the IEEE result of the specials (an infinity plus or minus
- * any finite value is that infinity), which is all that is asked of them.
- */
-static double
-special_or_zero(const struct xval *x)
-{
-	return x->exact ? 0 : x->d;
-}
-
-static size_t
-fmt_special(char *buf, double d)
-{
-	struct num n = { .exact = 0, .d = d };
-
-	return num_format_value(buf, &n);
-}
-
-static size_t
-fmt_xval(char *buf, const struct xval *x)
-{
-	return x->exact ? num_format_big(buf, &x->m, x->scale) :
-	    fmt_special(buf, x->d);
-}
-
-/* The value of a sum that met SPECIALS: nan with nan or both infinities. */
-static double
-specials_value(int specials)
-{
-	if ((specials & SPECIAL_NAN) || (specials & SPECIAL_INF &&
-	    specials & SPECIAL_NEG_INF))
-		return NAN;
-	return specials & SPECIAL_INF ? INFINITY : -INFINITY;
-}
-
-static size_t
-fmt_sum(char *buf, const struct agg_sum *s)
-{
-	if (!s->is_wide)
-		return num_format(buf, s->mant, s->scale);
-	if (s->w->specials)
-		return fmt_special(buf, specials_value(s->w->specials));
-	if (s->w->big == NULL)
-		return num_format(buf, s->w->mant, s->w->scale);
-	return num_format_big(buf, s->w->big, s->w->scale);
-}
-
-/* The mean: the fraction sum / (count * 10^scale). */
-static size_t
-fmt_mean(char *buf, const struct agg_sum *s, uint64_t count)
-{
-	const struct agg_wide *w = s->is_wide ? s->w : NULL;
-	struct big num, den;
-	int scale = w ? w->scale : s->scale;
-	int128 d;
-
-	if (w && w->specials)
-		return fmt_special(buf, specials_value(w->specials));
-	if ((!w || !w->big) &&
-	    !i128_mul_overflow((int128)count, pow10_i128(scale), &d))
-		return num_format_frac(buf, w ? w->mant : s->mant, d);
-	if (w && w->big)
-		num = *w->big;
-	else
-		big_from_i128(&num, w ? w->mant : s->mant);
-	big_from_u64(&den, count);
-	big_mul_pow10(&den, &den, scale);
-	return num_format_ratio(buf, &num, &den);
-}
-
-static int
-cmp_num(const void *a, const void *b)
-{
-	return num_cmp(a, b);
-}
-
-static int
-cmp_mant(const void *a, const void *b)
-{
-	const struct num *x = a, *y = b;
-
-	return (x->mant > y->mant) - (x->mant < y->mant);
-}
-
-/*
- * Sort the values.  Returns 1 when all are exact and now share one scale
- * (*scale), so they compare and interpolate as integers; 0 otherwise
- * (some may have been raised to the common scale: the same values).
- */
-static int
-vals_prepare(struct agg_vals *v, int *scale)
-{
-	size_t i;
-	int s = 0, exact = 1;
-
-	for (i = 0; i < v->n; i++) {
-		if (!v->v[i].exact)
-			exact = 0;
-		else if (v->v[i].scale > s)
-			s = v->v[i].scale;
-	}
-	for (i = 0; exact && i < v->n; i++) {
-		if (v->v[i].scale != s) {
-			if (num_rescale(v->v[i].mant, v->v[i].scale, s,
-			    &v->v[i].mant) < 0)
-				exact = 0;
-			else
-				v->v[i].scale = s;
-		}
-	}
-	qsort(v->v, v->n, sizeof *v->v, exact ? cmp_mant : cmp_num);
-	*scale = s;
-	return exact;
-}
-
-/*
- * Quantile PCT/100 of sorted values as datamash (and R's type 7) define it:
- * h = (n-1)p, the value at floor(h) plus the fraction of h times the step
- * to the next.  The index floor(h), and the fraction in hundredths in *F.
- */
-static size_t
-quantile_pos(const struct agg_vals *v, int pct, int *f)
-{
-	uint64_t pos = (uint64_t)(v->n - 1) * (uint64_t)pct;
-
-	*f = (int)(pos % 100);
-	return (size_t)(pos / 100);
-}
-
-/*
- * The fast path, for values at one scale (vals_prepare): *q is the
- * quantile at scale + 2.  Returns -1 when that overflows 128 bits.
- */
-static int
-quantile_exact(const struct agg_vals *v, int pct, int128 *q)
-{
-	int f;
-	size_t lo = quantile_pos(v, pct, &f);
-	int128 a = v->v[lo].mant, step;
-
-	if (i128_mul_overflow(a, 100, q))
-		return -1;
-	if (f == 0)
-		return 0;
-	if (__builtin_sub_overflow(v->v[lo + 1].mant, a, &step) ||
-	    i128_mul_overflow(step, f, &step) || i128_add_overflow(*q, step, q))
-		return -1;
-	return 0;
-}
-
-/*
- * Any quantile: (1 - f)a + fb for the values a and b around h, exactly as
- * 100a + f(b - a) at two more places, or with IEEE arithmetic when one is
- * a special (so -inf and a number give -inf, -inf and inf nan).
- */
-static void
-quantile_xval(const struct agg_vals *v, int pct, struct xval *q)
-{
-	struct xval b;
-	int f;
-	size_t lo = quantile_pos(v, pct, &f);
-
-	xval_of(q, &v->v[lo]);
-	if (f == 0)
-		return;
-	xval_of(&b, &v->v[lo + 1]);
-	if (!q->exact || !b.exact) {
-		q->d = (1 - f / 100.0) * special_or_zero(q) +
-		    f / 100.0 * special_or_zero(&b);
-		q->exact = 0;
-		return;
-	}
-	xval_align(q, &b);
-	big_sub(&b.m, &b.m, &q->m);
-	big_mul_small(&b.m, &b.m, (uint32_t)f);
-	big_mul_small(&q->m, &q->m, 100);
-	big_add(&q->m, &q->m, &b.m);
-	q->scale += 2;
-}
-
-static size_t
-fmt_quantile(char *buf, struct agg_vals *v, int pct)
-{
-	struct xval q;
-	int scale;
-	int128 m;
-
-	if (vals_prepare(v, &scale) && quantile_exact(v, pct, &m) == 0)
-		return num_format(buf, m, scale + 2);
-	quantile_xval(v, pct, &q);
-	return fmt_xval(buf, &q);
-}
-
-static size_t
-fmt_iqr(char *buf, struct agg_vals *v)
-{
-	struct xval q1, q3;
-	int scale;
-	int128 a, b, d;
-
-	if (vals_prepare(v, &scale) && quantile_exact(v, 25, &a) == 0 &&
-	    quantile_exact(v, 75, &b) == 0 && !__builtin_sub_overflow(b, a, &d))
-		return num_format(buf, d, scale + 2);
-	quantile_xval(v, 25, &q1);
-	quantile_xval(v, 75, &q3);
-	if (!q1.exact || !q3.exact)
-		return fmt_special(buf, special_or_zero(&q3) -
-		    special_or_zero(&q1));
-	xval_align(&q1, &q3);
-	big_sub(&q3.m, &q3.m, &q1.m);
-	return fmt_xval(buf, &q3);
-}
-
-/* The most frequent value; the smallest of equally frequent ones. */
-static size_t
-fmt_mode(char *buf, struct agg_vals *v)
-{
-	size_t i, j, best = 0, bestn = 0;
-	int scale;
-
-	vals_prepare(v, &scale);
-	for (i = 0; i < v->n; i = j) {
-		for (j = i + 1; j < v->n && num_cmp(&v->v[i], &v->v[j]) == 0; j++)
-			;
-		if (j - i > bestn) {
-			bestn = j - i;
-			best = i;
-		}
-	}
-	return num_format_value(buf, &v->v[best]);
-}
-
-/*
- * The variance as the fraction (n*S2 - S1^2) / (n(n-1) * 10^(2*scale)) (or
- * n^2 for the population) of the sums of the values and of their squares
- * at one scale, in bigs: with values below 10^76 at scale 38, S2 < 2^570
- * and n*S2 < 2^634.
- */
-static void
-var_big(const struct agg_vals *v, int sample, struct big *num, struct big *den)
-{
-	struct big s1, s2, x, t;
-	size_t i;
-	int s = 0;
-
-	for (i = 0; i < v->n; i++)
-		if (v->v[i].scale > s)
-			s = v->v[i].scale;
-	big_from_u64(&s1, 0);
-	big_from_u64(&s2, 0);
-	for (i = 0; i < v->n; i++) {
-		num_to_big(&x, &v->v[i], s);
-		big_add(&s1, &s1, &x);
-		big_mul(&t, &x, &x);
-		big_add(&s2, &s2, &t);
-	}
-	big_from_u64(&t, v->n);
-	big_mul(num, &t, &s2);
-	big_mul(&s1, &s1, &s1);
-	big_sub(num, num, &s1);
-	big_from_u64(den, sample ? v->n - 1 : v->n);
-	big_mul(den, den, &t);
-	big_mul_pow10(den, den, 2 * s);
-}
-
-/*
- * Variance and standard deviation, exact: the fraction in 128 bits when
- * it fits (the common case), else in bigs; the deviation is its square
- * root, exact when that ends, else correctly rounded.  A special among
- * the values makes both nan (as the two-pass formula does in IEEE
- * arithmetic); so does a sample of one, as datamash prints it.
- */
-static size_t
-fmt_var(char *buf, struct agg_vals *v, int sample, int root)
-{
-	int128 s1 = 0, s2 = 0, sq, num, den, n = (int128)v->n;
-	struct big bnum, bden;
-	size_t i;
-	int scale, exact;
-
-	for (i = 0; i < v->n; i++)
-		if (!v->v[i].exact)
-			return fmt_special(buf, NAN);
-	if (v->n < 2)
-		return sample ? fmt_special(buf, NAN) : num_format(buf, 0, 0);
-	exact = vals_prepare(v, &scale) && 2 * scale <= NUM_MAX_DIGITS;
-	for (i = 0; exact && i < v->n; i++)
-		if (i128_add_overflow(s1, v->v[i].mant, &s1) ||
-		    i128_mul_overflow(v->v[i].mant, v->v[i].mant, &sq) ||
-		    i128_add_overflow(s2, sq, &s2))
-			exact = 0;
-	if (exact && !i128_mul_overflow(n, s2, &num) &&
-	    !i128_mul_overflow(s1, s1, &sq) && !__builtin_sub_overflow(num, sq, &num) &&
-	    !i128_mul_overflow(n, sample ? n - 1 : n, &den) &&
-	    !i128_mul_overflow(den, pow10_i128(2 * scale), &den)) {
-		if (!root)
-			return num_format_frac(buf, num, den);
-		big_from_i128(&bnum, num);
-		big_from_i128(&bden, den);
-	} else {
-		var_big(v, sample, &bnum, &bden);
-		if (!root)
-			return num_format_ratio(buf, &bnum, &bden);
-	}
-	return num_format_sqrt(buf, &bnum, &bden);
-}
-
-/* The texts of STRS as slices, in input order, in a new array. */
-static struct slice *
-strs_slices(const struct agg_strs *s)
-{
-	struct slice *v = xreallocarray(NULL, s->n ? s->n : 1, sizeof *v);
-	size_t i, off = 0;
-	uint32_t len;
-
-	for (i = 0; i < s->n; i++) {
-		memcpy(&len, s->buf + off, 4);
-		v[i].p = s->buf + off + 4;
-		v[i].len = len;
-		off += 4 + len;
-	}
-	return v;
-}
-
-static int
-cmp_slice(const void *a, const void *b)
-{
-	return slice_cmp(*(const struct slice *)a, *(const struct slice *)b);
-}
-
-/* Sort V and drop repeats; the count left. */
-static size_t
-distinct(struct slice *v, size_t n)
-{
-	size_t i, k = 0;
-
-	qsort(v, n, sizeof *v, cmp_slice);
-	for (i = 0; i < n; i++)
-		if (k == 0 || !slice_eq(v[k - 1], v[i]))
-			v[k++] = v[i];
-	return k;
 }
 
 size_t
@@ -977,15 +443,14 @@ agg_format_num(const struct agg_spec *s, void *state, int op, char *buf)
 	struct agg_vals *v;
 	struct num lo, hi;
 	int128 a, c;
-	size_t n;
 
 	switch (o->kind) {
 	case AGG_COUNT:
 		return num_format(buf, (int128)count, 0);
 	case AGG_SUM:
-		return fmt_sum(buf, (struct agg_sum *)(b + af->sum_off));
+		return aggsum_format(buf, b, af);
 	case AGG_MEAN:
-		return fmt_mean(buf, (struct agg_sum *)(b + af->sum_off), count);
+		return aggsum_format_mean(buf, b, af, count);
 	case AGG_MIN:
 	case AGG_MAX:
 		mm = (struct agg_minmax *)(b + af->minmax_off);
@@ -1008,56 +473,39 @@ agg_format_num(const struct agg_spec *s, void *state, int op, char *buf)
 			big_sub(&y, &y, &x);
 			return num_format_big(buf, &y, sc);
 		}
-		return fmt_special(buf, (hi.exact ? 0 : hi.d) - (lo.exact ? 0 : lo.d));
-	case AGG_COUNTUNIQUE: {
-		struct agg_strs *st = (struct agg_strs *)(b + af->strs_off);
-		struct slice *sl = strs_slices(st);
-
-		n = distinct(sl, st->n);
-		free(sl);
-		return num_format(buf, (int128)n, 0);
-	}
+		return num_format_special(buf, (hi.exact ? 0 : hi.d) -
+		    (lo.exact ? 0 : lo.d));
+	case AGG_COUNTUNIQUE:
+		return num_format(buf, (int128)aggtext_count_unique(
+		    (struct agg_strs *)(b + af->strs_off)), 0);
 	default:
 		break;
 	}
 	v = (struct agg_vals *)(b + af->vals_off);
 	switch (o->kind) {
 	case AGG_MEDIAN:
-		return fmt_quantile(buf, v, 50);
+		return aggstats_quantile(buf, v, 50);
 	case AGG_Q1:
-		return fmt_quantile(buf, v, 25);
+		return aggstats_quantile(buf, v, 25);
 	case AGG_Q3:
-		return fmt_quantile(buf, v, 75);
+		return aggstats_quantile(buf, v, 75);
 	case AGG_PCT:
-		return fmt_quantile(buf, v, o->pct);
+		return aggstats_quantile(buf, v, o->pct);
 	case AGG_IQR:
-		return fmt_iqr(buf, v);
+		return aggstats_iqr(buf, v);
 	case AGG_MODE:
-		return fmt_mode(buf, v);
+		return aggstats_mode(buf, v);
 	case AGG_SSTDEV:
-		return fmt_var(buf, v, 1, 1);
+		return aggstats_var(buf, v, 1, 1);
 	case AGG_PSTDEV:
-		return fmt_var(buf, v, 0, 1);
+		return aggstats_var(buf, v, 0, 1);
 	case AGG_SVAR:
-		return fmt_var(buf, v, 1, 0);
+		return aggstats_var(buf, v, 1, 0);
 	case AGG_PVAR:
-		return fmt_var(buf, v, 0, 0);
+		return aggstats_var(buf, v, 0, 0);
 	default:
 		buf[0] = '\0';
 		return 0;
-	}
-}
-
-/* Write the slices V[0..N) joined by ','. */
-static void
-write_joined(struct out *o, const struct slice *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			out_byte(o, ',');
-		out_write(o, v[i].p, v[i].len);
 	}
 }
 
@@ -1067,26 +515,20 @@ agg_write(const struct agg_spec *s, void *state, int op, struct out *o)
 	const struct agg_op *ap = &s->ops[op];
 	const struct agg_field *af = ap->fi >= 0 ? &s->fields[ap->fi] : NULL;
 	char *b = state, *p;
-	struct agg_str *str;
-	struct agg_strs *st;
-	struct slice *sl;
-	size_t n;
+	const struct buf *str;
 
 	switch (ap->kind) {
 	case AGG_FIRST:
 	case AGG_LAST:
-		str = (struct agg_str *)(b + (ap->kind == AGG_FIRST ?
+		str = (const struct buf *)(b + (ap->kind == AGG_FIRST ?
 		    af->first_off : af->last_off));
 		if (str->len > 0)	/* str->p is NULL if every value was empty */
 			out_write(o, str->p, str->len);
 		return;
 	case AGG_UNIQUE:
 	case AGG_COLLAPSE:
-		st = (struct agg_strs *)(b + af->strs_off);
-		sl = strs_slices(st);
-		n = ap->kind == AGG_UNIQUE ? distinct(sl, st->n) : st->n;
-		write_joined(o, sl, n);
-		free(sl);
+		aggtext_write(o, (struct agg_strs *)(b + af->strs_off),
+		    ap->kind == AGG_UNIQUE);
 		return;
 	default:
 		p = out_reserve(o, NUM_FMT_MAX);
@@ -1098,7 +540,7 @@ agg_write(const struct agg_spec *s, void *state, int op, struct out *o)
 int
 agg_owns_memory(const struct agg_spec *s)
 {
-	return s->has_lists || __atomic_load_n(&wide_sums, __ATOMIC_RELAXED);
+	return s->has_lists || aggsum_widened();
 }
 
 void
@@ -1111,26 +553,18 @@ agg_reset(const struct agg_spec *s, void *state)
 	for (fi = 0; fi < s->nfields; fi++) {
 		const struct agg_field *af = &s->fields[fi];
 
-		if (af->flags & AGGF_SUM) {
-			struct agg_sum *sum = (struct agg_sum *)(b + af->sum_off);
-
-			if (sum->is_wide) {
-				free(sum->w->big);
-				memset(sum->w, 0, sizeof *sum->w);
-			} else
-				sum->mant = 0;
-			sum->scale = 0;
-		}
+		if (af->flags & AGGF_SUM)
+			aggsum_reset(b, af);
 		if (af->flags & AGGF_VALS)
 			((struct agg_vals *)(b + af->vals_off))->n = 0;
 		if (af->flags & AGGF_STRS) {
 			((struct agg_strs *)(b + af->strs_off))->n = 0;
-			((struct agg_strs *)(b + af->strs_off))->len = 0;
+			((struct agg_strs *)(b + af->strs_off))->b.len = 0;
 		}
 		if (af->flags & AGGF_FIRST)
-			((struct agg_str *)(b + af->first_off))->len = 0;
+			((struct buf *)(b + af->first_off))->len = 0;
 		if (af->flags & AGGF_LAST)
-			((struct agg_str *)(b + af->last_off))->len = 0;
+			((struct buf *)(b + af->last_off))->len = 0;
 	}
 }
 
@@ -1143,22 +577,17 @@ agg_free(const struct agg_spec *s, void *state)
 	for (fi = 0; fi < s->nfields; fi++) {
 		const struct agg_field *af = &s->fields[fi];
 
-		if (af->flags & AGGF_SUM) {
-			struct agg_sum *sum = (struct agg_sum *)(b + af->sum_off);
-
-			if (sum->is_wide) {
-				free(sum->w->big);
-				free(sum->w);
-			}
-		}
+		if (af->flags & AGGF_SUM)
+			aggsum_free(b, af);
 		if (af->flags & AGGF_VALS)
-			free(((struct agg_vals *)(b + af->vals_off))->v);
+			aggstats_free((struct agg_vals *)(b + af->vals_off));
 		if (af->flags & AGGF_STRS)
-			free(((struct agg_strs *)(b + af->strs_off))->buf);
+			buf_free(&((struct agg_strs *)(b + af->strs_off))->b);
 		if (af->flags & AGGF_FIRST)
-			free(((struct agg_str *)(b + af->first_off))->p);
+			buf_free((struct buf *)(b + af->first_off));
 		if (af->flags & AGGF_LAST)
-			free(((struct agg_str *)(b + af->last_off))->p);
+			buf_free((struct buf *)(b + af->last_off));
 	}
 	memset(state, 0, s->size);
 }
+

@@ -9,6 +9,11 @@
  * the fields the operations read and parses the numeric ones (once per
  * field), then agg_add updates a state.
  *
+ * The state of each kind lives in a module of its own: lib/aggsum (sums
+ * and means), lib/aggstats (every value: quantiles, mode, variance),
+ * lib/aggtext (texts: unique, collapse); min, max, first and last are
+ * kept here.
+ *
  * Every result is exact: numbers parse exactly (lib/num: up to 38 digits,
  * exponent forms included), sums add in 64-bit scaled integers, then 128
  * bits, then bigs (lib/bigint), so they never overflow; quantiles

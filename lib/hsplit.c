@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "hsplit.h"
 #include "msg.h"
 #include "xalloc.h"
@@ -90,16 +91,15 @@ hsplit_reader_init(struct hsplit_reader *r, int fd, const char *name,
 	/* A split of a few bytes (a test, a tiny file) needs no big buffer;
 	 * a long line grows it anyway. */
 	r->chunk = s.length < HSPLIT_READ - 4096 ? (size_t)s.length + 4096 : HSPLIT_READ;
-	r->cap = 2 * r->chunk;
-	r->buf = xmalloc(r->cap);
+	memset(&r->b, 0, sizeof r->b);
+	buf_reserve(&r->b, 2 * r->chunk);
 	r->nl_at = NO_NL;
 }
 
 void
 hsplit_reader_free(struct hsplit_reader *r)
 {
-	free(r->buf);
-	r->buf = NULL;
+	buf_free(&r->b);
 }
 
 uint64_t
@@ -233,25 +233,22 @@ fill(struct hsplit_reader *r)
 {
 	ssize_t n;
 
-	if (r->head > 0 && r->cap - r->tail < r->chunk) {
-		memmove(r->buf, r->buf + r->head, r->tail - r->head);
+	if (r->head > 0 && r->b.cap - r->b.len < r->chunk) {
+		memmove(r->b.p, r->b.p + r->head, r->b.len - r->head);
 		r->bufpos += r->head;
-		r->tail -= r->head;
+		r->b.len -= r->head;
 		r->head = 0;
 	}
-	if (r->cap - r->tail < r->chunk) {
-		r->cap *= 2;
-		r->buf = xrealloc(r->buf, r->cap);
-	}
+	buf_reserve(&r->b, r->chunk);
 	do
-		n = pread(r->fd, r->buf + r->tail, r->cap - r->tail,
-		    (off_t)(r->bufpos + r->tail));
+		n = pread(r->fd, r->b.p + r->b.len, r->b.cap - r->b.len,
+		    (off_t)(r->bufpos + r->b.len));
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		die("%s:", r->name);
 	if (n == 0)
 		r->eof = 1;
-	r->tail += (size_t)n;
+	r->b.len += (size_t)n;
 }
 
 /*
@@ -263,7 +260,7 @@ fill(struct hsplit_reader *r)
 static size_t
 find_eol(struct hsplit_reader *r, size_t from)
 {
-	uint64_t off = r->bufpos + from, to = r->bufpos + r->tail;
+	uint64_t off = r->bufpos + from, to = r->bufpos + r->b.len;
 	size_t nl;
 	char *q, *c;
 
@@ -274,21 +271,21 @@ find_eol(struct hsplit_reader *r, size_t from)
 
 		if (r->nl_at == NO_NL && r->nl_to > off && r->nl_from <= off)
 			scan = r->nl_to;
-		q = memchr(r->buf + (scan - r->bufpos), '\n', (size_t)(to - scan));
+		q = memchr(r->b.p + (scan - r->bufpos), '\n', (size_t)(to - scan));
 		r->nl_from = off;
 		if (q != NULL) {
-			r->nl_at = r->bufpos + (uint64_t)(q - r->buf);
-			nl = (size_t)(q - r->buf);
+			r->nl_at = r->bufpos + (uint64_t)(q - r->b.p);
+			nl = (size_t)(q - r->b.p);
 		} else {
 			r->nl_at = NO_NL;
 			r->nl_to = to;
-			nl = r->tail;
+			nl = r->b.len;
 		}
 	}
-	c = memchr(r->buf + from, '\r', nl - from);
+	c = memchr(r->b.p + from, '\r', nl - from);
 	if (c != NULL)
-		return (size_t)(c - r->buf);
-	return nl < r->tail ? nl : (size_t)-1;
+		return (size_t)(c - r->b.p);
+	return nl < r->b.len ? nl : (size_t)-1;
 }
 
 /*
@@ -305,13 +302,13 @@ read_line(struct hsplit_reader *r, struct slice *rec, int hold)
 	size_t scanned = 0, eol, term, used;
 
 	for (;;) {
-		if (r->head + scanned < r->tail) {
+		if (r->head + scanned < r->b.len) {
 			eol = find_eol(r, r->head + scanned);
 			if (eol != (size_t)-1) {
-				if (r->buf[eol] == '\n') {
+				if (r->b.p[eol] == '\n') {
 					term = 1;
-				} else if (eol + 1 < r->tail) {
-					term = r->buf[eol + 1] == '\n' ? 2 : 1;
+				} else if (eol + 1 < r->b.len) {
+					term = r->b.p[eol + 1] == '\n' ? 2 : 1;
 				} else if (r->eof) {
 					term = 1;
 				} else {
@@ -321,10 +318,10 @@ read_line(struct hsplit_reader *r, struct slice *rec, int hold)
 				}
 				break;
 			}
-			scanned = r->tail - r->head;
+			scanned = r->b.len - r->head;
 		}
 		if (r->eof) {
-			eol = r->tail;
+			eol = r->b.len;
 			term = 0;
 			break;
 		}
@@ -336,7 +333,7 @@ more:
 		}
 		fill(r);
 	}
-	rec->p = r->buf + r->head;
+	rec->p = r->b.p + r->head;
 	rec->len = eol - r->head;
 	used = rec->len + term;
 	r->head += used;
@@ -390,10 +387,7 @@ hsplit_reader_next(struct hsplit_reader *r, struct slice *rec,
 static void
 add_file(struct hsplit_inputs *in, const char *path)
 {
-	if (in->n == in->cap) {
-		in->cap = in->cap ? 2 * in->cap : 16;
-		in->files = xreallocarray(in->files, in->cap, sizeof *in->files);
-	}
+	ARRAY_RESERVE(in->files, in->cap, in->n + 1);
 	in->files[in->n++] = xstrdup(path);
 }
 
@@ -494,12 +488,11 @@ void
 hsplit_list(struct hsplit_inputs *in, char *const specs[], size_t nspecs,
     int recursive)
 {
-	size_t i, dlen = 0, dcap = 256;
+	struct buf dirs = { 0 };
+	size_t i;
 	char *list, *save, *p, *a;
 
 	memset(in, 0, sizeof *in);
-	in->dirs = xmalloc(dcap);
-	in->dirs[0] = '\0';
 	for (i = 0; i < nspecs; i++) {
 		list = xstrdup(specs[i]);
 		for (p = strtok_r(list, ",", &save); p != NULL;
@@ -511,12 +504,9 @@ hsplit_list(struct hsplit_inputs *in, char *const specs[], size_t nspecs,
 			if (*p == '\0')
 				continue;
 			a = absolute(p);
-			if (dlen + strlen(a) + 7 > dcap) {
-				dcap = 2 * (dlen + strlen(a) + 7);
-				in->dirs = xrealloc(in->dirs, dcap);
-			}
-			dlen += (size_t)sprintf(in->dirs + dlen, "%sfile:%s",
-			    dlen > 0 ? "," : "", a);
+			dirs.len += (size_t)sprintf(buf_reserve(&dirs,
+			    strlen(a) + 7), "%sfile:%s", dirs.len > 0 ? "," : "",
+			    a);
 			if (strpbrk(p, "*?[") != NULL) {
 				glob_t g;
 				size_t k;
@@ -537,6 +527,8 @@ hsplit_list(struct hsplit_inputs *in, char *const specs[], size_t nspecs,
 		}
 		free(list);
 	}
+	*buf_reserve(&dirs, 1) = '\0';
+	in->dirs = dirs.p;
 }
 
 void

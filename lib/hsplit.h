@@ -23,6 +23,8 @@
 
 #include <stdint.h>
 
+#include "buf.h"
+
 #include "out.h"
 #include "record.h"
 
@@ -86,13 +88,11 @@ struct hsplit_reader {
 	const char *name;	/* for messages */
 	uint64_t end;		/* start + length: the last record start allowed */
 	uint64_t pos;		/* file offset of the next record */
-	char *buf;
-	size_t cap;
+	struct buf b;		/* b.len: the end of valid data */
 	size_t chunk;		/* bytes per read: small for a small split */
-	size_t head;		/* buf[head] is at file offset pos */
-	size_t tail;		/* end of valid data */
-	uint64_t bufpos;	/* file offset of buf[0] */
-	int eof;		/* tail is the end of the file */
+	size_t head;		/* b.p[head] is at file offset pos */
+	uint64_t bufpos;	/* file offset of b.p[0] */
+	int eof;		/* b.len is the end of the file */
 	int started;		/* the first-line rule has been applied */
 	int finished;		/* no more records */
 	uint64_t start;

@@ -9,7 +9,8 @@
 #include "xalloc.h"
 
 #define HTAB_MIN_SLOTS 1024
-#define ARENA_CHUNK (1024 * 1024)
+/* The first chunk below xalloc_big's huge pages: a small table stays small. */
+#define ARENA_CHUNK (512 * 1024)
 #define ARENA_CHUNK_MAX (64 * 1024 * 1024)
 #define CACHE_LINE 64
 /*
@@ -170,18 +171,18 @@ htab_insert(struct htab *h, struct htab_slot *s, const char *key, size_t len,
 		die("internal error: htab_get on a packed table");
 	if (len > UINT32_MAX)
 		die("a key of %zu bytes is too long", len);
-	need = 8 + htab_keyspace(len) + h->state_size;
+	need = htab_head(len) + h->state_size;
 	ent = arena_alloc(h, need);
 	*(uint32_t *)ent = (uint32_t)len;
-	memcpy(ent + 8, key, len);
+	memcpy(ent + HTAB_KEY_AT, key, len);
 	/* The arena may be spare memory (spare_pop): zero the state. */
-	memset(ent + 8 + htab_keyspace(len), 0, h->state_size);
+	memset(ent + htab_head(len), 0, h->state_size);
 	if (h->first == NULL) {
 		h->first = ent;
 		h->prefix = len;
 	} else {
 		/* The prefix all keys share shrinks to what this one shares. */
-		const char *f = h->first + 8;
+		const char *f = h->first + HTAB_KEY_AT;
 		size_t i, n = h->prefix < len ? h->prefix : len;
 
 		for (i = 0; i < n && f[i] == key[i]; i++)
@@ -193,7 +194,7 @@ htab_insert(struct htab *h, struct htab_slot *s, const char *key, size_t len,
 	h->count++;
 	if (h->count * 4 > (h->mask + 1) * 3)
 		grow(h);
-	return ent + 8 + htab_keyspace(len);
+	return ent + htab_head(len);
 }
 
 /*
@@ -219,7 +220,7 @@ arena_walk(const struct htab *h, void (*fn)(char *, size_t, void *), void *arg)
 		else
 			memcpy(&used, c + CHUNK_USED, sizeof used);
 		for (p = c + CHUNK_HEAD, end = c + used; p < end;
-		    p += 8 + htab_keyspace(*(uint32_t *)p) + h->state_size)
+		    p += htab_head(*(uint32_t *)p) + h->state_size)
 			fn(p, i++, arg);
 	}
 	free(chunks);

@@ -4,13 +4,13 @@
  * Open addressing with linear probing over a power-of-two array of slots;
  * each slot stores the key's full 64-bit hash, so a probe compares key
  * bytes only when the hashes agree, and growing never rehashes a key.
- * Entries (a header, the state block, then the key bytes) are carved from a
- * bump arena: chunks from 1 MiB doubling to 64 MiB, none per key.  A new entry's
- * state block is zero-filled.
+ * Entries (a header, the key bytes, then the state block) are carved from
+ * a bump arena: chunks from 512 KiB doubling to 64 MiB, none per key.  A
+ * new entry's state block is zero-filled.
  *
  * Memory per key: 16 bytes of slot at a load factor between 0.375 and 0.75
- * (21..43 bytes per key on average), plus the entry, 8 + state + key bytes
- * rounded up to 8.
+ * (21..43 bytes per key on average), plus the entry, 4 + key bytes rounded
+ * up to 8, + state.
  */
 #ifndef MR_HTAB_H
 #define MR_HTAB_H
@@ -46,20 +46,22 @@ void htab_free(struct htab *h);
 void htab_clear(struct htab *h);
 
 /*
- * An entry: uint32 key length, 4 bytes of padding, the key bytes padded to
- * 8, then the state: a lookup reads the key and the state updates that
- * follow touch the adjacent bytes.
+ * An entry: uint32 key length, the key bytes, padding to 8, then the
+ * state: a lookup reads the key and the state updates that follow touch
+ * the adjacent bytes.  htab_head: the bytes before the state.
  */
+#define HTAB_KEY_AT 4
+
 static inline size_t
-htab_keyspace(size_t len)
+htab_head(size_t len)
 {
-	return (len + 7) & ~(size_t)7;
+	return (HTAB_KEY_AT + len + 7) & ~(size_t)7;
 }
 
 static inline void *
 htab_state(char *ent)
 {
-	return ent + 8 + htab_keyspace(*(const uint32_t *)ent);
+	return ent + htab_head(*(const uint32_t *)ent);
 }
 
 static inline const char *
@@ -67,7 +69,7 @@ htab_key(const struct htab *h, const char *ent, size_t *len)
 {
 	(void)h;
 	*len = *(const uint32_t *)ent;
-	return ent + 8;
+	return ent + HTAB_KEY_AT;
 }
 
 /* htab_insert: add KEY at the empty slot S (htab_get's slow path). */
@@ -92,9 +94,9 @@ htab_get(struct htab *h, const char *key, size_t len, uint64_t hash,
 		if (s->ent == NULL)
 			break;
 		if (s->hash == hash && *(const uint32_t *)s->ent == len &&
-		    bytes_equal(s->ent + 8, key, len)) {
+		    bytes_equal(s->ent + HTAB_KEY_AT, key, len)) {
 			*added = 0;
-			return s->ent + 8 + htab_keyspace(len);
+			return s->ent + htab_head(len);
 		}
 	}
 	*added = 1;
@@ -130,7 +132,7 @@ htab_prefetch_entry(const struct htab *h, uint64_t hash)
 			return;
 		if (s->hash == hash) {
 			/* The second line only when the entry (with a key of
-			 * up to 8 bytes) may reach into it. */
+			 * up to 12 bytes) may reach into it. */
 			__builtin_prefetch(s->ent);
 			if (((uintptr_t)s->ent & 63) + 16 + h->state_size > 64)
 				__builtin_prefetch(s->ent + 64);

@@ -58,7 +58,7 @@ load_chunks(struct htab_slot *v, size_t n, size_t depth)
 	for (i = 0; i < n; i++) {
 		/* Keys are scattered in memory: ask for them early. */
 		if (i + 16 < n)
-			__builtin_prefetch(v[i + 16].ent + 8 + depth);
+			__builtin_prefetch(v[i + 16].ent + HTAB_KEY_AT + depth);
 		key = htab_slot_key(&v[i], &len);
 		v[i].hash = key_chunk(key, len, depth);
 		if (len > maxlen)

@@ -375,6 +375,11 @@ layout(char *buf, int neg, const char *d, size_t nd, int scale)
 	return n;
 }
 
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 size_t
 num_format(char *buf, int128 mant, int scale)
 {
@@ -386,9 +391,17 @@ num_format(char *buf, int128 mant, int scale)
 	if (u <= UINT64_MAX) {
 		uint64_t v = (uint64_t)u;
 
-		do
-			*--s = (char)('0' + (int)(v % 10));
-		while ((v /= 10) != 0);
+		/* Two digits a division: half the dependent multiplies. */
+		for (; v >= 100; v /= 100) {
+			s -= 2;
+			memcpy(s, digit_pairs + 2 * (v % 100), 2);
+		}
+		if (v >= 10) {
+			s -= 2;
+			memcpy(s, digit_pairs + 2 * v, 2);
+		} else {
+			*--s = (char)('0' + (int)v);
+		}
 	} else {
 		do
 			*--s = (char)('0' + (int)(u % 10));
@@ -404,6 +417,14 @@ num_format_big(char *buf, const struct big *mant, int scale)
 	size_t nd = big_digits(digits, mant);
 
 	return layout(buf, mant->neg, digits, nd, scale);
+}
+
+size_t
+num_format_special(char *buf, double d)
+{
+	struct num n = { .exact = 0, .d = d };
+
+	return num_format_value(buf, &n);
 }
 
 size_t
@@ -428,8 +449,10 @@ format_sig17(char *buf, int neg, uint64_t q, int e)
 	int i, nd = 17;
 	size_t n;
 
-	for (i = 16; i >= 0; i--, q /= 10)
-		d[i] = (char)('0' + (int)(q % 10));
+	d[16] = (char)('0' + (int)(q % 10));
+	q /= 10;
+	for (i = 14; i >= 0; i -= 2, q /= 100)
+		memcpy(d + i, digit_pairs + 2 * (q % 100), 2);
 	if (e >= -4 && e <= 16)
 		return layout(buf, neg, d, 17, 16 - e);
 	while (nd > 1 && d[nd - 1] == '0')
@@ -454,6 +477,14 @@ u128_digits(unsigned __int128 u)
 {
 	int n = 1;
 
+	if (u <= UINT64_MAX) {
+		/* A mean's sum and count: 64-bit compares. */
+		uint64_t v = (uint64_t)u, p = 10;
+
+		for (; n < 20 && v >= p; p *= 10)
+			n++;
+		return n;
+	}
 	while (n <= NUM_MAX_DIGITS && u >= (unsigned __int128)pow10_i128(n))
 		n++;
 	return n;
@@ -563,6 +594,16 @@ num_format_frac(char *buf, int128 num, int128 den)
 		return format_sig17(buf, num < 0, q, e);
 	if (divides && (k = twos > fives ? twos : fives) <= NUM_MAX_DIGITS) {
 		/* U/D = (U/REST) * (10^k / (D/REST)) / 10^k. */
+		if (u <= UINT64_MAX && d <= UINT64_MAX && k <= 19) {
+			/* A mean of a few values: 64-bit divisions. */
+			uint64_t m64, q64 = (uint64_t)u / (uint64_t)rest;
+
+			m64 = (uint64_t)pow10_i128(k) / ((uint64_t)d /
+			    (uint64_t)rest);
+			if (!__builtin_mul_overflow(q64, m64, &m64))
+				return num_format(buf, num < 0 ?
+				    -(int128)m64 : (int128)m64, k);
+		}
 		mult = (unsigned __int128)pow10_i128(k) / (d / rest);
 		if (!__builtin_mul_overflow((int128)(u / rest), (int128)mult, &mant))
 			return num_format(buf, num < 0 ? -mant : mant, k);

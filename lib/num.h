@@ -174,6 +174,8 @@ size_t num_format_big(char *buf, const struct big *mant, int scale);
 
 /* num_format_value: N as num_format writes it, or "inf", "-inf", "nan". */
 size_t num_format_value(char *buf, const struct num *n);
+/* num_format_special: D, which is inf, -inf or nan, as num_format_value. */
+size_t num_format_special(char *buf, double d);
 
 /*
  * num_format_frac, num_format_ratio: the fraction NUM/DEN (DEN > 0) in

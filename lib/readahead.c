@@ -1,8 +1,10 @@
 /* readahead: whole-record chunks read by a thread of their own (see readahead.h). */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "msg.h"
 #include "readahead.h"
@@ -32,13 +34,17 @@ unlock(struct readahead *ra)
 static void
 reserve(struct readahead_buf *b, size_t need)
 {
-	if (b->cap >= need)
+	size_t cap = b->cap;
+
+	if (cap >= need)
 		return;
-	if (b->cap == 0)
-		b->cap = need + READER_BLOCK;	/* room for a carried record */
-	while (b->cap < need)
-		b->cap *= 2;
-	b->p = xrealloc(b->p, b->cap);
+	if (cap == 0)
+		cap = need + READER_BLOCK;	/* room for a carried record */
+	while (cap < need)
+		cap *= 2;
+	/* Huge pages (xalloc_big): the read copies into every page. */
+	b->p = xrealloc_big(b->p, b->cap, cap);
+	b->cap = cap;
 }
 
 /* Read once more into B; 0 at end of input. */
@@ -55,6 +61,23 @@ read_more(struct readahead *ra, struct readahead_buf *b)
 		die("%s:", ra->rd->name);
 	b->len += (size_t)n;
 	return (size_t)n;
+}
+
+/*
+ * The bytes to make room for at first: a chunk and a read, or a small
+ * file and a read (huge pages cost their zeroing at the first touch).
+ */
+static size_t
+first_size(const struct readahead *ra)
+{
+	struct stat st;
+	off_t pos;
+
+	if (fstat(ra->rd->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (pos = lseek(ra->rd->fd, 0, SEEK_CUR)) >= 0 && st.st_size >= pos &&
+	    (uint64_t)(st.st_size - pos) < ra->min)
+		return (size_t)(st.st_size - pos) + READER_BLOCK;
+	return ra->min + READER_BLOCK;
 }
 
 static void *
@@ -75,7 +98,7 @@ reader_main(void *arg)
 		/* The bytes after the last chunk's end come first. */
 		b->len = 0;
 		if (prev == NULL) {
-			reserve(b, rd->end - rd->start + ra->min + READER_BLOCK);
+			reserve(b, rd->end - rd->start + first_size(ra));
 			memcpy(b->p, rd->buf + rd->start, rd->end - rd->start);
 			b->len = rd->end - rd->start;
 		} else {
@@ -158,7 +181,7 @@ readahead_stop(struct readahead *ra)
 		die("pthread_join:");
 	pthread_mutex_destroy(&ra->mu);
 	pthread_cond_destroy(&ra->cv);
-	free(ra->b[0].p);
-	free(ra->b[1].p);
+	xfree_big(ra->b[0].p, ra->b[0].cap);
+	xfree_big(ra->b[1].p, ra->b[1].cap);
 	memset(ra, 0, sizeof *ra);
 }

@@ -73,6 +73,17 @@ xcalloc_line(size_t n)
 
 #define HUGE_PAGE (2 * 1024 * 1024)
 #define CACHE_LINE 64
+/* From this size up, xalloc_big maps whole huge pages (see xalloc.h). */
+#define BIG_MIN (HUGE_PAGE / 2)
+
+/* The bytes xalloc_big maps for N >= BIG_MIN: whole huge pages. */
+static size_t
+big_mapped(size_t n)
+{
+	if (n > SIZE_MAX - 2 * HUGE_PAGE)
+		die("out of memory (%zu bytes)", n);
+	return (n + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+}
 
 void *
 xalloc_big(size_t n)
@@ -80,7 +91,7 @@ xalloc_big(size_t n)
 	char *p, *a, *raw;
 	size_t head;
 
-	if (n < 2 * HUGE_PAGE) {
+	if (n < BIG_MIN) {
 		/*
 		 * calloc leaves large blocks untouched until used (zero pages
 		 * from mmap, or fresh heap), and leak checkers see into it.
@@ -92,6 +103,7 @@ xalloc_big(size_t n)
 		memcpy(a - sizeof raw, &raw, sizeof raw);
 		return a;
 	}
+	n = big_mapped(n);
 	p = mmap(NULL, n + HUGE_PAGE, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
@@ -115,10 +127,22 @@ xfree_big(void *p, size_t n)
 
 	if (p == NULL)
 		return;
-	if (n < 2 * HUGE_PAGE) {
+	if (n < BIG_MIN) {
 		memcpy(&raw, (char *)p - sizeof raw, sizeof raw);
 		free(raw);
 	} else {
-		munmap(p, n);
+		munmap(p, big_mapped(n));
 	}
+}
+
+void *
+xrealloc_big(void *p, size_t old, size_t n)
+{
+	void *q = xalloc_big(n);
+
+	if (p != NULL) {
+		memcpy(q, p, old < n ? old : n);
+		xfree_big(p, old);
+	}
+	return q;
 }

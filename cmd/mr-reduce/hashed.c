@@ -40,6 +40,30 @@
 #define SLOT_AHEAD 16
 #define ENTRY_AHEAD 8
 
+/*
+ * The output in key order is cut into pieces (about PIECE_KEYS keys each,
+ * at most MAX_PIECES), dealt to the workers in turn: worker 0 writes its
+ * pieces to the output, the others format theirs into a ring of PIECE_RING
+ * buffers that worker 0 writes out in turn.  Small buffers used again and
+ * again cost no fresh memory (a page fault and the kernel's zeroing per
+ * page, which on this kind of machine is dearer than the formatting), where
+ * a whole share in memory cost a fifth of a run's memory.
+ */
+#define PIECE_KEYS 8192
+#define MAX_PIECES 4096
+#define PIECE_RING 4
+
+/*
+ * Memory is taken in 2 MiB huge pages (xalloc_big), and each page's first
+ * touch costs its zeroing: a chunk of -H is small enough that a readahead
+ * buffer (the chunk, two reads and a record carried over of up to 64 KiB)
+ * fits one page, and the scan lists of all parts start in one shared
+ * block of up to SCAN_BLOCK bytes, about what a chunk's records take (a
+ * list that needs more moves out to its own), or less for a small input.
+ */
+#define HASH_CHUNK (2 * 1024 * 1024 - 2 * READER_BLOCK - 64 * 1024)
+#define SCAN_BLOCK (4 * 1024 * 1024)
+
 struct hasher;
 
 /* A thread of -H: the keys whose hash picks it, in its own table. */
@@ -49,7 +73,8 @@ struct __attribute__((aligned(64))) worker {
 	struct ctx c;
 	struct htab tab;
 	struct htab_slot *refs;	/* at the end: its keys, sorted (keysort_table) */
-	struct buf share;	/* its share of the output (write_share) */
+	struct buf piece[PIECE_RING];	/* its pieces of the output (write_piece) */
+	int ready[PIECE_RING];	/* piece[k] is formatted, not yet written */
 	pthread_t thread;
 };
 
@@ -70,6 +95,7 @@ struct scanned {
 struct scanlist {
 	struct scanned *v;
 	size_t n, cap;
+	int shared;		/* v is in the hasher's scan_block */
 };
 
 /* The engine's state: the workers, the chunk's parts, the rendezvous. */
@@ -84,7 +110,12 @@ struct hasher {
 	unsigned char bucket_owner[OWNER_BUCKETS];
 	pthread_barrier_t start, mid, end, sorted;
 	int eof;
-	int shared_output;	/* every worker writes a share of the output */
+	int shared_output;	/* every worker formats pieces of the output */
+	size_t npieces;
+	pthread_mutex_t ring_mu;	/* guards the workers' ready flags */
+	pthread_cond_t ring_cv;
+	struct scanned *scan_block;	/* where the scan lists start */
+	size_t scan_block_size;
 };
 
 /* The worker that owns the keys of hash H. */
@@ -127,6 +158,54 @@ balance_owners(struct hasher *h, char *p, char *last)
 	}
 }
 
+/*
+ * Double the room of L, out of the shared block if it is there (see
+ * SCAN_BLOCK).  Huge pages (xalloc_big): a page fault per 4 KiB cost more
+ * than the scan.
+ */
+static void
+scanlist_grow(struct scanlist *l)
+{
+	size_t cap = l->cap * 2;
+	struct scanned *v;
+
+	if (l->shared) {
+		v = xalloc_big(cap * sizeof *v);
+		memcpy(v, l->v, l->n * sizeof *v);
+		l->v = v;
+		l->shared = 0;
+	} else {
+		l->v = xrealloc_big(l->v, l->cap * sizeof *l->v,
+		    cap * sizeof *l->v);
+	}
+	l->cap = cap;
+}
+
+/*
+ * The scan lists, sharing one block sized for a first chunk of BYTES
+ * bytes: 40 bytes of list per 20 of input (a record of -H's benchmark
+ * has 23), SCAN_BLOCK at most.
+ */
+static void
+scan_lists_init(struct hasher *h, size_t bytes)
+{
+	size_t size = bytes < SCAN_BLOCK / 2 ? 2 * bytes : SCAN_BLOCK, per;
+	int i;
+
+	per = size / sizeof *h->scan_block / (size_t)(h->n * h->n);
+	if (per < 64)
+		per = 64;
+	h->scan_block_size = per * sizeof *h->scan_block * (size_t)(h->n * h->n);
+	h->scan_block = xalloc_big(h->scan_block_size);
+	for (i = 0; i < h->n * h->n; i++) {
+		struct scanlist *l = &h->scans[i / h->n][i % h->n];
+
+		l->cap = per;
+		l->v = h->scan_block + per * (size_t)i;
+		l->shared = 1;
+	}
+}
+
 /* Split and hash the records of part I of the chunk. */
 static void
 scan_part(struct hasher *h, int i)
@@ -146,7 +225,7 @@ scan_part(struct hasher *h, int i)
 		hash = hash64(rec.p, keylen);
 		l = &h->scans[i][owner(h, hash)];
 		if (l->n == l->cap)
-			ARRAY_RESERVE(l->v, l->cap, l->cap ? l->cap * 2 : 65536);
+			scanlist_grow(l);
 		sc = &l->v[l->n++];
 		sc->hash = hash;
 		sc->p = rec.p;
@@ -242,13 +321,78 @@ finish_worker(struct worker *w)
 	    htab_pack(&w->tab);
 }
 
-static void write_share(struct hasher *h, int t, struct out *o);
+static void write_piece(struct hasher *h, size_t p, struct out *o);
+
+/* Wait until ring buffer K of W is READY (1) or written out (0). */
+static void
+wait_ring(struct worker *w, int k, int ready)
+{
+	pthread_mutex_lock(&w->h->ring_mu);
+	while (w->ready[k] != ready)
+		pthread_cond_wait(&w->h->ring_cv, &w->h->ring_mu);
+	pthread_mutex_unlock(&w->h->ring_mu);
+}
+
+static void
+set_ring(struct worker *w, int k, int ready)
+{
+	pthread_mutex_lock(&w->h->ring_mu);
+	w->ready[k] = ready;
+	pthread_cond_broadcast(&w->h->ring_cv);
+	pthread_mutex_unlock(&w->h->ring_mu);
+}
+
+/* A worker but the first: format its pieces into its ring. */
+static void
+format_pieces(struct worker *w)
+{
+	struct out o[PIECE_RING];
+	size_t p, j;
+	int k;
+
+	for (k = 0; k < PIECE_RING; k++)
+		out_init_mem(&o[k], &w->piece[k], "memory");
+	for (p = (size_t)w->id, j = 0; p < w->h->npieces; p += (size_t)w->h->n, j++) {
+		k = (int)(j % PIECE_RING);
+		wait_ring(w, k, 0);
+		w->piece[k].len = 0;
+		write_piece(w->h, p, &o[k]);
+		out_flush(&o[k]);
+		set_ring(w, k, 1);
+	}
+	for (k = 0; k < PIECE_RING; k++)
+		out_close(&o[k]);
+}
+
+/*
+ * The first worker: every piece to the output in turn, its own formatted
+ * at once, the others' written from their rings.
+ */
+static void
+write_pieces(struct hasher *h, struct out *o)
+{
+	struct worker *w;
+	size_t p, j;
+	int k;
+
+	for (p = 0; p < h->npieces; p++) {
+		w = &h->w[p % (size_t)h->n];
+		if (w->id == 0) {
+			write_piece(h, p, o);
+			continue;
+		}
+		j = p / (size_t)h->n;
+		k = (int)(j % PIECE_RING);
+		wait_ring(w, k, 1);
+		out_write(o, w->piece[k].p, w->piece[k].len);
+		set_ring(w, k, 0);
+	}
+}
 
 static void *
 worker_main(void *arg)
 {
 	struct worker *w = arg;
-	struct out o;
 
 	for (;;) {
 		pthread_barrier_wait(&w->h->start);
@@ -260,9 +404,7 @@ worker_main(void *arg)
 	finish_worker(w);
 	if (w->h->shared_output) {
 		pthread_barrier_wait(&w->h->sorted);
-		out_init_mem(&o, &w->share, "memory");
-		write_share(w->h, w->id, &o);
-		out_close(&o);
+		format_pieces(w);
 	}
 	return NULL;
 }
@@ -319,18 +461,18 @@ lower_bound(const struct htab_slot *v, size_t n, const struct htab_slot *p)
 }
 
 /*
- * The keys of every worker merged in key order, share T of h->n: the keys
- * from the T-th to the T+1-th of h->n equal steps of the largest worker's
- * keys (the workers hold disjoint keys spread alike by hash).  Each share
- * is a cache miss per key, which the workers take in parallel, and each
- * worker's keys are touched a block ahead (touch_ahead).
+ * The keys of every worker merged in key order, piece P of h->npieces:
+ * the keys from the P-th to the P+1-th of npieces equal steps of the
+ * largest worker's keys (the workers hold disjoint keys spread alike by
+ * hash).  Each key is a cache miss, which the workers take in parallel,
+ * and each worker's keys are touched a block ahead (touch_ahead).
  */
 static void
-write_share(struct hasher *h, int t, struct out *o)
+write_piece(struct hasher *h, size_t p, struct out *o)
 {
 	const struct reduce *r = h->r;
 	size_t pos[MAX_WORKERS], end[MAX_WORKERS], touched[MAX_WORKERS];
-	size_t big = 0, nb, n;
+	size_t big = 0, nb, n, np = h->npieces;
 	struct htab_slot *best, *ref;
 	int w, bw;
 
@@ -340,10 +482,10 @@ write_share(struct hasher *h, int t, struct out *o)
 	nb = h->w[big].tab.count;
 	for (w = 0; w < h->n; w++) {
 		n = h->w[w].tab.count;
-		pos[w] = t == 0 ? 0 : lower_bound(h->w[w].refs, n,
-		    &h->w[big].refs[nb * (size_t)t / (size_t)h->n]);
-		end[w] = t == h->n - 1 ? n : lower_bound(h->w[w].refs, n,
-		    &h->w[big].refs[nb * (size_t)(t + 1) / (size_t)h->n]);
+		pos[w] = p == 0 ? 0 : lower_bound(h->w[w].refs, n,
+		    &h->w[big].refs[nb * p / np]);
+		end[w] = p == np - 1 ? n : lower_bound(h->w[w].refs, n,
+		    &h->w[big].refs[nb * (p + 1) / np]);
 		touched[w] = pos[w];
 	}
 	for (;;) {
@@ -380,6 +522,7 @@ hasher_start(struct hasher *h, struct reduce *r)
 		ctx_init(&h->w[i].c, r, 1);
 		htab_init(&h->w[i].tab, r->agg.size);
 	}
+
 	if (h->n == 1)
 		return;
 	pthread_barrier_init(&h->start, NULL, (unsigned)h->n);
@@ -393,38 +536,53 @@ hasher_start(struct hasher *h, struct reduce *r)
 
 /*
  * The end of input: the workers sort their keys, and write the output,
- * ranked, or in key order, each a share of it when there are several
- * (worker 0 to the output at once, the others to memory written out
- * after it).
+ * ranked, or in key order, in pieces formatted by all of them when there
+ * are several (write_pieces).
  */
 static void
 hasher_finish(struct hasher *h)
 {
 	struct reduce *r = h->r;
-	int i;
+	size_t keys = 0;
+	int i, k;
 
+	for (i = 0; i < h->n; i++)
+		keys += h->w[i].tab.count;
+	h->npieces = keys / PIECE_KEYS;
+	if (h->npieces > MAX_PIECES)
+		h->npieces = MAX_PIECES;
+	if (h->npieces < (size_t)h->n)
+		h->npieces = (size_t)h->n;
 	h->shared_output = h->n > 1 && r->top_n == 0;
-	if (h->shared_output)
+	if (h->shared_output) {
 		pthread_barrier_init(&h->sorted, NULL, (unsigned)h->n);
+		pthread_mutex_init(&h->ring_mu, NULL);
+		pthread_cond_init(&h->ring_cv, NULL);
+	}
 	h->eof = 1;
 	if (h->n > 1)
 		pthread_barrier_wait(&h->start);
 	finish_worker(&h->w[0]);
-	if (h->shared_output)
+	if (h->shared_output) {
 		pthread_barrier_wait(&h->sorted);
-	if (r->top_n == 0)
-		write_share(h, 0, &r->out);
+		write_pieces(h, &r->out);
+	} else if (r->top_n == 0) {
+		h->npieces = 1;
+		write_piece(h, 0, &r->out);
+	}
 	for (i = 1; i < h->n; i++)
 		if ((errno = pthread_join(h->w[i].thread, NULL)) != 0)
 			die("pthread_join:");
 	if (r->top_n > 0)
 		write_ranked(h);
-	for (i = 1; i < h->n && h->shared_output; i++) {
-		out_write(&r->out, h->w[i].share.p, h->w[i].share.len);
-		buf_free(&h->w[i].share);
-	}
-	if (h->shared_output)
+	if (h->shared_output) {
+		for (i = 1; i < h->n; i++)
+			for (k = 0; k < PIECE_RING; k++)
+				buf_free(&h->w[i].piece[k]);
 		pthread_barrier_destroy(&h->sorted);
+		pthread_mutex_destroy(&h->ring_mu);
+		pthread_cond_destroy(&h->ring_cv);
+	}
 }
 
 static void
@@ -442,7 +600,10 @@ hasher_free(struct hasher *h)
 	}
 	for (i = 0; i < h->n; i++)
 		for (j = 0; j < h->n; j++)
-			free(h->scans[i][j].v);
+			if (!h->scans[i][j].shared)
+				xfree_big(h->scans[i][j].v, h->scans[i][j].cap *
+				    sizeof *h->scans[i][j].v);
+	xfree_big(h->scan_block, h->scan_block_size);
 	if (h->n > 1) {
 		pthread_barrier_destroy(&h->start);
 		pthread_barrier_destroy(&h->mid);
@@ -475,8 +636,10 @@ run_hashed(struct reduce *r)
 	int i, first;
 
 	hasher_start(&h, r);
-	readahead_start(&ra, &r->rd, CHUNK_MIN);
+	readahead_start(&ra, &r->rd, HASH_CHUNK);
 	for (first = 1; (last = readahead_next(&ra, &p)) != NULL; first = 0) {
+		if (first)
+			scan_lists_init(&h, (size_t)(last - p));
 		if (first && h.n > 1)
 			balance_owners(&h, p, last);
 		cut_parts(&h, p, last);

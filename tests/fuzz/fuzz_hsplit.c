@@ -77,10 +77,9 @@ read_split(int fd, const uint8_t *f, size_t size, struct hsplit s,
 	size_t i;
 
 	hsplit_reader_init(&r, fd, "fuzz", s);
-	free(r.buf);
+	buf_free(&r.b);
 	r.chunk = chunk;
-	r.cap = 2 * chunk;
-	r.buf = xmalloc(r.cap);
+	buf_reserve(&r.b, 2 * chunk);
 	/* The first line the split reads (the model's rule). */
 	for (i = 0; i < nlines && s.start != 0 && lines[i].start <= s.start; i++)
 		;

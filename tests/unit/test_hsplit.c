@@ -295,7 +295,7 @@ skipped_line_is_not_buffered(void)
 	CHECK(hsplit_reader_next(&r, &s, &off) == 1 && off == n + 1);
 	CHECK_MEM(s.p, s.len, "next");
 	CHECK(hsplit_reader_next(&r, &s, &off) == 0);
-	CHECK(r.cap <= 2 * 256 * 1024);
+	CHECK(r.b.cap <= 2 * 256 * 1024);
 	hsplit_reader_free(&r);
 	close(fd);
 	free(data);

@@ -9,15 +9,15 @@ by_key(const void *a, const void *b)
 	return htab_slot_cmp(a, b);
 }
 
-/* An entry as htab lays it out (a uint32 length, padding, the bytes). */
+/* An entry as htab lays it out (a uint32 length, the bytes, padding). */
 static char *
 new_entry(const char *key, size_t len)
 {
-	char *e = calloc(1, 8 + htab_keyspace(len));
+	char *e = calloc(1, htab_head(len));
 	uint32_t n = (uint32_t)len;
 
 	memcpy(e, &n, sizeof n);
-	memcpy(e + 8, key, len);
+	memcpy(e + HTAB_KEY_AT, key, len);
 	return e;
 }
 
