@@ -164,7 +164,8 @@ guard(int fd)
 	sigprocmask(SIG_SETMASK, &task_mask, NULL);
 	reader_init_fd(&r, fd, "guardian");
 	while (reader_next(&r, &l) && l.len > 0) {
-		pg = l.len > 2 ? (pid_t)strtol(l.p + 2, NULL, 10) : 0;
+		for (pg = 0, i = 2; i < l.len && l.p[i] >= '0' && l.p[i] <= '9'; i++)
+			pg = pg * 10 + (l.p[i] - '0');
 		switch (l.p[0]) {
 		case 't':
 			ARRAY_RESERVE(groups, cap, n + 1);
