@@ -176,6 +176,7 @@ hsplit_reader_splice(struct hsplit_reader *r, int to, int *stopped)
 			die("%s:", r->name);
 		if (k == 0)
 			die("%s: shorter than it was", r->name);
+		r->spliced += (uint64_t)k;
 	}
 	if (p < stop) {		/* a last line without '\n' */
 		n++;
@@ -183,6 +184,8 @@ hsplit_reader_splice(struct hsplit_reader *r, int to, int *stopped)
 			if (errno != EPIPE)
 				die("%s: write error:", r->name);
 			*stopped = 1;
+		} else {
+			r->spliced++;
 		}
 	}
 	r->records = n;

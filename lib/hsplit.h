@@ -96,6 +96,7 @@ struct hsplit_reader {
 	int started;		/* the first-line rule has been applied */
 	int finished;		/* no more records */
 	uint64_t start;
+	uint64_t spliced;	/* bytes hsplit_reader_splice moved into the pipe */
 	uint64_t nl_from;	/* cache: the first '\n' at or after nl_from */
 	uint64_t nl_at;		/* is at nl_at, or (UINT64_MAX) not before nl_to */
 	uint64_t nl_to;

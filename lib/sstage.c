@@ -102,8 +102,10 @@ static const struct {
 	[SC_REDUCE_GROUPS] = { "Map-Reduce Framework", "Reduce input groups" },
 	[SC_REDUCE_IN] = { "Map-Reduce Framework", "Reduce input records" },
 	[SC_REDUCE_OUT] = { "Map-Reduce Framework", "Reduce output records" },
-	[SC_BYTES_READ] = { "File Input Format Counters", "Bytes Read" },
-	[SC_BYTES_WRITTEN] = { "File Output Format Counters", "Bytes Written" },
+	/* Hadoop's display names (FileInputFormatCounter.properties...)
+	 * end in a space. */
+	[SC_BYTES_READ] = { "File Input Format Counters ", "Bytes Read" },
+	[SC_BYTES_WRITTEN] = { "File Output Format Counters ", "Bytes Written" },
 };
 
 const char *

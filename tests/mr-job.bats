@@ -138,6 +138,32 @@ counter() {
 	[ ! -e out ]
 }
 
+@test "a command that leaves more than 64 KiB plus the input's last part of 128 KiB unread fails; no more is accepted" {
+	local i n=300000 limit
+	# 300000 bytes: the last part after whole 128 KiB is 37856 bytes, so
+	# the limit is 65536 + 37856 unread bytes (mr-job(1), Failures).
+	for ((i = 0; i < 3000; i++)); do printf '%099d\n' "$i"; done >in.txt
+	limit=$((65536 + 37856))
+	run --separate-stderr mr-job -D mapreduce.job.maps=1 -input in.txt -output ok \
+	    -mapper "sh -c 'head -c $((n - limit)) >/dev/null'" -reducer cat
+	[ "$status" -eq 0 ]
+	run --separate-stderr mr-job -D mapreduce.job.maps=1 -input in.txt -output bad \
+	    -mapper "sh -c 'head -c $((n - limit - 1)) >/dev/null'" -reducer cat
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[0]}" = "mr-job: task attempt_local_0001_m_000000_0 failed: mapper stopped reading its input (Broken pipe)" ]
+	[ ! -e bad ]
+	# A reducer too; a small input is taken whole by Hadoop's buffer, so
+	# stopping early there is no failure.
+	seq 1 70000 >mid.txt
+	run --separate-stderr mr-job -input mid.txt -output rh -mapper cat -reducer 'head -n 1'
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[0]}" = "mr-job: task attempt_local_0001_r_000000_0 failed: reducer stopped reading its input (Broken pipe)" ]
+	seq 1 10 >small.txt
+	run --separate-stderr mr-job -input small.txt -output small -mapper 'head -n 1' -reducer 'head -n 1'
+	[ "$status" -eq 0 ]
+	[ "$(cat small/part-00000)" = "1${TAB}" ]
+}
+
 @test "a program that does not exist fails before anything is written" {
 	echo x >in.txt
 	run --separate-stderr mr-job -input in.txt -output out -mapper 'no-such-mapper -x'
@@ -298,6 +324,20 @@ counter() {
 	printf '%s\n' "$stderr" | grep -qx "${TAB}${TAB}lines=400"
 }
 
+@test "counter groups come in Hadoop's order, built-in display names as Hadoop spells them" {
+	printf 'a\nb\n' >in.txt
+	run --separate-stderr mr-job -D mapreduce.job.maps=1 -input in.txt -output out \
+	    -mapper "sh -c 'while read -r l; do echo reporter:counter:zeta,n,1 >&2; echo reporter:counter:Alpha,m,2 >&2; echo \"reporter:counter:Shuffle Errors,mine,1\" >&2; echo \"\$l\"; done'" \
+	    -reducer cat
+	[ "$status" -eq 0 ]
+	# Seen with Hadoop 3.1.3: the framework's class groups, then all
+	# others by key (a class name for the format counters).
+	[ "$(printf '%s\n' "$stderr" | grep "^${TAB}[^${TAB}]")" = "$(printf '\t%s\n' \
+	    'Map-Reduce Framework' Alpha 'Shuffle Errors' 'File Input Format Counters ' \
+	    'File Output Format Counters ' zeta)" ]
+	[ "$(counter m)" = 4 ]
+}
+
 @test "-D stream options set the key fields and the separators of map and reduce output" {
 	printf 'a,x,1\na,y,2\nb,x,3\na,x,4\n' >in.txt
 	run mr-job -D stream.map.output.field.separator=, -D stream.num.map.output.key.fields=2 \
@@ -351,6 +391,162 @@ counter() {
 	[ "$st" -eq 143 ]
 	[ ! -e out ]
 	[ -z "$(ls -A tmp)" ]
+}
+
+# The mappers of the tests below: each notes its pid in ./pids, then
+# waits for ./go; ../../../.. is the test's directory from a task's.
+WAITING_MAPPER="sh -c 'cat >/dev/null; echo \$\$ >>../../../../pids; while [ ! -e ../../../../go ]; do sleep 0.02; done'"
+
+# mappers_up N: N mappers have noted their pid.
+mappers_up() {
+	[ -s pids ] && [ "$(wc -l <pids)" -ge "$1" ]
+}
+
+# all_gone: no process of ./pids is left, the output and TMPDIR are empty.
+all_gone() {
+	local p
+	for p in $(cat pids); do
+		! kill -0 "$p" 2>/dev/null || return 1
+	done
+	[ ! -e out ] && [ -z "$(ls -A tmp)" ]
+}
+
+# stat_of PID: the fields of /proc/PID/stat after the name, into the
+# array STAT (STAT[0]: the state, STAT[2]: the process group); read
+# without ps (procps is not on a fresh machine) and without a subshell.
+stat_of() {
+	local st
+	{ read -r st <"/proc/$1/stat"; } 2>/dev/null || return 1
+	read -r -a STAT <<<"${st##*) }"
+}
+
+# stopped PID: process PID is stopped (state T); group_stopped PID: so is
+# every process of its group (or waits in vfork for a stopped child, D);
+# group_running PID: none of them is stopped.
+stopped() {
+	stat_of "$1" && [ "${STAT[0]}" = T ]
+}
+group_states() {
+	local pg d
+	STATES=
+	stat_of "$1" || return 1
+	pg=${STAT[2]}
+	for d in /proc/[0-9]*; do
+		stat_of "${d#/proc/}" && [ "${STAT[2]}" = "$pg" ] && STATES+=${STAT[0]}
+	done
+	return 0
+}
+group_stopped() {
+	group_states "$1" && [[ $STATES =~ ^[TD]*T[TD]*$ ]]
+}
+group_running() {
+	group_states "$1" && [[ $STATES != *T* ]]
+}
+
+@test "a scheduler killed with SIGKILL takes its tasks with it and leaves no file behind" {
+	words 100 15 >in.txt
+	mkdir tmp
+	TMPDIR=$PWD/tmp mr-job -P 2 -input in.txt -output out -mapper "$WAITING_MAPPER" \
+	    -numReduceTasks 0 2>err &
+	local pid=$!
+	wait_for mappers_up 2
+	# mr-job hands the job file over open and removes it first.
+	[ "$(ls tmp)" = "$(basename "$(ls -d tmp/mr-job.*)")" ]
+	kill -KILL "$pid"
+	wait "$pid" || true
+	WAIT_SECONDS=5 wait_for all_gone
+	touch go	# were a mapper left, it would write its part file now
+}
+
+@test "SIGQUIT ends a job as SIGTERM does; a command that ignores SIGTERM gets SIGKILL after 1 s" {
+	words 100 15 >in.txt
+	mkdir tmp
+	TMPDIR=$PWD/tmp env --default-signal=QUIT mr-job -P 2 -input in.txt -output out \
+	    -mapper "$WAITING_MAPPER" 2>err &
+	local pid=$! st=0
+	wait_for mappers_up 2
+	kill -QUIT "$pid"
+	wait "$pid" || st=$?
+	[ "$st" -eq 131 ]
+	[ "$(cat err)" = "mr-job: job job_local_0001 stopped by SIGQUIT; no output written" ]
+	WAIT_SECONDS=5 wait_for all_gone
+	rm pids
+	TMPDIR=$PWD/tmp mr-job -P 1 -input in.txt -output out \
+	    -mapper "sh -c 'trap \"\" TERM; cat >/dev/null; echo \$\$ >>../../../../pids; while :; do sleep 0.02; done'" 2>err &
+	pid=$!
+	wait_for mappers_up 1
+	kill -TERM "$pid"
+	st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 143 ]
+	[ "$(cat err)" = "mr-job: job job_local_0001 stopped by SIGTERM; no output written" ]
+	WAIT_SECONDS=5 wait_for all_gone
+}
+
+@test "SIGTSTP stops the job's tasks with it, SIGCONT continues them" {
+	words 100 15 >in.txt
+	mkdir tmp
+	TMPDIR=$PWD/tmp mr-job -P 2 -input in.txt -output out -mapper "$WAITING_MAPPER" \
+	    -numReduceTasks 0 2>err &
+	local pid=$! p st=0
+	wait_for mappers_up 2
+	kill -TSTP "$pid"
+	wait_for stopped "$pid"
+	for p in $(cat pids); do
+		WAIT_SECONDS=5 wait_for group_stopped "$p"
+	done
+	kill -CONT "$pid"
+	for p in $(cat pids); do
+		WAIT_SECONDS=5 wait_for group_running "$p"
+	done
+	touch go
+	wait "$pid" || st=$?
+	[ "$st" -eq 0 ]
+	[ "$(ls out)" = "$(printf '%s\n' _SUCCESS part-00000 part-00001)" ]
+}
+
+@test "a task that dies without its report is said to, and the parents made for -output go" {
+	echo x >in.txt
+	run --separate-stderr mr-job -D mapreduce.job.maps=1 -input in.txt -output a/b/out \
+	    -mapper "sh -c 'kill -9 \$PPID'"
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[0]}" = "mr-job: task attempt_local_0001_m_000000_0 failed: the task ended without a report: killed by signal 9 (Killed)" ]
+	[ "${stderr_lines[1]}" = "mr-job:   input split: file:$PWD/in.txt:0+2" ]
+	[ ! -e a ]
+}
+
+@test "a failure report cuts each long stderr line after 1000 bytes" {
+	echo x >in.txt
+	run --separate-stderr mr-job -D mapreduce.job.maps=1 -input in.txt -output out \
+	    -mapper "sh -c 'cat >/dev/null; printf %05000d 0 >&2; echo >&2; echo short >&2; exit 1'"
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[4]}" = "    $(printf %01000d 0) [... 4000 more bytes]" ]
+	[ "${stderr_lines[5]}" = "    short" ]
+}
+
+@test "a command named by a path that does not exist fails before anything is written" {
+	echo x >in.txt
+	run --separate-stderr mr-job -input in.txt -output out -mapper '/no/such/prog -x'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "mr-job: -mapper: /no/such/prog: No such file or directory" ]
+	cp "$(command -v cat)" mycat
+	# Not shipped: the task's working directory has only the links.
+	run --separate-stderr mr-job -input in.txt -output out -mapper cat -reducer ./mycat
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "mr-job: -reducer: ./mycat: not found in the task's working directory (only the -files and -archives links are there) nor under PATH" ]
+	[ ! -e out ]
+	mkdir tools
+	mv mycat tools/
+	run mr-job -files tools -input in.txt -output out -mapper tools/mycat -reducer ./tools/mycat
+	[ "$status" -eq 0 ]
+	[ "$(cat out/part-00000)" = "x${TAB}" ]
+}
+
+@test "a job file that cannot be made is said with the system's reason" {
+	echo x >in.txt
+	TMPDIR=$PWD/nonexistent run --separate-stderr mr-job -input in.txt -output out -mapper cat
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "mr-job: cannot create a job file in $PWD/nonexistent: No such file or directory" ]
 }
 
 @test "a job in the background of a script keeps SIGINT ignored, as the shell leaves it there" {

@@ -64,7 +64,7 @@ setup() {
 		[ "$(cat m0/status)" = ok ]
 		grep -qx "framework${TAB}Map-Reduce Framework${TAB}Map input records${TAB}3000" m0/counts
 		grep -qx "framework${TAB}Map-Reduce Framework${TAB}Map output records${TAB}$(wc -l <want)" m0/counts
-		grep -qx "framework${TAB}File Output Format Counters${TAB}Bytes Written${TAB}$(wc -c <want)" m0/counts
+		grep -qx "framework${TAB}File Output Format Counters ${TAB}Bytes Written${TAB}$(wc -c <want)" m0/counts
 	done
 }
 

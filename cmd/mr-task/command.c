@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,25 +99,85 @@ resolve_here(char **argv)
 	return p;	/* for the caller to free */
 }
 
+/*
+ * spawn_user: start a command with pipes for its input and output.  The
+ * task keeps a read end of the input pipe (*KEEP) as well, so that the
+ * feeder never sees a closed pipe: what the command left unread is
+ * measured when it has ended (finish_user), whatever the pipe's size.
+ */
 void
-spawn_user(struct proc *p, char **argv)
+spawn_user(struct proc *p, char **argv, int *keep)
 {
-	proc_spawn(p, argv, task_env, PROC_PIPE, PROC_PIPE, errfd);
-	proc_pipe_grow(p->in, 1 << 20);
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		die("pipe:");
+	proc_pipe_grow(fds[1], 1 << 20);
+	proc_spawn(p, argv, task_env, fds[0], PROC_PIPE, errfd);
 	proc_pipe_grow(p->out, 1 << 20);
+	p->in = fds[1];
+	*keep = fds[0];
 }
 
-/* Wait for a command; its failure is the task's (unless Hadoop's
- * stream.non.zero.exit.is.failure is false). */
-void
-wait_user(pid_t pid, enum sstage s)
-{
-	int code = status_code(proc_wait(pid));
+/*
+ * Hadoop feeds a command through a 128 KiB buffer (PipeMapRed's
+ * BufferedOutputStream) into a pipe of 64 KiB, and fails the task when a
+ * write fails while it feeds (Broken pipe), but not when the last flush,
+ * at the end of the input, does.  So a command that ends with U bytes of
+ * its N unread fails the task when U > 64 KiB + L, where L is the part
+ * of the input after its last whole 128 KiB, ((N - 1) mod 128 KiB) + 1:
+ * those bytes are written only by the last flush.  (Hadoop's buffer is
+ * cut at whole records and its writes race with the command, so near the
+ * limit Hadoop itself goes either way.)
+ */
+#define HADOOP_PIPE ((uint64_t)64 << 10)
+#define HADOOP_BUFFER ((uint64_t)128 << 10)
 
+/*
+ * drain_unread: the bytes of the pipe KEEP (whose command has ended) that
+ * nobody read, read up to LIMIT + 1 of them; then KEEP is closed, so that
+ * a feeder still writing sees a closed pipe.
+ */
+static uint64_t
+drain_unread(int keep, uint64_t limit)
+{
+	char buf[65536];
+	uint64_t n = 0;
+	ssize_t r;
+
+	while (n <= limit) {
+		r = read(keep, buf, sizeof buf);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (uint64_t)r;
+	}
+	close(keep);
+	return n;
+}
+
+/*
+ * finish_user: the command P, whose output has ended, and its feeder TH
+ * (writing through O; FED, its bytes that bypassed O): wait for both; a
+ * failure of the command is the task's in stage S (unless Hadoop's
+ * stream.non.zero.exit.is.failure is false), and so is input left unread
+ * beyond Hadoop's limit (above), in stage STOPPED.
+ */
+void
+finish_user(struct proc *p, int keep, pthread_t th, const struct out *o,
+    const uint64_t *fed, enum sstage s, enum sstage stopped)
+{
+	int code = status_code(proc_wait(p->pid));
+	uint64_t unread = drain_unread(keep, HADOOP_PIPE + HADOOP_BUFFER), n;
+
+	pthread_join(th, NULL);
 	if (code != 0 && job.nonzero_fails)
 		fail(s, code);
+	n = o->bytes + (fed != NULL ? *fed : 0);
+	if (n > 0 && unread > HADOOP_PIPE + (n - 1) % HADOOP_BUFFER + 1)
+		fail(stopped, 256 + SIGPIPE);
 }
-
 
 void
 start_thread(pthread_t *th, void *(*fn)(void *), void *arg)

@@ -19,11 +19,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <time.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -45,8 +47,9 @@ static size_t *number;		/* and their task numbers */
 static size_t nrunning;
 static int made_output, succeeded;
 int progress_tty;
-static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_signal, got_stop;
 static sigset_t scheduling_mask, task_mask;
+static int guard_fd = -1;	/* to the guardian (below) */
 
 /* ---- leaving nothing behind ---- */
 
@@ -67,17 +70,165 @@ remove_tree(const char *path)
 	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* stop_tasks: stop the running tasks (each a process group) and reap them. */
+static int64_t now_us(void);
+
+/* group_gone: no process is left in process group PG. */
+static int
+group_gone(pid_t pg)
+{
+	return kill(-pg, 0) < 0 && errno == ESRCH;
+}
+
+/*
+ * stop_tasks: stop the running tasks, each a process group: SIGTERM (and
+ * SIGCONT, for a stopped job), then SIGKILL to whatever is left of a
+ * group after a grace of STOP_GRACE_US (a command that ignores SIGTERM
+ * does not outlive the job); the tasks reaped.
+ */
+#define STOP_GRACE_US 1000000
 static void
 stop_tasks(void)
 {
-	size_t i;
+	int64_t deadline = now_us() + STOP_GRACE_US;
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	size_t i, left;
 
-	for (i = 0; i < nrunning; i++)
+	for (i = 0; i < nrunning; i++) {
 		kill(-running[i], SIGTERM);
-	for (i = 0; i < nrunning; i++)
-		waitpid(running[i], NULL, 0);
+		kill(-running[i], SIGCONT);
+	}
+	do {
+		pid_t pid;
+
+		/* The tasks, and their commands left to us (a subreaper). */
+		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+			for (i = 0; i < nrunning; i++)
+				if (running[i] == pid)
+					running[i] = -pid;	/* its group may live on */
+		for (i = 0, left = 0; i < nrunning; i++)
+			left += running[i] > 0 || !group_gone(running[i] > 0 ?
+			    running[i] : -running[i]);
+	} while (left > 0 && now_us() < deadline && nanosleep(&tick, NULL) == 0);
+	for (i = 0; i < nrunning; i++) {
+		pid_t pg = running[i] > 0 ? running[i] : -running[i];
+
+		if (!group_gone(pg))
+			kill(-pg, SIGKILL);
+		if (running[i] > 0)
+			waitpid(running[i], NULL, 0);
+	}
 	nrunning = 0;
+}
+
+/*
+ * The guardian: a process of its own (forked first, in a process group
+ * of its own) that outlives the scheduler if it is killed with SIGKILL:
+ * the scheduler tells it each task's group ("t PID"), its end ("r PID"),
+ * that the output directory is the job's ("o"), that it is committed
+ * ("c"), and last that all is done ("q").  When its pipe ends without
+ * "q", the scheduler died with no cleanup: it kills the tasks' groups and
+ * removes the scratch directory, the job file and an uncommitted output
+ * directory.  (Each task also gets SIGTERM when the scheduler dies.)
+ */
+static void
+guard_send(char what, pid_t pid)
+{
+	char msg[32];
+	int n = pid != 0 ? snprintf(msg, sizeof msg, "%c %ld\n", what, (long)pid) :
+	    snprintf(msg, sizeof msg, "%c\n", what);
+
+	if (guard_fd >= 0)
+		(void)write_all(guard_fd, msg, (size_t)n);
+}
+
+static void remove_tree(const char *path);
+static void remove_job_file(void);
+
+static noreturn void
+guard(int fd)
+{
+	static const int quiet[] = { SIGINT, SIGQUIT, SIGHUP, SIGTERM, SIGTSTP,
+	    SIGTTIN, SIGTTOU, SIGPIPE };
+	pid_t *groups = NULL, pg;
+	size_t n = 0, cap = 0, i;
+	int output = 0, done = 0;
+	struct reader r;
+	struct slice l;
+	int64_t deadline;
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+	setpgid(0, 0);
+	for (i = 0; i < sizeof quiet / sizeof quiet[0]; i++)
+		signal(quiet[i], SIG_IGN);
+	signal(SIGCHLD, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &task_mask, NULL);
+	reader_init_fd(&r, fd, "guardian");
+	while (reader_next(&r, &l) && l.len > 0) {
+		for (pg = 0, i = 2; i < l.len && l.p[i] >= '0' && l.p[i] <= '9'; i++)
+			pg = pg * 10 + (l.p[i] - '0');
+		switch (l.p[0]) {
+		case 't':
+			ARRAY_RESERVE(groups, cap, n + 1);
+			groups[n++] = pg;
+			break;
+		case 'r':
+			for (i = 0; i < n && groups[i] != pg; i++)
+				;
+			if (i < n)
+				groups[i] = groups[--n];
+			break;
+		case 'o':
+			output = 1;
+			break;
+		case 'c':
+			output = 0;
+			break;
+		case 'q':
+			done = 1;
+			break;
+		}
+	}
+	if (done)
+		_exit(0);
+	for (i = 0; i < n; i++)
+		kill(-groups[i], SIGKILL);
+	deadline = now_us() + STOP_GRACE_US;
+	for (i = 0; i < n; i++)
+		while (!group_gone(groups[i]) && now_us() < deadline)
+			nanosleep(&tick, NULL);
+	remove_tree(jspec->scratch);
+	remove_job_file();
+	if (output)
+		remove_tree(jspec->out_abs);
+	_exit(0);
+}
+
+/* start_guardian: fork the guardian, before anything is made. */
+static void
+start_guardian(void)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		die("pipe:");
+	if ((pid = fork()) < 0)
+		die("fork:");
+	if (pid == 0) {
+		close(fds[1]);
+		guard(fds[0]);
+	}
+	close(fds[0]);
+	guard_fd = fds[1];
+}
+
+/* remove_job_file: the job file, unless mr-job handed it over open
+ * (/dev/fd/N), already removed. */
+static void
+remove_job_file(void)
+{
+	if (strncmp(jspec->conf_file, "/dev/fd/", 8) != 0)
+		unlink(jspec->conf_file);
 }
 
 /* At exit: stop the running tasks, remove the scratch files, and after a
@@ -90,10 +241,17 @@ cleanup(void)
 	stop_tasks();
 	if (made_output) {
 		remove_tree(jspec->scratch);
-		if (!succeeded)
+		if (!succeeded) {
 			remove_tree(jspec->out_abs);
+			plan_unmake_parents();
+		}
 	}
-	unlink(jspec->conf_file);
+	remove_job_file();
+	if (got_signal != 0)
+		fprintf(stderr, "%s: job %s stopped by SIG%s; no output written\n",
+		    progname, sconf_get(&conf, "mapreduce.job.id"),
+		    sigabbrev_np(got_signal));
+	guard_send('q', 0);
 }
 
 static void
@@ -108,41 +266,75 @@ on_child(int sig)
 	(void)sig;	/* only ends sigsuspend */
 }
 
-/* A signal that ends the job: cleanup, status 128 + N as the shell has it. */
+static void
+on_stop(int sig)
+{
+	got_stop = sig;
+}
+
+/*
+ * stop_job: SIGTSTP (Ctrl-Z), SIGTTIN or SIGTTOU stops the job as a
+ * whole: its tasks' groups, then the scheduler; when the scheduler is
+ * continued (fg, bg), so are they.
+ */
+static void
+stop_job(void)
+{
+	size_t i;
+
+	got_stop = 0;
+	for (i = 0; i < nrunning; i++)
+		kill(-running[i], SIGSTOP);
+	kill(getpid(), SIGSTOP);
+	for (i = 0; i < nrunning; i++)
+		kill(-running[i], SIGCONT);
+}
+
+/* A signal that ends the job: cleanup, status 128 + N as the shell has
+ * it; or one that stops it. */
 static void
 check_signal(void)
 {
 	if (got_signal != 0)
 		exit(128 + got_signal);
+	if (got_stop != 0)
+		stop_job();
 }
 
-/* The signals that end the job, and SIGCHLD; what they were before. */
-static const int job_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
-static struct sigaction inherited[4];
+/* The signals that end the job, SIGCHLD, and those that stop it; what
+ * they were before. */
+static const int job_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD,
+    SIGTSTP, SIGTTIN, SIGTTOU };
+#define NJOB_SIGNALS (sizeof job_signals / sizeof job_signals[0])
+static struct sigaction inherited[NJOB_SIGNALS];
 
 /*
- * install_signals: SIGINT, SIGTERM and SIGHUP end the job (unless ignored
- * from the start, as the shell leaves them in a background job: then
- * they stay ignored, as a shell script cannot trap them); SIGCHLD wakes
- * the scheduler.
+ * install_signals: SIGINT, SIGTERM, SIGHUP and SIGQUIT end the job, and
+ * SIGTSTP, SIGTTIN and SIGTTOU stop it (unless ignored from the start, as
+ * the shell leaves them in a background job: then they stay ignored, as a
+ * shell script cannot trap them); SIGCHLD wakes the scheduler.
  */
 static void
 install_signals(void)
 {
 	struct sigaction sa;
-	int i;
+	size_t i;
 
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < 4; i++) {
-		sigaction(job_signals[i], NULL, &inherited[i]);
-		if (i < 3 && inherited[i].sa_handler == SIG_IGN)
+	for (i = 0; i < NJOB_SIGNALS; i++) {
+		int sig = job_signals[i];
+
+		sigaction(sig, NULL, &inherited[i]);
+		if (sig != SIGCHLD && inherited[i].sa_handler == SIG_IGN)
 			continue;
-		sa.sa_handler = i < 3 ? on_signal : on_child;
-		sigaction(job_signals[i], &sa, NULL);
+		sa.sa_handler = sig == SIGCHLD ? on_child :
+		    sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU ? on_stop :
+		    on_signal;
+		sigaction(sig, &sa, NULL);
 	}
 	sigemptyset(&scheduling_mask);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NJOB_SIGNALS; i++)
 		sigaddset(&scheduling_mask, job_signals[i]);
 }
 
@@ -294,6 +486,7 @@ start_task(char kind, size_t n, int sort_threads)
 		die("fork:");
 	if (pid > 0) {
 		setpgid(pid, pid);
+		guard_send('t', pid);
 		return pid;
 	}
 	{
@@ -304,8 +497,14 @@ start_task(char kind, size_t n, int sort_threads)
 		int fd, i;
 
 		setpgid(0, 0);
+		/* The task ends with the scheduler, however it ends. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != scheduler)
+			_exit(126);
+		close(guard_fd);
+		guard_fd = -1;
 		progname = "mr-task";	/* the task's own messages, as before */
-		for (i = 0; i < 4; i++)
+		for (i = 0; i < (int)NJOB_SIGNALS; i++)
 			sigaction(job_signals[i], &inherited[i], NULL);
 		sigprocmask(SIG_SETMASK, &task_mask, NULL);
 		p = xmalloc(strlen(dir) + 32);
@@ -341,11 +540,29 @@ progress(void)
 }
 
 /*
- * task_ended: task KIND N (process PID) has ended: a failure ends the job
- * (status 1), a success passes its stderr on.
+ * unreported: the status of a task that ended without writing one (killed,
+ * or unable to write in its directory), in DIR/status's form: what
+ * happened to the task itself, no command to blame.  ERR is the errno of
+ * writing it here, or 0.
  */
 static void
-task_ended(char kind, size_t n)
+unreported(char *text, size_t size, int st, int err)
+{
+	char how[128];
+
+	proc_describe(st, how, sizeof how);
+	snprintf(text, size, "task %d\nthe task ended without a report: %s%s%s%s\ntask\n",
+	    status_code(st), WIFSIGNALED(st) ? "" : "it exited with ", how,
+	    err != 0 ? "; its directory cannot be written: " : "",
+	    err != 0 ? strerror(err) : "");
+}
+
+/*
+ * task_ended: task KIND N (wait status ST) has ended: a failure ends the
+ * job (status 1), a success passes its stderr on.
+ */
+static void
+task_ended(char kind, size_t n, int st)
 {
 	char *dir = task_dir(kind, n), *p = xmalloc(strlen(dir) + 16);
 	struct buf b = { 0 };
@@ -354,11 +571,21 @@ task_ended(char kind, size_t n)
 	read_small(p, &b);
 	if (!(b.len >= 3 && memcmp(b.p, "ok\n", 3) == 0)) {
 		if (b.len == 0 || b.p[0] == '\n') {
+			/* Killed, or its status could not be written: say
+			 * what we know, and why it could not write if the
+			 * same write fails here. */
+			static char text[1024];
 			int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+			int err = 0;
 
-			if (fd >= 0) {
-				write_all(fd, "setup 1\nthe task could not start\n\n", 35);
-				close(fd);
+			unreported(text, sizeof text, st, 0);
+			if (fd < 0 || write_all(fd, text, strlen(text)) < 0)
+				err = errno;
+			if (fd >= 0 && close(fd) < 0 && err == 0)
+				err = errno;
+			if (err != 0) {
+				unreported(text, sizeof text, st, err);
+				task_status_text = text;
 			}
 		}
 		stop_tasks();	/* the others stop before the report */
@@ -410,7 +637,8 @@ run_tasks(char kind, size_t count, int sort_threads)
 			running[i] = running[nrunning - 1];
 			number[i] = number[nrunning - 1];
 			nrunning--;
-			task_ended(kind, n);
+			guard_send('r', pid);
+			task_ended(kind, n, st);
 		}
 		check_signal();
 	}
@@ -438,6 +666,8 @@ job_run(struct jobspec *s)
 	char *success;
 
 	jspec = s;
+	if (strncmp(jspec->conf_file, "/dev/fd/", 8) == 0)
+		(void)fcntl(atoi(jspec->conf_file + 8), F_SETFD, FD_CLOEXEC);
 	if (jspec->output == NULL)
 		jspec->output = jspec->out_abs;
 	if (jspec->mapper == NULL)
@@ -451,13 +681,18 @@ job_run(struct jobspec *s)
 	if (jspec->parallel < 1)
 		jspec->parallel = 1;
 	scheduler = getpid();
+	/* The commands of a task that ends are reaped here, so that a task's
+	 * group is seen to end (stop_tasks). */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	atexit(cleanup);
 	install_signals();
+	start_guardian();
 	progress_tty = isatty(2);
 
 	plan_make(&jplan, jspec->inputs, jspec->ninputs, jspec->conf_file,
 	    jspec->out_abs, jspec->scratch);
 	made_output = 1;
+	guard_send('o', 0);
 	check_signal();
 	nred = strcmp(jspec->reducer_kind, "none") == 0 ? 0 : job.reduces;
 	unpack_archives();
@@ -491,7 +726,7 @@ job_run(struct jobspec *s)
 	/* Commit: the part files are in place; the scratch files go, then
 	 * _SUCCESS. */
 	remove_tree(jspec->scratch);
-	unlink(jspec->conf_file);
+	remove_job_file();
 	made_output = 0;
 	if (job.mark_success) {
 		int fd;
@@ -506,6 +741,8 @@ job_run(struct jobspec *s)
 		free(success);
 	}
 	succeeded = 1;
+	guard_send('c', 0);
+	plan_forget_parents();
 	print_summary(now_us() - start);
 	plan_free(&jplan);
 	return EXIT_OK;

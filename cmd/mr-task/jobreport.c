@@ -110,23 +110,31 @@ pass_stderr(const char *dir)
 	free(p);
 }
 
+/* A line of a failed task's stderr is shown up to this many bytes. */
+#define TAIL_LINE_MAX 1000
+
 /*
  * print_tail: the last 10 lines of file PATH (without reporter: lines if
- * FILTER), indented, less the empty lines at the end; 0 if none.
+ * FILTER), indented, less the empty lines at the end, each cut after
+ * TAIL_LINE_MAX bytes (saying how many more it had); 0 if none.
  */
 static int
 print_tail(const char *path, int filter)
 {
 	struct reader r;
 	struct buf last[10];
+	size_t full[10];
 	struct slice l;
 	size_t n = 0, i, k;
 
 	memset(last, 0, sizeof last);
 	if (open_lines(&r, path)) {
 		while (reader_next(&r, &l))
-			if (!filter || !is_reporter(l))
-				buf_set(&last[n++ % 10], l.p, l.len);
+			if (!filter || !is_reporter(l)) {
+				full[n % 10] = l.len;
+				buf_set(&last[n++ % 10], l.p,
+				    l.len < TAIL_LINE_MAX ? l.len : TAIL_LINE_MAX);
+			}
 		reader_close(&r);
 	}
 	k = n < 10 ? n : 10;
@@ -136,9 +144,14 @@ print_tail(const char *path, int filter)
 	}
 	if (k > 0) {
 		fprintf(stderr, "%s:   last lines of its stderr:\n", progname);
-		for (i = n - k; i < n; i++)
-			fprintf(stderr, "    %.*s\n", (int)last[i % 10].len,
+		for (i = n - k; i < n; i++) {
+			fprintf(stderr, "    %.*s", (int)last[i % 10].len,
 			    last[i % 10].p);
+			if (full[i % 10] > last[i % 10].len)
+				fprintf(stderr, " [... %zu more bytes]",
+				    full[i % 10] - last[i % 10].len);
+			fputc('\n', stderr);
+		}
 	}
 	for (i = 0; i < 10; i++)
 		buf_free(&last[i]);
@@ -150,6 +163,8 @@ print_tail(const char *path, int filter)
  * words), the command to blame, the split of a map task and the last
  * lines of its stderr.
  */
+const char *task_status_text;
+
 void
 report_failure(char kind, size_t n, const char *dir)
 {
@@ -160,7 +175,10 @@ report_failure(char kind, size_t n, const char *dir)
 	char *p = xmalloc(strlen(dir) + 16);
 
 	sprintf(p, "%s/status", dir);
-	read_small(p, &b);
+	if (task_status_text != NULL)
+		buf_set(&b, task_status_text, strlen(task_status_text));
+	else
+		read_small(p, &b);
 	next_line(&b, &at, &code);
 	next_line(&b, &at, &what);
 	next_line(&b, &at, &role);
@@ -184,7 +202,9 @@ report_failure(char kind, size_t n, const char *dir)
 		fprintf(stderr, " (the combiner '%s' must keep the order of its input's keys)",
 		    jspec->combiner);
 	fputc('\n', stderr);
-	if (*cmd != '\0')
+	if (role.len == 4 && memcmp(role.p, "task", 4) == 0)
+		;	/* the task itself failed, not a command */
+	else if (*cmd != '\0')
 		fprintf(stderr, "%s:   command: %s\n", progname, cmd);
 	else
 		fprintf(stderr, "%s:   command: (%s reducer)\n", progname,
@@ -210,6 +230,7 @@ struct counter {
 	char *key;		/* "GROUP TAB NAME" */
 	int64_t sum;
 	int framework;
+	size_t seq;		/* order of first appearance */
 };
 
 static struct counter *ctrs;
@@ -254,19 +275,73 @@ add_counts(const char *path)
 				break;
 		if (i == nctrs) {
 			ARRAY_RESERVE(ctrs, ctrcap, nctrs + 1);
-			ctrs[nctrs++] = (struct counter){ key_copy(tab + 1, klen),
-			    0, l.len >= 10 && memcmp(l.p, "framework\t", 10) == 0 };
+			ctrs[nctrs] = (struct counter){ key_copy(tab + 1, klen),
+			    0, l.len >= 10 && memcmp(l.p, "framework\t", 10) == 0,
+			    nctrs };
+			nctrs++;
 		}
 		ctrs[i].sum = (int64_t)((uint64_t)ctrs[i].sum + (uint64_t)v);
 	}
 	buf_free(&b);
 }
 
-static int
-by_name(const void *a, const void *b)
+/*
+ * Hadoop's order of counter groups (AbstractCounters): first the groups of
+ * its framework classes, then every other group, each set sorted by the
+ * group's key (a String map): the class name of a built-in group
+ * (TaskCounter for Map-Reduce Framework, FileInputFormatCounter...), the
+ * name of any other.  Within a built-in group the counters keep their
+ * order, within a command's group they are sorted by name.
+ */
+static const struct {
+	const char *display, *key;
+	int framework_class;
+} builtin_groups[] = {
+	{ "Map-Reduce Framework", "org.apache.hadoop.mapreduce.TaskCounter", 1 },
+	{ "File Input Format Counters ",
+	    "org.apache.hadoop.mapreduce.lib.input.FileInputFormatCounter", 0 },
+	{ "File Output Format Counters ",
+	    "org.apache.hadoop.mapreduce.lib.output.FileOutputFormatCounter", 0 },
+};
+
+/* The group key of counter C ("GROUP TAB NAME"), and whether its group
+ * is one of a framework class. */
+static const char *
+group_key(const struct counter *c, size_t *len, int *fclass)
 {
-	return strcmp(((const struct counter *)a)->key,
-	    ((const struct counter *)b)->key);
+	size_t glen = strcspn(c->key, "\t"), i;
+
+	*fclass = 0;
+	if (c->framework)
+		for (i = 0; i < sizeof builtin_groups / sizeof builtin_groups[0]; i++)
+			if (strlen(builtin_groups[i].display) == glen &&
+			    memcmp(builtin_groups[i].display, c->key, glen) == 0) {
+				*fclass = builtin_groups[i].framework_class;
+				*len = strlen(builtin_groups[i].key);
+				return builtin_groups[i].key;
+			}
+	*len = glen;
+	return c->key;
+}
+
+static int
+by_hadoop_order(const void *pa, const void *pb)
+{
+	const struct counter *a = pa, *b = pb;
+	size_t la, lb;
+	int fa, fb, d;
+	const char *ka = group_key(a, &la, &fa), *kb = group_key(b, &lb, &fb);
+
+	if (fa != fb)
+		return fb - fa;
+	d = memcmp(ka, kb, la < lb ? la : lb);
+	if (d != 0 || la != lb)
+		return d != 0 ? d : la < lb ? -1 : 1;
+	if (a->framework != b->framework)
+		return b->framework - a->framework;
+	if (a->framework)
+		return a->seq < b->seq ? -1 : a->seq > b->seq;
+	return strcmp(a->key, b->key);
 }
 
 static int
@@ -278,15 +353,13 @@ by_task_name(const void *a, const void *b)
 /*
  * sum_counters: every task's DIR/counts, map tasks first, each phase in
  * the order of their directories' names (m0, m1, m10, ...); then in
- * Hadoop's layout: the built-in counters by group, each group where it
- * first appears, then the commands' own in byte order of group and name.
+ * Hadoop's order (by_hadoop_order).
  */
 void
 sum_counters(void)
 {
 	char **names = xcalloc(jplan.n + nred + 1, sizeof *names);
-	struct counter *sorted = xcalloc(nctrs + 1, sizeof *sorted);
-	size_t i, k, n = 0, nm;
+	size_t i, n = 0, nm;
 
 	for (i = 0; i < jplan.n; i++)
 		names[n++] = task_dir('m', i);
@@ -302,33 +375,7 @@ sum_counters(void)
 		free(names[i]);
 	}
 	free(names);
-	sorted = xreallocarray(sorted, nctrs + 1, sizeof *sorted);
-	/* The framework's, by group in order of first appearance. */
-	n = 0;
-	for (i = 0; i < nctrs; i++) {
-		size_t glen = strcspn(ctrs[i].key, "\t");
-		int seen = 0;
-
-		if (!ctrs[i].framework)
-			continue;
-		for (k = 0; k < n && !seen; k++)
-			seen = strncmp(sorted[k].key, ctrs[i].key, glen) == 0 &&
-			    sorted[k].key[glen] == '\t';
-		if (seen)
-			continue;
-		for (k = i; k < nctrs; k++)
-			if (ctrs[k].framework &&
-			    strncmp(ctrs[k].key, ctrs[i].key, glen) == 0 &&
-			    ctrs[k].key[glen] == '\t')
-				sorted[n++] = ctrs[k];
-	}
-	k = n;
-	for (i = 0; i < nctrs; i++)
-		if (!ctrs[i].framework)
-			sorted[n++] = ctrs[i];
-	qsort(sorted + k, n - k, sizeof *sorted, by_name);
-	free(ctrs);
-	ctrs = sorted;
+	qsort(ctrs, nctrs, sizeof *ctrs, by_hadoop_order);
 }
 
 /* print_summary: the job's end, its counters and its output directory. */

@@ -359,7 +359,8 @@ main(int argc, char *argv[])
 	free(props);
 	if (sjob_init(&job, &conf, err, sizeof err) < 0) {
 		warn("%s", err);
-		if (jobbing && conf_file != NULL)
+		if (jobbing && conf_file != NULL &&
+		    strncmp(conf_file, "/dev/fd/", 8) != 0)
 			unlink(conf_file);	/* mr-job's: nothing is left */
 		return EXIT_USAGE;
 	}

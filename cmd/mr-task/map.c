@@ -31,7 +31,6 @@ struct split_feed {
 	const char *name;
 	struct out o;
 	uint64_t records;
-	int stopped;		/* the mapper closed its input early */
 };
 
 /* A compressed file, read whole (LineRecordReader over a codec stream). */
@@ -90,7 +89,7 @@ feed_split(void *arg)
 	else
 		sf->records = hsplit_reader_copy(&sf->r, &sf->o);
 	out_close(&sf->o);	/* a last flush may find the pipe closed */
-	sf->stopped = sf->o.closed || stopped;
+	(void)stopped;	/* what the mapper left unread is measured after it */
 	if (sf->zfd < 0)
 		hsplit_reader_free(&sf->r);
 	return NULL;
@@ -341,7 +340,9 @@ combine(const struct task *t, const char *src, const char *dst,
 			struct proc p;
 
 			scollect_init(&rc, job.red_sep, job.red_keys);
-			spawn_user(&p, t->combiner);
+			int keep;
+
+			spawn_user(&p, t->combiner, &keep);
 			feed_start(&f.o, p.in, "combiner input", &f.th, feed_records, &f);
 			slines_init(&l, p.out, "combiner output");
 			while (slines_next(&l, &line))
@@ -349,10 +350,8 @@ combine(const struct task *t, const char *src, const char *dst,
 			c.lines += l.n;
 			slines_free(&l);
 			close(p.out);
-			pthread_join(f.th, NULL);
-			wait_user(p.pid, SSTAGE_COMBINER);
-			if (f.stopped)
-				fail(SSTAGE_COMBINER_STOPPED, 256 + SIGPIPE);
+			finish_user(&p, keep, f.th, &f.o, NULL, SSTAGE_COMBINER,
+			    SSTAGE_COMBINER_STOPPED);
 			*in += f.records;
 			buf_free(&f.last);
 		}
@@ -446,11 +445,12 @@ run_map(struct task *t)
 	struct final f;
 	enum scodec zc = codec_by_path(t->input);
 	uint64_t mapout;
+	int keep;
 	int fd = open_split(t, &sf, &zproc, zc);
 	scollect_init(&mc, job.map_sep, job.map_keys);
 
 	stage = SSTAGE_SETUP;
-	spawn_user(&mapper, t->cmd);
+	spawn_user(&mapper, t->cmd, &keep);
 	feed_start(&sf.o, mapper.in, "mapper input", &sf.th, feed_split, &sf);
 
 	/* The mapper's lines: final output, or into the sort in memory
@@ -469,12 +469,10 @@ run_map(struct task *t)
 		mapout = load_map_output(&es, mapper.out, &mc);
 	}
 	close(mapper.out);
-	pthread_join(sf.th, NULL);
+	finish_user(&mapper, keep, sf.th, &sf.o, &sf.r.spliced, SSTAGE_MAPPER,
+	    SSTAGE_MAPPER_STOPPED);
 	if (fd >= 0)
 		close(fd);
-	wait_user(mapper.pid, SSTAGE_MAPPER);
-	if (sf.stopped)
-		fail(SSTAGE_MAPPER_STOPPED, 256 + SIGPIPE);
 	if (sf.zfd >= 0) {
 		close(sf.zfd);
 		stage = SSTAGE_SPLIT;

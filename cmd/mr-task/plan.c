@@ -15,10 +15,13 @@
 #include "task.h"
 #include "xalloc.h"
 
-/* The directories --plan made, removed again (empty) if it fails. */
+/* The directories --plan made, removed again (empty) if it fails; and
+ * the parents of the output directory among them, outermost first. */
 static char **made;
 static size_t nmade;
 static int plan_done;
+static char **parents;
+static size_t nparents;
 
 static void
 unmake_dirs(void)
@@ -68,8 +71,12 @@ setup_dirs(const char *output, const char *scratch, size_t nmaps)
 	memcpy(parent, output, n + 1);
 	for (slash = parent + 1; (slash = strchr(slash, '/')) != NULL; slash++) {
 		*slash = '\0';
-		if (stat(parent, &st) < 0)
+		if (stat(parent, &st) < 0) {
 			make_dir(0777, "%s", parent);
+			parents = xreallocarray(parents, nparents + 1,
+			    sizeof *parents);
+			parents[nparents++] = xstrdup(parent);
+		}
 		*slash = '/';
 	}
 	if (mkdir(output, 0777) < 0) {
@@ -205,6 +212,26 @@ plan_print(const struct plan *p)
 		out_byte(&o, '\n');
 	}
 	out_close(&o);
+}
+
+void
+plan_unmake_parents(void)
+{
+	while (nparents > 0) {
+		rmdir(parents[--nparents]);
+		free(parents[nparents]);
+	}
+	free(parents);
+	parents = NULL;
+}
+
+void
+plan_forget_parents(void)
+{
+	while (nparents > 0)
+		free(parents[--nparents]);
+	free(parents);
+	parents = NULL;
 }
 
 void

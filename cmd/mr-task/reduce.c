@@ -70,7 +70,6 @@ feed_records(void *arg)
 		}
 	}
 	out_close(&f->o);	/* a last flush may find the pipe closed */
-	f->stopped = f->o.closed;
 	return NULL;
 }
 
@@ -149,20 +148,19 @@ run_reduce(struct task *t)
 		out_lines = aggregate_reduce(&f, &out);
 	} else if (t->cmd != NULL && job.reducer == SRED_COMMAND) {
 		struct proc reducer;
+		int keep;
 
 		/* A reducer without input runs, but its lines are dropped. */
 		out.discard = t->ninputs == 0;
 		stage = SSTAGE_SETUP;
-		spawn_user(&reducer, t->cmd);
+		spawn_user(&reducer, t->cmd, &keep);
 		f.stage = SSTAGE_MERGE;
 		feed_start(&f.o, reducer.in, "reducer input", &f.th, feed_records, &f);
 		stage = SSTAGE_REDUCER;
 		copy_output(reducer.out, "reducer output", &rc, &out);
 		out_lines = out.lines;
-		pthread_join(f.th, NULL);
-		wait_user(reducer.pid, SSTAGE_REDUCER);
-		if (f.stopped)
-			fail(SSTAGE_REDUCER_STOPPED, 256 + SIGPIPE);
+		finish_user(&reducer, keep, f.th, &f.o, NULL, SSTAGE_REDUCER,
+		    SSTAGE_REDUCER_STOPPED);
 	} else {
 		/* The identity reducer: the merged records are its output. */
 		struct scollect cr;

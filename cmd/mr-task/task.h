@@ -89,8 +89,9 @@ void counts_close(void);
 
 void link_files(char **links, size_t n);
 char *resolve_here(char **argv);
-void spawn_user(struct proc *p, char **argv);
-void wait_user(pid_t pid, enum sstage s);
+void spawn_user(struct proc *p, char **argv, int *keep);
+void finish_user(struct proc *p, int keep, pthread_t th, const struct out *o,
+    const uint64_t *fed, enum sstage s, enum sstage stopped);
 void start_thread(pthread_t *th, void *(*fn)(void *), void *arg);
 void feed_start(struct out *o, int fd, const char *name, pthread_t *th,
     void *(*fn)(void *), void *arg);
@@ -154,7 +155,6 @@ struct record_feed {
 	const struct sortorder *group;	/* counts groups by this order */
 	struct out o;
 	uint64_t records, groups;
-	int stopped;
 	struct buf last;	/* the key of the current group */
 	enum sstage stage;
 };
@@ -186,6 +186,10 @@ void plan_make(struct plan *p, char **specs, int nspecs,
     const char *conf_file, const char *output, const char *scratch);
 void plan_print(const struct plan *p);
 void plan_free(struct plan *p);
+/* The parents of the output directory that the plan made: removed after a
+ * failure (plan_unmake_parents), or kept (plan_forget_parents). */
+void plan_unmake_parents(void);
+void plan_forget_parents(void);
 
 /* What mr-job hands to --job besides the job file. */
 struct jobspec {
@@ -219,6 +223,8 @@ char *task_dir(char kind, size_t n);	/* scratch/KIND N, to free */
 /* jobreport.c */
 void read_small(const char *path, struct buf *b);
 void pass_stderr(const char *dir);
+/* The status of the failed task when its file could not be written. */
+extern const char *task_status_text;
 void report_failure(char kind, size_t n, const char *dir);
 void sum_counters(void);
 void print_summary(int64_t elapsed_us);

@@ -28,7 +28,7 @@ stages_are_described_in_words(void)
 		CHECK_STR(buf, t[i].words);
 	}
 	CHECK_STR(streaming_counter_name(SC_REDUCE_GROUPS), "Reduce input groups");
-	CHECK_STR(streaming_counter_group(SC_BYTES_READ), "File Input Format Counters");
+	CHECK_STR(streaming_counter_group(SC_BYTES_READ), "File Input Format Counters ");
 }
 
 int
