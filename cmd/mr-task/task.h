@@ -218,7 +218,12 @@ extern struct plan jplan;
 extern unsigned nred;		/* reduce tasks */
 extern int progress_tty;	/* a progress line on stderr */
 
+/* jobsetup.c */
 char *task_dir(char kind, size_t n);	/* scratch/KIND N, to free */
+void task_setup(struct task *t, char kind, size_t n, int sort_threads);
+void unpack_archives(void);
+/* job.c: a signal that ends the job ends it here (cleanup, 128 + N). */
+void check_signal(void);
 
 /* jobreport.c */
 void read_small(const char *path, struct buf *b);
