@@ -1,4 +1,5 @@
-/* mr-tail: follow growing and rotating logs into pipelines, no line lost or repeated. */
+/* mr-tail: follow growing and rotating logs into pipelines, no line lost or
+ * repeated: options, the event loop, the state; watching in watch.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -7,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +20,8 @@
 #include "tailstate.h"
 #include "tmpfile.h"
 #include "xalloc.h"
+
+#include "tail.h"
 
 static const char usage_text[] =
     "mr-tail [-bHv] [-n N] [-s STATE] [--once [--no-commit]] [--poll MS]\n"
@@ -51,228 +53,21 @@ static const char help_text[] =
 #define ROTATE_WAIT_MS 5000	/* default: a rotated file idle this long is done */
 #define CHECK_MS 1000		/* re-look at missing files, symlinks, lost dirs */
 #define SAVE_MS 1000		/* checkpoint at most this often while following */
-#define FILE_EVENTS (IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
-#define DIR_EVENTS (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | \
-    IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
-
-/* One followed name and whether the event loop must look at it. */
-struct tracked {
-	struct follow f;
-	size_t dir;		/* index in dirs */
-	int need_look;
-	int64_t expiry;		/* when a rotated file may be done (ms), or -1 */
-};
-
-/* A watched directory (shared by the names in it). */
-struct dirwatch {
-	char *path;
-	int wd;			/* -1: not watched (missing; retried) */
-};
-
-static struct tracked *files;
-static size_t nfiles;
-static struct dirwatch *dirs;
-static size_t ndirs;
+struct tracked *files;
+size_t nfiles;
+struct dirwatch *dirs;
+size_t ndirs;
 static struct out out;
-static int ifd = -1;		/* inotify, -1 when polling */
-static int poll_ms = 1000;
-static long watch_limit = -1;	/* MR_TAIL_MAX_WATCHES */
-static long nwatches;
+int ifd = -1;		/* inotify, -1 when polling */
+int poll_ms = 1000;
+long watch_limit = -1;	/* MR_TAIL_MAX_WATCHES */
+long nwatches;
 static const char *state_path;
 static struct tailstate loaded;
 static struct tailstate start;	/* --no-commit: where names new to STATE began */
 static int no_commit;
 static int verbose;
 static volatile sig_atomic_t stop_signal;
-
-/* Stop using inotify: every name is looked at on the poll timer instead. */
-static void
-fall_back_to_polling(const char *why)
-{
-	size_t i, j;
-
-	if (ifd < 0)
-		return;
-	warn("inotify %s; polling every %d ms", why, poll_ms);
-	close(ifd);
-	ifd = -1;
-	for (i = 0; i < ndirs; i++)
-		dirs[i].wd = -1;
-	for (i = 0; i < nfiles; i++) {
-		struct follow *f = &files[i].f;
-
-		if (f->cur != NULL)
-			f->cur->wd = -1;
-		for (j = 0; j < f->nold; j++)
-			f->old[j]->wd = -1;
-	}
-}
-
-/* add_watch: an inotify watch on PATH, or -1 (falling back to polling
- * when the watches ran out). */
-static int
-add_watch(const char *path, uint32_t mask)
-{
-	int wd;
-
-	if (ifd < 0)
-		return -1;
-	if (watch_limit >= 0 && nwatches >= watch_limit) {
-		fall_back_to_polling("watches exhausted");
-		return -1;
-	}
-	wd = inotify_add_watch(ifd, path, mask);
-	if (wd < 0) {
-		if (errno == ENOSPC)
-			fall_back_to_polling("watches exhausted");
-		else if (errno == ENOMEM)
-			fall_back_to_polling("out of memory");
-		return -1;
-	}
-	nwatches++;
-	return wd;
-}
-
-/* Whether watch WD is still used by a directory or source other than EXCEPT. */
-static int
-wd_in_use(int wd, const struct follow_src *except)
-{
-	size_t i, j;
-
-	for (i = 0; i < ndirs; i++)
-		if (dirs[i].wd == wd)
-			return 1;
-	for (i = 0; i < nfiles; i++) {
-		struct follow *f = &files[i].f;
-
-		if (f->cur != NULL && f->cur != except && f->cur->wd == wd)
-			return 1;
-		for (j = 0; j < f->nold; j++)
-			if (f->old[j] != except && f->old[j]->wd == wd)
-				return 1;
-	}
-	return 0;
-}
-
-/* Watch the open file itself (through /proc, so it is this very inode). */
-static void
-src_opened(void *ctx, struct follow *f, struct follow_src *s)
-{
-	char path[64];
-	int wd;
-
-	if (ifd < 0 || s->pid != 0)	/* a decompressor's output: read at once */
-		return;
-	if (watch_limit >= 0 && nwatches >= watch_limit) {
-		fall_back_to_polling("watches exhausted");
-		return;
-	}
-	snprintf(path, sizeof path, "/proc/self/fd/%d", s->fd);
-	wd = inotify_add_watch(ifd, path, FILE_EVENTS);
-	if (wd < 0 && errno == ENOENT)	/* no /proc: by name (tiny race) */
-		wd = add_watch(f->name, FILE_EVENTS);
-	else if (wd < 0)
-		wd = add_watch(path, FILE_EVENTS);	/* reports ENOSPC */
-	else if (!wd_in_use(wd, s))
-		nwatches++;
-	s->wd = wd;
-}
-
-static void
-src_closing(void *ctx, struct follow *f, struct follow_src *s)
-{
-	if (ifd >= 0 && s->wd >= 0 && !wd_in_use(s->wd, s)) {
-		inotify_rm_watch(ifd, s->wd);
-		nwatches--;
-	}
-	s->wd = -1;
-}
-
-static const struct follow_hooks hooks = { src_opened, src_closing, NULL };
-
-static void
-watch_dir(struct dirwatch *d)
-{
-	if (d->wd < 0 && ifd >= 0)
-		d->wd = add_watch(d->path, DIR_EVENTS);
-}
-
-/* Mark the names an inotify event concerns. */
-static void
-handle_event(const struct inotify_event *ev)
-{
-	size_t i, j;
-
-	if (ev->mask & IN_Q_OVERFLOW) {
-		for (i = 0; i < nfiles; i++)
-			files[i].need_look = 1;
-		return;
-	}
-	for (i = 0; i < ndirs; i++) {
-		if (dirs[i].wd != ev->wd)
-			continue;
-		if (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) {
-			/* The directory went away or moved: watch the path again later. */
-			if (!(ev->mask & IN_IGNORED))
-				inotify_rm_watch(ifd, dirs[i].wd);
-			dirs[i].wd = -1;
-			nwatches--;
-		}
-		/* Only NAME's own entry matters: what else moved is found by
-		 * looking (names recorded at rename time may hold newer files
-		 * by the time they are opened). */
-		for (j = 0; j < nfiles; j++) {
-			struct tracked *t = &files[j];
-
-			if (t->dir == i &&
-			    (ev->len == 0 || strcmp(ev->name, t->f.base) == 0))
-				t->need_look = 1;
-		}
-		return;
-	}
-	for (i = 0; i < nfiles; i++) {
-		struct follow *f = &files[i].f;
-		int hit = f->cur != NULL && f->cur->wd == ev->wd;
-
-		for (j = 0; j < f->nold; j++)
-			hit |= f->old[j]->wd == ev->wd;
-		if (!hit)
-			continue;
-		files[i].need_look = 1;
-		if (ev->mask & IN_IGNORED) {
-			if (f->cur != NULL && f->cur->wd == ev->wd)
-				f->cur->wd = -1;
-			for (j = 0; j < f->nold; j++)
-				if (f->old[j]->wd == ev->wd)
-					f->old[j]->wd = -1;
-		}
-	}
-}
-
-static void
-read_events(void)
-{
-	char buf[64 * 1024] __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t n;
-	char *p;
-
-	for (;;) {
-		n = read(ifd, buf, sizeof buf);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN)
-				fall_back_to_polling("read failed");
-			return;
-		}
-		for (p = buf; p < buf + n;) {
-			const struct inotify_event *ev = (const void *)p;
-
-			handle_event(ev);
-			p += sizeof *ev + ev->len;
-		}
-	}
-}
 
 /*
  * The state to write: other names' entries as loaded, then ours.  With
@@ -712,15 +507,6 @@ open_output(void)
 		cut_torn_line();
 }
 
-static void
-start_inotify(void)
-{
-	ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (ifd < 0)
-		warn("inotify unavailable (%s); polling every %d ms", strerror(errno),
-		    poll_ms);
-}
-
 /* parse_options: the options into *O and the globals; usage errors end
  * the program (status 2).  The index of the first file. */
 static int
@@ -749,7 +535,7 @@ parse_options(int argc, char *argv[], struct options *o)
 	memset(o, 0, sizeof *o);
 	o->how = FOLLOW_END;
 	o->fo.rotate_wait_ms = ROTATE_WAIT_MS;
-	o->fo.hooks = &hooks;
+	o->fo.hooks = &watch_hooks;
 	while ((c = args_next(argc, argv, "bcg:Hhm:Nn:op:rs:vw:", longopts)) != -1) {
 		switch (c) {
 		case 'b':
