@@ -443,18 +443,25 @@ group_running() {
 	group_states "$1" && [[ $STATES != *T* ]]
 }
 
+gone() {
+	[ ! -e "$1" ]
+}
+
 @test "a scheduler killed with SIGKILL takes its tasks with it and leaves no file behind" {
 	words 100 15 >in.txt
 	mkdir tmp
-	TMPDIR=$PWD/tmp mr-job -P 2 -input in.txt -output out -mapper "$WAITING_MAPPER" \
-	    -numReduceTasks 0 2>err &
+	TMPDIR=$PWD/tmp mr-job -P 2 -input in.txt -output new/parent/out \
+	    -mapper "$WAITING_MAPPER" -numReduceTasks 0 2>err &
 	local pid=$!
 	wait_for mappers_up 2
+	[ -d new/parent/out ]
 	# mr-job hands the job file over open and removes it first.
 	[ "$(ls tmp)" = "$(basename "$(ls -d tmp/mr-job.*)")" ]
 	kill -KILL "$pid"
 	wait "$pid" || true
 	WAIT_SECONDS=5 wait_for all_gone
+	# The output and the parents the job made for it.
+	WAIT_SECONDS=5 wait_for gone new
 	touch go	# were a mapper left, it would write its part file now
 }
 

@@ -123,17 +123,19 @@ stop_tasks(void)
  * The guardian: a process of its own (forked first, in a process group
  * of its own) that outlives the scheduler if it is killed with SIGKILL:
  * the scheduler tells it each task's group ("t PID"), its end ("r PID"),
- * that the output directory is the job's ("o"), that it is committed
+ * that the output directory is the job's ("o"), the parents made for it
+ * ("p LENGTH", each a prefix of its path: a path may hold any byte but
+ * NUL, a length is safe in a line), that it is committed
  * ("c"), and last that all is done ("q").  When its pipe ends without
  * "q", the scheduler died with no cleanup: it kills the tasks' groups and
  * removes the scratch directory, the job file and an uncommitted output
- * directory.  (Each task also gets SIGTERM when the scheduler dies.)
+ * directory with the parents made for it.  (Each task also gets SIGTERM when the scheduler dies.)
  */
 static void
-guard_send(char what, pid_t pid)
+guard_send(char what, long number)
 {
 	char msg[32];
-	int n = pid != 0 ? snprintf(msg, sizeof msg, "%c %ld\n", what, (long)pid) :
+	int n = number != 0 ? snprintf(msg, sizeof msg, "%c %ld\n", what, number) :
 	    snprintf(msg, sizeof msg, "%c\n", what);
 
 	if (guard_fd >= 0)
@@ -149,7 +151,7 @@ guard(int fd)
 	static const int quiet[] = { SIGINT, SIGQUIT, SIGHUP, SIGTERM, SIGTSTP,
 	    SIGTTIN, SIGTTOU, SIGPIPE };
 	pid_t *groups = NULL, pg;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, cap = 0, i, *parents = NULL, nparents = 0, pcap = 0;
 	int output = 0, done = 0;
 	struct reader r;
 	struct slice l;
@@ -179,6 +181,12 @@ guard(int fd)
 		case 'o':
 			output = 1;
 			break;
+		case 'p':
+			if (pg > 0 && (size_t)pg < strlen(jspec->out_abs)) {
+				ARRAY_RESERVE(parents, pcap, nparents + 1);
+				parents[nparents++] = (size_t)pg;
+			}
+			break;
 		case 'c':
 			output = 0;
 			break;
@@ -197,8 +205,16 @@ guard(int fd)
 			nanosleep(&tick, NULL);
 	remove_tree(jspec->scratch);
 	remove_job_file();
-	if (output)
+	if (output) {
 		remove_tree(jspec->out_abs);
+		while (nparents > 0) {
+			char *d = xstrdup(jspec->out_abs);
+
+			d[parents[--nparents]] = '\0';
+			rmdir(d);
+			free(d);
+		}
+	}
 	_exit(0);
 }
 
@@ -558,6 +574,8 @@ job_run(struct jobspec *s)
 	    jspec->out_abs, jspec->scratch);
 	made_output = 1;
 	guard_send('o', 0);
+	for (i = 0; plan_parent_length(i) > 0; i++)
+		guard_send('p', (long)plan_parent_length(i));
 	check_signal();
 	nred = strcmp(jspec->reducer_kind, "none") == 0 ? 0 : job.reduces;
 	unpack_archives();

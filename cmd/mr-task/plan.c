@@ -225,6 +225,12 @@ plan_unmake_parents(void)
 	parents = NULL;
 }
 
+size_t
+plan_parent_length(size_t i)
+{
+	return i < nparents ? strlen(parents[i]) : 0;
+}
+
 void
 plan_forget_parents(void)
 {

@@ -190,6 +190,9 @@ void plan_free(struct plan *p);
  * failure (plan_unmake_parents), or kept (plan_forget_parents). */
 void plan_unmake_parents(void);
 void plan_forget_parents(void);
+/* plan_parent_length: the length of the Ith parent the plan made (a
+ * prefix of the output's path, outermost first), or 0 past the last. */
+size_t plan_parent_length(size_t i);
 
 /* What mr-job hands to --job besides the job file. */
 struct jobspec {
