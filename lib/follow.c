@@ -145,6 +145,7 @@ look(struct follow *f, int64_t now)
 	struct fileid_stat fi;
 	struct rotdir_file *c;
 	size_t nc, first;
+	int64_t listed_at;
 	int fd, tries;
 
 	if (fileid_stat_at(AT_FDCWD, f->name, 0, &fi) < 0) {
@@ -189,6 +190,7 @@ look(struct follow *f, int64_t now)
 	for (tries = 0;; tries++) {
 		struct fileid_stat again;
 
+		listed_at = fileid_fs_now();
 		nc = rotdir_list(&f->rd, &c);
 		follow_find_unseen(f, &c, &nc, &fi, NULL, 0, NULL);
 		rotdir_free(c, nc);
@@ -208,6 +210,9 @@ look(struct follow *f, int64_t now)
 	}
 	follow_drain_old(f, now);
 	f->cur = follow_src_new(f, fd, &fi, f->name, 0);
+	/* Copied and truncated after the listing began, its first content
+	 * is in a copy the listing missed: looked for from then on. */
+	f->cur->fresh_at = listed_at;
 	f->changed = 1;
 	return 1;
 }

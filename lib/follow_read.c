@@ -213,6 +213,9 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	struct fileid_content id;
 	struct rotdir_file *c = NULL;
 	size_t nc = 0, first;
+	/* Copies of the new content made after the listing began are not in
+	 * it: they are looked for from then on (first_bytes). */
+	int64_t listed_at = fileid_fs_now();
 
 	follow_ident_of_src(&id, s);
 	first = f->nold;
@@ -270,7 +273,7 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	s->lines = s->lbytes = 0;
 	s->since = s->checked_at;	/* the truncation came after it */
 	s->fresh = 1;		/* nothing of the new content known yet */
-	s->fresh_at = fileid_fs_now();
+	s->fresh_at = listed_at;
 	s->gone = 0;
 	s->skip_nul = 1;
 	s->skipping = 0;

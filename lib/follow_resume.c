@@ -121,7 +121,7 @@ int
 follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e,
     size_t n)
 {
-	int64_t t0 = fileid_fs_now();
+	int64_t t0 = fileid_fs_now(), listed_at;
 	struct fileid_stat nfi;
 	struct rotdir_file *c;
 	struct follow_src *name_src = NULL;
@@ -146,6 +146,7 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 		}
 		break;
 	}
+	listed_at = fileid_fs_now();
 	nc = rotdir_list(&f->rd, &c);
 	if (name_src != NULL) {
 		struct fileid_content id;
@@ -160,6 +161,7 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 			follow_src_drop(f, name_src, 1);
 			name_src = NULL;
 			rotdir_free(c, nc);
+			listed_at = fileid_fs_now();
 			nc = rotdir_list(&f->rd, &c);
 		}
 	}
@@ -238,7 +240,10 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 		 * a generation of its own (born before the horizon). */
 		{
 			struct rotdir_file *again;
-			size_t m = rotdir_list(&f->rd, &again);
+			size_t m;
+
+			listed_at = fileid_fs_now();
+			m = rotdir_list(&f->rd, &again);
 
 			follow_carry_marks(c, nc, again, m, 0);
 			rotdir_free(c, nc);
@@ -261,6 +266,9 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 		else if (n > 0 && !changed)
 			warn("%s: following new file", f->name);
 		f->cur = follow_src_new(f, fd, &nfi, f->name, 0);
+		/* What it held when the directory was listed may have been
+		 * copied and truncated since: looked for from then on. */
+		f->cur->fresh_at = listed_at;
 	}
 	follow_end_look(f, t0, 1);
 	return 0;

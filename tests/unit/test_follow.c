@@ -19,11 +19,23 @@ static char outpath[300];
  * process does between mr-tail's check of a file and its read.
  */
 static int race_fd = -1;
+static const char *race_path;	/* or: the next large read of this file */
 static void (*race_hook)(void);
 
 ssize_t
 pread(int fd, void *p, size_t n, off_t off)
 {
+	if (n > 4096 && race_path != NULL) {
+		char link[64], target[300];
+		ssize_t k;
+
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		k = readlink(link, target, sizeof target - 1);
+		if (k > 0 && (target[k] = '\0', strcmp(target, race_path) == 0)) {
+			race_path = NULL;
+			race_hook();
+		}
+	}
 	if (fd == race_fd && n > 4096) {
 		race_fd = -1;
 		race_hook();
@@ -857,6 +869,55 @@ copied_before_first_line_survives_restart(void)
 	unlink(path("fe.2"));
 }
 
+/* copytruncate of "ft" (ft.1 -> ft.2, a copy to ft.1), leaving it empty,
+ * then a tick of the file system's clock. */
+static void
+copytruncate_ft(void)
+{
+	rename(path("ft.1"), path("ft.2"));
+	sh("cp %s %s", path("ft"), path("ft.1"));
+	put("ft", "w", "");
+	tick();
+}
+
+/*
+ * A copytruncate of the new content while a truncation of the current
+ * file is handled (after its listing, while the copy of the old content
+ * is read), the file empty then and at the next look: its copy is read
+ * before the file's next line (soak seed 12010: it was born before the
+ * file was to be read from its start, where the horizon stayed, and came
+ * out after the newer line).
+ */
+static void
+copy_made_while_truncation_is_handled(void)
+{
+	struct follow f;
+
+	put("ft", "w", "0000000001 a\n");
+	capture();
+	follow_init(&f, path("ft"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_look(&f, UINT64_MAX, 0);
+	tick();
+	put("ft", "a", "0000000002 b\n");	/* not read before its copy */
+	sh("cp %s %s", path("ft"), path("ft.1"));
+	put("ft", "w", "0000000003 c, longer\n");
+	race_path = path("ft.1");		/* read as the rest of the copy */
+	race_hook = copytruncate_ft;
+	follow_look(&f, UINT64_MAX, 0);
+	CHECK(race_path == NULL);
+	CHECK_STR(captured(), "0000000001 a\n0000000002 b\n");
+	tick();
+	follow_look(&f, UINT64_MAX, 0);		/* still empty */
+	put("ft", "a", "0000000004 d\n");
+	tick();
+	follow_look(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "0000000001 a\n0000000002 b\n0000000003 c, longer\n0000000004 d\n");
+	release(&f);
+	unlink(path("ft.1"));
+	unlink(path("ft.2"));
+}
+
 static void
 max_line_cuts_and_continues(void)
 {
@@ -910,5 +971,6 @@ main(void)
 	RUN(changed_inode_stays_a_generation_when_listed_again);
 	RUN(short_head_is_not_an_older_copy);
 	RUN(copied_before_first_line_survives_restart);
+	RUN(copy_made_while_truncation_is_handled);
 	return unit_dir_remove() < 0 ? 1 : unit_done();
 }
