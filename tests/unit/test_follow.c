@@ -1085,6 +1085,43 @@ compressed_head_is_had_once(void)
 	rmdir(path("bin"));
 }
 
+/*
+ * A checkpoint taken when NAME held only the first bytes of a line
+ * ("00000", written halfway), then copytruncates while stopped: those
+ * bytes start every generation alike and tell none from another; the
+ * generations are read by age (soak seed 10030: every file starting so
+ * was taken for the copy, the newest generation read first).
+ */
+static void
+partial_head_is_no_identity(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	put("ph", "w", "00000");
+	capture();
+	follow_init(&f, path("ph"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK(f.cur->off == 5 && f.cur->line_off == 0);
+	checkpoint(&f, &st);
+	tick();
+	put("ph", "a", "00001 a\n");
+	copytruncate_numbered("ph", "0000000002 b\n");
+	tick();
+	copytruncate_numbered("ph", "0000000003 c\n");
+	tick();
+	copytruncate_numbered("ph", "0000000004 d\n");
+	CHECK(resume(&f, "ph", &st) == 0);
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "0000000001 a\n0000000002 b\n0000000003 c\n0000000004 d\n");
+	tailstate_free(&st);
+	release(&f);
+	unlink(path("ph.1"));
+	unlink(path("ph.2"));
+	unlink(path("ph.3"));
+}
+
 static void
 max_line_cuts_and_continues(void)
 {
@@ -1141,5 +1178,6 @@ main(void)
 	RUN(copy_made_while_truncation_is_handled);
 	RUN(deleted_candidate_is_the_only_one_left_out);
 	RUN(compressed_head_is_had_once);
+	RUN(partial_head_is_no_identity);
 	return unit_dir_remove() < 0 ? 1 : unit_done();
 }
