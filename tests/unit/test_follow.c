@@ -1122,6 +1122,62 @@ partial_head_is_no_identity(void)
 	unlink(path("ph.3"));
 }
 
+/* A numbered rotation of "rn": rn.K -> rn.K+1 for K = N..1, rn -> rn.1,
+ * and a new rn holding TEXT. */
+static void
+rotate_rn(int n, const char *text)
+{
+	char from[16], to[16];
+
+	for (; n >= 1; n--) {
+		snprintf(from, sizeof from, "rn.%d", n);
+		snprintf(to, sizeof to, "rn.%d", n + 1);
+		rename(path(from), path(to));
+	}
+	rename(path("rn"), path("rn.1"));
+	put("rn", "w", text);
+}
+
+/*
+ * Three rotations between two looks shift the names of the files read
+ * (one found as rn.1 is rn.5 then), and a generation never seen is
+ * compressed as rn.2.gz:
+ * what the names say of its age is compared with the names the files
+ * read have now, not those they had when found (soak seeds 7025, 7043,
+ * 7057: rn.2.gz looked older than "rn.1", and was passed over).
+ */
+static void
+names_of_the_current_listing_tell_age(void)
+{
+	struct follow f;
+
+	if (system("command -v gzip >/dev/null") != 0)
+		return;
+	put("rn", "w", "1\n");
+	capture();
+	follow_init(&f, path("rn"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_look(&f, UINT64_MAX, 0);
+	rotate_rn(0, "2\n");
+	rotate_rn(1, "3\n");
+	follow_look(&f, UINT64_MAX, 0);		/* "2" found as rn.1 */
+	CHECK(f.nold == 2);
+	tick();
+	rotate_rn(2, "4\n");
+	rotate_rn(3, "5\n");
+	rotate_rn(4, "6\n");		/* "2" is rn.5 now, "4" rn.2 */
+	sh("gzip %s%s", path("rn.2"), "");
+	follow_look(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "1\n2\n3\n4\n5\n6\n");
+	release(&f);
+	unlink(path("rn.1"));
+	unlink(path("rn.2.gz"));
+	unlink(path("rn.3"));
+	unlink(path("rn.4"));
+	unlink(path("rn.5"));
+	unlink(path("rn.6"));
+}
+
 static void
 max_line_cuts_and_continues(void)
 {
@@ -1179,5 +1235,6 @@ main(void)
 	RUN(deleted_candidate_is_the_only_one_left_out);
 	RUN(compressed_head_is_had_once);
 	RUN(partial_head_is_no_identity);
+	RUN(names_of_the_current_listing_tell_age);
 	return unit_dir_remove() < 0 ? 1 : unit_done();
 }
