@@ -969,6 +969,41 @@ unconfirmed(long long pos)
 	    (segs[s].once || pos >= size_at(segs[s].kill_ms - WINDOW_MS));
 }
 
+struct printed {
+	long long pos;		/* where it begins in out */
+	uint32_t gen;		/* its file */
+};
+
+/*
+ * Where a run after the one that wrote output byte POS first wrote a line
+ * of file GEN or a newer one (OUTL: the N lines of out), or the end: a
+ * restart that found file GEN had it open, and read again what the killed
+ * run wrote of it.  Destroyed before then, the restart found it gone.
+ */
+static long long
+passed_after(const struct printed *outl, long long n, long long pos, uint32_t gen)
+{
+	long long lo = 0, hi = n, next;
+	size_t s;
+
+	for (s = 0; s + 1 < nsegs && segs[s + 1].start <= pos; s++)
+		;
+	if (s + 1 >= nsegs)
+		return file_size("out");
+	next = segs[s + 1].start;
+	while (lo < hi) {	/* the first line at or after NEXT */
+		long long mid = (lo + hi) / 2;
+
+		if (outl[mid].pos < next)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo < n && outl[lo].gen < gen)
+		lo++;
+	return lo < n ? outl[lo].pos : file_size("out");
+}
+
 /*
  * check: read the output back.  Each line must be one the writer wrote,
  * whole.  Per run of mr-tail (segment): each file's lines in order, and
@@ -984,6 +1019,7 @@ check(void)
 	long long *last_in_gen = calloc((size_t)ngen + 1, sizeof *last_in_gen);
 	long long *gen_first = calloc((size_t)ngen + 1, sizeof *gen_first);
 	long long *earliest = calloc(nlines + 1, sizeof *earliest);
+	struct printed *outl = NULL;	/* each line of out, in order */
 	long long size = file_size("out"), pos = 0, missing = 0, missing_bytes = 0,
 	    dups = 0, destroyed = 0, printed = 0, reported, unconfirmed_bytes = 0;
 	char *want = malloc(1 << 20);
@@ -1035,6 +1071,10 @@ check(void)
 				    "a newer file read first", seq, last_fresh, pos, dir);
 			last_fresh = seq;
 		}
+		if (printed % 65536 == 0)
+			outl = realloc(outl, ((size_t)printed + 65536) * sizeof *outl);
+		outl[printed].pos = pos;
+		outl[printed].gen = lines[seq].gen;
 		pos += n;
 		printed++;
 	}
@@ -1064,7 +1104,9 @@ check(void)
 			missing++;
 			missing_bytes += lines[i].len;
 		} else if ((lines[i].flags & DESTROYED) && seen[i] == 1 &&
-		    unconfirmed(first_pos[i])) {
+		    unconfirmed(first_pos[i]) &&
+		    lines[i].destroyed_at <= passed_after(outl, printed, first_pos[i],
+		    lines[i].gen)) {
 			/* Written by a killed run after its last checkpoint,
 			 * destroyed before the restart: the restart names it lost. */
 			unconfirmed_bytes += lines[i].len;
@@ -1104,6 +1146,7 @@ check(void)
 	free(last_in_gen);
 	free(gen_first);
 	free(earliest);
+	free(outl);
 	free(want);
 	free(line);
 }
