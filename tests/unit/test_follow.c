@@ -1225,6 +1225,7 @@ compressed_older_by_name_yet_new_is_read(void)
 	}
 	sh("gzip %s%s", path("oc.2"), "");
 	put("oc", "a", "5\n");
+	out_close(&out);
 	capture();
 	CHECK(resume(&f, "oc", &st) == 0);
 	follow_read(&f, UINT64_MAX, 0);
