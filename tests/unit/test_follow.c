@@ -171,6 +171,18 @@ resume(struct follow *f, const char *name, const struct tailstate *st)
 	return follow_resume(f, st->e[0].horizon, st->e + 1, st->n - 1);
 }
 
+/* Remove NAME.1 to NAME.N. */
+static void
+unlink_numbered(const char *name, int n)
+{
+	char p[64];
+
+	for (; n >= 1; n--) {
+		snprintf(p, sizeof p, "%s.%d", name, n);
+		unlink(path(p));
+	}
+}
+
 static void
 sh(const char *fmt, const char *a, const char *b)
 {
@@ -375,10 +387,7 @@ chain_while_stopped_is_read_in_order(void)
 	CHECK(f.n.losses == 0);
 	tailstate_free(&st);
 	release(&f);
-	for (i = 1; i <= 5; i++) {
-		snprintf(line, sizeof line, "w.%d", i);
-		unlink(path(line));
-	}
+	unlink_numbered("w", 5);
 }
 
 static void
@@ -1000,10 +1009,7 @@ deleted_candidate_is_the_only_one_left_out(void)
 		fprintf(stderr, "# got '%s'\n", captured());
 	tailstate_free(&st);
 	release(&f);
-	for (i = 1; i <= 7; i++) {
-		snprintf(line, sizeof line, "dl.%d", i);
-		unlink(path(line));
-	}
+	unlink_numbered("dl", 7);
 }
 
 /*
