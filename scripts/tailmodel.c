@@ -32,8 +32,8 @@
  * writes every file's lines in order and older files' lines before newer
  * ones (except late writes, and a line written between a copytruncate's
  * copy and its truncation that mr-tail read in between), and a line
- * appears twice only after a kill -9, written by the killed run within its last checkpoint interval
- * (live) or by the killed --once run.  The summary line says what was
+ * appears twice only after a kill -9, written by the killed run within
+ * its last checkpoint interval (live) or by the killed --once run.  The summary line says what was
  * done; the exit status is 0 when every check passed, 1 otherwise (the
  * directory is then kept for a look).
  */
