@@ -26,6 +26,9 @@ tailstate_init(struct tailstate *st)
 	st->n = 0;
 	st->cap = 0;
 	st->version = 2;
+	st->out_known = 0;
+	st->out_writing = 0;
+	st->out_dev = st->out_ino = st->out_size = 0;
 }
 
 void
@@ -154,6 +157,21 @@ parse_u64(const char **p, const char *end, uint64_t *v)
 	*p = s + 1;
 	*v = x;
 	return 0;
+}
+
+/* parse_u64_end: a decimal number that is all of [P, END). */
+static int
+parse_u64_end(const char *p, const char *end, uint64_t *v)
+{
+	char tmp[24];
+	const char *q = tmp;
+	size_t n = (size_t)(end - p);
+
+	if (n == 0 || n >= sizeof tmp - 1)
+		return -1;
+	memcpy(tmp, p, n);
+	tmp[n] = ' ';
+	return parse_u64(&q, tmp + n + 1, v) < 0 || q != tmp + n + 1 ? -1 : 0;
 }
 
 /* parse_i64: parse_u64 with an optional '-', within int64_t. */
@@ -297,6 +315,20 @@ parse_entry(struct tailstate *st, int v, const char *p, const char *nl)
 	const char *why;
 
 	memset(&e, 0, sizeof e);
+	if (v == 2 && nl - p >= 4 && p[0] == 'O' && p[1] == ' ' &&
+	    (p[2] == 'W' || p[2] == 'D') && p[3] == ' ') {
+		const char *q = p + 4;
+
+		if (st->out_known)
+			return "a second output line";
+		st->out_writing = p[2] == 'W';
+		if (parse_u64(&q, nl, &st->out_dev) < 0 ||
+		    parse_u64(&q, nl, &st->out_ino) < 0 || q >= nl ||
+		    parse_u64_end(q, nl, &st->out_size) < 0)
+			return "malformed output line";
+		st->out_known = 1;
+		return NULL;
+	}
 	if (v == 1) {
 		if (nl - p < 2 || (p[0] != 'C' && p[0] != 'P') || p[1] != ' ')
 			return "malformed entry";
@@ -381,7 +413,7 @@ tailstate_parse(struct tailstate *st, const char *buf, size_t len,
 		if ((*why = parse_entry(st, st->version, p, nl)) != NULL)
 			return -1;
 	}
-	if (count != st->n) {
+	if (count != st->n + (st->out_known != 0)) {
 		++*line;
 		*why = "entry count does not match the end line";
 		return -1;
@@ -453,8 +485,14 @@ tailstate_format(const struct tailstate *st, size_t *len)
 		}
 		sb_add(&b, "\n", 1);
 	}
-	n = snprintf(tmp, sizeof tmp, "end %zu %016" PRIx64 "\n", st->n,
-	    hash64(b.p, b.len));
+	if (st->out_known) {
+		n = snprintf(tmp, sizeof tmp, "O %c %" PRIu64 " %" PRIu64 " %"
+		    PRIu64 "\n", st->out_writing ? 'W' : 'D', st->out_dev,
+		    st->out_ino, st->out_size);
+		sb_add(&b, tmp, (size_t)n);
+	}
+	n = snprintf(tmp, sizeof tmp, "end %zu %016" PRIx64 "\n",
+	    st->n + (st->out_known != 0), hash64(b.p, b.len));
 	sb_add(&b, tmp, (size_t)n);
 	*len = b.len;
 	return b.p;

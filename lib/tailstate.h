@@ -21,8 +21,14 @@
  *	mr-tail-state 2
  *	N C|P HORIZON NAME
  *	F C|P DEV INO BTIME OFF FPLEN FP HEADLEN HEAD SIZE MTIME LINES LBYTES NAME<TAB>PATH
+ *	O W|D DEV INO SIZE
  *	end COUNT HASH
  *
+ * The optional O line is the file standard output was (device, inode) and
+ * its size when the state was written, W while a run was writing to it
+ * (a run killed then may have left part of a line past SIZE), D when the
+ * run ended: mr-tail cuts a torn line at the end of its output only when
+ * it lies past SIZE of a W record of that same file.
  * Numbers are decimal (times in nanoseconds since the epoch, possibly
  * negative; BTIME 0 when the file system keeps no birth time) except the
  * hashes (16 hex digits); NAME and PATH have backslash, newline, tab and CR
@@ -69,6 +75,10 @@ struct tailstate {
 	size_t n;
 	size_t cap;
 	int version;		/* of the file parsed (tailstate_parse) */
+	int out_known;		/* the O line: standard output's file ... */
+	int out_writing;	/* ... a run was writing to it (W) */
+	uint64_t out_dev, out_ino;
+	uint64_t out_size;	/* its size when the state was written */
 };
 
 void tailstate_init(struct tailstate *st);

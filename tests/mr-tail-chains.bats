@@ -436,13 +436,48 @@ mr-tail: 3 lines read; nothing lost" ]]
 # --- also found: a torn line left by a killed run is cut, not glued
 @test "a line half-written by a killed run at the end of the output file is cut, with a notice" {
 	seq 3 >log
-	once log >out
+	tail_bg -b -s st log
+	wait_for has_line 3
+	kill -9 "$TPID"
+	wait "$TPID" 2>/dev/null || true
+	TPID=
+	grep -q '^O W ' st	# the state says a run was writing to out
 	printf 'partial li' >>out	# as a run killed inside a write(2) leaves it
 	seq 4 5 >>log
 	run --separate-stderr bash -c 'mr-tail --once -s st log >>out'
 	[[ $status -eq 0 ]]
 	[[ $stderr == "mr-tail: standard output: ended inside a line (a run killed while writing it); cut its 10 bytes, the line comes again whole" ]]
 	[[ $(cat out) == "$(seq 5)" ]]
+	grep -q '^O D ' st
+}
+
+@test "bytes at the end of the output file that no run of the state wrote are never cut" {
+	head -c 100000 /dev/zero | tr '\0' a >data	# another program's, no newline
+	seq 2 >log
+	run --separate-stderr bash -c 'mr-tail -b --once -s st log >>data'
+	[[ $status -eq 0 ]]
+	[[ $stderr == "mr-tail: standard output: ends inside a line this state's runs did not write; left as it is (the first line written goes on after it)" ]]
+	[[ $(stat -c %s data) == 100004 ]]
+	# After a run that ended cleanly, a partial line is someone else's too.
+	printf 'theirs' >>data
+	echo 3 >>log
+	run --separate-stderr bash -c 'mr-tail --once -s st log >>data'
+	[[ $status -eq 0 && $(tail -c 8 data | od -An -c | tr -d ' ') == 'theirs3\n' ]]
+	[[ $stderr == "mr-tail: standard output: ends inside a line this state's runs did not write; left as it is (the first line written goes on after it)" ]]
+}
+
+@test "a killed run's torn line is cut only past what the state saw written to that same file" {
+	seq 3 >log
+	tail_bg -b -s st log
+	wait_for has_line 3
+	kill -9 "$TPID"
+	wait "$TPID" 2>/dev/null || true
+	TPID=
+	# Another file in the place of out: the record is not its own.
+	cp out out2 && printf 'partial' >>out2
+	run --separate-stderr bash -c 'mr-tail --once -s st log >>out2'
+	[[ $status -eq 0 && $(tail -c 7 out2) == partial ]]
+	[[ $stderr == "mr-tail: standard output: ends inside a line this state's runs did not write; left as it is (the first line written goes on after it)" ]]
 }
 
 sleeping() { [[ $(cut -d' ' -f3 "/proc/$1/stat") == S ]]; }

@@ -68,20 +68,32 @@ static struct tailstate start;	/* --no-commit: where names new to STATE began */
 static int no_commit;
 static int verbose;
 static volatile sig_atomic_t stop_signal;
+static struct stat out_sb;	/* standard output, when a regular file */
+static int out_regular;
 
 /*
- * The state to write: other names' entries as loaded, then ours.  With
+ * The state to write: other names' entries as loaded, then ours, and
+ * standard output's file with its size now (WRITING until the run ends:
+ * a torn line past that size is then ours, see cut_torn_line).  With
  * --no-commit our committed entries stay (for a name new to the state:
  * where this run began, so that a retry reads the same lines, whatever
  * was rotated meanwhile) and ours are recorded as pending.
  */
 static void
-save_state(void)
+save_state(int writing)
 {
 	struct tailstate st;
+	struct stat sb;
 	size_t i, j;
 
 	tailstate_init(&st);
+	if (out_regular && fstat(1, &sb) == 0) {
+		st.out_known = 1;
+		st.out_writing = writing;
+		st.out_dev = (uint64_t)sb.st_dev;
+		st.out_ino = (uint64_t)sb.st_ino;
+		st.out_size = (uint64_t)sb.st_size;
+	}
 	for (i = 0; i < loaded.n; i++) {
 		const struct tailstate_entry *e = &loaded.e[i];
 		int ours = 0;
@@ -132,18 +144,6 @@ report_counts(void)
 		warn("%s line%s read; %s bytes lost in %llu place%s", a,
 		    n.lines == 1 ? "" : "s", b,
 		    (unsigned long long)n.losses, n.losses == 1 ? "" : "s");
-}
-
-/* Whether looking for the files of the state found some lost. */
-static int
-losses_reported(void)
-{
-	size_t i;
-
-	for (i = 0; i < nfiles; i++)
-		if (files[i].f.n.losses > 0)
-			return 1;
-	return 0;
 }
 
 static int
@@ -200,7 +200,7 @@ finish_on_signal(void)
 
 	out_flush(&out);
 	if (state_path != NULL)
-		save_state();
+		save_state(0);
 	report_counts();
 	verbose = 0;	/* said once */
 	tmp_remove_all();
@@ -272,7 +272,7 @@ follow_loop(void)
 			out_flush(&out);
 			if (state_path != NULL && state_changed()) {
 				if (now - last_save >= SAVE_MS) {
-					save_state();
+					save_state(1);
 					last_save = now;
 				} else {
 					timer = earlier(timer, last_save + SAVE_MS);
@@ -300,7 +300,7 @@ follow_loop(void)
 		if (pfd[1].revents & (POLLERR | POLLHUP)) {
 			/* Everything written was flushed; the reader is gone. */
 			if (state_path != NULL && out.len == 0)
-				save_state();
+				save_state(0);
 			exit(EXIT_OK);
 		}
 		if (ifd >= 0 && (pfd[0].revents & POLLIN))
@@ -325,7 +325,7 @@ read_once(void)
 	}
 	out_flush(&out);
 	if (state_path != NULL)
-		save_state();
+		save_state(0);
 	return status;
 }
 
@@ -333,28 +333,44 @@ read_once(void)
  * A run killed while writing to a regular file may have left part of a
  * line at its end (a write(2) to a file is cut short when the writer is
  * killed between pages).  That line was never checkpointed and comes
- * again whole: cut the partial one, and say so.
+ * again whole.  The part is cut only when it is provably ours: the state
+ * says a run was writing to this very file (device, inode) and had
+ * written it up to a size the part lies past.  Anything else that ends
+ * inside a line (another program's data, a fresh state) is left as it is,
+ * and said.
  */
 static void
 cut_torn_line(void)
 {
 	char buf[64 * 1024], n1[32];
-	struct stat sb;
-	off_t end, pos;
+	off_t end, pos, from;
 	int fd;
 
-	if (fstat(1, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0)
+	if (!out_regular || out_sb.st_size == 0)
 		return;
 	/* ">> out" opens it write-only: read it through a descriptor of our own. */
 	if ((fd = open("/proc/self/fd/1", O_RDONLY | O_CLOEXEC)) < 0)
 		return;
-	end = pos = sb.st_size;
-	while (pos > 0) {
-		size_t len = pos < (off_t)sizeof buf ? (size_t)pos : sizeof buf;
+	end = pos = out_sb.st_size;
+	if (pread(fd, buf, 1, end - 1) != 1 || buf[0] == '\n') {
+		close(fd);
+		return;
+	}
+	from = loaded.out_known && loaded.out_writing &&
+	    loaded.out_dev == (uint64_t)out_sb.st_dev &&
+	    loaded.out_ino == (uint64_t)out_sb.st_ino &&
+	    loaded.out_size < (uint64_t)end ? (off_t)loaded.out_size : end;
+	/* Where our writing began, a line began (or the file). */
+	if (from > 0 && from < end &&
+	    (pread(fd, buf, 1, from - 1) != 1 || buf[0] != '\n'))
+		from = end;
+	while (pos > from) {
+		size_t len = pos - from < (off_t)sizeof buf ? (size_t)(pos - from) :
+		    sizeof buf;
 		char *nl;
 
 		if (pread(fd, buf, len, pos - (off_t)len) != (ssize_t)len) {
-			pos = end;
+			from = end;
 			break;
 		}
 		nl = memrchr(buf, '\n', len);
@@ -365,8 +381,12 @@ cut_torn_line(void)
 		pos -= (off_t)len;
 	}
 	close(fd);
-	if (pos == end)
+	if (from == end) {
+		warn("standard output: ends inside a line this state's runs did "
+		    "not write; left as it is (the first line written goes on "
+		    "after it)");
 		return;
+	}
 	if (ftruncate(1, pos) < 0) {
 		warn("standard output: ends inside a line; cannot cut it:");
 		return;
@@ -391,12 +411,11 @@ dir_index(const char *path)
 }
 
 /* Open the files to follow (at the state's places, or as HOW says for
- * files the state does not know); how many the state did not know. */
-static size_t
+ * files the state does not know). */
+static void
 open_files(char **names, int n, enum follow_start how, uint64_t lines,
     int retry, int once, const struct follow_opts *fo)
 {
-	size_t nnew = 0;
 	int i;
 
 	files = xreallocarray(NULL, (size_t)n, sizeof *files);
@@ -440,7 +459,6 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 		r = known ? follow_resume(f, horizon, mine, nmine) :
 		    follow_start(f, how, lines);
 		free(mine);
-		nnew += !known;
 		if (!known && no_commit)	/* a retry starts here again */
 			follow_export(f, &start, 0);
 		if (r < 0) {
@@ -450,7 +468,6 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 				warn("%s: does not exist yet; waiting for it", f->name);
 		}
 	}
-	return nnew;
 }
 
 /* What the command line asks for (the globals above aside). */
@@ -503,6 +520,7 @@ open_output(void)
 {
 	out_init(&out, 1, "standard output");
 	out_whole_lines(&out);
+	out_regular = fstat(1, &out_sb) == 0 && S_ISREG(out_sb.st_mode);
 	if (state_path != NULL)
 		cut_torn_line();
 }
@@ -599,7 +617,6 @@ int
 main(int argc, char *argv[])
 {
 	struct options o;
-	size_t nnew;
 	int first, status = EXIT_OK;
 
 	args_init(argv[0], usage_text, help_text);
@@ -625,11 +642,14 @@ main(int argc, char *argv[])
 	 * newer file (the older one's lines lost).  A loss a restart
 	 * reported is checkpointed at once too, before anything is read: a
 	 * run killed before its first checkpoint would report it again.
+	 * Every run checkpoints here, before its first line: a state that
+	 * cannot be written stops it before anything is written (the next
+	 * run would repeat it), and the state says which output it writes.
 	 */
-	nnew = open_files(argv + first, argc - first, o.how, o.lines, o.retry, o.once,
+	open_files(argv + first, argc - first, o.how, o.lines, o.retry, o.once,
 	    &o.fo);
-	if (state_path != NULL && (nnew > 0 || losses_reported()))
-		save_state();
+	if (state_path != NULL)
+		save_state(1);
 	atexit(report_counts);
 	if (o.once)
 		status = read_once();

@@ -20,7 +20,10 @@ same_state(const struct tailstate *a, const struct tailstate *b)
 {
 	size_t i;
 
-	if (a->n != b->n)
+	if (a->n != b->n || a->out_known != b->out_known ||
+	    (a->out_known && (!a->out_writing != !b->out_writing ||
+	    a->out_dev != b->out_dev || a->out_ino != b->out_ino ||
+	    a->out_size != b->out_size)))
 		return 0;
 	for (i = 0; i < a->n; i++)
 		if (!tailstate_entry_equal(&a->e[i], &b->e[i]))

@@ -93,6 +93,43 @@ format_then_parse_round_trips(void)
 	tailstate_free(&b);
 }
 
+/* The output's record: written after the entries, counted, read back. */
+static void
+output_record_round_trips(void)
+{
+	struct tailstate a, b;
+	uint64_t line;
+	const char *why;
+	size_t len;
+	char *text;
+
+	tailstate_init(&a);
+	add(&a, "log", 7, 10, 0);
+	a.out_known = 1;
+	a.out_writing = 1;
+	a.out_dev = 2049;
+	a.out_ino = 77;
+	a.out_size = 123456789012;
+	text = tailstate_format(&a, &len);
+	CHECK(strstr(text, "log\tlog\nO W 2049 77 123456789012\nend 2 ") != NULL);
+	tailstate_init(&b);
+	CHECK(tailstate_parse(&b, text, len, &line, &why) == 0);
+	CHECK(b.n == 1 && b.out_known && b.out_writing && b.out_dev == 2049 &&
+	    b.out_ino == 77 && b.out_size == 123456789012);
+	tailstate_free(&b);
+	free(text);
+	a.out_writing = 0;
+	text = tailstate_format(&a, &len);
+	CHECK(strstr(text, "\nO D 2049 77 123456789012\n") != NULL);
+	CHECK(tailstate_parse(&b, text, len, &line, &why) == 0 && !b.out_writing);
+	tailstate_free(&b);
+	free(text);
+	tailstate_free(&a);
+	CHECK(parse("mr-tail-state 2\nO W 1 2\nend 1 0000000000000000\n", &b,
+	    &line, &why) < 0);
+	tailstate_free(&b);
+}
+
 /* A version 1 file (no horizons, no heads) is still read. */
 static void
 version_1_is_read(void)
@@ -354,6 +391,7 @@ main(void)
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	RUN(format_then_parse_round_trips);
+	RUN(output_record_round_trips);
 	RUN(version_1_is_read);
 	RUN(every_damage_is_detected);
 	RUN(errors_name_the_line_and_reason);
