@@ -31,6 +31,7 @@ out_init(struct out *o, int fd, const char *name)
 	o->mem = NULL;
 	o->whole_lines = 0;
 	o->is_pipe = 0;
+	memset(&o->pipe, 0, sizeof o->pipe);
 }
 
 void
@@ -107,18 +108,62 @@ out_whole_lines(struct out *o)
 		(void)fcntl(o->fd, F_SETPIPE_SZ, OUT_PIPE_SIZE);
 }
 
+uint64_t
+out_pipe_room(struct out_pipe *m, uint64_t used, uint64_t nslots, uint64_t page)
+{
+	uint64_t consumed, busy = 1;
+	size_t i;
+
+	if (used == 0) {
+		memset(m, 0, sizeof *m);
+		return nslots * page;
+	}
+	if (used > m->queued)
+		return 0;
+	consumed = m->queued - used;
+	while (m->n > 0 && m->bytes[m->first] <= consumed) {
+		consumed -= m->bytes[m->first];
+		m->queued -= m->bytes[m->first];
+		m->first = (m->first + 1) % OUT_PIPE_WRITES;
+		m->n--;
+	}
+	for (i = 0; i < m->n; i++)
+		busy += m->slots[(m->first + i) % OUT_PIPE_WRITES];
+	return busy >= nslots ? 0 : (nslots - busy) * page;
+}
+
+void
+out_pipe_wrote(struct out_pipe *m, uint64_t n, uint64_t page)
+{
+	size_t last;
+
+	if (n == 0)
+		return;
+	if (m->n == OUT_PIPE_WRITES) {	/* the two oldest as one */
+		size_t second = (m->first + 1) % OUT_PIPE_WRITES;
+
+		m->bytes[second] += m->bytes[m->first];
+		m->slots[second] += m->slots[m->first];
+		m->first = second;
+		m->n--;
+	}
+	last = (m->first + m->n) % OUT_PIPE_WRITES;
+	m->bytes[last] = n;
+	m->slots[last] = (n + page - 1) / page;
+	m->n++;
+	m->queued += n;
+}
+
 /*
  * pipe_fit: how many of the N bytes at P (whole lines) to write into the
  * pipe now, so that the write is whole or nothing even if we are killed
- * while it waits: no more than the pipe has room for, so that it cannot
- * block -- its capacity when empty, else its free pages (our writes fill
- * each page before the next, so USED bytes hold at most USED/page + 2 of
- * them: a part-read first page and a part-filled last one) -- and at least
- * PIPE_BUF, which POSIX makes atomic.  A line that needs more waits for
- * the reader to empty the pipe (1 ms at a time: poll says writable as soon
- * as one page is free); one longer than the pipe cannot go in whole and is
- * written as it is.  (Writes of PIPE_BUF only, whenever the reader was
- * behind, made following a fast file 1.8 times slower.)
+ * while it waits: no more than out_pipe_room says it takes without
+ * blocking, and at least PIPE_BUF, which POSIX makes atomic (a write of
+ * one page or less goes into one slot, or waits for one).  A line that
+ * needs more waits for the reader (1 ms at a time: poll says writable as
+ * soon as one page is free); one longer than the pipe cannot go in whole
+ * and is written as it is.  (Writes of PIPE_BUF only, whenever the reader
+ * was behind, made following a fast file 1.8 times slower.)
  */
 static size_t
 pipe_fit(struct out *o, const char *p, size_t n)
@@ -129,14 +174,14 @@ pipe_fit(struct out *o, const char *p, size_t n)
 
 	for (;;) {
 		int cap = fcntl(o->fd, F_GETPIPE_SZ), used = 0;
-		size_t limit, busy;
+		uint64_t limit;
 		struct pollfd pfd = { .fd = o->fd, .events = POLLOUT };
 		struct timespec ms = { 0, 1000000 };
 
 		if (cap <= 0 || ioctl(o->fd, FIONREAD, &used) < 0 || first > (size_t)cap)
 			return first > n ? n : first;
-		busy = ((size_t)used / page + 2) * page;
-		limit = used == 0 ? (size_t)cap : busy < (size_t)cap ? (size_t)cap - busy : 0;
+		limit = out_pipe_room(&o->pipe, (uint64_t)used, (uint64_t)cap / page,
+		    page);
 		if (limit < PIPE_BUF)
 			limit = PIPE_BUF;
 		if (n <= limit)
@@ -160,6 +205,8 @@ write_lines(struct out *o, const char *p, size_t n)
 			write_failed(o);
 			return;
 		}
+		if (o->is_pipe)
+			out_pipe_wrote(&o->pipe, k, (uint64_t)sysconf(_SC_PAGESIZE));
 		o->bytes += k;
 		p += k;
 		n -= k;
@@ -200,6 +247,9 @@ writev_all(struct out *o, const char *a, size_t na, const char *b, size_t nb)
 			return;
 		}
 		o->bytes += (uint64_t)w;
+		if (o->is_pipe)
+			out_pipe_wrote(&o->pipe, (uint64_t)w,
+			    (uint64_t)sysconf(_SC_PAGESIZE));
 		while (cnt > 0 && (size_t)w >= v->iov_len) {
 			w -= (ssize_t)v->iov_len;
 			v++;

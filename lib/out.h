@@ -20,6 +20,25 @@ struct buf;
 #define OUT_BUFSIZE (256 * 1024)
 #define OUT_PIPE_SIZE (1024 * 1024)	/* out_whole_lines asks a pipe for this */
 
+/*
+ * What this writer's writes still in a pipe may occupy.  A Linux pipe is
+ * a ring of page-sized slots: a write of N bytes puts N % PAGE into the
+ * last slot when it fits there and the rest into fresh slots, so it needs
+ * at most ceil(N / PAGE) free slots; a slot is freed only when every byte
+ * in it was read, and may hold as little as one byte.  The bytes waiting
+ * in the pipe (FIONREAD) say how many of our writes were read whole, not
+ * how many slots the rest hold: so each write is remembered (its bytes and
+ * the slots it may have taken, the oldest merged when the list is full)
+ * until the reader has taken it all.
+ */
+#define OUT_PIPE_WRITES 32
+struct out_pipe {
+	uint64_t bytes[OUT_PIPE_WRITES];
+	uint64_t slots[OUT_PIPE_WRITES];
+	size_t first, n;	/* a ring of the writes not yet read whole */
+	uint64_t queued;	/* the sum of their bytes */
+};
+
 struct out {
 	int fd;
 	int owns_fd;
@@ -33,6 +52,7 @@ struct out {
 	struct buf *mem;	/* out_init_mem: the bytes go here, not to fd */
 	int whole_lines;	/* out_whole_lines */
 	int is_pipe;		/* fd is a pipe (whole_lines only) */
+	struct out_pipe pipe;	/* is_pipe: what our writes may still hold */
 };
 
 /* out_init: write to FD; NAME for messages ("standard output" for fd 1). */
@@ -53,14 +73,28 @@ void out_init_child(struct out *o, int fd, const char *name);
 /*
  * out_whole_lines: from now on every write(2) holds whole lines only (a
  * flush leaves an unfinished line buffered), and into a pipe no more than
- * it takes at once -- up to its capacity when it is empty, else its free
- * pages, and at least PIPE_BUF bytes, atomic by POSIX -- so that a writer
- * killed at any instant never leaves part of a line behind.  The exceptions are lines longer than the
+ * it takes at once without blocking -- its free slots, as out_pipe_room
+ * counts them, or PIPE_BUF bytes, atomic by POSIX -- so that a writer
+ * killed at any instant never leaves part of a line behind, as long as it
+ * is the pipe's only writer.  The exceptions are lines longer than the
  * buffer, or than the pipe: they go out as they come, in as few write(2)
  * calls as can be.  The pipe is enlarged to OUT_PIPE_SIZE where the
  * system allows.  (out_reserve is not for this mode.)
  */
 void out_whole_lines(struct out *o);
+/*
+ * out_pipe_room: how many bytes can be written into a pipe of NSLOTS slots
+ * of PAGE bytes without blocking, when USED bytes wait in it and M tells
+ * our writes (the pipe's only writer): the free slots counted as if each
+ * write not yet read whole still held all the slots it took, plus one a
+ * write read whole may share with the next.  An empty pipe forgets them;
+ * bytes that are not ours leave no room known (0).
+ */
+uint64_t out_pipe_room(struct out_pipe *m, uint64_t used, uint64_t nslots,
+    uint64_t page);
+/* out_pipe_wrote: M learns of a write of N bytes. */
+void out_pipe_wrote(struct out_pipe *m, uint64_t n, uint64_t page);
+
 /* out_flush: write everything buffered (whole_lines: every whole line). */
 void out_flush(struct out *o);
 /* out_flush_cb: out_flush for callbacks taking a void pointer. */

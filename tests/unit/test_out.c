@@ -445,10 +445,96 @@ whole_lines_into_a_full_pipe_never_tear(void)
 	}
 }
 
+/* The slot arithmetic of a pipe: what each write may take, what the
+ * reader frees, what is not ours. */
+static void
+pipe_room_counts_slots_not_bytes(void)
+{
+	struct out_pipe m;
+	int i;
+
+	memset(&m, 0, sizeof m);
+	CHECK(out_pipe_room(&m, 0, 16, 4096) == 16 * 4096);
+	/* Ten writes of 4097 bytes: up to 2 slots each, 40,970 bytes. */
+	for (i = 0; i < 10; i++)
+		out_pipe_wrote(&m, 4097, 4096);
+	CHECK(out_pipe_room(&m, 40970, 16, 4096) == 0);	/* 20 + 1 >= 16 */
+	/* The reader took the first four writes and part of the fifth. */
+	CHECK(out_pipe_room(&m, 40970 - 4 * 4097 - 100, 16, 4096) ==
+	    (16 - 13) * 4096);
+	/* Bytes that are not ours: no room known. */
+	CHECK(out_pipe_room(&m, 50000, 16, 4096) == 0);
+	/* Empty: everything forgotten. */
+	CHECK(out_pipe_room(&m, 0, 16, 4096) == 16 * 4096 && m.n == 0 &&
+	    m.queued == 0);
+	/* More writes than remembered: the oldest merge, nothing forgotten. */
+	for (i = 0; i < 3 * OUT_PIPE_WRITES; i++)
+		out_pipe_wrote(&m, 10, 4096);
+	CHECK(m.n == OUT_PIPE_WRITES && m.queued == 30 * OUT_PIPE_WRITES);
+	CHECK(out_pipe_room(&m, 30 * OUT_PIPE_WRITES, 256, 4096) ==
+	    (256 - 3 * OUT_PIPE_WRITES - 1) * 4096);
+}
+
+/*
+ * Lines of 4097 bytes into a 64 KiB pipe that is not read yet: each takes
+ * two slots, half of them nearly empty, so counting bytes (FIONREAD)
+ * overestimates the room.  The pipe is non-blocking: a write that would
+ * have blocked halfway (and been torn by a kill -9 there) comes back
+ * short and fails.  Every write must be whole.
+ */
+static void
+whole_lines_fit_the_pipe_slots(void)
+{
+	enum { LINE = 4097, LINES = 60 };
+	int p[2], status;
+	pid_t reader, writer;
+	char buf[65536];
+	size_t total = 0;
+	ssize_t r;
+
+	CHECK(pipe(p) == 0);
+	fflush(stdout);
+	writer = fork();
+	if (writer == 0) {
+		char *line = xmalloc(LINE);
+		struct out o;
+		int i;
+
+		close(p[0]);
+		memset(line, 'l', LINE - 1);
+		line[LINE - 1] = '\n';
+		out_init(&o, p[1], "pipe");
+		out_whole_lines(&o);
+		if (fcntl(p[1], F_SETPIPE_SZ, 65536) < 0 ||
+		    fcntl(p[1], F_SETFL, O_WRONLY | O_NONBLOCK) < 0)
+			_exit(3);
+		for (i = 0; i < LINES; i++) {
+			out_write(&o, line, LINE);
+			out_flush(&o);
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	reader = fork();
+	if (reader == 0) {
+		usleep(300000);	/* the pipe fills first */
+		while ((r = read(p[0], buf, sizeof buf)) > 0)
+			total += (size_t)r;
+		_exit(total == (size_t)LINE * LINES ? 0 : 4);
+	}
+	close(p[0]);
+	waitpid(writer, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	waitpid(reader, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 int
 main(void)
 {
 	unit_module = "out";
+	RUN(pipe_room_counts_slots_not_bytes);
+	RUN(whole_lines_fit_the_pipe_slots);
 	RUN(small_writes_are_buffered_until_flush);
 	RUN(large_writes_pass_through_whole);
 	RUN(reserve_grows_for_a_big_item);
