@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -591,6 +592,79 @@ sync_dir(const char *path)
 	free(dir);
 }
 
+/* The state file this process holds (tailstate_lock), or -1. */
+static int lock_fd = -1;
+static char *lock_path;
+
+/* create_locked: PATH made, an empty state, locked; 0, or -1 (errno
+ * EEXIST) when another process made it first. */
+static int
+create_locked(const char *path)
+{
+	struct tailstate empty;
+	const char *tmp;
+	size_t len;
+	char *buf;
+	int fd, saved;
+
+	tailstate_init(&empty);
+	buf = tailstate_format(&empty, &len);
+	fd = tmp_create_beside(path, 0666, &tmp);
+	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0 ||
+	    flock(fd, LOCK_EX | LOCK_NB) < 0 || link(tmp, path) < 0) {
+		saved = errno;
+		close(fd);
+		tmp_remove(tmp);
+		free(buf);
+		if (saved == EEXIST)
+			return -1;
+		errno = saved;
+		die("%s:", path);
+	}
+	tmp_remove(tmp);	/* the file stays, as PATH */
+	free(buf);
+	sync_dir(path);
+	lock_fd = fd;
+	return 0;
+}
+
+int
+tailstate_lock(const char *path, int create)
+{
+	struct stat held, now;
+	int fd;
+
+	for (;;) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+			if (errno != ENOENT)
+				die("%s:", path);
+			if (!create)
+				return 0;
+			if (create_locked(path) == 0)
+				break;
+			continue;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int saved = errno;
+
+			close(fd);
+			if (saved == EWOULDBLOCK)
+				return -1;
+			errno = saved;
+			die("%s:", path);
+		}
+		/* Locked, but PATH may have been replaced meanwhile. */
+		if (fstat(fd, &held) == 0 && stat(path, &now) == 0 &&
+		    held.st_dev == now.st_dev && held.st_ino == now.st_ino) {
+			lock_fd = fd;
+			break;
+		}
+		close(fd);
+	}
+	lock_path = xstrdup(path);
+	return 0;
+}
+
 void
 tailstate_save(const struct tailstate *st, const char *path)
 {
@@ -606,14 +680,28 @@ tailstate_save(const struct tailstate *st, const char *path)
 		errno = saved;
 		die("%s:", path);
 	}
-	if (close(fd) < 0) {
-		int saved = errno;
+	if (lock_fd >= 0 && strcmp(path, lock_path) == 0) {
+		/* The new file is held before it is PATH; the old one let go. */
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int saved = errno;
 
-		tmp_remove(tmp);
-		errno = saved;
-		die("%s:", path);
+			tmp_remove(tmp);
+			errno = saved;
+			die("%s:", path);
+		}
+		tmp_commit(tmp, path);
+		close(lock_fd);
+		lock_fd = fd;
+	} else {
+		if (close(fd) < 0) {
+			int saved = errno;
+
+			tmp_remove(tmp);
+			errno = saved;
+			die("%s:", path);
+		}
+		tmp_commit(tmp, path);
 	}
-	tmp_commit(tmp, path);
 	sync_dir(path);
 	free(buf);
 }

@@ -118,7 +118,19 @@ char *tailstate_format(const struct tailstate *st, size_t *len);
  */
 int tailstate_load(struct tailstate *st, const char *path);
 
-/* tailstate_save: replace PATH with ST atomically and durably; dies on error. */
+/*
+ * tailstate_lock: hold PATH for this process alone (flock(2) on the state
+ * file itself, so that the lock dies with the process and leaves nothing
+ * behind).  A missing PATH is first made, an empty state (with CREATE),
+ * so that two first runs cannot both start; without CREATE a missing PATH
+ * is left missing.  Returns 0, or -1 when another process holds it.  Dies
+ * on other errors (a directory it cannot write).
+ */
+int tailstate_lock(const char *path, int create);
+
+/* tailstate_save: replace PATH with ST atomically and durably; dies on
+ * error.  A PATH held by tailstate_lock stays held: the new file is locked
+ * before it replaces the old one. */
 void tailstate_save(const struct tailstate *st, const char *path);
 
 /* tailstate_fingerprint: the fingerprint of N bytes (hash64). */

@@ -496,3 +496,50 @@ sleeping() { [[ $(cut -d' ' -f3 "/proc/$1/stat") == S ]]; }
 	exec {r}<&-
 	[[ $(tail -c 1 rest | od -An -c | tr -d ' ') == '\n' ]]
 }
+
+# --- outside attack: one run per state, and a state that can be written
+@test "a second run with the same state fails at once, status 1, while the first holds it" {
+	seq 3 >log
+	tail_bg -b -s st log
+	wait_for has_line 3
+	run --separate-stderr mr-tail --once -s st log
+	[[ $status -eq 1 && $output == "" ]]
+	[[ $stderr == "mr-tail: st: in use by another mr-tail run with this state" ]]
+	run --separate-stderr mr-tail --commit -s st
+	[[ $status -eq 1 && $stderr == "mr-tail: st: in use by another mr-tail run with this state" ]]
+	kill -9 "$TPID"		# the lock dies with the process
+	wait "$TPID" 2>/dev/null || true
+	TPID=
+	echo 4 >>log
+	run --separate-stderr mr-tail --once -s st log
+	[[ $status -eq 0 && $output == 4 ]]
+	[[ -z $(ls -A | grep -vx -e err -e log -e out -e st -e 'separate-stderr-.*') ]]	# no lock file left
+}
+
+@test "two first runs with one new state: one of them runs, the other fails" {
+	seq 100000 >log
+	mkfifo fifo
+	mr-tail -b -s st log >fifo 2>err1 &
+	TPID=$!
+	exec {r}<fifo
+	head -n 1 <&"$r" >/dev/null	# it started and holds the state
+	run --separate-stderr mr-tail -b --once -s st log
+	[[ $status -eq 1 && $output == "" ]]
+	[[ $stderr == "mr-tail: st: in use by another mr-tail run with this state" ]]
+	exec {r}<&-
+}
+
+@test "a state that cannot be written stops the run before any line is written" {
+	seq 3 >log
+	run --separate-stderr mr-tail -b --once -s nodir/st log
+	[[ $status -eq 1 && $output == "" ]]
+	[[ $stderr == "mr-tail: nodir/st: No such file or directory" ]]
+	# A state it knows, then one it cannot replace (a file size limit of
+	# 0; the lines would go to a pipe, which no limit stops).
+	mr-tail -b --once -s st log >out
+	echo 4 >>log
+	run bash -c 'set -o pipefail; (ulimit -f 0; mr-tail --once -s st log) | cat'
+	[[ $status -eq 1 && $output == "mr-tail: st: File too large" ]]
+	run mr-tail --once -s st log
+	[[ $status -eq 0 && $output == 4 ]]
+}

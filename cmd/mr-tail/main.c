@@ -503,10 +503,20 @@ check_options(const struct options *o, int nfiles)
 	}
 }
 
+/* One run at a time per state: a second fails at once (cron overlapping
+ * itself would print a batch twice, two followers everything twice). */
+static void
+lock_state(int create)
+{
+	if (tailstate_lock(state_path, create) < 0)
+		die("%s: in use by another mr-tail run with this state", state_path);
+}
+
 /* --commit: the pending positions of STATE become the committed ones. */
 static int
 commit_state(void)
 {
+	lock_state(0);
 	if (tailstate_load(&loaded, state_path) < 0)
 		die("%s: No such file or directory", state_path);
 	if (tailstate_commit(&loaded) > 0)
@@ -626,8 +636,10 @@ main(int argc, char *argv[])
 	tailstate_init(&start);
 	if (o.commit)
 		return commit_state();
-	if (state_path != NULL)
+	if (state_path != NULL) {
+		lock_state(1);
 		tailstate_load(&loaded, state_path);
+	}
 	if (!o.once)
 		catch_signals();
 	open_output();
