@@ -543,3 +543,19 @@ sleeping() { [[ $(cut -d' ' -f3 "/proc/$1/stat") == S ]]; }
 	run mr-tail --once -s st log
 	[[ $status -eq 0 && $output == 4 ]]
 }
+
+@test "the state advances while a slow reader holds the output back" {
+	seq 1 2500000 >log	# 18 MB: many seconds at the reader's pace
+	mkfifo fifo
+	mr-tail -b -s st log >fifo 2>err &
+	TPID=$!
+	{ while dd bs=64k count=1 status=none >/dev/null; do sleep 0.05; done; } <fifo &
+	WPID=$!
+	advanced() { local o; o=$(state_offset); [[ -n $o ]] && ((o > 0)); }
+	WAIT_SECONDS=8 wait_for advanced
+	# Checkpointed, not yet all read: what reached the pipe is recorded.
+	(($(state_offset) < $(stat -c %s log)))
+	kill -9 "$TPID" "$WPID"
+	wait "$TPID" "$WPID" 2>/dev/null || true
+	TPID= WPID=
+}

@@ -49,7 +49,8 @@ static const char help_text[] =
     "  -h, --help             print this help and exit\n"
     "      --version          print the version and exit\n";
 
-#define READ_BUDGET (4u << 20)	/* bytes per file per round: fairness */
+#define READ_BUDGET OUT_BUFSIZE	/* bytes per file per round: fairness, and
+				 * a checkpoint between rounds when backed up */
 #define ROTATE_WAIT_MS 5000	/* default: a rotated file idle this long is done */
 #define CHECK_MS 1000		/* re-look at missing files, symlinks, lost dirs */
 #define SAVE_MS 1000		/* checkpoint at most this often while following */
@@ -217,6 +218,26 @@ earlier(int64_t a, int64_t b)
 }
 
 /*
+ * While input remains and the output is backed up (a slow reader), the
+ * loop reads a bounded piece of each file per round: between pieces,
+ * everything read is flushed and the state written once SAVE_MS passed,
+ * so that it never lags what reached the output by more than that and a
+ * piece, and kill -9 repeats no more.  Returns when it was last written.
+ */
+static int64_t
+checkpoint_if_due(int64_t last_save)
+{
+	int64_t now = follow_now_ms();
+
+	if (state_path == NULL || now - last_save < SAVE_MS)
+		return last_save;
+	out_flush(&out);
+	if (state_changed())
+		save_state(1);
+	return follow_now_ms();
+}
+
+/*
  * The event loop.  inotify (or the poll timer) only says which names to
  * look at; looking is follow_look.  Output is flushed
  * when no input remains, then the state is written (at most every
@@ -260,6 +281,8 @@ follow_loop(void)
 			if (t->need_look) {
 				t->need_look = follow_look(&t->f, READ_BUDGET, now);
 				more |= t->need_look;
+				if (t->need_look)
+					last_save = checkpoint_if_due(last_save);
 			}
 			t->expiry = t->f.nold > 0 ? follow_expire(&t->f, now) : -1;
 			timer = earlier(timer, t->expiry);
