@@ -102,6 +102,8 @@ struct follow_counts {
 	uint64_t lost_bytes;	/* bytes known lost */
 	uint64_t lost_lines;	/* about how many lines they held */
 	uint64_t losses;	/* files (or parts) lost */
+	uint64_t unknown;	/* files gone unseen since the last look:
+				 * what was written to them then is not known */
 };
 
 struct follow {

@@ -78,36 +78,55 @@ find_by_inode(struct follow *f, struct rotdir_file *c, size_t nc,
 	return s;
 }
 
-/* An entry's file was not found: what it held past its offset is lost. */
+/*
+ * An entry's file was not found: what it held past its offset is lost,
+ * as far as the state knows it (its size at the last look, or what an
+ * uncommitted batch read of it, and then its lines exactly).  A file read
+ * to its end at the last look may have grown since: that is not known
+ * (counted, not said).
+ */
 static void
 entry_lost(struct follow *f, const struct tailstate_entry *e,
     const struct rotdir_file *c, size_t nc, struct rotdir_file *unreadable, int truncated)
 {
 	char what[PATH_MAX + 64];
-	uint64_t size = e->size;
+	uint64_t size = e->size > e->pend_size ? e->size : e->pend_size;
+	uint64_t lines = e->pend_off > e->off ? e->pend_lines : 0;
 	size_t i;
 	int changed = 0;
 
 	if (unreadable != NULL) {
 		/* Probably this file, compressed: what it holds is lost, as
-		 * far as the compressed file tells its size. */
+		 * far as its size is known. */
 		uint64_t isize = rotdir_gzip_size(&f->rd, unreadable);
 
 		if (isize > size)
 			size = isize;
-		snprintf(what, sizeof what, "compressed while stopped (%s?) and %s "
-		    "is not installed", unreadable->path, unreadable->rn.unpack);
-		follow_report_loss(f, e->path, what, size > e->off ? size - e->off : 0,
-		    e->off, e->lines, e->lbytes);
+		snprintf(what, sizeof what, "not found, probably compressed as %s, "
+		    "and %s is not installed", unreadable->path, unreadable->rn.unpack);
+	} else {
+		changed = truncated;
+		for (i = 0; i < nc; i++)
+			changed |= c[i].changed && c[i].fi.dev == e->dev &&
+			    c[i].fi.ino == e->ino;
+		snprintf(what, sizeof what, "%s while stopped",
+		    changed ? "truncated" : "deleted");
+	}
+	if (size <= e->off) {
+		f->n.unknown++;
+		if (unreadable != NULL)
+			warn("%s: %s; what it held past offset %llu is not known",
+			    e->path, what, (unsigned long long)e->off);
 		return;
 	}
-	if (size <= e->off)
-		return;		/* read to its end: nothing lost */
-	changed = truncated;
-	for (i = 0; i < nc; i++)
-		changed |= c[i].changed && c[i].fi.dev == e->dev && c[i].fi.ino == e->ino;
-	snprintf(what, sizeof what, "%s while stopped", changed ? "truncated" : "deleted");
-	follow_report_loss(f, e->path, what, size - e->off, e->off, e->lines, e->lbytes);
+	if (lines > 0)
+		follow_report_loss_counted(f, e->path, what, size - e->off, e->off,
+		    lines, size > e->pend_off);
+	else if (unreadable != NULL)	/* its lines: no knowledge */
+		follow_report_loss_counted(f, e->path, what, size - e->off, e->off, 0, 0);
+	else
+		follow_report_loss(f, e->path, what, size - e->off, e->off, e->lines,
+		    e->lbytes);
 }
 
 /*

@@ -274,7 +274,8 @@ open_unseen(struct follow *f, struct rotdir_file *c, int *gone)
 
 		snprintf(what, sizeof what, "%s is not installed", c->rn.unpack);
 		if (isize > 0) {
-			follow_report_loss(f, c->path, what, isize, 0, 0, 0);
+			/* Its lines: nothing read of it tells them. */
+			follow_report_loss_counted(f, c->path, what, isize, 0, 0, 0);
 		} else {
 			f->n.losses++;
 			warn("%s: %s; its %s compressed bytes were not read", c->path,

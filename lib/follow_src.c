@@ -147,6 +147,27 @@ follow_drop_old(struct follow *f, size_t first)
 		follow_src_free(f, f->old[--f->nold]);
 }
 
+/* report: count a loss of BYTES (EST lines) and name it, the lines said
+ * as HOW tells ("about ", "at least ", "") or not at all (NULL). */
+static void
+report(struct follow *f, const char *path, const char *what, uint64_t bytes,
+    uint64_t off, uint64_t est, const char *how)
+{
+	char b[32], l[32];
+
+	f->n.lost_bytes += bytes;
+	f->n.lost_lines += est;
+	f->n.losses++;
+	follow_format_count(bytes, b, sizeof b);
+	if (how != NULL)
+		warn("%s: %s; %s bytes (%s%s line%s) after offset %llu were not read",
+		    path, what, b, how, follow_format_count(est, l, sizeof l),
+		    est == 1 ? "" : "s", (unsigned long long)off);
+	else
+		warn("%s: %s; %s bytes after offset %llu were not read", path, what,
+		    b, (unsigned long long)off);
+}
+
 /*
  * report_loss: name bytes that can no longer be read, count them, and say
  * about how many lines they held (from the lines read from that file, else
@@ -156,7 +177,6 @@ void
 follow_report_loss(struct follow *f, const char *path, const char *what,
     uint64_t bytes, uint64_t off, uint64_t lines, uint64_t lbytes)
 {
-	char b[32], l[32];
 	uint64_t est = 0;
 
 	if (lines == 0 || lbytes == 0) {	/* what was read of others, then */
@@ -168,17 +188,15 @@ follow_report_loss(struct follow *f, const char *path, const char *what,
 		if (est == 0 && bytes > 0)
 			est = 1;
 	}
-	f->n.lost_bytes += bytes;
-	f->n.lost_lines += est;
-	f->n.losses++;
-	follow_format_count(bytes, b, sizeof b);
-	if (lines > 0 && lbytes > 0)
-		warn("%s: %s; %s bytes (about %s line%s) after offset %llu were not read",
-		    path, what, b, follow_format_count(est, l, sizeof l),
-		    est == 1 ? "" : "s", (unsigned long long)off);
-	else
-		warn("%s: %s; %s bytes after offset %llu were not read", path, what,
-		    b, (unsigned long long)off);
+	report(f, path, what, bytes, off, est, lines > 0 && lbytes > 0 ? "about " : NULL);
+}
+
+void
+follow_report_loss_counted(struct follow *f, const char *path,
+    const char *what, uint64_t bytes, uint64_t off, uint64_t lines, int at_least)
+{
+	report(f, path, what, bytes, off, lines,
+	    lines == 0 ? NULL : at_least ? "at least " : "");
 }
 
 void

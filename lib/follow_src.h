@@ -99,5 +99,9 @@ void follow_as_file(const struct follow *f, const struct follow_src *s,
  */
 void follow_report_loss(struct follow *f, const char *path, const char *what,
     uint64_t bytes, uint64_t off, uint64_t lines, uint64_t lbytes);
+/* follow_report_loss_counted: follow_report_loss when the lines are known:
+ * exactly LINES, or at least LINES (AT_LEAST), or not at all (LINES 0). */
+void follow_report_loss_counted(struct follow *f, const char *path,
+    const char *what, uint64_t bytes, uint64_t off, uint64_t lines, int at_least);
 
 #endif

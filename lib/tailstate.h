@@ -68,6 +68,10 @@ struct tailstate_entry {
 	int64_t mtime;		/* its modification time then (ns) */
 	uint64_t lines;		/* lines read from it ... */
 	uint64_t lbytes;	/* ... and the bytes they span */
+	/* Not in the file: what the pending entry of the same file (an
+	 * uncommitted batch) knew of it, set by the caller for a committed
+	 * entry: its size then, and the PEND_LINES lines read up to PEND_OFF. */
+	uint64_t pend_size, pend_off, pend_lines;
 };
 
 struct tailstate {

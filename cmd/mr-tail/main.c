@@ -112,12 +112,13 @@ save_state(int writing)
 	tailstate_free(&st);
 }
 
-/* What was read and lost: -v says it, a Hadoop task reports counters. */
+/* What was read and lost: -v says it, a Hadoop task reports counters.
+ * "nothing lost" only when nothing may have been. */
 static void
 report_counts(void)
 {
-	struct follow_counts n = { 0, 0, 0, 0, 0 };
-	char a[32], b[32], c[32];
+	struct follow_counts n = { 0, 0, 0, 0, 0, 0 };
+	char a[32], b[32], c[32], lost[160], unknown[160] = "";
 	size_t i;
 
 	for (i = 0; i < nfiles; i++) {
@@ -125,26 +126,66 @@ report_counts(void)
 		n.lost_bytes += files[i].f.n.lost_bytes;
 		n.lost_lines += files[i].f.n.lost_lines;
 		n.losses += files[i].f.n.losses;
+		n.unknown += files[i].f.n.unknown;
 	}
 	hadoop_counter("input lines", n.lines);
 	hadoop_counter("lost bytes", n.lost_bytes);
 	hadoop_counter("lost lines (about)", n.lost_lines);
 	hadoop_counter("losses", n.losses);
+	hadoop_counter("files gone unchecked", n.unknown);
 	if (!verbose)
 		return;
 	follow_format_count(n.lines, a, sizeof a);
 	follow_format_count(n.lost_bytes, b, sizeof b);
 	if (n.losses == 0)
-		warn("%s line%s read; nothing lost", a, n.lines == 1 ? "" : "s");
+		snprintf(lost, sizeof lost, n.unknown == 0 ? "nothing lost" :
+		    "nothing known lost");
 	else if (n.lost_lines > 0)
-		warn("%s line%s read; %s bytes (about %s lines) lost in %llu "
-		    "place%s", a, n.lines == 1 ? "" : "s", b,
-		    follow_format_count(n.lost_lines, c, sizeof c),
+		snprintf(lost, sizeof lost, "%s bytes (about %s lines) lost in %llu "
+		    "place%s", b, follow_format_count(n.lost_lines, c, sizeof c),
 		    (unsigned long long)n.losses, n.losses == 1 ? "" : "s");
 	else
-		warn("%s line%s read; %s bytes lost in %llu place%s", a,
-		    n.lines == 1 ? "" : "s", b,
+		snprintf(lost, sizeof lost, "%s bytes lost in %llu place%s", b,
 		    (unsigned long long)n.losses, n.losses == 1 ? "" : "s");
+	if (n.unknown > 0)
+		snprintf(unknown, sizeof unknown, "; what %llu file%s got after "
+		    "the last look is not known (deleted or changed while stopped)",
+		    (unsigned long long)n.unknown, n.unknown == 1 ? "" : "s");
+	warn("%s line%s read; %s%s", a, n.lines == 1 ? "" : "s", lost, unknown);
+}
+
+/* Whether looking for the files of the state found some lost. */
+static int
+losses_reported(void)
+{
+	size_t i;
+
+	for (i = 0; i < nfiles; i++)
+		if (files[i].f.n.losses > 0)
+			return 1;
+	return 0;
+}
+
+/* Whether STATE can be replaced: a temporary file beside it, written
+ * with what it holds (no room, a file size limit), then removed. */
+static void
+check_state_writable(void)
+{
+	const char *tmp;
+	size_t len;
+	char *text = tailstate_format(&loaded, &len);
+	int fd = tmp_create_beside(state_path, 0666, &tmp);
+
+	if (write_all(fd, text, len) < 0) {
+		int saved = errno;
+
+		tmp_remove(tmp);
+		errno = saved;
+		die("%s:", state_path);
+	}
+	close(fd);
+	tmp_remove(tmp);
+	free(text);
 }
 
 static int
@@ -433,12 +474,36 @@ dir_index(const char *path)
 	return ndirs++;
 }
 
-/* Open the files to follow (at the state's places, or as HOW says for
- * files the state does not know). */
+/*
+ * What an uncommitted batch (the pending entry of the same file) read of
+ * committed entry E's file: if that file is gone before the retry, its
+ * loss is counted as far as the batch saw it, its lines exactly.
+ */
 static void
+pending_knowledge(struct tailstate_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < loaded.n; i++) {
+		const struct tailstate_entry *p = &loaded.e[i];
+
+		if (!p->pending || p->kind != TAILSTATE_FILE ||
+		    strcmp(p->name, e->name) != 0 || p->dev != e->dev ||
+		    p->ino != e->ino || p->btime != e->btime || p->off < e->off)
+			continue;
+		e->pend_size = p->size;
+		e->pend_off = p->off;
+		e->pend_lines = p->lines >= e->lines ? p->lines - e->lines : 0;
+	}
+}
+
+/* Open the files to follow (at the state's places, or as HOW says for
+ * files the state does not know); how many the state did not know. */
+static size_t
 open_files(char **names, int n, enum follow_start how, uint64_t lines,
     int retry, int once, const struct follow_opts *fo)
 {
+	size_t nnew = 0;
 	int i;
 
 	files = xreallocarray(NULL, (size_t)n, sizeof *files);
@@ -477,11 +542,13 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 			} else {
 				mine = xreallocarray(mine, nmine + 1, sizeof *mine);
 				mine[nmine++] = *e;
+				pending_knowledge(&mine[nmine - 1]);
 			}
 		}
 		r = known ? follow_resume(f, horizon, mine, nmine) :
 		    follow_start(f, how, lines);
 		free(mine);
+		nnew += !known;
 		if (!known && no_commit)	/* a retry starts here again */
 			follow_export(f, &start, 0);
 		if (r < 0) {
@@ -491,6 +558,7 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 				warn("%s: does not exist yet; waiting for it", f->name);
 		}
 	}
+	return nnew;
 }
 
 /* What the command line asks for (the globals above aside). */
@@ -650,6 +718,7 @@ int
 main(int argc, char *argv[])
 {
 	struct options o;
+	size_t nnew;
 	int first, status = EXIT_OK;
 
 	args_init(argv[0], usage_text, help_text);
@@ -677,14 +746,17 @@ main(int argc, char *argv[])
 	 * newer file (the older one's lines lost).  A loss a restart
 	 * reported is checkpointed at once too, before anything is read: a
 	 * run killed before its first checkpoint would report it again.
-	 * Every run checkpoints here, before its first line: a state that
-	 * cannot be written stops it before anything is written (the next
-	 * run would repeat it), and the state says which output it writes.
+	 * So is a run writing to a regular file: the state says which file
+	 * and from where (see cut_torn_line).  Any other run checks that
+	 * the state can be written: one that cannot stops before its first
+	 * line (the next run would repeat them).
 	 */
-	open_files(argv + first, argc - first, o.how, o.lines, o.retry, o.once,
-	    &o.fo);
-	if (state_path != NULL)
+	nnew = open_files(argv + first, argc - first, o.how, o.lines, o.retry,
+	    o.once, &o.fo);
+	if (state_path != NULL && (nnew > 0 || losses_reported() || out_regular))
 		save_state(1);
+	else if (state_path != NULL)
+		check_state_writable();
 	atexit(report_counts);
 	if (o.once)
 		status = read_once();
