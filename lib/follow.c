@@ -132,6 +132,35 @@ follow_start(struct follow *f, enum follow_start how, uint64_t n)
 }
 
 /*
+ * Out of descriptors (EMFILE, ENFILE): the rotated files already read to
+ * their end are closed now rather than after --rotate-wait, so that the
+ * new file can be opened and read; a line written to one of them later is
+ * then not read.  How many were closed.
+ */
+static size_t
+close_read_old(struct follow *f, int64_t now)
+{
+	size_t i = 0, n = 0;
+
+	follow_drain_old(f, now);
+	while (i < f->nold) {
+		struct follow_src *s = f->old[i];
+
+		if (s->at_eof && s->held.len == 0 && s->pid == 0) {
+			memmove(&f->old[i], &f->old[i + 1],
+			    (f->nold - i - 1) * sizeof *f->old);
+			f->nold--;
+			follow_src_free(f, s);
+			f->changed = 1;
+			n++;
+			continue;
+		}
+		i++;
+	}
+	return n;
+}
+
+/*
  * look: what NAME refers to now.  The same file: nothing to do.  Another
  * one (rotation, deletion and re-creation, a retargeted symlink, a file
  * that appears): the old file is read to its end, then the generations
@@ -157,7 +186,10 @@ look(struct follow *f, int64_t now)
 		f->missing = 0;
 		return 1;
 	}
-	if ((fd = follow_open_name(f, &fi)) < 0) {
+	if ((fd = follow_open_name(f, &fi)) < 0 &&
+	    (errno == EMFILE || errno == ENFILE) && close_read_old(f, now) > 0)
+		fd = follow_open_name(f, &fi);
+	if (fd < 0) {
 		if (errno != ENOENT && errno != f->open_errno) {
 			f->open_errno = errno;
 			warn("%s:", f->name);

@@ -595,3 +595,18 @@ sleeping() { [[ $(cut -d' ' -f3 "/proc/$1/stat") == S ]]; }
 	wait "$TPID" "$WPID" 2>/dev/null || true
 	TPID= WPID=
 }
+
+# --- outside attack: out of file descriptors
+@test "out of descriptors: rotated files read to their end are closed early, no line lost" {
+	echo 0 >log
+	(ulimit -n 20 && exec mr-tail -b --rotate-wait 60000 log >out 2>err 3>&-) &
+	TPID=$!
+	wait_for has_line 0
+	for i in $(seq 40); do
+		mv log "old$i"
+		echo "$i" >log
+		WAIT_SECONDS=4 wait_for has_line "$i"
+	done
+	tail_stop
+	cmp out <(seq 0 40)
+}
