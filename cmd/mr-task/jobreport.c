@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "out.h"
 #include "record.h"
 #include "msg.h"
@@ -25,20 +26,11 @@ void
 read_small(const char *path, struct buf *b)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t r;
 
 	b->len = 0;
 	if (fd < 0)
 		return;
-	for (;;) {
-		buf_reserve(b, 65536);
-		r = read(fd, b->p + b->len, 65536);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		b->len += (size_t)r;
-	}
+	(void)file_read_all(fd, b);	/* what could be read */
 	close(fd);
 }
 
