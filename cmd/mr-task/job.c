@@ -128,10 +128,9 @@ unreported(char *text, size_t size, int st, int err)
 static void
 task_ended(char kind, size_t n, int st)
 {
-	char *dir = task_dir(kind, n), *p = xmalloc(strlen(dir) + 16);
+	char *dir = task_dir(kind, n), *p = task_file(kind, n, "status");
 	struct buf b = { 0 };
 
-	sprintf(p, "%s/status", dir);
 	read_small(p, &b);
 	if (!(b.len >= 3 && memcmp(b.p, "ok\n", 3) == 0)) {
 		if (b.len == 0 || b.p[0] == '\n') {

@@ -354,15 +354,15 @@ sum_counters(void)
 	size_t i, n = 0, nm;
 
 	for (i = 0; i < jplan.n; i++)
-		names[n++] = task_dir('m', i);
+		names[n++] = task_file('m', i, "counts");
 	nm = n;
 	for (i = 0; i < nred; i++)
-		names[n++] = task_dir('r', i);
+		names[n++] = task_file('r', i, "counts");
+	/* "m1/counts" before "m10/counts" as "m1" before "m10": '/' sorts
+	 * below the digits. */
 	qsort(names, nm, sizeof *names, by_task_name);
 	qsort(names + nm, n - nm, sizeof *names, by_task_name);
 	for (i = 0; i < n; i++) {
-		names[i] = xrealloc(names[i], strlen(names[i]) + 8);
-		strcat(names[i], "/counts");
 		add_counts(names[i]);
 		free(names[i]);
 	}

@@ -225,6 +225,7 @@ extern int progress_tty;	/* a progress line on stderr */
 
 /* jobsetup.c */
 char *task_dir(char kind, size_t n);	/* scratch/KIND N, to free */
+char *task_file(char kind, size_t n, const char *name);	/* its NAME, to free */
 void task_setup(struct task *t, char kind, size_t n, int sort_threads);
 void unpack_archives(void);
 

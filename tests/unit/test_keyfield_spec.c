@@ -6,22 +6,18 @@
 #include "unit.h"
 #include "keyfield.h"
 
-static void
-setup(struct keyfield *kf, const char *opts)
-{
-	char err[256];
-
-	CHECK(keyfield_init(kf, "\t", 1) == 0);
-	if (opts != NULL)
-		CHECK(keyfield_parse(kf, opts, err, sizeof err) == 0);
-}
+/* KF with the specifications of OPTS, which must parse. */
+#define PARSE(kf, opts) \
+	CHECK(keyfield_init(&(kf), "\t", 1) == 0 && \
+	    keyfield_parse(&(kf), (opts), err, sizeof err) == 0)
 
 static void
 specifications_parse_as_hadoop_reads_them(void)
 {
 	struct keyfield kf;
+	char err[256];
 
-	setup(&kf, "-k 2.3nr,4.5 -k1");
+	PARSE(kf, "-k 2.3nr,4.5 -k1");
 	CHECK(kf.n == 2 && kf.spec_seen);
 	CHECK(kf.spec[0].begin_field == 2 && kf.spec[0].begin_char == 3);
 	CHECK(kf.spec[0].end_field == 4 && kf.spec[0].end_char == 5);
@@ -29,15 +25,15 @@ specifications_parse_as_hadoop_reads_them(void)
 	CHECK(kf.spec[1].begin_field == 1 && kf.spec[1].end_field == 0);
 	keyfield_free(&kf);
 	/* Global flags reach the specifications without flags of their own. */
-	setup(&kf, "-k1,1 -r -k2,2n");
+	PARSE(kf, "-k1,1 -r -k2,2n");
 	CHECK(kf.spec[0].reverse && !kf.spec[0].numeric);
 	CHECK(kf.spec[1].numeric && !kf.spec[1].reverse);
 	keyfield_free(&kf);
 	/* Global flags alone apply to the whole key, which is not cut. */
-	setup(&kf, "-nr");
+	PARSE(kf, "-nr");
 	CHECK(kf.n == 1 && !kf.spec_seen && kf.spec[0].numeric && kf.spec[0].reverse);
 	keyfield_free(&kf);
-	setup(&kf, "");
+	PARSE(kf, "");
 	CHECK(kf.n == 0);
 	keyfield_free(&kf);
 }
