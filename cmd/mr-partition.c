@@ -248,7 +248,7 @@ run_parts(char **files, int nfiles, struct partout *po)
 }
 
 /* --sample or --print: what goes to stdout. */
-static int
+static void
 run_stdout(char **files, int nfiles, uint64_t sample)
 {
 	struct out o;
@@ -259,7 +259,6 @@ run_stdout(char **files, int nfiles, uint64_t sample)
 	else
 		run_print(files, nfiles, &o);
 	out_close(&o);
-	return 0;
 }
 
 /* The partitions: files PREFIX0.., or the commands of --exec. */
@@ -349,7 +348,9 @@ main(int argc, char *argv[])
 		use_range = 1;
 	}
 
-	if (sample != 0 || print)
-		return run_stdout(argv, argc, sample);
+	if (sample != 0 || print) {
+		run_stdout(argv, argc, sample);
+		return 0;
+	}
 	return run_partitions(argv, argc, prefix, exec_cmd);
 }

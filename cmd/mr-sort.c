@@ -140,8 +140,8 @@ static const struct option longopts[] = {
 };
 
 /*
- * key_order: the order of the key options: -K (Hadoop's specifications,
- * -n and -r their global flags) or -k, -n, -r.
+ * key_order: the order that the key options give: -K (Hadoop's
+ * specifications, -n and -r their global flags), or -k, -n and -r.
  */
 static void
 key_order(struct keyfield_opts *ko)

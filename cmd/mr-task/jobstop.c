@@ -104,11 +104,12 @@ stop_tasks(void)
  * the scheduler tells it each task's group ("t PID"), its end ("r PID"),
  * that the output directory is the job's ("o"), the parents made for it
  * ("p LENGTH", each a prefix of its path: a path may hold any byte but
- * NUL, a length is safe in a line), that it is committed
- * ("c"), and last that all is done ("q").  When its pipe ends without
- * "q", the scheduler died with no cleanup: it kills the tasks' groups and
- * removes the scratch directory, the job file and an uncommitted output
- * directory with the parents made for it.  (Each task also gets SIGTERM when the scheduler dies.)
+ * NUL, a length is safe in a line), that it is committed ("c"), and last
+ * that all is done ("q").  When its pipe ends without "q", the scheduler
+ * died with no cleanup: it kills the tasks' groups and removes the
+ * scratch directory, the job file and an uncommitted output directory
+ * with the parents made for it.  (Each task also gets SIGTERM when the
+ * scheduler dies.)
  */
 void
 guard_send(char what, long number)
@@ -120,7 +121,6 @@ guard_send(char what, long number)
 	if (guard_fd >= 0)
 		(void)write_all(guard_fd, msg, (size_t)n);
 }
-
 
 static noreturn void
 guard(int fd)

@@ -250,11 +250,11 @@ struct cmdline {
 };
 
 /*
- * parse_options: the options into CL; returns optind.  One switch over
+ * parse_options: the options into CL, up to optind.  One switch over
  * the options, each case a line or two: longer than most functions, and
  * clearer whole.
  */
-static int
+static void
 parse_options(int argc, char *argv[], struct cmdline *cl)
 {
 	struct task *t = cl->t;
@@ -355,7 +355,6 @@ parse_options(int argc, char *argv[], struct cmdline *cl)
 			break;
 		}
 	}
-	return optind;
 }
 
 int
@@ -377,9 +376,9 @@ main(int argc, char *argv[])
 	cl.js = &js;
 	t.sort_threads = 1;
 	t.sort_budget = extsort_default_budget() / (uint64_t)online_cpus();
-	i = (size_t)parse_options(argc, argv, &cl);
-	argc -= (int)i;
-	argv += i;
+	parse_options(argc, argv, &cl);
+	argc -= optind;
+	argv += optind;
 
 	sconf_init(&conf);
 	if (cl.conf_file != NULL)
