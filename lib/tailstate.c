@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hash.h"
@@ -628,11 +629,18 @@ create_locked(const char *path)
 	return 0;
 }
 
+/*
+ * A run that just ended may hold the lock a little longer: a child it was
+ * starting (by vfork, before its exec closed the descriptor) when it was
+ * killed.  So a held lock is tried again for a second (10 ms apart).
+ */
+#define LOCK_TRIES 100
+
 int
 tailstate_lock(const char *path, int create)
 {
 	struct stat held, now;
-	int fd;
+	int fd, tries = 0;
 
 	for (;;) {
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
@@ -648,6 +656,10 @@ tailstate_lock(const char *path, int create)
 			int saved = errno;
 
 			close(fd);
+			if (saved == EWOULDBLOCK && tries++ < LOCK_TRIES) {
+				nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+				continue;
+			}
 			if (saved == EWOULDBLOCK)
 				return -1;
 			errno = saved;
@@ -665,6 +677,17 @@ tailstate_lock(const char *path, int create)
 	return 0;
 }
 
+/* A failed save: the temporary file removed, then the error said. */
+static void
+save_failed(const char *tmp, const char *path)
+{
+	int saved = errno;
+
+	tmp_remove(tmp);
+	errno = saved;
+	die("%s:", path);
+}
+
 void
 tailstate_save(const struct tailstate *st, const char *path)
 {
@@ -672,35 +695,18 @@ tailstate_save(const struct tailstate *st, const char *path)
 	size_t len;
 	char *buf = tailstate_format(st, &len);
 	int fd = tmp_create_beside(path, 0666, &tmp);
+	int held = lock_fd >= 0 && strcmp(path, lock_path) == 0;
 
-	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
-		int saved = errno;
-
-		tmp_remove(tmp);
-		errno = saved;
-		die("%s:", path);
-	}
-	if (lock_fd >= 0 && strcmp(path, lock_path) == 0) {
-		/* The new file is held before it is PATH; the old one let go. */
-		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-			int saved = errno;
-
-			tmp_remove(tmp);
-			errno = saved;
-			die("%s:", path);
-		}
-		tmp_commit(tmp, path);
+	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0)
+		save_failed(tmp, path);
+	/* A held state: the new file is locked before it is PATH, the old one
+	 * let go after. */
+	if (held ? flock(fd, LOCK_EX | LOCK_NB) < 0 : close(fd) < 0)
+		save_failed(tmp, path);
+	tmp_commit(tmp, path);
+	if (held) {
 		close(lock_fd);
 		lock_fd = fd;
-	} else {
-		if (close(fd) < 0) {
-			int saved = errno;
-
-			tmp_remove(tmp);
-			errno = saved;
-			die("%s:", path);
-		}
-		tmp_commit(tmp, path);
 	}
 	sync_dir(path);
 	free(buf);

@@ -127,7 +127,8 @@ int tailstate_load(struct tailstate *st, const char *path);
  * file itself, so that the lock dies with the process and leaves nothing
  * behind).  A missing PATH is first made, an empty state (with CREATE),
  * so that two first runs cannot both start; without CREATE a missing PATH
- * is left missing.  Returns 0, or -1 when another process holds it.  Dies
+ * is left missing.  Returns 0, or -1 when another process holds it (for a
+ * second: a killed run's child may hold it until its exec).  Dies
  * on other errors (a directory it cannot write).
  */
 int tailstate_lock(const char *path, int create);

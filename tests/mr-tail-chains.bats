@@ -470,13 +470,18 @@ mr-tail: 3 lines read; nothing known lost; what 1 file got after the last look i
 }
 
 # --- also found: a torn line left by a killed run is cut, not glued
-@test "a line half-written by a killed run at the end of the output file is cut, with a notice" {
+# killed_after_3: a live run wrote 1..3 of log to out, then was killed -9.
+killed_after_3() {
 	seq 3 >log
 	tail_bg -b -s st log
 	wait_for has_line 3
 	kill -9 "$TPID"
 	wait "$TPID" 2>/dev/null || true
 	TPID=
+}
+
+@test "a line half-written by a killed run at the end of the output file is cut, with a notice" {
+	killed_after_3
 	grep -q '^O W ' st	# the state says a run was writing to out
 	printf 'partial li' >>out	# as a run killed inside a write(2) leaves it
 	seq 4 5 >>log
@@ -503,12 +508,7 @@ mr-tail: 3 lines read; nothing known lost; what 1 file got after the last look i
 }
 
 @test "a killed run's torn line is cut only past what the state saw written to that same file" {
-	seq 3 >log
-	tail_bg -b -s st log
-	wait_for has_line 3
-	kill -9 "$TPID"
-	wait "$TPID" 2>/dev/null || true
-	TPID=
+	killed_after_3
 	# Another file in the place of out: the record is not its own.
 	cp out out2 && printf 'partial' >>out2
 	run --separate-stderr bash -c 'mr-tail --once -s st log >>out2'
@@ -534,7 +534,7 @@ sleeping() { [[ $(cut -d' ' -f3 "/proc/$1/stat") == S ]]; }
 }
 
 # --- outside attack: one run per state, and a state that can be written
-@test "a second run with the same state fails at once, status 1, while the first holds it" {
+@test "a second run with the same state fails, status 1, while the first holds it" {
 	seq 3 >log
 	tail_bg -b -s st log
 	wait_for has_line 3
