@@ -90,10 +90,19 @@ entry_lost(struct follow *f, const struct tailstate_entry *e,
     const struct rotdir_file *c, size_t nc, struct rotdir_file *unreadable, int truncated)
 {
 	char what[PATH_MAX + 64];
-	uint64_t size = e->size > e->pend_size ? e->size : e->pend_size;
-	uint64_t lines = e->pend_off > e->off ? e->pend_lines : 0;
+	uint64_t size = e->size, lines = 0;
 	size_t i;
 	int changed = 0;
+
+	for (i = 0; i < nc && unreadable == NULL; i++)
+		changed |= c[i].changed && c[i].fi.dev == e->dev &&
+		    c[i].fi.ino == e->ino;
+	/* A batch's knowledge is of the content it read: not of a file
+	 * truncated since (the same inode then holds other lines). */
+	if (!truncated && !changed && e->pend_off > e->off) {
+		size = e->pend_size > size ? e->pend_size : size;
+		lines = e->pend_lines;
+	}
 
 	if (unreadable != NULL) {
 		/* Probably this file, compressed: what it holds is lost, as
@@ -105,12 +114,8 @@ entry_lost(struct follow *f, const struct tailstate_entry *e,
 		snprintf(what, sizeof what, "not found, probably compressed as %s, "
 		    "and %s is not installed", unreadable->path, unreadable->rn.unpack);
 	} else {
-		changed = truncated;
-		for (i = 0; i < nc; i++)
-			changed |= c[i].changed && c[i].fi.dev == e->dev &&
-			    c[i].fi.ino == e->ino;
 		snprintf(what, sizeof what, "%s while stopped",
-		    changed ? "truncated" : "deleted");
+		    changed || truncated ? "truncated" : "deleted");
 	}
 	if (size <= e->off) {
 		f->n.unknown++;

@@ -489,8 +489,10 @@ pending_knowledge(struct tailstate_entry *e)
 
 		if (!p->pending || p->kind != TAILSTATE_FILE ||
 		    strcmp(p->name, e->name) != 0 || p->dev != e->dev ||
-		    p->ino != e->ino || p->btime != e->btime || p->off < e->off)
-			continue;
+		    p->ino != e->ino || p->btime != e->btime || p->off < e->off ||
+		    p->headlen < e->headlen ||
+		    (p->headlen == e->headlen && p->head != e->head))
+			continue;	/* (not the content the entry knows) */
 		e->pend_size = p->size;
 		e->pend_off = p->off;
 		e->pend_lines = p->lines >= e->lines ? p->lines - e->lines : 0;
