@@ -581,14 +581,14 @@ sleeping() { [[ $(cut -d' ' -f3 "/proc/$1/stat") == S ]]; }
 }
 
 @test "the state advances while a slow reader holds the output back" {
-	seq 1 2500000 >log	# 18 MB: many seconds at the reader's pace
+	seq 1 5000000 >log	# 38 MB: seconds at the reader's pace
 	mkfifo fifo
 	mr-tail -b -s st log >fifo 2>err &
 	TPID=$!
-	{ while dd bs=64k count=1 status=none >/dev/null; do sleep 0.05; done; } <fifo &
+	{ while dd bs=256k count=1 status=none >/dev/null; do sleep 0.005; done; } <fifo &
 	WPID=$!
 	advanced() { local o; o=$(state_offset); [[ -n $o ]] && ((o > 0)); }
-	WAIT_SECONDS=8 wait_for advanced
+	WAIT_SECONDS=30 wait_for advanced
 	# Checkpointed, not yet all read: what reached the pipe is recorded.
 	(($(state_offset) < $(stat -c %s log)))
 	kill -9 "$TPID" "$WPID"

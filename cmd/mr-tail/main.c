@@ -49,7 +49,7 @@ static const char help_text[] =
     "  -h, --help             print this help and exit\n"
     "      --version          print the version and exit\n";
 
-#define READ_BUDGET OUT_BUFSIZE	/* bytes per file per round: fairness, and
+#define READ_BUDGET (4u << 20)	/* bytes per file per round: fairness, and
 				 * a checkpoint between rounds when backed up */
 #define ROTATE_WAIT_MS 5000	/* default: a rotated file idle this long is done */
 #define CHECK_MS 1000		/* re-look at missing files, symlinks, lost dirs */
@@ -260,8 +260,9 @@ earlier(int64_t a, int64_t b)
 
 /*
  * While input remains and the output is backed up (a slow reader), the
- * loop reads a bounded piece of each file per round: between pieces,
- * everything read is flushed and the state written once SAVE_MS passed,
+ * loop reads a bounded piece of each file per round: between pieces of
+ * a current file (no rotated generation being read), everything read is
+ * flushed and the state written once SAVE_MS passed,
  * so that it never lags what reached the output by more than that and a
  * piece, and kill -9 repeats no more.  Returns when it was last written.
  */
@@ -269,9 +270,14 @@ static int64_t
 checkpoint_if_due(int64_t last_save)
 {
 	int64_t now = follow_now_ms();
+	size_t i;
 
 	if (state_path == NULL || now - last_save < SAVE_MS)
 		return last_save;
+	/* Not amid rotated generations: they are checkpointed once read. */
+	for (i = 0; i < nfiles; i++)
+		if (files[i].f.nold > 0)
+			return last_save;
 	out_flush(&out);
 	if (state_changed())
 		save_state(1);
