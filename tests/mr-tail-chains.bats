@@ -188,6 +188,27 @@ holds() { [[ $(readlink "/proc/$TPID/fd/"* 2>/dev/null) == *"$PWD/$1"* ]]; }
 	[[ $(cat out) == $'ready\na\nb\nc\nd' ]]
 }
 
+# attack F1: the same number of bytes written again after a truncation:
+# a size equal to the offset read says nothing; the bytes before it do.
+s_same_size_rewrite() {
+	tail_ready log
+	kill -STOP "$TPID"
+	seq 11 14 >>log
+	kill -CONT "$TPID"
+	wait_for has_line 14
+	kill -STOP "$TPID"
+	copytruncate		# log.1: ready 11..14
+	seq 15 20 >>log		# 18 bytes, as many as were read
+	rotate			# log.2: the copy, log.1: 15..20
+	echo 50 >>log
+	kill -CONT "$TPID"
+	wait_for has_line 50
+	tail_stop
+	[[ $(cat out) == "$(echo ready; seq 11 20; echo 50)" ]]
+}
+@test "inotify: copytruncate, as many bytes written again, rename, all before a look: every line" { s_same_size_rewrite; }
+@test "polling: copytruncate, as many bytes written again, rename, all before a look: every line" { POLL=50 s_same_size_rewrite; }
+
 @test "inotify: a burst of rotations within milliseconds, a line each" {
 	tail_ready log
 	bash -c 'for i in 1 2 3 4 5 6 7 8; do
