@@ -109,6 +109,9 @@ struct follow {
 	char *dir;		/* its directory ("." for a bare name) */
 	char *base;		/* its last component */
 	char *prefix;		/* NAME up to its last component */
+	char *setpath;		/* the file NAME refers to (links resolved) */
+	char *setdir, *setbase, *setprefix;	/* the same split: where its
+				 * rotation set is */
 	struct rotdir rd;	/* its rotation set */
 	struct follow_opts o;
 	struct follow_src *cur;	/* the file NAME refers to, or NULL */
@@ -136,6 +139,14 @@ enum follow_start { FOLLOW_END, FOLLOW_BEGIN, FOLLOW_LAST };
 
 /* follow_init: F follows NAME; nothing is opened yet. */
 void follow_init(struct follow *f, const char *name, const struct follow_opts *o);
+
+/*
+ * follow_locate_set: find F's rotation set beside the file NAME refers to
+ * now: NAME itself, or the end of its chain of symbolic links (each
+ * relative target taken from its link's directory).  Called at each look:
+ * a link retargeted takes the set with it.
+ */
+void follow_locate_set(struct follow *f);
 
 /* follow_free: close every source (and decompressor) and free F. */
 void follow_free(struct follow *f);

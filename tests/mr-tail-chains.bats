@@ -482,3 +482,75 @@ sleeping() { [[ $(cut -d' ' -f3 "/proc/$1/stat") == S ]]; }
 	exec {r}<&-
 	[[ $(tail -c 1 rest | od -An -c | tr -d ' ') == '\n' ]]
 }
+
+# --- attack F4: a log through a symbolic link, rotated beside its target
+@test "a link to a log renamed twice in the target's directory while stopped: every line, in order" {
+	mkdir real links
+	ln -s ../real/app.log links/app.log
+	seq 1 3 >real/app.log
+	once links/app.log >out
+	seq 4 6 >>real/app.log
+	mv real/app.log real/app.log.1
+	seq 7 9 >real/app.log
+	mv real/app.log.1 real/app.log.2
+	mv real/app.log real/app.log.1
+	seq 10 12 >real/app.log
+	run --separate-stderr once links/app.log
+	[[ $status -eq 0 && $output == "$(seq 4 12)" ]]
+	[[ $stderr == "mr-tail: links/app.log: rotated while stopped; reading the rest of links/../real/app.log.2 first
+mr-tail: links/app.log: rotated before it was read; reading links/../real/app.log.1
+mr-tail: links/app.log: following new file" ]]
+}
+
+@test "Kubernetes' layout: containers/x.log -> pods/.../0.log, dated rotations beside 0.log while stopped" {
+	mkdir -p containers pods/ns_pod_uid/app
+	ln -s "$PWD/pods/ns_pod_uid/app/0.log" containers/x.log
+	seq 1 3 >pods/ns_pod_uid/app/0.log
+	once containers/x.log >out
+	seq 4 6 >>pods/ns_pod_uid/app/0.log
+	mv pods/ns_pod_uid/app/0.log pods/ns_pod_uid/app/0.log.20261204-101010
+	seq 7 9 >pods/ns_pod_uid/app/0.log
+	mv pods/ns_pod_uid/app/0.log pods/ns_pod_uid/app/0.log.20261204-111111
+	seq 10 12 >pods/ns_pod_uid/app/0.log
+	once containers/x.log >>out 2>err
+	cmp out <(seq 12)
+	grep -qF "reading $PWD/pods/ns_pod_uid/app/0.log.20261204-111111" err
+}
+
+s_link_live() {
+	mkdir real links
+	ln -s ../real/log links/log
+	tail_ready real/log	# makes real/log; followed through the link below
+	tail_stop
+	: >out
+	tail_bg -b links/log
+	wait_for has_line ready
+	kill -STOP "$TPID"
+	echo a >>real/log
+	rotate real/log
+	echo b >>real/log
+	rotate real/log
+	echo c >>real/log
+	kill -CONT "$TPID"
+	wait_for has_line c
+	tail_stop
+	[[ $(cat out) == $'ready\na\nb\nc' ]]
+}
+@test "inotify: a link to a log rotated twice beside its target while the reader is blocked" { s_link_live; }
+@test "polling: a link to a log rotated twice beside its target while the reader is blocked" { POLL=50 s_link_live; }
+
+# --- attack F5: a link retargeted while stopped
+@test "a link retargeted while stopped: the rest of its earlier target, then the new one" {
+	seq 1 3 >app-1.log
+	ln -s app-1.log current.log
+	once current.log >out
+	seq 4 6 >>app-1.log
+	seq 7 9 >app-2.log
+	ln -sfn app-2.log current.log
+	run --separate-stderr once current.log
+	[[ $status -eq 0 && $output == "$(seq 4 9)" ]]
+	[[ $stderr == "mr-tail: current.log: retargeted while stopped; reading the rest of app-1.log first
+mr-tail: current.log: following new file" ]]
+	run once current.log	# nothing again
+	[[ -z $output ]]
+}
