@@ -305,6 +305,8 @@ follow_expire(struct follow *f, int64_t now)
 				if (s->held.len > 0 && !s->skipping) {
 					follow_emit(f, s, s->held.p, s->held.len);
 					out_byte(f->o.out, '\n');
+					s->lines++;
+					f->n.lines++;
 				}
 				/* Out of the list first: the hook looks at the list. */
 				memmove(&f->old[i], &f->old[i + 1],
@@ -322,6 +324,20 @@ follow_expire(struct follow *f, int64_t now)
 		i++;
 	}
 	return next;
+}
+
+void
+follow_settle(struct follow *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nold; i++) {
+		struct follow_src *s = f->old[i];
+		int64_t idle = s->mtime / 1000000 + f->o.rotate_wait_ms;
+
+		if (s->pid == 0 && idle < s->idle_until)
+			s->idle_until = idle;
+	}
 }
 
 static void
@@ -350,8 +366,9 @@ export_src(struct follow *f, struct follow_src *s, struct tailstate *st,
 		e.headlen = follow_head_known(s) ? (uint32_t)s->headlen : 0;
 		e.head = tailstate_fingerprint(s->head, e.headlen);
 	}
-	/* Bytes seen and not read; an unterminated last line is not a line. */
-	e.size = s->size > s->off ? s->size : s->line_off;
+	/* Bytes seen, an unterminated last line held included: lost, if the
+	 * file goes before it is read again. */
+	e.size = s->size > s->off ? s->size : s->off;
 	e.mtime = s->mtime;
 	e.lines = s->lines;
 	e.lbytes = s->lbytes;

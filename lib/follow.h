@@ -185,6 +185,12 @@ int follow_read(struct follow *f, uint64_t budget, int64_t now);
  * horizon.  Returns the earliest time a remaining one expires, or -1. */
 int64_t follow_expire(struct follow *f, int64_t now);
 
+/* follow_settle: for --once, whose runs are apart: the rotated sources
+ * whose file was last written --rotate-wait ago or more are idle now
+ * (follow_expire then prints an unterminated last line with a newline, as
+ * a live follow does once the file has been idle that long). */
+void follow_settle(struct follow *f);
+
 /* follow_export: append F's horizon and positions to ST as pending or
  * committed entries. */
 void follow_export(struct follow *f, struct tailstate *st, int pending);

@@ -554,3 +554,31 @@ mr-tail: current.log: following new file" ]]
 	run once current.log	# nothing again
 	[[ -z $output ]]
 }
+
+# --- attack F11: --once and a rotated file's unterminated last line
+@test "--once: a rotated file's unterminated last line, idle past --rotate-wait, is written with a newline, once" {
+	printf '1\n2\npart' >app.log
+	once app.log >out
+	mv app.log app.log.1
+	seq 3 4 >app.log
+	once app.log >>out 2>err
+	[[ $(cat out) == "$(seq 4)" ]]	# written to just now: the line may go on
+	touch -d '-1 hour' app.log.1
+	run --separate-stderr once -v app.log
+	[[ $status -eq 0 && $output == part ]]
+	[[ $stderr == *"1 line read; nothing lost" ]]
+	run --separate-stderr once app.log	# done with it: nothing, no notice
+	[[ $status -eq 0 && -z $output && -z $stderr ]]
+}
+
+@test "--once: a rotated file deleted with an unterminated last line pending: a named loss" {
+	printf '1\n2\npart' >app.log
+	once app.log >out
+	mv app.log app.log.1
+	seq 3 4 >app.log
+	once app.log >>out 2>err
+	rm app.log.1
+	run --separate-stderr once -v app.log
+	[[ $status -eq 0 && -z $output ]]
+	[[ $stderr == *"app.log.1: deleted while stopped; 4 bytes "*" after offset 4 were not read"* ]]
+}

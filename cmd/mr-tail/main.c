@@ -319,6 +319,7 @@ read_once(void)
 
 	for (i = 0; i < nfiles; i++) {
 		follow_look(&files[i].f, UINT64_MAX, now);
+		follow_settle(&files[i].f);
 		follow_expire(&files[i].f, now);
 		if (files[i].f.open_errno != 0)
 			status = EXIT_BAD;
