@@ -102,6 +102,7 @@ struct follow_counts {
 	uint64_t lost_bytes;	/* bytes known lost */
 	uint64_t lost_lines;	/* about how many lines they held */
 	uint64_t losses;	/* files (or parts) lost */
+	uint64_t unknown;	/* places where an unknown amount may be lost */
 };
 
 struct follow {

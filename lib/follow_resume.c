@@ -110,6 +110,56 @@ find_where_it_was(struct follow *f, const struct tailstate_entry *e,
 	return NULL;
 }
 
+/*
+ * same_bytes_elsewhere: NAME's file S holds what its entry knows, and so
+ * does another file of the set born since the horizon, with more: the
+ * copy of a copytruncate not finished yet, or -- when lines repeat (a log
+ * of identical lines: what follows the offset begins as the file does) --
+ * the copy of the generation the entry knew, S being a new one grown past
+ * the same bytes.  Fingerprints cannot tell which: S is read on, and that
+ * an unknown amount may be lost is said.
+ */
+static void
+same_bytes_elsewhere(struct follow *f, struct rotdir_file *c, size_t nc,
+    const struct follow_src *s)
+{
+	struct fileid_content id;
+	size_t i;
+
+	follow_ident_of_src(&id, s);
+	if (id.fplen == 0 && id.headlen == 0)
+		return;
+	for (i = 0; i < nc; i++) {
+		int fd, hit;
+
+		if (c[i].rn.unpack != NULL || (c[i].fi.dev == s->dev && c[i].fi.ino == s->ino) ||
+		    !rotdir_born_since(&c[i], f->horizon) || c[i].fi.size <= id.off ||
+		    (fd = rotdir_open(&f->rd, &c[i])) < 0)
+			continue;
+		hit = fileid_copy_of(fd, c[i].fi.size, &id) == FILEID_COPY_CONTINUES;
+		if (hit) {
+			/* Only when what follows the offset begins as the file
+			 * does (lines that repeat): else a new generation grown
+			 * that far would not hold the bytes the entry knows. */
+			unsigned char after[FP];
+			uint64_t k = c[i].fi.size - id.off < s->headlen ?
+			    c[i].fi.size - id.off : s->headlen;
+
+			hit = fileid_pread(fd, after, (size_t)k, id.off) == (ssize_t)k &&
+			    memcmp(after, s->head, (size_t)k) == 0;
+		}
+		close(fd);
+		if (hit) {
+			warn("%s: %s, made since, holds the same bytes before offset %llu "
+			    "as %s and more; repeated lines cannot tell a copy from a new "
+			    "generation: an unknown amount may be lost", f->name, c[i].path,
+			    (unsigned long long)id.off, f->name);
+			f->n.unknown++;
+			return;
+		}
+	}
+}
+
 /* An entry's file was not found: what it held past its offset is lost. */
 static void
 entry_lost(struct follow *f, const struct tailstate_entry *e,
@@ -199,6 +249,8 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 		}
 	}
 	f->horizon = horizon;
+	if (name_src != NULL)
+		same_bytes_elsewhere(f, c, nc, name_src);
 	for (i = 0; i < n; i++) {
 		struct rotdir_file *unreadable = NULL;
 		struct follow_src *s;

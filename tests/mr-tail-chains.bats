@@ -582,3 +582,28 @@ mr-tail: current.log: following new file" ]]
 	[[ $status -eq 0 && -z $output ]]
 	[[ $stderr == *"app.log.1: deleted while stopped; 4 bytes "*" after offset 4 were not read"* ]]
 }
+
+# --- attack F12: identical lines defeat fingerprints: said, never "nothing lost"
+@test "identical lines, copytruncate and regrowth past the offset while stopped: an unknown loss is said" {
+	yes ok | head -n 100 >app.log
+	once app.log >out
+	yes ok | head -n 20 >>app.log
+	cp app.log app.log.1
+	: >app.log
+	yes ok | head -n 150 >>app.log
+	run --separate-stderr once -v app.log
+	[[ $status -eq 0 ]]
+	[[ $stderr == *"app.log: app.log.1, made since, holds the same bytes before offset 300 as app.log and more; repeated lines cannot tell a copy from a new generation: an unknown amount may be lost"* ]]
+	[[ $stderr == *"read; an unknown amount may be lost in 1 place" ]]
+	[[ $stderr != *"nothing lost"* ]]
+}
+
+@test "distinct lines, a copy of the log made while stopped (copytruncate not finished): nothing said" {
+	seq 100 >app.log
+	once app.log >out
+	seq 101 120 >>app.log
+	cp app.log app.log.1
+	run --separate-stderr once -v app.log
+	[[ $status -eq 0 && $output == "$(seq 101 120)" ]]
+	[[ $stderr == "mr-tail: 20 lines read; nothing lost" ]]
+}
