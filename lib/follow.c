@@ -247,9 +247,28 @@ look(struct follow *f, int64_t now)
 		nc = rotdir_list(&f->rd, &c);
 		follow_find_unseen(f, &c, &nc, &fi, NULL, 0, NULL);
 		rotdir_free(c, nc);
-		if (tries == 4 || (fileid_stat_at(AT_FDCWD, f->name, 0, &again) == 0 &&
-		    again.dev == fi.dev && again.ino == fi.ino))
+		if (fileid_stat_at(AT_FDCWD, f->name, 0, &again) == 0 &&
+		    again.dev == fi.dev && again.ino == fi.ino)
 			break;
+		if (tries == 4) {
+			/* NAME moved on at every look: the file opened is a
+			 * rotated generation now, put by its age among those
+			 * found (some may be newer); those born since the
+			 * listing come before the new file's first line
+			 * (first_bytes), the horizon held for them. */
+			struct follow_src *s = follow_src_new(f, fd, &fi, f->name, 0);
+
+			s->idle_until = now + f->o.rotate_wait_ms;
+			follow_add_old(f, s);
+			follow_sort_old(f, first);
+			f->hold_horizon = 1;
+			if ((fd = follow_open_name(f, &fi)) < 0) {
+				follow_drain_old(f, now);
+				f->missing = 1;
+				return 0;
+			}
+			break;
+		}
 		/* NAME moved on while we looked: the file opened is a rotated
 		 * generation now, for the next listing to find in its place
 		 * among the others. */

@@ -306,12 +306,28 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 	f->cur_unread = 1;
 	follow_find_unseen(f, &c, &nc, fd >= 0 ? &nfi : NULL, e, n, NULL);
 	f->cur_unread = 0;
-	for (tries = 0; tries < 4; tries++) {
+	for (tries = 0;; tries++) {
 		struct fileid_stat again;
 
 		if (fileid_stat_at(AT_FDCWD, f->name, 0, &again) == 0 ? fd >= 0 &&
 		    again.dev == nfi.dev && again.ino == nfi.ino : fd < 0)
 			break;
+		if (tries == 4) {
+			/* NAME moved on at every look: what it was is put by its
+			 * age among the generations found (some may be newer);
+			 * those born since the listing come before the new
+			 * file's first line (first_bytes), the horizon held. */
+			if (f->cur != NULL)
+				follow_add_old(f, f->cur);
+			else if (fd >= 0)
+				follow_add_old(f, follow_src_new(f, fd, &nfi, f->name, 0));
+			f->cur = NULL;
+			follow_sort_old(f, located);
+			f->hold_horizon = 1;
+			fd = follow_open_name(f, &nfi);
+			saved = errno;
+			break;
+		}
 		/* NAME moved on while we looked: what it was is a rotated
 		 * generation now, older than those born since the horizon. */
 		if (f->cur != NULL) {

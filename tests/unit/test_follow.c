@@ -22,6 +22,10 @@ static char outpath[300];
 static int race_fd = -1;
 static const char *vanish_prefix;	/* see open, below */
 static int vanish_left, vanish_armed;
+static const char *open_race_path;	/* after the next open_race_left */
+static int open_race_left;		/* opens of this file for following */
+static int open_race_armed;		/* (an lstat first): the hook */
+static void (*open_race_hook)(void);
 static const char *race_path;	/* or: the next large read of this file */
 static void (*race_hook)(void);
 
@@ -87,13 +91,30 @@ open(const char *name, int flags, ...)
 		mode = (mode_t)va_arg(ap, int);
 		va_end(ap);
 	}
+	int fd;
+
 	if (vanish_armed && vanish_left > 0 && strncmp(slash != NULL ? slash + 1 : name,
 	    vanish_prefix, strlen(vanish_prefix)) == 0) {
 		unlink(name);
 		vanish_armed = 0;
 		vanish_left--;
 	}
-	return (int)syscall(SYS_openat, AT_FDCWD, name, flags, mode);
+	fd = (int)syscall(SYS_openat, AT_FDCWD, name, flags, mode);
+	if (open_race_armed && open_race_left > 0 && strcmp(name, open_race_path) == 0) {
+		open_race_armed = 0;
+		open_race_left--;
+		open_race_hook();
+	}
+	return fd;
+}
+
+/* lstat, interposed: the open of NAME to follow it comes next (see open). */
+int
+lstat(const char *name, struct stat *sb)
+{
+	if (open_race_left > 0 && strcmp(name, open_race_path) == 0)
+		open_race_armed = 1;
+	return (int)syscall(SYS_newfstatat, AT_FDCWD, name, sb, AT_SYMLINK_NOFOLLOW);
 }
 
 static struct out out;
@@ -1243,6 +1264,68 @@ compressed_older_by_name_yet_new_is_read(void)
 	unlink(path("oc.3"));
 }
 
+/* A rotation of "mv" (numbered) with a new file holding the next line. */
+static int mv_gens;
+
+static void
+rotate_mv(void)
+{
+	char line[16];
+
+	snprintf(line, sizeof line, "%d\n", ++mv_gens + 1);
+	rotate_numbered("mv", mv_gens - 1, line);
+}
+
+static void
+rotate_mv_twice(void)
+{
+	rotate_mv();
+	rotate_mv();
+}
+
+/*
+ * NAME rotated twice each time a restart opens it (and lists the
+ * directory again, five times): the file it opened last is a rotated
+ * generation by then, older than some it found; every line comes out, in
+ * order (soak seed 17024: that file was read as the current one after
+ * newer generations found with it).
+ */
+static void
+name_moving_at_every_look_keeps_order(void)
+{
+	struct follow f;
+	struct tailstate st;
+	char want[1024] = "", line[16];
+	int i;
+
+	put("mv", "w", "1\n");
+	capture();
+	follow_init(&f, path("mv"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_look(&f, UINT64_MAX, 0);
+	checkpoint(&f, &st);
+	tick();
+	mv_gens = 0;
+	rotate_mv();			/* "2" */
+	open_race_path = path("mv");
+	open_race_left = 8;
+	open_race_hook = rotate_mv_twice;
+	CHECK(resume(&f, "mv", &st) == 0);
+	open_race_left = 0;
+	follow_read(&f, UINT64_MAX, 0);
+	tick();
+	follow_look(&f, UINT64_MAX, 0);
+	for (i = 1; i <= mv_gens + 1; i++) {
+		snprintf(line, sizeof line, "%d\n", i);
+		strcat(want, line);
+	}
+	CHECK(mv_gens >= 11);
+	CHECK_STR(captured(), want);
+	tailstate_free(&st);
+	release(&f);
+	unlink_numbered("mv", mv_gens);
+}
+
 static void
 max_line_cuts_and_continues(void)
 {
@@ -1302,5 +1385,6 @@ main(void)
 	RUN(partial_head_is_no_identity);
 	RUN(names_of_the_current_listing_tell_age);
 	RUN(compressed_older_by_name_yet_new_is_read);
+	RUN(name_moving_at_every_look_keeps_order);
 	return unit_dir_remove() < 0 ? 1 : unit_done();
 }
