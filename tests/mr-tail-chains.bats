@@ -556,12 +556,17 @@ mr-tail: current.log: following new file" ]]
 }
 
 # --- attack F11: --once and a rotated file's unterminated last line
-@test "--once: a rotated file's unterminated last line, idle past --rotate-wait, is written with a newline, once" {
+# rotated_with_part: 1 2 read by --once from app.log, which ends in "part"
+# (no newline), rotated to app.log.1; 3 4 read from the new app.log.
+rotated_with_part() {
 	printf '1\n2\npart' >app.log
 	once app.log >out
 	mv app.log app.log.1
 	seq 3 4 >app.log
 	once app.log >>out 2>err
+}
+@test "--once: a rotated file's unterminated last line, idle past --rotate-wait, is written with a newline, once" {
+	rotated_with_part
 	[[ $(cat out) == "$(seq 4)" ]]	# written to just now: the line may go on
 	touch -d '-1 hour' app.log.1
 	run --separate-stderr once -v app.log
@@ -572,11 +577,7 @@ mr-tail: current.log: following new file" ]]
 }
 
 @test "--once: a rotated file deleted with an unterminated last line pending: a named loss" {
-	printf '1\n2\npart' >app.log
-	once app.log >out
-	mv app.log app.log.1
-	seq 3 4 >app.log
-	once app.log >>out 2>err
+	rotated_with_part
 	rm app.log.1
 	run --separate-stderr once -v app.log
 	[[ $status -eq 0 && -z $output ]]
