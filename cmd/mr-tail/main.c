@@ -103,7 +103,7 @@ save_state(void)
 static void
 report_counts(void)
 {
-	struct follow_counts n = { 0, 0, 0, 0, 0 };
+	struct follow_counts n = { 0, 0, 0, 0, 0, 0 };
 	char a[32], b[32], c[32];
 	size_t i;
 
@@ -112,6 +112,7 @@ report_counts(void)
 		n.lost_bytes += files[i].f.n.lost_bytes;
 		n.lost_lines += files[i].f.n.lost_lines;
 		n.losses += files[i].f.n.losses;
+		n.unknown += files[i].f.n.unknown;
 	}
 	hadoop_counter("input lines", n.lines);
 	hadoop_counter("lost bytes", n.lost_bytes);
@@ -121,7 +122,11 @@ report_counts(void)
 		return;
 	follow_format_count(n.lines, a, sizeof a);
 	follow_format_count(n.lost_bytes, b, sizeof b);
-	if (n.losses == 0)
+	if (n.losses == 0 && n.unknown > 0)
+		warn("%s line%s read; an unknown amount may be lost in %llu place%s", a,
+		    n.lines == 1 ? "" : "s", (unsigned long long)n.unknown,
+		    n.unknown == 1 ? "" : "s");
+	else if (n.losses == 0)
 		warn("%s line%s read; nothing lost", a, n.lines == 1 ? "" : "s");
 	else if (n.lost_lines > 0)
 		warn("%s line%s read; %s bytes (about %s lines) lost in %llu "
@@ -319,6 +324,7 @@ read_once(void)
 
 	for (i = 0; i < nfiles; i++) {
 		follow_look(&files[i].f, UINT64_MAX, now);
+		follow_settle(&files[i].f);
 		follow_expire(&files[i].f, now);
 		if (files[i].f.open_errno != 0)
 			status = EXIT_BAD;
