@@ -177,12 +177,15 @@ was_truncated(struct follow_src *s)
 		return 1;
 	/* Checked before every read, not only after a pause at the end: a
 	 * reader behind (its budget spent mid-file) may find the file
-	 * truncated and grown past its offset meanwhile (copytruncate). */
-	if (fi.size != s->off && s->headlen > 0 &&
+	 * truncated and grown past its offset meanwhile (copytruncate).
+	 * Checked too when the size is the offset: truncated and written
+	 * again to the same length (then renamed, before we looked), the
+	 * file holds another generation that a size alone cannot tell. */
+	if (s->headlen > 0 &&
 	    !fileid_bytes_match(s->fd, s->headlen, s->head, s->headlen))
 		return 1;	/* another generation, even where nothing was read */
-	if (fi.size != s->off && !s->skipping) {
-		/* New bytes: are the bytes before them still ours? */
+	if (!s->skipping) {
+		/* Are the bytes before the offset still ours? */
 		n = s->fplen + s->held.len;
 		if (n > FP)
 			n = FP;

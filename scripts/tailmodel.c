@@ -2,7 +2,7 @@
  * tailmodel: a randomized model of log rotation, to prove that mr-tail
  * loses no line through any chain of rotations.
  *
- * usage: tailmodel [-q] [-k] [-s SEED] [-t SECONDS] [-m inotify|poll|cron] MR-TAIL
+ * usage: tailmodel [-q] [-k] [-r] [-s SEED] [-t SECONDS] [-m inotify|poll|cron] MR-TAIL
  *
  * A writer appends numbered lines to app.log (some in two writes, some
  * long) while the model rotates it by random schedules: rename chains
@@ -10,7 +10,9 @@
  * new file created at once or after a delay, late writes to the rotated
  * file, copytruncate (sometimes racing a write), compression of rotated
  * files (gzip, bzip2, xz, zstd: those installed), bursts of rotations
- * within milliseconds, and the oldest files deleted past six.  mr-tail
+ * within milliseconds, and the oldest files deleted past six; with -r,
+ * same-size rewrites too (a copytruncate, as many bytes written again,
+ * and a rename, at once: see same_size_rewrite).  mr-tail
  * runs meanwhile:
  *
  *   inotify  mr-tail -b -s st app.log >>out, killed with -9 at random
@@ -94,6 +96,7 @@ static unsigned long long rng;
 static int dated;		/* this run's rotated names: dated, else numbered */
 static int copytruncate;	/* this run's rotation: copytruncate, else rename */
 static int poll_ms;
+static int rewrites;		/* -r: same-size rewrites among the schedules */
 
 static struct line *lines;
 static size_t nlines, linecap;	/* lines[1..nlines] */
@@ -123,7 +126,8 @@ static size_t nsamples;
 
 static struct {
 	long rotations, kills, terms, stops, once_runs, batches, failed_batches,
-	    compressions, deletions, races, truncations, late, long_lines, split;
+	    compressions, deletions, races, truncations, late, long_lines, split,
+	    rewrites;
 } did;
 
 static void note(const char *fmt, ...);
@@ -249,11 +253,11 @@ reopen(void)
 	late_left = 0;
 }
 
+/* Write the next line, LEN bytes long (0: a random length). */
 static void
-write_line(void)
+write_line_len(uint32_t len)
 {
 	long long seq;
-	uint32_t len;
 	size_t n;
 
 	finish_partial();
@@ -262,13 +266,15 @@ write_line(void)
 		lines = realloc(lines, linecap * sizeof *lines);
 	}
 	seq = (long long)++nlines;
-	len = HEAD + rnd(80);
-	if (rnd(100) < 2) {
-		len = HEAD + 3000 + rnd(20000);
-		did.long_lines++;
-	} else if (rnd(1000) < 3) {
-		len = HEAD + 60000 + rnd(90000);
-		did.long_lines++;
+	if (len == 0) {
+		len = HEAD + rnd(80);
+		if (rnd(100) < 2) {
+			len = HEAD + 3000 + rnd(20000);
+			did.long_lines++;
+		} else if (rnd(1000) < 3) {
+			len = HEAD + 60000 + rnd(90000);
+			did.long_lines++;
+		}
 	}
 	lines[seq].gen = (uint32_t)writer_gen;
 	lines[seq].len = len;
@@ -286,6 +292,12 @@ write_line(void)
 	}
 	if (late_left > 0 && --late_left == 0)
 		reopen();
+}
+
+static void
+write_line(void)
+{
+	write_line_len(0);
 }
 
 /* A new generation at app.log, as logrotate's "create" (or the writer) makes it. */
@@ -464,6 +476,46 @@ rotate(void)
 		if (late_left == 0)
 			reopen();
 	}
+}
+
+/*
+ * A copytruncate, then as many bytes written again as the copy holds
+ * (where a reader that had read it all stands), then a rename rotation,
+ * all at once: a size equal to the offset read tells nothing, the bytes
+ * before it do.
+ */
+static void
+same_size_rewrite(void)
+{
+	char name[128];
+	long long left;
+	int was = copytruncate;
+
+	if (name_gen < 0 || create_in >= 0)
+		return;
+	copytruncate = 1;
+	rotate();
+	copytruncate = was;
+	name_of(&rot[nrot - 1], name, sizeof name);
+	left = file_size(name);
+	note("same-size rewrite: %lld bytes again", left);
+	while (left >= HEAD) {
+		uint32_t len = left < 2 * HEAD + 80 ? (uint32_t)left : HEAD + rnd(80);
+
+		if (left - len > 0 && left - len < HEAD)
+			len = (uint32_t)left;
+		write_line_len(len);
+		left -= len;
+	}
+	finish_partial();
+	copytruncate = 0;
+	rotate();
+	copytruncate = was;
+	if (create_in >= 0) {
+		create_log();
+		reopen();
+	}
+	did.rewrites++;
 }
 
 /* Compress a rotated file the writer no longer writes to. */
@@ -774,9 +826,15 @@ step(void)
 		create_log();
 		reopen();
 	}
-	if (r < 600) {
+	if (r < 595) {
 		for (i = 0, n = 1 + rnd(20); i < n; i++)
 			write_line();
+	} else if (r < 600) {
+		if (rewrites)
+			same_size_rewrite();
+		else
+			for (i = 0, n = 1 + rnd(20); i < n; i++)
+				write_line();
 	} else if (r < 660) {
 		rotate();
 	} else if (r < 680) {	/* a burst of rotations within milliseconds */
@@ -1135,7 +1193,7 @@ check(void)
 		    missing_bytes, unconfirmed_bytes, dir);
 	if (!quiet)
 		printf("seed=%llu mode=%s names=%s rotation=%s written=%zu files=%d "
-		    "rotations=%ld races=%ld truncations=%ld deletions=%ld "
+		    "rotations=%ld rewrites=%ld races=%ld truncations=%ld deletions=%ld "
 		    "compressions=%ld late=%ld split=%ld long=%ld kills=%ld terms=%ld "
 		    "sigstops=%ld once=%ld batches=%ld failed_batches=%ld "
 		    "printed=%lld again=%lld lost=%lld destroyed=%lld notices=%ld "
@@ -1143,7 +1201,7 @@ check(void)
 		    "torn_cut=%ld torn=0 ok\n",
 		    seed, mode == INOTIFY ? "inotify" : mode == POLL ? "poll" : "cron",
 		    dated ? "dated" : "numbered", copytruncate ? "copytruncate" : "rename",
-		    nlines, ngen, did.rotations, did.races, did.truncations,
+		    nlines, ngen, did.rotations, did.rewrites, did.races, did.truncations,
 		    did.deletions, did.compressions, did.late, did.split, did.long_lines,
 		    did.kills, did.terms, did.stops, did.once_runs, did.batches,
 		    did.failed_batches, printed, dups, missing, destroyed, notices,
@@ -1161,7 +1219,7 @@ check(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: tailmodel [-qk] [-s SEED] [-t SECONDS] "
+	fprintf(stderr, "usage: tailmodel [-qkr] [-s SEED] [-t SECONDS] "
 	    "[-m inotify|poll|cron] MR-TAIL\n");
 	exit(2);
 }
@@ -1174,7 +1232,7 @@ main(int argc, char *argv[])
 	int c, i;
 
 	seed = (unsigned long long)time(NULL);
-	while ((c = getopt(argc, argv, "km:qs:t:")) != -1) {
+	while ((c = getopt(argc, argv, "km:qrs:t:")) != -1) {
 		switch (c) {
 		case 'k': keep_dir = 1; break;
 		case 'm':
@@ -1183,6 +1241,7 @@ main(int argc, char *argv[])
 			    strcmp(optarg, "cron") == 0 ? CRON : (usage(), INOTIFY);
 			break;
 		case 'q': quiet = 1; break;
+		case 'r': rewrites = 1; break;
 		case 's': seed = strtoull(optarg, NULL, 10); break;
 		case 't': seconds = strtod(optarg, NULL); break;
 		default: usage();

@@ -72,6 +72,22 @@ static volatile sig_atomic_t stop_signal;
 static struct stat out_sb;	/* standard output, when a regular file */
 static int out_regular;
 
+/* ST records standard output's file and its size now, when a regular file. */
+static void
+record_output(struct tailstate *st, int writing)
+{
+	struct stat sb;
+
+	st->out_known = 0;
+	if (out_regular && fstat(1, &sb) == 0) {
+		st->out_known = 1;
+		st->out_writing = writing;
+		st->out_dev = (uint64_t)sb.st_dev;
+		st->out_ino = (uint64_t)sb.st_ino;
+		st->out_size = (uint64_t)sb.st_size;
+	}
+}
+
 /*
  * The state to write: other names' entries as loaded, then ours, and
  * standard output's file with its size now (WRITING until the run ends:
@@ -84,17 +100,10 @@ static void
 save_state(int writing)
 {
 	struct tailstate st;
-	struct stat sb;
 	size_t i, j;
 
 	tailstate_init(&st);
-	if (out_regular && fstat(1, &sb) == 0) {
-		st.out_known = 1;
-		st.out_writing = writing;
-		st.out_dev = (uint64_t)sb.st_dev;
-		st.out_ino = (uint64_t)sb.st_ino;
-		st.out_size = (uint64_t)sb.st_size;
-	}
+	record_output(&st, writing);
 	for (i = 0; i < loaded.n; i++) {
 		const struct tailstate_entry *e = &loaded.e[i];
 		int ours = 0;
@@ -132,14 +141,13 @@ report_counts(void)
 	hadoop_counter("lost bytes", n.lost_bytes);
 	hadoop_counter("lost lines (about)", n.lost_lines);
 	hadoop_counter("losses", n.losses);
-	hadoop_counter("files gone unchecked", n.unknown);
+	hadoop_counter("unknown losses", n.unknown);
 	if (!verbose)
 		return;
 	follow_format_count(n.lines, a, sizeof a);
 	follow_format_count(n.lost_bytes, b, sizeof b);
 	if (n.losses == 0)
-		snprintf(lost, sizeof lost, n.unknown == 0 ? "nothing lost" :
-		    "nothing known lost");
+		snprintf(lost, sizeof lost, n.unknown == 0 ? "nothing lost" : "");
 	else if (n.lost_lines > 0)
 		snprintf(lost, sizeof lost, "%s bytes (about %s lines) lost in %llu "
 		    "place%s", b, follow_format_count(n.lost_lines, c, sizeof c),
@@ -148,8 +156,8 @@ report_counts(void)
 		snprintf(lost, sizeof lost, "%s bytes lost in %llu place%s", b,
 		    (unsigned long long)n.losses, n.losses == 1 ? "" : "s");
 	if (n.unknown > 0)
-		snprintf(unknown, sizeof unknown, "; what %llu file%s got after "
-		    "the last look is not known (deleted or changed while stopped)",
+		snprintf(unknown, sizeof unknown, "%san unknown amount may be lost "
+		    "in %llu place%s", n.losses > 0 ? "; " : "",
 		    (unsigned long long)n.unknown, n.unknown == 1 ? "" : "s");
 	warn("%s line%s read; %s%s", a, n.lines == 1 ? "" : "s", lost, unknown);
 }
@@ -389,6 +397,7 @@ read_once(void)
 
 	for (i = 0; i < nfiles; i++) {
 		follow_look(&files[i].f, UINT64_MAX, now);
+		follow_settle(&files[i].f);
 		follow_expire(&files[i].f, now);
 		if (files[i].f.open_errno != 0)
 			status = EXIT_BAD;
@@ -761,10 +770,15 @@ main(int argc, char *argv[])
 	 */
 	nnew = open_files(argv + first, argc - first, o.how, o.lines, o.retry,
 	    o.once, &o.fo);
-	if (state_path != NULL && (nnew > 0 || losses_reported() || out_regular))
+	if (state_path != NULL && (nnew > 0 || losses_reported())) {
 		save_state(1);
-	else if (state_path != NULL)
+	} else if (state_path != NULL && out_regular) {
+		/* The positions as loaded; only the output's record is new. */
+		record_output(&loaded, 1);
+		tailstate_save(&loaded, state_path);
+	} else if (state_path != NULL) {
 		check_state_writable();
+	}
 	atexit(report_counts);
 	if (o.once)
 		status = read_once();
