@@ -677,12 +677,13 @@ tailstate_lock(const char *path, int create)
 	return 0;
 }
 
-/* A failed save: the temporary file removed, then the error said. */
+/* A failed save: BUF freed, the temporary file removed, the error said. */
 static void
-save_failed(const char *tmp, const char *path)
+save_failed(const char *tmp, const char *path, char *buf)
 {
 	int saved = errno;
 
+	free(buf);
 	tmp_remove(tmp);
 	errno = saved;
 	die("%s:", path);
@@ -698,11 +699,11 @@ tailstate_save(const struct tailstate *st, const char *path)
 	int held = lock_fd >= 0 && strcmp(path, lock_path) == 0;
 
 	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0)
-		save_failed(tmp, path);
+		save_failed(tmp, path, buf);
 	/* A held state: the new file is locked before it is PATH, the old one
 	 * let go after. */
 	if (held ? flock(fd, LOCK_EX | LOCK_NB) < 0 : close(fd) < 0)
-		save_failed(tmp, path);
+		save_failed(tmp, path, buf);
 	tmp_commit(tmp, path);
 	if (held) {
 		close(lock_fd);

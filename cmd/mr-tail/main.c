@@ -184,16 +184,15 @@ check_state_writable(void)
 	char *text = tailstate_format(&loaded, &len);
 	int fd = tmp_create_beside(state_path, 0666, &tmp);
 
-	if (write_all(fd, text, len) < 0) {
-		int saved = errno;
+	int failed = write_all(fd, text, len) < 0, saved = errno;
 
-		tmp_remove(tmp);
+	free(text);
+	close(fd);
+	tmp_remove(tmp);
+	if (failed) {
 		errno = saved;
 		die("%s:", state_path);
 	}
-	close(fd);
-	tmp_remove(tmp);
-	free(text);
 }
 
 static int
