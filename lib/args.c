@@ -1,5 +1,6 @@
 /* args: the command line every program shares, and option values. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,12 +26,19 @@ args_init(const char *argv0, const char *usage, const char *help)
 	help_text = help;
 }
 
-/* The end of --help and --version: status 0, or a write error said. */
+/*
+ * The end of --help and --version: status 0, or a write error said.  A
+ * reader that went away (`mr-sort --help | head -1`) is a quiet end, as on
+ * the data path: SIGPIPE is ignored so that the write says EPIPE.
+ */
 static noreturn void
 exit_after_text(void)
 {
+	signal(SIGPIPE, SIG_IGN);
 	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno == EPIPE)
+			_exit(EXIT_OK);
 		if (errno == 0)
 			errno = EIO;
 		die("standard output: write error:");

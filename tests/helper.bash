@@ -26,3 +26,17 @@ wait_for() {
 need_tool() {
 	command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed"
 }
+
+# into_closed_pipe CMD...: run CMD with its standard output a pipe whose
+# reader has already gone (the reader closes its end, then lets CMD start),
+# so the first write fails for certain; prints CMD's stderr and then
+# "status N".
+into_closed_pipe() {
+	local go=$BATS_TEST_TMPDIR/closed-pipe.$$ status
+	rm -f "$go" && mkfifo "$go" || return 1
+	{ read -r <"$go"; "$@" 2>"$go.err"; echo $? >"$go.status"; } |
+	    { exec <&-; echo >"$go"; }
+	cat "$go.err"
+	echo "status $(cat "$go.status")"
+	rm -f "$go" "$go.err" "$go.status"
+}

@@ -62,6 +62,16 @@ programs() {
 	done
 }
 
+@test "--help and --version into a closed pipe end quietly with status 0" {
+	local p opt
+	for p in $(programs); do
+		for opt in --help --version; do
+			run into_closed_pipe "$p" "$opt"
+			[[ $output == "status 0" ]] || { echo "$p $opt | (closed): $output"; false; }
+		done
+	done
+}
+
 # man_options P: the options of man page P's option lists, in order, one a
 # line ("-k", "--key-fields", "-input"): the Fl words of its .It lines.
 man_options() {
