@@ -259,6 +259,19 @@ b${TAB}1" ]
 	[ "$stderr" = "$(LC_ALL=C sort -c <lines 2>&1 | sed 's/^sort/mr-sort/')" ]
 }
 
+@test "-c shows the whole out-of-order line, bytes as they are, NULs and long lines too, as sort -c does" {
+	local long
+	long=$(head -c 5000 /dev/zero | tr '\0' y)
+	printf 'b\na\0x\n' >nul
+	printf 'z\n%s\n' "$long" >long
+	for f in nul long; do
+		mr-sort -c <$f 2>got && false
+		LC_ALL=C sort -c <$f 2>want && false
+		sed -i 's/^sort/mr-sort/' want
+		cmp got want || { od -c got | head; false; }
+	done
+}
+
 @test "a write error while spilling names the directory and leaves nothing" {
 	records 15 30000 >in
 	mkdir tmp
