@@ -48,6 +48,19 @@ programs() {
 		# One message, then the usage.
 		[[ ${stderr_lines[0]} == "$p: --no-such-option: unknown option" &&
 		    ${stderr_lines[1]} == "usage: $p "* ]] || { echo "$p bad option: $stderr"; false; }
+		# The scripts speak as getopt_long does in the C programs.
+		run --separate-stderr "$p" --no-such-option=1
+		[[ $status -eq 2 && ${stderr_lines[0]} == "$p: --no-such-option: unknown option" ]] ||
+		    { echo "$p --no-such-option=1: $status $stderr"; false; }
+		run --separate-stderr "$p" --help=1
+		[[ $status -eq 2 && ${stderr_lines[0]} == "$p: --help: takes no argument" ]] ||
+		    { echo "$p --help=1: $status $stderr"; false; }
+		run --separate-stderr "$p" --he
+		[[ $status -eq 0 && $output == "usage: $p "* ]] || { echo "$p --he: $status $stderr"; false; }
+		run --separate-stderr "$p" --vers
+		[[ $status -eq 0 && $output == "$p (mr-tools) "* ]] || { echo "$p --vers: $status $stderr"; false; }
+		run --separate-stderr "$p" --hadoop
+		[[ $status -eq 2 ]] || { echo "$p --hadoop: an option not in --help"; false; }
 	done
 }
 
@@ -70,6 +83,29 @@ programs() {
 			[[ $output == "status 0" ]] || { echo "$p $opt | (closed): $output"; false; }
 		done
 	done
+}
+
+@test "the usage has as many forms as the man page's SYNOPSIS" {
+	local p forms synopsis
+	for p in $(programs); do
+		forms=$("$p" --help | sed '/^$/q' | sed 's/^usage: //' | grep -c "^ *$p ")
+		synopsis=$(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh DESCRIPTION/p' "$MR_ROOT/man/$p.1" | grep -c '^\.Nm')
+		((forms == synopsis)) || { echo "$p: $forms forms in --help, $synopsis in the SYNOPSIS"; false; }
+	done
+}
+
+@test "what --help says of -t and -S is what the man page says" {
+	local p extra
+	for p in mr-sort mr-partition mr-reduce; do
+		extra=()
+		[[ $p == mr-partition ]] && extra=(-n 1 --print)
+		[[ $p == mr-reduce ]] && extra=(count)
+		printf 'a\0001\n' | "$p" -t '\0' "${extra[@]}" >/dev/null
+		"$p" --help | grep -- '-t, --separator' | grep -qF '\0' || { echo "$p --help: no \\0"; false; }
+		sed -n '/^\.It Fl t Ar SEP/,/^\.It/p' "$MR_ROOT/man/$p.1" | grep -qF '\e0' ||
+		    { echo "$p.1: no \\e0"; false; }
+	done
+	mr-sort --help | grep -- '--buffer-size' | grep -q 4G
 }
 
 # man_options P: the options of man page P's option lists, in order, one a

@@ -12,7 +12,10 @@
 #include "out.h"
 
 static const char usage_text[] =
-    "mr-map -w|-a|-d DELIM|-K LIST|-e REGEX|-j [-V LIST] [-g] [-lqv] [--strict] [FILE...]\n"
+    "mr-map -w|-a [-lqv] [--strict] [FILE...]\n"
+    "       mr-map [-d DELIM] [-K LIST] [-V LIST] [-lqv] [--strict] [FILE...]\n"
+    "       mr-map -e REGEX [-g] [-K LIST] [-V LIST] [-lqv] [--strict] [FILE...]\n"
+    "       mr-map -j -K PATHS [-V PATHS] [-lqv] [--strict] [FILE...]\n"
     "       mr-map [-P N] [-b SIZE] [-o] [-i FILE] [--] COMMAND [ARG...]";
 
 static const char help_text[] =

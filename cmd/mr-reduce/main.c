@@ -31,7 +31,7 @@ static const char help_text[] =
     "  -q, --quiet              no notice of skipped or late records at the end\n"
     "  -j, --threads N          threads for batch work, 1 to 4 (default: one per CPU)\n"
     "  -k, --key-fields K       the key is the first K fields (default 1)\n"
-    "  -t, --separator SEP      the field separator: one byte or \\t (default TAB)\n"
+    "  -t, --separator SEP      the field separator: one byte, \\t or \\0 (default TAB)\n"
     "  -n, --top N              only the N keys of the largest first result\n"
     "  -w, --window SECONDS     aggregate over tumbling windows of SECONDS\n"
     "  -e, --every SECONDS      write the running totals every SECONDS\n"
