@@ -334,7 +334,7 @@ a${TAB}3" ]
 	[ "$stderr" = "mr-reduce: -:2: field 1: 'x1' is not a number" ]
 	printf 'a\t1\t2\nb\t3\n' >in2
 	run -1 --separate-stderr mr-reduce sum:2 <in2
-	[ "$stderr" = "mr-reduce: -:2: field 2 is missing" ]
+	[ "$stderr" = "mr-reduce: -:2: no field 2 (the value has 1)" ]
 	printf 'a\t\n' >in3
 	run -1 --separate-stderr mr-reduce -H mean <in3
 	[ "$stderr" = "mr-reduce: -:1: field 1: '' is not a number" ]

@@ -182,7 +182,7 @@ add_event(struct windows *ws, struct slice key, struct slice value)
 	struct slice tf;
 
 	if (!kv_field(value, r->spec.sep, r->time_field, &tf)) {
-		bad_record(&r->ctx, r->rd.line, r->time_field, tf, NULL);
+		bad_record(&r->ctx, r->rd.line, r->time_field, value, NULL);
 		return;
 	}
 	if (timefmt_parse(tf.p, tf.len, &t) < 0) {
