@@ -65,6 +65,7 @@ setup_file() {
 make_fixtures() {
 	make_job
 	"$MR_TOOLS/gendata" log 3000 >access.log
+	apache_sample >>access.log
 	"$MR_TOOLS/gendata" text 200000 >big.txt
 	cp big.txt book.txt
 	cp big.txt sample.txt
@@ -103,6 +104,20 @@ for line in sys.stdin:
 if last is not None:
     print(last + "\t" + str(total))
 PY
+}
+
+# Lines of real Apache logs that a split at blanks gets wrong: a request
+# never sent ("-", a 408), a request with a space, an escaped quote in a
+# request; sizes "-".
+apache_sample() {
+	cat <<'EOF'
+10.0.0.1 - - [04/Dec/2026:10:00:00 +0000] "GET /index.html HTTP/1.1" 200 2326 "-" "Mozilla/5.0"
+10.0.0.2 - - [04/Dec/2026:10:00:01 +0000] "GET /a.png HTTP/1.1" 304 - "http://x/" "Mozilla/5.0 (X11)"
+10.0.0.3 - - [04/Dec/2026:10:00:02 +0000] "-" 408 - "-" "-"
+10.0.0.4 - - [04/Dec/2026:10:00:03 +0000] "GET /a%20b c HTTP/1.1" 400 226 "-" "curl/8"
+10.0.0.5 - - [04/Dec/2026:10:00:04 +0000] "GET /x\" 200 99999 HTTP/1.1" 404 196 "-" "evil"
+10.0.0.6 - frank [04/Dec/2026:10:00:05 +0000] "POST /api HTTP/1.1" 200 17
+EOF
 }
 
 # The stand-in for a job of your own, a command on PATH (cron's sh runs it).
@@ -183,6 +198,23 @@ run_doc() {
 	want=$(grep -o '`mr-reduce: -:[^`]*`' "$MR_ROOT/README.md" | tr -d '`')
 	run -1 --separate-stderr mr-reduce sum:2 <sales.tsv
 	[ "$stderr" = "$want" ]
+}
+
+@test "the status examples count real Apache lines right: 408s, spaces and quotes in requests, - sizes" {
+	local doc line
+	apache_sample >access.log
+	for doc in README.md man/mr-map.1; do
+		line=$(doc_examples "$MR_ROOT/$doc" | grep -m1 -- '-H count')
+		run -0 bash -e -o pipefail -c "$line"
+		[ "$output" = "$(printf '200\t2\n304\t1\n400\t1\n404\t1\n408\t1')" ] ||
+		    { echo "$doc: $line"; false; }
+		# (a line ending in "|" goes on on the next)
+		line=$(doc_examples "$MR_ROOT/$doc" | mawk '/[|]$/ { printf "%s ", $0; next } 1' |
+		    grep -m1 -- '-V 3 access.log')
+		run -0 bash -e -o pipefail -c "$line"
+		[ "$output" = "$(printf '200\t2343\n400\t226\n404\t196')" ] ||
+		    { echo "$doc: $line"; false; }
+	done
 }
 
 # cron_examples DOC: the cron examples of DOC, localized, NUL-terminated.
