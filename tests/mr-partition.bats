@@ -135,13 +135,13 @@ dir-00004" ]
 	"$MR_TOOLS/gendata" kv 2000 >kv
 	run --separate-stderr mr-partition -n 3 --exec 'cat >/dev/null; [ "$MR_PARTITION" != 1 ] || exit 3' kv
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "mr-partition: partition 1: command failed: exit status 3" ]
+	[ "$stderr" = "mr-partition: cat >/dev/null; [ \"\$MR_PARTITION\" != 1 ] || exit 3: partition 1: exit status 3" ]
 }
 
 @test "a command killed by a signal is reported with the signal" {
 	run --separate-stderr mr-partition -n 2 --exec '[ "$MR_PARTITION" != 0 ] || kill -9 $$; cat >/dev/null' /dev/null
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "mr-partition: partition 0: command failed: killed by signal 9 (Killed)" ]
+	[ "$stderr" = "mr-partition: [ \"\$MR_PARTITION\" != 0 ] || kill -9 \$\$; cat >/dev/null: partition 0: killed by signal 9 (Killed)" ]
 }
 
 @test "a command that exits early without error does not fail the run" {
@@ -258,6 +258,25 @@ b" ]
 	run --separate-stderr bash -c 'mr-partition -n 4 --print kv | head -1; echo "status ${PIPESTATUS[0]}"'
 	[ "${lines[1]}" = "status 0" ]
 	[ -z "$stderr" ]
+}
+
+@test "--exec commands writing to a closed stdout end quietly: SIGPIPE of a closed pipe is no failure" {
+	"$MR_TOOLS/gendata" kv 200000 >kv
+	run into_closed_pipe mr-partition -n 2 --exec cat kv
+	[ "$output" = "status 0" ]
+	# Killed by the signal, or a shell's status 141: the same.
+	run into_closed_pipe mr-partition -n 2 --exec 'cat; true' kv
+	[ "$output" = "status 0" ]
+	run --separate-stderr bash -c 'mr-partition -n 2 --exec cat kv | head -1; echo "status ${PIPESTATUS[0]}"'
+	[ "${lines[1]}" = "status 0" ]
+	[ -z "$stderr" ]
+}
+
+@test "--exec: a command's own SIGPIPE, with our stdout still read, is a failure" {
+	"$MR_TOOLS/gendata" kv 20000 >kv
+	run --separate-stderr mr-partition -n 2 --exec 'yes | head -c 1 >/dev/null; kill -PIPE $$' kv
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[0]}" = "mr-partition: yes | head -c 1 >/dev/null; kill -PIPE \$\$: partition 0: killed by signal 13 (Broken pipe)" ]
 }
 
 @test "a missing input file is reported by name" {
