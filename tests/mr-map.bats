@@ -4,8 +4,11 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-USAGE1='usage: mr-map -w|-a|-d DELIM|-K LIST|-e REGEX|-j [-V LIST] [-g] [-lqv] [--strict] [FILE...]'
-USAGE2='       mr-map [-P N] [-b SIZE] [-o] [-i FILE] [--] COMMAND [ARG...]'
+USAGE1='usage: mr-map -w|-a [-lqv] [--strict] [FILE...]'
+USAGE2='       mr-map [-d DELIM] [-K LIST] [-V LIST] [-lqv] [--strict] [FILE...]
+       mr-map -e REGEX [-g] [-K LIST] [-V LIST] [-lqv] [--strict] [FILE...]
+       mr-map -j -K PATHS [-V PATHS] [-lqv] [--strict] [FILE...]
+       mr-map [-P N] [-b SIZE] [-o] [-i FILE] [--] COMMAND [ARG...]'
 
 # counters IN OUT SKIPPED: what -v writes on stderr.
 counters() {
@@ -554,4 +557,26 @@ $USAGE2" ]
 	[ "${lines[0]}" = "$USAGE1" ]
 	run -0 mr-map --version
 	[[ $output == "mr-map (mr-tools) "* ]]
+}
+
+@test "SIGTERM or SIGINT while reading a pipe: the skipped records are said, then the end by the signal" {
+	local sig pid
+	for sig in TERM INT; do
+		rm -f fifo out err
+		mkfifo fifo
+		set -m
+		mr-map -d ' ' -K 2 <fifo >out 2>err &
+		pid=$!
+		set +m
+		exec 7>fifo
+		printf 'a b\nc\n' >&7
+		# Output is flushed when the input pauses: both lines were read.
+		wait_for test -s out
+		kill -"$sig" "$pid"
+		status=0
+		wait "$pid" || status=$?
+		exec 7>&-
+		[ "$status" -eq $((128 + $(kill -l "$sig"))) ]
+		[ "$(cat err)" = "mr-map: 1 record skipped: -:2: no field 2 (the record has 1)" ]
+	done
 }

@@ -18,6 +18,7 @@
 #include "msg.h"
 #include "out.h"
 #include "record.h"
+#include "sigstop.h"
 #include "xalloc.h"
 
 /* A piece of a key or value: raw bytes, or a JSON value to decode. */
@@ -566,6 +567,13 @@ report(const struct mapper *m)
 		warn_skipped(m->n_skipped, m->first_skip);
 }
 
+/* The report of a mapper stopped by SIGINT or SIGTERM (lib/sigstop). */
+static void
+report_stopped(void *m)
+{
+	report(m);
+}
+
 void
 builtin_run(const struct options *opt, char **files, int nfiles,
     struct out *out)
@@ -577,6 +585,7 @@ builtin_run(const struct options *opt, char **files, int nfiles,
 	int i;
 
 	mapper_init(&m, opt, out);
+	sigstop_install(report_stopped, &m);
 	token_separators(opt->mode, sep);
 	if (nfiles == 0) {
 		files = stdin_only;

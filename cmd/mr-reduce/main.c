@@ -14,6 +14,7 @@
 #include "msg.h"
 #include "out.h"
 #include "reduce.h"
+#include "sigstop.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -179,6 +180,13 @@ report(struct reduce *r)
 	hadoop_counter("late records", r->late);
 }
 
+/* The report of a run stopped by SIGINT or SIGTERM (lib/sigstop). */
+static void
+report_stopped(void *r)
+{
+	report(r);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -205,6 +213,7 @@ main(int argc, char *argv[])
 		    MAX_WORKERS;
 	reader_open(&r.rd, "-");
 	out_init(&r.out, 1, "standard output");
+	sigstop_install(report_stopped, &r);
 	if (r.window_ns > 0 || r.every_ns > 0)
 		run_timed(&r);
 	else if (r.hash || r.top_n > 0)

@@ -18,6 +18,7 @@
 #include "msg.h"
 #include "out.h"
 #include "reduce.h"
+#include "sigstop.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -152,8 +153,8 @@ wait_for_input(void *arg)
 		}
 		ms = dl == INT64_MAX ? -1 : (int)((dl - now + 999999) / 1000000);
 		n = poll(&p, 1, ms);
-		if (n > 0)
-			return;
+		if (n > 0 || sigstop_signal != 0)
+			return;	/* the reader reads, or stops */
 		if (n < 0 && errno != EINTR)
 			die("poll:");
 	}
