@@ -815,3 +815,13 @@ gone() {
 	[[ $output == *"  window 20"* ]]
 	[ "$(ls demo)" != "" ]
 }
+
+@test "the mapper's and the reducer's counters stay apart, each in its program's group; no late records without windows" {
+	printf 'a 1\nb\nc x\n' >in
+	run --separate-stderr mr-job -input in -output out \
+	    -mapper 'mr-map -d " " -K 1 -V 2' -reducer 'mr-reduce -b sum'
+	[ "$status" -eq 0 ]
+	local groups
+	groups=$(printf '%s\n' "$stderr" | sed -n '/^\tmr-map$/,/^\tFile/p')
+	[ "$groups" = "$(printf '\tmr-map\n\t\tinput records=3\n\t\toutput records=2\n\t\tskipped records=1\n\tmr-reduce\n\t\tskipped records=1\n\tFile Input Format Counters ')" ]
+}

@@ -12,9 +12,9 @@ USAGE2='       mr-map [-d DELIM] [-K LIST] [-V LIST] [-lqv] [--strict] [FILE...]
 
 # counters IN OUT SKIPPED: what -v writes on stderr.
 counters() {
-	printf 'mr-map: counter mr-tools,input records: %s\n' "$1"
-	printf 'mr-map: counter mr-tools,output records: %s\n' "$2"
-	printf 'mr-map: counter mr-tools,skipped records: %s' "$3"
+	printf 'mr-map: counter mr-map,input records: %s\n' "$1"
+	printf 'mr-map: counter mr-map,output records: %s\n' "$2"
+	printf 'mr-map: counter mr-map,skipped records: %s' "$3"
 }
 
 # A log of the Apache combined format, hand-written.
@@ -64,9 +64,9 @@ EOF
 @test "under Hadoop the record counts are counters" {
 	printf 'a b\nc\n' >in
 	mapreduce_task_id=task_1_m_000000 run -0 --separate-stderr mr-map -w in
-	[ "$stderr" = "reporter:counter:mr-tools,input records,2
-reporter:counter:mr-tools,output records,3
-reporter:counter:mr-tools,skipped records,0" ]
+	[ "$stderr" = "reporter:counter:mr-map,input records,2
+reporter:counter:mr-map,output records,3
+reporter:counter:mr-map,skipped records,0" ]
 }
 
 @test "several files are read in turn, and - is standard input" {
@@ -249,9 +249,9 @@ mr-map: 5 records skipped; the first: in:3: no field user.id" ]
 	run -0 --separate-stderr mr-map -j -K user.id in
 	[ "${#lines[@]}" = 3 ] && [ -z "$stderr" ]
 	mapreduce_task_id=task_1_m_000000 run -0 --separate-stderr mr-map -q -j -K user.ID in
-	[ "$stderr" = "reporter:counter:mr-tools,input records,3
-reporter:counter:mr-tools,output records,0
-reporter:counter:mr-tools,skipped records,3" ]
+	[ "$stderr" = "reporter:counter:mr-map,input records,3
+reporter:counter:mr-map,output records,0
+reporter:counter:mr-map,skipped records,3" ]
 }
 
 @test "json: randomized records agree with awk" {

@@ -177,7 +177,8 @@ report(struct reduce *r)
 		warn("%llu late record%s dropped", (unsigned long long)r->late,
 		    r->late == 1 ? "" : "s");
 	hadoop_counter("skipped records", c->skipped);
-	hadoop_counter("late records", r->late);
+	if (r->window_ns > 0 || r->every_ns > 0)
+		hadoop_counter("late records", r->late);
 }
 
 /* The report of a run stopped by SIGINT or SIGTERM (lib/sigstop). */
