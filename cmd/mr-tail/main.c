@@ -103,7 +103,7 @@ save_state(void)
 static void
 report_counts(void)
 {
-	struct follow_counts n = { 0, 0, 0, 0, 0 };
+	struct follow_counts n = { 0 };
 	char a[32], b[32], c[32];
 	size_t i;
 
@@ -112,7 +112,16 @@ report_counts(void)
 		n.lost_bytes += files[i].f.n.lost_bytes;
 		n.lost_lines += files[i].f.n.lost_lines;
 		n.losses += files[i].f.n.losses;
+		n.cut_lines += files[i].f.n.cut_lines;
+		n.cut_bytes += files[i].f.n.cut_bytes;
 	}
+	/* -m changed lines: how many, and how much of them went. */
+	if (n.cut_lines > 0)
+		warn("%s line%s cut at %llu bytes (-m): %s bytes dropped",
+		    follow_format_count(n.cut_lines, a, sizeof a),
+		    n.cut_lines == 1 ? "" : "s",
+		    (unsigned long long)files[0].f.o.max_line,
+		    follow_format_count(n.cut_bytes, b, sizeof b));
 	hadoop_counter("input lines", n.lines);
 	hadoop_counter("lost bytes", n.lost_bytes);
 	hadoop_counter("lost lines (about)", n.lost_lines);
@@ -121,7 +130,11 @@ report_counts(void)
 		return;
 	follow_format_count(n.lines, a, sizeof a);
 	follow_format_count(n.lost_bytes, b, sizeof b);
-	if (n.losses == 0)
+	if (n.losses == 0 && n.cut_bytes > 0)
+		warn("%s line%s read; no line lost, %s bytes cut (-m)", a,
+		    n.lines == 1 ? "" : "s",
+		    follow_format_count(n.cut_bytes, c, sizeof c));
+	else if (n.losses == 0)
 		warn("%s line%s read; nothing lost", a, n.lines == 1 ? "" : "s");
 	else if (n.lost_lines > 0)
 		warn("%s line%s read; %s bytes (about %s lines) lost in %llu "
