@@ -298,14 +298,23 @@ optarg_separator(void)
 	return (char)c;
 }
 
-int
-optarg_threads(int max)
+uint64_t
+optarg_number(uint64_t min, uint64_t max)
 {
 	uint64_t v;
 
-	if (parse_uint(optarg, 1, (uint64_t)max, &v) < 0)
-		optarg_error("is not a thread count from 1 to %d", max);
-	return (int)v;
+	if (parse_uint(optarg, min, max, &v) == 0)
+		return v;
+	if (max == UINT64_MAX)
+		optarg_error("is not a number from %llu up", (unsigned long long)min);
+	optarg_error("is not a number from %llu to %llu", (unsigned long long)min,
+	    (unsigned long long)max);
+}
+
+int
+optarg_threads(int max)
+{
+	return (int)optarg_number(1, (uint64_t)max);
 }
 
 uint64_t

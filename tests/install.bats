@@ -108,6 +108,23 @@ programs() {
 	mr-sort --help | grep -- '--buffer-size' | grep -q 4G
 }
 
+@test "a directory where a file belongs is 'Is a directory' in every program" {
+	local cmd want
+	mkdir adir
+	printf 'x\n' >f
+	while IFS='|' read -r cmd want; do
+		run --separate-stderr $cmd </dev/null
+		[[ $status -eq 1 && $stderr == "$want" ]] || { echo "$cmd: $status: $stderr"; false; }
+	done <<-END
+	mr-split -i adir|mr-split: adir: Is a directory
+	mr-split adir|mr-split: adir: Is a directory
+	mr-tail -s adir --once f|mr-tail: adir: Is a directory
+	mr-sort adir|mr-sort: adir: Is a directory
+	mr-map -w adir|mr-map: adir: Is a directory
+	mr-partition -n 2 --print adir|mr-partition: adir: Is a directory
+	END
+}
+
 # man_options P: the options of man page P's option lists, in order, one a
 # line ("-k", "--key-fields", "-input"): the Fl words of its .It lines.
 man_options() {
@@ -149,8 +166,18 @@ help_options() {
 	mr-reduce -t ab count|mr-reduce: -t: 'ab' is not a single byte
 	mr-partition -t ab|mr-partition: -t: 'ab' is not a single byte
 	mr-map -d ab|mr-map: -d: 'ab' is not a single byte
-	mr-sort -P 0|mr-sort: -P: '0' is not a thread count from 1 to 1024
-	mr-task -P 2000|mr-task: -P: '2000' is not a thread count from 1 to 1024
+	mr-sort -P 0|mr-sort: -P: '0' is not a number from 1 to 1024
+	mr-task -P 2000|mr-task: -P: '2000' is not a number from 1 to 1024
+	mr-split -n 0|mr-split: -n: '0' is not a number from 1 to 1000000
+	mr-split -l x|mr-split: -l: 'x' is not a number from 1 up
+	mr-reduce -n 0 count|mr-reduce: -n: '0' is not a number from 1 up
+	mr-tail -n x f|mr-tail: -n: 'x' is not a number from 0 up
+	mr-job -numReduceTasks x|mr-job: -numReduceTasks: 'x' is not a number from 0 to 99999
+	mr-job -D mapreduce.job.reduces=x -input i -output o -mapper cat|mr-job: mapreduce.job.reduces: 'x' is not a number from 0 to 99999
+	mr-job -P 0|mr-job: -P: '0' is not a number from 1 to 1024
+	mr-job -D foo|mr-job: -D: 'foo' is not NAME=VALUE
+	mr-job -cmdenv X|mr-job: -cmdenv: 'X' is not NAME=VALUE
+	mr-task -D foo|mr-task: -D: 'foo' is not NAME=VALUE
 	mr-sort -S 1X|mr-sort: -S: '1X' $size
 	mr-split -b 0|mr-split: -b: '0' $size
 	mr-map -b lots cat|mr-map: -b: 'lots' $size

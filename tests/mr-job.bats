@@ -363,7 +363,7 @@ counter() {
 	run --separate-stderr mr-job -input in.txt -D a=b -output out -mapper cat
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-job: -D: generic options come before -input (hadoop jar requires it)" ]
-	[ "${stderr_lines[1]}" = "usage: mr-job [-D name=value]... [-files PATH,...] [-archives PATH,...]" ]
+	[ "${stderr_lines[1]}" = "usage: mr-job [-D NAME=VALUE]... [-files PATH,...] [-archives PATH,...]" ]
 	run --separate-stderr mr-job -input in.txt -output out -mapper cat -bogus
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-job: -bogus: unknown option" ]
@@ -372,11 +372,11 @@ counter() {
 	[ "${stderr_lines[0]}" = "mr-job: no -output given" ]
 	run --separate-stderr mr-job -input in.txt -output out -mapper cat -numReduceTasks x
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-job: -numReduceTasks: 'x' is not a count" ]
+	[ "${stderr_lines[0]}" = "mr-job: -numReduceTasks: 'x' is not a number from 0 to 99999" ]
 	[ ! -e out ]
 	run mr-job --help
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "usage: mr-job [-D name=value]... [-files PATH,...] [-archives PATH,...]" ]
+	[ "${lines[0]}" = "usage: mr-job [-D NAME=VALUE]... [-files PATH,...] [-archives PATH,...]" ]
 }
 
 @test "an interrupted job removes its output directory and scratch files" {
@@ -785,7 +785,7 @@ gone() {
 
 @test "mr-hadoop: its own usage, the static programs of bin/, only the project's own programs" {
 	run -0 mr-hadoop --help
-	[ "${lines[0]}" = "usage: mr-hadoop [-D name=value]... [-files PATH,...] [-archives PATH,...]" ]
+	[ "${lines[0]}" = "usage: mr-hadoop [-D NAME=VALUE]... [-files PATH,...] [-archives PATH,...]" ]
 	# Its usage has no -P (the cluster decides how many tasks run at once).
 	[[ $(printf '%s\n' "${lines[@]:0:6}") != *"-P N"* ]]
 	[[ $output == *"Submit a Hadoop Streaming job"* ]]

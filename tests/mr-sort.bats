@@ -69,7 +69,7 @@ $USAGE" ]
 	[ "$stderr" = "mr-sort: -x: unknown option
 $USAGE" ]
 	run -2 --separate-stderr mr-sort --parallel=0
-	[ "$stderr" = "mr-sort: --parallel: '0' is not a thread count from 1 to 1024
+	[ "$stderr" = "mr-sort: --parallel: '0' is not a number from 1 to 1024
 $USAGE" ]
 	run -2 --separate-stderr mr-sort -t
 	[ "$stderr" = "mr-sort: -t: missing argument

@@ -580,7 +580,7 @@ s_head() {
 	run -2 --separate-stderr mr-tail --commit -s st log
 	[[ ${stderr_lines[0]} == "mr-tail: --commit takes only -s STATE" ]]
 	run -2 --separate-stderr mr-tail -n x log
-	[[ ${stderr_lines[0]} == "mr-tail: -n: 'x' is not a line count" ]]
+	[[ ${stderr_lines[0]} == "mr-tail: -n: 'x' is not a number from 0 up" ]]
 	run -2 --separate-stderr mr-tail --poll 0 log
 	[[ ${stderr_lines[0]} == "mr-tail: --poll: '0' is not a number of milliseconds from 1 to 3600000" ]]
 	run -2 --separate-stderr mr-tail --rotate-wait=-1 log

@@ -101,8 +101,7 @@ parse_options(int argc, char *argv[], struct reduce *r)
 			r->spec.sep = optarg_separator();
 			break;
 		case 'n':
-			if (parse_uint(optarg, 1, UINT64_MAX, &r->top_n) < 0)
-				optarg_error("is not a positive count");
+			r->top_n = optarg_number(1, UINT64_MAX);
 			break;
 		case 'w':
 			r->window_ns = seconds_arg();

@@ -56,8 +56,7 @@ main(int argc, char *argv[])
 	while ((c = args_next(argc, argv, "n:b:l:p:iSr:h", longopts)) != -1) {
 		switch (c) {
 		case 'n':
-			if (parse_uint(optarg, 1, 1000000, &number) < 0)
-				optarg_error("is not a count from 1 to 1000000");
+			number = optarg_number(1, 1000000);
 			modes++;
 			break;
 		case 'b':
@@ -65,8 +64,7 @@ main(int argc, char *argv[])
 			modes++;
 			break;
 		case 'l':
-			if (parse_uint(optarg, 1, UINT64_MAX, &lines) < 0)
-				optarg_error("is not a line count");
+			lines = optarg_number(1, UINT64_MAX);
 			modes++;
 			break;
 		case 'p':

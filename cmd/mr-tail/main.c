@@ -572,8 +572,7 @@ parse_options(int argc, char *argv[], struct options *o)
 			no_commit = 1;
 			break;
 		case 'n':
-			if (parse_uint(optarg, 0, UINT64_MAX, &o->lines) < 0)
-				optarg_error("is not a line count");
+			o->lines = optarg_number(0, UINT64_MAX);
 			o->how = FOLLOW_LAST;
 			break;
 		case 'o':

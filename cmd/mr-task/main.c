@@ -304,9 +304,7 @@ main(int argc, char *argv[])
 			taskdir = optarg;
 			break;
 		case 'i':
-			if (parse_uint(optarg, 0, 999999, &v) < 0)
-				optarg_error("is not a task number from 0 to 999999");
-			t.number = (unsigned)v;
+			t.number = (unsigned)optarg_number(0, 999999);
 			break;
 		case 'o':
 			out_file = optarg;
