@@ -223,7 +223,7 @@ main(int argc, char *argv[])
 		order.numeric = order.reverse = 0;
 	}
 	if (check && merge)
-		usage_error("-c and -m exclude each other");
+		args_conflict('c', 'm');
 	if (check && argc > 1)
 		usage_error("-c checks one FILE");
 	if (argc == 0) {

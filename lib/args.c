@@ -18,6 +18,52 @@ static const char *usage_text = "";
 static const char *help_text = "";
 static char typed[128];		/* the current option as typed */
 
+/* How each option given was typed, for messages naming two of them. */
+static struct {
+	int c;
+	char text[32];
+} typed_as[32];
+static size_t ntyped;
+
+/* Remember TYPED as the spelling of option C. */
+static void
+note_typed(int c)
+{
+	size_t i;
+
+	for (i = 0; i < ntyped && typed_as[i].c != c; i++)
+		;
+	if (i == ntyped) {
+		if (ntyped == sizeof typed_as / sizeof typed_as[0])
+			return;
+		ntyped++;
+	}
+	typed_as[i].c = c;
+	snprintf(typed_as[i].text, sizeof typed_as[i].text, "%.31s", typed);
+}
+
+const char *
+args_typed(int c)
+{
+	static char shortname[4];
+	size_t i;
+
+	for (i = 0; i < ntyped; i++)
+		if (typed_as[i].c == c)
+			return typed_as[i].text;
+	snprintf(shortname, sizeof shortname, "-%c", c > 0 && c < 0x80 ? c : '?');
+	return shortname;
+}
+
+void
+args_conflict(int a, int b)
+{
+	char first[32];
+
+	snprintf(first, sizeof first, "%s", args_typed(a));
+	usage_error("%s and %s exclude each other", first, args_typed(b));
+}
+
 void
 args_init(const char *argv0, const char *usage, const char *help)
 {
@@ -193,6 +239,7 @@ args_next(int argc, char *argv[], const char *shortopts,
 		snprintf(typed, sizeof typed, "--%s", longopts[idx].name);
 	else
 		set_typed_short(c);
+	note_typed(c);
 	if (c == 'h')
 		print_help();
 	if (c == ARGS_VERSION)

@@ -53,6 +53,16 @@ int args_next(int argc, char *argv[], const char *shortopts,
 /* args_option: the option args_next returned last, as typed ("-k", "--key"). */
 const char *args_option(void);
 
+/*
+ * args_typed: how option C (a value args_next returned) was last typed
+ * ("-P" or "--print"); "-C" if it was not given.
+ */
+const char *args_typed(int c);
+
+/* args_conflict: the usage error "PROG: A and B exclude each other", A and
+ * B named as typed. */
+noreturn void args_conflict(int a, int b);
+
 /* usage_error: "PROG: MESSAGE", then the usage, on stderr; status 2. */
 noreturn void usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));

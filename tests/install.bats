@@ -178,6 +178,10 @@ help_options() {
 	mr-job -D foo|mr-job: -D: 'foo' is not NAME=VALUE
 	mr-job -cmdenv X|mr-job: -cmdenv: 'X' is not NAME=VALUE
 	mr-task -D foo|mr-task: -D: 'foo' is not NAME=VALUE
+	mr-reduce --window 5 -e 5 count|mr-reduce: --window and -e exclude each other
+	mr-sort --check -m|mr-sort: --check and -m exclude each other
+	mr-split -b 1M --lines 3|mr-split: -b and --lines exclude each other
+	mr-partition -n 2 --range r -s 3|mr-partition: --range and -s exclude each other
 	mr-sort -S 1X|mr-sort: -S: '1X' $size
 	mr-split -b 0|mr-split: -b: '0' $size
 	mr-map -b lots cat|mr-map: -b: 'lots' $size

@@ -200,7 +200,9 @@ mr-map: 1 record skipped: in:2: group 1 did not match" ]
 	run -2 --separate-stderr mr-map -e '(' in
 	[[ ${stderr%%$'\n'*} == "mr-map: -e: '(' is not a regular expression: "* ]]
 	run -2 --separate-stderr mr-map -e '(a)' -K 2 in
-	[ "${stderr%%$'\n'*}" = "mr-map: the regular expression has 1 group" ]
+	[ "${stderr%%$'\n'*}" = "mr-map: -K: group 2, but the regular expression has 1 group" ]
+	run -2 --separate-stderr mr-map -e 'x' --value 1 in
+	[ "${stderr%%$'\n'*}" = "mr-map: --value: group 1, but the regular expression has 0 groups" ]
 }
 
 # ---- JSON --------------------------------------------------------------
@@ -544,7 +546,7 @@ reporter:counter:g,n,5" ]
 
 @test "bad -P, -b and command-only options are usage errors; --help and --version work" {
 	run -2 --separate-stderr mr-map -P 0 -- cat
-	[ "${stderr%%$'\n'*}" = "mr-map: -P: '0' is not a number of copies from 1 to 1024" ]
+	[ "${stderr%%$'\n'*}" = "mr-map: -P: '0' is not a number from 1 to 1024" ]
 	run -2 --separate-stderr mr-map --block-size=1X -- cat
 	[ "${stderr%%$'\n'*}" = "mr-map: --block-size: '1X' is not a size (such as 4096, 64K, 16M or 2G)" ]
 	run -2 --separate-stderr mr-map -l -- cat

@@ -292,10 +292,12 @@ b" ]
 	[ "${stderr_lines[1]}" = "usage: mr-partition -n N [-k K] [-t SEP] [-K POS1[,POS2]]... [-F SEP] [-p PREFIX]" ]
 	run --separate-stderr mr-partition -n 0
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-partition: -n: '0' is not a partition count from 1 to 1000000" ]
+	[ "${stderr_lines[0]}" = "mr-partition: -n: '0' is not a number from 1 to 1000000" ]
 	run --separate-stderr mr-partition -n 2 --print --exec cat
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-partition: --print and --exec exclude each other" ]
+	run --separate-stderr mr-partition -n 2 -P -e cat
+	[ "${stderr_lines[0]}" = "mr-partition: -P and -e exclude each other" ]
 	run --separate-stderr mr-partition -n 2 --sample 5 --range x
 	[ "$status" -eq 2 ]
 	run --separate-stderr mr-partition -n 2 -k 0

@@ -582,9 +582,9 @@ s_head() {
 	run -2 --separate-stderr mr-tail -n x log
 	[[ ${stderr_lines[0]} == "mr-tail: -n: 'x' is not a number from 0 up" ]]
 	run -2 --separate-stderr mr-tail --poll 0 log
-	[[ ${stderr_lines[0]} == "mr-tail: --poll: '0' is not a number of milliseconds from 1 to 3600000" ]]
+	[[ ${stderr_lines[0]} == "mr-tail: --poll: '0' is not a number from 1 to 3600000" ]]
 	run -2 --separate-stderr mr-tail --rotate-wait=-1 log
-	[[ ${stderr_lines[0]} == "mr-tail: --rotate-wait: '-1' is not a number of milliseconds" ]]
+	[[ ${stderr_lines[0]} == "mr-tail: --rotate-wait: '-1' is not a number from 0 to 2147483647" ]]
 	run -2 --separate-stderr mr-tail -m 1X log
 	[[ ${stderr_lines[0]} == "mr-tail: -m: '1X' is not a size (such as 4096, 64K, 16M or 2G)" ]]
 	# One message for an unknown option, then the usage.

@@ -102,9 +102,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 		case 'q': opt->quiet = 1; break;
 		case OPT_STRICT: opt->strict = 1; break;
 		case 'P':
-			if (parse_uint(optarg, 1, 1024, &opt->copies) < 0)
-				optarg_error("is not a number of copies from 1 "
-				    "to 1024");
+			opt->copies = optarg_number(1, 1024);
 			cmd_opts = 1;
 			break;
 		case 'b':

@@ -110,8 +110,7 @@ parse_options(int argc, char *argv[], struct reduce *r)
 			r->every_ns = seconds_arg();
 			break;
 		case 'f':
-			if (parse_uint(optarg, 1, 1000000, &u) < 0)
-				optarg_error("is not a field number");
+			u = optarg_number(1, 1000000);
 			r->time_field = (int)u;
 			break;
 		case 'l':
@@ -122,7 +121,7 @@ parse_options(int argc, char *argv[], struct reduce *r)
 		}
 	}
 	if (r->window_ns > 0 && r->every_ns > 0)
-		usage_error("--window and --every exclude each other");
+		args_conflict('w', 'e');
 	if (r->time_field > 0 && r->window_ns == 0)
 		usage_error("--time-field needs --window");
 	if (lateness_set && r->time_field == 0)

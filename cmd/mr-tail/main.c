@@ -542,7 +542,6 @@ parse_options(int argc, char *argv[], struct options *o)
 		ARGS_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	uint64_t v;
 	int c;
 
 	memset(o, 0, sizeof *o);
@@ -579,10 +578,7 @@ parse_options(int argc, char *argv[], struct options *o)
 			o->once = 1;
 			break;
 		case 'p':
-			if (parse_uint(optarg, 1, 3600000, &v) < 0)
-				optarg_error("is not a number of milliseconds from 1 "
-				    "to 3600000");
-			poll_ms = (int)v;
+			poll_ms = (int)optarg_number(1, 3600000);
 			o->polling = 1;
 			break;
 		case 'r':
@@ -595,9 +591,7 @@ parse_options(int argc, char *argv[], struct options *o)
 			verbose = 1;
 			break;
 		case 'w':
-			if (parse_uint(optarg, 0, INT32_MAX, &v) < 0)
-				optarg_error("is not a number of milliseconds");
-			o->fo.rotate_wait_ms = (int64_t)v;
+			o->fo.rotate_wait_ms = (int64_t)optarg_number(0, INT32_MAX);
 			break;
 		}
 	}

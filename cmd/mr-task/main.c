@@ -264,8 +264,7 @@ main(int argc, char *argv[])
 			push(&js.archives, &js.narchives, optarg);
 			break;
 		case 'C':
-			if (parse_uint(optarg, 1, INT_MAX, &combiner_words) < 0)
-				optarg_error("is not a word count");
+			combiner_words = optarg_number(1, INT_MAX);
 			break;
 		case 'D':
 			if (strchr(optarg, '=') == NULL || *optarg == '=')
