@@ -568,14 +568,14 @@ tailstate_save(const struct tailstate *st, const char *path)
 
 		tmp_remove(tmp);
 		errno = saved;
-		die("%s:", path);
+		die("%s: write error:", path);
 	}
 	if (close(fd) < 0) {
 		int saved = errno;
 
 		tmp_remove(tmp);
 		errno = saved;
-		die("%s:", path);
+		die("%s: write error:", path);
 	}
 	tmp_commit(tmp, path);
 	sync_dir(path);

@@ -620,3 +620,11 @@ mr-tail: 4 lines read; no line lost, 130 bytes cut (-m)" ]
 	run --separate-stderr mr-tail -v -m 10 --once -b big
 	[ "${stderr_lines[2]}" = "mr-tail: 1 line read; no line lost, 1,999,990 bytes cut (-m)" ]
 }
+
+@test "a state file that cannot be written is a write error naming the state, as other write errors are" {
+	printf 'a\n' >log
+	run --separate-stderr bash -c 'ulimit -f 0; mr-tail --once -b -s st log'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "mr-tail: st: write error: File too large" ]
+	[ -z "$(ls -A | grep -v '^log$')" ]
+}
