@@ -5,8 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/uio.h>
-#include <unistd.h>
 
 #include "java.h"
 #include "msg.h"
@@ -99,31 +97,6 @@ msg_quote(char *dst, size_t size, const char *p, size_t len)
 	return dst;
 }
 
-/* Write IOV[0..N) to stderr whole, short writes resumed; errors ignored. */
-static void
-write_all_iov(struct iovec *iov, int n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = writev(STDERR_FILENO, iov, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		while (n > 0 && (size_t)w >= iov->iov_len) {
-			w -= (ssize_t)iov->iov_len;
-			iov++;
-			n--;
-		}
-		if (n > 0) {
-			iov->iov_base = (char *)iov->iov_base + w;
-			iov->iov_len -= (size_t)w;
-		}
-	}
-}
-
 /*
  * Build the whole line first and write it with one call, so that messages
  * of parallel tasks sharing a stderr never interleave inside a line.
@@ -202,8 +175,7 @@ void
 die_at_record(const char *file, uint64_t line, const char *what,
     const char *p, size_t len)
 {
-	char head[4096];
-	struct iovec iov[3];
+	char head[4096], *whole;
 	int n;
 
 	pthread_mutex_lock(&dying);
@@ -211,12 +183,18 @@ die_at_record(const char *file, uint64_t line, const char *what,
 	    (unsigned long long)line, what);
 	if (n < 0 || (size_t)n >= sizeof head)
 		n = (int)sizeof head - 1;
-	iov[0] = (struct iovec){ head, (size_t)n };
-	iov[1] = (struct iovec){ (void *)p, len };
-	iov[2] = (struct iovec){ "\n", 1 };
 	fflush(stdout);
-	fflush(stderr);
-	write_all_iov(iov, 3);
+	/* One write for the line, as vmessage does, if memory allows. */
+	if ((whole = malloc((size_t)n + len + 1)) != NULL) {
+		memcpy(whole, head, (size_t)n);
+		memcpy(whole + n, p, len);
+		whole[(size_t)n + len] = '\n';
+		fwrite(whole, 1, (size_t)n + len + 1, stderr);
+	} else {
+		fwrite(head, 1, (size_t)n, stderr);
+		fwrite(p, 1, len, stderr);
+		fputc('\n', stderr);
+	}
 	exit(EXIT_BAD);
 }
 

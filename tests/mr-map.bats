@@ -562,22 +562,9 @@ $USAGE2" ]
 }
 
 @test "SIGTERM or SIGINT while reading a pipe: the skipped records are said, then the end by the signal" {
-	local sig pid
+	local sig
 	for sig in TERM INT; do
-		rm -f fifo out err
-		mkfifo fifo
-		set -m
-		mr-map -d ' ' -K 2 <fifo >out 2>err &
-		pid=$!
-		set +m
-		exec 7>fifo
-		printf 'a b\nc\n' >&7
-		# Output is flushed when the input pauses: both lines were read.
-		wait_for test -s out
-		kill -"$sig" "$pid"
-		status=0
-		wait "$pid" || status=$?
-		exec 7>&-
+		stop_after_input "$sig" 'a b\nc\n' mr-map -d ' ' -K 2
 		[ "$status" -eq $((128 + $(kill -l "$sig"))) ]
 		[ "$(cat err)" = "mr-map: 1 record skipped: -:2: no field 2 (the record has 1)" ]
 	done

@@ -605,23 +605,9 @@ usage: mr-reduce [-Hbq] [-j N] [-k K] [-t SEP] [-n N] [-w SECONDS | -e SECONDS]
 }
 
 @test "SIGTERM or SIGINT of a live run: the skipped records are said, then the end by the signal" {
-	local sig pid
+	local sig
 	for sig in TERM INT; do
-		rm -f fifo out err
-		mkfifo fifo
-		# (set -m: a background job of a script would ignore SIGINT)
-		set -m
-		mr-reduce -w 1 -b sum <fifo >out 2>err &
-		pid=$!
-		set +m
-		exec 7>fifo
-		printf 'a\t1\na\tx\n' >&7
-		# The first window closed: both records were read.
-		wait_for test -s out
-		kill -"$sig" "$pid"
-		status=0
-		wait "$pid" || status=$?
-		exec 7>&-
+		stop_after_input "$sig" 'a\t1\na\tx\n' mr-reduce -w 1 -b sum
 		[ "$status" -eq $((128 + $(kill -l "$sig"))) ]
 		[ "$(cat err)" = "mr-reduce: 1 record skipped: -:2: field 1: 'x' is not a number" ]
 	done
