@@ -1,6 +1,7 @@
 /* follow: follow one file by name through any chain of rotations (see follow.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,32 +40,79 @@ follow_format_count(uint64_t n, char *buf, size_t size)
 	return buf;
 }
 
+/* split_path: PATH's directory ("." for a bare name), last component, and
+ * PATH up to that component (malloc'd). */
+static void
+split_path(const char *path, char **dir, char **base, char **prefix)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL) {
+		*dir = xstrdup(".");
+		*base = xstrdup(path);
+	} else {
+		size_t n = slash == path ? 1 : (size_t)(slash - path);
+
+		*dir = xmalloc(n + 1);
+		memcpy(*dir, path, n);
+		(*dir)[n] = '\0';
+		*base = xstrdup(slash + 1);
+	}
+	*prefix = xstrdup(path);
+	(*prefix)[strlen(path) - strlen(*base)] = '\0';
+}
+
 void
 follow_init(struct follow *f, const char *name, const struct follow_opts *o)
 {
-	const char *slash = strrchr(name, '/');
-
 	memset(f, 0, sizeof *f);
 	f->name = xstrdup(name);
 	f->o = *o;
-	if (slash == NULL) {
-		f->dir = xstrdup(".");
-		f->base = xstrdup(name);
-	} else {
-		size_t n = slash == name ? 1 : (size_t)(slash - name);
-
-		f->dir = xmalloc(n + 1);
-		memcpy(f->dir, name, n);
-		f->dir[n] = '\0';
-		f->base = xstrdup(slash + 1);
-	}
-	f->prefix = xstrdup(name);
-	f->prefix[strlen(name) - strlen(f->base)] = '\0';
-	f->rd.dir = f->dir;
-	f->rd.base = f->base;
-	f->rd.prefix = f->prefix;
+	split_path(name, &f->dir, &f->base, &f->prefix);
 	f->rd.globs = o->rotated;
 	f->rd.nglobs = o->nrotated;
+	follow_locate_set(f);
+}
+
+void
+follow_locate_set(struct follow *f)
+{
+	char *path = xstrdup(f->name), target[PATH_MAX];
+	int hops;
+
+	for (hops = 0; hops < 40; hops++) {
+		ssize_t r = readlink(path, target, sizeof target - 1);
+		const char *slash = strrchr(path, '/');
+		char *next;
+
+		if (r <= 0)
+			break;	/* not a link (or gone): the set is beside it */
+		target[r] = '\0';
+		if (target[0] == '/' || slash == NULL) {
+			next = xstrdup(target);
+		} else {
+			size_t n = (size_t)(slash - path) + 1;
+
+			next = xmalloc(n + (size_t)r + 1);
+			memcpy(next, path, n);
+			memcpy(next + n, target, (size_t)r + 1);
+		}
+		free(path);
+		path = next;
+	}
+	if (f->setpath != NULL && strcmp(path, f->setpath) == 0) {
+		free(path);
+		return;
+	}
+	free(f->setpath);
+	free(f->setdir);
+	free(f->setbase);
+	free(f->setprefix);
+	f->setpath = path;
+	split_path(path, &f->setdir, &f->setbase, &f->setprefix);
+	f->rd.dir = f->setdir;
+	f->rd.base = f->setbase;
+	f->rd.prefix = f->setprefix;
 }
 
 void
@@ -82,6 +130,10 @@ follow_free(struct follow *f)
 	free(f->dir);
 	free(f->base);
 	free(f->prefix);
+	free(f->setpath);
+	free(f->setdir);
+	free(f->setbase);
+	free(f->setprefix);
 	follow_zheads_free(f);
 }
 
@@ -126,7 +178,7 @@ follow_start(struct follow *f, enum follow_start how, uint64_t n)
 		off = start_offset(fd, fi.size, 0);
 	else if (how == FOLLOW_LAST)
 		off = start_offset(fd, fi.size, n);
-	f->cur = follow_src_new(f, fd, &fi, f->name, off);
+	f->cur = follow_src_new(f, fd, &fi, f->setpath, off);
 	f->missing = 0;
 	return 0;
 }
@@ -145,6 +197,7 @@ look(struct follow *f, int64_t now)
 	struct fileid_stat fi;
 	struct rotdir_file *c;
 	size_t nc, first;
+	int64_t listed_at;
 	int fd, tries;
 
 	if (fileid_stat_at(AT_FDCWD, f->name, 0, &fi) < 0) {
@@ -189,12 +242,33 @@ look(struct follow *f, int64_t now)
 	for (tries = 0;; tries++) {
 		struct fileid_stat again;
 
+		follow_locate_set(f);	/* a link's target may be elsewhere now */
+		listed_at = fileid_fs_now();
 		nc = rotdir_list(&f->rd, &c);
 		follow_find_unseen(f, &c, &nc, &fi, NULL, 0, NULL);
 		rotdir_free(c, nc);
-		if (tries == 4 || (fileid_stat_at(AT_FDCWD, f->name, 0, &again) == 0 &&
-		    again.dev == fi.dev && again.ino == fi.ino))
+		if (fileid_stat_at(AT_FDCWD, f->name, 0, &again) == 0 &&
+		    again.dev == fi.dev && again.ino == fi.ino)
 			break;
+		if (tries == 4) {
+			/* NAME moved on at every look: the file opened is a
+			 * rotated generation now, put by its age among those
+			 * found (some may be newer); those born since the
+			 * listing come before the new file's first line
+			 * (first_bytes), the horizon held for them. */
+			struct follow_src *s = follow_src_new(f, fd, &fi, f->name, 0);
+
+			s->idle_until = now + f->o.rotate_wait_ms;
+			follow_add_old(f, s);
+			follow_sort_old(f, first);
+			f->hold_horizon = 1;
+			if ((fd = follow_open_name(f, &fi)) < 0) {
+				follow_drain_old(f, now);
+				f->missing = 1;
+				return 0;
+			}
+			break;
+		}
 		/* NAME moved on while we looked: the file opened is a rotated
 		 * generation now, for the next listing to find in its place
 		 * among the others. */
@@ -207,7 +281,10 @@ look(struct follow *f, int64_t now)
 		}
 	}
 	follow_drain_old(f, now);
-	f->cur = follow_src_new(f, fd, &fi, f->name, 0);
+	f->cur = follow_src_new(f, fd, &fi, f->setpath, 0);
+	/* Copied and truncated after the listing began, its first content
+	 * is in a copy the listing missed: looked for from then on. */
+	f->cur->fresh_at = listed_at;
 	f->changed = 1;
 	return 1;
 }
@@ -247,6 +324,8 @@ follow_expire(struct follow *f, int64_t now)
 				if (s->held.len > 0 && !s->skipping) {
 					follow_emit(f, s, s->held.p, s->held.len);
 					out_byte(f->o.out, '\n');
+					s->lines++;
+					f->n.lines++;
 				}
 				/* Out of the list first: the hook looks at the list. */
 				memmove(&f->old[i], &f->old[i + 1],
@@ -264,6 +343,20 @@ follow_expire(struct follow *f, int64_t now)
 		i++;
 	}
 	return next;
+}
+
+void
+follow_settle(struct follow *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nold; i++) {
+		struct follow_src *s = f->old[i];
+		int64_t idle = s->mtime / 1000000 + f->o.rotate_wait_ms;
+
+		if (s->pid == 0 && idle < s->idle_until)
+			s->idle_until = idle;
+	}
 }
 
 static void
@@ -292,8 +385,9 @@ export_src(struct follow *f, struct follow_src *s, struct tailstate *st,
 		e.headlen = follow_head_known(s) ? (uint32_t)s->headlen : 0;
 		e.head = tailstate_fingerprint(s->head, e.headlen);
 	}
-	/* Bytes seen and not read; an unterminated last line is not a line. */
-	e.size = s->size > s->off ? s->size : s->line_off;
+	/* Bytes seen, an unterminated last line held included: lost, if the
+	 * file goes before it is read again. */
+	e.size = s->size > s->off ? s->size : s->off;
 	e.mtime = s->mtime;
 	e.lines = s->lines;
 	e.lbytes = s->lbytes;

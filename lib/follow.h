@@ -102,6 +102,7 @@ struct follow_counts {
 	uint64_t lost_bytes;	/* bytes known lost */
 	uint64_t lost_lines;	/* about how many lines they held */
 	uint64_t losses;	/* files (or parts) lost */
+	uint64_t unknown;	/* places where an unknown amount may be lost */
 	uint64_t cut_lines;	/* lines cut at max_line */
 	uint64_t cut_bytes;	/* the bytes cut from them */
 };
@@ -111,6 +112,9 @@ struct follow {
 	char *dir;		/* its directory ("." for a bare name) */
 	char *base;		/* its last component */
 	char *prefix;		/* NAME up to its last component */
+	char *setpath;		/* the file NAME refers to (links resolved) */
+	char *setdir, *setbase, *setprefix;	/* the same split: where its
+				 * rotation set is */
 	struct rotdir rd;	/* its rotation set */
 	struct follow_opts o;
 	struct follow_src *cur;	/* the file NAME refers to, or NULL */
@@ -138,6 +142,14 @@ enum follow_start { FOLLOW_END, FOLLOW_BEGIN, FOLLOW_LAST };
 
 /* follow_init: F follows NAME; nothing is opened yet. */
 void follow_init(struct follow *f, const char *name, const struct follow_opts *o);
+
+/*
+ * follow_locate_set: find F's rotation set beside the file NAME refers to
+ * now: NAME itself, or the end of its chain of symbolic links (each
+ * relative target taken from its link's directory).  Called at each look:
+ * a link retargeted takes the set with it.
+ */
+void follow_locate_set(struct follow *f);
 
 /* follow_free: close every source (and decompressor) and free F. */
 void follow_free(struct follow *f);
@@ -175,6 +187,12 @@ int follow_read(struct follow *f, uint64_t budget, int64_t now);
  * unterminated last line with a newline) and read to their end before the
  * horizon.  Returns the earliest time a remaining one expires, or -1. */
 int64_t follow_expire(struct follow *f, int64_t now);
+
+/* follow_settle: for --once, whose runs are apart: the rotated sources
+ * whose file was last written --rotate-wait ago or more are idle now
+ * (follow_expire then prints an unterminated last line with a newline, as
+ * a live follow does once the file has been idle that long). */
+void follow_settle(struct follow *f);
 
 /* follow_export: append F's horizon and positions to ST as pending or
  * committed entries. */

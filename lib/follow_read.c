@@ -184,12 +184,15 @@ was_truncated(struct follow_src *s)
 		return 1;
 	/* Checked before every read, not only after a pause at the end: a
 	 * reader behind (its budget spent mid-file) may find the file
-	 * truncated and grown past its offset meanwhile (copytruncate). */
-	if (fi.size != s->off && s->headlen > 0 &&
+	 * truncated and grown past its offset meanwhile (copytruncate).
+	 * Checked too when the size is the offset: truncated and written
+	 * again to the same length (then renamed, before we looked), the
+	 * file holds another generation that a size alone cannot tell. */
+	if (s->headlen > 0 &&
 	    !fileid_bytes_match(s->fd, s->headlen, s->head, s->headlen))
 		return 1;	/* another generation, even where nothing was read */
-	if (fi.size != s->off && !s->skipping) {
-		/* New bytes: are the bytes before them still ours? */
+	if (!s->skipping) {
+		/* Are the bytes before the offset still ours? */
 		n = s->fplen + s->held.len;
 		if (n > FP)
 			n = FP;
@@ -220,6 +223,9 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	struct fileid_content id;
 	struct rotdir_file *c = NULL;
 	size_t nc = 0, first;
+	/* Copies of the new content made after the listing began are not in
+	 * it: they are looked for from then on (first_bytes). */
+	int64_t listed_at = fileid_fs_now();
 
 	follow_ident_of_src(&id, s);
 	first = f->nold;
@@ -277,7 +283,7 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	s->lines = s->lbytes = 0;
 	s->since = s->checked_at;	/* the truncation came after it */
 	s->fresh = 1;		/* nothing of the new content known yet */
-	s->fresh_at = fileid_fs_now();
+	s->fresh_at = listed_at;
 	s->gone = 0;
 	s->skip_nul = 1;
 	s->skipping = 0;

@@ -78,6 +78,88 @@ find_by_inode(struct follow *f, struct rotdir_file *c, size_t nc,
 	return s;
 }
 
+/*
+ * find_where_it_was: entry E's file where it was (E's path), known by its
+ * inode, birth time and content: the earlier target of a symbolic link
+ * retargeted while stopped, outside the rotation set of the new target.
+ */
+static struct follow_src *
+find_where_it_was(struct follow *f, const struct tailstate_entry *e,
+    const struct fileid_content *id)
+{
+	const char *slash = e->path != NULL ? strrchr(e->path, '/') : NULL;
+	struct rot_name rn;
+	struct fileid_stat fi;
+	size_t extlen;
+	int fd;
+
+	/* Not NAME, nor a file of its rotation set (looked for there, by
+	 * inode and content), nor one read through a decompressor. */
+	if (e->path == NULL || strcmp(e->path, f->name) == 0 ||
+	    (id->headlen == 0 && id->fplen == 0) ||
+	    rotset_unpacker(e->path, &extlen) != NULL ||
+	    rotset_match(f->rd.base, slash != NULL ? slash + 1 : e->path, f->rd.globs,
+	    f->rd.nglobs, &rn) ||
+	    (fd = open(e->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return NULL;
+	if (fileid_stat_fd(fd, &fi) == 0 && fi.regular && fi.dev == e->dev &&
+	    fi.ino == e->ino && fileid_same_birth(fi.btime, e->btime) &&
+	    fileid_verify(fd, fi.size, id))
+		return entry_src(f, fd, &fi, e->path, e);
+	close(fd);
+	return NULL;
+}
+
+/*
+ * same_bytes_elsewhere: NAME's file S holds what its entry knows, and so
+ * does another file of the set born since the horizon, with more: the
+ * copy of a copytruncate not finished yet, or -- when lines repeat (a log
+ * of identical lines: what follows the offset begins as the file does) --
+ * the copy of the generation the entry knew, S being a new one grown past
+ * the same bytes.  Fingerprints cannot tell which: S is read on, and that
+ * an unknown amount may be lost is said.
+ */
+static void
+same_bytes_elsewhere(struct follow *f, struct rotdir_file *c, size_t nc,
+    const struct follow_src *s)
+{
+	struct fileid_content id;
+	size_t i;
+
+	follow_ident_of_src(&id, s);
+	if (id.fplen == 0 && id.headlen == 0)
+		return;
+	for (i = 0; i < nc; i++) {
+		int fd, hit;
+
+		if (c[i].rn.unpack != NULL || (c[i].fi.dev == s->dev && c[i].fi.ino == s->ino) ||
+		    !rotdir_born_since(&c[i], f->horizon) || c[i].fi.size <= id.off ||
+		    (fd = rotdir_open(&f->rd, &c[i])) < 0)
+			continue;
+		hit = fileid_copy_of(fd, c[i].fi.size, &id) == FILEID_COPY_CONTINUES;
+		if (hit) {
+			/* Only when what follows the offset begins as the file
+			 * does (lines that repeat): else a new generation grown
+			 * that far would not hold the bytes the entry knows. */
+			unsigned char after[FP];
+			uint64_t k = c[i].fi.size - id.off < s->headlen ?
+			    c[i].fi.size - id.off : s->headlen;
+
+			hit = fileid_pread(fd, after, (size_t)k, id.off) == (ssize_t)k &&
+			    memcmp(after, s->head, (size_t)k) == 0;
+		}
+		close(fd);
+		if (hit) {
+			warn("%s: %s, made since, holds the same bytes before offset %llu "
+			    "as %s and more; repeated lines cannot tell a copy from a new "
+			    "generation: an unknown amount may be lost", f->name, c[i].path,
+			    (unsigned long long)id.off, f->name);
+			f->n.unknown++;
+			return;
+		}
+	}
+}
+
 /* An entry's file was not found: what it held past its offset is lost. */
 static void
 entry_lost(struct follow *f, const struct tailstate_entry *e,
@@ -121,13 +203,14 @@ int
 follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e,
     size_t n)
 {
-	int64_t t0 = fileid_fs_now();
+	int64_t t0 = fileid_fs_now(), listed_at;
 	struct fileid_stat nfi;
 	struct rotdir_file *c;
 	struct follow_src *name_src = NULL;
 	size_t nc, i, located, name_entry = SIZE_MAX;
 	int fd, saved, changed = 0, copied = 0, tries;
 
+	follow_locate_set(f);
 	fd = follow_open_name(f, &nfi);
 	saved = errno;
 	/* Whether NAME's file still holds what its entry knows (its bytes
@@ -139,13 +222,14 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 		    !fileid_same_birth(e[i].btime, nfi.btime))
 			continue;
 		name_entry = i;
-		name_src = entry_src(f, fd, &nfi, f->name, &e[i]);
+		name_src = entry_src(f, fd, &nfi, f->setpath, &e[i]);
 		if (name_src->gone || name_src->size < e[i].off) {
 			follow_src_drop(f, name_src, 1);
 			name_src = NULL;
 		}
 		break;
 	}
+	listed_at = fileid_fs_now();
 	nc = rotdir_list(&f->rd, &c);
 	if (name_src != NULL) {
 		struct fileid_content id;
@@ -160,10 +244,13 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 			follow_src_drop(f, name_src, 1);
 			name_src = NULL;
 			rotdir_free(c, nc);
+			listed_at = fileid_fs_now();
 			nc = rotdir_list(&f->rd, &c);
 		}
 	}
 	f->horizon = horizon;
+	if (name_src != NULL)
+		same_bytes_elsewhere(f, c, nc, name_src);
 	for (i = 0; i < n; i++) {
 		struct rotdir_file *unreadable = NULL;
 		struct follow_src *s;
@@ -197,13 +284,18 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 				s = follow_find_copy(f, c, nc, &id, NULL,
 				    fd >= 0 ? nfi.dev : 0, fd >= 0 ? nfi.ino : 0,
 				    &unreadable);
+			if (s == NULL && unreadable == NULL &&
+			    (s = find_where_it_was(f, &e[i], &id)) != NULL &&
+			    s->size > e[i].off)
+				warn("%s: retargeted while stopped; reading the rest of %s "
+				    "first", f->name, s->path);
+			else if (s != NULL && (s->pid != 0 || s->size > e[i].off))
+				warn("%s: rotated while stopped; reading the rest of %s first",
+				    f->name, s->path);
 			if (s == NULL) {
 				entry_lost(f, &e[i], c, nc, unreadable, 0);
 				continue;
 			}
-			if (s->pid != 0 || s->size > e[i].off)
-				warn("%s: rotated while stopped; reading the rest of %s first",
-				    f->name, s->path);
 		}
 		s->lines = e[i].lines;
 		s->lbytes = e[i].lbytes;
@@ -214,12 +306,28 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 	f->cur_unread = 1;
 	follow_find_unseen(f, &c, &nc, fd >= 0 ? &nfi : NULL, e, n, NULL);
 	f->cur_unread = 0;
-	for (tries = 0; tries < 4; tries++) {
+	for (tries = 0;; tries++) {
 		struct fileid_stat again;
 
 		if (fileid_stat_at(AT_FDCWD, f->name, 0, &again) == 0 ? fd >= 0 &&
 		    again.dev == nfi.dev && again.ino == nfi.ino : fd < 0)
 			break;
+		if (tries == 4) {
+			/* NAME moved on at every look: what it was is put by its
+			 * age among the generations found (some may be newer);
+			 * those born since the listing come before the new
+			 * file's first line (first_bytes), the horizon held. */
+			if (f->cur != NULL)
+				follow_add_old(f, f->cur);
+			else if (fd >= 0)
+				follow_add_old(f, follow_src_new(f, fd, &nfi, f->name, 0));
+			f->cur = NULL;
+			follow_sort_old(f, located);
+			f->hold_horizon = 1;
+			fd = follow_open_name(f, &nfi);
+			saved = errno;
+			break;
+		}
 		/* NAME moved on while we looked: what it was is a rotated
 		 * generation now, older than those born since the horizon. */
 		if (f->cur != NULL) {
@@ -238,7 +346,10 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 		 * a generation of its own (born before the horizon). */
 		{
 			struct rotdir_file *again;
-			size_t m = rotdir_list(&f->rd, &again);
+			size_t m;
+
+			listed_at = fileid_fs_now();
+			m = rotdir_list(&f->rd, &again);
 
 			follow_carry_marks(c, nc, again, m, 0);
 			rotdir_free(c, nc);
@@ -260,7 +371,10 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 			    "reading from the start", f->name);
 		else if (n > 0 && !changed)
 			warn("%s: following new file", f->name);
-		f->cur = follow_src_new(f, fd, &nfi, f->name, 0);
+		f->cur = follow_src_new(f, fd, &nfi, f->setpath, 0);
+		/* What it held when the directory was listed may have been
+		 * copied and truncated since: looked for from then on. */
+		f->cur->fresh_at = listed_at;
 	}
 	follow_end_look(f, t0, 1);
 	return 0;

@@ -288,9 +288,11 @@ open_unseen(struct follow *f, struct rotdir_file *c, int *gone)
 
 /*
  * older_than_known: whether the names say C is older than a file F reads:
- * then it was there before the horizon, whatever its modification time
- * (a compressor keeps it, bzip2 to the second only, so an old file may
- * seem to have been written in the second of the horizon).
+ * then it was there before the horizon, though its modification time
+ * kept to the second (bzip2) is in the second of the horizon.  (Only
+ * then: written since the horizon, to the nanosecond, it is a generation
+ * not seen, whatever its name -- a look that found a newer file may have
+ * missed it, a file that moved as it was opened.)
  */
 static int
 older_than_known(const struct follow *f, const struct rotdir_file *c)
@@ -433,7 +435,7 @@ choose_unseen(struct follow *f, struct rotdir_file *c, size_t nc,
 			    c[i].fi.btime == 0 || c[i].fi.btime >= born_after->btime)))
 				continue;
 			if (pass == 1 && (rotdir_being_compressed(c, nc, &c[i]) ||
-			    older_than_known(f, &c[i])))
+			    (c[i].fi.mtime < f->horizon && older_than_known(f, &c[i]))))
 				continue;
 			if (pass == 0 && c[i].fi.size == 0 && !c[i].changed) {
 				/* Nothing to read yet, nor to tell what it is: a

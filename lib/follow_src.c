@@ -382,5 +382,5 @@ follow_as_file(const struct follow *f, const struct follow_src *s, struct rotdir
 	r->ent = (char *)(slash != NULL ? slash + 1 : s->path);
 	r->fi.btime = s->btime;
 	r->fi.mtime = s->mtime;
-	rotset_match(f->base, r->ent, f->o.rotated, f->o.nrotated, &r->rn);
+	rotset_match(f->rd.base, r->ent, f->o.rotated, f->o.nrotated, &r->rn);
 }

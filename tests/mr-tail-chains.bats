@@ -188,6 +188,27 @@ holds() { [[ $(readlink "/proc/$TPID/fd/"* 2>/dev/null) == *"$PWD/$1"* ]]; }
 	[[ $(cat out) == $'ready\na\nb\nc\nd' ]]
 }
 
+# attack F1: the same number of bytes written again after a truncation:
+# a size equal to the offset read says nothing; the bytes before it do.
+s_same_size_rewrite() {
+	tail_ready log
+	kill -STOP "$TPID"
+	seq 11 14 >>log
+	kill -CONT "$TPID"
+	wait_for has_line 14
+	kill -STOP "$TPID"
+	copytruncate		# log.1: ready 11..14
+	seq 15 20 >>log		# 18 bytes, as many as were read
+	rotate			# log.2: the copy, log.1: 15..20
+	echo 50 >>log
+	kill -CONT "$TPID"
+	wait_for has_line 50
+	tail_stop
+	[[ $(cat out) == "$(echo ready; seq 11 20; echo 50)" ]]
+}
+@test "inotify: copytruncate, as many bytes written again, rename, all before a look: every line" { s_same_size_rewrite; }
+@test "polling: copytruncate, as many bytes written again, rename, all before a look: every line" { POLL=50 s_same_size_rewrite; }
+
 @test "inotify: a burst of rotations within milliseconds, a line each" {
 	tail_ready log
 	bash -c 'for i in 1 2 3 4 5 6 7 8; do
@@ -460,4 +481,130 @@ sleeping() { [[ $(cut -d' ' -f3 "/proc/$1/stat") == S ]]; }
 	cat <&"$r" >rest
 	exec {r}<&-
 	[[ $(tail -c 1 rest | od -An -c | tr -d ' ') == '\n' ]]
+}
+
+# --- attack F4: a log through a symbolic link, rotated beside its target
+@test "a link to a log renamed twice in the target's directory while stopped: every line, in order" {
+	mkdir real links
+	ln -s ../real/app.log links/app.log
+	seq 1 3 >real/app.log
+	once links/app.log >out
+	seq 4 6 >>real/app.log
+	mv real/app.log real/app.log.1
+	seq 7 9 >real/app.log
+	mv real/app.log.1 real/app.log.2
+	mv real/app.log real/app.log.1
+	seq 10 12 >real/app.log
+	run --separate-stderr once links/app.log
+	[[ $status -eq 0 && $output == "$(seq 4 12)" ]]
+	[[ $stderr == "mr-tail: links/app.log: rotated while stopped; reading the rest of links/../real/app.log.2 first
+mr-tail: links/app.log: rotated before it was read; reading links/../real/app.log.1
+mr-tail: links/app.log: following new file" ]]
+}
+
+@test "Kubernetes' layout: containers/x.log -> pods/.../0.log, dated rotations beside 0.log while stopped" {
+	mkdir -p containers pods/ns_pod_uid/app
+	ln -s "$PWD/pods/ns_pod_uid/app/0.log" containers/x.log
+	seq 1 3 >pods/ns_pod_uid/app/0.log
+	once containers/x.log >out
+	seq 4 6 >>pods/ns_pod_uid/app/0.log
+	mv pods/ns_pod_uid/app/0.log pods/ns_pod_uid/app/0.log.20261204-101010
+	seq 7 9 >pods/ns_pod_uid/app/0.log
+	mv pods/ns_pod_uid/app/0.log pods/ns_pod_uid/app/0.log.20261204-111111
+	seq 10 12 >pods/ns_pod_uid/app/0.log
+	once containers/x.log >>out 2>err
+	cmp out <(seq 12)
+	grep -qF "reading $PWD/pods/ns_pod_uid/app/0.log.20261204-111111" err
+}
+
+s_link_live() {
+	mkdir real links
+	ln -s ../real/log links/log
+	tail_ready real/log	# makes real/log; followed through the link below
+	tail_stop
+	: >out
+	tail_bg -b links/log
+	wait_for has_line ready
+	kill -STOP "$TPID"
+	echo a >>real/log
+	rotate real/log
+	echo b >>real/log
+	rotate real/log
+	echo c >>real/log
+	kill -CONT "$TPID"
+	wait_for has_line c
+	tail_stop
+	[[ $(cat out) == $'ready\na\nb\nc' ]]
+}
+@test "inotify: a link to a log rotated twice beside its target while the reader is blocked" { s_link_live; }
+@test "polling: a link to a log rotated twice beside its target while the reader is blocked" { POLL=50 s_link_live; }
+
+# --- attack F5: a link retargeted while stopped
+@test "a link retargeted while stopped: the rest of its earlier target, then the new one" {
+	seq 1 3 >app-1.log
+	ln -s app-1.log current.log
+	once current.log >out
+	seq 4 6 >>app-1.log
+	seq 7 9 >app-2.log
+	ln -sfn app-2.log current.log
+	run --separate-stderr once current.log
+	[[ $status -eq 0 && $output == "$(seq 4 9)" ]]
+	[[ $stderr == "mr-tail: current.log: retargeted while stopped; reading the rest of app-1.log first
+mr-tail: current.log: following new file" ]]
+	run once current.log	# nothing again
+	[[ -z $output ]]
+}
+
+# --- attack F11: --once and a rotated file's unterminated last line
+# rotated_with_part: 1 2 read by --once from app.log, which ends in "part"
+# (no newline), rotated to app.log.1; 3 4 read from the new app.log.
+rotated_with_part() {
+	printf '1\n2\npart' >app.log
+	once app.log >out
+	mv app.log app.log.1
+	seq 3 4 >app.log
+	once app.log >>out 2>err
+}
+@test "--once: a rotated file's unterminated last line, idle past --rotate-wait, is written with a newline, once" {
+	rotated_with_part
+	[[ $(cat out) == "$(seq 4)" ]]	# written to just now: the line may go on
+	touch -d '-1 hour' app.log.1
+	run --separate-stderr once -v app.log
+	[[ $status -eq 0 && $output == part ]]
+	[[ $stderr == *"1 line read; nothing lost" ]]
+	run --separate-stderr once app.log	# done with it: nothing, no notice
+	[[ $status -eq 0 && -z $output && -z $stderr ]]
+}
+
+@test "--once: a rotated file deleted with an unterminated last line pending: a named loss" {
+	rotated_with_part
+	rm app.log.1
+	run --separate-stderr once -v app.log
+	[[ $status -eq 0 && -z $output ]]
+	[[ $stderr == *"app.log.1: deleted while stopped; 4 bytes "*" after offset 4 were not read"* ]]
+}
+
+# --- attack F12: identical lines defeat fingerprints: said, never "nothing lost"
+@test "identical lines, copytruncate and regrowth past the offset while stopped: an unknown loss is said" {
+	yes ok | head -n 100 >app.log
+	once app.log >out
+	yes ok | head -n 20 >>app.log
+	cp app.log app.log.1
+	: >app.log
+	yes ok | head -n 150 >>app.log
+	run --separate-stderr once -v app.log
+	[[ $status -eq 0 ]]
+	[[ $stderr == *"app.log: app.log.1, made since, holds the same bytes before offset 300 as app.log and more; repeated lines cannot tell a copy from a new generation: an unknown amount may be lost"* ]]
+	[[ $stderr == *"read; an unknown amount may be lost in 1 place" ]]
+	[[ $stderr != *"nothing lost"* ]]
+}
+
+@test "distinct lines, a copy of the log made while stopped (copytruncate not finished): nothing said" {
+	seq 100 >app.log
+	once app.log >out
+	seq 101 120 >>app.log
+	cp app.log app.log.1
+	run --separate-stderr once -v app.log
+	[[ $status -eq 0 && $output == "$(seq 101 120)" ]]
+	[[ $stderr == "mr-tail: 20 lines read; nothing lost" ]]
 }

@@ -8,7 +8,8 @@
 # from cron-like --once runs and exactly-once --no-commit jobs, killed with
 # -9 at random.  The output is checked against what was written: every
 # line whole, none lost unless its file was destroyed (and then no more
-# reported lost than is missing, nothing when nothing is), each file's
+# reported lost than is missing, or was written by a killed run past its
+# checkpoint, nothing when neither is), each file's
 # lines in order and older files before newer ones, a line again only
 # after a kill -9 and from within the killed run's last checkpoint
 # interval.  scripts/soak-tail runs the model for as long as asked.

@@ -367,7 +367,7 @@ s_kill9() {
 	TPID=
 	wait "$WPID"
 	WPID=
-	mr-tail --once -s st log >>out
+	mr-tail -b --once -s st log >>out	# -b as the killed runs: all of it if none saved a state
 	sort -n out | uniq | cmp - <(seq "$n")	# no line lost, none partial
 	[[ $(wc -l <out) -lt $((n * 2)) ]]	# duplicates only from unsaved batches
 }

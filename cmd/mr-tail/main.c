@@ -112,6 +112,7 @@ report_counts(void)
 		n.lost_bytes += files[i].f.n.lost_bytes;
 		n.lost_lines += files[i].f.n.lost_lines;
 		n.losses += files[i].f.n.losses;
+		n.unknown += files[i].f.n.unknown;
 		n.cut_lines += files[i].f.n.cut_lines;
 		n.cut_bytes += files[i].f.n.cut_bytes;
 	}
@@ -130,7 +131,11 @@ report_counts(void)
 		return;
 	follow_format_count(n.lines, a, sizeof a);
 	follow_format_count(n.lost_bytes, b, sizeof b);
-	if (n.losses == 0 && n.cut_bytes > 0)
+	if (n.losses == 0 && n.unknown > 0)
+		warn("%s line%s read; an unknown amount may be lost in %llu place%s", a,
+		    n.lines == 1 ? "" : "s", (unsigned long long)n.unknown,
+		    n.unknown == 1 ? "" : "s");
+	else if (n.losses == 0 && n.cut_bytes > 0)
 		warn("%s line%s read; no line lost, %s bytes cut (-m)", a,
 		    n.lines == 1 ? "" : "s",
 		    follow_format_count(n.cut_bytes, c, sizeof c));
@@ -332,6 +337,7 @@ read_once(void)
 
 	for (i = 0; i < nfiles; i++) {
 		follow_look(&files[i].f, UINT64_MAX, now);
+		follow_settle(&files[i].f);
 		follow_expire(&files[i].f, now);
 		if (files[i].f.open_errno != 0)
 			status = EXIT_BAD;
