@@ -282,7 +282,7 @@ main(int argc, char *argv[])
 	static char *stdin_only[] = { "-", NULL };
 	const char *prefix = "part-", *exec_cmd = NULL, *range_file = NULL;
 	struct keyfield_opts ko = { NULL, NULL, 0 };
-	uint64_t v, sample = 0;
+	uint64_t sample = 0;
 	size_t nspecs;
 	int c, print = 0;
 
@@ -291,10 +291,7 @@ main(int argc, char *argv[])
 	while ((c = args_next(argc, argv, "n:k:t:K:F:p:Pe:r:s:h", longopts)) != -1) {
 		switch (c) {
 		case 'n':
-			if (parse_uint(optarg, 1, 1000000, &v) < 0)
-				optarg_error("is not a partition count from 1 to "
-				    "1000000");
-			nparts = (unsigned)v;
+			nparts = (unsigned)optarg_number(1, 1000000);
 			break;
 		case 'k':
 			spec.keyfields = optarg_keyfields();
@@ -319,9 +316,7 @@ main(int argc, char *argv[])
 			range_file = optarg;
 			break;
 		case 's':
-			if (parse_uint(optarg, 1, 1000000000, &sample) < 0)
-				optarg_error("is not a sample size from 1 to "
-				    "1000000000");
+			sample = optarg_number(1, 1000000000);
 			break;
 		}
 	}
@@ -330,9 +325,9 @@ main(int argc, char *argv[])
 	if (nparts == 0)
 		usage_error("-n N is required");
 	if (print && exec_cmd != NULL)
-		usage_error("--print and --exec exclude each other");
+		args_conflict('P', 'e');
 	if (range_file != NULL && sample != 0)
-		usage_error("--range and --sample exclude each other");
+		args_conflict('r', 's');
 	if (sample != 0 && (print || exec_cmd != NULL))
 		usage_error("--sample writes split points, not partitions");
 	if (argc == 0) {

@@ -39,7 +39,7 @@ static const char help_text[] =
     "  -o, --output FILE            write FILE (replaced at the end) instead of stdout\n"
     "  -P, --parallel N             sort with N threads (default: one per CPU, at most 8)\n"
     "  -r, --reverse                reverse the order\n"
-    "  -S, --buffer-size SIZE       memory for records (K, M, G suffixes; default: RAM/2)\n"
+    "  -S, --buffer-size SIZE       memory for records (default: RAM/2, 16M to 4G)\n"
     "  -s, --stable                 accepted; the sort is always stable\n"
     "  -T, --temporary-directory DIR  temporary runs in DIR (default: $TMPDIR, /tmp)\n"
     "  -t, --separator SEP          the field separator: one byte, \\t or \\0 (default TAB)\n"
@@ -255,7 +255,7 @@ main(int argc, char *argv[])
 	argv += optind;
 	key_order(&ko);
 	if (check && merge)
-		usage_error("-c and -m exclude each other");
+		args_conflict('c', 'm');
 	if (check && argc > 1)
 		usage_error("-c checks one FILE");
 	if (argc == 0) {

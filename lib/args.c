@@ -1,5 +1,6 @@
 /* args: the command line every program shares, and option values. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,52 @@ static const char *usage_text = "";
 static const char *help_text = "";
 static char typed[128];		/* the current option as typed */
 
+/* How each option given was typed, for messages naming two of them. */
+static struct {
+	int c;
+	char text[32];
+} typed_as[32];
+static size_t ntyped;
+
+/* Remember TYPED as the spelling of option C. */
+static void
+note_typed(int c)
+{
+	size_t i;
+
+	for (i = 0; i < ntyped && typed_as[i].c != c; i++)
+		;
+	if (i == ntyped) {
+		if (ntyped == sizeof typed_as / sizeof typed_as[0])
+			return;
+		ntyped++;
+	}
+	typed_as[i].c = c;
+	snprintf(typed_as[i].text, sizeof typed_as[i].text, "%.31s", typed);
+}
+
+const char *
+args_typed(int c)
+{
+	static char shortname[4];
+	size_t i;
+
+	for (i = 0; i < ntyped; i++)
+		if (typed_as[i].c == c)
+			return typed_as[i].text;
+	snprintf(shortname, sizeof shortname, "-%c", c > 0 && c < 0x80 ? c : '?');
+	return shortname;
+}
+
+void
+args_conflict(int a, int b)
+{
+	char first[32];
+
+	snprintf(first, sizeof first, "%s", args_typed(a));
+	usage_error("%s and %s exclude each other", first, args_typed(b));
+}
+
 void
 args_init(const char *argv0, const char *usage, const char *help)
 {
@@ -25,12 +72,19 @@ args_init(const char *argv0, const char *usage, const char *help)
 	help_text = help;
 }
 
-/* The end of --help and --version: status 0, or a write error said. */
+/*
+ * The end of --help and --version: status 0, or a write error said.  A
+ * reader that went away (`mr-sort --help | head -1`) is a quiet end, as on
+ * the data path: SIGPIPE is ignored so that the write says EPIPE.
+ */
 static noreturn void
 exit_after_text(void)
 {
+	signal(SIGPIPE, SIG_IGN);
 	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno == EPIPE)
+			_exit(EXIT_OK);
 		if (errno == 0)
 			errno = EIO;
 		die("standard output: write error:");
@@ -185,6 +239,7 @@ args_next(int argc, char *argv[], const char *shortopts,
 		snprintf(typed, sizeof typed, "--%s", longopts[idx].name);
 	else
 		set_typed_short(c);
+	note_typed(c);
 	if (c == 'h')
 		print_help();
 	if (c == ARGS_VERSION)
@@ -290,14 +345,23 @@ optarg_separator(void)
 	return (char)c;
 }
 
-int
-optarg_threads(int max)
+uint64_t
+optarg_number(uint64_t min, uint64_t max)
 {
 	uint64_t v;
 
-	if (parse_uint(optarg, 1, (uint64_t)max, &v) < 0)
-		optarg_error("is not a thread count from 1 to %d", max);
-	return (int)v;
+	if (parse_uint(optarg, min, max, &v) == 0)
+		return v;
+	if (max == UINT64_MAX)
+		optarg_error("is not a number from %llu up", (unsigned long long)min);
+	optarg_error("is not a number from %llu to %llu", (unsigned long long)min,
+	    (unsigned long long)max);
+}
+
+int
+optarg_threads(int max)
+{
+	return (int)optarg_number(1, (uint64_t)max);
 }
 
 uint64_t

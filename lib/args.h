@@ -53,6 +53,16 @@ int args_next(int argc, char *argv[], const char *shortopts,
 /* args_option: the option args_next returned last, as typed ("-k", "--key"). */
 const char *args_option(void);
 
+/*
+ * args_typed: how option C (a value args_next returned) was last typed
+ * ("-P" or "--print"); "-C" if it was not given.
+ */
+const char *args_typed(int c);
+
+/* args_conflict: the usage error "PROG: A and B exclude each other", A and
+ * B named as typed. */
+noreturn void args_conflict(int a, int b);
+
 /* usage_error: "PROG: MESSAGE", then the usage, on stderr; status 2. */
 noreturn void usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
@@ -71,12 +81,16 @@ noreturn void optarg_error(const char *fmt, ...)
  *	optarg_keyfields: -k K, "is not a key field count (the key is the
  *	    first K fields)"
  *	optarg_separator: -t SEP, one byte, \t or \0: "is not a single byte"
- *	optarg_threads: 1 to MAX, "is not a thread count from 1 to MAX"
+ *	optarg_number: a whole number from MIN to MAX, "is not a number
+ *	    from MIN to MAX" (or "from MIN up" when MAX is UINT64_MAX); every
+ *	    count, index and number of threads is one
+ *	optarg_threads: optarg_number from 1 to MAX
  *	optarg_size: a parse_size size from 1 to MAX, "is not a size (such as
  *	    4096, 64K, 16M or 2G)", or "is over the largest size, MAX"
  */
 int optarg_keyfields(void);
 char optarg_separator(void);
+uint64_t optarg_number(uint64_t min, uint64_t max);
 int optarg_threads(int max);
 uint64_t optarg_size(uint64_t max);
 

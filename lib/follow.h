@@ -103,6 +103,8 @@ struct follow_counts {
 	uint64_t lost_lines;	/* about how many lines they held */
 	uint64_t losses;	/* files (or parts) lost */
 	uint64_t unknown;	/* places where an unknown amount may be lost */
+	uint64_t cut_lines;	/* lines cut at max_line */
+	uint64_t cut_bytes;	/* the bytes cut from them */
 };
 
 struct follow {

@@ -68,6 +68,8 @@ follow_emit(struct follow *f, struct follow_src *s, const char *p, size_t n)
 		}
 		if (f->o.max_line && len - (nl != NULL) > f->o.max_line) {
 			cut_warning(f);
+			f->n.cut_lines++;
+			f->n.cut_bytes += len - (nl != NULL) - f->o.max_line;
 			out_write(o, p, (size_t)f->o.max_line);
 			out_byte(o, '\n');
 		} else {
@@ -103,6 +105,9 @@ cut_line(struct follow *f, struct follow_src *s)
 	follow_emit(f, s, s->held.p, (size_t)f->o.max_line);
 	out_byte(f->o.out, '\n');
 	cut_warning(f);
+	f->n.lines++;		/* written, ended by the newline above */
+	f->n.cut_lines++;
+	f->n.cut_bytes += s->held.len - f->o.max_line;
 	s->held.len = 0;
 	s->skipping = 1;
 }
@@ -111,16 +116,18 @@ cut_line(struct follow *f, struct follow_src *s)
  * the new line start (its fingerprint taken from the bytes at hand, or read
  * back from the file). */
 static void
-skip_cut(struct follow_src *s)
+skip_cut(struct follow *f, struct follow_src *s)
 {
 	char *nl = memchr(s->held.p, '\n', s->held.len);
 	size_t k;
 
 	if (nl == NULL) {
+		f->n.cut_bytes += s->held.len;
 		s->held.len = 0;
 		return;
 	}
 	k = (size_t)(nl - s->held.p) + 1;
+	f->n.cut_bytes += k - 1;
 	s->line_off = s->off - (s->held.len - k);
 	if (k >= FP || s->pid != 0) {
 		s->fplen = k < FP ? k : FP;
@@ -461,7 +468,7 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 		scan = s->held.len;
 		s->held.len += (size_t)r;
 		if (s->skipping) {
-			skip_cut(s);
+			skip_cut(f, s);
 			scan = 0;
 		}
 		if (s->skipping || s->held.len == scan)

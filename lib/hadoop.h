@@ -3,14 +3,20 @@
  *
  * A program is a Streaming task when mapreduce_task_id (or the old
  * mapred_task_id) is set.  Then it reports its counters at exit on stderr as
- * "reporter:counter:mr-tools,NAME,N" lines, which Hadoop (and mr-job) sum.
+ * "reporter:counter:PROGRAM,NAME,N" lines, which Hadoop (and mr-job) sum.
+ * The group is the program's name: the counters of the mapper (mr-map) and
+ * of the reducer (mr-reduce) of one job never add up under one name, and a
+ * Hadoop user reads them as the group of the component that counted.
+ * Names are lowercase words, the noun last: "skipped records".
  */
 #ifndef MR_HADOOP_H
 #define MR_HADOOP_H
 
 #include <stdint.h>
 
-#define HADOOP_COUNTER_GROUP "mr-tools"
+#include "msg.h"
+
+#define HADOOP_COUNTER_GROUP progname
 
 /* hadoop_is_task: 1 when running as a Streaming task. */
 int hadoop_is_task(void);

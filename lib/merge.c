@@ -1,5 +1,4 @@
 /* merge: loser-tree k-way merge of sorted record streams (see merge.h). */
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,8 +103,8 @@ check_order(const struct merge *m, const struct merge_src *s, struct slice prev,
 			c = 0;
 	}
 	if (c > 0 || (c == 0 && m->check == MERGE_CHECK_STRICT))
-		die_at(s->r.name, s->line, "disorder: %.*s",
-		    s->rec.len > INT_MAX ? INT_MAX : (int)s->rec.len, s->rec.p);
+		die_at_record(s->r.name, s->line, "disorder", s->rec.p,
+		    s->rec.len);
 }
 
 /* Advance S to its next record; 0 (and S no longer live) at its end. */

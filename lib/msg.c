@@ -172,6 +172,33 @@ die_at(const char *file, uint64_t line, const char *fmt, ...)
 }
 
 void
+die_at_record(const char *file, uint64_t line, const char *what,
+    const char *p, size_t len)
+{
+	char head[4096], *whole;
+	int n;
+
+	pthread_mutex_lock(&dying);
+	n = snprintf(head, sizeof head, "%s: %s:%llu: %s: ", progname, file,
+	    (unsigned long long)line, what);
+	if (n < 0 || (size_t)n >= sizeof head)
+		n = (int)sizeof head - 1;
+	fflush(stdout);
+	/* One write for the line, as vmessage does, if memory allows. */
+	if ((whole = malloc((size_t)n + len + 1)) != NULL) {
+		memcpy(whole, head, (size_t)n);
+		memcpy(whole + n, p, len);
+		whole[(size_t)n + len] = '\n';
+		fwrite(whole, 1, (size_t)n + len + 1, stderr);
+	} else {
+		fwrite(head, 1, (size_t)n, stderr);
+		fwrite(p, 1, len, stderr);
+		fputc('\n', stderr);
+	}
+	exit(EXIT_BAD);
+}
+
+void
 warn_skipped(uint64_t n, const char *first)
 {
 	if (n == 1)

@@ -31,6 +31,14 @@ noreturn void die_at(const char *file, uint64_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /*
+ * die_at_record: "progname: FILE:LINE: WHAT: " and then the record's bytes
+ * P[0..LEN) as they are (a NUL, a long line: all of it), as sort -c shows
+ * its disorder; status 1.
+ */
+noreturn void die_at_record(const char *file, uint64_t line, const char *what,
+    const char *p, size_t len);
+
+/*
  * warn_skipped: the notice of a program that skipped N records (N > 0)
  * instead of stopping: "progname: 1 record skipped: FIRST", or
  * "progname: N records skipped; the first: FIRST", where FIRST is

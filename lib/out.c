@@ -398,6 +398,18 @@ out_close(struct out *o)
 	o->buf = NULL;
 }
 
+int
+out_reader_gone(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = 0 };
+	struct stat st;
+
+	/* Linux reports POLLERR on a pipe's writing end without readers. */
+	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))
+		return 0;
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR) != 0;
+}
+
 void
 out_ignore_sigpipe(void)
 {

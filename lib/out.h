@@ -168,4 +168,11 @@ int write_all(int fd, const void *p, size_t n);
  */
 void out_ignore_sigpipe(void);
 
+/*
+ * out_reader_gone: 1 if FD is a pipe (or FIFO) whose reading end is closed
+ * everywhere (as after `| head -1` ended), so writing to it can only fail
+ * with EPIPE; 0 otherwise, and for anything that is not a pipe.
+ */
+int out_reader_gone(int fd);
+
 #endif

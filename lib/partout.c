@@ -1,9 +1,11 @@
 /* partout: N partition outputs, files or commands (see partout.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "msg.h"
@@ -85,6 +87,7 @@ partout_open_exec(struct partout *po, unsigned n, const char *cmd)
 	unsigned i;
 
 	init(po, n, 1);
+	po->cmd = cmd;
 	for (i = 0; i < n; i++) {
 		struct proc p;
 
@@ -116,7 +119,7 @@ put(struct partout *po, unsigned i, const char *p, size_t n)
 			return;
 		}
 		if (po->exec)
-			die("partition %u: write error:", i);
+			die("%s: partition %u: write error:", po->cmd, i);
 		die("%s: write error:", pp->name);
 	}
 }
@@ -146,6 +149,21 @@ partout_record_slow(struct partout *po, unsigned i, const char *p, size_t len)
 	}
 }
 
+/*
+ * Did a command end by SIGPIPE (killed, or a shell's 128 + 13) because the
+ * reader of our standard output, which it writes to, went away?  That is
+ * the quiet end of a closed pipe (`| head -1`), not a failure; a SIGPIPE
+ * of its own, with our standard output still read, is one.
+ */
+static int
+pipe_closed_ended(int status)
+{
+	int sigpipe = (WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE) ||
+	    (WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGPIPE);
+
+	return sigpipe && out_reader_gone(STDOUT_FILENO);
+}
+
 static int
 close_exec(struct partout *po)
 {
@@ -160,8 +178,8 @@ close_exec(struct partout *po)
 	}
 	for (i = 0; i < po->n; i++) {
 		status = proc_wait(po->part[i].pid);
-		if (proc_failed(status)) {
-			warn("partition %u: command failed: %s", i,
+		if (proc_failed(status) && !pipe_closed_ended(status)) {
+			warn("%s: partition %u: %s", po->cmd, i,
 			    proc_describe(status, how, sizeof how));
 			failed = 1;
 		}

@@ -41,6 +41,7 @@ struct partout_part {
 struct partout {
 	unsigned n;
 	int exec;		/* commands instead of files */
+	const char *cmd;	/* the command, for messages */
 	size_t cap;		/* buffer bytes per partition */
 	struct partout_part *part;
 };

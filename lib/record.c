@@ -9,6 +9,7 @@
 
 #include "msg.h"
 #include "record.h"
+#include "sigstop.h"
 #include "xalloc.h"
 
 /* The buffer of a reader that has not read yet: no allocation until then
@@ -109,9 +110,15 @@ read_block(struct reader *r)
 	}
 	if (r->idle != NULL && r->may_block && would_block(r))
 		r->idle(r->idle_arg);
-	do
+	for (;;) {
+		/* A stop asked by a signal (lib/sigstop) ends the program
+		 * here, between records. */
+		if (sigstop_signal != 0)
+			sigstop_finish();
 		n = read(r->fd, r->buf + r->end, r->cap - r->end);
-	while (n < 0 && errno == EINTR);
+		if (n >= 0 || errno != EINTR)
+			break;
+	}
 	if (n < 0)
 		die("%s:", r->name);
 	if (n == 0) {

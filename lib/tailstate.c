@@ -543,8 +543,10 @@ tailstate_load(struct tailstate *st, const char *path)
 	}
 	if (fstat(fd, &sb) < 0)
 		die("%s:", path);
+	if (S_ISDIR(sb.st_mode))
+		errno = EISDIR;	/* said as every program says it */
 	if (!S_ISREG(sb.st_mode))
-		die("%s: not a regular file", path);
+		die(S_ISDIR(sb.st_mode) ? "%s:" : "%s: not a regular file", path);
 	buf = xmalloc((size_t)sb.st_size + 1);
 	while (len < (size_t)sb.st_size + 1) {
 		r = read(fd, buf + len, (size_t)sb.st_size + 1 - len);
@@ -686,7 +688,7 @@ save_failed(const char *tmp, const char *path, char *buf)
 	free(buf);
 	tmp_remove(tmp);
 	errno = saved;
-	die("%s:", path);
+	die("%s: write error:", path);
 }
 
 void

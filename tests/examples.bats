@@ -2,7 +2,9 @@
 # Every example of README.md and of the man pages' EXAMPLES runs as
 # written: each block of a document, in order, in one directory that holds
 # the files the examples name (an Apache log with "-" sizes, text, JSON
-# lines, sorted parts, ...), with bash -e -o pipefail.  An example that
+# lines, sorted parts, ...), with bash -e -o pipefail, but the examples
+# meant for cron (mr-tail --once), which run with sh as cron runs them.
+# An example that
 # follows a live log runs for a moment and must still be running; the few
 # that need a Hadoop cluster or the build itself are named below and not
 # run.
@@ -32,6 +34,21 @@ not_run() {
 	esac
 }
 
+# An example for cron: it reads what is new with mr-tail --once.
+is_cron() {
+	[[ $1 == *"mr-tail "*"--once"* ]]
+}
+
+# localize BLOCK: the example with a server's paths, and the source tree's
+# scripts/, made local.
+localize() {
+	local block=$1
+	block=${block//\/var\/log\/nginx\/access.log/access.log}
+	block=${block//\/var\/log\/app.log/app.log}
+	block=${block//\/var\/lib\//}
+	printf '%s' "${block//scripts\/mr-hadoop/mr-hadoop}"
+}
+
 # A live example: it follows a log (tail -F, or mr-tail without --once).
 is_live() {
 	[[ $1 == *"tail -F"* ]] && return 0
@@ -46,7 +63,9 @@ setup_file() {
 }
 
 make_fixtures() {
+	make_job
 	"$MR_TOOLS/gendata" log 3000 >access.log
+	apache_sample >>access.log
 	"$MR_TOOLS/gendata" text 200000 >big.txt
 	cp big.txt book.txt
 	cp big.txt sample.txt
@@ -87,26 +106,39 @@ if last is not None:
 PY
 }
 
-# The stand-in for a job of your own.
-job() {
-	mr-map -d ' ' -K 9 | mr-reduce -H count
+# Lines of real Apache logs that a split at blanks gets wrong: a request
+# never sent ("-", a 408), a request with a space, an escaped quote in a
+# request; sizes "-".
+apache_sample() {
+	cat <<'EOF'
+10.0.0.1 - - [04/Dec/2026:10:00:00 +0000] "GET /index.html HTTP/1.1" 200 2326 "-" "Mozilla/5.0"
+10.0.0.2 - - [04/Dec/2026:10:00:01 +0000] "GET /a.png HTTP/1.1" 304 - "http://x/" "Mozilla/5.0 (X11)"
+10.0.0.3 - - [04/Dec/2026:10:00:02 +0000] "-" 408 - "-" "-"
+10.0.0.4 - - [04/Dec/2026:10:00:03 +0000] "GET /a%20b c HTTP/1.1" 400 226 "-" "curl/8"
+10.0.0.5 - - [04/Dec/2026:10:00:04 +0000] "GET /x\" 200 99999 HTTP/1.1" 404 196 "-" "evil"
+10.0.0.6 - frank [04/Dec/2026:10:00:05 +0000] "POST /api HTTP/1.1" 200 17
+EOF
+}
+
+# The stand-in for a job of your own, a command on PATH (cron's sh runs it).
+make_job() {
+	mkdir -p bin
+	printf '#!/bin/sh\nmr-map -d " " -K 9 | mr-reduce -H count\n' >bin/job
+	chmod +x bin/job
 }
 
 # run_doc DOC: run every example of DOC (a path under the source tree).
 run_doc() {
 	local doc=$MR_ROOT/$1 block= line why ran=0 skipped=0 pid status
-	export -f job
 	export MR_STATIC_BIN=${MR_BIN:-$MR_ROOT/bin}
 	cp -R "$BATS_FILE_TMPDIR/fixtures/." .
+	PATH=$PWD/bin:$PATH
 	while IFS= read -r line; do
 		if [[ $line != "@@" ]]; then
 			block+=$line$'\n'
 			continue
 		fi
-		# Paths of a server, and the source tree's scripts/, made local.
-		block=${block//\/var\/log\/nginx\/access.log/access.log}
-		block=${block//\/var\/log\/app.log/app.log}
-		block=${block//scripts\/mr-hadoop/mr-hadoop}
+		block=$(localize "$block")
 		if why=$(not_run "$block") && [[ -n $why ]]; then
 			echo "# not run ($why): ${block%%$'\n'*}" >&3
 		elif [[ $block == *python3* ]] && ! command -v python3 >/dev/null; then
@@ -120,6 +152,10 @@ run_doc() {
 			fi
 			kill -TERM -- -"$pid" 2>/dev/null || true
 			wait "$pid" 2>/dev/null || true
+			ran=$((ran + 1))
+		elif is_cron "$block"; then
+			run sh -c "$block"
+			[[ $status -eq 0 ]] || { echo "cron example failed with status $status:"; echo "$block"; echo "$output"; false; }
 			ran=$((ran + 1))
 		else
 			run bash -e -o pipefail -c "$block"
@@ -142,15 +178,93 @@ run_doc() {
 @test "every example of mr-reduce(1) runs" { run_doc man/mr-reduce.1; }
 @test "every example of mr-split(1) runs" { run_doc man/mr-split.1; }
 @test "every example of mr-partition(1) runs" { run_doc man/mr-partition.1; }
-@test "every example of mr-tail(1) runs" { run_doc man/mr-tail.1; }
+@test "every example of mr-tail(1) runs" {
+	run_doc man/mr-tail.1
+	# The archive and the counts took the lines already in the log (-b).
+	[ "$(gzip -dc app.log.gz | wc -l)" -eq 100 ]
+	[ "$(cat counts.* | wc -l)" -eq 1 ]
+}
 @test "every example of mr-task(1) runs" { run_doc man/mr-task.1; }
 @test "every example of mr-job(1) runs" { run_doc man/mr-job.1; }
 @test "every example of mr-hadoop(1) runs" { run_doc man/mr-hadoop.1; }
 
+@test "the errors the README quotes are the programs' own" {
+	local want
+	{ seq 1041 | sed 's/^/a b c d e f g h i /'; echo 'a b c'; } >access.log
+	want=$(grep -o '`mr-map: access.log:[^`]*`' "$MR_ROOT/README.md" | tr -d '`')
+	run -1 --separate-stderr mr-map -d ' ' -K 9 --strict access.log
+	[ "$stderr" = "$want" ]
+	{ seq 16 | sed 's/^/k\t1\t/'; printf 'k\t1\tn/a\n'; } >sales.tsv
+	want=$(grep -o '`mr-reduce: -:[^`]*`' "$MR_ROOT/README.md" | tr -d '`')
+	run -1 --separate-stderr mr-reduce sum:2 <sales.tsv
+	[ "$stderr" = "$want" ]
+}
+
+@test "the status examples count real Apache lines right: 408s, spaces and quotes in requests, - sizes" {
+	local doc line
+	apache_sample >access.log
+	for doc in README.md man/mr-map.1; do
+		line=$(doc_examples "$MR_ROOT/$doc" | grep -m1 -- '-H count')
+		run -0 bash -e -o pipefail -c "$line"
+		[ "$output" = "$(printf '200\t2\n304\t1\n400\t1\n404\t1\n408\t1')" ] ||
+		    { echo "$doc: $line"; false; }
+		# (a line ending in "|" goes on on the next)
+		line=$(doc_examples "$MR_ROOT/$doc" | mawk '/[|]$/ { printf "%s ", $0; next } 1' |
+		    grep -m1 -- '-V 3 access.log')
+		run -0 bash -e -o pipefail -c "$line"
+		[ "$output" = "$(printf '200\t2343\n400\t226\n404\t196')" ] ||
+		    { echo "$doc: $line"; false; }
+	done
+}
+
+# cron_examples DOC: the cron examples of DOC, localized, NUL-terminated.
+cron_examples() {
+	local line block=
+	while IFS= read -r line; do
+		if [[ $line != "@@" ]]; then
+			block+=$line$'\n'
+			continue
+		fi
+		is_cron "$block" && printf '%s\0' "$(localize "$block")"
+		block=
+	done < <(doc_examples "$MR_ROOT/$1")
+}
+
+# The files of the directory but the batches, with their contents' sums.
+snapshot() {
+	find . -type f ! -name '*batch' ! -name '*.state' ! -name st ! -path './bin/*' \
+	    -exec cksum {} + | sort
+}
+
+@test "the cron examples change nothing when mr-tail fails, run by sh as cron does" {
+	local doc block n=0 state
+	mkdir work && cd work
+	cp -R "$BATS_FILE_TMPDIR/fixtures/." .
+	PATH=$PWD/bin:$PATH
+	for doc in README.md man/mr-tail.1; do
+		while IFS= read -r -d '' block; do
+			run sh -c "$block"
+			[[ $status -eq 0 ]] || { echo "$block: $output"; false; }
+			snapshot >../before
+			# Damage the state file: mr-tail stops with an error.
+			state=$(printf '%s' "$block" | grep -o -- '-s [^ ]*' | head -1)
+			state=${state#-s }
+			echo garbage >"$state"
+			run sh -c "$block"
+			[[ $status -ne 0 && $output == *"$state"* ]] || { echo "$block: $status $output"; false; }
+			snapshot >../after
+			diff ../before ../after || { echo "$block changed the files above"; false; }
+			rm "$state"
+			n=$((n + 1))
+		done < <(cron_examples "$doc")
+	done
+	((n == 3))
+}
+
 @test "every man page's examples are run above" {
 	local f
 	for f in "$MR_ROOT"/man/*.1; do
-		grep -q "run_doc man/${f##*/}; }" "$BATS_TEST_FILENAME" ||
+		grep -qE "run_doc man/${f##*/}(;|$)" "$BATS_TEST_FILENAME" ||
 		    { echo "no test runs the examples of ${f##*/}"; false; }
 	done
 }

@@ -26,3 +26,40 @@ wait_for() {
 need_tool() {
 	command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed"
 }
+
+# into_closed_pipe CMD...: run CMD with its standard output a pipe whose
+# reader has already gone (the reader closes its end, then lets CMD start),
+# so the first write fails for certain; prints CMD's stderr and then
+# "status N".
+into_closed_pipe() {
+	local go=$BATS_TEST_TMPDIR/closed-pipe.$$ status
+	rm -f "$go" && mkfifo "$go" || return 1
+	{ read -r <"$go"; "$@" 2>"$go.err"; echo $? >"$go.status"; } |
+	    { exec <&-; echo >"$go"; }
+	cat "$go.err"
+	echo "status $(cat "$go.status")"
+	rm -f "$go" "$go.err" "$go.status"
+}
+
+# stop_after_input SIG INPUT CMD...: run CMD reading a FIFO (its stdout in
+# "out", its stderr in "err"), write INPUT to it, wait until CMD has
+# written output (it flushes when its input pauses: INPUT was read), then
+# send SIG; sets $status to CMD's exit status.  (set -m: a background job
+# of a script would ignore SIGINT.)
+stop_after_input() {
+	local sig=$1 input=$2 pid
+	shift 2
+	rm -f fifo out err
+	mkfifo fifo
+	set -m
+	"$@" <fifo >out 2>err &
+	pid=$!
+	set +m
+	exec 7>fifo
+	printf '%b' "$input" >&7
+	wait_for test -s out
+	kill -"$sig" "$pid"
+	status=0
+	wait "$pid" || status=$?
+	exec 7>&-
+}

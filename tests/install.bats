@@ -48,6 +48,19 @@ programs() {
 		# One message, then the usage.
 		[[ ${stderr_lines[0]} == "$p: --no-such-option: unknown option" &&
 		    ${stderr_lines[1]} == "usage: $p "* ]] || { echo "$p bad option: $stderr"; false; }
+		# The scripts speak as getopt_long does in the C programs.
+		run --separate-stderr "$p" --no-such-option=1
+		[[ $status -eq 2 && ${stderr_lines[0]} == "$p: --no-such-option: unknown option" ]] ||
+		    { echo "$p --no-such-option=1: $status $stderr"; false; }
+		run --separate-stderr "$p" --help=1
+		[[ $status -eq 2 && ${stderr_lines[0]} == "$p: --help: takes no argument" ]] ||
+		    { echo "$p --help=1: $status $stderr"; false; }
+		run --separate-stderr "$p" --he
+		[[ $status -eq 0 && $output == "usage: $p "* ]] || { echo "$p --he: $status $stderr"; false; }
+		run --separate-stderr "$p" --vers
+		[[ $status -eq 0 && $output == "$p (mr-tools) "* ]] || { echo "$p --vers: $status $stderr"; false; }
+		run --separate-stderr "$p" --hadoop
+		[[ $status -eq 2 ]] || { echo "$p --hadoop: an option not in --help"; false; }
 	done
 }
 
@@ -60,6 +73,56 @@ programs() {
 			    { echo "$p $opt >/dev/full: $status $stderr"; false; }
 		done
 	done
+}
+
+@test "--help and --version into a closed pipe end quietly with status 0" {
+	local p opt
+	for p in $(programs); do
+		for opt in --help --version; do
+			run into_closed_pipe "$p" "$opt"
+			[[ $output == "status 0" ]] || { echo "$p $opt | (closed): $output"; false; }
+		done
+	done
+}
+
+@test "the usage has as many forms as the man page's SYNOPSIS" {
+	local p forms synopsis
+	for p in $(programs); do
+		forms=$("$p" --help | sed '/^$/q' | sed 's/^usage: //' | grep -c "^ *$p ")
+		synopsis=$(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh DESCRIPTION/p' "$MR_ROOT/man/$p.1" | grep -c '^\.Nm')
+		((forms == synopsis)) || { echo "$p: $forms forms in --help, $synopsis in the SYNOPSIS"; false; }
+	done
+}
+
+@test "what --help says of -t and -S is what the man page says" {
+	local p extra
+	for p in mr-sort mr-partition mr-reduce; do
+		extra=()
+		[[ $p == mr-partition ]] && extra=(-n 1 --print)
+		[[ $p == mr-reduce ]] && extra=(count)
+		printf 'a\0001\n' | "$p" -t '\0' "${extra[@]}" >/dev/null
+		"$p" --help | grep -- '-t, --separator' | grep -qF '\0' || { echo "$p --help: no \\0"; false; }
+		sed -n '/^\.It Fl t Ar SEP/,/^\.It/p' "$MR_ROOT/man/$p.1" | grep -qF '\e0' ||
+		    { echo "$p.1: no \\e0"; false; }
+	done
+	mr-sort --help | grep -- '--buffer-size' | grep -q 4G
+}
+
+@test "a directory where a file belongs is 'Is a directory' in every program" {
+	local cmd want
+	mkdir adir
+	printf 'x\n' >f
+	while IFS='|' read -r cmd want; do
+		run --separate-stderr $cmd </dev/null
+		[[ $status -eq 1 && $stderr == "$want" ]] || { echo "$cmd: $status: $stderr"; false; }
+	done <<-END
+	mr-split -i adir|mr-split: adir: Is a directory
+	mr-split adir|mr-split: adir: Is a directory
+	mr-tail -s adir --once f|mr-tail: adir: Is a directory
+	mr-sort adir|mr-sort: adir: Is a directory
+	mr-map -w adir|mr-map: adir: Is a directory
+	mr-partition -n 2 --print adir|mr-partition: adir: Is a directory
+	END
 }
 
 # man_options P: the options of man page P's option lists, in order, one a
@@ -103,8 +166,22 @@ help_options() {
 	mr-reduce -t ab count|mr-reduce: -t: 'ab' is not a single byte
 	mr-partition -t ab|mr-partition: -t: 'ab' is not a single byte
 	mr-map -d ab|mr-map: -d: 'ab' is not a single byte
-	mr-sort -P 0|mr-sort: -P: '0' is not a thread count from 1 to 1024
-	mr-task -P 2000|mr-task: -P: '2000' is not a thread count from 1 to 1024
+	mr-sort -P 0|mr-sort: -P: '0' is not a number from 1 to 1024
+	mr-task -P 2000|mr-task: -P: '2000' is not a number from 1 to 1024
+	mr-split -n 0|mr-split: -n: '0' is not a number from 1 to 1000000
+	mr-split -l x|mr-split: -l: 'x' is not a number from 1 up
+	mr-reduce -n 0 count|mr-reduce: -n: '0' is not a number from 1 up
+	mr-tail -n x f|mr-tail: -n: 'x' is not a number from 0 up
+	mr-job -numReduceTasks x|mr-job: -numReduceTasks: 'x' is not a number from 0 to 99999
+	mr-job -D mapreduce.job.reduces=x -input i -output o -mapper cat|mr-job: mapreduce.job.reduces: 'x' is not a number from 0 to 99999
+	mr-job -P 0|mr-job: -P: '0' is not a number from 1 to 1024
+	mr-job -D foo|mr-job: -D: 'foo' is not NAME=VALUE
+	mr-job -cmdenv X|mr-job: -cmdenv: 'X' is not NAME=VALUE
+	mr-task -D foo|mr-task: -D: 'foo' is not NAME=VALUE
+	mr-reduce --window 5 -e 5 count|mr-reduce: --window and -e exclude each other
+	mr-sort --check -m|mr-sort: --check and -m exclude each other
+	mr-split -b 1M --lines 3|mr-split: -b and --lines exclude each other
+	mr-partition -n 2 --range r -s 3|mr-partition: --range and -s exclude each other
 	mr-sort -S 1X|mr-sort: -S: '1X' $size
 	mr-split -b 0|mr-split: -b: '0' $size
 	mr-map -b lots cat|mr-map: -b: 'lots' $size

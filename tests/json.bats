@@ -13,7 +13,7 @@ MODEL="$MR_ROOT/tests/fuzz/json_model.py"
 counters() {
 	local in out skipped
 	read -r _ _ in _ out _ skipped < <(tail -n 1 expected | tr -d ,)
-	printf 'mr-map: counter mr-tools,%s records: %s\n' input "$in" output "$out" \
+	printf 'mr-map: counter mr-map,%s records: %s\n' input "$in" output "$out" \
 	    skipped "$skipped"
 }
 

@@ -363,7 +363,7 @@ counter() {
 	run --separate-stderr mr-job -input in.txt -D a=b -output out -mapper cat
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-job: -D: generic options come before -input (hadoop jar requires it)" ]
-	[ "${stderr_lines[1]}" = "usage: mr-job [-D name=value]... [-files PATH,...] [-archives PATH,...]" ]
+	[ "${stderr_lines[1]}" = "usage: mr-job [-D NAME=VALUE]... [-files PATH,...] [-archives PATH,...]" ]
 	run --separate-stderr mr-job -input in.txt -output out -mapper cat -bogus
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-job: -bogus: unknown option" ]
@@ -372,11 +372,11 @@ counter() {
 	[ "${stderr_lines[0]}" = "mr-job: no -output given" ]
 	run --separate-stderr mr-job -input in.txt -output out -mapper cat -numReduceTasks x
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-job: -numReduceTasks: 'x' is not a count" ]
+	[ "${stderr_lines[0]}" = "mr-job: -numReduceTasks: 'x' is not a number from 0 to 99999" ]
 	[ ! -e out ]
 	run mr-job --help
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "usage: mr-job [-D name=value]... [-files PATH,...] [-archives PATH,...]" ]
+	[ "${lines[0]}" = "usage: mr-job [-D NAME=VALUE]... [-files PATH,...] [-archives PATH,...]" ]
 }
 
 @test "an interrupted job removes its output directory and scratch files" {
@@ -785,7 +785,7 @@ gone() {
 
 @test "mr-hadoop: its own usage, the static programs of bin/, only the project's own programs" {
 	run -0 mr-hadoop --help
-	[ "${lines[0]}" = "usage: mr-hadoop [-D name=value]... [-files PATH,...] [-archives PATH,...]" ]
+	[ "${lines[0]}" = "usage: mr-hadoop [-D NAME=VALUE]... [-files PATH,...] [-archives PATH,...]" ]
 	# Its usage has no -P (the cluster decides how many tasks run at once).
 	[[ $(printf '%s\n' "${lines[@]:0:6}") != *"-P N"* ]]
 	[[ $output == *"Submit a Hadoop Streaming job"* ]]
@@ -814,4 +814,14 @@ gone() {
 	[[ $output == *"== p99 response size per path"* ]]
 	[[ $output == *"  window 20"* ]]
 	[ "$(ls demo)" != "" ]
+}
+
+@test "the mapper's and the reducer's counters stay apart, each in its program's group; no late records without windows" {
+	printf 'a 1\nb\nc x\n' >in
+	run --separate-stderr mr-job -input in -output out \
+	    -mapper 'mr-map -d " " -K 1 -V 2' -reducer 'mr-reduce -b sum'
+	[ "$status" -eq 0 ]
+	local groups
+	groups=$(printf '%s\n' "$stderr" | sed -n '/^\tmr-map$/,/^\tFile/p')
+	[ "$groups" = "$(printf '\tmr-map\n\t\tinput records=3\n\t\toutput records=2\n\t\tskipped records=1\n\tmr-reduce\n\t\tskipped records=1\n\tFile Input Format Counters ')" ]
 }

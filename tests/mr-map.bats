@@ -4,14 +4,17 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-USAGE1='usage: mr-map -w|-a|-d DELIM|-K LIST|-e REGEX|-j [-V LIST] [-g] [-lqv] [--strict] [FILE...]'
-USAGE2='       mr-map [-P N] [-b SIZE] [-o] [-i FILE] [--] COMMAND [ARG...]'
+USAGE1='usage: mr-map -w|-a [-lqv] [--strict] [FILE...]'
+USAGE2='       mr-map [-d DELIM] [-K LIST] [-V LIST] [-lqv] [--strict] [FILE...]
+       mr-map -e REGEX [-g] [-K LIST] [-V LIST] [-lqv] [--strict] [FILE...]
+       mr-map -j -K PATHS [-V PATHS] [-lqv] [--strict] [FILE...]
+       mr-map [-P N] [-b SIZE] [-o] [-i FILE] [--] COMMAND [ARG...]'
 
 # counters IN OUT SKIPPED: what -v writes on stderr.
 counters() {
-	printf 'mr-map: counter mr-tools,input records: %s\n' "$1"
-	printf 'mr-map: counter mr-tools,output records: %s\n' "$2"
-	printf 'mr-map: counter mr-tools,skipped records: %s' "$3"
+	printf 'mr-map: counter mr-map,input records: %s\n' "$1"
+	printf 'mr-map: counter mr-map,output records: %s\n' "$2"
+	printf 'mr-map: counter mr-map,skipped records: %s' "$3"
 }
 
 # A log of the Apache combined format, hand-written.
@@ -61,9 +64,9 @@ EOF
 @test "under Hadoop the record counts are counters" {
 	printf 'a b\nc\n' >in
 	mapreduce_task_id=task_1_m_000000 run -0 --separate-stderr mr-map -w in
-	[ "$stderr" = "reporter:counter:mr-tools,input records,2
-reporter:counter:mr-tools,output records,3
-reporter:counter:mr-tools,skipped records,0" ]
+	[ "$stderr" = "reporter:counter:mr-map,input records,2
+reporter:counter:mr-map,output records,3
+reporter:counter:mr-map,skipped records,0" ]
 }
 
 @test "several files are read in turn, and - is standard input" {
@@ -197,7 +200,9 @@ mr-map: 1 record skipped: in:2: group 1 did not match" ]
 	run -2 --separate-stderr mr-map -e '(' in
 	[[ ${stderr%%$'\n'*} == "mr-map: -e: '(' is not a regular expression: "* ]]
 	run -2 --separate-stderr mr-map -e '(a)' -K 2 in
-	[ "${stderr%%$'\n'*}" = "mr-map: the regular expression has 1 group" ]
+	[ "${stderr%%$'\n'*}" = "mr-map: -K: group 2, but the regular expression has 1 group" ]
+	run -2 --separate-stderr mr-map -e 'x' --value 1 in
+	[ "${stderr%%$'\n'*}" = "mr-map: --value: group 1, but the regular expression has 0 groups" ]
 }
 
 # ---- JSON --------------------------------------------------------------
@@ -246,9 +251,9 @@ mr-map: 5 records skipped; the first: in:3: no field user.id" ]
 	run -0 --separate-stderr mr-map -j -K user.id in
 	[ "${#lines[@]}" = 3 ] && [ -z "$stderr" ]
 	mapreduce_task_id=task_1_m_000000 run -0 --separate-stderr mr-map -q -j -K user.ID in
-	[ "$stderr" = "reporter:counter:mr-tools,input records,3
-reporter:counter:mr-tools,output records,0
-reporter:counter:mr-tools,skipped records,3" ]
+	[ "$stderr" = "reporter:counter:mr-map,input records,3
+reporter:counter:mr-map,output records,0
+reporter:counter:mr-map,skipped records,3" ]
 }
 
 @test "json: randomized records agree with awk" {
@@ -541,7 +546,7 @@ reporter:counter:g,n,5" ]
 
 @test "bad -P, -b and command-only options are usage errors; --help and --version work" {
 	run -2 --separate-stderr mr-map -P 0 -- cat
-	[ "${stderr%%$'\n'*}" = "mr-map: -P: '0' is not a number of copies from 1 to 1024" ]
+	[ "${stderr%%$'\n'*}" = "mr-map: -P: '0' is not a number from 1 to 1024" ]
 	run -2 --separate-stderr mr-map --block-size=1X -- cat
 	[ "${stderr%%$'\n'*}" = "mr-map: --block-size: '1X' is not a size (such as 4096, 64K, 16M or 2G)" ]
 	run -2 --separate-stderr mr-map -l -- cat
@@ -554,4 +559,13 @@ $USAGE2" ]
 	[ "${lines[0]}" = "$USAGE1" ]
 	run -0 mr-map --version
 	[[ $output == "mr-map (mr-tools) "* ]]
+}
+
+@test "SIGTERM or SIGINT while reading a pipe: the skipped records are said, then the end by the signal" {
+	local sig
+	for sig in TERM INT; do
+		stop_after_input "$sig" 'a b\nc\n' mr-map -d ' ' -K 2
+		[ "$status" -eq $((128 + $(kill -l "$sig"))) ]
+		[ "$(cat err)" = "mr-map: 1 record skipped: -:2: no field 2 (the record has 1)" ]
+	done
 }

@@ -135,13 +135,13 @@ dir-00004" ]
 	"$MR_TOOLS/gendata" kv 2000 >kv
 	run --separate-stderr mr-partition -n 3 --exec 'cat >/dev/null; [ "$MR_PARTITION" != 1 ] || exit 3' kv
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "mr-partition: partition 1: command failed: exit status 3" ]
+	[ "$stderr" = "mr-partition: cat >/dev/null; [ \"\$MR_PARTITION\" != 1 ] || exit 3: partition 1: exit status 3" ]
 }
 
 @test "a command killed by a signal is reported with the signal" {
 	run --separate-stderr mr-partition -n 2 --exec '[ "$MR_PARTITION" != 0 ] || kill -9 $$; cat >/dev/null' /dev/null
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "mr-partition: partition 0: command failed: killed by signal 9 (Killed)" ]
+	[ "$stderr" = "mr-partition: [ \"\$MR_PARTITION\" != 0 ] || kill -9 \$\$; cat >/dev/null: partition 0: killed by signal 9 (Killed)" ]
 }
 
 @test "a command that exits early without error does not fail the run" {
@@ -260,6 +260,25 @@ b" ]
 	[ -z "$stderr" ]
 }
 
+@test "--exec commands writing to a closed stdout end quietly: SIGPIPE of a closed pipe is no failure" {
+	"$MR_TOOLS/gendata" kv 200000 >kv
+	run into_closed_pipe mr-partition -n 2 --exec cat kv
+	[ "$output" = "status 0" ]
+	# Killed by the signal, or a shell's status 141: the same.
+	run into_closed_pipe mr-partition -n 2 --exec 'cat; true' kv
+	[ "$output" = "status 0" ]
+	run --separate-stderr bash -c 'mr-partition -n 2 --exec cat kv | head -1; echo "status ${PIPESTATUS[0]}"'
+	[ "${lines[1]}" = "status 0" ]
+	[ -z "$stderr" ]
+}
+
+@test "--exec: a command's own SIGPIPE, with our stdout still read, is a failure" {
+	"$MR_TOOLS/gendata" kv 20000 >kv
+	run --separate-stderr mr-partition -n 2 --exec 'yes | head -c 1 >/dev/null; kill -PIPE $$' kv
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[0]}" = "mr-partition: yes | head -c 1 >/dev/null; kill -PIPE \$\$: partition 0: killed by signal 13 (Broken pipe)" ]
+}
+
 @test "a missing input file is reported by name" {
 	run --separate-stderr mr-partition -n 2 --print nosuch
 	[ "$status" -eq 1 ]
@@ -273,10 +292,12 @@ b" ]
 	[ "${stderr_lines[1]}" = "usage: mr-partition -n N [-k K] [-t SEP] [-K POS1[,POS2]]... [-F SEP] [-p PREFIX]" ]
 	run --separate-stderr mr-partition -n 0
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-partition: -n: '0' is not a partition count from 1 to 1000000" ]
+	[ "${stderr_lines[0]}" = "mr-partition: -n: '0' is not a number from 1 to 1000000" ]
 	run --separate-stderr mr-partition -n 2 --print --exec cat
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-partition: --print and --exec exclude each other" ]
+	run --separate-stderr mr-partition -n 2 -P -e cat
+	[ "${stderr_lines[0]}" = "mr-partition: -P and -e exclude each other" ]
 	run --separate-stderr mr-partition -n 2 --sample 5 --range x
 	[ "$status" -eq 2 ]
 	run --separate-stderr mr-partition -n 2 -k 0

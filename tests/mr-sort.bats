@@ -69,7 +69,7 @@ $USAGE" ]
 	[ "$stderr" = "mr-sort: -x: unknown option
 $USAGE" ]
 	run -2 --separate-stderr mr-sort --parallel=0
-	[ "$stderr" = "mr-sort: --parallel: '0' is not a thread count from 1 to 1024
+	[ "$stderr" = "mr-sort: --parallel: '0' is not a number from 1 to 1024
 $USAGE" ]
 	run -2 --separate-stderr mr-sort -t
 	[ "$stderr" = "mr-sort: -t: missing argument
@@ -257,6 +257,19 @@ b${TAB}1" ]
 	printf 'a\nc\nb\n' >lines
 	run -1 --separate-stderr mr-sort -c <lines
 	[ "$stderr" = "$(LC_ALL=C sort -c <lines 2>&1 | sed 's/^sort/mr-sort/')" ]
+}
+
+@test "-c shows the whole out-of-order line, bytes as they are, NULs and long lines too, as sort -c does" {
+	local long
+	long=$(head -c 5000 /dev/zero | tr '\0' y)
+	printf 'b\na\0x\n' >nul
+	printf 'z\n%s\n' "$long" >long
+	for f in nul long; do
+		mr-sort -c <$f 2>got && false
+		LC_ALL=C sort -c <$f 2>want && false
+		sed -i 's/^sort/mr-sort/' want
+		cmp got want || { od -c got | head; false; }
+	done
 }
 
 @test "a write error while spilling names the directory and leaves nothing" {

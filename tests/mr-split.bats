@@ -334,7 +334,7 @@ b" ]
 	[ "$stderr" = "mr-split: d: Is a directory" ]
 	run --separate-stderr mr-split -n 2 -l 3
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-split: -n, -b and -l exclude each other" ]
+	[ "${stderr_lines[0]}" = "mr-split: -n and -l exclude each other" ]
 	[ "${stderr_lines[1]}" = "usage: mr-split [-n N | -b SIZE | -l LINES] [-p PREFIX] [FILE...]" ]
 	run --separate-stderr mr-split -r 5 f
 	[ "$status" -eq 2 ]

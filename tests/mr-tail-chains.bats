@@ -371,10 +371,10 @@ gzipped_while_stopped() {
 	# The same counted for Hadoop, in a Streaming task.
 	run --separate-stderr env PATH="${MR_BIN:-$MR_ROOT/bin}" mapreduce_task_id=attempt_1 \
 	    mr-tail --once -s st.again log
-	[[ $stderr == *"reporter:counter:mr-tools,input lines,1"* ]]
-	[[ $stderr == *"reporter:counter:mr-tools,lost bytes,40"* ]]
-	[[ $stderr == *"reporter:counter:mr-tools,lost lines (about),0"* ]]
-	[[ $stderr == *"reporter:counter:mr-tools,losses,1"* ]]
+	[[ $stderr == *"reporter:counter:mr-tail,input lines,1"* ]]
+	[[ $stderr == *"reporter:counter:mr-tail,lost bytes,40"* ]]
+	[[ $stderr == *"reporter:counter:mr-tail,lost lines (about),0"* ]]
+	[[ $stderr == *"reporter:counter:mr-tail,losses,1"* ]]
 }
 
 @test "a compressed generation never seen, with no decompressor: named, with its size" {

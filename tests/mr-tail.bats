@@ -480,7 +480,9 @@ s_cap() {
 	tail_stop
 	[[ $(sed -n 2p out | wc -c) -eq $((1048576 + 1)) ]]
 	[[ $(sed -n 3p out) == after ]]
-	[[ $(cat err) == "mr-tail: log: line longer than 1048576 bytes cut" ]]
+	# At the line, and at the end how many lines and bytes.
+	[[ $(cat err) == "mr-tail: log: line longer than 1048576 bytes cut
+mr-tail: 1 line cut at 1048576 bytes (-m): 66,060,288 bytes dropped" ]]
 	((hwm < 40 * 1024))	# far below the 64 MiB line (ASan included)
 }
 @test "inotify: a 64 MiB line with --max-line 1M is cut, memory stays bounded, following continues" { s_cap; }
@@ -578,11 +580,11 @@ s_head() {
 	run -2 --separate-stderr mr-tail --commit -s st log
 	[[ ${stderr_lines[0]} == "mr-tail: --commit takes only -s STATE" ]]
 	run -2 --separate-stderr mr-tail -n x log
-	[[ ${stderr_lines[0]} == "mr-tail: -n: 'x' is not a line count" ]]
+	[[ ${stderr_lines[0]} == "mr-tail: -n: 'x' is not a number from 0 up" ]]
 	run -2 --separate-stderr mr-tail --poll 0 log
-	[[ ${stderr_lines[0]} == "mr-tail: --poll: '0' is not a number of milliseconds from 1 to 3600000" ]]
+	[[ ${stderr_lines[0]} == "mr-tail: --poll: '0' is not a number from 1 to 3600000" ]]
 	run -2 --separate-stderr mr-tail --rotate-wait=-1 log
-	[[ ${stderr_lines[0]} == "mr-tail: --rotate-wait: '-1' is not a number of milliseconds" ]]
+	[[ ${stderr_lines[0]} == "mr-tail: --rotate-wait: '-1' is not a number from 0 to 2147483647" ]]
 	run -2 --separate-stderr mr-tail -m 1X log
 	[[ ${stderr_lines[0]} == "mr-tail: -m: '1X' is not a size (such as 4096, 64K, 16M or 2G)" ]]
 	# One message for an unknown option, then the usage.
@@ -603,4 +605,27 @@ s_head() {
 	cmp st st.orig
 	run -1 --separate-stderr mr-tail --commit -s nost
 	[[ $stderr == "mr-tail: nost: No such file or directory" ]]
+}
+
+@test "-m: the end says how many lines were cut and how many bytes went; -v never says nothing was lost then" {
+	printf 'short\n%0100d\n%050d\nok\n' 0 0 >log
+	run --separate-stderr mr-tail -v -m 10 --once -b log
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'short\n0000000000\n0000000000\nok')" ]
+	[ "$stderr" = "mr-tail: log: line longer than 10 bytes cut
+mr-tail: 2 lines cut at 10 bytes (-m): 130 bytes dropped
+mr-tail: 4 lines read; no line lost, 130 bytes cut (-m)" ]
+	head -c 2000000 /dev/zero | tr "\\000" y >big
+	echo >>big
+	run --separate-stderr mr-tail -v -m 10 --once -b big
+	[ "${stderr_lines[2]}" = "mr-tail: 1 line read; no line lost, 1,999,990 bytes cut (-m)" ]
+}
+
+@test "a state file that cannot be written is a write error naming the state, as other write errors are" {
+	printf 'a\n' >log
+	# (its stderr into a pipe, which the file size limit does not touch)
+	run bash -c '(ulimit -f 0; mr-tail --once -b -s st log 2>&1 >/dev/null; echo "status $?") | cat'
+	[ "$output" = "mr-tail: st: write error: File too large
+status 1" ]
+	[ -z "$(ls -A | grep -v '^log$')" ]
 }

@@ -438,3 +438,12 @@ setup() {
 	[ "$(head -n 1 m0/status)" = "split 1" ]
 	[ ! -e out ]
 }
+
+@test "a missing task directory is one error, naming it" {
+	printf 'a\t1\n' >in0
+	run --separate-stderr mr-task -d nodir/r0 -R -I in0
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "mr-task: nodir/r0: No such file or directory" ]
+	run --separate-stderr mr-task -d in0 -R -I in0
+	[ "$stderr" = "mr-task: in0: Not a directory" ]
+}

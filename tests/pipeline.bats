@@ -83,5 +83,5 @@ awk_count() {
 	printf 'a b\nc\n' >in
 	mapreduce_task_id=attempt_local_0001_m_000000_0 run --separate-stderr mr-map -w in
 	[[ $status -eq 0 ]]
-	[[ $stderr == *"reporter:counter:mr-tools,"* ]]
+	[[ $stderr == *"reporter:counter:mr-map,"* ]]
 }

@@ -12,6 +12,7 @@
 #include "builtin.h"
 #include "hadoop.h"
 #include "msg.h"
+#include "sigstop.h"
 
 /* ---- -w and -a: tokens ----------------------------------------------- */
 
@@ -138,6 +139,13 @@ report(const struct mapper *m)
 		warn_skipped(m->n_skipped, m->first_skip);
 }
 
+/* The report of a mapper stopped by SIGINT or SIGTERM (lib/sigstop). */
+static void
+report_stopped(void *m)
+{
+	report(m);
+}
+
 void
 builtin_run(const struct options *opt, char **files, int nfiles,
     struct out *out)
@@ -149,6 +157,7 @@ builtin_run(const struct options *opt, char **files, int nfiles,
 	int i;
 
 	mapper_init(&m, opt, out);
+	sigstop_install(report_stopped, &m);
 	token_separators(opt->mode, sep);
 	if (nfiles == 0) {
 		files = stdin_only;

@@ -12,7 +12,10 @@
 #include "out.h"
 
 static const char usage_text[] =
-    "mr-map -w|-a|-d DELIM|-K LIST|-e REGEX|-j [-V LIST] [-g] [-lqv] [--strict] [FILE...]\n"
+    "mr-map -w|-a [-lqv] [--strict] [FILE...]\n"
+    "       mr-map [-d DELIM] [-K LIST] [-V LIST] [-lqv] [--strict] [FILE...]\n"
+    "       mr-map -e REGEX [-g] [-K LIST] [-V LIST] [-lqv] [--strict] [FILE...]\n"
+    "       mr-map -j -K PATHS [-V PATHS] [-lqv] [--strict] [FILE...]\n"
     "       mr-map [-P N] [-b SIZE] [-o] [-i FILE] [--] COMMAND [ARG...]";
 
 static const char help_text[] =
@@ -99,9 +102,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 		case 'q': opt->quiet = 1; break;
 		case OPT_STRICT: opt->strict = 1; break;
 		case 'P':
-			if (parse_uint(optarg, 1, 1024, &opt->copies) < 0)
-				optarg_error("is not a number of copies from 1 "
-				    "to 1024");
+			opt->copies = optarg_number(1, 1024);
 			cmd_opts = 1;
 			break;
 		case 'b':

@@ -362,8 +362,13 @@ setup_regex(struct mapper *m)
 		usage_error("-K: '%s' is not a group list", opt->keys);
 	if (opt->values && fieldlist_parse(opt->values, 0, &m->vfl) < 0)
 		usage_error("-V: '%s' is not a group list", opt->values);
-	if (m->kfl.max > groups || (opt->values && m->vfl.max > groups))
-		usage_error("the regular expression has %zu group%s", groups,
+	if (m->kfl.max > groups)
+		usage_error("%s: group %zu, but the regular expression has %zu "
+		    "group%s", args_typed('K'), m->kfl.max, groups,
+		    groups == 1 ? "" : "s");
+	if (opt->values && m->vfl.max > groups)
+		usage_error("%s: group %zu, but the regular expression has %zu "
+		    "group%s", args_typed('V'), m->vfl.max, groups,
 		    groups == 1 ? "" : "s");
 }
 

@@ -14,6 +14,7 @@
 #include "msg.h"
 #include "out.h"
 #include "reduce.h"
+#include "sigstop.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -31,7 +32,7 @@ static const char help_text[] =
     "  -q, --quiet              no notice of skipped or late records at the end\n"
     "  -j, --threads N          threads for batch work, 1 to 4 (default: one per CPU)\n"
     "  -k, --key-fields K       the key is the first K fields (default 1)\n"
-    "  -t, --separator SEP      the field separator: one byte or \\t (default TAB)\n"
+    "  -t, --separator SEP      the field separator: one byte, \\t or \\0 (default TAB)\n"
     "  -n, --top N              only the N keys of the largest first result\n"
     "  -w, --window SECONDS     aggregate over tumbling windows of SECONDS\n"
     "  -e, --every SECONDS      write the running totals every SECONDS\n"
@@ -100,8 +101,7 @@ parse_options(int argc, char *argv[], struct reduce *r)
 			r->spec.sep = optarg_separator();
 			break;
 		case 'n':
-			if (parse_uint(optarg, 1, UINT64_MAX, &r->top_n) < 0)
-				optarg_error("is not a positive count");
+			r->top_n = optarg_number(1, UINT64_MAX);
 			break;
 		case 'w':
 			r->window_ns = seconds_arg();
@@ -110,8 +110,7 @@ parse_options(int argc, char *argv[], struct reduce *r)
 			r->every_ns = seconds_arg();
 			break;
 		case 'f':
-			if (parse_uint(optarg, 1, 1000000, &u) < 0)
-				optarg_error("is not a field number");
+			u = optarg_number(1, 1000000);
 			r->time_field = (int)u;
 			break;
 		case 'l':
@@ -122,7 +121,7 @@ parse_options(int argc, char *argv[], struct reduce *r)
 		}
 	}
 	if (r->window_ns > 0 && r->every_ns > 0)
-		usage_error("--window and --every exclude each other");
+		args_conflict('w', 'e');
 	if (r->time_field > 0 && r->window_ns == 0)
 		usage_error("--time-field needs --window");
 	if (lateness_set && r->time_field == 0)
@@ -176,7 +175,15 @@ report(struct reduce *r)
 		warn("%llu late record%s dropped", (unsigned long long)r->late,
 		    r->late == 1 ? "" : "s");
 	hadoop_counter("skipped records", c->skipped);
-	hadoop_counter("late records", r->late);
+	if (r->window_ns > 0 || r->every_ns > 0)
+		hadoop_counter("late records", r->late);
+}
+
+/* The report of a run stopped by SIGINT or SIGTERM (lib/sigstop). */
+static void
+report_stopped(void *r)
+{
+	report(r);
 }
 
 int
@@ -205,6 +212,7 @@ main(int argc, char *argv[])
 		    MAX_WORKERS;
 	reader_open(&r.rd, "-");
 	out_init(&r.out, 1, "standard output");
+	sigstop_install(report_stopped, &r);
 	if (r.window_ns > 0 || r.every_ns > 0)
 		run_timed(&r);
 	else if (r.hash || r.top_n > 0)

@@ -42,10 +42,27 @@ data_error(struct ctx *c, uint64_t line, const char *fmt, ...)
 	return -1;
 }
 
+/* The number of fields of VALUE (an empty value is one empty field). */
+static size_t
+value_fields(struct slice value, char sep)
+{
+	const char *p = value.p, *end = value.p + value.len;
+	size_t n = 1;
+
+	if (value.len == 0)
+		return 1;
+	while ((p = memchr(p, sep, (size_t)(end - p))) != NULL) {
+		p++;
+		n++;
+	}
+	return n;
+}
+
 /*
  * A record whose fields do not fit the operations: an error, or with
  * --skip-bad skipped and counted (0), the first one kept to be named at
- * the end.  WHAT is NULL for a missing field.
+ * the end.  WHAT is NULL for a missing field, and TEXT then the whole value
+ * (whose fields are counted for the message).
  */
 int
 bad_record(struct ctx *c, uint64_t line, int field, struct slice text,
@@ -56,7 +73,8 @@ bad_record(struct ctx *c, uint64_t line, int field, struct slice text,
 	if (c->r->skip_bad && c->skipped++ > 0)
 		return 0;	/* only the first is named */
 	if (what == NULL)
-		snprintf(why, sizeof why, "field %d is missing", field);
+		snprintf(why, sizeof why, "no field %d (the value has %zu)",
+		    field, value_fields(text, c->r->spec.sep));
 	else
 		snprintf(why, sizeof why, "field %d: '%s' %s", field,
 		    msg_quote(q, sizeof q, text.p, text.len), what);
@@ -79,7 +97,8 @@ read_value(struct ctx *c, uint64_t line, struct slice value)
 
 	if (res == AGG_OK)
 		return 1;
-	return bad_record(c, line, agg->fields[bad].field, c->in.text[bad],
+	return bad_record(c, line, agg->fields[bad].field,
+	    res == AGG_MISSING ? value : c->in.text[bad],
 	    res == AGG_MISSING ? NULL : agg_bad_value(res));
 }
 

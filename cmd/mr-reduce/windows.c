@@ -18,6 +18,7 @@
 #include "msg.h"
 #include "out.h"
 #include "reduce.h"
+#include "sigstop.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -152,8 +153,8 @@ wait_for_input(void *arg)
 		}
 		ms = dl == INT64_MAX ? -1 : (int)((dl - now + 999999) / 1000000);
 		n = poll(&p, 1, ms);
-		if (n > 0)
-			return;
+		if (n > 0 || sigstop_signal != 0)
+			return;	/* the reader reads, or stops */
 		if (n < 0 && errno != EINTR)
 			die("poll:");
 	}
@@ -182,7 +183,7 @@ add_event(struct windows *ws, struct slice key, struct slice value)
 	struct slice tf;
 
 	if (!kv_field(value, r->spec.sep, r->time_field, &tf)) {
-		bad_record(&r->ctx, r->rd.line, r->time_field, tf, NULL);
+		bad_record(&r->ctx, r->rd.line, r->time_field, value, NULL);
 		return;
 	}
 	if (timefmt_parse(tf.p, tf.len, &t) < 0) {

@@ -2,6 +2,7 @@
  * mr-split -i and -r: Hadoop's input splits of files (FileInputFormat's
  * plan) and the records its LineRecordReader reads from one split.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,11 @@ print_index(struct out *out, char **files, int nfiles, uint64_t maps, uint64_t b
 
 		if (stat(files[i], &st) < 0)
 			die("%s:", files[i]);
+		if (S_ISDIR(st.st_mode))
+			errno = EISDIR;	/* said as every program says it */
 		if (!S_ISREG(st.st_mode))
-			die("%s: not a regular file", files[i]);
+			die(S_ISDIR(st.st_mode) ? "%s:" : "%s: not a regular file",
+			    files[i]);
 		sizes[i] = (uint64_t)st.st_size;
 		sum += sizes[i];
 	}

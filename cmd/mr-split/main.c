@@ -42,6 +42,14 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* Keep the first two different ones of -n, -b and -l, to name a conflict. */
+static void
+note_mode(int mode_opt[2], int *modes, int c)
+{
+	if (*modes == 0 || (*modes == 1 && mode_opt[0] != c))
+		mode_opt[(*modes)++] = c;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -50,24 +58,23 @@ main(int argc, char *argv[])
 	const char *range = NULL, *prefix = "split-";
 	struct out out;
 	int c, index = 0, modes = 0, largest_first = 0;
+	int mode_opt[2] = { 0, 0 };	/* the first two of -n, -b, -l given */
 
 	args_init(argv[0], usage_text, help_text);
 	out_ignore_sigpipe();
 	while ((c = args_next(argc, argv, "n:b:l:p:iSr:h", longopts)) != -1) {
 		switch (c) {
 		case 'n':
-			if (parse_uint(optarg, 1, 1000000, &number) < 0)
-				optarg_error("is not a count from 1 to 1000000");
-			modes++;
+			number = optarg_number(1, 1000000);
+			note_mode(mode_opt, &modes, c);
 			break;
 		case 'b':
 			bytes = optarg_size(UINT64_MAX);
-			modes++;
+			note_mode(mode_opt, &modes, c);
 			break;
 		case 'l':
-			if (parse_uint(optarg, 1, UINT64_MAX, &lines) < 0)
-				optarg_error("is not a line count");
-			modes++;
+			lines = optarg_number(1, UINT64_MAX);
+			note_mode(mode_opt, &modes, c);
 			break;
 		case 'p':
 			prefix = optarg;
@@ -103,7 +110,7 @@ main(int argc, char *argv[])
 		    largest_first);
 	} else {
 		if (modes > 1)
-			usage_error("-n, -b and -l exclude each other");
+			args_conflict(mode_opt[0], mode_opt[1]);
 		if (largest_first)
 			usage_error("-S orders the splits of -i");
 		/* A closed stdout drops the listing only (out_init_child). */

@@ -126,7 +126,7 @@ save_state(int writing)
 static void
 report_counts(void)
 {
-	struct follow_counts n = { 0, 0, 0, 0, 0, 0 };
+	struct follow_counts n = { 0 };
 	char a[32], b[32], c[32], lost[160], unknown[160] = "";
 	size_t i;
 
@@ -136,7 +136,16 @@ report_counts(void)
 		n.lost_lines += files[i].f.n.lost_lines;
 		n.losses += files[i].f.n.losses;
 		n.unknown += files[i].f.n.unknown;
+		n.cut_lines += files[i].f.n.cut_lines;
+		n.cut_bytes += files[i].f.n.cut_bytes;
 	}
+	/* -m changed lines: how many, and how much of them went. */
+	if (n.cut_lines > 0)
+		warn("%s line%s cut at %llu bytes (-m): %s bytes dropped",
+		    follow_format_count(n.cut_lines, a, sizeof a),
+		    n.cut_lines == 1 ? "" : "s",
+		    (unsigned long long)files[0].f.o.max_line,
+		    follow_format_count(n.cut_bytes, b, sizeof b));
 	hadoop_counter("input lines", n.lines);
 	hadoop_counter("lost bytes", n.lost_bytes);
 	hadoop_counter("lost lines (about)", n.lost_lines);
@@ -146,7 +155,10 @@ report_counts(void)
 		return;
 	follow_format_count(n.lines, a, sizeof a);
 	follow_format_count(n.lost_bytes, b, sizeof b);
-	if (n.losses == 0)
+	if (n.losses == 0 && n.unknown == 0 && n.cut_bytes > 0)
+		snprintf(lost, sizeof lost, "no line lost, %s bytes cut (-m)",
+		    follow_format_count(n.cut_bytes, c, sizeof c));
+	else if (n.losses == 0)
 		snprintf(lost, sizeof lost, n.unknown == 0 ? "nothing lost" : "");
 	else if (n.lost_lines > 0)
 		snprintf(lost, sizeof lost, "%s bytes (about %s lines) lost in %llu "
@@ -664,7 +676,6 @@ parse_options(int argc, char *argv[], struct options *o)
 		ARGS_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	uint64_t v;
 	int c;
 
 	memset(o, 0, sizeof *o);
@@ -694,18 +705,14 @@ parse_options(int argc, char *argv[], struct options *o)
 			no_commit = 1;
 			break;
 		case 'n':
-			if (parse_uint(optarg, 0, UINT64_MAX, &o->lines) < 0)
-				optarg_error("is not a line count");
+			o->lines = optarg_number(0, UINT64_MAX);
 			o->how = FOLLOW_LAST;
 			break;
 		case 'o':
 			o->once = 1;
 			break;
 		case 'p':
-			if (parse_uint(optarg, 1, 3600000, &v) < 0)
-				optarg_error("is not a number of milliseconds from 1 "
-				    "to 3600000");
-			poll_ms = (int)v;
+			poll_ms = (int)optarg_number(1, 3600000);
 			o->polling = 1;
 			break;
 		case 'r':
@@ -718,9 +725,7 @@ parse_options(int argc, char *argv[], struct options *o)
 			verbose = 1;
 			break;
 		case 'w':
-			if (parse_uint(optarg, 0, INT32_MAX, &v) < 0)
-				optarg_error("is not a number of milliseconds");
-			o->fo.rotate_wait_ms = (int64_t)v;
+			o->fo.rotate_wait_ms = (int64_t)optarg_number(0, INT32_MAX);
 			break;
 		}
 	}

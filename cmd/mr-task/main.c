@@ -21,6 +21,7 @@
  * DIR/status, which mr-job reads; the commands' stderr goes to DIR/err,
  * mr-task's own to its stderr.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
@@ -157,6 +158,7 @@ int
 task_run(struct task *t, int reduce)
 {
 	struct stask st;
+	struct stat dirst;
 	char *errpath, *cmd_path, *comb_path;
 
 	if (keyfield_active(&job.sort))
@@ -182,6 +184,14 @@ task_run(struct task *t, int reduce)
 	}
 	task_env = streaming_task_env(environ, &conf, &job, &st);
 
+	/* A task directory that is not there is one error, said before any
+	 * file in it (the status at exit among them) is tried. */
+	if (stat(taskdir, &dirst) < 0)
+		die("%s:", taskdir);
+	if (!S_ISDIR(dirst.st_mode)) {
+		errno = ENOTDIR;
+		die("%s:", taskdir);
+	}
 	if (on_exit(status_at_exit, NULL) != 0)
 		die("on_exit:");
 	tmp_install_signals();
@@ -271,8 +281,7 @@ parse_options(int argc, char *argv[], struct cmdline *cl)
 			push(&js->archives, &js->narchives, optarg);
 			break;
 		case 'C':
-			if (parse_uint(optarg, 1, INT_MAX, &cl->combiner_words) < 0)
-				optarg_error("is not a word count");
+			cl->combiner_words = optarg_number(1, INT_MAX);
 			break;
 		case 'D':
 			if (strchr(optarg, '=') == NULL || *optarg == '=')
@@ -311,9 +320,7 @@ parse_options(int argc, char *argv[], struct cmdline *cl)
 			taskdir = optarg;
 			break;
 		case 'i':
-			if (parse_uint(optarg, 0, 999999, &v) < 0)
-				optarg_error("is not a task number from 0 to 999999");
-			t->number = (unsigned)v;
+			t->number = (unsigned)optarg_number(0, 999999);
 			break;
 		case 'o':
 			out_file = optarg;

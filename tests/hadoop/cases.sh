@@ -191,6 +191,41 @@ case_combiner_splits_by_reduce_output_settings() {
 	    -input in.txt -mapper cat -combiner cat -reducer cat
 }
 
+# recipe_input: 300,000 lines "kI TAB V TAB 1" of 7 keys, for the recipes.
+recipe_input() {
+	mawk 'BEGIN { for (i = 0; i < 300000; i++) printf "k%d\t%d\t1\n", i % 7, i % 1000 }'
+}
+
+# combined_again: did Hadoop's combiner take records more than once (its
+# own output again, after a merge of spills)?
+combined_again() {
+	local in out
+	in=$(counter "$dir/hd.log" 'Combine input records')
+	out=$(counter "$dir/hd.log" 'Map output records')
+	((in > out)) || { note "the combiner took $in records of $out: not run again"; return 1; }
+}
+
+# mr-reduce(1)'s recipes are right however often the combiner runs: with a
+# 1 MB sort buffer Hadoop spills several times, combines each spill and
+# combines the merged spills again (the combiner's own output); mr-job
+# combines once.  A count: the mapper emits KEY TAB 1, sum to combine and
+# to reduce.
+case_count_recipe_holds_when_the_combiner_runs_again() {
+	recipe_input >in.txt
+	both -D mapreduce.task.io.sort.mb=1 -input in.txt -mapper 'cut -f1,3' \
+	    -combiner 'mr-reduce sum' -reducer 'mr-reduce sum' -numReduceTasks 2 &&
+	    combined_again
+}
+
+# A mean: the mapper emits KEY TAB VALUE TAB 1, sum:1 sum:2 to combine and
+# to reduce, then the division.
+case_mean_recipe_holds_when_the_combiner_runs_again() {
+	recipe_input >in.txt
+	both -D mapreduce.task.io.sort.mb=1 -input in.txt -mapper cat \
+	    -combiner 'mr-reduce sum:1 sum:2' -reducer 'mr-reduce sum:1 sum:2' \
+	    -numReduceTasks 2 && combined_again
+}
+
 case_nonzero_exit_is_not_failure() {
 	words 100 18 >in.txt
 	both -D stream.non.zero.exit.is.failure=false -input in.txt \

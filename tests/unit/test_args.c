@@ -217,7 +217,7 @@ option_values_have_one_wording(void)
 	CHECK(values_in_child("separator", two_bytes, err, sizeof err) == 2);
 	CHECK_STR(err, "mr-test: -k: 'ab' is not a single byte\n" USAGE);
 	CHECK(values_in_child("threads", threads, err, sizeof err) == 2);
-	CHECK_STR(err, "mr-test: -k: '65' is not a thread count from 1 to 64\n"
+	CHECK_STR(err, "mr-test: -k: '65' is not a number from 1 to 64\n"
 	    USAGE);
 	CHECK(values_in_child("size", size, err, sizeof err) == 2);
 	CHECK_STR(err, "mr-test: -k: '1X' is not a size (such as 4096, 64K, "

@@ -6,6 +6,7 @@ static void
 counters(void *arg)
 {
 	(void)arg;
+	msg_init("/usr/bin/mr-x");	/* the group is the program's name */
 	hadoop_counter("records in", 5);	/* not a task: nothing */
 	setenv("mapreduce_task_id", "attempt_local_0001_m_000000_0", 1);
 	hadoop_counter("records in", 5);
@@ -22,8 +23,8 @@ counters_only_under_hadoop(void)
 	unsetenv("mapred_task_id");
 	CHECK(!hadoop_is_task());
 	unit_capture_stderr(counters, buf, sizeof buf);
-	CHECK_STR(buf, "reporter:counter:mr-tools,records in,5\n"
-	    "reporter:counter:mr-tools,a b,1\n");
+	CHECK_STR(buf, "reporter:counter:mr-x,records in,5\n"
+	    "reporter:counter:mr-x,a b,1\n");
 }
 
 static void

@@ -1,0 +1,31 @@
+/*
+ * sigstop: SIGINT and SIGTERM as a request to stop, for programs that owe
+ * a last word when they are stopped (the notice of skipped records).
+ *
+ * The handler only notes the signal (and interrupts the reading thread):
+ * the program's own loop, in lib/record's reader, sees the note before each
+ * read and after a read interrupted by it, runs the program's report and
+ * then dies by the signal (temporary files removed), so its status is the
+ * signal's, as without the handler.  A second signal while the first is
+ * being handled ends the program at once.
+ */
+#ifndef MR_SIGSTOP_H
+#define MR_SIGSTOP_H
+
+#include <signal.h>
+#include <stdnoreturn.h>
+
+/* The signal that asked to stop, or 0. */
+extern volatile sig_atomic_t sigstop_signal;
+
+/*
+ * sigstop_install: handle SIGINT and SIGTERM so (unless they are ignored,
+ * as under nohup); REPORT(ARG), if not NULL, is run before the end.  The
+ * calling thread is the one whose reads the signals interrupt.
+ */
+void sigstop_install(void (*report)(void *), void *arg);
+
+/* sigstop_finish: the stop itself: the report, then death by the signal. */
+noreturn void sigstop_finish(void);
+
+#endif
