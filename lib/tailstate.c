@@ -599,6 +599,18 @@ sync_dir(const char *path)
 static int lock_fd = -1;
 static char *lock_path;
 
+/* A failed save: BUF freed, the temporary file removed, the error said. */
+static void
+save_failed(const char *tmp, const char *path, char *buf)
+{
+	int saved = errno;
+
+	free(buf);
+	tmp_remove(tmp);
+	errno = saved;
+	die("%s: write error:", path);
+}
+
 /* create_locked: PATH made, an empty state, locked; 0, or -1 (errno
  * EEXIST) when another process made it first. */
 static int
@@ -613,8 +625,9 @@ create_locked(const char *path)
 	tailstate_init(&empty);
 	buf = tailstate_format(&empty, &len);
 	fd = tmp_create_beside(path, 0666, &tmp);
-	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0 ||
-	    flock(fd, LOCK_EX | LOCK_NB) < 0 || link(tmp, path) < 0) {
+	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0)
+		save_failed(tmp, path, buf);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0 || link(tmp, path) < 0) {
 		saved = errno;
 		close(fd);
 		tmp_remove(tmp);
@@ -677,18 +690,6 @@ tailstate_lock(const char *path, int create)
 	}
 	lock_path = xstrdup(path);
 	return 0;
-}
-
-/* A failed save: BUF freed, the temporary file removed, the error said. */
-static void
-save_failed(const char *tmp, const char *path, char *buf)
-{
-	int saved = errno;
-
-	free(buf);
-	tmp_remove(tmp);
-	errno = saved;
-	die("%s: write error:", path);
 }
 
 void

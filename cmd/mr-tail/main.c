@@ -203,7 +203,7 @@ check_state_writable(void)
 	tmp_remove(tmp);
 	if (failed) {
 		errno = saved;
-		die("%s:", state_path);
+		die("%s: write error:", state_path);
 	}
 }
 
