@@ -70,9 +70,10 @@ load_chunks(struct htab_slot *v, size_t n, size_t depth)
 /*
  * An MSD radix sort of V[0..N), whose hash fields hold the key chunks at
  * DEPTH (the keys agree on everything before), by the bits the chunks
- * differ in: each pass takes the WIDE_BITS (or, on a bucket of fewer than
- * WIDE_MIN records, 8) bits from the highest bit that differs, not a byte
- * at a time.  Bits all keys share cost nothing, and keys of digits (four
+ * differ in: each pass takes the WIDE_BITS (on a bucket of fewer than
+ * WIDE_MIN records 8, and on one of fewer than NARROW_MIN 5: the
+ * bookkeeping of a pass is per bucket) bits from the highest bit that
+ * differs, not a byte at a time.  Bits all keys share cost nothing, and keys of digits (four
  * bits of each byte differ) are dealt two digits per pass instead of one.
  * When the chunks agree in every bit, the keys' next eight bytes are
  * loaded.  Each pass moves the records from one array to the other (V and
@@ -85,6 +86,8 @@ load_chunks(struct htab_slot *v, size_t n, size_t depth)
  */
 #define WIDE_BITS 11
 #define WIDE_MIN 4096
+#define NARROW_BITS 5
+#define NARROW_MIN 256
 
 static void
 msd_sort(struct htab_slot *v, struct htab_slot *tmp, size_t n, size_t depth,
@@ -117,7 +120,8 @@ msd_sort(struct htab_slot *v, struct htab_slot *tmp, size_t n, size_t depth,
 			continue;
 		}
 		top = 63 - (unsigned)__builtin_clzll(x);
-		bits = n >= WIDE_MIN ? WIDE_BITS : 8;
+		bits = n >= WIDE_MIN ? WIDE_BITS : n >= NARROW_MIN ? 8 :
+		    NARROW_BITS;
 		shift = top + 1 > bits ? top + 1 - bits : 0;
 		nb = (size_t)1 << bits;
 		mask = nb - 1;
