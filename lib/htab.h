@@ -4,10 +4,11 @@
  * Open addressing with linear probing over a power-of-two array of slots;
  * each slot stores the key's full 64-bit hash, so a probe compares key
  * bytes only when the hashes agree, and growing never rehashes a key.
- * A key's first slot is given by the top bits of its hash (htab_home): the
- * slots then hold keys in the order of their hashes, and doubling the
- * array moves them in that order too, slot i's to 2i and 2i + 1, a stream
- * through memory where the low bits would scatter each key at random.
+ * A key's first slot is given by the top bits of its hash (htab_home): a
+ * key lies at or just past its home, so the slots hold keys roughly in
+ * the order of their hashes, and doubling the array moves the key of slot
+ * i to about 2i: a stream through memory, where homes by the low bits
+ * would scatter the keys at random.
  * The low bits are left for the caller (mr-reduce deals keys to threads
  * by them).
  * Entries (a header, the key bytes, then the state block) are carved from
