@@ -70,11 +70,11 @@ load_chunks(struct htab_slot *v, size_t n, size_t depth)
 /*
  * An MSD radix sort of V[0..N), whose hash fields hold the key chunks at
  * DEPTH (the keys agree on everything before), by the bits the chunks
- * differ in: each pass takes the WIDE_BITS (on a bucket of fewer than
- * WIDE_MIN records 8, and on one of fewer than NARROW_MIN 5: the
- * bookkeeping of a pass is per bucket) bits from the highest bit that
- * differs, not a byte at a time.  Bits all keys share cost nothing, and keys of digits (four
- * bits of each byte differ) are dealt two digits per pass instead of one.
+ * differ in: a pass deals the records by the WIDE_BITS bits from the
+ * highest bit that differs (8 on a bucket of fewer than WIDE_MIN records,
+ * NARROW_BITS on one of fewer than NARROW_MIN: a pass costs its bins),
+ * not by the next byte.  Bits all keys share cost nothing, and keys of
+ * digits (four bits of a byte differ) go two digits a pass, not one.
  * When the chunks agree in every bit, the keys' next eight bytes are
  * loaded.  Each pass moves the records from one array to the other (V and
  * TMP, at the same offsets; IN_TMP says where they are now; they end in
@@ -100,17 +100,19 @@ msd_sort(struct htab_slot *v, struct htab_slot *tmp, size_t n, size_t depth,
 
 	for (;;) {
 		src = in_tmp ? tmp : v;
-		for (x = 0, i = 1; i < n && n > SMALL_RUN; i++)
+		if (n <= SMALL_RUN) {
+			if (in_tmp)
+				memcpy(v, tmp, n * sizeof *v);
+			insertion_sort(v, n);
+			return;
+		}
+		for (x = 0, i = 1; i < n; i++)
 			x |= src[i].hash ^ src[0].hash;
-		if (n <= SMALL_RUN || x == 0) {
+		if (x == 0) {
+			/* The chunk is spent: the keys' next eight bytes. */
 			if (in_tmp)
 				memcpy(v, tmp, n * sizeof *v);
 			in_tmp = 0;
-			if (n <= SMALL_RUN) {
-				insertion_sort(v, n);
-				return;
-			}
-			/* The chunk is spent: the keys' next eight bytes. */
 			depth += 8;
 			if (load_chunks(v, n, depth) <= depth) {
 				/* No bytes left: shorter first. */
