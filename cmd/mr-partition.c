@@ -247,6 +247,35 @@ run_parts(char **files, int nfiles, struct partout *po)
 	}
 }
 
+/* --sample or --print: what goes to stdout. */
+static void
+run_stdout(char **files, int nfiles, uint64_t sample)
+{
+	struct out o;
+
+	out_init(&o, 1, "standard output");
+	if (sample != 0)
+		run_sample(files, nfiles, sample, &o);
+	else
+		run_print(files, nfiles, &o);
+	out_close(&o);
+}
+
+/* The partitions: files PREFIX0.., or the commands of --exec. */
+static int
+run_partitions(char **files, int nfiles, const char *prefix,
+    const char *exec_cmd)
+{
+	struct partout po;
+
+	if (exec_cmd != NULL)
+		partout_open_exec(&po, nparts, exec_cmd);
+	else
+		partout_open_files(&po, nparts, prefix);
+	run_parts(files, nfiles, &po);
+	return partout_close(&po);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -255,8 +284,7 @@ main(int argc, char *argv[])
 	struct keyfield_opts ko = { NULL, NULL, 0 };
 	uint64_t v, sample = 0;
 	size_t nspecs;
-	int c, print = 0, status = 0;
-	struct out o;
+	int c, print = 0;
 
 	args_init(argv[0], usage_text, help_text);
 	out_ignore_sigpipe();
@@ -321,21 +349,8 @@ main(int argc, char *argv[])
 	}
 
 	if (sample != 0 || print) {
-		out_init(&o, 1, "standard output");
-		if (sample != 0)
-			run_sample(argv, argc, sample, &o);
-		else
-			run_print(argv, argc, &o);
-		out_close(&o);
-	} else {
-		struct partout po;
-
-		if (exec_cmd != NULL)
-			partout_open_exec(&po, nparts, exec_cmd);
-		else
-			partout_open_files(&po, nparts, prefix);
-		run_parts(argv, argc, &po);
-		status = partout_close(&po);
+		run_stdout(argv, argc, sample);
+		return 0;
 	}
-	return status;
+	return run_partitions(argv, argc, prefix, exec_cmd);
 }

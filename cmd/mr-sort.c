@@ -139,16 +139,63 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/*
+ * key_order: the order that the key options give: -K (Hadoop's
+ * specifications, -n and -r their global flags), or -k, -n and -r.
+ */
+static void
+key_order(struct keyfield_opts *ko)
+{
+	size_t nspecs;
+
+	nspecs = keyfield_opts_make(ko, &keyspecs, order.numeric, order.reverse);
+	if (keyspecs.numeric_backwards)
+		usage_error("-K: a numeric key specification ends before it "
+		    "starts (as 3,1n): Hadoop's order then depends on the bytes "
+		    "after the key");
+	/* A key of several fields is never a number: -n would silently give
+	 * byte order.  -K orders by each field as a number. */
+	if (order.numeric && nspecs == 0 && order.kv.keyfields > 1)
+		usage_error("-n orders a key of one field; for a key of %d "
+		    "fields as numbers use -K (as -K 1,1n -K 2,2n)",
+		    order.kv.keyfields);
+	if (nspecs > 0) {
+		order.kf = &keyspecs;
+		order.numeric = order.reverse = 0;
+	}
+}
+
+/* write_sorted: FILES sorted (or, with MERGE, merged) to OUTFILE or stdout. */
+static void
+write_sorted(char **files, int nfiles, int merge, const char *outfile)
+{
+	const char *tmp;
+	struct out out;
+
+	open_output(&out, outfile, &tmp);
+	if (merge) {
+		struct merge m;
+
+		merge_open(&m, &order, (size_t)nfiles, (const char *const *)files,
+		    NULL, MERGE_CHECK, 0);
+		extsort_write_merge(&m, &out, unique);
+		merge_close(&m);
+	} else {
+		sort_files(files, nfiles, &out);
+	}
+	out_close(&out);
+	if (tmp != NULL)
+		tmp_commit(tmp, outfile);
+}
+
 int
 main(int argc, char *argv[])
 {
 	static char *stdin_only[] = { "-" };
-	const char *outfile = NULL, *tmp;
+	const char *outfile = NULL;
 	struct keyfield_opts ko = { NULL, NULL, 0 };
-	size_t nspecs;
 	int c, check = 0, merge = 0;
 	uint64_t v;
-	struct out out;
 
 	args_init(argv[0], usage_text, help_text);
 	out_ignore_sigpipe();
@@ -206,22 +253,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	/* -K: Hadoop's specifications; -n and -r are their global flags. */
-	nspecs = keyfield_opts_make(&ko, &keyspecs, order.numeric, order.reverse);
-	if (keyspecs.numeric_backwards)
-		usage_error("-K: a numeric key specification ends before it "
-		    "starts (as 3,1n): Hadoop's order then depends on the bytes "
-		    "after the key");
-	/* A key of several fields is never a number: -n would silently give
-	 * byte order.  -K orders by each field as a number. */
-	if (order.numeric && nspecs == 0 && order.kv.keyfields > 1)
-		usage_error("-n orders a key of one field; for a key of %d "
-		    "fields as numbers use -K (as -K 1,1n -K 2,2n)",
-		    order.kv.keyfields);
-	if (nspecs > 0) {
-		order.kf = &keyspecs;
-		order.numeric = order.reverse = 0;
-	}
+	key_order(&ko);
 	if (check && merge)
 		usage_error("-c and -m exclude each other");
 	if (check && argc > 1)
@@ -236,19 +268,6 @@ main(int argc, char *argv[])
 		check_file(argv[0]);
 		return EXIT_OK;
 	}
-	open_output(&out, outfile, &tmp);
-	if (merge) {
-		struct merge m;
-
-		merge_open(&m, &order, (size_t)argc, (const char *const *)argv, NULL,
-		    MERGE_CHECK, 0);
-		extsort_write_merge(&m, &out, unique);
-		merge_close(&m);
-	} else {
-		sort_files(argv, argc, &out);
-	}
-	out_close(&out);
-	if (tmp != NULL)
-		tmp_commit(tmp, outfile);
+	write_sorted(argv, argc, merge, outfile);
 	return EXIT_OK;
 }

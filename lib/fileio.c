@@ -1,4 +1,4 @@
-/* fileio: reading regular files at offsets. */
+/* fileio: reading regular files at offsets, and small files whole. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,4 +41,22 @@ file_newline(int fd, const char *name, uint64_t at, uint64_t end)
 		at += got;
 	}
 	return end;
+}
+
+int
+file_read_all(int fd, struct buf *b)
+{
+	ssize_t r;
+
+	for (;;) {
+		buf_reserve(b, 65536);
+		r = read(fd, b->p + b->len, b->cap - b->len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return 0;
+		b->len += (size_t)r;
+	}
 }

@@ -1,13 +1,15 @@
 /*
  * fileio: reading regular files at offsets, for programs that cut a file
  * into ranges of whole lines without reading it through (mr-split -n,
- * mr-map -P with a file).
+ * mr-map -P with a file); and reading a small file whole.
  */
 #ifndef MR_FILEIO_H
 #define MR_FILEIO_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "buf.h"
 
 /*
  * pread_full: up to N bytes at offset OFF of FD into P: N, or fewer only
@@ -21,5 +23,12 @@ size_t pread_full(int fd, const char *name, void *p, size_t n, uint64_t off);
  * at a time.
  */
 uint64_t file_newline(int fd, const char *name, uint64_t at, uint64_t end);
+
+/*
+ * file_read_all: append what FD holds from its offset to its end to B.
+ * Returns 0, or -1 with errno set by a failed read (what was read before
+ * it stays in B).
+ */
+int file_read_all(int fd, struct buf *b);
 
 #endif

@@ -43,6 +43,9 @@
  * options at all the partition comes from Java's String.hashCode of the
  * whole key.  The partition is (h & 0x7fffffff) % N.
  * num.key.fields.for.partition=K means the specification -k1,K.
+ *
+ * keyfield_spec.c reads the specifications; keyfield.c compares and
+ * partitions keys by them.
  */
 #ifndef MR_KEYFIELD_H
 #define MR_KEYFIELD_H

@@ -18,6 +18,8 @@
  *
  * Text that is a number of any length also compares exactly without being
  * converted (num_text_cmp), which mr-sort -n and mr-reduce --top use.
+ *
+ * num.c parses and compares; numfmt.c writes numbers out (num_format*).
  */
 #ifndef MR_NUM_H
 #define MR_NUM_H
@@ -144,8 +146,30 @@ int num_text_cmp(const struct num_text *a, const struct num_text *b);
  */
 uint64_t num_text_word(const struct num_text *t);
 
-/* pow10_i128: 10^E for 0 <= E <= 38. */
-int128 pow10_i128(int e);
+/* pow10_i128: 10^E for 0 <= E <= 38 (inline: the formatting's and the
+ * sums' loops use it; 10^19 and up as 10^19 * 10^k, constant expressions). */
+#define NUM_P19(k) ((int128)10000000000000000000ULL * k##ULL)
+
+static inline int128
+pow10_i128(int e)
+{
+	static const int128 table[NUM_MAX_DIGITS + 1] = {
+		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+		1000000000, 10000000000, 100000000000, 1000000000000,
+		10000000000000, 100000000000000, 1000000000000000,
+		10000000000000000, 100000000000000000, 1000000000000000000,
+		NUM_P19(1), NUM_P19(10), NUM_P19(100), NUM_P19(1000),
+		NUM_P19(10000), NUM_P19(100000), NUM_P19(1000000),
+		NUM_P19(10000000), NUM_P19(100000000), NUM_P19(1000000000),
+		NUM_P19(10000000000), NUM_P19(100000000000),
+		NUM_P19(1000000000000), NUM_P19(10000000000000),
+		NUM_P19(100000000000000), NUM_P19(1000000000000000),
+		NUM_P19(10000000000000000), NUM_P19(100000000000000000),
+		NUM_P19(1000000000000000000), NUM_P19(10000000000000000000),
+	};
+
+	return table[e];
+}
 
 /*
  * num_rescale: MANT (at scale FROM) expressed at scale TO >= FROM.
@@ -161,6 +185,8 @@ void num_to_big(struct big *r, const struct num *n, int scale);
  * every exact number < inf < nan, nan equal to nan.
  */
 int num_cmp(const struct num *a, const struct num *b);
+
+/* ---- numfmt.c: writing numbers out ---- */
 
 /*
  * num_format: MANT/10^SCALE in its shortest exact decimal form: no exponent,

@@ -9,6 +9,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "buf.h"
+#include "fileio.h"
 #include "java.h"
 #include "msg.h"
 #include "sconf.h"
@@ -90,9 +92,10 @@ sconf_set(struct sconf *c, const char *name, const char *value)
 		return;
 	}
 	if (c->n == c->cap) {
-		c->cap = c->cap ? 2 * c->cap : 32;
-		c->name = xreallocarray(c->name, c->cap, sizeof *c->name);
-		c->value = xreallocarray(c->value, c->cap, sizeof *c->value);
+		size_t cap = c->cap;	/* the two arrays grow in step */
+
+		ARRAY_RESERVE(c->name, c->cap, c->n + 1);
+		ARRAY_RESERVE(c->value, cap, c->n + 1);
 	}
 	c->name[c->n] = xstrdup(name);
 	c->value[c->n] = xstrdup(value);
@@ -117,36 +120,24 @@ sconf_set_arg(struct sconf *c, const char *arg)
 void
 sconf_load(struct sconf *c, const char *path)
 {
-	size_t len = 0, cap = 65536, i, start;
-	char *buf = xmalloc(cap);
-	ssize_t n;
+	struct buf b = { 0 };
+	size_t i, start;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    file_read_all(fd, &b) < 0)
 		die("%s:", path);
-	for (;;) {
-		if (len == cap)
-			buf = xrealloc(buf, cap *= 2);
-		do
-			n = read(fd, buf + len, cap - len);
-		while (n < 0 && errno == EINTR);
-		if (n < 0)
-			die("%s:", path);
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
 	close(fd);
-	for (i = start = 0; i < len; i++) {
-		if (buf[i] != '\0')
+	for (i = start = 0; i < b.len; i++) {
+		if (b.p[i] != '\0')
 			continue;
-		if (sconf_set_arg(c, buf + start) < 0)
-			die("%s: not a NAME=VALUE entry: %s", path, buf + start);
+		if (sconf_set_arg(c, b.p + start) < 0)
+			die("%s: not a NAME=VALUE entry: %s", path, b.p + start);
 		start = i + 1;
 	}
-	if (start < len)
+	if (start < b.len)
 		die("%s: the last entry is not ended by a NUL byte", path);
-	free(buf);
+	buf_free(&b);
 }
 
 const char *

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "java.h"
 #include "msg.h"
 #include "senv.h"
@@ -62,10 +63,7 @@ env_put(struct envb *e, const char *name, size_t len, const char *value,
 			e->v[i] = s;
 			return;
 		}
-	if (e->n + 1 >= e->cap) {
-		e->cap = e->cap ? 2 * e->cap : 256;
-		e->v = xreallocarray(e->v, e->cap, sizeof *e->v);
-	}
+	ARRAY_RESERVE(e->v, e->cap, e->n + 2);	/* and the NULL */
 	e->v[e->n++] = s;
 	e->v[e->n] = NULL;
 }

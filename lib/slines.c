@@ -12,7 +12,6 @@
 
 #include "msg.h"
 #include "slines.h"
-#include "xalloc.h"
 
 /* ---- LineReader over a pipe ---- */
 
@@ -24,16 +23,14 @@ slines_init(struct slines *l, int fd, const char *name)
 	memset(l, 0, sizeof *l);
 	l->fd = fd;
 	l->name = name;
-	l->cap = 1 << 20;
-	l->buf = xmalloc(l->cap);
+	buf_reserve(&l->b, 1 << 20);
 	l->cr = NO_CR;
 }
 
 void
 slines_free(struct slines *l)
 {
-	free(l->buf);
-	l->buf = NULL;
+	buf_free(&l->b);
 }
 
 static size_t
@@ -45,14 +42,14 @@ slines_cr(struct slines *l)
 	if (l->cr != NO_CR)
 		return l->cr;
 	from = l->crdone > l->start ? l->crdone : l->start;
-	if (from >= l->end)
+	if (from >= l->b.len)
 		return NO_CR;
-	q = memchr(l->buf + from, '\r', l->end - from);
+	q = memchr(l->b.p + from, '\r', l->b.len - from);
 	if (q == NULL) {
-		l->crdone = l->end;
+		l->crdone = l->b.len;
 		return NO_CR;
 	}
-	l->cr = (size_t)(q - l->buf);
+	l->cr = (size_t)(q - l->b.p);
 	l->crdone = l->cr + 1;
 	return l->cr;
 }
@@ -63,48 +60,44 @@ slines_fill(struct slines *l)
 	ssize_t n;
 
 	if (l->start > 0) {	/* keep only the partial line */
-		memmove(l->buf, l->buf + l->start, l->end - l->start);
+		buf_drop(&l->b, l->start);
 		if (l->cr != NO_CR)
 			l->cr -= l->start;
 		l->crdone = l->crdone > l->start ? l->crdone - l->start : 0;
 		l->nldone = l->nldone > l->start ? l->nldone - l->start : 0;
-		l->end -= l->start;
 		l->start = 0;
 	}
-	if (l->end == l->cap) {
-		l->cap *= 2;
-		l->buf = xrealloc(l->buf, l->cap);
-	}
+	buf_reserve(&l->b, 1);	/* full of one line: it grows */
 	do
-		n = read(l->fd, l->buf + l->end, l->cap - l->end);
+		n = read(l->fd, l->b.p + l->b.len, l->b.cap - l->b.len);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		die("%s: read error:", l->name);
 	if (n == 0)
 		l->eof = 1;
 	else
-		l->end += (size_t)n;
+		l->b.len += (size_t)n;
 }
 
 int
 slines_next(struct slines *l, struct slice *line)
 {
 	for (;;) {
-		char *p = l->buf + l->start;
-		size_t avail = l->end - l->start;
+		char *p = l->b.p + l->start;
+		size_t avail = l->b.len - l->start;
 		size_t from = l->nldone > l->start ? l->nldone : l->start;
-		char *nl = from < l->end ? memchr(l->buf + from, '\n', l->end - from) : NULL;
-		size_t stop = nl != NULL ? (size_t)(nl - l->buf) : l->end;
+		char *nl = from < l->b.len ? memchr(l->b.p + from, '\n', l->b.len - from) : NULL;
+		size_t stop = nl != NULL ? (size_t)(nl - l->b.p) : l->b.len;
 		size_t cr = slines_cr(l);
 
 		if (cr != NO_CR && cr < stop) {
 			/* A '\r' ends the line, with the '\n' right after it
 			 * if there is one: wait for the next byte to know. */
-			if (cr + 1 < l->end || l->eof) {
+			if (cr + 1 < l->b.len || l->eof) {
 				line->p = p;
 				line->len = cr - l->start;
 				l->start = cr + 1;
-				if (l->start < l->end && l->buf[l->start] == '\n')
+				if (l->start < l->b.len && l->b.p[l->start] == '\n')
 					l->start++;
 				l->cr = NO_CR;
 				l->n++;
@@ -121,7 +114,7 @@ slines_next(struct slines *l, struct slice *line)
 				return 0;
 			line->p = p;
 			line->len = avail;
-			l->start = l->end;
+			l->start = l->b.len;
 			l->n++;
 			return 1;
 		}

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "record.h"
 
 /* ---- Hadoop's LineReader over a pipe ---- */
@@ -20,8 +21,8 @@
 struct slines {
 	int fd;
 	const char *name;	/* for messages */
-	char *buf;
-	size_t cap, start, end;
+	struct buf b;		/* b.len: the end of the bytes read */
+	size_t start;		/* the first byte not returned */
 	size_t cr;		/* the first '\r' at or after start, or SIZE_MAX */
 	size_t crdone;		/* [start, crdone) holds no '\r' but cr */
 	size_t nldone;		/* [start, nldone) holds no '\n': a long line

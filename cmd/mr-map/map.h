@@ -3,7 +3,8 @@
  * point, and the pool of command mapper copies, shared by
  *
  *	main.c      options and main
- *	builtin.c   the built-in mappers (-w, -a, -d/-K/-V, -e, -j)
+ *	builtin.c   the built-in mappers: -w, -a, the loop (builtin.h)
+ *	pick.c      the built-in mappers -d/-K/-V, -e, -j (builtin.h)
  *	pool.c      the copies of a command mapper and the poll loop over them
  *	feed.c      the input cut into blocks of whole lines for the copies
  *	output.c    the copies' output: spliced, copied, or held for -o

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "out.h"
 #include "record.h"
 #include "msg.h"
@@ -25,20 +26,11 @@ void
 read_small(const char *path, struct buf *b)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t r;
 
 	b->len = 0;
 	if (fd < 0)
 		return;
-	for (;;) {
-		buf_reserve(b, 65536);
-		r = read(fd, b->p + b->len, 65536);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		b->len += (size_t)r;
-	}
+	(void)file_read_all(fd, b);	/* what could be read */
 	close(fd);
 }
 
@@ -362,15 +354,15 @@ sum_counters(void)
 	size_t i, n = 0, nm;
 
 	for (i = 0; i < jplan.n; i++)
-		names[n++] = task_dir('m', i);
+		names[n++] = task_file('m', i, "counts");
 	nm = n;
 	for (i = 0; i < nred; i++)
-		names[n++] = task_dir('r', i);
+		names[n++] = task_file('r', i, "counts");
+	/* "m1/counts" before "m10/counts" as "m1" before "m10": '/' sorts
+	 * below the digits. */
 	qsort(names, nm, sizeof *names, by_task_name);
 	qsort(names + nm, n - nm, sizeof *names, by_task_name);
 	for (i = 0; i < n; i++) {
-		names[i] = xrealloc(names[i], strlen(names[i]) + 8);
-		strcat(names[i], "/counts");
 		add_counts(names[i]);
 		free(names[i]);
 	}

@@ -41,6 +41,9 @@ unpack_archives(void)
 	sprintf(dir, "%s/archives", jspec->scratch);
 	if (mkdir(dir, 0777) < 0)
 		die("%s: cannot create a directory", jspec->scratch);
+	/* Each archive becomes a link of every task. */
+	jspec->links = xreallocarray(jspec->links,
+	    jspec->nlinks + jspec->narchives, sizeof *jspec->links);
 	for (i = 0; i < jspec->narchives; i++) {
 		char *name = jspec->archives[i], *eq = strchr(name, '=');
 		const char *path = eq + 1;
@@ -68,8 +71,6 @@ unpack_archives(void)
 		}
 		link = xmalloc(strlen(name) + strlen(d) + 2);
 		sprintf(link, "%.*s=%s", (int)(eq - name), name, argv ? d : path);
-		jspec->links = xreallocarray(jspec->links, jspec->nlinks + 1,
-		    sizeof *jspec->links);
 		jspec->links[jspec->nlinks++] = link;
 		free(d);
 	}
@@ -85,6 +86,15 @@ task_dir(char kind, size_t n)
 	char *p = xmalloc(strlen(jspec->scratch) + 32);
 
 	sprintf(p, "%s/%c%zu", jspec->scratch, kind, n);
+	return p;
+}
+
+char *
+task_file(char kind, size_t n, const char *name)
+{
+	char *p = xmalloc(strlen(jspec->scratch) + strlen(name) + 32);
+
+	sprintf(p, "%s/%c%zu/%s", jspec->scratch, kind, n, name);
 	return p;
 }
 
@@ -123,17 +133,15 @@ task_setup(struct task *t, char kind, size_t n, int sort_threads)
 	} else {
 		size_t i;
 
+		/* At most one input from each map task. */
+		t->inputs = xcalloc(jplan.n + 1, sizeof *t->inputs);
 		for (i = 0; i < jplan.n; i++) {
-			char *pre = task_dir('m', i), *f;
+			char *pre = task_file('m', i, "p-"), *f;
 			struct stat st;
 
-			pre = xrealloc(pre, strlen(pre) + 4);
-			strcat(pre, "/p-");
 			f = partout_name(pre, (unsigned)n);
 			free(pre);
 			if (stat(f, &st) == 0 && st.st_size > 0) {
-				t->inputs = xreallocarray(t->inputs,
-				    t->ninputs + 1, sizeof *t->inputs);
 				t->inputs[t->ninputs++] = f;
 			} else {
 				free(f);

@@ -237,68 +237,75 @@ task_words(struct task *t, int reduce, char **argv, int argc,
 		t->combiner = NULL;
 }
 
-int
-main(int argc, char *argv[])
-{
-	struct task t;
-	static struct jobspec js;	/* reachable to the end, in a task too */
-	uint64_t v, combiner_words = 0;
-	int c, reduce = 0, planning = 0, jobbing = 0, status;
-	char **props = NULL, err[1024];
-	const char *conf_file = NULL, *words = NULL;
-	const char *plan_output = NULL, *plan_scratch = NULL;
-	size_t nprops = 0, i;
+/* What the command line asks for besides the task and the job. */
+struct cmdline {
+	struct task *t;
+	struct jobspec *js;
+	uint64_t combiner_words;	/* -C */
+	int reduce, planning, jobbing;	/* -R, --plan, --job */
+	char **props;			/* -D NAME=VALUE */
+	size_t nprops;
+	const char *conf_file, *words;	/* -c, -W */
+	const char *plan_output, *plan_scratch;
+};
 
-	args_init(argv[0], usage_text, help_text);
-	out_ignore_sigpipe();
-	memset(&t, 0, sizeof t);
-	memset(&js, 0, sizeof js);
-	t.sort_threads = 1;
-	t.sort_budget = extsort_default_budget() / (uint64_t)online_cpus();
+/*
+ * parse_options: the options into CL, up to optind.  One switch over
+ * the options, each case a line or two: longer than most functions, and
+ * clearer whole.
+ */
+static void
+parse_options(int argc, char *argv[], struct cmdline *cl)
+{
+	struct task *t = cl->t;
+	struct jobspec *js = cl->js;
+	uint64_t v;
+	int c;
+
 	/* "+": the command's own options are not ours. */
 	while ((c = args_next(argc, argv, "+d:c:D:M:x:i:C:RI:P:S:L:A:W:o:h",
 	    longopts)) != -1) {
 		switch (c) {
 		case 'A':
 			check_link(optarg);
-			push(&js.archives, &js.narchives, optarg);
+			push(&js->archives, &js->narchives, optarg);
 			break;
 		case 'C':
-			if (parse_uint(optarg, 1, INT_MAX, &combiner_words) < 0)
+			if (parse_uint(optarg, 1, INT_MAX, &cl->combiner_words) < 0)
 				optarg_error("is not a word count");
 			break;
 		case 'D':
 			if (strchr(optarg, '=') == NULL || *optarg == '=')
 				optarg_error("is not NAME=VALUE");
-			push(&props, &nprops, optarg);
+			push(&cl->props, &cl->nprops, optarg);
 			break;
 		case 'I':
-			t.inputs = xreallocarray(t.inputs, t.ninputs + 1,
-			    sizeof *t.inputs);
-			t.inputs[t.ninputs++] = optarg;
+			t->inputs = xreallocarray(t->inputs, t->ninputs + 1,
+			    sizeof *t->inputs);
+			t->inputs[t->ninputs++] = optarg;
 			break;
 		case 'L':
 			check_link(optarg);
-			push(&t.links, &t.nlinks, optarg);
+			push(&t->links, &t->nlinks, optarg);
 			break;
 		case 'M':
-			t.input = optarg;
+			t->input = optarg;
 			break;
 		case 'P':
-			t.sort_threads = optarg_threads(1024);
+			t->sort_threads = optarg_threads(1024);
 			break;
 		case 'R':
-			reduce = 1;
+			cl->reduce = 1;
 			break;
 		case 'S':
 			v = optarg_size(UINT64_MAX);
-			t.sort_budget = v < (64 << 10) ? 64 << 10 : v;
+			t->sort_budget = v < (64 << 10) ? 64 << 10 : v;
 			break;
 		case 'W':
-			words = optarg;
+			cl->words = optarg;
 			break;
 		case 'c':
-			conf_file = optarg;
+			cl->conf_file = optarg;
 			break;
 		case 'd':
 			taskdir = optarg;
@@ -306,86 +313,110 @@ main(int argc, char *argv[])
 		case 'i':
 			if (parse_uint(optarg, 0, 999999, &v) < 0)
 				optarg_error("is not a task number from 0 to 999999");
-			t.number = (unsigned)v;
+			t->number = (unsigned)v;
 			break;
 		case 'o':
 			out_file = optarg;
 			break;
 		case 'x':
-			if (hsplit_parse(optarg, &t.split) < 0)
+			if (hsplit_parse(optarg, &t->split) < 0)
 				optarg_error("is not a split OFFSET:LENGTH");
-			t.have_split = 1;
+			t->have_split = 1;
 			break;
 		case OPT_PLAN:
-			planning = 1;
+			cl->planning = 1;
 			break;
 		case OPT_JOB:
-			jobbing = 1;
+			cl->jobbing = 1;
 			break;
 		case OPT_OUTPUT:
-			plan_output = optarg;
+			cl->plan_output = optarg;
 			break;
 		case OPT_SCRATCH:
-			plan_scratch = optarg;
+			cl->plan_scratch = optarg;
 			break;
 		case OPT_VERBOSE:
-			js.verbose = 1;
+			js->verbose = 1;
 			break;
 		case OPT_SHOWN:
-			js.output = optarg;
+			js->output = optarg;
 			break;
 		case OPT_MAPPER:
-			js.mapper = optarg;
+			js->mapper = optarg;
 			break;
 		case OPT_COMBINER:
-			js.combiner = optarg;
+			js->combiner = optarg;
 			break;
 		case OPT_REDUCER:
-			js.reducer = optarg;
+			js->reducer = optarg;
 			break;
 		case OPT_REDUCER_KIND:
-			js.reducer_kind = optarg;
+			js->reducer_kind = optarg;
 			break;
 		}
 	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct task t;
+	static struct jobspec js;	/* reachable to the end, in a task too */
+	struct cmdline cl;
+	int status;
+	char err[1024];
+	size_t i;
+
+	args_init(argv[0], usage_text, help_text);
+	out_ignore_sigpipe();
+	memset(&t, 0, sizeof t);
+	memset(&js, 0, sizeof js);
+	memset(&cl, 0, sizeof cl);
+	cl.t = &t;
+	cl.js = &js;
+	t.sort_threads = 1;
+	t.sort_budget = extsort_default_budget() / (uint64_t)online_cpus();
+	parse_options(argc, argv, &cl);
 	argc -= optind;
 	argv += optind;
 
 	sconf_init(&conf);
-	if (conf_file != NULL)
-		sconf_load(&conf, conf_file);
-	for (i = 0; i < nprops; i++)
-		sconf_set_arg(&conf, props[i]);
-	free(props);
+	if (cl.conf_file != NULL)
+		sconf_load(&conf, cl.conf_file);
+	for (i = 0; i < cl.nprops; i++)
+		sconf_set_arg(&conf, cl.props[i]);
+	free(cl.props);
 	if (sjob_init(&job, &conf, err, sizeof err) < 0) {
 		warn("%s", err);
-		if (jobbing && conf_file != NULL &&
-		    strncmp(conf_file, "/dev/fd/", 8) != 0)
-			unlink(conf_file);	/* mr-job's: nothing is left */
+		if (cl.jobbing && cl.conf_file != NULL &&
+		    strncmp(cl.conf_file, "/dev/fd/", 8) != 0)
+			unlink(cl.conf_file);	/* mr-job's: nothing is left */
 		return EXIT_USAGE;
 	}
-	if (planning) {
+	if (cl.planning) {
 		struct plan p;
 
-		plan_make(&p, argv, argc, conf_file, plan_output, plan_scratch);
+		plan_make(&p, argv, argc, cl.conf_file, cl.plan_output,
+		    cl.plan_scratch);
 		plan_print(&p);
 		plan_free(&p);
 		return EXIT_OK;
 	}
-	if (jobbing) {
-		if (conf_file == NULL || plan_output == NULL || plan_scratch == NULL)
+	if (cl.jobbing) {
+		if (cl.conf_file == NULL || cl.plan_output == NULL ||
+		    cl.plan_scratch == NULL)
 			usage_error("--job needs -c FILE, --output DIR and --scratch DIR");
-		js.conf_file = conf_file;
-		js.out_abs = plan_output;
-		js.scratch = plan_scratch;
+		js.conf_file = cl.conf_file;
+		js.out_abs = cl.plan_output;
+		js.scratch = cl.plan_scratch;
 		js.parallel = t.sort_threads;
 		js.links = t.links;
 		js.nlinks = t.nlinks;
-		job_words(&js, words, argv, argc);
+		job_words(&js, cl.words, argv, argc);
 		return job_run(&js);
 	}
-	task_words(&t, reduce, argv, argc, combiner_words);
-	status = task_run(&t, reduce);
+	task_words(&t, cl.reduce, argv, argc, cl.combiner_words);
+	status = task_run(&t, cl.reduce);
 	free(t.cmd);
 	free(t.inputs);
 	free(t.links);

@@ -10,12 +10,14 @@
  *	reduce.c    a reduce task: merge -> reducer (or identity, aggregate)
  *	plan.c      --plan: the job's checks, its directories and its splits
  *	job.c       --job: plan, run every task, commit (mr-job's engine)
+ *	jobstop.c   --job: the tasks stopped, signals, the guardian, cleanup
  *	jobreport.c --job: a failed task's report, stderr passed on, counters
  */
 #ifndef MR_TASK_H
 #define MR_TASK_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
 
@@ -223,10 +225,32 @@ extern int progress_tty;	/* a progress line on stderr */
 
 /* jobsetup.c */
 char *task_dir(char kind, size_t n);	/* scratch/KIND N, to free */
+char *task_file(char kind, size_t n, const char *name);	/* its NAME, to free */
 void task_setup(struct task *t, char kind, size_t n, int sort_threads);
 void unpack_archives(void);
-/* job.c: a signal that ends the job ends it here (cleanup, 128 + N). */
+
+/* jobstop.c: how the job ends, whatever ends it. */
+extern pid_t scheduler;		/* this process, not a task forked from it */
+extern pid_t *running;		/* the running tasks' process groups */
+extern size_t nrunning;
+extern int made_output;		/* the output directory is the job's */
+extern int succeeded;		/* and it is committed */
+/* Blocked while scheduling; the mask a task starts with. */
+extern sigset_t scheduling_mask, task_mask;
+void install_signals(void);
+/* check_signal: a signal that ends the job ends it here (cleanup, 128 +
+ * N); one that stops it stops the tasks, then the scheduler. */
 void check_signal(void);
+void start_guardian(void);
+/* guard_send: tell the guardian WHAT ("t PID", "r PID", "o", "p LEN",
+ * "c", "q"; NUMBER 0 for none). */
+void guard_send(char what, long number);
+void task_detach(void);
+void stop_tasks(void);
+void job_cleanup(void);		/* at exit */
+void remove_tree(const char *path);
+void remove_job_file(void);
+int64_t now_us(void);
 
 /* jobreport.c */
 void read_small(const char *path, struct buf *b);

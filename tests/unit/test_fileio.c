@@ -1,4 +1,6 @@
-/* Unit tests of lib/fileio.c: reads at offsets of regular files. */
+/* Unit tests of lib/fileio.c: reads at offsets of regular files, and whole. */
+#include <errno.h>
+
 #include "unit.h"
 #include "fileio.h"
 
@@ -44,6 +46,27 @@ newline_is_found_past_the_read_buffer(void)
 	close(fd);
 }
 
+static void
+read_all_appends_the_whole_file(void)
+{
+	static char data[300000];
+	struct buf b = { 0 };
+	int fd;
+	size_t i;
+
+	for (i = 0; i < sizeof data; i++)
+		data[i] = (char)('a' + i % 26);
+	fd = unit_bytes_fd(data, sizeof data);
+	buf_append(&b, "head", 4);
+	CHECK(file_read_all(fd, &b) == 0);
+	CHECK(b.len == 4 + sizeof data);
+	CHECK(memcmp(b.p, "head", 4) == 0 && memcmp(b.p + 4, data, sizeof data) == 0);
+	CHECK(file_read_all(fd, &b) == 0 && b.len == 4 + sizeof data);	/* at its end */
+	close(fd);
+	CHECK(file_read_all(fd, &b) == -1 && errno == EBADF);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -51,5 +74,6 @@ main(void)
 	RUN(pread_full_reads_up_to_the_end);
 	RUN(newline_finds_the_next_line_end);
 	RUN(newline_is_found_past_the_read_buffer);
+	RUN(read_all_appends_the_whole_file);
 	return unit_done();
 }

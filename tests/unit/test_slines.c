@@ -41,6 +41,40 @@ command_lines_end_as_hadoops_line_reader_ends_them(void)
 	}
 }
 
+/* Lines longer than the buffer (1 MiB) grow it and come out whole, a '\r'
+ * found in a stretch already scanned included. */
+static void
+lines_longer_than_the_buffer_come_whole(void)
+{
+	static char in[3 << 20];
+	const size_t a = 6, b = a + (1536 << 10), c = b + (1 << 20);
+	struct unit_trickle tr;
+	struct slines l;
+	struct slice line;
+	int fds[2];
+	size_t i;
+
+	memcpy(in, "short\n", 6);
+	for (i = a; i < sizeof in; i++)
+		in[i] = (char)('a' + i % 26);
+	in[b] = '\r';			/* ends a line of 1.5 MiB */
+	in[c] = '\n';			/* and one of 1 MiB - 1 */
+	CHECK(pipe(fds) == 0);
+	unit_trickle_start(&tr, fds[1], in, sizeof in, 100000);
+	slines_init(&l, fds[0], "test");
+	CHECK(slines_next(&l, &line) && line.len == 5);
+	CHECK(slines_next(&l, &line) && line.len == b - a &&
+	    memcmp(line.p, in + a, line.len) == 0);
+	CHECK(slines_next(&l, &line) && line.len == c - b - 1 &&
+	    memcmp(line.p, in + b + 1, line.len) == 0);
+	CHECK(slines_next(&l, &line) && line.len == sizeof in - c - 1 &&
+	    memcmp(line.p, in + c + 1, line.len) == 0);
+	CHECK(!slines_next(&l, &line) && l.n == 4);
+	slines_free(&l);
+	unit_trickle_join(&tr);
+	close(fds[0]);
+}
+
 static void
 keys_end_at_the_kth_separator_of_any_length(void)
 {
@@ -73,6 +107,7 @@ main(void)
 {
 	unit_module = "slines";
 	RUN(command_lines_end_as_hadoops_line_reader_ends_them);
+	RUN(lines_longer_than_the_buffer_come_whole);
 	RUN(keys_end_at_the_kth_separator_of_any_length);
 	return unit_done();
 }
