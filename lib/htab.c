@@ -9,6 +9,7 @@
 #include "xalloc.h"
 
 #define HTAB_MIN_SLOTS 1024
+#define HTAB_MIN_SHIFT 54	/* 64 - log2(HTAB_MIN_SLOTS) */
 /* The first chunk below xalloc_big's huge pages: a small table stays small. */
 #define ARENA_CHUNK (512 * 1024)
 #define ARENA_CHUNK_MAX (64 * 1024 * 1024)
@@ -30,6 +31,31 @@ htab_init(struct htab *h, size_t state_size)
 	h->state_size = (state_size + 7) & ~(size_t)7;
 	h->slots = xalloc_big(HTAB_MIN_SLOTS * sizeof *h->slots);
 	h->mask = HTAB_MIN_SLOTS - 1;
+	h->shift = HTAB_MIN_SHIFT;
+}
+
+void
+htab_reserve(struct htab *h, size_t keys)
+{
+	size_t n = h->mask + 1;
+	unsigned shift = h->shift;
+
+	if (h->count != 0 || h->chunk != NULL)
+		return;
+	/* Below three quarters full, as htab_insert keeps it. */
+	while (n / 4 * 3 <= keys && shift > 1) {
+		n *= 2;
+		shift--;
+	}
+	if (n != h->mask + 1) {
+		xfree_big(h->slots, (h->mask + 1) * sizeof *h->slots);
+		h->slots = xalloc_big(n * sizeof *h->slots);
+		h->mask = n - 1;
+		h->shift = shift;
+	}
+	h->chunk_min = keys * (htab_head(8) + h->state_size);
+	if (h->chunk_min > ARENA_CHUNK_MAX)
+		h->chunk_min = ARENA_CHUNK_MAX;
 }
 
 /*
@@ -121,7 +147,8 @@ arena_alloc(struct htab *h, size_t n)
 
 	if (h->cap - h->used < n) {
 		/* Chunks double up to 64 MiB: small tables stay small. */
-		size = h->cap == 0 ? ARENA_CHUNK : h->cap < ARENA_CHUNK_MAX ?
+		size = h->cap == 0 ? (h->chunk_min > ARENA_CHUNK ?
+		    h->chunk_min : ARENA_CHUNK) : h->cap < ARENA_CHUNK_MAX ?
 		    h->cap * 2 : ARENA_CHUNK_MAX;
 		if (size < n + CHUNK_HEAD)
 			size = n + CHUNK_HEAD;
@@ -140,17 +167,23 @@ arena_alloc(struct htab *h, size_t n)
 	return c;
 }
 
-/* Double the slot array; stored hashes make this a pass without rehashing. */
+/*
+ * Double the slot array; stored hashes make this a pass without rehashing,
+ * and homes by the top bits (htab_home) make it a stream.
+ */
 static void
 grow(struct htab *h)
 {
 	size_t n = (h->mask + 1) * 2, i, j;
 	struct htab_slot *s = xalloc_big(n * sizeof *s);
+	unsigned shift = h->shift - 1;
 
+	if (h->shift <= 1)
+		die("out of memory: a hash table of %zu slots", n);
 	for (i = 0; i <= h->mask; i++) {
 		if (h->slots[i].ent == NULL)
 			continue;
-		for (j = h->slots[i].hash & (n - 1); s[j].ent != NULL;
+		for (j = (size_t)(h->slots[i].hash >> shift); s[j].ent != NULL;
 		    j = (j + 1) & (n - 1))
 			;
 		s[j] = h->slots[i];
@@ -158,6 +191,7 @@ grow(struct htab *h)
 	spare_push(h, h->slots, (h->mask + 1) * sizeof *h->slots);
 	h->slots = s;
 	h->mask = n - 1;
+	h->shift = shift;
 }
 
 void *

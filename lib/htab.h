@@ -4,6 +4,13 @@
  * Open addressing with linear probing over a power-of-two array of slots;
  * each slot stores the key's full 64-bit hash, so a probe compares key
  * bytes only when the hashes agree, and growing never rehashes a key.
+ * A key's first slot is given by the top bits of its hash (htab_home): a
+ * key lies at or just past its home, so the slots hold keys roughly in
+ * the order of their hashes, and doubling the array moves the key of slot
+ * i to about 2i: a stream through memory, where homes by the low bits
+ * would scatter the keys at random.
+ * The low bits are left for the caller (mr-reduce deals keys to threads
+ * by them).
  * Entries (a header, the key bytes, then the state block) are carved from
  * a bump arena: chunks from 512 KiB doubling to 64 MiB, none per key.  A
  * new entry's state block is zero-filled.
@@ -28,12 +35,14 @@ struct htab_slot {
 struct htab {
 	struct htab_slot *slots;
 	size_t mask;		/* slot count - 1 */
+	unsigned shift;		/* 64 - log2(slot count): htab_home */
 	size_t count;		/* keys held */
 	size_t state_size;	/* bytes of state per key, a multiple of 8 */
 	char *chunk;		/* current arena chunk; its first word links the previous */
 	size_t used, cap;	/* bytes used and held in the current chunk */
 	char *first;		/* the first entry */
 	char *spare;		/* old slot arrays, for the arena (htab.c) */
+	size_t chunk_min;	/* the first arena chunk's size (htab_reserve) */
 	size_t prefix;		/* the length of the prefix all keys share */
 	int packed;		/* htab_pack ran: no more lookups */
 };
@@ -44,6 +53,20 @@ void htab_init(struct htab *h, size_t state_size);
 void htab_free(struct htab *h);
 /* htab_clear: drop every key, keep the slot array for reuse. */
 void htab_clear(struct htab *h);
+/*
+ * htab_reserve: room for KEYS keys in an empty table (slots, and the first
+ * arena chunk), for a caller that expects many: a table that starts small
+ * grows through arrays too small for huge pages (xalloc_big), each page of
+ * which costs a page fault.
+ */
+void htab_reserve(struct htab *h, size_t keys);
+
+/* htab_home: the first slot a key of hash HASH probes. */
+static inline size_t
+htab_home(const struct htab *h, uint64_t hash)
+{
+	return (size_t)(hash >> h->shift);
+}
 
 /*
  * An entry: uint32 key length, the key bytes, padding to 8, then the
@@ -89,7 +112,7 @@ htab_get(struct htab *h, const char *key, size_t len, uint64_t hash,
 	struct htab_slot *slots = h->slots, *s;
 	size_t mask = h->mask, i;
 
-	for (i = hash & mask;; i = (i + 1) & mask) {
+	for (i = htab_home(h, hash);; i = (i + 1) & mask) {
 		s = &slots[i];
 		if (s->ent == NULL)
 			break;
@@ -107,7 +130,7 @@ htab_get(struct htab *h, const char *key, size_t len, uint64_t hash,
 static inline __attribute__((always_inline)) void
 htab_prefetch(const struct htab *h, uint64_t hash)
 {
-	__builtin_prefetch(&h->slots[hash & h->mask]);
+	__builtin_prefetch(&h->slots[htab_home(h, hash)]);
 }
 
 /*
@@ -117,7 +140,7 @@ htab_prefetch(const struct htab *h, uint64_t hash)
 static inline __attribute__((always_inline)) void
 htab_prefetch_entry(const struct htab *h, uint64_t hash)
 {
-	size_t i = hash & h->mask, k;
+	size_t i = htab_home(h, hash), k;
 
 	/*
 	 * Linear probing leaves many keys a slot or two past their home:

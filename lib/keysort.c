@@ -68,77 +68,96 @@ load_chunks(struct htab_slot *v, size_t n, size_t depth)
 }
 
 /*
- * An MSD radix sort of V[0..N) by byte B of the hash fields (0: the most
- * significant), which hold the key chunks at DEPTH, then by the bytes
- * after it, then by the next chunks; the keys agree on everything before.
- * Each pass moves the records from one array to the other (V and TMP, at
- * the same offsets; IN_TMP says where they are now; they end in V): a
- * stream, where an in-place permutation waits on a cache miss per move.
- * The first passes go over all records; those after work on buckets
- * that fit in the CPU's caches, where an LSD sort would make every pass a
- * pass over all of memory.  Each byte's buckets are recursed into but the
+ * An MSD radix sort of V[0..N), whose hash fields hold the key chunks at
+ * DEPTH (the keys agree on everything before), by the bits the chunks
+ * differ in: a pass deals the records by the WIDE_BITS bits from the
+ * highest bit that differs (8 on a bucket of fewer than WIDE_MIN records,
+ * NARROW_BITS on one of fewer than NARROW_MIN: a pass costs its bins),
+ * not by the next byte.  Bits all keys share cost nothing, and keys of
+ * digits (four bits of a byte differ) go two digits a pass, not one.
+ * When the chunks agree in every bit, the keys' next eight bytes are
+ * loaded.  Each pass moves the records from one array to the other (V and
+ * TMP, at the same offsets; IN_TMP says where they are now; they end in
+ * V): a stream, where an in-place permutation waits on a cache miss per
+ * move.  The first passes go over all records; those after work on
+ * buckets that fit in the CPU's caches, where an LSD sort would make every
+ * pass a pass over all of memory.  The buckets are recursed into but the
  * largest, which the loop goes on with: at most log2(N) frames.
  */
+#define WIDE_BITS 11
+#define WIDE_MIN 4096
+#define NARROW_BITS 5
+#define NARROW_MIN 256
+
 static void
 msd_sort(struct htab_slot *v, struct htab_slot *tmp, size_t n, size_t depth,
-    int b, int in_tmp)
+    int in_tmp)
 {
-	size_t count[256], next[256], i, k, big, off, bigoff;
+	size_t end[1 << WIDE_BITS], i, k, c, nb, start, big, bigstart;
 	struct htab_slot *src, *dst;
-	unsigned shift;
+	uint64_t x, mask;
+	unsigned shift, top, bits;
 
 	for (;;) {
 		src = in_tmp ? tmp : v;
-		if (n <= SMALL_RUN || b == 8) {
+		if (n <= SMALL_RUN) {
+			if (in_tmp)
+				memcpy(v, tmp, n * sizeof *v);
+			insertion_sort(v, n);
+			return;
+		}
+		for (x = 0, i = 1; i < n; i++)
+			x |= src[i].hash ^ src[0].hash;
+		if (x == 0) {
+			/* The chunk is spent: the keys' next eight bytes. */
 			if (in_tmp)
 				memcpy(v, tmp, n * sizeof *v);
 			in_tmp = 0;
-			src = v;
-			if (n <= SMALL_RUN) {
-				insertion_sort(v, n);
-				return;
-			}
-			/* The chunk is spent: the keys' next eight bytes. */
 			depth += 8;
-			b = 0;
 			if (load_chunks(v, n, depth) <= depth) {
 				/* No bytes left: shorter first. */
 				qsort(v, n, sizeof *v, by_len);
 				return;
 			}
-		}
-		shift = 56 - 8 * (unsigned)b;
-		memset(count, 0, sizeof count);
-		for (i = 0; i < n; i++)
-			count[(src[i].hash >> shift) & 255]++;
-		if (count[(src[0].hash >> shift) & 255] == n) {
-			b++;	/* every key has this byte: the next one */
 			continue;
 		}
-		for (k = 0, i = 0; k < 256; k++) {
-			next[k] = i;
-			i += count[k];
+		top = 63 - (unsigned)__builtin_clzll(x);
+		bits = n >= WIDE_MIN ? WIDE_BITS : n >= NARROW_MIN ? 8 :
+		    NARROW_BITS;
+		shift = top + 1 > bits ? top + 1 - bits : 0;
+		nb = (size_t)1 << bits;
+		mask = nb - 1;
+		memset(end, 0, nb * sizeof *end);
+		for (i = 0; i < n; i++)
+			end[(src[i].hash >> shift) & mask]++;
+		for (k = 0, start = 0; k < nb; k++) {
+			c = end[k];
+			end[k] = start;
+			start += c;
 		}
 		dst = in_tmp ? v : tmp;
 		for (i = 0; i < n; i++)
-			dst[next[(src[i].hash >> shift) & 255]++] = src[i];
+			dst[end[(src[i].hash >> shift) & mask]++] = src[i];
 		in_tmp = !in_tmp;
-		for (big = 0, k = 1; k < 256; k++)
-			if (count[k] > count[big])
+		/* end[k] is now where bucket k ends. */
+		for (k = 0, start = 0, big = 0, bigstart = 0; k < nb;
+		    start = end[k++])
+			if (end[k] - start > end[big] - bigstart) {
 				big = k;
-		for (k = 0, off = 0, bigoff = 0; k < 256; off += count[k++]) {
+				bigstart = start;
+			}
+		for (k = 0, start = 0; k < nb; start = end[k++]) {
+			c = end[k] - start;
 			if (k == big)
-				bigoff = off;
-			else if (count[k] > 1)
-				msd_sort(v + off, tmp + off, count[k], depth, b + 1,
-				    in_tmp);
-			else if (count[k] == 1 && in_tmp)
-				v[off] = tmp[off];
+				continue;
+			if (c > 1)
+				msd_sort(v + start, tmp + start, c, depth, in_tmp);
+			else if (c == 1 && in_tmp)
+				v[start] = tmp[start];
 		}
-		v += bigoff;
-		tmp += bigoff;
-		n = count[big];
-		b++;
+		n = end[big] - bigstart;
+		v += bigstart;
+		tmp += bigstart;
 	}
 }
 
@@ -160,7 +179,7 @@ sort_chunks(struct htab_slot *v, size_t n, size_t depth,
 	unsigned shift = 56, d;
 
 	if (n <= room) {
-		msd_sort(v, scratch, n, depth, 0, 0);
+		msd_sort(v, scratch, n, depth, 0);
 		return;
 	}
 	for (;;) {
@@ -177,7 +196,7 @@ sort_chunks(struct htab_slot *v, size_t n, size_t depth,
 	if (count[d] == n || count[d] > room) {
 		/* No byte that deals them small enough: a new array. */
 		tmp = xalloc_big(n * sizeof *tmp);
-		msd_sort(v, tmp, n, depth, 0, 0);
+		msd_sort(v, tmp, n, depth, 0);
 		xfree_big(tmp, n * sizeof *tmp);
 		return;
 	}
@@ -201,8 +220,7 @@ sort_chunks(struct htab_slot *v, size_t n, size_t depth,
 	}
 	for (k = 0, off = 0; k < 256; off += count[k++])
 		if (count[k] > 1)
-			msd_sort(v + off, scratch, count[k], depth,
-			    (int)(56 - shift) / 8 + 1, 0);
+			msd_sort(v + off, scratch, count[k], depth, 0);
 }
 
 void

@@ -1,11 +1,14 @@
 /*
  * mr-reduce -H (and --top): every key in a hash table, in any order of
- * input, written in key order at the end.  Up to MAX_WORKERS threads each
- * own the keys of a share of the hash values.  The input goes through in
- * chunks of complete records read ahead by a thread of their own
- * (lib/readahead): each worker splits and hashes the records of one part
- * of the chunk, then adds the records of every part whose keys it owns.
+ * input, written in key order at the end (hashout.c).  Up to MAX_WORKERS
+ * threads each own the keys of a share of the hash values.  The input
+ * goes through in chunks of complete records read ahead by a thread of
+ * their own (lib/readahead): each worker splits and hashes the records of
+ * one part of the chunk, then adds the records of every part whose keys
+ * it owns.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -13,10 +16,9 @@
 #include <unistd.h>
 
 #include "agg.h"
-#include "buf.h"
 #include "hash.h"
+#include "hashed.h"
 #include "htab.h"
-#include "keysort.h"
 #include "kv.h"
 #include "msg.h"
 #include "readahead.h"
@@ -29,7 +31,6 @@
  * buckets are dealt out by the records they hold in a sample of the first
  * chunk (balance_owners), not round-robin.
  */
-#define OWNER_BUCKETS 256
 #define SAMPLE_RECORDS 65536
 
 /*
@@ -39,19 +40,6 @@
  */
 #define SLOT_AHEAD 16
 #define ENTRY_AHEAD 8
-
-/*
- * The output in key order is cut into pieces (about PIECE_KEYS keys each,
- * at most MAX_PIECES), dealt to the workers in turn: worker 0 writes its
- * pieces to the output, the others format theirs into a ring of PIECE_RING
- * buffers that worker 0 writes out in turn.  Small buffers used again and
- * again cost no fresh memory (a page fault and the kernel's zeroing per
- * page, which on this kind of machine is dearer than the formatting), where
- * a whole share in memory cost a fifth of a run's memory.
- */
-#define PIECE_KEYS 8192
-#define MAX_PIECES 4096
-#define PIECE_RING 4
 
 /*
  * Memory is taken in 2 MiB huge pages (xalloc_big), and each page's first
@@ -64,65 +52,32 @@
 #define HASH_CHUNK (2 * 1024 * 1024 - 2 * READER_BLOCK - 64 * 1024)
 #define SCAN_BLOCK (4 * 1024 * 1024)
 
-struct hasher;
-
-/* A thread of -H: the keys whose hash picks it, in its own table. */
-struct __attribute__((aligned(64))) worker {
-	struct hasher *h;
-	int id;
-	struct ctx c;
-	struct htab tab;
-	struct htab_slot *refs;	/* at the end: its keys, sorted (keysort_table) */
-	struct buf piece[PIECE_RING];	/* its pieces of the output (write_piece) */
-	int ready[PIECE_RING];	/* piece[k] is formatted, not yet written */
-	pthread_t thread;
-};
-
-/* A record of the current chunk, split and hashed. */
-struct scanned {
-	char *p;
-	size_t len, keylen;
-	uint64_t hash;
-	uint64_t index;		/* its line within the part, from 1 */
-};
+/*
+ * The tables of a big input (a regular file of BIG_INPUT bytes or more)
+ * with many keys (most of the first KEY_SAMPLE records' keys distinct)
+ * start with room for RESERVE_KEYS keys each (htab_reserve): 2 MiB of
+ * slots, a huge page, where growing from a few slots would take a page
+ * fault per 4 KiB up to 1 MiB (1,300 faults, 5% of a run of 2 M lines).
+ * With few keys a small table is the cheaper.
+ */
+#define BIG_INPUT (16 * 1024 * 1024)
+#define KEY_SAMPLE 4096
+#define RESERVE_KEYS (90 * 1024)
 
 /*
- * Scanning: the chunk cut into one part per worker; the records of part I
- * whose keys worker O owns are scans[I][O], in input order.  Handing each
- * worker only its own records keeps the add phase from walking the whole
- * chunk once per worker.
+ * The bucket of hash H: its low bits (a table finds a key's slot by the
+ * top bits, htab_home), and the worker that owns its keys.
  */
-struct scanlist {
-	struct scanned *v;
-	size_t n, cap;
-	int shared;		/* v is in the hasher's scan_block */
-};
+static inline unsigned
+bucket(uint64_t hash)
+{
+	return (unsigned)(hash % OWNER_BUCKETS);
+}
 
-/* The engine's state: the workers, the chunk's parts, the rendezvous. */
-struct hasher {
-	struct reduce *r;
-	struct worker w[MAX_WORKERS];
-	int n;
-	char *part_p[MAX_WORKERS + 1];
-	uint64_t part_records[MAX_WORKERS];
-	struct scanlist scans[MAX_WORKERS][MAX_WORKERS];
-	uint64_t chunk_line;	/* line number before the chunk */
-	unsigned char bucket_owner[OWNER_BUCKETS];
-	pthread_barrier_t start, mid, end, sorted;
-	int eof;
-	int shared_output;	/* every worker formats pieces of the output */
-	size_t npieces;
-	pthread_mutex_t ring_mu;	/* guards the workers' ready flags */
-	pthread_cond_t ring_cv;
-	struct scanned *scan_block;	/* where the scan lists start */
-	size_t scan_block_size;
-};
-
-/* The worker that owns the keys of hash H. */
 static inline int
 owner(const struct hasher *h, uint64_t hash)
 {
-	return h->bucket_owner[(hash >> 32) % OWNER_BUCKETS];
+	return h->bucket_owner[bucket(hash)];
 }
 
 /*
@@ -138,8 +93,8 @@ balance_owners(struct hasher *h, char *p, char *last)
 	size_t n;
 
 	for (n = 0; n < SAMPLE_RECORDS && next_record(&p, last, &rec); n++)
-		weight[(hash64(rec.p, kv_keylen(&h->r->spec, rec.p, rec.len)) >>
-		    32) % OWNER_BUCKETS]++;
+		weight[bucket(hash64(rec.p, kv_keylen(&h->r->spec, rec.p,
+		    rec.len)))]++;
 	for (i = 0; i < OWNER_BUCKETS; i++)
 		order[i] = i;
 	/* Insertion sort by weight, heaviest first; ties by bucket. */
@@ -313,82 +268,6 @@ hash_chunk(struct worker *w)
 	hash_part(w);
 }
 
-/* The end of a worker's part: its keys in key order (unless --top). */
-static void
-finish_worker(struct worker *w)
-{
-	w->refs = w->h->r->top_n == 0 ? keysort_table(&w->tab) :
-	    htab_pack(&w->tab);
-}
-
-static void write_piece(struct hasher *h, size_t p, struct out *o);
-
-/* Wait until ring buffer K of W is READY (1) or written out (0). */
-static void
-wait_ring(struct worker *w, int k, int ready)
-{
-	pthread_mutex_lock(&w->h->ring_mu);
-	while (w->ready[k] != ready)
-		pthread_cond_wait(&w->h->ring_cv, &w->h->ring_mu);
-	pthread_mutex_unlock(&w->h->ring_mu);
-}
-
-static void
-set_ring(struct worker *w, int k, int ready)
-{
-	pthread_mutex_lock(&w->h->ring_mu);
-	w->ready[k] = ready;
-	pthread_cond_broadcast(&w->h->ring_cv);
-	pthread_mutex_unlock(&w->h->ring_mu);
-}
-
-/* A worker but the first: format its pieces into its ring. */
-static void
-format_pieces(struct worker *w)
-{
-	struct out o[PIECE_RING];
-	size_t p, j;
-	int k;
-
-	for (k = 0; k < PIECE_RING; k++)
-		out_init_mem(&o[k], &w->piece[k], "memory");
-	for (p = (size_t)w->id, j = 0; p < w->h->npieces; p += (size_t)w->h->n, j++) {
-		k = (int)(j % PIECE_RING);
-		wait_ring(w, k, 0);
-		w->piece[k].len = 0;
-		write_piece(w->h, p, &o[k]);
-		out_flush(&o[k]);
-		set_ring(w, k, 1);
-	}
-	for (k = 0; k < PIECE_RING; k++)
-		out_close(&o[k]);
-}
-
-/*
- * The first worker: every piece to the output in turn, its own formatted
- * at once, the others' written from their rings.
- */
-static void
-write_pieces(struct hasher *h, struct out *o)
-{
-	struct worker *w;
-	size_t p, j;
-	int k;
-
-	for (p = 0; p < h->npieces; p++) {
-		w = &h->w[p % (size_t)h->n];
-		if (w->id == 0) {
-			write_piece(h, p, o);
-			continue;
-		}
-		j = p / (size_t)h->n;
-		k = (int)(j % PIECE_RING);
-		wait_ring(w, k, 1);
-		out_write(o, w->piece[k].p, w->piece[k].len);
-		set_ring(w, k, 0);
-	}
-}
-
 static void *
 worker_main(void *arg)
 {
@@ -401,11 +280,7 @@ worker_main(void *arg)
 		hash_chunk(w);
 		pthread_barrier_wait(&w->h->end);
 	}
-	finish_worker(w);
-	if (w->h->shared_output) {
-		pthread_barrier_wait(&w->h->sorted);
-		format_pieces(w);
-	}
+	worker_finish(w);
 	return NULL;
 }
 
@@ -422,90 +297,6 @@ check_workers(struct hasher *h)
 			first = &h->w[i];
 	if (first != NULL)
 		die_at(h->r->rd.name, first->c.err_line, "%s", first->c.err);
-}
-
-/* --top: the best keys of all workers, ranked. */
-static void
-write_ranked(struct hasher *h)
-{
-	struct htab_slot *all;
-	size_t n = 0, i, k;
-	int w;
-
-	for (w = 0; w < h->n; w++)
-		n += h->w[w].tab.count;
-	all = xreallocarray(NULL, n ? n : 1, sizeof *all);
-	for (w = 0, k = 0; w < h->n; w++)
-		for (i = 0; i < h->w[w].tab.count; i++)
-			all[k++] = h->w[w].refs[i];
-	n = rank_top(h->r, all, n);
-	for (i = 0; i < n; i++)
-		write_ref(h->r, &h->r->out, &all[i], NULL);
-	free(all);
-}
-
-/* The first position of V[0..N) whose key is not below that of P. */
-static size_t
-lower_bound(const struct htab_slot *v, size_t n, const struct htab_slot *p)
-{
-	size_t lo = 0, hi = n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (htab_slot_cmp(&v[mid], p) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/*
- * The keys of every worker merged in key order, piece P of h->npieces:
- * the keys from the P-th to the P+1-th of npieces equal steps of the
- * largest worker's keys (the workers hold disjoint keys spread alike by
- * hash).  Each key is a cache miss, which the workers take in parallel,
- * and each worker's keys are touched a block ahead (touch_ahead).
- */
-static void
-write_piece(struct hasher *h, size_t p, struct out *o)
-{
-	const struct reduce *r = h->r;
-	size_t pos[MAX_WORKERS], end[MAX_WORKERS], touched[MAX_WORKERS];
-	size_t big = 0, nb, n, np = h->npieces;
-	struct htab_slot *best, *ref;
-	int w, bw;
-
-	for (w = 1; w < h->n; w++)
-		if (h->w[w].tab.count > h->w[big].tab.count)
-			big = (size_t)w;
-	nb = h->w[big].tab.count;
-	for (w = 0; w < h->n; w++) {
-		n = h->w[w].tab.count;
-		pos[w] = p == 0 ? 0 : lower_bound(h->w[w].refs, n,
-		    &h->w[big].refs[nb * p / np]);
-		end[w] = p == np - 1 ? n : lower_bound(h->w[w].refs, n,
-		    &h->w[big].refs[nb * (p + 1) / np]);
-		touched[w] = pos[w];
-	}
-	for (;;) {
-		best = NULL;
-		bw = -1;
-		for (w = 0; w < h->n; w++) {
-			if (pos[w] == end[w])
-				continue;
-			touch_ahead(r, h->w[w].refs, pos[w], end[w], &touched[w]);
-			ref = &h->w[w].refs[pos[w]];
-			if (best == NULL || htab_slot_cmp(ref, best) < 0) {
-				best = ref;
-				bw = w;
-			}
-		}
-		if (best == NULL)
-			break;
-		write_ref(r, o, best, NULL);
-		pos[bw]++;
-	}
 }
 
 static void
@@ -534,57 +325,6 @@ hasher_start(struct hasher *h, struct reduce *r)
 			die("pthread_create:");
 }
 
-/*
- * The end of input: the workers sort their keys, and write the output,
- * ranked, or in key order, in pieces formatted by all of them when there
- * are several (write_pieces).
- */
-static void
-hasher_finish(struct hasher *h)
-{
-	struct reduce *r = h->r;
-	size_t keys = 0;
-	int i, k;
-
-	for (i = 0; i < h->n; i++)
-		keys += h->w[i].tab.count;
-	h->npieces = keys / PIECE_KEYS;
-	if (h->npieces > MAX_PIECES)
-		h->npieces = MAX_PIECES;
-	if (h->npieces < (size_t)h->n)
-		h->npieces = (size_t)h->n;
-	h->shared_output = h->n > 1 && r->top_n == 0;
-	if (h->shared_output) {
-		pthread_barrier_init(&h->sorted, NULL, (unsigned)h->n);
-		pthread_mutex_init(&h->ring_mu, NULL);
-		pthread_cond_init(&h->ring_cv, NULL);
-	}
-	h->eof = 1;
-	if (h->n > 1)
-		pthread_barrier_wait(&h->start);
-	finish_worker(&h->w[0]);
-	if (h->shared_output) {
-		pthread_barrier_wait(&h->sorted);
-		write_pieces(h, &r->out);
-	} else if (r->top_n == 0) {
-		h->npieces = 1;
-		write_piece(h, 0, &r->out);
-	}
-	for (i = 1; i < h->n; i++)
-		if ((errno = pthread_join(h->w[i].thread, NULL)) != 0)
-			die("pthread_join:");
-	if (r->top_n > 0)
-		write_ranked(h);
-	if (h->shared_output) {
-		for (i = 1; i < h->n; i++)
-			for (k = 0; k < PIECE_RING; k++)
-				buf_free(&h->w[i].piece[k]);
-		pthread_barrier_destroy(&h->sorted);
-		pthread_mutex_destroy(&h->ring_mu);
-		pthread_cond_destroy(&h->ring_cv);
-	}
-}
-
 static void
 hasher_free(struct hasher *h)
 {
@@ -609,6 +349,38 @@ hasher_free(struct hasher *h)
 		pthread_barrier_destroy(&h->mid);
 		pthread_barrier_destroy(&h->end);
 	}
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Whether the input is big and, by the records of its first chunk
+ * [P, LAST), has many keys: then the tables start big (RESERVE_KEYS).
+ */
+static int
+expect_many_keys(struct hasher *h, char *p, char *last)
+{
+	uint64_t hashes[KEY_SAMPLE];
+	struct stat st;
+	struct slice rec;
+	size_t n, i, distinct;
+
+	if (fstat(h->r->rd.fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size < BIG_INPUT)
+		return 0;
+	for (n = 0; n < KEY_SAMPLE && next_record(&p, last, &rec); n++)
+		hashes[n] = hash64(rec.p, kv_keylen(&h->r->spec, rec.p,
+		    rec.len));
+	qsort(hashes, n, sizeof *hashes, cmp_u64);
+	for (i = 1, distinct = n > 0; i < n; i++)
+		distinct += hashes[i] != hashes[i - 1];
+	return distinct * 2 > n;
 }
 
 /* One part per worker to scan, cut at record boundaries. */
@@ -640,6 +412,9 @@ run_hashed(struct reduce *r)
 	for (first = 1; (last = readahead_next(&ra, &p)) != NULL; first = 0) {
 		if (first)
 			scan_lists_init(&h, (size_t)(last - p));
+		if (first && expect_many_keys(&h, p, last))
+			for (i = 0; i < h.n; i++)
+				htab_reserve(&h.w[i].tab, RESERVE_KEYS);
 		if (first && h.n > 1)
 			balance_owners(&h, p, last);
 		cut_parts(&h, p, last);

@@ -6,7 +6,8 @@
  *	record.c    a record's value read, its errors and skips; result lines
  *	grouped.c   sorted input, one group at a time (the default)
  *	parallel.c  the same on a regular file, in chunks cut among threads
- *	hashed.c    any order, in hash tables (-H, --top)
+ *	hashed.c    any order, in hash tables (-H, --top), the input
+ *	hashout.c   the same, the end: keys sorted, merged and written
  *	windows.c   time windows and running totals (-w, -e)
  *	rank.c      a table's keys in key order, or ranked (--top)
  */

@@ -219,6 +219,55 @@ the_shared_prefix_shrinks_as_keys_come(void)
 	htab_free(&h);
 }
 
+/*
+ * htab_reserve sizes an empty table for the keys to come (no growth up to
+ * them, growth past them, every key kept), and does nothing to a table
+ * that holds keys.  A key lies at its home (htab_home) or past it with no
+ * empty slot between, unless its probe wrapped around the end.
+ */
+static void
+a_reserved_table_holds_its_keys_and_grows_past_them(void)
+{
+	struct htab h;
+	char key[32];
+	uint64_t *s;
+	size_t i, j, mask, home;
+	int added, n, wrapped;
+
+	htab_init(&h, 8);
+	htab_reserve(&h, 5000);
+	mask = h.mask;
+	CHECK((mask + 1) / 4 * 3 > 5000 && mask + 1 <= 16384);
+	for (i = 0; i < 20000; i++) {
+		n = snprintf(key, sizeof key, "k%zu", i);
+		s = get(&h, key, (size_t)n, &added);
+		CHECK(added);
+		*s = i;
+		if (i == 4999)
+			CHECK(h.mask == mask);
+	}
+	CHECK(h.mask > mask && h.count == 20000);
+	for (i = 0; i < 20000; i++) {
+		n = snprintf(key, sizeof key, "k%zu", i);
+		s = get(&h, key, (size_t)n, &added);
+		CHECK(!added && *s == i);
+	}
+	for (i = 0, wrapped = 1; i <= h.mask; i++) {
+		if (h.slots[i].ent == NULL) {
+			wrapped = 0;
+			continue;
+		}
+		home = htab_home(&h, h.slots[i].hash);
+		CHECK(home <= i || wrapped);
+		for (j = home; j < i; j++)
+			CHECK(h.slots[j].ent != NULL);
+	}
+	mask = h.mask;
+	htab_reserve(&h, 1000000);
+	CHECK(h.mask == mask);
+	htab_free(&h);
+}
+
 int
 main(void)
 {
@@ -229,5 +278,6 @@ main(void)
 	RUN(packed_table_sorts_in_place);
 	RUN(table_sort_agrees_with_key_cmp);
 	RUN(the_shared_prefix_shrinks_as_keys_come);
+	RUN(a_reserved_table_holds_its_keys_and_grows_past_them);
 	return unit_done();
 }

@@ -1,0 +1,241 @@
+/*
+ * mr-reduce -H at the end of input: each worker sorts its table's keys
+ * (lib/keysort), and the output is their merge in key order, cut into
+ * pieces the workers format in parallel (or, with --top, the best keys of
+ * all tables, ranked).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "agg.h"
+#include "buf.h"
+#include "hashed.h"
+#include "htab.h"
+#include "keysort.h"
+#include "msg.h"
+#include "reduce.h"
+#include "xalloc.h"
+
+/* The end of a worker's part: its keys in key order (unless --top). */
+static void
+finish_worker(struct worker *w)
+{
+	w->refs = w->h->r->top_n == 0 ? keysort_table(&w->tab) :
+	    htab_pack(&w->tab);
+}
+
+static void write_piece(struct hasher *h, size_t p, struct out *o);
+
+/* Wait until ring buffer K of W is READY (1) or written out (0). */
+static void
+wait_ring(struct worker *w, int k, int ready)
+{
+	pthread_mutex_lock(&w->h->ring_mu);
+	while (w->ready[k] != ready)
+		pthread_cond_wait(&w->h->ring_cv, &w->h->ring_mu);
+	pthread_mutex_unlock(&w->h->ring_mu);
+}
+
+static void
+set_ring(struct worker *w, int k, int ready)
+{
+	pthread_mutex_lock(&w->h->ring_mu);
+	w->ready[k] = ready;
+	pthread_cond_broadcast(&w->h->ring_cv);
+	pthread_mutex_unlock(&w->h->ring_mu);
+}
+
+/* A worker but the first: format its pieces into its ring. */
+static void
+format_pieces(struct worker *w)
+{
+	struct out o[PIECE_RING];
+	size_t p, j;
+	int k;
+
+	for (k = 0; k < PIECE_RING; k++)
+		out_init_mem(&o[k], &w->piece[k], "memory");
+	for (p = (size_t)w->id, j = 0; p < w->h->npieces; p += (size_t)w->h->n, j++) {
+		k = (int)(j % PIECE_RING);
+		wait_ring(w, k, 0);
+		w->piece[k].len = 0;
+		write_piece(w->h, p, &o[k]);
+		out_flush(&o[k]);
+		set_ring(w, k, 1);
+	}
+	for (k = 0; k < PIECE_RING; k++)
+		out_close(&o[k]);
+}
+
+/*
+ * The first worker: every piece to the output in turn, its own formatted
+ * at once, the others' written from their rings.
+ */
+static void
+write_pieces(struct hasher *h, struct out *o)
+{
+	struct worker *w;
+	size_t p, j;
+	int k;
+
+	for (p = 0; p < h->npieces; p++) {
+		w = &h->w[p % (size_t)h->n];
+		if (w->id == 0) {
+			write_piece(h, p, o);
+			continue;
+		}
+		j = p / (size_t)h->n;
+		k = (int)(j % PIECE_RING);
+		wait_ring(w, k, 1);
+		out_write(o, w->piece[k].p, w->piece[k].len);
+		set_ring(w, k, 0);
+	}
+}
+
+/* A worker thread at the end of input: its keys, then its pieces. */
+void
+worker_finish(struct worker *w)
+{
+	finish_worker(w);
+	if (w->h->shared_output) {
+		pthread_barrier_wait(&w->h->sorted);
+		format_pieces(w);
+	}
+}
+
+/* --top: the best keys of all workers, ranked. */
+static void
+write_ranked(struct hasher *h)
+{
+	struct htab_slot *all;
+	size_t n = 0, i, k;
+	int w;
+
+	for (w = 0; w < h->n; w++)
+		n += h->w[w].tab.count;
+	all = xreallocarray(NULL, n ? n : 1, sizeof *all);
+	for (w = 0, k = 0; w < h->n; w++)
+		for (i = 0; i < h->w[w].tab.count; i++)
+			all[k++] = h->w[w].refs[i];
+	n = rank_top(h->r, all, n);
+	for (i = 0; i < n; i++)
+		write_ref(h->r, &h->r->out, &all[i], NULL);
+	free(all);
+}
+
+/* The first position of V[0..N) whose key is not below that of P. */
+static size_t
+lower_bound(const struct htab_slot *v, size_t n, const struct htab_slot *p)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (htab_slot_cmp(&v[mid], p) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The keys of every worker merged in key order, piece P of h->npieces:
+ * the keys from the P-th to the P+1-th of npieces equal steps of the
+ * largest worker's keys (the workers hold disjoint keys spread alike by
+ * hash).  Each key is a cache miss, which the workers take in parallel,
+ * and each worker's keys are touched a block ahead (touch_ahead).
+ */
+static void
+write_piece(struct hasher *h, size_t p, struct out *o)
+{
+	const struct reduce *r = h->r;
+	size_t pos[MAX_WORKERS], end[MAX_WORKERS], touched[MAX_WORKERS];
+	size_t big = 0, nb, n, np = h->npieces;
+	struct htab_slot *best, *ref;
+	int w, bw;
+
+	for (w = 1; w < h->n; w++)
+		if (h->w[w].tab.count > h->w[big].tab.count)
+			big = (size_t)w;
+	nb = h->w[big].tab.count;
+	for (w = 0; w < h->n; w++) {
+		n = h->w[w].tab.count;
+		pos[w] = p == 0 ? 0 : lower_bound(h->w[w].refs, n,
+		    &h->w[big].refs[nb * p / np]);
+		end[w] = p == np - 1 ? n : lower_bound(h->w[w].refs, n,
+		    &h->w[big].refs[nb * (p + 1) / np]);
+		touched[w] = pos[w];
+	}
+	for (;;) {
+		best = NULL;
+		bw = -1;
+		for (w = 0; w < h->n; w++) {
+			if (pos[w] == end[w])
+				continue;
+			touch_ahead(r, h->w[w].refs, pos[w], end[w], &touched[w]);
+			ref = &h->w[w].refs[pos[w]];
+			if (best == NULL || htab_slot_cmp(ref, best) < 0) {
+				best = ref;
+				bw = w;
+			}
+		}
+		if (best == NULL)
+			break;
+		write_ref(r, o, best, NULL);
+		pos[bw]++;
+	}
+}
+
+/*
+ * The end of input: the workers sort their keys, and write the output,
+ * ranked, or in key order, in pieces formatted by all of them when there
+ * are several (write_pieces).
+ */
+void
+hasher_finish(struct hasher *h)
+{
+	struct reduce *r = h->r;
+	size_t keys = 0;
+	int i, k;
+
+	for (i = 0; i < h->n; i++)
+		keys += h->w[i].tab.count;
+	h->npieces = keys / PIECE_KEYS;
+	if (h->npieces > MAX_PIECES)
+		h->npieces = MAX_PIECES;
+	if (h->npieces < (size_t)h->n)
+		h->npieces = (size_t)h->n;
+	h->shared_output = h->n > 1 && r->top_n == 0;
+	if (h->shared_output) {
+		pthread_barrier_init(&h->sorted, NULL, (unsigned)h->n);
+		pthread_mutex_init(&h->ring_mu, NULL);
+		pthread_cond_init(&h->ring_cv, NULL);
+	}
+	h->eof = 1;
+	if (h->n > 1)
+		pthread_barrier_wait(&h->start);
+	finish_worker(&h->w[0]);
+	if (h->shared_output) {
+		pthread_barrier_wait(&h->sorted);
+		write_pieces(h, &r->out);
+	} else if (r->top_n == 0) {
+		h->npieces = 1;
+		write_piece(h, 0, &r->out);
+	}
+	for (i = 1; i < h->n; i++)
+		if ((errno = pthread_join(h->w[i].thread, NULL)) != 0)
+			die("pthread_join:");
+	if (r->top_n > 0)
+		write_ranked(h);
+	if (h->shared_output) {
+		for (i = 1; i < h->n; i++)
+			for (k = 0; k < PIECE_RING; k++)
+				buf_free(&h->w[i].piece[k]);
+		pthread_barrier_destroy(&h->sorted);
+		pthread_mutex_destroy(&h->ring_mu);
+		pthread_cond_destroy(&h->ring_cv);
+	}
+}
+
