@@ -596,7 +596,7 @@ sleeping() { [[ $(cut -d' ' -f3 "/proc/$1/stat") == S ]]; }
 	mr-tail -b --once -s st log >out
 	echo 4 >>log
 	run bash -c 'set -o pipefail; (ulimit -f 0; mr-tail --once -s st log) | cat'
-	[[ $status -eq 1 && $output == "mr-tail: st: File too large" ]]
+	[[ $status -eq 1 && $output == "mr-tail: st: write error: File too large" ]]
 	run mr-tail --once -s st log
 	[[ $status -eq 0 && $output == 4 ]]
 }

@@ -1,14 +1,13 @@
 /* mr-tail: follow growing and rotating logs into pipelines, no line lost or
- * repeated: options, the event loop, the state; watching in watch.c. */
+ * repeated: options and the event loop; the state file and standard
+ * output in state.c, watching in watch.c. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,68 +57,17 @@ struct tracked *files;
 size_t nfiles;
 struct dirwatch *dirs;
 size_t ndirs;
-static struct out out;
+struct out out;
 int ifd = -1;		/* inotify, -1 when polling */
 int poll_ms = 1000;
 long watch_limit = -1;	/* MR_TAIL_MAX_WATCHES */
 long nwatches;
-static const char *state_path;
-static struct tailstate loaded;
-static struct tailstate start;	/* --no-commit: where names new to STATE began */
-static int no_commit;
+const char *state_path;
+struct tailstate loaded;
+struct tailstate start;	/* --no-commit: where names new to STATE began */
+int no_commit;
 static int verbose;
 static volatile sig_atomic_t stop_signal;
-static struct stat out_sb;	/* standard output, when a regular file */
-static int out_regular;
-
-/* ST records standard output's file and its size now, when a regular file. */
-static void
-record_output(struct tailstate *st, int writing)
-{
-	struct stat sb;
-
-	st->out_known = 0;
-	if (out_regular && fstat(1, &sb) == 0) {
-		st->out_known = 1;
-		st->out_writing = writing;
-		st->out_dev = (uint64_t)sb.st_dev;
-		st->out_ino = (uint64_t)sb.st_ino;
-		st->out_size = (uint64_t)sb.st_size;
-	}
-}
-
-/*
- * The state to write: other names' entries as loaded, then ours, and
- * standard output's file with its size now (WRITING until the run ends:
- * a torn line past that size is then ours, see cut_torn_line).  With
- * --no-commit our committed entries stay (for a name new to the state:
- * where this run began, so that a retry reads the same lines, whatever
- * was rotated meanwhile) and ours are recorded as pending.
- */
-static void
-save_state(int writing)
-{
-	struct tailstate st;
-	size_t i, j;
-
-	tailstate_init(&st);
-	record_output(&st, writing);
-	for (i = 0; i < loaded.n; i++) {
-		const struct tailstate_entry *e = &loaded.e[i];
-		int ours = 0;
-
-		for (j = 0; j < nfiles && !ours; j++)
-			ours = strcmp(files[j].f.name, e->name) == 0;
-		if (!ours || (no_commit && !e->pending))
-			tailstate_add(&st, e);
-	}
-	for (i = 0; i < start.n; i++)
-		tailstate_add(&st, &start.e[i]);
-	for (i = 0; i < nfiles; i++)
-		follow_export(&files[i].f, &st, no_commit);
-	tailstate_save(&st, state_path);
-	tailstate_free(&st);
-}
 
 /* What was read and lost: -v says it, a Hadoop task reports counters.
  * "nothing lost" only when nothing may have been. */
@@ -184,27 +132,6 @@ losses_reported(void)
 		if (files[i].f.n.losses > 0)
 			return 1;
 	return 0;
-}
-
-/* Whether STATE can be replaced: a temporary file beside it, written
- * with what it holds (no room, a file size limit), then removed. */
-static void
-check_state_writable(void)
-{
-	const char *tmp;
-	size_t len;
-	char *text = tailstate_format(&loaded, &len);
-	int fd = tmp_create_beside(state_path, 0666, &tmp);
-
-	int failed = write_all(fd, text, len) < 0, saved = errno;
-
-	free(text);
-	close(fd);
-	tmp_remove(tmp);
-	if (failed) {
-		errno = saved;
-		die("%s: write error:", state_path);
-	}
 }
 
 static int
@@ -419,73 +346,6 @@ read_once(void)
 	return status;
 }
 
-/*
- * A run killed while writing to a regular file may have left part of a
- * line at its end (a write(2) to a file is cut short when the writer is
- * killed between pages).  That line was never checkpointed and comes
- * again whole.  The part is cut only when it is provably ours: the state
- * says a run was writing to this very file (device, inode) and had
- * written it up to a size the part lies past.  Anything else that ends
- * inside a line (another program's data, a fresh state) is left as it is,
- * and said.
- */
-static void
-cut_torn_line(void)
-{
-	char buf[64 * 1024], n1[32];
-	off_t end, pos, from;
-	int fd;
-
-	if (!out_regular || out_sb.st_size == 0)
-		return;
-	/* ">> out" opens it write-only: read it through a descriptor of our own. */
-	if ((fd = open("/proc/self/fd/1", O_RDONLY | O_CLOEXEC)) < 0)
-		return;
-	end = pos = out_sb.st_size;
-	if (pread(fd, buf, 1, end - 1) != 1 || buf[0] == '\n') {
-		close(fd);
-		return;
-	}
-	from = loaded.out_known && loaded.out_writing &&
-	    loaded.out_dev == (uint64_t)out_sb.st_dev &&
-	    loaded.out_ino == (uint64_t)out_sb.st_ino &&
-	    loaded.out_size < (uint64_t)end ? (off_t)loaded.out_size : end;
-	/* Where our writing began, a line began (or the file). */
-	if (from > 0 && from < end &&
-	    (pread(fd, buf, 1, from - 1) != 1 || buf[0] != '\n'))
-		from = end;
-	while (pos > from) {
-		size_t len = pos - from < (off_t)sizeof buf ? (size_t)(pos - from) :
-		    sizeof buf;
-		char *nl;
-
-		if (pread(fd, buf, len, pos - (off_t)len) != (ssize_t)len) {
-			from = end;
-			break;
-		}
-		nl = memrchr(buf, '\n', len);
-		if (nl != NULL) {
-			pos = pos - (off_t)len + (nl - buf) + 1;
-			break;
-		}
-		pos -= (off_t)len;
-	}
-	close(fd);
-	if (from == end) {
-		warn("standard output: ends inside a line this state's runs did "
-		    "not write; left as it is (the first line written goes on "
-		    "after it)");
-		return;
-	}
-	if (ftruncate(1, pos) < 0) {
-		warn("standard output: ends inside a line; cannot cut it:");
-		return;
-	}
-	warn("standard output: ended inside a line (a run killed while writing "
-	    "it); cut its %s bytes, the line comes again whole",
-	    follow_format_count((uint64_t)(end - pos), n1, sizeof n1));
-}
-
 static size_t
 dir_index(const char *path)
 {
@@ -498,31 +358,6 @@ dir_index(const char *path)
 	dirs[ndirs].path = xstrdup(path);
 	dirs[ndirs].wd = -1;
 	return ndirs++;
-}
-
-/*
- * What an uncommitted batch (the pending entry of the same file) read of
- * committed entry E's file: if that file is gone before the retry, its
- * loss is counted as far as the batch saw it, its lines exactly.
- */
-static void
-pending_knowledge(struct tailstate_entry *e)
-{
-	size_t i;
-
-	for (i = 0; i < loaded.n; i++) {
-		const struct tailstate_entry *p = &loaded.e[i];
-
-		if (!p->pending || p->kind != TAILSTATE_FILE ||
-		    strcmp(p->name, e->name) != 0 || p->dev != e->dev ||
-		    p->ino != e->ino || p->btime != e->btime || p->off < e->off ||
-		    p->headlen < e->headlen ||
-		    (p->headlen == e->headlen && p->head != e->head))
-			continue;	/* (not the content the entry knows) */
-		e->pend_size = p->size;
-		e->pend_off = p->off;
-		e->pend_lines = p->lines >= e->lines ? p->lines - e->lines : 0;
-	}
 }
 
 /* Open the files to follow (at the state's places, or as HOW says for
@@ -620,38 +455,6 @@ check_options(const struct options *o, int nfiles)
 			die("MR_TAIL_MAX_WATCHES: invalid number '%s'", env);
 		watch_limit = (long)v;
 	}
-}
-
-/* One run at a time per state: a second fails at once (cron overlapping
- * itself would print a batch twice, two followers everything twice). */
-static void
-lock_state(int create)
-{
-	if (tailstate_lock(state_path, create) < 0)
-		die("%s: in use by another mr-tail run with this state", state_path);
-}
-
-/* --commit: the pending positions of STATE become the committed ones. */
-static int
-commit_state(void)
-{
-	lock_state(0);
-	if (tailstate_load(&loaded, state_path) < 0)
-		die("%s: No such file or directory", state_path);
-	if (tailstate_commit(&loaded) > 0)
-		tailstate_save(&loaded, state_path);
-	return EXIT_OK;
-}
-
-/* Standard output in whole lines, a torn end left by a killed run cut. */
-static void
-open_output(void)
-{
-	out_init(&out, 1, "standard output");
-	out_whole_lines(&out);
-	out_regular = fstat(1, &out_sb) == 0 && S_ISREG(out_sb.st_mode);
-	if (state_path != NULL)
-		cut_torn_line();
 }
 
 /* parse_options: the options into *O and the globals; usage errors end
@@ -768,21 +571,14 @@ main(int argc, char *argv[])
 	 * reported is checkpointed at once too, before anything is read: a
 	 * run killed before its first checkpoint would report it again.
 	 * So is a run writing to a regular file: the state says which file
-	 * and from where (see cut_torn_line).  Any other run checks that
+	 * and from where (see cut_torn_line in state.c).  Any other run checks that
 	 * the state can be written: one that cannot stops before its first
 	 * line (the next run would repeat them).
 	 */
 	nnew = open_files(argv + first, argc - first, o.how, o.lines, o.retry,
 	    o.once, &o.fo);
-	if (state_path != NULL && (nnew > 0 || losses_reported())) {
-		save_state(1);
-	} else if (state_path != NULL && out_regular) {
-		/* The positions as loaded; only the output's record is new. */
-		record_output(&loaded, 1);
-		tailstate_save(&loaded, state_path);
-	} else if (state_path != NULL) {
-		check_state_writable();
-	}
+	if (state_path != NULL)
+		save_start_state(nnew > 0 || losses_reported());
 	atexit(report_counts);
 	if (o.once)
 		status = read_once();

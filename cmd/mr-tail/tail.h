@@ -1,5 +1,5 @@
-/* mr-tail: what main.c (options, the event loop, the state) and watch.c
- * (inotify) share. */
+/* mr-tail: what main.c (options, the event loop), state.c (the state
+ * file, standard output) and watch.c (inotify) share. */
 #ifndef MR_TAIL_H
 #define MR_TAIL_H
 
@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "follow.h"
+#include "out.h"
+#include "tailstate.h"
 
 /* One followed name and whether the event loop must look at it. */
 struct tracked {
@@ -31,6 +33,22 @@ extern int ifd;			/* inotify, -1 when polling */
 extern int poll_ms;
 extern long watch_limit;	/* MR_TAIL_MAX_WATCHES, -1: none */
 extern long nwatches;
+
+/* The run's state and output (main.c). */
+extern struct out out;		/* standard output, in whole lines */
+extern const char *state_path;	/* -s, or NULL */
+extern struct tailstate loaded;	/* STATE as this run found it */
+extern struct tailstate start;	/* --no-commit: where names new to STATE began */
+extern int no_commit;
+
+/* state.c */
+void save_state(int writing);	/* checkpoint; WRITING until the run ends */
+void save_start_state(int must_save);	/* before any line is read */
+void lock_state(int create);	/* or die: one run at a time per state */
+int commit_state(void);		/* --commit */
+void open_output(void);		/* standard output; a killed run's torn line cut */
+void pending_knowledge(struct tailstate_entry *e);	/* an uncommitted
+				 * batch's knowledge of E's file */
 
 /* watch.c */
 extern const struct follow_hooks watch_hooks;	/* watch each opened file */
