@@ -399,6 +399,9 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 		/* What it held when the directory was listed may have been
 		 * copied and truncated since: looked for from then on. */
 		f->cur->fresh_at = listed_at;
+		/* Truncated while stopped: a writer without O_APPEND left a
+		 * hole before its next line, skipped as a live follow does. */
+		f->cur->skip_nul = changed;
 	}
 	follow_end_look(f, t0, 1);
 	return 0;
