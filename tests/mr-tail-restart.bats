@@ -24,3 +24,31 @@ once() { mr-tail -b --once -s st "$@"; }
 	printf 'line %d\n' 4 5 | cmp - out2
 	grep -qF 'changed while stopped' err
 }
+
+# --- attack 18, finding 10
+@test "--once between a rotation's rename and its create: the rest of the rotated file, status 0" {
+	seq 1 3 >app.log
+	once app.log >out
+	seq 4 6 >>app.log
+	mv app.log app.log.1
+	run --separate-stderr once -v app.log
+	[[ $status -eq 0 && $output == "$(seq 4 6)" ]]
+	[[ $stderr == "mr-tail: app.log: rotated while stopped; reading the rest of app.log.1 first
+mr-tail: app.log: does not exist (rotated, not created again yet); reading the rest of its rotated file
+mr-tail: 3 lines read; nothing lost" ]]
+	run --separate-stderr once app.log	# without -v: nothing said
+	[[ $status -eq 0 && -z $output && -z $stderr ]]
+	seq 7 8 >app.log
+	run --separate-stderr once app.log
+	[[ $status -eq 0 && $output == "$(seq 7 8)" ]]
+}
+
+@test "--once: a missing log the state does not describe, or whose files are all gone, is still an error" {
+	run --separate-stderr once app.log
+	[[ $status -eq 1 && $stderr == "mr-tail: app.log: No such file or directory" ]]
+	seq 1 3 >app.log
+	once app.log >out
+	rm app.log
+	run --separate-stderr once app.log
+	[[ $status -eq 1 && $stderr == "mr-tail: app.log: No such file or directory" ]]
+}

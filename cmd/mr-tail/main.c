@@ -415,9 +415,17 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 		if (!known && no_commit)	/* a retry starts here again */
 			follow_export(f, &start, 0);
 		if (r < 0) {
-			if (errno != ENOENT || !retry)
+			/* Caught between a rotation's rename and its create:
+			 * the state knows NAME and its rest was found, to be
+			 * read; NAME's next file is awaited as with --retry. */
+			int between = errno == ENOENT && known && f->nold > 0;
+
+			if (errno != ENOENT || !(retry || between))
 				die("%s:", f->name);
-			if (!once)	/* with --once, a file yet to come is empty */
+			if (between && (verbose || !once))
+				warn("%s: does not exist (rotated, not created again yet); "
+				    "reading the rest of its rotated file", f->name);
+			else if (!once)	/* with --once, a file yet to come is empty */
 				warn("%s: does not exist yet; waiting for it", f->name);
 		}
 	}
