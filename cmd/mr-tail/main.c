@@ -418,7 +418,7 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 			/* Caught between a rotation's rename and its create:
 			 * the state knows NAME and its rest was found, to be
 			 * read; NAME's next file is awaited as with --retry. */
-			int between = errno == ENOENT && known && f->nold > 0;
+			int between = errno == ENOENT && !retry && known && f->nold > 0;
 
 			if (errno != ENOENT || !(retry || between))
 				die("%s:", f->name);
