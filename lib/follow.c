@@ -414,7 +414,10 @@ export_src(struct follow *f, struct follow_src *s, struct tailstate *st,
 	} else {
 		e.fplen = (uint32_t)s->fplen;
 		e.fp = tailstate_fingerprint(s->fp, s->fplen);
-		e.headlen = follow_head_known(s) ? (uint32_t)s->headlen : 0;
+		/* A head not known yet (no whole line read) is kept too: no
+		 * identity (follow_ident_of_entry leaves it out), but what
+		 * tells whether a generation read whole held that content. */
+		e.headlen = (uint32_t)s->headlen;
 		e.head = tailstate_fingerprint(s->head, e.headlen);
 	}
 	/* Bytes seen, an unterminated last line held included: lost, if the

@@ -205,8 +205,10 @@ follow_ident_of_entry(struct fileid_content *id, const struct tailstate_entry *e
 	id->off = e->off;
 	id->fplen = e->fplen;
 	id->fp = e->fp;
-	id->headlen = e->headlen;
-	id->head = e->head;
+	/* At offset 0 a head shorter than FP is a line caught halfway
+	 * (see follow_head_known): no identity. */
+	id->headlen = e->off > 0 || e->headlen == FP ? e->headlen : 0;
+	id->head = id->headlen > 0 ? e->head : tailstate_fingerprint("", 0);
 	id->mtime = e->mtime;
 	id->since = e->btime;
 }

@@ -52,3 +52,34 @@ mr-tail: 3 lines read; nothing lost" ]]
 	run --separate-stderr once app.log
 	[[ $status -eq 1 && $stderr == "mr-tail: app.log: No such file or directory" ]]
 }
+
+# --- attack 18, finding 3
+s_partial_rotated() {
+	printf '12345 part' >app.log
+	once app.log >out		# no whole line: nothing written
+	printf 'ial\n6\n' >>app.log
+	mv app.log app.log.1
+	[[ -z ${1-} ]] || gzip app.log.1
+	echo 7 >app.log
+	run --separate-stderr once -v app.log
+	[[ $status -eq 0 && $output == $'12345 partial\n6\n7' ]]
+	[[ $stderr == "mr-tail: app.log: rotated before it was read; reading app.log.1${1-}
+mr-tail: app.log: following new file
+mr-tail: 3 lines read; nothing lost" ]]
+}
+@test "a log of which no whole line was read, completed and rotated while stopped: every line, nothing said lost" { s_partial_rotated; }
+@test "a log of which no whole line was read, completed, rotated and gzipped while stopped: nothing said lost" {
+	need_tool gzip
+	s_partial_rotated .gz
+}
+@test "a log of which no whole line was read, deleted while stopped: its bytes are named lost" {
+	printf '12345 part' >app.log
+	once app.log >out
+	rm app.log
+	echo 7 >app.log
+	run --separate-stderr once -v app.log
+	[[ $status -eq 0 && $output == 7 ]]
+	[[ $stderr == "mr-tail: app.log: deleted while stopped; 10 bytes after offset 0 were not read
+mr-tail: app.log: following new file
+mr-tail: 1 line read; 10 bytes lost in 1 place" ]]
+}
