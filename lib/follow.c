@@ -127,6 +127,7 @@ follow_free(struct follow *f)
 	f->cur = NULL;
 	free(f->old);
 	free(f->name);
+	free(f->key);
 	free(f->dir);
 	free(f->base);
 	free(f->prefix);
@@ -399,7 +400,7 @@ export_src(struct follow *f, struct follow_src *s, struct tailstate *st,
 
 	memset(&e, 0, sizeof e);
 	e.kind = TAILSTATE_FILE;
-	e.name = f->name;
+	e.name = f->key != NULL ? f->key : f->name;
 	e.path = s->path;
 	e.pending = pending;
 	e.dev = s->dev;
@@ -437,7 +438,7 @@ follow_export(struct follow *f, struct tailstate *st, int pending)
 
 	memset(&e, 0, sizeof e);
 	e.kind = TAILSTATE_NAME;
-	e.name = f->name;
+	e.name = f->key != NULL ? f->key : f->name;
 	e.pending = pending;
 	e.horizon = f->horizon;
 	tailstate_add(st, &e);

@@ -109,6 +109,8 @@ struct follow_counts {
 
 struct follow {
 	char *name;		/* as given on the command line */
+	char *key;		/* what the state knows it by (follow_export),
+				 * set by the caller; NULL: name */
 	char *dir;		/* its directory ("." for a bare name) */
 	char *base;		/* its last component */
 	char *prefix;		/* NAME up to its last component */
@@ -170,6 +172,12 @@ int follow_start(struct follow *f, enum follow_start how, uint64_t n);
  */
 int follow_resume(struct follow *f, int64_t horizon,
     const struct tailstate_entry *e, size_t n);
+
+/* follow_holds_entry: whether open file FD (FI) is checkpoint entry E's
+ * file: its device, inode and birth time, still holding what E knows of
+ * its content (with nothing known, a birth time must tell). */
+int follow_holds_entry(int fd, const struct fileid_stat *fi,
+    const struct tailstate_entry *e);
 
 /*
  * follow_look: look at what NAME refers to now (a rotation, a truncation,

@@ -219,6 +219,20 @@ entry_lost(struct follow *f, const struct tailstate_entry *e,
 		    e->lbytes);
 }
 
+int
+follow_holds_entry(int fd, const struct fileid_stat *fi, const struct tailstate_entry *e)
+{
+	struct fileid_content id;
+
+	if (e->kind != TAILSTATE_FILE || !fi->regular || fi->dev != e->dev ||
+	    fi->ino != e->ino || !fileid_same_birth(fi->btime, e->btime))
+		return 0;
+	follow_ident_of_entry(&id, e);
+	if (id.headlen == 0 && id.fplen == 0)
+		return e->btime != 0 && fi->btime != 0;
+	return fileid_verify(fd, fi->size, &id);
+}
+
 /*
  * read_whole: whether entry E, of which nothing was known (no whole line
  * read: offset 0, its head partial), is among the generations from index

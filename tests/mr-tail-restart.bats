@@ -83,3 +83,44 @@ mr-tail: 3 lines read; nothing lost" ]]
 mr-tail: app.log: following new file
 mr-tail: 1 line read; 10 bytes lost in 1 place" ]]
 }
+
+# --- attack 18, finding 2
+@test "a log spelled otherwise (./app.log, app.log, its absolute path, a linked directory) is the same log to the state" {
+	mkdir d
+	ln -s d link
+	seq 1 3 >d/app.log
+	run --separate-stderr once ./d/app.log
+	[[ $status -eq 0 && $output == "$(seq 1 3)" && -z $stderr ]]
+	seq 4 5 >>d/app.log
+	run --separate-stderr once d/app.log
+	[[ $status -eq 0 && $output == "$(seq 4 5)" && -z $stderr ]]
+	seq 6 7 >>d/app.log
+	run --separate-stderr mr-tail --once -s st "$PWD/d/app.log"	# no -b
+	[[ $status -eq 0 && $output == "$(seq 6 7)" && -z $stderr ]]
+	seq 8 9 >>d/app.log
+	run --separate-stderr once link/app.log
+	[[ $status -eq 0 && $output == "$(seq 8 9)" && -z $stderr ]]
+	(($(grep -c '^F ' st) == 1))
+}
+
+@test "the same log named twice in one run is followed once, with a notice" {
+	seq 1 3 >app.log
+	run --separate-stderr once app.log ./app.log app.log
+	[[ $status -eq 0 && $output == "$(seq 1 3)" ]]
+	[[ $stderr == "mr-tail: ./app.log: the same file as app.log; followed once
+mr-tail: app.log: the same file as app.log; followed once" ]]
+}
+
+@test "a log whose directory moved is known by its file's identity: its state is continued under the new name" {
+	mkdir d
+	seq 1 3 >d/app.log
+	once d/app.log >out
+	mv d e
+	seq 4 5 >>e/app.log
+	run --separate-stderr once e/app.log
+	[[ $status -eq 0 && $output == "$(seq 4 5)" ]]
+	[[ $stderr == "mr-tail: e/app.log: known to the state as $(realpath .)/d/app.log: continued from there" ]]
+	run --separate-stderr once e/app.log
+	[[ $status -eq 0 && -z $output && -z $stderr ]]
+	! grep -q "/d/app.log" st
+}

@@ -2,6 +2,7 @@
  * repeated: options and the event loop; the state file and standard
  * output in state.c, watching in watch.c. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -360,6 +361,95 @@ dir_index(const char *path)
 	return ndirs++;
 }
 
+/*
+ * state_key: what the state knows NAME by, however it is spelled
+ * (app.log, ./app.log, /var/log/app.log): its directory resolved by
+ * realpath(3), then its last component, not resolved (a symbolic link is
+ * followed as a link).  A directory that cannot be resolved (missing,
+ * with --retry): NAME made absolute.
+ */
+static char *
+state_key(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	char dir[PATH_MAX], *key, *d = xstrdup(name);
+	const char *base = slash != NULL ? slash + 1 : name;
+	size_t dl;
+
+	if (slash == NULL)
+		strcpy(d, ".");
+	else if (slash == name)
+		strcpy(d, "/");
+	else
+		d[slash - name] = '\0';
+	if (realpath(d, dir) == NULL) {
+		base = name;
+		if (name[0] == '/' || getcwd(dir, sizeof dir) == NULL)
+			dir[0] = '\0';
+	}
+	free(d);
+	dl = strlen(dir);
+	key = xmalloc(dl + strlen(base) + 2);
+	sprintf(key, "%s%s%s", dir, dl > 0 && dir[dl - 1] != '/' ? "/" : "", base);
+	return key;
+}
+
+/*
+ * adopt_spelling: with no entry under F's key, the entries of another
+ * name (one no name of this run has) are F's when that name is spelled
+ * otherwise for the same place, or when one of them is F's current file
+ * by identity (device, inode, birth time, the content it knew): a state
+ * written by a version that kept names as typed, or a log moved into a
+ * directory reached another way.  They are renamed to F's key in LOADED,
+ * so that they are resumed and written under it.
+ */
+static void
+adopt_spelling(struct follow *f)
+{
+	struct fileid_stat fi;
+	char *was = NULL;
+	size_t i, k;
+	int fd;
+
+	for (i = 0; i < loaded.n; i++)
+		if (strcmp(loaded.e[i].name, f->key) == 0)
+			return;
+	fd = open(f->name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd >= 0 && fileid_stat_fd(fd, &fi) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	for (i = 0; i < loaded.n && was == NULL; i++) {
+		const struct tailstate_entry *e = &loaded.e[i];
+		char *key;
+		int claimed = 0, same;
+
+		for (k = 0; k < nfiles && !claimed; k++)
+			claimed = strcmp(files[k].f.key, e->name) == 0;
+		if (claimed)
+			continue;
+		key = state_key(e->name);
+		same = strcmp(key, f->key) == 0 ||
+		    (fd >= 0 && follow_holds_entry(fd, &fi, e));
+		free(key);
+		if (same)
+			was = xstrdup(e->name);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (was == NULL)
+		return;
+	if (strcmp(was, f->name) != 0)
+		warn("%s: known to the state as %s: continued from there", f->name, was);
+	for (i = 0; i < loaded.n; i++) {
+		if (strcmp(loaded.e[i].name, was) == 0) {
+			free(loaded.e[i].name);
+			loaded.e[i].name = xstrdup(f->key);
+		}
+	}
+	free(was);
+}
+
 /* Open the files to follow (at the state's places, or as HOW says for
  * files the state does not know); how many the state did not know. */
 static size_t
@@ -371,14 +461,20 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 
 	files = xreallocarray(NULL, (size_t)n, sizeof *files);
 	for (i = 0; i < n; i++) {
-		size_t k, dup = 0;
+		char *key = state_key(names[i]);
+		size_t k;
 
-		for (k = 0; k < nfiles; k++)
-			dup |= strcmp(files[k].f.name, names[i]) == 0;
-		if (dup)
+		for (k = 0; k < nfiles && strcmp(files[k].f.key, key) != 0; k++)
+			;
+		if (k < nfiles) {	/* the same log named twice */
+			warn("%s: the same file as %s; followed once", names[i],
+			    files[k].f.name);
+			free(key);
 			continue;
+		}
 		memset(&files[nfiles], 0, sizeof files[nfiles]);
 		follow_init(&files[nfiles].f, names[i], fo);
+		files[nfiles].f.key = key;
 		files[nfiles].dir = dir_index(files[nfiles].f.dir);
 		files[nfiles].need_look = 1;
 		files[nfiles].expiry = -1;
@@ -394,10 +490,11 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 		int64_t horizon = 0;
 		int known = 0, r;
 
+		adopt_spelling(f);
 		for (j = 0; j < loaded.n; j++) {
 			const struct tailstate_entry *e = &loaded.e[j];
 
-			if (e->pending || strcmp(e->name, f->name) != 0)
+			if (e->pending || strcmp(e->name, f->key) != 0)
 				continue;
 			known = 1;
 			if (e->kind == TAILSTATE_NAME) {
