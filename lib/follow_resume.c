@@ -290,7 +290,7 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 	struct fileid_stat nfi;
 	struct rotdir_file *c;
 	struct follow_src *name_src = NULL;
-	size_t nc, i, located, name_entry = SIZE_MAX, *unknown, nunknown = 0;
+	size_t nc, i, located, name_entry = SIZE_MAX, *unplaced, nunplaced = 0;
 	int fd, saved, changed = 0, copied = 0, tries;
 
 	follow_locate_set(f);
@@ -334,7 +334,7 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 	f->horizon = horizon;
 	if (name_src != NULL)
 		same_bytes_elsewhere(f, c, nc, name_src);
-	unknown = xreallocarray(NULL, n + 1, sizeof *unknown);
+	unplaced = xreallocarray(NULL, n + 1, sizeof *unplaced);
 	for (i = 0; i < n; i++) {
 		struct rotdir_file *unreadable = NULL;
 		struct follow_src *s;
@@ -380,7 +380,7 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 			    id.headlen == 0 && id.fplen == 0) {
 				/* Nothing known of it: lost unless a generation
 				 * read from its start holds it (below). */
-				unknown[nunknown++] = i;
+				unplaced[nunplaced++] = i;
 				continue;
 			}
 			if (s == NULL) {
@@ -397,10 +397,10 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 	f->cur_unread = 1;
 	follow_find_unseen(f, &c, &nc, fd >= 0 ? &nfi : NULL, e, n, NULL);
 	f->cur_unread = 0;
-	for (i = 0; i < nunknown; i++)
-		if (!read_whole(f, &e[unknown[i]], located))
-			entry_lost(f, &e[unknown[i]], c, nc, NULL, 0);
-	free(unknown);
+	for (i = 0; i < nunplaced; i++)
+		if (!read_whole(f, &e[unplaced[i]], located))
+			entry_lost(f, &e[unplaced[i]], c, nc, NULL, 0);
+	free(unplaced);
 	for (tries = 0;; tries++) {
 		struct fileid_stat again;
 
