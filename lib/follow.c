@@ -71,6 +71,7 @@ follow_init(struct follow *f, const char *name, const struct follow_opts *o)
 	split_path(name, &f->dir, &f->base, &f->prefix);
 	f->rd.globs = o->rotated;
 	f->rd.nglobs = o->nrotated;
+	f->rd.ex = o->exclude;
 	follow_locate_set(f);
 }
 

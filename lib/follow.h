@@ -91,6 +91,7 @@ struct follow_opts {
 	uint64_t max_line;	/* 0, or cut longer lines to this many bytes */
 	char *const *rotated;	/* extra globs of rotated names (--rotated) */
 	size_t nrotated;
+	const struct rotdir_exclude *exclude;	/* never generations, or NULL */
 	int64_t rotate_wait_ms;	/* how long an idle rotated file stays open */
 	const struct follow_hooks *hooks;
 };

@@ -16,6 +16,7 @@
 #include "hadoop.h"
 #include "msg.h"
 #include "out.h"
+#include "rotdir.h"
 #include "tailstate.h"
 #include "tmpfile.h"
 #include "xalloc.h"
@@ -541,6 +542,7 @@ parse_options(int argc, char *argv[], struct options *o)
 int
 main(int argc, char *argv[])
 {
+	static struct rotdir_exclude exclude;
 	struct options o;
 	size_t nnew;
 	int first, status = EXIT_OK;
@@ -560,6 +562,10 @@ main(int argc, char *argv[])
 		catch_signals();
 	open_output();
 	o.fo.out = &out;
+	/* The state file, its temporaries and the output file are never
+	 * taken for rotated logs (a glob such as 'app.log*' matches them). */
+	rotdir_exclude_init(&exclude, state_path, 1);
+	o.fo.exclude = &exclude;
 	if (!o.once && !o.polling)
 		start_inotify();
 	/*

@@ -1,0 +1,43 @@
+#!/usr/bin/env bats
+# mr-tail's own files and its output's edges (outside attack 18): what a
+# --rotated glob may not take for a log, a closed output, -m on a line
+# that has no newline yet, a log directory re-created in bursts.
+bats_require_minimum_version 1.5.0
+load helper
+load mr-tail
+
+@test "-g 'app.log*' never takes the state file, its temporaries or the output file for rotated logs" {
+	mkdir logs
+	cd logs
+	seq 1 3 >app.log
+	: >.app.log.state.Ab12Cd	# a temporary of the state's (a killed run's)
+	run --separate-stderr mr-tail -b --once -g 'app.log*' -s app.log.state app.log
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(seq 1 3)" ]
+	[ -z "$stderr" ]
+	seq 4 6 >>app.log
+	run --separate-stderr mr-tail -b --once -g 'app.log*' -s app.log.state app.log
+	[ "$output" = "$(seq 4 6)" ]
+	[ -z "$stderr" ]
+	# A rotation is still found, and the output file beside the log is not read.
+	seq 7 8 >>app.log
+	mv app.log app.log.1
+	seq 9 10 >app.log
+	mr-tail -b --once -g '*' -s app.log.state app.log >app.log.out 2>../err
+	[ "$(cat app.log.out)" = "$(seq 7 10)" ]
+	! grep -q 'reading .*app.log.\(out\|state\)' ../err
+	# Live: a checkpoint renames a new state file over the old one; the
+	# output file grows; neither is read.
+	seq 11 12 >>app.log
+	mr-tail -b -g 'app.log*' -s app.log.state app.log >>app.log.out 2>../err &
+	TPID=$!
+	wait_for grep -qx 12 app.log.out
+	echo 13 >>app.log
+	wait_for grep -qx 13 app.log.out
+	wait_for grep -q "^F C .* $(stat -c %s app.log) " app.log.state
+	echo 14 >>app.log
+	wait_for grep -qx 14 app.log.out
+	tail_stop
+	[ "$(cat app.log.out)" = "$(seq 7 14)" ]
+	[ ! -s ../err ]
+}
