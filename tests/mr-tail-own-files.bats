@@ -41,3 +41,29 @@ load mr-tail
 	[ "$(cat app.log.out)" = "$(seq 7 14)" ]
 	[ ! -s ../err ]
 }
+
+@test "inotify: the log's directory removed and re-created, then renamed away and created again: followed on" {
+	# The old file stays open (-w), so the removed directory reports its
+	# removal only when that file is closed: meanwhile its watch looks
+	# valid, and the new directory under the same path was never
+	# watched; renamed away and created again, it gave no event at all.
+	mkdir logs
+	seq 1 3 >logs/app.log
+	tail_bg -b -w 60000 logs/app.log
+	wait_for has_line 3
+	rm -rf logs
+	mkdir logs
+	seq 4 5 >logs/app.log
+	wait_for has_line 5
+	mv logs logs.old
+	mkdir logs
+	echo 6 >logs/app.log
+	WAIT_SECONDS=5 wait_for has_line 6
+	echo 7 >>logs/app.log
+	WAIT_SECONDS=5 wait_for has_line 7
+	mv logs/app.log logs/app.log.1
+	echo 8 >logs/app.log
+	WAIT_SECONDS=5 wait_for has_line 8
+	tail_stop
+	[ "$(cat out)" = "$(seq 1 8)" ]
+}

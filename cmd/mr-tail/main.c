@@ -254,8 +254,12 @@ follow_loop(void)
 			finish_on_signal();
 		now = follow_now_ms();
 		if (now >= next_look) {
+			/* A watch new (or renewed) since: its names are looked at. */
 			for (i = 0; i < ndirs; i++)
-				watch_dir(&dirs[i]);
+				if (watch_dir(&dirs[i]))
+					for (size_t j = 0; j < nfiles; j++)
+						if (files[j].dir == i)
+							files[j].need_look = 1;
 			for (i = 0; i < nfiles; i++) {
 				struct tracked *t = &files[i];
 
