@@ -354,7 +354,9 @@ follow_expire(struct follow *f, int64_t now)
 			if (s->at_eof && now >= s->idle_until &&
 			    s->mtime < f->horizon - ((f->horizon % NS) + NS) % NS) {
 				/* Nobody will finish this line now: print it whole. */
-				if (s->held.len > 0 && !s->skipping) {
+				if (s->skipping) {
+					follow_emit_cut(f, s);
+				} else if (s->held.len > 0) {
 					follow_emit(f, s, s->held.p, s->held.len);
 					out_byte(f->o.out, '\n');
 					s->lines++;

@@ -67,3 +67,28 @@ load mr-tail
 	tail_stop
 	[ "$(cat out)" = "$(seq 1 8)" ]
 }
+
+@test "-m: a long line is written once, when its newline comes, live, with --once and across a clean restart" {
+	echo a >app.log
+	: >other.log
+	tail_bg -b -m 10 -s st app.log other.log
+	wait_for has_line a
+	printf '%030d' 0 >>app.log	# 30 bytes, no newline yet
+	echo x >>other.log		# read after app.log's bytes
+	wait_for has_line x
+	tail_stop
+	[ "$(cat out)" = "$(printf 'a\nx')" ]
+	printf '00\nb\n%025d' 0 >>app.log
+	mr-tail -b --once -m 10 -s st app.log other.log >>out 2>err
+	[ "$(cat out)" = "$(printf 'a\nx\n0000000000\nb')" ]
+	grep -qx 'mr-tail: 1 line cut at 10 bytes (-m): 22 bytes dropped' err
+	# The last, unterminated, cut line of a rotated file gone idle is
+	# written (ended) once.
+	mv app.log app.log.1
+	touch -d '-1 min' app.log.1
+	echo c >app.log
+	mr-tail -b --once -m 10 -w 1000 -s st app.log other.log >>out 2>err
+	mr-tail -b --once -m 10 -w 1000 -s st app.log other.log >>out 2>err
+	# (after the current file's lines, as any idle unterminated line)
+	[ "$(cat out)" = "$(printf 'a\nx\n0000000000\nb\nc\n0000000000')" ]
+}
