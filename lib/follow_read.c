@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "follow_marks.h"
 #include "follow_read.h"
 #include "follow_scan.h"
 #include "follow_src.h"
@@ -48,6 +49,7 @@ follow_emit(struct follow *f, struct follow_src *s, const char *p, size_t n)
 	size_t namelen;
 	uint64_t k = count_lines(p, n);
 
+	follow_mark_begin(f, s);
 	s->lines += k;
 	s->lbytes += n;
 	f->n.lines += k;
@@ -143,6 +145,7 @@ skip_cut(struct follow *f, struct follow_src *s)
 	k = (size_t)(nl - s->held.p) + 1;
 	f->n.cut_bytes += k - 1 - head;
 	follow_emit_cut(f, s);
+	follow_mark(f, s, s->off - (s->held.len - k) - s->line_off, 1);
 	s->line_off = s->off - (s->held.len - k);
 	if (k - head >= FP || s->pid != 0) {
 		s->fplen = k - head < FP ? k - head : FP;
@@ -242,6 +245,7 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	 * it: they are looked for from then on (first_bytes). */
 	int64_t listed_at = fileid_fs_now();
 
+	follow_marks_forget(f, s);	/* its positions are about to go */
 	follow_ident_of_src(&id, s);
 	first = f->nold;
 	if (s == f->cur) {
@@ -506,6 +510,7 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 			size_t k = (size_t)(last - s->held.p) + 1;
 
 			follow_emit(f, s, s->held.p, k);
+			follow_mark(f, s, k, 0);
 			fp_push(s, s->held.p, k);
 			s->line_off += k;
 			buf_drop(&s->held, k);

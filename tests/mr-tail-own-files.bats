@@ -92,3 +92,56 @@ load mr-tail
 	# (after the current file's lines, as any idle unterminated line)
 	[ "$(cat out)" = "$(printf 'a\nx\n0000000000\nb\nc\n0000000000')" ]
 }
+
+# after_close GOT NEXT N: the first run's reader took GOT (cut anywhere)
+# and closed; the next run wrote NEXT.  The state covered exactly the
+# whole lines the output accepted: NEXT goes on at a line after the last
+# one GOT holds whole (none repeated) and on to N, and what lies between
+# (accepted by the pipe, dropped unread) is no more than a pipe holds.
+after_close() {
+	local whole first
+	if [ -z "$(tail -c 1 "$1")" ]; then
+		whole=$(tail -n 1 "$1")
+	else
+		whole=$(sed '$d' "$1" | tail -n 1)
+	fi
+	first=$(head -n 1 "$2")
+	[ "$(cat "$2")" = "$(seq "$first" "$3")" ]
+	((first - 1 >= whole))
+	(($(seq $((whole + 1)) $((first - 1)) | wc -c) <= 1048576))
+}
+
+@test "a closed output: the state covers exactly the lines the output accepted, --once and live, small and large" {
+	mkfifo pipe
+	# Small: three lines into the pipe, the reader takes one and goes:
+	# the other two were accepted, and are not read again.
+	seq 1 3 >log
+	mr-tail -b --once -s st log >pipe &
+	exec 5<pipe
+	wait $!
+	[ "$(head -n 1 <&5)" = 1 ]
+	exec 5<&-
+	seq 4 5 >>log
+	[ "$(mr-tail -b --once -s st log)" = "$(seq 4 5)" ]
+	# A reader gone before anything was written: nothing was accepted.
+	seq 6 7 >>log
+	into_closed_pipe mr-tail -b --once -s st log
+	[ "$(mr-tail -b --once -s st log)" = "$(seq 6 7)" ]
+	# Large: the reader goes after 300,000 bytes, the rest pending.
+	seq 8 300000 >>log
+	mr-tail -b --once -s st log | head -c 300000 >got
+	mr-tail -b --once -s st log >next
+	after_close got next 300000
+	# Live, large: the same.
+	seq 300001 600000 >>log
+	mr-tail -b -s st log | head -c 300000 >got
+	mr-tail -b --once -s st log >next
+	after_close got next 600000
+	# Live, small: the reader takes every line and goes; mr-tail sees it
+	# gone and checkpoints what was written.
+	seq 600001 600003 >>log
+	mr-tail -b -s st log | head -n 3 >got
+	[ "$(cat got)" = "$(seq 600001 600003)" ]
+	seq 600004 600005 >>log
+	[ "$(mr-tail -b --once -s st log)" = "$(seq 600004 600005)" ]
+}

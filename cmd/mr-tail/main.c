@@ -13,6 +13,7 @@
 
 #include "args.h"
 #include "follow.h"
+#include "follow_marks.h"
 #include "hadoop.h"
 #include "msg.h"
 #include "out.h"
@@ -69,6 +70,7 @@ struct tailstate start;	/* --no-commit: where names new to STATE began */
 int no_commit;
 static int verbose;
 static volatile sig_atomic_t stop_signal;
+static struct follow_marks marks;	/* what the output's bytes stand for */
 
 /* What was read and lost: -v says it, a Hadoop task reports counters.
  * "nothing lost" only when nothing may have been. */
@@ -121,6 +123,20 @@ report_counts(void)
 		    "in %llu place%s", n.losses > 0 ? "; " : "",
 		    (unsigned long long)n.unknown, n.unknown == 1 ? "" : "s");
 	warn("%s line%s read; %s%s", a, n.lines == 1 ? "" : "s", lost, unknown);
+}
+
+/*
+ * The reader went away (a closed pipe): the state covers exactly the
+ * whole lines the output accepted, whatever was still pending; lines a
+ * reader accepted and dropped unread are not read again.
+ */
+static void
+output_closed(struct out *o)
+{
+	if (state_path == NULL)
+		return;
+	follow_marks_rewind(&marks, o->bytes);
+	save_state(0);
 }
 
 /* Whether looking for the files of the state found some lost. */
@@ -319,9 +335,8 @@ follow_loop(void)
 				die("poll:");
 		}
 		if (pfd[1].revents & (POLLERR | POLLHUP)) {
-			/* Everything written was flushed; the reader is gone. */
-			if (state_path != NULL && out.len == 0)
-				save_state(0);
+			/* The reader is gone: what it accepted is checkpointed. */
+			output_closed(&out);
 			exit(EXIT_OK);
 		}
 		if (ifd >= 0 && (pfd[0].revents & POLLIN))
@@ -565,7 +580,9 @@ main(int argc, char *argv[])
 	if (!o.once)
 		catch_signals();
 	open_output();
+	out.on_closed = output_closed;
 	o.fo.out = &out;
+	o.fo.marks = &marks;
 	/* The state file, its temporaries and the output file are never
 	 * taken for rotated logs (a glob such as 'app.log*' matches them). */
 	rotdir_exclude_init(&exclude, state_path, 1);
