@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "follow.h"
+#include "follow_marks.h"
 #include "follow_read.h"
 #include "follow_scan.h"
 #include "follow_src.h"
@@ -200,6 +201,8 @@ close_read_old(struct follow *f, int64_t now)
 		struct follow_src *s = f->old[i];
 
 		if (s->at_eof && s->held.len == 0 && s->pid == 0) {
+			/* Its lines written first: a closed output finds it listed. */
+			follow_marks_forget(f, s);
 			memmove(&f->old[i], &f->old[i + 1],
 			    (f->nold - i - 1) * sizeof *f->old);
 			f->nold--;
@@ -362,6 +365,11 @@ follow_expire(struct follow *f, int64_t now)
 					s->lines++;
 					f->n.lines++;
 				}
+				if (s->skipping || s->held.len > 0)
+					follow_mark(f, s, s->off - s->line_off, 1);
+				/* Written before it goes from the list: a
+				 * closed output finds it there. */
+				follow_marks_forget(f, s);
 				/* Out of the list first: the hook looks at the list. */
 				memmove(&f->old[i], &f->old[i + 1],
 				    (f->nold - i - 1) * sizeof *f->old);
