@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "follow.h"
+#include "follow_marks.h"
 #include "follow_read.h"
 #include "follow_scan.h"
 #include "follow_src.h"
@@ -71,6 +72,7 @@ follow_init(struct follow *f, const char *name, const struct follow_opts *o)
 	split_path(name, &f->dir, &f->base, &f->prefix);
 	f->rd.globs = o->rotated;
 	f->rd.nglobs = o->nrotated;
+	f->rd.ex = o->exclude;
 	follow_locate_set(f);
 }
 
@@ -200,6 +202,8 @@ close_read_old(struct follow *f, int64_t now)
 		struct follow_src *s = f->old[i];
 
 		if (s->at_eof && s->held.len == 0 && s->pid == 0) {
+			/* Its lines written first: a closed output finds it listed. */
+			follow_marks_forget(f, s);
 			memmove(&f->old[i], &f->old[i + 1],
 			    (f->nold - i - 1) * sizeof *f->old);
 			f->nold--;
@@ -354,12 +358,19 @@ follow_expire(struct follow *f, int64_t now)
 			if (s->at_eof && now >= s->idle_until &&
 			    s->mtime < f->horizon - ((f->horizon % NS) + NS) % NS) {
 				/* Nobody will finish this line now: print it whole. */
-				if (s->held.len > 0 && !s->skipping) {
+				if (s->skipping) {
+					follow_emit_cut(f, s);
+				} else if (s->held.len > 0) {
 					follow_emit(f, s, s->held.p, s->held.len);
 					out_byte(f->o.out, '\n');
 					s->lines++;
 					f->n.lines++;
 				}
+				if (s->skipping || s->held.len > 0)
+					follow_mark(f, s, s->off - s->line_off, 1);
+				/* Written before it goes from the list: a
+				 * closed output finds it there. */
+				follow_marks_forget(f, s);
 				/* Out of the list first: the hook looks at the list. */
 				memmove(&f->old[i], &f->old[i + 1],
 				    (f->nold - i - 1) * sizeof *f->old);

@@ -46,6 +46,7 @@
 #include "tailstate.h"
 
 struct follow;
+struct follow_marks;
 
 struct follow_src {
 	int fd;			/* the file, or its decompressor's output */
@@ -91,6 +92,8 @@ struct follow_opts {
 	uint64_t max_line;	/* 0, or cut longer lines to this many bytes */
 	char *const *rotated;	/* extra globs of rotated names (--rotated) */
 	size_t nrotated;
+	const struct rotdir_exclude *exclude;	/* never generations, or NULL */
+	struct follow_marks *marks;	/* what the output stands for, or NULL */
 	int64_t rotate_wait_ms;	/* how long an idle rotated file stays open */
 	const struct follow_hooks *hooks;
 };

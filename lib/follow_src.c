@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "follow_marks.h"
 #include "follow_src.h"
 #include "msg.h"
 #include "unpack.h"
@@ -108,6 +109,7 @@ follow_src_drop(struct follow *f, struct follow_src *s, int keep_fd)
 {
 	if (s == NULL)
 		return;
+	follow_marks_forget(f, s);
 	if (f->o.hooks != NULL && f->o.hooks->closing != NULL)
 		f->o.hooks->closing(f->o.hooks->ctx, f, s);
 	if (keep_fd)

@@ -14,9 +14,11 @@
 
 #include "args.h"
 #include "follow.h"
+#include "follow_marks.h"
 #include "hadoop.h"
 #include "msg.h"
 #include "out.h"
+#include "rotdir.h"
 #include "tailstate.h"
 #include "tmpfile.h"
 #include "xalloc.h"
@@ -69,6 +71,7 @@ struct tailstate start;	/* --no-commit: where names new to STATE began */
 int no_commit;
 static int verbose;
 static volatile sig_atomic_t stop_signal;
+static struct follow_marks marks;	/* what the output's bytes stand for */
 
 /* What was read and lost: -v says it, a Hadoop task reports counters.
  * "nothing lost" only when nothing may have been. */
@@ -121,6 +124,20 @@ report_counts(void)
 		    "in %llu place%s", n.losses > 0 ? "; " : "",
 		    (unsigned long long)n.unknown, n.unknown == 1 ? "" : "s");
 	warn("%s line%s read; %s%s", a, n.lines == 1 ? "" : "s", lost, unknown);
+}
+
+/*
+ * The reader went away (a closed pipe): the state covers exactly the
+ * whole lines the output accepted, whatever was still pending; lines a
+ * reader accepted and dropped unread are not read again.
+ */
+static void
+output_closed(struct out *o)
+{
+	if (state_path == NULL)
+		return;
+	follow_marks_rewind(&marks, o->bytes);
+	save_state(0);
 }
 
 /* Whether looking for the files of the state found some lost. */
@@ -254,8 +271,12 @@ follow_loop(void)
 			finish_on_signal();
 		now = follow_now_ms();
 		if (now >= next_look) {
+			/* A watch new (or renewed) since: its names are looked at. */
 			for (i = 0; i < ndirs; i++)
-				watch_dir(&dirs[i]);
+				if (watch_dir(&dirs[i]))
+					for (size_t j = 0; j < nfiles; j++)
+						if (files[j].dir == i)
+							files[j].need_look = 1;
 			for (i = 0; i < nfiles; i++) {
 				struct tracked *t = &files[i];
 
@@ -315,9 +336,8 @@ follow_loop(void)
 				die("poll:");
 		}
 		if (pfd[1].revents & (POLLERR | POLLHUP)) {
-			/* Everything written was flushed; the reader is gone. */
-			if (state_path != NULL && out.len == 0)
-				save_state(0);
+			/* The reader is gone: what it accepted is checkpointed. */
+			output_closed(&out);
 			exit(EXIT_OK);
 		}
 		if (ifd >= 0 && (pfd[0].revents & POLLIN))
@@ -646,6 +666,7 @@ parse_options(int argc, char *argv[], struct options *o)
 int
 main(int argc, char *argv[])
 {
+	static struct rotdir_exclude exclude;
 	struct options o;
 	size_t nnew;
 	int first, status = EXIT_OK;
@@ -664,7 +685,13 @@ main(int argc, char *argv[])
 	if (!o.once)
 		catch_signals();
 	open_output();
+	out.on_closed = output_closed;
 	o.fo.out = &out;
+	o.fo.marks = &marks;
+	/* The state file, its temporaries and the output file are never
+	 * taken for rotated logs (a glob such as 'app.log*' matches them). */
+	rotdir_exclude_init(&exclude, state_path, 1);
+	o.fo.exclude = &exclude;
 	if (!o.once && !o.polling)
 		start_inotify();
 	/*
