@@ -491,11 +491,13 @@ mr-tail: 3 lines read; an unknown amount may be lost in 1 place" ]]
 }
 
 # --- also found: a torn line left by a killed run is cut, not glued
-# killed_after_3: a live run wrote 1..3 of log to out, then was killed -9.
+# killed_after_3: a live run wrote 1..3 of log to out and checkpointed
+# them (so the restart repeats none), then was killed -9.
 killed_after_3() {
 	seq 3 >log
 	tail_bg -b -s st log
 	wait_for has_line 3
+	wait_for awk '$1 == "F" && $6 == 6 { f = 1 } END { exit !f }' st
 	kill -9 "$TPID"
 	wait "$TPID" 2>/dev/null || true
 	TPID=
