@@ -353,12 +353,7 @@ follow_expire(struct follow *f, int64_t now)
 			if (s->at_eof && now >= s->idle_until &&
 			    s->mtime < f->horizon - ((f->horizon % NS) + NS) % NS) {
 				/* Nobody will finish this line now: print it whole. */
-				if (s->held.len > 0 && !s->skipping) {
-					follow_emit(f, s, s->held.p, s->held.len);
-					out_byte(f->o.out, '\n');
-					s->lines++;
-					f->n.lines++;
-				}
+				follow_end_held(f, s);
 				/* Out of the list first: the hook looks at the list. */
 				memmove(&f->old[i], &f->old[i + 1],
 				    (f->nold - i - 1) * sizeof *f->old);

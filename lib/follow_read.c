@@ -353,6 +353,21 @@ shrink_held(struct follow_src *s)
 	s->held = b;
 }
 
+void
+follow_end_held(struct follow *f, struct follow_src *s)
+{
+	if (s->held.len == 0 || s->skipping)
+		return;
+	follow_emit(f, s, s->held.p, s->held.len);
+	out_byte(f->o.out, '\n');
+	s->lines++;
+	f->n.lines++;
+	fp_push(s, s->held.p, s->held.len);
+	s->line_off = s->off;
+	s->held.len = 0;
+	f->changed = 1;
+}
+
 /*
  * finish_older_lines: before lines of S are written, the earlier
  * generations that ended inside a line are read again.  A writer that
@@ -360,6 +375,10 @@ shrink_held(struct follow_src *s)
  * the two writes of a line) has put its end on disk before the bytes just
  * read from S, so it is there now: its line comes first, in the order
  * written.  (A write later still is a late write, read when it comes.)
+ * One still unterminated in a generation idle for --rotate-wait (a
+ * writer that died mid-line, then a rotation), or in a decompressed
+ * stream that ended, will not be finished: it is written now, right
+ * after that generation's other lines and before S's.
  */
 static void
 finish_older_lines(struct follow *f, struct follow_src *s, int64_t now)
@@ -371,6 +390,9 @@ finish_older_lines(struct follow *f, struct follow_src *s, int64_t now)
 
 		if (o->held.len > 0 && !o->skipping && o->at_eof)
 			follow_drain(f, o, now);
+		if (o->held.len > 0 && o->at_eof && (o->pid < 0 ||
+		    o->mtime / 1000000 + f->o.rotate_wait_ms <= now))
+			follow_end_held(f, o);
 	}
 }
 

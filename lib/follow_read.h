@@ -28,4 +28,8 @@ void follow_emit(struct follow *f, struct follow_src *s, const char *p, size_t n
 void follow_drain(struct follow *f, struct follow_src *s, int64_t now);
 void follow_drain_old(struct follow *f, int64_t now);
 
+/* follow_end_held: S's unterminated last line, which nobody will finish,
+ * written now with a newline (its bytes then count as read). */
+void follow_end_held(struct follow *f, struct follow_src *s);
+
 #endif
