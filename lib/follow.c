@@ -383,6 +383,8 @@ follow_settle(struct follow *f)
 
 		if (s->pid == 0 && idle < s->idle_until)
 			s->idle_until = idle;
+		else if (s->pid < 0)	/* a decompressed stream ended: done */
+			s->idle_until = 0;
 	}
 }
 

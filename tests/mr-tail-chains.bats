@@ -765,6 +765,19 @@ s_idle_part_live() {
 @test "inotify: an idle rotated file's unterminated last line comes before the newer file's lines" { s_idle_part_live; }
 @test "polling: an idle rotated file's unterminated last line comes before the newer file's lines" { POLL=50 s_idle_part_live; }
 
+@test "--once: a gzipped generation's unterminated last line is written once, and the generation done with" {
+	need_tool gzip
+	printf '1\n2\npart' >log
+	touch -d '-1 hour' log
+	once log >out
+	rotate
+	gzip log.1
+	run --separate-stderr once log
+	[[ $status -eq 0 && $output == part ]]
+	run --separate-stderr once log	# nothing again, not even a notice
+	[[ $status -eq 0 && -z $output && -z $stderr ]]
+}
+
 # --- attack F12: identical lines defeat fingerprints: said, never "nothing lost"
 @test "identical lines, copytruncate and regrowth past the offset while stopped: an unknown loss is said" {
 	yes ok | head -n 100 >app.log
