@@ -222,7 +222,8 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	struct follow_src *copy = NULL;
 	struct fileid_content id;
 	struct rotdir_file *c = NULL;
-	size_t nc = 0, first;
+	size_t nc = 0, first, i;
+	int damaged = 0;
 	/* Copies of the new content made after the listing began are not in
 	 * it: they are looked for from then on (first_bytes). */
 	int64_t listed_at = fileid_fs_now();
@@ -249,7 +250,9 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 			    seen - (copy->size > s->off ? copy->size : s->off),
 			    copy->size > s->off ? copy->size : s->off, s->lines, s->lbytes);
 	} else {
-		if (seen > s->line_off)
+		for (i = 0; i < nc; i++)
+			damaged |= c[i].damaged;	/* its copy: named */
+		if (seen > s->line_off && !damaged)
 			follow_report_loss(f, s == f->cur ? f->name : s->path, "truncated",
 			    seen - s->line_off, s->line_off, s->lines, s->lbytes);
 		warn("%s: truncated; reading from the start", f->name);

@@ -391,6 +391,110 @@ gzipped_while_stopped() {
 	[[ $stderr == *"mr-tail: log.1.gz: gzip is not installed; 40 bytes after offset 0 were not read"* ]]
 }
 
+# --- attack 18 F14: a damaged compressed generation: its decompressor's
+# test (-t) fails; nothing of it is read, it is named, an unknown loss
+# damage FILE: one byte in its middle inverted.
+damage() {
+	local n b
+	n=$(($(stat -c %s "$1") / 2))
+	b=$(od -An -tu1 -j "$n" -N1 "$1")
+	printf "\\$(printf %03o $((255 - b)))" | dd of="$1" bs=1 seek="$n" conv=notrunc status=none
+}
+# compressed_damaged TOOL EXT HOW: lines 4-2000 rotated while stopped,
+# compressed with TOOL, then damaged (HOW: damage, or cut short).
+compressed_damaged() {
+	local tool=$1 ext=$2 how=$3
+	need_tool "$tool"
+	seq 3 >log
+	once log >out
+	seq 4 2000 >>log
+	rotate
+	"$tool" -q log.1
+	rm -f log.1	# zstd keeps it
+	if [[ $how == cut ]]; then
+		truncate -s $(($(stat -c %s log.1$ext) / 2)) log.1$ext
+	else
+		damage log.1$ext
+	fi
+	echo x >>log
+	cp st st.again
+	run --separate-stderr once -v log
+	[[ $status -eq 0 && $output == x ]]	# nothing of it, no garbage
+	[[ $stderr == "mr-tail: log.1$ext: damaged ($tool -t failed); an unknown amount may be lost
+mr-tail: log: following new file
+mr-tail: 1 line read; an unknown amount may be lost in 1 place" ]]
+	run --separate-stderr once log	# said once
+	[[ $status -eq 0 && -z $output && -z $stderr ]]
+}
+@test "a gzipped generation damaged while stopped: nothing of it is read; named, an unknown loss" {
+	compressed_damaged gzip .gz damage
+	# The same counted for Hadoop, in a Streaming task.
+	run --separate-stderr env mapreduce_task_id=attempt_1 mr-tail --once -s st.again log
+	[[ $stderr == *"reporter:counter:mr-tail,unknown losses,1"* ]]
+	[[ $stderr == *"reporter:counter:mr-tail,losses,0"* ]]
+}
+@test "a gzipped generation cut short (compression interrupted): nothing of it is read; named" { compressed_damaged gzip .gz cut; }
+@test "a bzip2 generation cut short: named, nothing of it read" { compressed_damaged bzip2 .bz2 cut; }
+@test "an xz generation cut short: named, nothing of it read" { compressed_damaged xz .xz cut; }
+@test "a zstd generation damaged while stopped: named, nothing of it read" { compressed_damaged zstd .zst damage; }
+
+@test "a compressed generation never seen, damaged: named, nothing of it read" {
+	need_tool gzip
+	seq 3 >log
+	once log >out
+	rotate
+	seq 4 2000 >>log
+	rotate
+	gzip log.1
+	damage log.1.gz
+	echo x >>log
+	run --separate-stderr once log
+	[[ $status -eq 0 && $output == x ]]
+	[[ $stderr == "mr-tail: log.1.gz: damaged (gzip -t failed); an unknown amount may be lost
+mr-tail: log: following new file" ]]
+}
+
+s_damaged_live() {
+	need_tool gzip
+	tail_ready log -v
+	kill -STOP "$TPID"
+	seq 4 2000 >>log
+	copytruncate
+	gzip log.1
+	damage log.1.gz
+	echo x >>log
+	kill -CONT "$TPID"
+	wait_for has_line x
+	tail_stop
+	[[ $(cat out) == $'ready\nx' ]]
+	[[ $(grep -c 'log.1.gz: damaged (gzip -t failed); an unknown amount may be lost$' err) -eq 1 ]]
+	[[ $(tail -n 1 err) == "mr-tail: 2 lines read; an unknown amount may be lost in 1 place" ]]
+}
+@test "inotify: a copytruncate gzipped and damaged before a look: named once, nothing of it read" { s_damaged_live; }
+@test "polling: a copytruncate gzipped and damaged before a look: named once, nothing of it read" { POLL=50 s_damaged_live; }
+
+@test "a compressed generation that changes between its test and its read: said, nothing of it read" {
+	need_tool gzip
+	local real
+	real=$(command -v gzip)
+	mkdir fake
+	# A gzip whose test passes, and then the file grows (its time kept:
+	# not a file written since, to be looked at again).
+	printf '#!/bin/sh\nif [ "$1" = -t ]; then "%s" -t; s=$?; touch -r log.1.gz t; printf junk >>log.1.gz; touch -r t log.1.gz; exit $s; fi\nexec "%s" "$@"\n' \
+	    "$real" "$real" >fake/gzip
+	chmod +x fake/gzip
+	seq 3 >log
+	once log >out
+	seq 4 2000 >>log
+	rotate
+	gzip log.1
+	echo x >>log
+	run --separate-stderr env PATH="$PWD/fake:$PATH" mr-tail -b --once -s st log
+	[[ $status -eq 0 && $output == x ]]
+	[[ $stderr == "mr-tail: log.1.gz: changed between its test (gzip -t) and its read; an unknown amount may be lost
+mr-tail: log: following new file" ]]
+}
+
 @test "a file deleted while stopped after it was read to its end: no notice, and -v never says nothing lost" {
 	seq 5 >log
 	once log >out
@@ -458,6 +562,32 @@ mr-tail: log: following new file" ]]
 	run --separate-stderr env PATH="${MR_BIN:-$MR_ROOT/bin}" mr-tail --once -s st log
 	[[ $status -eq 0 && -z $stderr ]]
 	[[ ${#lines[@]} -eq $(((20000 * 207 - off) / 207)) ]]
+}
+
+damaged_said() { grep -q 'damaged' err; }
+@test "a damaged generation a restart names is checkpointed before reading: a kill -9 then does not name it again" {
+	need_tool gzip
+	seq 3 >log
+	once log >out
+	seq 4 2000 >>log
+	rotate
+	gzip log.1
+	damage log.1.gz
+	{ for i in $(seq 20000); do printf '%05d %0200d\n' "$i" 0; done; } >log
+	mkfifo fifo
+	mr-tail -s st log >fifo 2>err &
+	TPID=$!
+	exec {r}<fifo	# never read: the restart blocks on its first lines
+	wait_for damaged_said
+	wait_for sleeping "$TPID"
+	kill -9 "$TPID"
+	wait "$TPID" 2>/dev/null || true
+	TPID=
+	exec {r}<&-
+	[[ $(cat err) == "mr-tail: log.1.gz: damaged (gzip -t failed); an unknown amount may be lost
+mr-tail: log: following new file" ]]
+	run --separate-stderr mr-tail --once -s st log
+	[[ $status -eq 0 && -z $stderr ]]
 }
 
 @test "a file rewritten while stopped after a full read: a notice, nothing counted lost" {
