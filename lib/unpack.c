@@ -8,10 +8,10 @@
 #include "proc.h"
 #include "unpack.h"
 
-/* run: PROG with option OPT on FD, its output to OUT (PROC_PIPE: a pipe,
- * else /dev/null), its stderr discarded.  -1 when PROG is not installed. */
+/* run: PROG with option OPT on FD, its output to a pipe (PIPED) or
+ * discarded, its stderr discarded.  -1 when PROG is not installed. */
 static int
-run(const char *prog, char *opt, int fd, int out, struct proc *p)
+run(const char *prog, char *opt, int fd, int piped, struct proc *p)
 {
 	char path[PATH_MAX];
 	char *argv[3];
@@ -25,9 +25,8 @@ run(const char *prog, char *opt, int fd, int out, struct proc *p)
 	/* Its complaints about a file being written, probed for its head,
 	 * are noise; a failure to read one is reported by its status. */
 	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (out != PROC_PIPE)
-		out = null >= 0 ? null : PROC_INHERIT;
-	proc_spawn(p, argv, NULL, fd, out, null >= 0 ? null : PROC_INHERIT);
+	proc_spawn(p, argv, NULL, fd, piped ? PROC_PIPE : null >= 0 ? null : PROC_INHERIT,
+	    null >= 0 ? null : PROC_INHERIT);
 	if (null >= 0)
 		close(null);
 	return 0;
@@ -38,7 +37,7 @@ unpack_start(const char *prog, int fd, pid_t *pid, int *out)
 {
 	struct proc p;
 
-	if (run(prog, "-dc", fd, PROC_PIPE, &p) < 0)
+	if (run(prog, "-dc", fd, 1, &p) < 0)
 		return -1;
 	*pid = p.pid;
 	*out = p.out;
@@ -50,7 +49,7 @@ unpack_test(const char *prog, int fd)
 {
 	struct proc p;
 
-	if (run(prog, "-t", fd, PROC_INHERIT, &p) < 0)
+	if (run(prog, "-t", fd, 0, &p) < 0)
 		return -1;
 	return proc_wait(p.pid);
 }
