@@ -539,20 +539,28 @@ mr-tail: 3 lines read; 286 bytes (about 97 lines) lost in 1 place" ]]
 	[[ ${stderr_lines[0]} == "mr-tail: log: not found, probably compressed as log.1.xz, and xz is not installed; 41 bytes (15 lines) after offset 10 were not read" ]]
 }
 
-notice_said() { grep -q 'were not read' err; }
-@test "a loss a restart reports is checkpointed before reading: a kill -9 then does not report it again" {
-	gzipped_while_stopped
+# killed_blocked PATTERN [VAR=VALUE...]: 20,000 long lines in log, then
+# mr-tail -s st log restarted (in that environment) into a pipe never
+# read, killed -9 once it said a notice matching PATTERN and blocks on its
+# first lines.
+killed_blocked() {
+	local pattern=$1
+	shift
 	{ for i in $(seq 20000); do printf '%05d %0200d\n' "$i" 0; done; } >log
 	mkfifo fifo
-	env PATH="${MR_BIN:-$MR_ROOT/bin}" mr-tail -s st log >fifo 2>err &
+	env "$@" mr-tail -s st log >fifo 2>err &
 	TPID=$!
 	exec {r}<fifo	# never read: the restart blocks on its first lines
-	wait_for notice_said
+	wait_for grep -q "$pattern" err
 	wait_for sleeping "$TPID"
 	kill -9 "$TPID"
 	wait "$TPID" 2>/dev/null || true
 	TPID=
 	exec {r}<&-
+}
+@test "a loss a restart reports is checkpointed before reading: a kill -9 then does not report it again" {
+	gzipped_while_stopped
+	killed_blocked 'were not read' PATH="${MR_BIN:-$MR_ROOT/bin}"
 	[[ $(cat err) == "mr-tail: log: not found, probably compressed as log.1.gz, and gzip is not installed; 40 bytes after offset 80 were not read
 mr-tail: log: following new file" ]]
 	# What reached the pipe before the kill may have been checkpointed
@@ -564,7 +572,6 @@ mr-tail: log: following new file" ]]
 	[[ ${#lines[@]} -eq $(((20000 * 207 - off) / 207)) ]]
 }
 
-damaged_said() { grep -q 'damaged' err; }
 @test "a damaged generation a restart names is checkpointed before reading: a kill -9 then does not name it again" {
 	need_tool gzip
 	seq 3 >log
@@ -573,17 +580,7 @@ damaged_said() { grep -q 'damaged' err; }
 	rotate
 	gzip log.1
 	damage log.1.gz
-	{ for i in $(seq 20000); do printf '%05d %0200d\n' "$i" 0; done; } >log
-	mkfifo fifo
-	mr-tail -s st log >fifo 2>err &
-	TPID=$!
-	exec {r}<fifo	# never read: the restart blocks on its first lines
-	wait_for damaged_said
-	wait_for sleeping "$TPID"
-	kill -9 "$TPID"
-	wait "$TPID" 2>/dev/null || true
-	TPID=
-	exec {r}<&-
+	killed_blocked damaged
 	[[ $(cat err) == "mr-tail: log.1.gz: damaged (gzip -t failed); an unknown amount may be lost
 mr-tail: log: following new file" ]]
 	run --separate-stderr mr-tail --once -s st log
