@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "rotdir.h"
 #include "xalloc.h"
 
@@ -39,10 +40,7 @@ list_once(const struct rotdir *rd, struct rotdir_file **out)
 			continue;
 		if (fileid_stat_at(dirfd(d), de->d_name, 0, &fi) < 0 || !fi.regular)
 			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 16;
-			c = xreallocarray(c, cap, sizeof *c);
-		}
+		ARRAY_RESERVE(c, cap, n + 1);
 		c[n].ent = xstrdup(de->d_name);
 		c[n].path = rotdir_path(rd, de->d_name);
 		c[n].fi = fi;

@@ -16,7 +16,7 @@
 #include "hadoop.h"
 #include "msg.h"
 #include "out.h"
-#include "tailstate.h"
+#include "tailstate_file.h"
 #include "tmpfile.h"
 #include "xalloc.h"
 
