@@ -50,7 +50,7 @@ FUZZ_REPLAYS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-replay/%)
 MANS := $(wildcard man/*.1)
 USER_SCRIPTS := $(filter-out %.c %.sh scripts/bench scripts/gen-%, $(wildcard scripts/mr-*))
 DEV_TOOLS := $(BUILD)/tools/gendata $(BUILD)/tools/benchtime $(BUILD)/tools/tailbench \
-    $(BUILD)/tools/tailmodel
+    $(BUILD)/tools/tailmodel $(BUILD)/tools/tailpipe
 
 .SECONDARY:
 .PHONY: all test unit bats asan tsan static lint bench install uninstall clean demo tools \
