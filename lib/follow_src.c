@@ -133,10 +133,7 @@ follow_src_free(struct follow *f, struct follow_src *s)
 void
 follow_add_old(struct follow *f, struct follow_src *s)
 {
-	if (f->nold == f->oldcap) {
-		f->oldcap = f->oldcap ? 2 * f->oldcap : 4;
-		f->old = xreallocarray(f->old, f->oldcap, sizeof *f->old);
-	}
+	ARRAY_RESERVE(f->old, f->oldcap, f->nold + 1);
 	f->old[f->nold++] = s;
 	f->changed = 1;
 }

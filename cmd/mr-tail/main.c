@@ -19,7 +19,7 @@
 #include "msg.h"
 #include "out.h"
 #include "rotdir.h"
-#include "tailstate.h"
+#include "tailstate_file.h"
 #include "tmpfile.h"
 #include "xalloc.h"
 
