@@ -7,50 +7,43 @@
 #include "xalloc.h"
 
 #define SMALL_RUN 24
+/* The depth of tags that hold key lengths: the keys' bytes are spent. */
+#define LENGTHS SIZE_MAX
 
 /*
- * The order of A and B, whose hash fields hold their chunks at the same
- * depth and whose keys agree before it: the chunks decide, and only equal
+ * The order of A and B, whose tags hold their chunks at the same depth
+ * and whose keys agree before it: the chunks decide, and only equal
  * chunks need the keys (a cache miss each).
  */
 static inline int
-slot_cmp(const struct htab_slot *a, const struct htab_slot *b)
+slot_cmp(const struct htab *h, const struct htab_slot *a,
+    const struct htab_slot *b)
 {
-	if (a->hash != b->hash)
-		return a->hash < b->hash ? -1 : 1;
-	return htab_slot_cmp(a, b);
+	if (a->tag != b->tag)
+		return a->tag < b->tag ? -1 : 1;
+	return htab_slot_cmp(h, a, b);
 }
 
 static void
-insertion_sort(struct htab_slot *v, size_t n)
+insertion_sort(const struct htab *h, struct htab_slot *v, size_t n)
 {
 	size_t i, j;
 	struct htab_slot t;
 
 	for (i = 1; i < n; i++) {
 		t = v[i];
-		for (j = i; j > 0 && slot_cmp(&v[j - 1], &t) > 0; j--)
+		for (j = i; j > 0 && slot_cmp(h, &v[j - 1], &t) > 0; j--)
 			v[j] = v[j - 1];
 		v[j] = t;
 	}
 }
 
-static int
-by_len(const void *a, const void *b)
-{
-	size_t xlen, ylen;
-
-	htab_slot_key(a, &xlen);
-	htab_slot_key(b, &ylen);
-	return (xlen > ylen) - (xlen < ylen);
-}
-
 /*
- * Set the hash fields of V[0..N) to the chunks of their keys at DEPTH;
- * the length of the longest key.
+ * Set the tags of V[0..N) to the chunks of their keys at DEPTH; the
+ * length of the longest key.
  */
 static size_t
-load_chunks(struct htab_slot *v, size_t n, size_t depth)
+load_chunks(const struct htab *h, struct htab_slot *v, size_t n, size_t depth)
 {
 	size_t i, len, maxlen = 0;
 	const char *key;
@@ -58,9 +51,10 @@ load_chunks(struct htab_slot *v, size_t n, size_t depth)
 	for (i = 0; i < n; i++) {
 		/* Keys are scattered in memory: ask for them early. */
 		if (i + 16 < n)
-			__builtin_prefetch(v[i + 16].ent + HTAB_KEY_AT + depth);
-		key = htab_slot_key(&v[i], &len);
-		v[i].hash = key_chunk(key, len, depth);
+			__builtin_prefetch(htab_ent(h, v[i + 16].ref) +
+			    HTAB_KEY_AT + depth);
+		key = htab_ref_key(h, v[i].ref, &len);
+		v[i].tag = key_chunk32(key, len, depth);
 		if (len > maxlen)
 			maxlen = len;
 	}
@@ -68,15 +62,34 @@ load_chunks(struct htab_slot *v, size_t n, size_t depth)
 }
 
 /*
- * An MSD radix sort of V[0..N), whose hash fields hold the key chunks at
- * DEPTH (the keys agree on everything before), by the bits the chunks
- * differ in: a pass deals the records by the WIDE_BITS bits from the
- * highest bit that differs (8 on a bucket of fewer than WIDE_MIN records,
- * NARROW_BITS on one of fewer than NARROW_MIN: a pass costs its bins),
- * not by the next byte.  Bits all keys share cost nothing, and keys of
- * digits (four bits of a byte differ) go two digits a pass, not one.
- * When the chunks agree in every bit, the keys' next eight bytes are
- * loaded.  Each pass moves the records from one array to the other (V and
+ * Keys whose bytes agree to their ends, which are all at or before the
+ * depth reached: distinct keys differ in length, shorter first.  Their
+ * tags become the lengths (LENGTHS), which the sort goes on with.
+ */
+static void
+load_lengths(const struct htab *h, struct htab_slot *v, size_t n)
+{
+	size_t i, len;
+
+	for (i = 0; i < n; i++) {
+		htab_ref_key(h, v[i].ref, &len);
+		v[i].tag = (uint32_t)len;
+	}
+}
+
+/*
+ * An MSD radix sort of V[0..N), whose tags hold the key chunks at DEPTH
+ * (the keys agree on everything before), by the bits the chunks differ
+ * in: a pass deals the records by the WIDE_BITS bits from the highest bit
+ * that differs (8 on a bucket of fewer than WIDE_MIN records, NARROW_BITS
+ * on one of fewer than NARROW_MIN: a pass costs its bins), not by the
+ * next byte.  Bits all keys share cost nothing, and keys of digits (four
+ * bits of a byte differ) go two digits a pass, not one.  When the chunks
+ * agree in every bit, the keys' next four bytes are loaded; when a pass
+ * deals by the chunks' last bits, the next four bytes of all its records
+ * are loaded at once, before its buckets are sorted: one long stream of
+ * prefetched loads, where bucket by bucket the first loads of each would
+ * wait.  Each pass moves the records from one array to the other (V and
  * TMP, at the same offsets; IN_TMP says where they are now; they end in
  * V): a stream, where an in-place permutation waits on a cache miss per
  * move.  The first passes go over all records; those after work on
@@ -90,12 +103,12 @@ load_chunks(struct htab_slot *v, size_t n, size_t depth)
 #define NARROW_MIN 256
 
 static void
-msd_sort(struct htab_slot *v, struct htab_slot *tmp, size_t n, size_t depth,
-    int in_tmp)
+msd_sort(const struct htab *h, struct htab_slot *v, struct htab_slot *tmp,
+    size_t n, size_t depth, int in_tmp)
 {
 	size_t end[1 << WIDE_BITS], i, k, c, nb, start, big, bigstart;
 	struct htab_slot *src, *dst;
-	uint64_t x, mask;
+	uint32_t x, mask;
 	unsigned shift, top, bits;
 
 	for (;;) {
@@ -103,25 +116,26 @@ msd_sort(struct htab_slot *v, struct htab_slot *tmp, size_t n, size_t depth,
 		if (n <= SMALL_RUN) {
 			if (in_tmp)
 				memcpy(v, tmp, n * sizeof *v);
-			insertion_sort(v, n);
+			insertion_sort(h, v, n);
 			return;
 		}
 		for (x = 0, i = 1; i < n; i++)
-			x |= src[i].hash ^ src[0].hash;
+			x |= src[i].tag ^ src[0].tag;
 		if (x == 0) {
-			/* The chunk is spent: the keys' next eight bytes. */
 			if (in_tmp)
 				memcpy(v, tmp, n * sizeof *v);
+			if (depth == LENGTHS)
+				return;		/* one key, more than once */
 			in_tmp = 0;
-			depth += 8;
-			if (load_chunks(v, n, depth) <= depth) {
-				/* No bytes left: shorter first. */
-				qsort(v, n, sizeof *v, by_len);
-				return;
+			/* The chunk is spent: the keys' next four bytes. */
+			depth += 4;
+			if (load_chunks(h, v, n, depth) <= depth) {
+				load_lengths(h, v, n);
+				depth = LENGTHS;
 			}
 			continue;
 		}
-		top = 63 - (unsigned)__builtin_clzll(x);
+		top = 31 - (unsigned)__builtin_clz(x);
 		bits = n >= WIDE_MIN ? WIDE_BITS : n >= NARROW_MIN ? 8 :
 		    NARROW_BITS;
 		shift = top + 1 > bits ? top + 1 - bits : 0;
@@ -129,7 +143,7 @@ msd_sort(struct htab_slot *v, struct htab_slot *tmp, size_t n, size_t depth,
 		mask = nb - 1;
 		memset(end, 0, nb * sizeof *end);
 		for (i = 0; i < n; i++)
-			end[(src[i].hash >> shift) & mask]++;
+			end[(src[i].tag >> shift) & mask]++;
 		for (k = 0, start = 0; k < nb; k++) {
 			c = end[k];
 			end[k] = start;
@@ -137,8 +151,16 @@ msd_sort(struct htab_slot *v, struct htab_slot *tmp, size_t n, size_t depth,
 		}
 		dst = in_tmp ? v : tmp;
 		for (i = 0; i < n; i++)
-			dst[end[(src[i].hash >> shift) & mask]++] = src[i];
+			dst[end[(src[i].tag >> shift) & mask]++] = src[i];
 		in_tmp = !in_tmp;
+		if (shift == 0 && depth != LENGTHS) {
+			/* Each bucket's chunks are spent: load the next. */
+			depth += 4;
+			if (load_chunks(h, dst, n, depth) <= depth) {
+				load_lengths(h, dst, n);
+				depth = LENGTHS;
+			}
+		}
 		/* end[k] is now where bucket k ends. */
 		for (k = 0, start = 0, big = 0, bigstart = 0; k < nb;
 		    start = end[k++])
@@ -151,7 +173,8 @@ msd_sort(struct htab_slot *v, struct htab_slot *tmp, size_t n, size_t depth,
 			if (k == big)
 				continue;
 			if (c > 1)
-				msd_sort(v + start, tmp + start, c, depth, in_tmp);
+				msd_sort(h, v + start, tmp + start, c, depth,
+				    in_tmp);
 			else if (c == 1 && in_tmp)
 				v[start] = tmp[start];
 		}
@@ -162,31 +185,31 @@ msd_sort(struct htab_slot *v, struct htab_slot *tmp, size_t n, size_t depth,
 }
 
 /*
- * Sort V[0..N), whose hash fields hold the chunks at DEPTH, with ROOM
- * slots of scratch at SCRATCH.  Where the room is short, one pass in place
- * (an American flag sort's, McIlroy, Bostic and McIlroy 1993) on the
- * first byte the keys differ in deals them to buckets that fit it, before
- * a new array is taken: fresh memory is dear (a page fault and the
- * kernel's zeroing per page), and a table's free slots are usually room
- * enough for the largest bucket.
+ * Sort V[0..N), whose tags hold the chunks at DEPTH, with ROOM slots of
+ * scratch at SCRATCH.  Where the room is short, one pass in place (an
+ * American flag sort's, McIlroy, Bostic and McIlroy 1993) on the first
+ * byte the keys differ in deals them to buckets that fit it, before a new
+ * array is taken: fresh memory is dear (a page fault and the kernel's
+ * zeroing per page), and a table's free slots are usually room enough for
+ * the largest bucket.
  */
 static void
-sort_chunks(struct htab_slot *v, size_t n, size_t depth,
+sort_chunks(const struct htab *h, struct htab_slot *v, size_t n, size_t depth,
     struct htab_slot *scratch, size_t room)
 {
 	size_t count[256], next[256], end[256], i, k, off;
 	struct htab_slot *tmp, x, y;
-	unsigned shift = 56, d;
+	unsigned shift = 24, d;
 
 	if (n <= room) {
-		msd_sort(v, scratch, n, depth, 0);
+		msd_sort(h, v, scratch, n, depth, 0);
 		return;
 	}
 	for (;;) {
 		memset(count, 0, sizeof count);
 		for (i = 0; i < n; i++)
-			count[(v[i].hash >> shift) & 255]++;
-		if (count[(v[0].hash >> shift) & 255] < n || shift == 0)
+			count[(v[i].tag >> shift) & 255]++;
+		if (count[(v[0].tag >> shift) & 255] < n || shift == 0)
 			break;
 		shift -= 8;	/* a byte all keys share */
 	}
@@ -196,7 +219,7 @@ sort_chunks(struct htab_slot *v, size_t n, size_t depth,
 	if (count[d] == n || count[d] > room) {
 		/* No byte that deals them small enough: a new array. */
 		tmp = xalloc_big(n * sizeof *tmp);
-		msd_sort(v, tmp, n, depth, 0);
+		msd_sort(h, v, tmp, n, depth, 0);
 		xfree_big(tmp, n * sizeof *tmp);
 		return;
 	}
@@ -208,34 +231,34 @@ sort_chunks(struct htab_slot *v, size_t n, size_t depth,
 	for (k = 0; k < 256; k++) {
 		while (next[k] < end[k]) {
 			x = v[next[k]];
-			d = (x.hash >> shift) & 255;
+			d = (x.tag >> shift) & 255;
 			while (d != k) {
 				y = v[next[d]];
 				v[next[d]++] = x;
 				x = y;
-				d = (x.hash >> shift) & 255;
+				d = (x.tag >> shift) & 255;
 			}
 			v[next[k]++] = x;
 		}
 	}
 	for (k = 0, off = 0; k < 256; off += count[k++])
 		if (count[k] > 1)
-			msd_sort(v + off, scratch, count[k], depth, 0);
+			msd_sort(h, v + off, scratch, count[k], depth, 0);
 }
 
 void
-keysort_in(struct htab_slot *v, size_t n, struct htab_slot *scratch,
-    size_t room)
+keysort_in(const struct htab *h, struct htab_slot *v, size_t n,
+    struct htab_slot *scratch, size_t room)
 {
-	if (n < 2 || load_chunks(v, n, 0) == 0)
+	if (n < 2 || load_chunks(h, v, n, 0) == 0)
 		return;		/* at most one key, or only the empty one */
-	sort_chunks(v, n, 0, scratch, room);
+	sort_chunks(h, v, n, 0, scratch, room);
 }
 
 void
-keysort(struct htab_slot *v, size_t n)
+keysort(const struct htab *h, struct htab_slot *v, size_t n)
 {
-	keysort_in(v, n, NULL, 0);
+	keysort_in(h, v, n, NULL, 0);
 }
 
 struct htab_slot *
@@ -244,7 +267,7 @@ keysort_table(struct htab *h)
 	struct htab_slot *v = htab_pack(h);
 
 	if (h->count > 1)
-		sort_chunks(v, h->count, h->prefix, v + h->count,
+		sort_chunks(h, v, h->count, h->prefix, v + h->count,
 		    h->mask + 1 - h->count);
 	return v;
 }
