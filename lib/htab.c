@@ -74,6 +74,7 @@ arena_free(struct htab *h)
 	h->used = h->cap = 0;
 	h->first = NULL;
 	h->prefix = 0;
+	h->vary[0] = h->vary[1] = 0;
 }
 
 void
@@ -220,7 +221,12 @@ htab_insert(struct htab *h, struct htab_slot *s, const char *key, size_t len,
 	if (h->first == NULL) {
 		h->first = ent;
 		h->prefix = len;
+		h->head[0] = key_chunk(key, len, 0);
+		h->head[1] = key_chunk(key, len, 8);
 	} else {
+		/* keysort sorts on the bits in which keys differ (vary). */
+		h->vary[0] |= key_chunk(key, len, 0) ^ h->head[0];
+		h->vary[1] |= key_chunk(key, len, 8) ^ h->head[1];
 		/* The prefix all keys share shrinks to what this one shares. */
 		const char *f = h->first + HTAB_KEY_AT;
 		size_t i, n = h->prefix < len ? h->prefix : len;
@@ -283,7 +289,8 @@ htab_entries(const struct htab *h)
 
 struct refs {
 	struct htab_slot *v;
-	size_t depth;
+	htab_tagger *tag;
+	const void *arg;
 };
 
 static void
@@ -294,22 +301,23 @@ ref_entry(char *ent, uint32_t ref, size_t i, void *arg)
 	const char *key = htab_key(ent, &len);
 
 	rf->v[i].ref = ref;
-	rf->v[i].tag = key_chunk32(key, len, rf->depth);
+	rf->v[i].tag = rf->tag != NULL ? rf->tag(key, len, rf->arg) : 0;
 }
 
 void
-htab_refs(const struct htab *h, struct htab_slot *v)
+htab_refs(const struct htab *h, struct htab_slot *v, htab_tagger *tag,
+    const void *arg)
 {
-	struct refs rf = { v, h->prefix };
+	struct refs rf = { v, tag, arg };
 
 	arena_walk(h, ref_entry, &rf);
 }
 
 struct htab_slot *
-htab_pack(struct htab *h)
+htab_pack(struct htab *h, htab_tagger *tag, const void *arg)
 {
 	if (!h->packed)
-		htab_refs(h, h->slots);
+		htab_refs(h, h->slots, tag, arg);
 	h->packed = 1;
 	return h->slots;
 }

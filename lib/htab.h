@@ -53,6 +53,8 @@ struct htab {
 	unsigned nchunks;
 	size_t used, cap;	/* bytes used and usable in the last chunk */
 	char *first;		/* the first entry */
+	uint64_t head[2];	/* its key's first 16 bytes (key_chunk) */
+	uint64_t vary[2];	/* the bits of those in which other keys differ */
 	char *spare;		/* old slot arrays, for the arena (htab.c) */
 	size_t chunk_min;	/* the first arena chunk's size (htab_reserve) */
 	size_t prefix;		/* the length of the prefix all keys share */
@@ -223,12 +225,19 @@ htab_ent_cmp(const char *a, const char *b)
 char **htab_entries(const struct htab *h);
 
 /*
- * htab_refs: a reference to every entry, in the order the keys came, into
- * V[0..h->count), each tag set to the key's chunk (key_chunk32) after the
- * h->prefix bytes all keys share: the first digit of keysort.  The
- * entries are read in the order they lie in memory, not the slots' order.
+ * A function that gives the tag of a key in an array of references
+ * (keysort's first digit), with its argument.
  */
-void htab_refs(const struct htab *h, struct htab_slot *v);
+typedef uint32_t htab_tagger(const char *key, size_t len, const void *arg);
+
+/*
+ * htab_refs: a reference to every entry, in the order the keys came, into
+ * V[0..h->count), each tag set to TAG(key, length, ARG), or 0 when TAG is
+ * NULL.  The entries are read in the order they lie in memory (a stream),
+ * not the slots' order (a cache miss each).
+ */
+void htab_refs(const struct htab *h, struct htab_slot *v, htab_tagger *tag,
+    const void *arg);
 
 /*
  * htab_pack: htab_refs into the front of the slot array, which is
@@ -236,7 +245,7 @@ void htab_refs(const struct htab *h, struct htab_slot *v);
  * needs no second array).  The table takes no more lookups (htab_get)
  * until htab_clear; the array stays the table's to free.
  */
-struct htab_slot *htab_pack(struct htab *h);
+struct htab_slot *htab_pack(struct htab *h, htab_tagger *tag, const void *arg);
 
 
 #endif

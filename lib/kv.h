@@ -89,6 +89,26 @@ load_be64(const char *p)
 }
 
 /*
+ * key_chunk: bytes DEPTH..DEPTH+7 of the LEN-byte KEY as a big-endian
+ * integer, zero past the key's end (as key_chunk32, eight bytes).
+ */
+static inline uint64_t
+key_chunk(const char *key, size_t len, size_t depth)
+{
+	unsigned char b[8] = { 0 };
+	uint64_t c = 0;
+	int i;
+
+	if (len >= depth + 8)
+		return load_be64(key + depth);
+	if (len > depth)
+		memcpy(b, key + depth, len - depth);
+	for (i = 0; i < 8; i++)
+		c = c << 8 | b[i];
+	return c;
+}
+
+/*
  * key_chunk32: bytes DEPTH..DEPTH+3 of the LEN-byte KEY as a big-endian
  * integer, zero past the key's end: comparing chunks compares keys four
  * bytes at a time (a key that ends sorts before one that goes on with 0

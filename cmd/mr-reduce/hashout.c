@@ -22,7 +22,7 @@ static void
 finish_worker(struct worker *w)
 {
 	w->refs = w->h->r->top_n == 0 ? keysort_table(&w->tab) :
-	    htab_pack(&w->tab);
+	    htab_pack(&w->tab, NULL, NULL);
 }
 
 static void write_piece(struct hasher *h, size_t p, struct out *o);

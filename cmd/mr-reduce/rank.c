@@ -96,12 +96,13 @@ write_table(struct reduce *r, struct htab *tab, const char *label, int keep)
 	if (keep) {
 		/* The table goes on: sort copies of its references. */
 		copy = xreallocarray(NULL, n ? n : 1, sizeof *copy);
-		htab_refs(tab, copy);
+		htab_refs(tab, copy, NULL, NULL);
 		refs = copy;
 		if (r->top_n == 0)
 			keysort(tab, refs, n);
 	} else {
-		refs = r->top_n == 0 ? keysort_table(tab) : htab_pack(tab);
+		refs = r->top_n == 0 ? keysort_table(tab) :
+		    htab_pack(tab, NULL, NULL);
 	}
 	if (r->top_n > 0) {
 		ents = xreallocarray(NULL, n ? n : 1, sizeof *ents);

@@ -106,10 +106,10 @@ packed_table_sorts_in_place(void)
 		*(uint64_t *)get(&h, key, (size_t)n, &added) += 1;
 	}
 	CHECK(h.count == 2000);
-	v = htab_pack(&h);
+	v = htab_pack(&h, NULL, NULL);
 	CHECK(h.packed);
 	/* Packing twice is harmless; htab_entries still sees each key once. */
-	CHECK(htab_pack(&h) == v);
+	CHECK(htab_pack(&h, NULL, NULL) == v);
 	ents = htab_entries(&h);
 	for (i = 0; i < h.count; i++)
 		CHECK(ents[i] == htab_ent(&h, v[i].ref));
@@ -343,7 +343,7 @@ references_reach_across_arena_chunks(void)
 	}
 	CHECK(ok && found == 40000);
 	v = calloc(h.count, sizeof *v);
-	htab_refs(&h, v);
+	htab_refs(&h, v, NULL, NULL);
 	for (i = 0; i < h.count; i++) {
 		k = htab_ref_key(&h, v[i].ref, &len);
 		s = htab_state(htab_ent(&h, v[i].ref));

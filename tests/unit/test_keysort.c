@@ -46,7 +46,7 @@ agrees_with_qsort(size_t n, const char *alphabet, size_t na, size_t maxlen,
 	n = h.count;
 	a = calloc(n, sizeof *a);
 	b = calloc(n, sizeof *b);
-	htab_refs(&h, a);
+	htab_refs(&h, a, NULL, NULL);
 	memcpy(b, a, n * sizeof *a);
 	if (n % 2 == 0) {
 		keysort(&h, a, n);
@@ -94,6 +94,41 @@ random_keys_sort_like_key_cmp(void)
 	CHECK(agrees_with_qsort(2001, "\0", 1, 600, "x"));
 }
 
+/*
+ * Keys of one length whose differing bits fit one tag (as mr-reduce's
+ * benchmark keys, "user" and seven digits: 25 bits), and of two lengths.
+ */
+static void
+keys_whose_differing_bits_fit_a_tag(void)
+{
+	struct htab h;
+	struct htab_slot *v;
+	char key[32];
+	const char *k, *prev = NULL;
+	size_t i, len, prevlen = 0;
+	int n, ordered = 1;
+
+	htab_init(&h, 8);
+	for (i = 0; i < 200000; i++) {
+		n = snprintf(key, sizeof key, "user%07u",
+		    (unsigned)((i * 7919) % 2000000));
+		add(&h, key, (size_t)n);
+	}
+	/* A shorter key that is another's prefix, and one past 16 bytes. */
+	add(&h, "user001", 7);
+	add(&h, "user0015838000000000", 20);
+	v = keysort_table(&h);
+	for (i = 0; i < h.count; i++) {
+		k = htab_ref_key(&h, v[i].ref, &len);
+		if (prev != NULL && key_cmp(prev, prevlen, k, len) >= 0)
+			ordered = 0;
+		prev = k;
+		prevlen = len;
+	}
+	CHECK(ordered && h.count == 200002);
+	htab_free(&h);
+}
+
 /* References more than once, and the empty key: all in key order. */
 static void
 repeated_references_and_the_empty_key(void)
@@ -108,7 +143,7 @@ repeated_references_and_the_empty_key(void)
 	add(&h, "b", 1);
 	add(&h, "", 0);
 	add(&h, "a", 1);
-	htab_refs(&h, keys);
+	htab_refs(&h, keys, NULL, NULL);
 	for (i = 0; i < 100; i++)
 		v[i] = keys[i % 3];
 	keysort(&h, v, 100);
@@ -130,6 +165,7 @@ main(void)
 {
 	unit_module = "keysort";
 	RUN(random_keys_sort_like_key_cmp);
+	RUN(keys_whose_differing_bits_fit_a_tag);
 	RUN(repeated_references_and_the_empty_key);
 	return unit_done();
 }
