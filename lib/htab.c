@@ -15,6 +15,8 @@
 /* The most a reference's offset reaches (HTAB_OFF_BITS of 8-byte units). */
 #define ARENA_CHUNK_MAX ((size_t)8 << HTAB_OFF_BITS)
 #define CACHE_LINE 64
+/* The huge page of xalloc_big: memory is paid for a page at a time. */
+#define ARENA_PAGE (2 * 1024 * 1024)
 /*
  * A chunk starts with its size and the bytes used in it (set when the next
  * chunk starts), padded to a cache line: no entry's offset is 0.
@@ -72,6 +74,7 @@ arena_free(struct htab *h)
 	}
 	h->nchunks = 0;
 	h->used = h->cap = 0;
+	h->fresh = 0;
 	h->first = NULL;
 	h->prefix = 0;
 	h->vary[0] = h->vary[1] = 0;
@@ -138,13 +141,31 @@ spare_pop(struct htab *h, size_t n, size_t *size)
 }
 
 
+/*
+ * Whether N more bytes in the current chunk would touch a huge page of
+ * fresh memory while a spare of room enough lies idle: the spare is then
+ * the better place (its pages are paid for, and the fresh chunk's pages
+ * past the ones touched cost nothing).
+ */
+static int
+spare_first(const struct htab *h, size_t n)
+{
+	size_t size;
+
+	if (!h->fresh || h->spare == NULL ||
+	    (h->used + n - 1) / ARENA_PAGE == (h->used - 1) / ARENA_PAGE)
+		return 0;
+	memcpy(&size, h->spare + sizeof h->spare, sizeof size);
+	return size >= n + CHUNK_HEAD;
+}
+
 static char *
 arena_alloc(struct htab *h, size_t n)
 {
 	char *c;
 	size_t size;
 
-	if (h->cap - h->used < n) {
+	if (h->cap - h->used < n || spare_first(h, n)) {
 		/* Chunks double up to ARENA_CHUNK_MAX: small tables stay small. */
 		size = h->cap == 0 ? (h->chunk_min > ARENA_CHUNK ?
 		    h->chunk_min : ARENA_CHUNK) : h->cap < ARENA_CHUNK_MAX / 2 ?
@@ -155,8 +176,11 @@ arena_alloc(struct htab *h, size_t n)
 			die("out of memory: a hash table's keys take more than "
 			    "%u chunks of up to %zu MiB", HTAB_MAX_CHUNKS,
 			    ARENA_CHUNK_MAX >> 20);
-		if ((c = spare_pop(h, n + CHUNK_HEAD, &size)) == NULL)
+		h->fresh = 0;
+		if ((c = spare_pop(h, n + CHUNK_HEAD, &size)) == NULL) {
 			c = xalloc_big(size);
+			h->fresh = 1;
+		}
 		if (h->nchunks > 0)
 			memcpy(h->chunk[h->nchunks - 1] + CHUNK_USED, &h->used,
 			    sizeof h->used);

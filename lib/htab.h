@@ -52,6 +52,7 @@ struct htab {
 	char *chunk[HTAB_MAX_CHUNKS];	/* the arena's chunks, oldest first */
 	unsigned nchunks;
 	size_t used, cap;	/* bytes used and usable in the last chunk */
+	int fresh;		/* the last chunk is new memory, not a spare */
 	char *first;		/* the first entry */
 	uint64_t head[2];	/* its key's first 16 bytes (key_chunk) */
 	uint64_t vary[2];	/* the bits of those in which other keys differ */

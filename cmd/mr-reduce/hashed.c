@@ -62,7 +62,7 @@
  */
 #define BIG_INPUT (16 * 1024 * 1024)
 #define KEY_SAMPLE 4096
-#define RESERVE_KEYS (90 * 1024)
+#define RESERVE_KEYS (180 * 1024)
 
 /*
  * The bucket of hash H: its low bits (a table finds a key's slot by the

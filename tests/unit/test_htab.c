@@ -355,6 +355,38 @@ references_reach_across_arena_chunks(void)
 	htab_free(&h);
 }
 
+/*
+ * The slot arrays a table outgrows hold its next entries before a fresh
+ * chunk's next huge page is touched: none lies idle at the end.
+ */
+static void
+outgrown_slot_arrays_hold_entries_first(void)
+{
+	struct htab h;
+	char key[32];
+	uint64_t *s;
+	size_t i;
+	int added, n, ok = 1;
+
+	/* As a thread of mr-reduce -H on its benchmark (hashed.c). */
+	htab_init(&h, 24);
+	htab_reserve(&h, 180 * 1024);
+	for (i = 0; i < 632000; i++) {
+		n = snprintf(key, sizeof key, "s%zu", i);
+		s = get(&h, key, (size_t)n, &added);
+		*s = i;
+	}
+	CHECK(h.spare == NULL && h.nchunks > 2);
+	for (i = 0; i < 632000; i += 7) {
+		n = snprintf(key, sizeof key, "s%zu", i);
+		s = get(&h, key, (size_t)n, &added);
+		if (added || *s != i)
+			ok = 0;
+	}
+	CHECK(ok);
+	htab_free(&h);
+}
+
 int
 main(void)
 {
@@ -368,5 +400,6 @@ main(void)
 	RUN(a_reserved_table_holds_its_keys_and_grows_past_them);
 	RUN(keys_of_one_tag_stay_apart);
 	RUN(references_reach_across_arena_chunks);
+	RUN(outgrown_slot_arrays_hold_entries_first);
 	return unit_done();
 }
