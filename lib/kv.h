@@ -95,17 +95,13 @@ load_be64(const char *p)
 static inline uint64_t
 key_chunk(const char *key, size_t len, size_t depth)
 {
-	unsigned char b[8] = { 0 };
-	uint64_t c = 0;
-	int i;
+	char b[8] = { 0 };
 
 	if (len >= depth + 8)
 		return load_be64(key + depth);
 	if (len > depth)
 		memcpy(b, key + depth, len - depth);
-	for (i = 0; i < 8; i++)
-		c = c << 8 | b[i];
-	return c;
+	return load_be64(b);
 }
 
 /*
@@ -117,20 +113,20 @@ key_chunk(const char *key, size_t len, size_t depth)
 static inline uint32_t
 key_chunk32(const char *key, size_t len, size_t depth)
 {
-	unsigned char b[4] = { 0 };
+	char b[4] = { 0 };
 	uint32_t w;
 
 	if (len >= depth + 4) {
 		memcpy(&w, key + depth, 4);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		w = __builtin_bswap32(w);
-#endif
-		return w;
+	} else {
+		if (len > depth)
+			memcpy(b, key + depth, len - depth);
+		memcpy(&w, b, 4);
 	}
-	if (len > depth)
-		memcpy(b, key + depth, len - depth);
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	    (uint32_t)b[2] << 8 | b[3];
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w = __builtin_bswap32(w);
+#endif
+	return w;
 }
 
 /*
