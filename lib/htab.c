@@ -248,9 +248,6 @@ htab_insert(struct htab *h, struct htab_slot *s, const char *key, size_t len,
 		h->head[0] = key_chunk(key, len, 0);
 		h->head[1] = key_chunk(key, len, 8);
 	} else {
-		/* keysort sorts on the bits in which keys differ (vary). */
-		h->vary[0] |= key_chunk(key, len, 0) ^ h->head[0];
-		h->vary[1] |= key_chunk(key, len, 8) ^ h->head[1];
 		/* The prefix all keys share shrinks to what this one shares. */
 		const char *f = h->first + HTAB_KEY_AT;
 		size_t i, n = h->prefix < len ? h->prefix : len;
@@ -258,6 +255,9 @@ htab_insert(struct htab *h, struct htab_slot *s, const char *key, size_t len,
 		for (i = 0; i < n && f[i] == key[i]; i++)
 			;
 		h->prefix = i;
+		/* keysort sorts on the bits in which keys differ (vary). */
+		h->vary[0] |= key_chunk(key, len, 0) ^ h->head[0];
+		h->vary[1] |= key_chunk(key, len, 8) ^ h->head[1];
 	}
 	s->tag = tag;
 	s->ref = (h->nchunks - 1) << HTAB_OFF_BITS |

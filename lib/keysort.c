@@ -11,9 +11,9 @@
 #define LENGTHS SIZE_MAX
 
 /*
- * The order of A and B, whose tags hold their chunks at the same depth
- * and whose keys agree before it: the chunks decide, and only equal
- * chunks need the keys (a cache miss each).
+ * The order of A and B, whose tags were set alike (a digest, or chunks at
+ * the same depth): the tags decide, and only equal tags need the keys (a
+ * cache miss each).
  */
 static inline int
 slot_cmp(const struct htab *h, const struct htab_slot *a,
@@ -86,22 +86,23 @@ next_chunks(const struct htab *h, struct htab_slot *v, size_t n, size_t *next)
 /*
  * An MSD radix sort of V[0..N), whose tags order the keys as far as they
  * go (the keys they tie agree on everything before NEXT, where the next
- * chunks start), by the bits the tags differ in: a pass deals the records by the WIDE_BITS bits from the highest bit
- * that differs (8 on a bucket of fewer than WIDE_MIN records, NARROW_BITS
- * on one of fewer than NARROW_MIN: a pass costs its bins), not by the
- * next byte.  Bits all keys share cost nothing, and keys of digits (four
- * bits of a byte differ) go two digits a pass, not one.  When the chunks
- * agree in every bit, the keys' next four bytes are loaded; when a pass
- * deals by the chunks' last bits, the next four bytes of all its records
- * are loaded at once, before its buckets are sorted: one long stream of
- * prefetched loads, where bucket by bucket the first loads of each would
- * wait.  Each pass moves the records from one array to the other (V and
- * TMP, at the same offsets; IN_TMP says where they are now; they end in
- * V): a stream, where an in-place permutation waits on a cache miss per
- * move.  The first passes go over all records; those after work on
- * buckets that fit in the CPU's caches, where an LSD sort would make every
- * pass a pass over all of memory.  The buckets are recursed into but the
- * largest, which the loop goes on with: at most log2(N) frames.
+ * chunks start), by the bits the tags differ in: a pass deals the records
+ * by the WIDE_BITS bits from the highest bit that differs (8 on a bucket
+ * of fewer than WIDE_MIN records, NARROW_BITS on one of fewer than
+ * NARROW_MIN: a pass costs its bins), not by the next byte.  Bits all keys
+ * share cost nothing, and keys of digits (four bits of a byte differ) go
+ * two digits a pass, not one.  When the tags agree in every bit, the
+ * keys' next four bytes are loaded; when a pass deals by the tags' last
+ * bits, the next four bytes of all its records are loaded at once, before
+ * its buckets are sorted: one long stream of prefetched loads, where
+ * bucket by bucket the first loads of each would wait.  Each pass moves
+ * the records from one array to the other (V and TMP, at the same
+ * offsets; IN_TMP says where they are now; they end in V): a stream,
+ * where an in-place permutation waits on a cache miss per move.  The
+ * first passes go over all records; those after work on buckets that fit
+ * in the CPU's caches, where an LSD sort would make every pass a pass
+ * over all of memory.  The buckets are recursed into but the largest,
+ * which the loop goes on with: at most log2(N) frames.
  */
 #define WIDE_BITS 11
 #define WIDE_MIN 4096
