@@ -46,6 +46,7 @@
 #include "tailstate.h"
 
 struct follow;
+struct follow_marks;
 
 struct follow_src {
 	int fd;			/* the file, or its decompressor's output */
@@ -91,6 +92,8 @@ struct follow_opts {
 	uint64_t max_line;	/* 0, or cut longer lines to this many bytes */
 	char *const *rotated;	/* extra globs of rotated names (--rotated) */
 	size_t nrotated;
+	const struct rotdir_exclude *exclude;	/* never generations, or NULL */
+	struct follow_marks *marks;	/* what the output stands for, or NULL */
 	int64_t rotate_wait_ms;	/* how long an idle rotated file stays open */
 	const struct follow_hooks *hooks;
 };
@@ -109,6 +112,8 @@ struct follow_counts {
 
 struct follow {
 	char *name;		/* as given on the command line */
+	char *key;		/* what the state knows it by (follow_export),
+				 * set by the caller; NULL: name */
 	char *dir;		/* its directory ("." for a bare name) */
 	char *base;		/* its last component */
 	char *prefix;		/* NAME up to its last component */
@@ -171,6 +176,12 @@ int follow_start(struct follow *f, enum follow_start how, uint64_t n);
 int follow_resume(struct follow *f, int64_t horizon,
     const struct tailstate_entry *e, size_t n);
 
+/* follow_holds_entry: whether open file FD (FI) is checkpoint entry E's
+ * file: its device, inode and birth time, still holding what E knows of
+ * its content (with nothing known, a birth time must tell). */
+int follow_holds_entry(int fd, const struct fileid_stat *fi,
+    const struct tailstate_entry *e);
+
 /*
  * follow_look: look at what NAME refers to now (a rotation, a truncation,
  * a file that appears), find the generations born since the last look,
@@ -189,9 +200,10 @@ int follow_read(struct follow *f, uint64_t budget, int64_t now);
 int64_t follow_expire(struct follow *f, int64_t now);
 
 /* follow_settle: for --once, whose runs are apart: the rotated sources
- * whose file was last written --rotate-wait ago or more are idle now
- * (follow_expire then prints an unterminated last line with a newline, as
- * a live follow does once the file has been idle that long). */
+ * whose file was last written --rotate-wait ago or more, and decompressed
+ * streams that ended, are idle now (follow_expire then prints an
+ * unterminated last line with a newline, as a live follow does once the
+ * file has been idle that long). */
 void follow_settle(struct follow *f);
 
 /* follow_export: append F's horizon and positions to ST as pending or

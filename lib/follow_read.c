@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "follow_marks.h"
 #include "follow_read.h"
 #include "follow_scan.h"
 #include "follow_src.h"
@@ -48,6 +49,7 @@ follow_emit(struct follow *f, struct follow_src *s, const char *p, size_t n)
 	size_t namelen;
 	uint64_t k = count_lines(p, n);
 
+	follow_mark_begin(f, s);
 	s->lines += k;
 	s->lbytes += n;
 	f->n.lines += k;
@@ -97,40 +99,56 @@ fp_push(struct follow_src *s, const char *p, size_t n)
 	s->fplen = keep + n;
 }
 
-/* A line longer than max_line with no newline yet: print its head now, and
- * skip the rest up to its newline, so memory stays within max_line. */
+/*
+ * A line longer than max_line with no newline yet: only its first
+ * max_line bytes are kept, the rest skipped up to its newline, so memory
+ * stays within max_line.  Nothing is written before the newline comes, as
+ * for any line: the checkpoint stays at the line's start, and a restart
+ * reads it again and writes it once.
+ */
 static void
 cut_line(struct follow *f, struct follow_src *s)
+{
+	f->n.cut_bytes += s->held.len - f->o.max_line;
+	s->held.len = (size_t)f->o.max_line;
+	s->skipping = 1;
+}
+
+/* follow_emit_cut: write the kept head of S's cut line, ended. */
+void
+follow_emit_cut(struct follow *f, struct follow_src *s)
 {
 	follow_emit(f, s, s->held.p, (size_t)f->o.max_line);
 	out_byte(f->o.out, '\n');
 	cut_warning(f);
+	s->lines++;
 	f->n.lines++;		/* written, ended by the newline above */
 	f->n.cut_lines++;
-	f->n.cut_bytes += s->held.len - f->o.max_line;
-	s->held.len = 0;
-	s->skipping = 1;
 }
 
-/* While skipping a cut line: drop bytes up to its newline, which becomes
- * the new line start (its fingerprint taken from the bytes at hand, or read
- * back from the file). */
+/* While skipping a cut line (its head kept in the held bytes): drop the
+ * bytes after the head up to its newline, write it, and take that newline
+ * as the new line start (its fingerprint taken from the bytes at hand, or
+ * read back from the file). */
 static void
 skip_cut(struct follow *f, struct follow_src *s)
 {
-	char *nl = memchr(s->held.p, '\n', s->held.len);
+	size_t head = (size_t)f->o.max_line;
+	char *nl = memchr(s->held.p + head, '\n', s->held.len - head);
 	size_t k;
 
 	if (nl == NULL) {
-		f->n.cut_bytes += s->held.len;
-		s->held.len = 0;
+		f->n.cut_bytes += s->held.len - head;
+		s->held.len = head;
 		return;
 	}
 	k = (size_t)(nl - s->held.p) + 1;
-	f->n.cut_bytes += k - 1;
+	f->n.cut_bytes += k - 1 - head;
+	follow_emit_cut(f, s);
+	follow_mark(f, s, s->off - (s->held.len - k) - s->line_off, 1);
 	s->line_off = s->off - (s->held.len - k);
-	if (k >= FP || s->pid != 0) {
-		s->fplen = k < FP ? k : FP;
+	if (k - head >= FP || s->pid != 0) {
+		s->fplen = k - head < FP ? k - head : FP;
 		memcpy(s->fp, s->held.p + k - s->fplen, s->fplen);
 	} else {
 		s->fplen = s->line_off < FP ? (size_t)s->line_off : FP;
@@ -222,11 +240,13 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	struct follow_src *copy = NULL;
 	struct fileid_content id;
 	struct rotdir_file *c = NULL;
-	size_t nc = 0, first;
+	size_t nc = 0, first, i;
+	int damaged = 0;
 	/* Copies of the new content made after the listing began are not in
 	 * it: they are looked for from then on (first_bytes). */
 	int64_t listed_at = fileid_fs_now();
 
+	follow_marks_forget(f, s);	/* its positions are about to go */
 	follow_ident_of_src(&id, s);
 	first = f->nold;
 	if (s == f->cur) {
@@ -249,7 +269,9 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 			    seen - (copy->size > s->off ? copy->size : s->off),
 			    copy->size > s->off ? copy->size : s->off, s->lines, s->lbytes);
 	} else {
-		if (seen > s->line_off)
+		for (i = 0; i < nc; i++)
+			damaged |= c[i].damaged;	/* its copy: named */
+		if (seen > s->line_off && !damaged)
 			follow_report_loss(f, s == f->cur ? f->name : s->path, "truncated",
 			    seen - s->line_off, s->line_off, s->lines, s->lbytes);
 		warn("%s: truncated; reading from the start", f->name);
@@ -353,6 +375,21 @@ shrink_held(struct follow_src *s)
 	s->held = b;
 }
 
+void
+follow_end_held(struct follow *f, struct follow_src *s)
+{
+	if (s->skipping) {
+		follow_emit_cut(f, s);
+	} else if (s->held.len > 0) {
+		follow_emit(f, s, s->held.p, s->held.len);
+		out_byte(f->o.out, '\n');
+		s->lines++;
+		f->n.lines++;
+	}
+	if (s->skipping || s->held.len > 0)
+		follow_mark(f, s, s->off - s->line_off, 1);
+}
+
 /*
  * finish_older_lines: before lines of S are written, the earlier
  * generations that ended inside a line are read again.  A writer that
@@ -360,6 +397,10 @@ shrink_held(struct follow_src *s)
  * the two writes of a line) has put its end on disk before the bytes just
  * read from S, so it is there now: its line comes first, in the order
  * written.  (A write later still is a late write, read when it comes.)
+ * One still unterminated in a generation idle for --rotate-wait (a
+ * writer that died mid-line, then a rotation), or in a decompressed
+ * stream that ended, will not be finished: it is written now, right
+ * after that generation's other lines and before S's.
  */
 static void
 finish_older_lines(struct follow *f, struct follow_src *s, int64_t now)
@@ -371,6 +412,14 @@ finish_older_lines(struct follow *f, struct follow_src *s, int64_t now)
 
 		if (o->held.len > 0 && !o->skipping && o->at_eof)
 			follow_drain(f, o, now);
+		if (o->held.len > 0 && !o->skipping && o->at_eof && (o->pid < 0 ||
+		    o->mtime / 1000000 + f->o.rotate_wait_ms <= now)) {
+			follow_end_held(f, o);
+			fp_push(o, o->held.p, o->held.len);
+			o->line_off = o->off;
+			o->held.len = 0;
+			f->changed = 1;
+		}
 	}
 }
 
@@ -394,7 +443,10 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 
 		if (*budget == 0)
 			return 1;
-		if (s->held.len == s->held.cap) {
+		if (s->skipping && s->held.cap - s->held.len < BUF_INIT) {
+			/* The rest of a cut line: read in blocks. */
+			buf_reserve(&s->held, BUF_INIT);
+		} else if (s->held.len == s->held.cap) {
 			/* Double, but not past what a cut line needs. */
 			size_t room = s->held.cap;
 
@@ -488,6 +540,7 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 			size_t k = (size_t)(last - s->held.p) + 1;
 
 			follow_emit(f, s, s->held.p, k);
+			follow_mark(f, s, k, 0);
 			fp_push(s, s->held.p, k);
 			s->line_off += k;
 			buf_drop(&s->held, k);
