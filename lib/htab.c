@@ -9,17 +9,20 @@
 #include "xalloc.h"
 
 #define HTAB_MIN_SLOTS 1024
-#define HTAB_MIN_SHIFT 54	/* 64 - log2(HTAB_MIN_SLOTS) */
+#define HTAB_MIN_SHIFT 22	/* 32 - log2(HTAB_MIN_SLOTS) */
 /* The first chunk below xalloc_big's huge pages: a small table stays small. */
 #define ARENA_CHUNK (512 * 1024)
-#define ARENA_CHUNK_MAX (64 * 1024 * 1024)
+/* The most a reference's offset reaches (HTAB_OFF_BITS of 8-byte units). */
+#define ARENA_CHUNK_MAX ((size_t)8 << HTAB_OFF_BITS)
 #define CACHE_LINE 64
+/* The huge page of xalloc_big: memory is paid for a page at a time. */
+#define ARENA_PAGE (2 * 1024 * 1024)
 /*
- * A chunk starts with a link to the previous one, its size and the bytes
- * used in it (set when the next chunk starts), padded to a cache line.
+ * A chunk starts with its size and the bytes used in it (set when the next
+ * chunk starts), padded to a cache line: no entry's offset is 0.
  */
 #define CHUNK_HEAD CACHE_LINE
-#define CHUNK_USED (2 * sizeof(size_t))
+#define CHUNK_USED sizeof(size_t)
 /* Smaller old slot arrays are freed, not kept for the arena. */
 #define SPARE_MIN (64 * 1024)
 
@@ -40,7 +43,7 @@ htab_reserve(struct htab *h, size_t keys)
 	size_t n = h->mask + 1;
 	unsigned shift = h->shift;
 
-	if (h->count != 0 || h->chunk != NULL)
+	if (h->count != 0 || h->nchunks != 0)
 		return;
 	/* Below three quarters full, as htab_insert keeps it. */
 	while (n / 4 * 3 <= keys && shift > 1) {
@@ -58,39 +61,38 @@ htab_reserve(struct htab *h, size_t keys)
 		h->chunk_min = ARENA_CHUNK_MAX;
 }
 
-/*
- * Free a list of blocks, arena chunks or spares, each of which starts with
- * a link to the next and its own size.
- */
-static void
-free_blocks(char *list)
-{
-	char *next;
-	size_t size;
-
-	for (; list != NULL; list = next) {
-		memcpy(&next, list, sizeof next);
-		memcpy(&size, list + sizeof next, sizeof size);
-		xfree_big(list, size);
-	}
-}
-
 static void
 arena_free(struct htab *h)
 {
-	free_blocks(h->chunk);
-	h->chunk = NULL;
+	size_t size;
+	unsigned k;
+
+	for (k = 0; k < h->nchunks; k++) {
+		memcpy(&size, h->chunk[k], sizeof size);
+		xfree_big(h->chunk[k], size);
+		h->chunk[k] = NULL;
+	}
+	h->nchunks = 0;
 	h->used = h->cap = 0;
+	h->fresh = 0;
 	h->first = NULL;
 	h->prefix = 0;
+	h->vary[0] = h->vary[1] = 0;
 }
 
 void
 htab_free(struct htab *h)
 {
+	char *next;
+	size_t size;
+
 	arena_free(h);
-	free_blocks(h->spare);
-	h->spare = NULL;
+	/* Spares start with a link to the next and their size. */
+	for (; h->spare != NULL; h->spare = next) {
+		memcpy(&next, h->spare, sizeof next);
+		memcpy(&size, h->spare + sizeof next, sizeof size);
+		xfree_big(h->spare, size);
+	}
 	xfree_big(h->slots, (h->mask + 1) * sizeof *h->slots);
 	h->slots = NULL;
 	h->count = 0;
@@ -139,51 +141,78 @@ spare_pop(struct htab *h, size_t n, size_t *size)
 }
 
 
+/*
+ * Whether N more bytes in the current chunk would touch a huge page of
+ * fresh memory while a spare of room enough lies idle: the spare is then
+ * the better place (its pages are paid for, and the fresh chunk's pages
+ * past the ones touched cost nothing).
+ */
+static int
+spare_first(const struct htab *h, size_t n)
+{
+	size_t size;
+
+	if (!h->fresh || h->spare == NULL ||
+	    (h->used + n - 1) / ARENA_PAGE == (h->used - 1) / ARENA_PAGE)
+		return 0;
+	memcpy(&size, h->spare + sizeof h->spare, sizeof size);
+	return size >= n + CHUNK_HEAD;
+}
+
 static char *
 arena_alloc(struct htab *h, size_t n)
 {
 	char *c;
 	size_t size;
 
-	if (h->cap - h->used < n) {
-		/* Chunks double up to 64 MiB: small tables stay small. */
+	if (h->cap - h->used < n || spare_first(h, n)) {
+		/* Chunks double up to ARENA_CHUNK_MAX: small tables stay small. */
 		size = h->cap == 0 ? (h->chunk_min > ARENA_CHUNK ?
-		    h->chunk_min : ARENA_CHUNK) : h->cap < ARENA_CHUNK_MAX ?
+		    h->chunk_min : ARENA_CHUNK) : h->cap < ARENA_CHUNK_MAX / 2 ?
 		    h->cap * 2 : ARENA_CHUNK_MAX;
 		if (size < n + CHUNK_HEAD)
 			size = n + CHUNK_HEAD;
-		if ((c = spare_pop(h, n + CHUNK_HEAD, &size)) == NULL)
+		if (h->nchunks == HTAB_MAX_CHUNKS)
+			die("out of memory: a hash table's keys take more than "
+			    "%u chunks of up to %zu MiB", HTAB_MAX_CHUNKS,
+			    ARENA_CHUNK_MAX >> 20);
+		h->fresh = 0;
+		if ((c = spare_pop(h, n + CHUNK_HEAD, &size)) == NULL) {
 			c = xalloc_big(size);
-		if (h->chunk != NULL)
-			memcpy(h->chunk + CHUNK_USED, &h->used, sizeof h->used);
-		memcpy(c, &h->chunk, sizeof h->chunk);
-		memcpy(c + sizeof h->chunk, &size, sizeof size);
-		h->chunk = c;
+			h->fresh = 1;
+		}
+		if (h->nchunks > 0)
+			memcpy(h->chunk[h->nchunks - 1] + CHUNK_USED, &h->used,
+			    sizeof h->used);
+		memcpy(c, &size, sizeof size);
+		h->chunk[h->nchunks++] = c;
 		h->used = CHUNK_HEAD;
-		h->cap = size;
+		/* A spare may be larger than a reference reaches. */
+		h->cap = size < ARENA_CHUNK_MAX ? size : ARENA_CHUNK_MAX;
 	}
-	c = h->chunk + h->used;
+	c = h->chunk[h->nchunks - 1] + h->used;
 	h->used += n;
 	return c;
 }
 
 /*
- * Double the slot array; stored hashes make this a pass without rehashing,
- * and homes by the top bits (htab_home) make it a stream.
+ * Double the slot array; the tags make this a pass without rehashing, and
+ * homes by the top bits (htab_home) make it a stream.
  */
 static void
 grow(struct htab *h)
 {
 	size_t n = (h->mask + 1) * 2, i, j;
-	struct htab_slot *s = xalloc_big(n * sizeof *s);
+	struct htab_slot *s;
 	unsigned shift = h->shift - 1;
 
-	if (h->shift <= 1)
+	if (h->shift == 0)
 		die("out of memory: a hash table of %zu slots", n);
+	s = xalloc_big(n * sizeof *s);
 	for (i = 0; i <= h->mask; i++) {
-		if (h->slots[i].ent == NULL)
+		if (h->slots[i].ref == 0)
 			continue;
-		for (j = (size_t)(h->slots[i].hash >> shift); s[j].ent != NULL;
+		for (j = (size_t)(h->slots[i].tag >> shift); s[j].ref != 0;
 		    j = (j + 1) & (n - 1))
 			;
 		s[j] = h->slots[i];
@@ -196,15 +225,17 @@ grow(struct htab *h)
 
 void *
 htab_insert(struct htab *h, struct htab_slot *s, const char *key, size_t len,
-    uint64_t hash)
+    uint32_t tag)
 {
 	size_t need;
 	char *ent;
 
 	if (h->packed)
 		die("internal error: htab_get on a packed table");
-	if (len > UINT32_MAX)
-		die("a key of %zu bytes is too long", len);
+	/* An entry fits an arena chunk (and its length, 32 bits). */
+	if (len > ARENA_CHUNK_MAX - CHUNK_HEAD - 16 - h->state_size)
+		die("a key of %zu bytes is too long (the most is %zu)", len,
+		    ARENA_CHUNK_MAX - CHUNK_HEAD - 16 - h->state_size);
 	need = htab_head(len) + h->state_size;
 	ent = arena_alloc(h, need);
 	*(uint32_t *)ent = (uint32_t)len;
@@ -214,6 +245,8 @@ htab_insert(struct htab *h, struct htab_slot *s, const char *key, size_t len,
 	if (h->first == NULL) {
 		h->first = ent;
 		h->prefix = len;
+		h->head[0] = key_chunk(key, len, 0);
+		h->head[1] = key_chunk(key, len, 8);
 	} else {
 		/* The prefix all keys share shrinks to what this one shares. */
 		const char *f = h->first + HTAB_KEY_AT;
@@ -222,9 +255,13 @@ htab_insert(struct htab *h, struct htab_slot *s, const char *key, size_t len,
 		for (i = 0; i < n && f[i] == key[i]; i++)
 			;
 		h->prefix = i;
+		/* keysort sorts on the bits in which keys differ (vary). */
+		h->vary[0] |= key_chunk(key, len, 0) ^ h->head[0];
+		h->vary[1] |= key_chunk(key, len, 8) ^ h->head[1];
 	}
-	s->hash = hash;
-	s->ent = ent;
+	s->tag = tag;
+	s->ref = (h->nchunks - 1) << HTAB_OFF_BITS |
+	    (uint32_t)((size_t)(ent - h->chunk[h->nchunks - 1]) >> 3);
 	h->count++;
 	if (h->count * 4 > (h->mask + 1) * 3)
 		grow(h);
@@ -232,37 +269,36 @@ htab_insert(struct htab *h, struct htab_slot *s, const char *key, size_t len,
 }
 
 /*
- * Call FN(ENT, I, ARG) for every entry, I counting from 0 in the order the
- * keys came: chunk by chunk from the oldest, entry after entry in each.
+ * Call FN(ENT, REF, I, ARG) for every entry, I counting from 0 in the order
+ * the keys came: chunk by chunk from the oldest, entry after entry in each.
  * Reading the arena in address order is a stream the CPU prefetches; the
  * slots would visit the entries in random order, a cache miss each.
  */
 static void
-arena_walk(const struct htab *h, void (*fn)(char *, size_t, void *), void *arg)
+arena_walk(const struct htab *h, void (*fn)(char *, uint32_t, size_t, void *),
+    void *arg)
 {
-	char **chunks = NULL, *c, *p, *end;
-	size_t nchunks = 0, cap = 0, used, i = 0, k;
+	char *c, *p, *end;
+	size_t used, i = 0;
+	unsigned k;
 
-	for (c = h->chunk; c != NULL; memcpy(&c, c, sizeof c)) {
-		ARRAY_RESERVE(chunks, cap, nchunks + 1);
-		chunks[nchunks++] = c;
-	}
-	for (k = nchunks; k-- > 0;) {
-		c = chunks[k];
-		if (c == h->chunk)
+	for (k = 0; k < h->nchunks; k++) {
+		c = h->chunk[k];
+		if (k == h->nchunks - 1)
 			used = h->used;
 		else
 			memcpy(&used, c + CHUNK_USED, sizeof used);
 		for (p = c + CHUNK_HEAD, end = c + used; p < end;
 		    p += htab_head(*(uint32_t *)p) + h->state_size)
-			fn(p, i++, arg);
+			fn(p, k << HTAB_OFF_BITS | (uint32_t)((size_t)(p - c) >> 3),
+			    i++, arg);
 	}
-	free(chunks);
 }
 
 static void
-collect_entry(char *ent, size_t i, void *arg)
+collect_entry(char *ent, uint32_t ref, size_t i, void *arg)
 {
+	(void)ref;
 	((char **)arg)[i] = ent;
 }
 
@@ -275,29 +311,37 @@ htab_entries(const struct htab *h)
 	return v;
 }
 
-struct pack {
-	struct htab_slot *slots;
-	size_t depth;
+struct refs {
+	struct htab_slot *v;
+	htab_tagger *tag;
+	const void *arg;
 };
 
 static void
-pack_entry(char *ent, size_t i, void *arg)
+ref_entry(char *ent, uint32_t ref, size_t i, void *arg)
 {
-	struct pack *pk = arg;
+	struct refs *rf = arg;
 	size_t len;
-	const char *key = htab_key(NULL, ent, &len);
+	const char *key = htab_key(ent, &len);
 
-	pk->slots[i].ent = ent;
-	pk->slots[i].hash = key_chunk(key, len, pk->depth);
+	rf->v[i].ref = ref;
+	rf->v[i].tag = rf->tag != NULL ? rf->tag(key, len, rf->arg) : 0;
+}
+
+void
+htab_refs(const struct htab *h, struct htab_slot *v, htab_tagger *tag,
+    const void *arg)
+{
+	struct refs rf = { v, tag, arg };
+
+	arena_walk(h, ref_entry, &rf);
 }
 
 struct htab_slot *
-htab_pack(struct htab *h)
+htab_pack(struct htab *h, htab_tagger *tag, const void *arg)
 {
-	struct pack pk = { h->slots, h->prefix };
-
 	if (!h->packed)
-		arena_walk(h, pack_entry, &pk);
+		htab_refs(h, h->slots, tag, arg);
 	h->packed = 1;
 	return h->slots;
 }

@@ -1,23 +1,30 @@
 /*
  * htab: a hash table from keys (byte strings) to fixed-size state blocks.
  *
- * Open addressing with linear probing over a power-of-two array of slots;
- * each slot stores the key's full 64-bit hash, so a probe compares key
- * bytes only when the hashes agree, and growing never rehashes a key.
- * A key's first slot is given by the top bits of its hash (htab_home): a
- * key lies at or just past its home, so the slots hold keys roughly in
- * the order of their hashes, and doubling the array moves the key of slot
- * i to about 2i: a stream through memory, where homes by the low bits
- * would scatter the keys at random.
- * The low bits are left for the caller (mr-reduce deals keys to threads
- * by them).
- * Entries (a header, the key bytes, then the state block) are carved from
- * a bump arena: chunks from 512 KiB doubling to 64 MiB, none per key.  A
- * new entry's state block is zero-filled.
+ * Open addressing with linear probing over a power-of-two array of 8-byte
+ * slots: the top 32 bits of the key's hash (its tag) and a 32-bit
+ * reference to its entry (htab_ent), so a cache line holds 8 slots and a
+ * probe compares key bytes only when the tags agree.  A key's first slot
+ * is given by the top bits of its tag (htab_home): a key lies at or just
+ * past its home, so the slots hold keys roughly in the order of their
+ * hashes, doubling the array moves the key of slot i to about 2i (a
+ * stream through memory, where homes by the low bits would scatter the
+ * keys at random), and growing needs no key's bytes.  The tag's bits
+ * below the home's tell keys of one neighbourhood apart (12 bits at a
+ * million slots: a false match, which costs a look at the key, once in
+ * thousands of probes).  The low bits of the hash are left for the
+ * caller (mr-reduce deals keys to threads by them).
  *
- * Memory per key: 16 bytes of slot at a load factor between 0.375 and 0.75
- * (21..43 bytes per key on average), plus the entry, 4 + key bytes rounded
- * up to 8, + state.
+ * Entries (a header, the key bytes, then the state block) are carved from
+ * a bump arena: chunks from 512 KiB doubling to 128 MiB, none per key, at
+ * most HTAB_MAX_CHUNKS of them (about 32 GiB of entries per table).  A
+ * reference is the entry's chunk (8 bits) and its offset in 8-byte units
+ * (24 bits); 0 is no entry (an offset is past the chunk's header).  A new
+ * entry's state block is zero-filled.
+ *
+ * Memory per key: 8 bytes of slot at a load factor between 0.375 and 0.75
+ * (11..21 bytes per key on average), plus the entry, 4 + key bytes
+ * rounded up to 8, + state.
  */
 #ifndef MR_HTAB_H
 #define MR_HTAB_H
@@ -27,20 +34,28 @@
 
 #include "kv.h"
 
+/* A slot of the table; in a sorted array (keysort), the tag is scratch. */
 struct htab_slot {
-	uint64_t hash;
-	char *ent;		/* NULL: empty slot */
+	uint32_t tag;		/* the top 32 bits of the key's hash */
+	uint32_t ref;		/* the entry (htab_ent); 0: an empty slot */
 };
+
+#define HTAB_OFF_BITS 24
+#define HTAB_MAX_CHUNKS 256	/* 2^(32 - HTAB_OFF_BITS) */
 
 struct htab {
 	struct htab_slot *slots;
 	size_t mask;		/* slot count - 1 */
-	unsigned shift;		/* 64 - log2(slot count): htab_home */
+	unsigned shift;		/* 32 - log2(slot count): htab_home */
 	size_t count;		/* keys held */
 	size_t state_size;	/* bytes of state per key, a multiple of 8 */
-	char *chunk;		/* current arena chunk; its first word links the previous */
-	size_t used, cap;	/* bytes used and held in the current chunk */
+	char *chunk[HTAB_MAX_CHUNKS];	/* the arena's chunks, oldest first */
+	unsigned nchunks;
+	size_t used, cap;	/* bytes used and usable in the last chunk */
+	int fresh;		/* the last chunk is new memory, not a spare */
 	char *first;		/* the first entry */
+	uint64_t head[2];	/* its key's first 16 bytes (key_chunk) */
+	uint64_t vary[2];	/* the bits of those in which other keys differ */
 	char *spare;		/* old slot arrays, for the arena (htab.c) */
 	size_t chunk_min;	/* the first arena chunk's size (htab_reserve) */
 	size_t prefix;		/* the length of the prefix all keys share */
@@ -61,11 +76,26 @@ void htab_clear(struct htab *h);
  */
 void htab_reserve(struct htab *h, size_t keys);
 
-/* htab_home: the first slot a key of hash HASH probes. */
-static inline size_t
-htab_home(const struct htab *h, uint64_t hash)
+/* htab_tag: the tag of a key of hash HASH. */
+static inline uint32_t
+htab_tag(uint64_t hash)
 {
-	return (size_t)(hash >> h->shift);
+	return (uint32_t)(hash >> 32);
+}
+
+/* htab_home: the first slot a key of tag TAG probes. */
+static inline size_t
+htab_home(const struct htab *h, uint32_t tag)
+{
+	return (size_t)(tag >> h->shift);
+}
+
+/* htab_ent: the entry of reference REF (not 0). */
+static inline char *
+htab_ent(const struct htab *h, uint32_t ref)
+{
+	return h->chunk[ref >> HTAB_OFF_BITS] +
+	    ((size_t)(ref & ((1u << HTAB_OFF_BITS) - 1)) << 3);
 }
 
 /*
@@ -88,16 +118,15 @@ htab_state(char *ent)
 }
 
 static inline const char *
-htab_key(const struct htab *h, const char *ent, size_t *len)
+htab_key(const char *ent, size_t *len)
 {
-	(void)h;
 	*len = *(const uint32_t *)ent;
 	return ent + HTAB_KEY_AT;
 }
 
 /* htab_insert: add KEY at the empty slot S (htab_get's slow path). */
 void *htab_insert(struct htab *h, struct htab_slot *s, const char *key,
-    size_t len, uint64_t hash);
+    size_t len, uint32_t tag);
 
 /*
  * htab_get: the state of KEY (LEN bytes, hash HASH = hash64(KEY, LEN)),
@@ -111,26 +140,31 @@ htab_get(struct htab *h, const char *key, size_t len, uint64_t hash,
 {
 	struct htab_slot *slots = h->slots, *s;
 	size_t mask = h->mask, i;
+	uint32_t tag = htab_tag(hash);
+	char *ent;
 
-	for (i = htab_home(h, hash);; i = (i + 1) & mask) {
+	for (i = htab_home(h, tag);; i = (i + 1) & mask) {
 		s = &slots[i];
-		if (s->ent == NULL)
+		if (s->ref == 0)
 			break;
-		if (s->hash == hash && *(const uint32_t *)s->ent == len &&
-		    bytes_equal(s->ent + HTAB_KEY_AT, key, len)) {
+		if (s->tag != tag)
+			continue;
+		ent = htab_ent(h, s->ref);
+		if (*(const uint32_t *)ent == len &&
+		    bytes_equal(ent + HTAB_KEY_AT, key, len)) {
 			*added = 0;
-			return s->ent + htab_head(len);
+			return ent + htab_head(len);
 		}
 	}
 	*added = 1;
-	return htab_insert(h, s, key, len, hash);
+	return htab_insert(h, s, key, len, tag);
 }
 
 /* htab_prefetch: start loading the slot HASH probes first. */
 static inline __attribute__((always_inline)) void
 htab_prefetch(const struct htab *h, uint64_t hash)
 {
-	__builtin_prefetch(&h->slots[htab_home(h, hash)]);
+	__builtin_prefetch(&h->slots[htab_home(h, htab_tag(hash))]);
 }
 
 /*
@@ -140,7 +174,9 @@ htab_prefetch(const struct htab *h, uint64_t hash)
 static inline __attribute__((always_inline)) void
 htab_prefetch_entry(const struct htab *h, uint64_t hash)
 {
-	size_t i = htab_home(h, hash), k;
+	uint32_t tag = htab_tag(hash);
+	size_t i = htab_home(h, tag), k;
+	const char *ent;
 
 	/*
 	 * Linear probing leaves many keys a slot or two past their home:
@@ -151,25 +187,36 @@ htab_prefetch_entry(const struct htab *h, uint64_t hash)
 	for (k = 0; k < 4; k++, i = (i + 1) & h->mask) {
 		const struct htab_slot *s = &h->slots[i];
 
-		if (s->ent == NULL)
+		if (s->ref == 0)
 			return;
-		if (s->hash == hash) {
+		if (s->tag == tag) {
 			/* The second line only when the entry (with a key of
 			 * up to 12 bytes) may reach into it. */
-			__builtin_prefetch(s->ent);
-			if (((uintptr_t)s->ent & 63) + 16 + h->state_size > 64)
-				__builtin_prefetch(s->ent + 64);
+			ent = htab_ent(h, s->ref);
+			__builtin_prefetch(ent);
+			if (((uintptr_t)ent & 63) + 16 + h->state_size > 64)
+				__builtin_prefetch(ent + 64);
 			return;
 		}
 	}
 }
 
-
-/* htab_slot_key: the key of the entry of slot S and its length. */
+/* htab_ref_key: the key of the entry of REF and its length. */
 static inline const char *
-htab_slot_key(const struct htab_slot *s, size_t *len)
+htab_ref_key(const struct htab *h, uint32_t ref, size_t *len)
 {
-	return htab_key(NULL, s->ent, len);
+	return htab_key(htab_ent(h, ref), len);
+}
+
+/* htab_ent_cmp: the order of the keys of entries A and B (kv.h key_cmp). */
+static inline int
+htab_ent_cmp(const char *a, const char *b)
+{
+	size_t alen, blen;
+	const char *akey = htab_key(a, &alen);
+	const char *bkey = htab_key(b, &blen);
+
+	return key_cmp(akey, alen, bkey, blen);
 }
 
 /*
@@ -179,16 +226,27 @@ htab_slot_key(const struct htab_slot *s, size_t *len)
 char **htab_entries(const struct htab *h);
 
 /*
- * htab_pack: references to every entry, in the order the keys came, in
- * the front of the slot array, which is returned: h->count slots, for
- * keysort (sorting a big table's keys then needs no second array).  The
- * entries are read in the order they lie in memory, not the slots' order,
- * and each slot's hash field gets the key's chunk (key_chunk) after the
- * h->prefix bytes all keys share: the first digit of keysort_packed.
- * The table takes no more lookups (htab_get) until htab_clear; the array
- * stays the table's to free.
+ * A function that gives the tag of a key in an array of references
+ * (keysort's first digit), with its argument.
  */
-struct htab_slot *htab_pack(struct htab *h);
+typedef uint32_t htab_tagger(const char *key, size_t len, const void *arg);
+
+/*
+ * htab_refs: a reference to every entry, in the order the keys came, into
+ * V[0..h->count), each tag set to TAG(key, length, ARG), or 0 when TAG is
+ * NULL.  The entries are read in the order they lie in memory (a stream),
+ * not the slots' order (a cache miss each).
+ */
+void htab_refs(const struct htab *h, struct htab_slot *v, htab_tagger *tag,
+    const void *arg);
+
+/*
+ * htab_pack: htab_refs into the front of the slot array, which is
+ * returned: h->count slots, for keysort (sorting a big table's keys then
+ * needs no second array).  The table takes no more lookups (htab_get)
+ * until htab_clear; the array stays the table's to free.
+ */
+struct htab_slot *htab_pack(struct htab *h, htab_tagger *tag, const void *arg);
 
 
 #endif

@@ -90,24 +90,43 @@ load_be64(const char *p)
 
 /*
  * key_chunk: bytes DEPTH..DEPTH+7 of the LEN-byte KEY as a big-endian
- * integer, zero past the key's end: comparing chunks compares keys eight
- * bytes at a time (a key that ends sorts before one that goes on with 0
- * bytes only by its length, which the caller breaks ties with).
+ * integer, zero past the key's end (as key_chunk32, eight bytes).
  */
 static inline uint64_t
 key_chunk(const char *key, size_t len, size_t depth)
 {
-	unsigned char b[8] = { 0 };
-	uint64_t c = 0;
-	int i;
+	char b[8] = { 0 };
 
 	if (len >= depth + 8)
 		return load_be64(key + depth);
 	if (len > depth)
 		memcpy(b, key + depth, len - depth);
-	for (i = 0; i < 8; i++)
-		c = c << 8 | b[i];
-	return c;
+	return load_be64(b);
+}
+
+/*
+ * key_chunk32: bytes DEPTH..DEPTH+3 of the LEN-byte KEY as a big-endian
+ * integer, zero past the key's end: comparing chunks compares keys four
+ * bytes at a time (a key that ends sorts before one that goes on with 0
+ * bytes only by its length, which the caller breaks ties with).
+ */
+static inline uint32_t
+key_chunk32(const char *key, size_t len, size_t depth)
+{
+	char b[4] = { 0 };
+	uint32_t w;
+
+	if (len >= depth + 4) {
+		memcpy(&w, key + depth, 4);
+	} else {
+		if (len > depth)
+			memcpy(b, key + depth, len - depth);
+		memcpy(&w, b, 4);
+	}
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w = __builtin_bswap32(w);
+#endif
+	return w;
 }
 
 /*

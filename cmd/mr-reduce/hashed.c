@@ -62,7 +62,7 @@
  */
 #define BIG_INPUT (16 * 1024 * 1024)
 #define KEY_SAMPLE 4096
-#define RESERVE_KEYS (90 * 1024)
+#define RESERVE_KEYS (180 * 1024)
 
 /*
  * The bucket of hash H: its low bits (a table finds a key's slot by the
@@ -138,13 +138,13 @@ scanlist_grow(struct scanlist *l)
 
 /*
  * The scan lists, sharing one block sized for a first chunk of BYTES
- * bytes: 40 bytes of list per 20 of input (a record of -H's benchmark
+ * bytes: 16 bytes of list per 16 of input (a record of -H's benchmark
  * has 23), SCAN_BLOCK at most.
  */
 static void
 scan_lists_init(struct hasher *h, size_t bytes)
 {
-	size_t size = bytes < SCAN_BLOCK / 2 ? 2 * bytes : SCAN_BLOCK, per;
+	size_t size = bytes < SCAN_BLOCK ? bytes : SCAN_BLOCK, per;
 	int i;
 
 	per = size / sizeof *h->scan_block / (size_t)(h->n * h->n);
@@ -176,34 +176,91 @@ scan_part(struct hasher *h, int i)
 	for (o = 0; o < h->n; o++)
 		h->scans[i][o].n = 0;
 	while (next_record(&p, last, &rec)) {
+		if ((size_t)(rec.p + rec.len - h->part_p[0]) > UINT32_MAX)
+			die("a line of %zu bytes is too long for -H (the most "
+			    "is 4 GiB)", rec.len);
 		keylen = kv_keylen(&h->r->spec, rec.p, rec.len);
 		hash = hash64(rec.p, keylen);
 		l = &h->scans[i][owner(h, hash)];
 		if (l->n == l->cap)
 			scanlist_grow(l);
 		sc = &l->v[l->n++];
-		sc->hash = hash;
-		sc->p = rec.p;
-		sc->len = rec.len;
-		sc->keylen = keylen;
-		sc->index = ++n;
+		sc->tag = htab_tag(hash);
+		sc->off = (uint32_t)(rec.p - h->part_p[0]);
+		sc->len = (uint32_t)rec.len;
+		sc->keylen = (uint32_t)keylen;
+		n++;
 	}
 	h->part_records[i] = n;
 }
 
-/* The key and value of scanned record SC. */
-static inline void
-scanned_kv(const struct scanned *sc, struct slice *key, struct slice *value)
+/* The hash of scanned record SC, as far as a table needs it. */
+static inline uint64_t
+scanned_hash(const struct scanned *sc)
 {
-	key->p = sc->p;
+	return (uint64_t)sc->tag << 32;
+}
+
+/* The key and value of scanned record SC of the chunk at CHUNK. */
+static inline void
+scanned_kv(char *chunk, const struct scanned *sc, struct slice *key,
+    struct slice *value)
+{
+	key->p = chunk + sc->off;
 	key->len = sc->keylen;
 	if (sc->keylen < sc->len) {
-		value->p = sc->p + sc->keylen + 1;
+		value->p = key->p + sc->keylen + 1;
 		value->len = sc->len - sc->keylen - 1;
 	} else {
-		value->p = sc->p + sc->len;
+		value->p = key->p + sc->len;
 		value->len = 0;
 	}
+}
+
+/*
+ * The line within part J of record K of the part's records that worker O
+ * owns: one more than the records of the part before it, in every list
+ * (each in input order).  Only errors need it.
+ */
+static uint64_t
+part_line(const struct hasher *h, int j, int o, size_t k)
+{
+	uint32_t off = h->scans[j][o].v[k].off;
+	uint64_t line = 1 + k;
+	size_t lo, hi, mid;
+	int i;
+
+	for (i = 0; i < h->n; i++) {
+		const struct scanlist *l = &h->scans[j][i];
+
+		if (i == o)
+			continue;
+		for (lo = 0, hi = l->n; lo < hi;) {
+			mid = lo + (hi - lo) / 2;
+			if (l->v[mid].off < off)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		line += lo;
+	}
+	return line;
+}
+
+/*
+ * Read the value of record K of part J's records that W owns (as
+ * read_value, which reports a bad one at its line).
+ */
+static int
+read_scanned(struct worker *w, int j, size_t k, uint64_t base,
+    struct slice value)
+{
+	const struct reduce *r = w->h->r;
+	int bad;
+
+	if (agg_read(&r->agg, value, r->spec.sep, &w->c.in, &bad) == AGG_OK)
+		return 1;
+	return read_value(&w->c, base + part_line(w->h, j, w->id, k), value);
 }
 
 /*
@@ -218,7 +275,7 @@ hash_part(struct worker *w)
 	struct hasher *h = w->h;
 	const struct reduce *r = h->r;
 	struct slice key, value;
-	uint64_t base = h->chunk_line, line;
+	uint64_t base = h->chunk_line;
 	const struct scanned *sc;
 	struct agg_fast sums;
 	void *state;
@@ -231,24 +288,24 @@ hash_part(struct worker *w)
 		for (k = 0; k < l->n; k++) {
 			sc = &l->v[k];
 			if (k + SLOT_AHEAD < l->n)
-				htab_prefetch(&w->tab, sc[SLOT_AHEAD].hash);
+				htab_prefetch(&w->tab, scanned_hash(&sc[SLOT_AHEAD]));
 			if (k + ENTRY_AHEAD < l->n)
-				htab_prefetch_entry(&w->tab, sc[ENTRY_AHEAD].hash);
-			scanned_kv(sc, &key, &value);
-			line = base + sc->index;
+				htab_prefetch_entry(&w->tab,
+				    scanned_hash(&sc[ENTRY_AHEAD]));
+			scanned_kv(h->part_p[0], sc, &key, &value);
 			/* Sums-only specs try the fast path first (agg.h). */
 			fast = agg_parse_sums(&r->agg, value, r->spec.sep, &sums);
-			if (!fast && (res = read_value(&w->c, line, value)) <= 0) {
+			if (!fast && (res = read_scanned(w, j, k, base, value)) <= 0) {
 				if (res < 0)
 					return;
 				continue;	/* skipped (--skip-bad) */
 			}
-			state = htab_get(&w->tab, key.p, key.len, sc->hash,
-			    &added);
+			state = htab_get(&w->tab, key.p, key.len,
+			    scanned_hash(sc), &added);
 			if (fast && agg_add_sums(&r->agg, state, &sums))
 				continue;
 			/* A new scale or a wide sum: the general add. */
-			if (fast && read_value(&w->c, line, value) < 0)
+			if (fast && read_scanned(w, j, k, base, value) < 0)
 				return;
 			agg_add(&r->agg, state, &w->c.in);
 		}

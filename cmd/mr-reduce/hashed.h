@@ -44,12 +44,16 @@ struct __attribute__((aligned(64))) worker {
 	pthread_t thread;
 };
 
-/* A record of the current chunk, split and hashed. */
+/*
+ * A record of the current chunk, split and hashed: 16 bytes, so that the
+ * scan lists of a chunk fit one huge page (scan_lists_init).  Of its hash
+ * only the tag is kept (htab_tag: the table needs no more, the list says
+ * the owner); its line is found only for an error (part_line).
+ */
 struct scanned {
-	char *p;
-	size_t len, keylen;
-	uint64_t hash;
-	uint64_t index;		/* its line within the part, from 1 */
+	uint32_t off;		/* from the start of the chunk */
+	uint32_t len, keylen;
+	uint32_t tag;
 };
 
 /*

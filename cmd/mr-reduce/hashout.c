@@ -22,7 +22,7 @@ static void
 finish_worker(struct worker *w)
 {
 	w->refs = w->h->r->top_n == 0 ? keysort_table(&w->tab) :
-	    htab_pack(&w->tab);
+	    htab_pack(&w->tab, NULL, NULL);
 }
 
 static void write_piece(struct hasher *h, size_t p, struct out *o);
@@ -108,7 +108,7 @@ worker_finish(struct worker *w)
 static void
 write_ranked(struct hasher *h)
 {
-	struct htab_slot *all;
+	char **all;
 	size_t n = 0, i, k;
 	int w;
 
@@ -117,22 +117,26 @@ write_ranked(struct hasher *h)
 	all = xreallocarray(NULL, n ? n : 1, sizeof *all);
 	for (w = 0, k = 0; w < h->n; w++)
 		for (i = 0; i < h->w[w].tab.count; i++)
-			all[k++] = h->w[w].refs[i];
+			all[k++] = htab_ent(&h->w[w].tab, h->w[w].refs[i].ref);
 	n = rank_top(h->r, all, n);
 	for (i = 0; i < n; i++)
-		write_ref(h->r, &h->r->out, &all[i], NULL);
+		write_ent(h->r, &h->r->out, all[i], NULL);
 	free(all);
 }
 
-/* The first position of V[0..N) whose key is not below that of P. */
+/*
+ * The first position of V[0..N), references into TAB, whose key is not
+ * below that of the entry P.
+ */
 static size_t
-lower_bound(const struct htab_slot *v, size_t n, const struct htab_slot *p)
+lower_bound(const struct htab *tab, const struct htab_slot *v, size_t n,
+    const char *p)
 {
 	size_t lo = 0, hi = n, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (htab_slot_cmp(&v[mid], p) < 0)
+		if (htab_ent_cmp(htab_ent(tab, v[mid].ref), p) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -153,19 +157,22 @@ write_piece(struct hasher *h, size_t p, struct out *o)
 	const struct reduce *r = h->r;
 	size_t pos[MAX_WORKERS], end[MAX_WORKERS], touched[MAX_WORKERS];
 	size_t big = 0, nb, n, np = h->npieces;
-	struct htab_slot *best, *ref;
+	const struct htab *bt;
+	char *best, *ent;
 	int w, bw;
 
 	for (w = 1; w < h->n; w++)
 		if (h->w[w].tab.count > h->w[big].tab.count)
 			big = (size_t)w;
-	nb = h->w[big].tab.count;
+	bt = &h->w[big].tab;
+	nb = bt->count;
 	for (w = 0; w < h->n; w++) {
 		n = h->w[w].tab.count;
-		pos[w] = p == 0 ? 0 : lower_bound(h->w[w].refs, n,
-		    &h->w[big].refs[nb * p / np]);
-		end[w] = p == np - 1 ? n : lower_bound(h->w[w].refs, n,
-		    &h->w[big].refs[nb * (p + 1) / np]);
+		pos[w] = p == 0 ? 0 : lower_bound(&h->w[w].tab, h->w[w].refs, n,
+		    htab_ent(bt, h->w[big].refs[nb * p / np].ref));
+		end[w] = p == np - 1 ? n : lower_bound(&h->w[w].tab,
+		    h->w[w].refs, n,
+		    htab_ent(bt, h->w[big].refs[nb * (p + 1) / np].ref));
 		touched[w] = pos[w];
 	}
 	for (;;) {
@@ -174,16 +181,17 @@ write_piece(struct hasher *h, size_t p, struct out *o)
 		for (w = 0; w < h->n; w++) {
 			if (pos[w] == end[w])
 				continue;
-			touch_ahead(r, h->w[w].refs, pos[w], end[w], &touched[w]);
-			ref = &h->w[w].refs[pos[w]];
-			if (best == NULL || htab_slot_cmp(ref, best) < 0) {
-				best = ref;
+			touch_ahead(r, &h->w[w].tab, h->w[w].refs, pos[w],
+			    end[w], &touched[w]);
+			ent = htab_ent(&h->w[w].tab, h->w[w].refs[pos[w]].ref);
+			if (best == NULL || htab_ent_cmp(ent, best) < 0) {
+				best = ent;
 				bw = w;
 			}
 		}
 		if (best == NULL)
 			break;
-		write_ref(r, o, best, NULL);
+		write_ent(r, o, best, NULL);
 		pos[bw]++;
 	}
 }

@@ -14,7 +14,7 @@
 /* --top: the first result as text scanned as a number, for ranking. */
 struct ranked {
 	struct num_text v;
-	struct htab_slot k;
+	char *ent;
 };
 
 static int
@@ -29,15 +29,16 @@ cmp_ranked(const void *a, const void *b)
 		return xn - yn;
 	if ((c = num_text_cmp(&y->v, &x->v)) != 0)
 		return c;
-	return htab_slot_cmp(&x->k, &y->k);
+	return htab_ent_cmp(x->ent, y->ent);
 }
 
 /*
- * --top: order REFS by first result and keep the top_n best; the count.
- * The results are ranked exactly as printed, whatever their length.
+ * --top: order the entries ENTS by first result and keep the top_n best;
+ * the count.  The results are ranked exactly as printed, whatever their
+ * length.
  */
 size_t
-rank_top(const struct reduce *r, struct htab_slot *refs, size_t n)
+rank_top(const struct reduce *r, char **ents, size_t n)
 {
 	struct ranked *rk = xreallocarray(NULL, n ? n : 1, sizeof *rk);
 	size_t *off = xreallocarray(NULL, n + 1, sizeof *off), i;
@@ -47,29 +48,27 @@ rank_top(const struct reduce *r, struct htab_slot *refs, size_t n)
 	for (i = 0; i < n; i++) {
 		off[i] = text.len;
 		at = buf_reserve(&text, NUM_FMT_MAX);
-		text.len += agg_format_num(&r->agg,
-		    htab_state((char *)refs[i].ent), 0, at);
+		text.len += agg_format_num(&r->agg, htab_state(ents[i]), 0, at);
 	}
 	off[n] = text.len;
 	for (i = 0; i < n; i++) {
 		num_scan(text.p + off[i], off[i + 1] - off[i], &rk[i].v);
-		rk[i].k = refs[i];
+		rk[i].ent = ents[i];
 	}
 	qsort(rk, n, sizeof *rk, cmp_ranked);
 	if (n > r->top_n)
 		n = (size_t)r->top_n;
 	for (i = 0; i < n; i++)
-		refs[i] = rk[i].k;
+		ents[i] = rk[i].ent;
 	free(rk);
 	free(off);
 	buf_free(&text);
 	return n;
 }
 
-/* The line of the key of REF, led by LABEL and a separator if not NULL. */
+/* The line of the key of entry ENT, led by LABEL and a separator if not NULL. */
 void
-write_ref(const struct reduce *r, struct out *o, const struct htab_slot *ref,
-    const char *label)
+write_ent(const struct reduce *r, struct out *o, char *ent, const char *label)
 {
 	const char *key;
 	size_t len;
@@ -78,8 +77,8 @@ write_ref(const struct reduce *r, struct out *o, const struct htab_slot *ref,
 		out_str(o, label);
 		out_byte(o, r->spec.sep);
 	}
-	key = htab_slot_key(ref, &len);
-	write_results(r, o, key, len, htab_state((char *)ref->ent));
+	key = htab_key(ent, &len);
+	write_results(r, o, key, len, htab_state(ent));
 }
 
 /*
@@ -96,22 +95,28 @@ write_table(struct reduce *r, struct htab *tab, const char *label, int keep)
 
 	if (keep) {
 		/* The table goes on: sort copies of its references. */
-		ents = htab_entries(tab);
 		copy = xreallocarray(NULL, n ? n : 1, sizeof *copy);
-		for (i = 0; i < n; i++)
-			copy[i].ent = ents[i];
-		free(ents);
+		htab_refs(tab, copy, NULL, NULL);
 		refs = copy;
 		if (r->top_n == 0)
-			keysort(refs, n);
+			keysort(tab, refs, n);
 	} else {
-		refs = r->top_n == 0 ? keysort_table(tab) : htab_pack(tab);
+		refs = r->top_n == 0 ? keysort_table(tab) :
+		    htab_pack(tab, NULL, NULL);
 	}
-	if (r->top_n > 0)
-		n = rank_top(r, refs, n);
-	for (i = 0; i < n; i++) {
-		touch_ahead(r, refs, i, n, &touched);
-		write_ref(r, &r->out, &refs[i], label);
+	if (r->top_n > 0) {
+		ents = xreallocarray(NULL, n ? n : 1, sizeof *ents);
+		for (i = 0; i < n; i++)
+			ents[i] = htab_ent(tab, refs[i].ref);
+		n = rank_top(r, ents, n);
+		for (i = 0; i < n; i++)
+			write_ent(r, &r->out, ents[i], label);
+		free(ents);
+	} else {
+		for (i = 0; i < n; i++) {
+			touch_ahead(r, tab, refs, i, n, &touched);
+			write_ent(r, &r->out, htab_ent(tab, refs[i].ref), label);
+		}
 	}
 	free(copy);
 }

@@ -131,9 +131,9 @@ void run_hashed(struct reduce *r);
 void run_timed(struct reduce *r);
 
 /* rank.c */
-size_t rank_top(const struct reduce *r, struct htab_slot *refs, size_t n);
-void write_ref(const struct reduce *r, struct out *o,
-    const struct htab_slot *ref, const char *label);
+size_t rank_top(const struct reduce *r, char **ents, size_t n);
+void write_ent(const struct reduce *r, struct out *o, char *ent,
+    const char *label);
 void write_table(struct reduce *r, struct htab *tab, const char *label,
     int keep);
 void clear_table(const struct reduce *r, struct htab *tab);
@@ -149,19 +149,22 @@ void clear_table(const struct reduce *r, struct htab *tab);
 #define TOUCH_BLOCK 64
 
 /*
- * Load the entries of V[0..N) (N <= TOUCH_BLOCK); their second cache
- * line, where the state may reach into it, is prefetched.
- * always_inline: see htab_prefetch_entry.
+ * Load the entries of V[0..N) (N <= TOUCH_BLOCK), references into TAB;
+ * their second cache line, where the state may reach into it, is
+ * prefetched.  always_inline: see htab_prefetch_entry.
  */
 static inline __attribute__((always_inline)) void
-touch_refs(const struct reduce *r, const struct htab_slot *v, size_t n)
+touch_refs(const struct reduce *r, const struct htab *tab,
+    const struct htab_slot *v, size_t n)
 {
+	const char *ent;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		(void)*(volatile const char *)v[i].ent;
-		if (((uintptr_t)v[i].ent & 63) + 16 + r->agg.size > 64)
-			__builtin_prefetch(v[i].ent + 64);
+		ent = htab_ent(tab, v[i].ref);
+		(void)*(volatile const char *)ent;
+		if (((uintptr_t)ent & 63) + 16 + r->agg.size > 64)
+			__builtin_prefetch(ent + 64);
 	}
 }
 
@@ -170,15 +173,15 @@ touch_refs(const struct reduce *r, const struct htab_slot *v, size_t n)
  * *TOUCHED is the end of those touched so far, END that of V.
  */
 static inline __attribute__((always_inline)) void
-touch_ahead(const struct reduce *r, const struct htab_slot *v, size_t pos,
-    size_t end, size_t *touched)
+touch_ahead(const struct reduce *r, const struct htab *tab,
+    const struct htab_slot *v, size_t pos, size_t end, size_t *touched)
 {
 	size_t n;
 
 	if (pos < *touched)
 		return;
 	n = end - pos < TOUCH_BLOCK ? end - pos : TOUCH_BLOCK;
-	touch_refs(r, v + pos, n);
+	touch_refs(r, tab, v + pos, n);
 	*touched = pos + n;
 }
 

@@ -53,7 +53,7 @@ many_keys_survive_growth(void)
 	CHECK(h.count == 50000);
 	ents = htab_entries(&h);
 	for (i = 0; i < h.count; i++) {
-		k = htab_key(&h, ents[i], &len);
+		k = htab_key(ents[i], &len);
 		CHECK(len >= 4 && memcmp(k, "key", 3) == 0);
 		sum += *(uint64_t *)htab_state(ents[i]);
 	}
@@ -106,21 +106,21 @@ packed_table_sorts_in_place(void)
 		*(uint64_t *)get(&h, key, (size_t)n, &added) += 1;
 	}
 	CHECK(h.count == 2000);
-	v = htab_pack(&h);
+	v = htab_pack(&h, NULL, NULL);
 	CHECK(h.packed);
 	/* Packing twice is harmless; htab_entries still sees each key once. */
-	CHECK(htab_pack(&h) == v);
+	CHECK(htab_pack(&h, NULL, NULL) == v);
 	ents = htab_entries(&h);
 	for (i = 0; i < h.count; i++)
-		CHECK(ents[i] == v[i].ent);
+		CHECK(ents[i] == htab_ent(&h, v[i].ref));
 	free(ents);
 	CHECK(h.mask + 1 - h.count >= h.count);	/* the tail is the scratch */
-	keysort_in(v, h.count, v + h.count, h.mask + 1 - h.count);
+	keysort_in(&h, v, h.count, v + h.count, h.mask + 1 - h.count);
 	for (i = 0; i < h.count; i++) {
-		k = htab_slot_key(&v[i], &len);
+		k = htab_ref_key(&h, v[i].ref, &len);
 		if (prev != NULL && key_cmp(prev, prevlen, k, len) >= 0)
 			ordered = 0;
-		if ((uintptr_t)v[i].ent % 8 != 0)
+		if ((uintptr_t)htab_ent(&h, v[i].ref) % 8 != 0)
 			aligned = 0;
 		prev = k;
 		prevlen = len;
@@ -170,7 +170,7 @@ table_sort_agrees_with_key_cmp(void)
 		CHECK(h.prefix >= plen);
 		ents = htab_entries(&h);
 		for (i = 0, in_order = 1; i < h.count; i++) {
-			k = htab_key(&h, ents[i], &len);
+			k = htab_key(ents[i], &len);
 			if (len != came[i].len || memcmp(k, came[i].k, len) != 0)
 				in_order = 0;
 		}
@@ -181,7 +181,7 @@ table_sort_agrees_with_key_cmp(void)
 		prev = NULL;
 		prevlen = 0;
 		for (i = 0; i < h.count; i++) {
-			k = htab_slot_key(&v[i], &len);
+			k = htab_ref_key(&h, v[i].ref, &len);
 			if (prev != NULL && key_cmp(prev, prevlen, k, len) >= 0)
 				ordered = 0;
 			prev = k;
@@ -231,7 +231,8 @@ a_reserved_table_holds_its_keys_and_grows_past_them(void)
 	struct htab h;
 	char key[32];
 	uint64_t *s;
-	size_t i, j, mask, home;
+	size_t i, j, mask, home, len;
+	const char *k;
 	int added, n, wrapped;
 
 	htab_init(&h, 8);
@@ -253,18 +254,136 @@ a_reserved_table_holds_its_keys_and_grows_past_them(void)
 		CHECK(!added && *s == i);
 	}
 	for (i = 0, wrapped = 1; i <= h.mask; i++) {
-		if (h.slots[i].ent == NULL) {
+		if (h.slots[i].ref == 0) {
 			wrapped = 0;
 			continue;
 		}
-		home = htab_home(&h, h.slots[i].hash);
+		home = htab_home(&h, h.slots[i].tag);
 		CHECK(home <= i || wrapped);
 		for (j = home; j < i; j++)
-			CHECK(h.slots[j].ent != NULL);
+			CHECK(h.slots[j].ref != 0);
+		/* The tag is the key's: the top bits of its hash. */
+		k = htab_ref_key(&h, h.slots[i].ref, &len);
+		CHECK(h.slots[i].tag == htab_tag(hash64(k, len)));
 	}
 	mask = h.mask;
 	htab_reserve(&h, 1000000);
 	CHECK(h.mask == mask);
+	htab_free(&h);
+}
+
+/*
+ * Keys whose hashes share the top 32 bits share a tag: only their bytes
+ * tell them apart, through growth too (HASH is the caller's, so it can be
+ * made to collide).
+ */
+static void
+keys_of_one_tag_stay_apart(void)
+{
+	struct htab h;
+	char key[32];
+	uint64_t *s, hash;
+	size_t i;
+	int added, n, ok = 1;
+
+	htab_init(&h, 8);
+	for (i = 0; i < 3000; i++) {
+		n = snprintf(key, sizeof key, "t%zu", i);
+		/* One tag; the low bits differ for half of them. */
+		hash = (uint64_t)0xdeadbeef << 32 | (i % 2 ? i : 0);
+		s = htab_get(&h, key, (size_t)n, hash, &added);
+		if (!added)
+			ok = 0;
+		*s = i;
+	}
+	CHECK(ok && h.count == 3000);
+	for (i = 0; i < 3000; i++) {
+		n = snprintf(key, sizeof key, "t%zu", i);
+		hash = (uint64_t)0xdeadbeef << 32 | (i % 2 ? i : 0);
+		s = htab_get(&h, key, (size_t)n, hash, &added);
+		if (added || *s != i)
+			ok = 0;
+	}
+	CHECK(ok && h.count == 3000);
+	htab_free(&h);
+}
+
+/*
+ * Entries over many arena chunks (long keys): every reference, in the
+ * slots and from htab_refs, leads to its own key, in the order keys came.
+ */
+static void
+references_reach_across_arena_chunks(void)
+{
+	struct htab h;
+	struct htab_slot *v;
+	char key[400];
+	const char *k;
+	uint64_t *s;
+	size_t i, len, found = 0;
+	int added, ok = 1;
+
+	htab_init(&h, 16);
+	memset(key, 'k', sizeof key);
+	for (i = 0; i < 40000; i++) {
+		snprintf(key, sizeof key, "%zu", i);
+		key[strlen(key)] = 'k';
+		s = htab_get(&h, key, 100 + i % 300, hash64(key, 100 + i % 300),
+		    &added);
+		s[0] = i;
+	}
+	CHECK(h.count == 40000 && h.nchunks > 3);
+	for (i = 0; i <= h.mask; i++) {
+		if (h.slots[i].ref == 0)
+			continue;
+		found++;
+		k = htab_ref_key(&h, h.slots[i].ref, &len);
+		if (h.slots[i].tag != htab_tag(hash64(k, len)))
+			ok = 0;
+	}
+	CHECK(ok && found == 40000);
+	v = calloc(h.count, sizeof *v);
+	htab_refs(&h, v, NULL, NULL);
+	for (i = 0; i < h.count; i++) {
+		k = htab_ref_key(&h, v[i].ref, &len);
+		s = htab_state(htab_ent(&h, v[i].ref));
+		if (len != 100 + i % 300 || strtoul(k, NULL, 10) != i || s[0] != i)
+			ok = 0;
+	}
+	CHECK(ok);
+	free(v);
+	htab_free(&h);
+}
+
+/*
+ * The slot arrays a table outgrows hold its next entries before a fresh
+ * chunk's next huge page is touched: none lies idle at the end.
+ */
+static void
+outgrown_slot_arrays_hold_entries_first(void)
+{
+	struct htab h;
+	char key[32];
+	uint64_t *s;
+	size_t i;
+	int added, n, ok = 1;
+
+	/* As a thread of mr-reduce -H on its benchmark (hashed.c). */
+	htab_init(&h, 24);
+	htab_reserve(&h, 180 * 1024);
+	for (i = 0; i < 632000; i++) {
+		n = snprintf(key, sizeof key, "s%zu", i);
+		s = get(&h, key, (size_t)n, &added);
+		*s = i;
+	}
+	CHECK(h.spare == NULL && h.nchunks > 2);
+	for (i = 0; i < 632000; i += 7) {
+		n = snprintf(key, sizeof key, "s%zu", i);
+		s = get(&h, key, (size_t)n, &added);
+		if (added || *s != i)
+			ok = 0;
+	}
+	CHECK(ok);
 	htab_free(&h);
 }
 
@@ -279,5 +398,8 @@ main(void)
 	RUN(table_sort_agrees_with_key_cmp);
 	RUN(the_shared_prefix_shrinks_as_keys_come);
 	RUN(a_reserved_table_holds_its_keys_and_grows_past_them);
+	RUN(keys_of_one_tag_stay_apart);
+	RUN(references_reach_across_arena_chunks);
+	RUN(outgrown_slot_arrays_hold_entries_first);
 	return unit_done();
 }
