@@ -1,4 +1,5 @@
 /* tailstate_file: mr-tail's checkpoint file (see tailstate_file.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -77,23 +78,30 @@ tailstate_load(struct tailstate *st, const char *path)
 	return 0;
 }
 
+/* dir_of: the directory of PATH, allocated. */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	dir = xmalloc((size_t)(slash - path) + 1);
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	return dir;
+}
+
 /* The directory of PATH, so that the rename itself is made durable. */
 static void
 sync_dir(const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir;
+	char *dir = dir_of(path);
 	int fd;
 
-	if (slash == NULL)
-		dir = xstrdup(".");
-	else if (slash == path)
-		dir = xstrdup("/");
-	else {
-		dir = xmalloc((size_t)(slash - path) + 1);
-		memcpy(dir, path, (size_t)(slash - path));
-		dir[slash - path] = '\0';
-	}
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || (fsync(fd) < 0 && errno != EINVAL))
 		die("%s:", dir);
@@ -138,7 +146,10 @@ create_locked(const char *path)
 		close(fd);
 		tmp_remove(tmp);
 		free(buf);
-		if (saved == EEXIST)
+		/* EEXIST: another run made PATH first.  ENOENT, EWOULDBLOCK:
+		 * a run holding PATH took this file for a killed run's
+		 * temporary (remove_stale_temporaries); either way, try again. */
+		if (saved == EEXIST || saved == ENOENT || saved == EWOULDBLOCK)
 			return -1;
 		errno = saved;
 		die("%s:", path);
@@ -148,6 +159,62 @@ create_locked(const char *path)
 	sync_dir(path);
 	lock_fd = fd;
 	return 0;
+}
+
+/* is_temporary_of: NAME is ".BASE.XXXXXX", a temporary that
+ * tmp_create_beside makes for the file BASE. */
+static int
+is_temporary_of(const char *name, const char *base)
+{
+	size_t blen = strlen(base), i;
+
+	if (name[0] != '.' || strncmp(name + 1, base, blen) != 0 ||
+	    name[1 + blen] != '.' || strlen(name + 2 + blen) != 6)
+		return 0;
+	for (i = 2 + blen; name[i] != '\0'; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z') ||
+		    (name[i] >= '0' && name[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+/*
+ * remove_stale_temporaries: a run killed by kill -9 while saving leaves
+ * its temporary beside PATH.  Once PATH is held, no other run saves it,
+ * so a temporary no one has locked is such a leftover and goes.  (The one
+ * exception, a first run making PATH in create_locked, is told apart by
+ * its lock, or retries when its file goes before it locked it.)
+ */
+static void
+remove_stale_temporaries(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash != NULL ? slash + 1 : path;
+	char *dir = dir_of(path);
+	struct dirent *d;
+	struct stat sb;
+	DIR *dp;
+	int fd;
+
+	if ((dp = opendir(dir)) == NULL) {
+		free(dir);
+		return;
+	}
+	while ((d = readdir(dp)) != NULL) {
+		if (!is_temporary_of(d->d_name, base))
+			continue;
+		fd = openat(dirfd(dp), d->d_name,
+		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0)
+			unlinkat(dirfd(dp), d->d_name, 0);
+		close(fd);
+	}
+	closedir(dp);
+	free(dir);
 }
 
 /*
@@ -195,6 +262,7 @@ tailstate_lock(const char *path, int create)
 		close(fd);
 	}
 	lock_path = xstrdup(path);
+	remove_stale_temporaries(path);
 	return 0;
 }
 

@@ -145,3 +145,31 @@ after_close() {
 	seq 600004 600005 >>log
 	[ "$(mr-tail -b --once -s st log)" = "$(seq 600004 600005)" ]
 }
+
+@test "temporaries of a state left by kill -9 runs are removed by the next run that holds the state; a locked one and other names stay" {
+	seq 3 >app.log
+	mr-tail -b --once -s st app.log >out
+	# As runs killed inside a save leave them: empty and full.
+	: >.st.AbC123 && cp st .st.x9Y8z7
+	: >.st.short && : >.st.AbC1234 && : >.other.AbC123 && : >.st.AbC12.
+	exec 5>.st.Held00 && flock -n 5	# a first run's, locked: in use
+	seq 4 5 >>app.log
+	run --separate-stderr mr-tail --once -s st app.log
+	exec 5>&-
+	[[ $status -eq 0 && $output == "$(seq 4 5)" && -z $stderr ]]
+	[[ $(ls -A | grep '^\.' | LC_ALL=C sort | tr '\n' ' ') == ".other.AbC123 .st.AbC12. .st.AbC1234 .st.Held00 .st.short " ]]
+}
+
+@test "kill -9 during --once runs leaves no temporary of the state behind the next run" {
+	seq 100000 >app.log
+	mr-tail -b --once -s st app.log >/dev/null
+	for ((i = 0; i < 40; i++)); do
+		seq 5 >>app.log
+		mr-tail --once -s st app.log >/dev/null &
+		sleep 0.00$((i % 5))
+		kill -9 $! 2>/dev/null || true
+		wait $! 2>/dev/null || true
+	done
+	mr-tail --once -s st app.log >/dev/null
+	[[ -z $(ls -A | grep '^\.st\.') ]]
+}
