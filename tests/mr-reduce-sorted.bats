@@ -1,11 +1,12 @@
 #!/usr/bin/env bats
-# mr-reduce's default engine takes input in any order that keeps equal keys
-# together and that sort programs give: key order (mr-sort, Hadoop,
+# mr-reduce's default (sorted) engines, one thread and chunks cut among
+# several.  They take input in any order that keeps equal keys together
+# and that sort programs give: key order (mr-sort, Hadoop,
 # `sort -t SEP -k1,1`) and whole-line order (`LC_ALL=C sort`), up or down;
 # anything else is an error at the same line, with the same message, for
 # every -j.  The reference is a model in mawk of that rule; the inputs are
 # keys that are prefixes of each other, followed by bytes below and above
-# the separator.
+# the separator.  On an error the output ends at a whole line.
 bats_require_minimum_version 1.5.0
 load helper
 
@@ -208,4 +209,50 @@ Santa,3" ]
 	{ head -n 123457 line | sort -t "$TAB" -k1,1; tail -n +123458 line; } >mixed2
 	check 9 1 "count sum" mixed2
 	check 9 1 "count sum" line
+}
+
+# whole_prefix OUT WANT: OUT is empty or whole lines of WANT from its start.
+whole_prefix() {
+	local n
+	[ -s "$1" ] || return 0
+	[ "$(tail -c 1 "$1" | od -An -c | tr -d ' ')" = '\n' ] ||
+	    { echo "$1 ends inside a line: $(tail -c 20 "$1" | od -An -c)"; return 1; }
+	n=$(wc -l <"$1")
+	head -n "$n" "$2" | cmp - "$1"
+}
+
+@test "on a data error late in a big input the output ends at a whole line, for every -j" {
+	# 600,000 keys (3 chunks), then one out of order; and a bad value.
+	mawk 'BEGIN { for (i = 0; i < 600000; i++) printf "k%07d\t%d\n", i, i % 7 }' >in
+	mawk '{ print } END { print "k0000001\t1" }' in >unsorted
+	mawk 'NR == 599990 { $0 = "k0599989\tx" } { print }' in >badvalue
+	mr-reduce sum <in >want
+	for f in unsorted badvalue; do
+		[ $f = unsorted ] && msg="-:600001: input not grouped by key ('k0000001' after 'k0599999'); sort it with mr-sort or use -H"
+		[ $f = badvalue ] && msg="-:599990: field 1: 'x' is not a number"
+		# One thread, from a file and from a pipe: every group closed
+		# before the error is written.
+		! mr-reduce -j 1 sum <$f >out 2>err
+		[ "$(<err)" = "mr-reduce: $msg" ]
+		whole_prefix out want
+		[ $f = unsorted ] && [ "$(wc -l <out)" -eq 599999 ]
+		[ $f = badvalue ] && [ "$(wc -l <out)" -eq 599988 ]
+		! cat $f | mr-reduce sum >pipe.out 2>err
+		[ "$(<err)" = "mr-reduce: $msg" ]
+		cmp out pipe.out
+		# Chunks: as far as the chunks before the error.
+		for j in 2 4; do
+			! mr-reduce -j $j sum <$f >out 2>err
+			[ "$(<err)" = "mr-reduce: $msg" ]
+			whole_prefix out want
+			[ "$(wc -l <out)" -gt 0 ]
+		done
+	done
+}
+
+@test "a data error is said with status 1 even when the output's reader is gone" {
+	printf 'b\t1\na\t1\nb\t1\n' >in
+	run into_closed_pipe mr-reduce -j 1 sum <in
+	[ "$output" = "mr-reduce: -:3: input not grouped by key ('b' after 'a'); sort it with mr-sort or use -H
+status 1" ]
 }
