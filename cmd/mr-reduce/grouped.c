@@ -1,7 +1,7 @@
 /*
  * mr-reduce's default engine: input grouped by key (sorted, as mr-sort,
- * `LC_ALL=C sort` and Hadoop deliver it), one group at a time in O(1) memory, each written as
- * soon as the next key begins.
+ * `LC_ALL=C sort` and Hadoop deliver it), one group at a time in O(1)
+ * memory, each written as soon as the next key begins.
  */
 #include <stdio.h>
 #include <stdlib.h>

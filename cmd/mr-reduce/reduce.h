@@ -38,7 +38,7 @@
  * kept for the main thread to report.
  */
 struct ctx {
-	struct reduce *r;	/* the main thread's output: see stop_at */
+	struct reduce *r;	/* not const: an error ends its output (stop_at) */
 	struct agg_input in;
 	uint64_t skipped;
 	uint64_t skip_line;	/* the first skipped record's line; 0: none */
