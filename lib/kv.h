@@ -75,11 +75,11 @@ key_cmp(const char *a, size_t alen, const char *b, size_t blen)
 /*
  * key_cmp_lines: the order of keys A and B both as keys (key_cmp,
  * returned) and as the starts of whole lines, A+SEP against B+SEP (in
- * *LINE), which is how `LC_ALL=C sort` of whole
- * lines orders records of different keys.  The two differ only where one
- * key is a prefix of the other and the longer goes on with a byte below
- * SEP ("San" before "San Jose" as keys, after it as lines "San,..." and
- * "San Jose,...").  One comparison of the bytes gives both.
+ * *LINE), which is how `LC_ALL=C sort` of whole lines orders records of
+ * different keys.  The two differ only where one key is a prefix of the
+ * other and the longer goes on with a byte below SEP ("San" before
+ * "San Jose" as keys, after it as lines "San,..." and "San Jose,...").
+ * One comparison of the bytes gives both.
  */
 static inline int
 key_cmp_lines(const char *a, size_t alen, const char *b, size_t blen,
