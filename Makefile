@@ -50,7 +50,7 @@ FUZZ_REPLAYS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-replay/%)
 MANS := $(wildcard man/*.1)
 USER_SCRIPTS := $(filter-out %.c %.sh scripts/bench scripts/gen-%, $(wildcard scripts/mr-*))
 DEV_TOOLS := $(BUILD)/tools/gendata $(BUILD)/tools/benchtime $(BUILD)/tools/tailbench \
-    $(BUILD)/tools/tailmodel
+    $(BUILD)/tools/tailmodel $(BUILD)/tools/tailpipe
 
 .SECONDARY:
 .PHONY: all test unit bats asan tsan static lint bench install uninstall clean demo tools \
@@ -81,7 +81,7 @@ $(BIN)/%: $$(call prog_objs,$$*) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h tests/unit/unitdir.h $(LIB)
+$(BUILD)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Ilib -Itests/unit -o $@ $< $(LIB) $(LDLIBS)
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "rotdir.h"
 #include "xalloc.h"
 
@@ -92,16 +93,14 @@ list_once(const struct rotdir *rd, struct rotdir_file **out)
 		if (rd->ex != NULL && rd->ex->has_out && fi.dev == rd->ex->out_dev &&
 		    fi.ino == rd->ex->out_ino)
 			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 16;
-			c = xreallocarray(c, cap, sizeof *c);
-		}
+		ARRAY_RESERVE(c, cap, n + 1);
 		c[n].ent = xstrdup(de->d_name);
 		c[n].path = rotdir_path(rd, de->d_name);
 		c[n].fi = fi;
 		c[n].rn = rn;
 		c[n].used = 0;
 		c[n].changed = 0;
+		c[n].damaged = 0;
 		n++;
 	}
 	closedir(d);

@@ -19,7 +19,7 @@
 #include "msg.h"
 #include "out.h"
 #include "rotdir.h"
-#include "tailstate.h"
+#include "tailstate_file.h"
 #include "tmpfile.h"
 #include "xalloc.h"
 
@@ -147,7 +147,7 @@ losses_reported(void)
 	size_t i;
 
 	for (i = 0; i < nfiles; i++)
-		if (files[i].f.n.losses > 0)
+		if (files[i].f.n.losses > 0 || files[i].f.n.unknown > 0)
 			return 1;
 	return 0;
 }

@@ -10,7 +10,8 @@
 #include "follow.h"
 #include "msg.h"
 #include "out.h"
-#include "tailstate.h"
+#include "tailstate_file.h"
+#include "tailstate_text.h"
 #include "tmpfile.h"
 
 #include "tail.h"

@@ -13,7 +13,7 @@
 
 #include "fuzz.h"
 #include "hash.h"
-#include "tailstate.h"
+#include "tailstate_text.h"
 
 static int
 same_state(const struct tailstate *a, const struct tailstate *b)

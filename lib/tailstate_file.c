@@ -1,0 +1,223 @@
+/* tailstate_file: mr-tail's checkpoint file (see tailstate_file.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "fileio.h"
+#include "msg.h"
+#include "out.h"
+#include "tailstate_file.h"
+#include "tailstate_text.h"
+#include "tmpfile.h"
+#include "xalloc.h"
+
+/* A version 1 file's names get the file's time as their horizon. */
+static void
+add_horizons(struct tailstate *st, int64_t horizon)
+{
+	size_t i, j, n = st->n;
+
+	for (i = 0; i < n; i++) {
+		struct tailstate_entry e;
+		int seen = 0;
+
+		for (j = 0; j < i && !seen; j++)
+			seen = st->e[j].pending == st->e[i].pending &&
+			    strcmp(st->e[j].name, st->e[i].name) == 0;
+		if (seen)
+			continue;
+		memset(&e, 0, sizeof e);
+		e.kind = TAILSTATE_NAME;
+		e.name = st->e[i].name;
+		e.pending = st->e[i].pending;
+		e.horizon = horizon;
+		tailstate_add(st, &e);
+	}
+}
+
+int
+tailstate_load(struct tailstate *st, const char *path)
+{
+	struct buf text = { NULL, 0, 0 };
+	struct stat sb;
+	uint64_t line;
+	const char *why;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return -1;
+		die("%s:", path);
+	}
+	if (fstat(fd, &sb) < 0)
+		die("%s:", path);
+	if (S_ISDIR(sb.st_mode))
+		errno = EISDIR;	/* said as every program says it */
+	if (!S_ISREG(sb.st_mode))
+		die(S_ISDIR(sb.st_mode) ? "%s:" : "%s: not a regular file", path);
+	if (file_read_all(fd, &text) < 0)
+		die("%s:", path);
+	close(fd);
+	if (tailstate_parse(st, text.p, text.len, &line, &why) < 0) {
+		buf_free(&text);	/* why is a literal: nothing else to keep */
+		tailstate_free(st);
+		die_at(path, line, "corrupt state file: %s", why);
+	}
+	buf_free(&text);
+	if (st->version == 1)
+		add_horizons(st, (int64_t)sb.st_mtim.tv_sec * 1000000000 +
+		    sb.st_mtim.tv_nsec);
+	return 0;
+}
+
+/* The directory of PATH, so that the rename itself is made durable. */
+static void
+sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int fd;
+
+	if (slash == NULL)
+		dir = xstrdup(".");
+	else if (slash == path)
+		dir = xstrdup("/");
+	else {
+		dir = xmalloc((size_t)(slash - path) + 1);
+		memcpy(dir, path, (size_t)(slash - path));
+		dir[slash - path] = '\0';
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || (fsync(fd) < 0 && errno != EINVAL))
+		die("%s:", dir);
+	close(fd);
+	free(dir);
+}
+
+/* The state file this process holds (tailstate_lock), or -1. */
+static int lock_fd = -1;
+static char *lock_path;
+
+/* A failed save: BUF freed, the temporary file removed, the error said. */
+static void
+save_failed(const char *tmp, const char *path, char *buf)
+{
+	int saved = errno;
+
+	free(buf);
+	tmp_remove(tmp);
+	errno = saved;
+	die("%s: write error:", path);
+}
+
+/* create_locked: PATH made, an empty state, locked; 0, or -1 (errno
+ * EEXIST) when another process made it first. */
+static int
+create_locked(const char *path)
+{
+	struct tailstate empty;
+	const char *tmp;
+	size_t len;
+	char *buf;
+	int fd, saved;
+
+	tailstate_init(&empty);
+	buf = tailstate_format(&empty, &len);
+	fd = tmp_create_beside(path, 0666, &tmp);
+	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0)
+		save_failed(tmp, path, buf);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0 || link(tmp, path) < 0) {
+		saved = errno;
+		close(fd);
+		tmp_remove(tmp);
+		free(buf);
+		if (saved == EEXIST)
+			return -1;
+		errno = saved;
+		die("%s:", path);
+	}
+	tmp_remove(tmp);	/* the file stays, as PATH */
+	free(buf);
+	sync_dir(path);
+	lock_fd = fd;
+	return 0;
+}
+
+/*
+ * A run that just ended may hold the lock a little longer: a child it was
+ * starting (by vfork, before its exec closed the descriptor) when it was
+ * killed.  So a held lock is tried again for a second (10 ms apart).
+ */
+#define LOCK_TRIES 100
+
+int
+tailstate_lock(const char *path, int create)
+{
+	struct stat held, now;
+	int fd, tries = 0;
+
+	for (;;) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+			if (errno != ENOENT)
+				die("%s:", path);
+			if (!create)
+				return 0;
+			if (create_locked(path) == 0)
+				break;
+			continue;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int saved = errno;
+
+			close(fd);
+			if (saved == EWOULDBLOCK && tries++ < LOCK_TRIES) {
+				nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+				continue;
+			}
+			if (saved == EWOULDBLOCK)
+				return -1;
+			errno = saved;
+			die("%s:", path);
+		}
+		/* Locked, but PATH may have been replaced meanwhile. */
+		if (fstat(fd, &held) == 0 && stat(path, &now) == 0 &&
+		    held.st_dev == now.st_dev && held.st_ino == now.st_ino) {
+			lock_fd = fd;
+			break;
+		}
+		close(fd);
+	}
+	lock_path = xstrdup(path);
+	return 0;
+}
+
+void
+tailstate_save(const struct tailstate *st, const char *path)
+{
+	const char *tmp;
+	size_t len;
+	char *buf = tailstate_format(st, &len);
+	int fd = tmp_create_beside(path, 0666, &tmp);
+	int held = lock_fd >= 0 && strcmp(path, lock_path) == 0;
+
+	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0)
+		save_failed(tmp, path, buf);
+	/* A held state: the new file is locked before it is PATH, the old one
+	 * let go after. */
+	if (held ? flock(fd, LOCK_EX | LOCK_NB) < 0 : close(fd) < 0)
+		save_failed(tmp, path, buf);
+	tmp_commit(tmp, path);
+	if (held) {
+		close(lock_fd);
+		lock_fd = fd;
+	}
+	sync_dir(path);
+	free(buf);
+}
