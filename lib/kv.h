@@ -73,6 +73,36 @@ key_cmp(const char *a, size_t alen, const char *b, size_t blen)
 }
 
 /*
+ * key_cmp_lines: the order of keys A and B both as keys (key_cmp,
+ * returned) and as the starts of whole lines, A+SEP against B+SEP (in
+ * *LINE), which is how `LC_ALL=C sort` of whole lines orders records of
+ * different keys.  The two differ only where one key is a prefix of the
+ * other and the longer goes on with a byte below SEP ("San" before
+ * "San Jose" as keys, after it as lines "San,..." and "San Jose,...").
+ * One comparison of the bytes gives both.
+ */
+static inline int
+key_cmp_lines(const char *a, size_t alen, const char *b, size_t blen,
+    char sep, int *line)
+{
+	size_t n = alen < blen ? alen : blen;
+	int c = n > 0 ? memcmp(a, b, n) : 0;
+
+	if (c != 0 || alen == blen) {
+		*line = c;
+		return c;
+	}
+	/* A prefix of the other: it is first as a key; as a line, first
+	 * unless the longer goes on with a byte below SEP. */
+	if (alen < blen) {
+		*line = (unsigned char)b[n] < (unsigned char)sep ? 1 : -1;
+		return -1;
+	}
+	*line = (unsigned char)a[n] < (unsigned char)sep ? -1 : 1;
+	return 1;
+}
+
+/*
  * load_be64: the 8 bytes at P as a big-endian integer.  Comparing two such
  * words compares their bytes in key order, eight at a time (sort prefixes).
  */

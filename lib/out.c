@@ -322,6 +322,18 @@ out_flush(struct out *o)
 	o->len = 0;
 }
 
+void
+out_flush_at_error(struct out *o)
+{
+	if (o->buf == NULL || o->len == 0 || o->closed)
+		return;
+	if (o->mem != NULL)
+		buf_append(o->mem, o->buf, o->len);
+	else
+		(void)write_all(o->fd, o->buf, o->len);
+	o->len = 0;
+}
+
 int
 out_splice(struct out *o, int fd, size_t n)
 {

@@ -100,6 +100,14 @@ void out_pipe_wrote(struct out_pipe *m, uint64_t n, uint64_t page);
 
 /* out_flush: write everything buffered (whole_lines: every whole line). */
 void out_flush(struct out *o);
+/*
+ * out_flush_at_error: out_flush for a program about to stop on an error
+ * it found between records (bad data), so that its output ends at a whole
+ * record: a flush of a full buffer writes it as it is, and may end inside
+ * one.  A failure of this write is not said, nor is a closed pipe the end
+ * with status 0: the error that stops the program is the one to say.
+ */
+void out_flush_at_error(struct out *o);
 /* out_flush_cb: out_flush for callbacks taking a void pointer. */
 void out_flush_cb(void *o);
 /* out_close: flush, close the fd if owned, free the buffer. */

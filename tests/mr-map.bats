@@ -91,6 +91,10 @@ mr-map: 1 record skipped: access.log:5: no field 10 (the record has 2)" ]
 	run -1 --separate-stderr mr-map --strict -d ' ' -K 9 -V 10 access.log
 	[ "$stderr" = "mr-map: access.log:5: no field 10 (the record has 2)" ]
 	[ "${#lines[@]}" = 4 ]
+	# Said with status 1 even when the output's reader has gone.
+	run into_closed_pipe mr-map --strict -d ' ' -K 9 -V 10 access.log
+	[ "$output" = "mr-map: access.log:5: no field 10 (the record has 2)
+status 1" ]
 }
 
 @test "fields: default is runs of blanks as awk, lists and ranges keep their order" {

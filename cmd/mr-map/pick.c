@@ -82,7 +82,7 @@ skip_record(struct mapper *m, const struct reader *r, const char *fmt, ...)
 		vsnprintf(why, sizeof why, fmt, ap);
 		va_end(ap);
 		if (m->opt->strict) {
-			out_flush(m->out);
+			out_flush_at_error(m->out);
 			die_at(r->name, r->line, "%s", why);
 		}
 		snprintf(m->first_skip, sizeof m->first_skip, "%s:%llu: %s",

@@ -1,8 +1,9 @@
 /*
- * mr-reduce's default engine: input grouped by key (sorted, as mr-sort and
- * Hadoop deliver it), one group at a time in O(1) memory, each written as
- * soon as the next key begins.
+ * mr-reduce's default engine: input grouped by key (sorted, as mr-sort,
+ * `LC_ALL=C sort` and Hadoop deliver it), one group at a time in O(1)
+ * memory, each written as soon as the next key begins.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,10 +15,9 @@
 #include "xalloc.h"
 
 /*
- * The grouper is a state machine: the open group, and the key order seen
- * so far.  Keys must keep one direction (ascending as sort and Hadoop
- * deliver them, or descending): a key that comes back after another
- * breaks it, so this check costs no memory.
+ * The grouper is a state machine: the open group, and the orders of keys
+ * (reduce.h) the input keeps so far.  A key that comes back after another
+ * breaks every order, so this check costs no memory.
  */
 void
 grouper_init(struct grouper *g, const struct reduce *r, struct ctx *c,
@@ -28,6 +28,7 @@ grouper_init(struct grouper *g, const struct reduce *r, struct ctx *c,
 	g->c = c;
 	g->o = o;
 	g->state = xcalloc_line(r->agg.size);
+	g->orders = ORDER_ALL;
 }
 
 void
@@ -56,15 +57,39 @@ grouper_close(struct grouper *g)
 	}
 }
 
-int
-not_grouped(struct ctx *c, uint64_t line, struct slice key, struct slice prev)
+void
+not_grouped_msg(char *dst, size_t size, struct slice key, struct slice prev)
 {
 	char q1[80], q2[80];
 
-	return data_error(c, line, "input not grouped by key ('%s' after "
-	    "'%s'); sort it with mr-sort or use -H",
+	snprintf(dst, size, "input not grouped by key ('%s' after '%s'); "
+	    "sort it with mr-sort or use -H",
 	    msg_quote(q1, sizeof q1, key.p, key.len),
 	    msg_quote(q2, sizeof q2, prev.p, prev.len));
+}
+
+/*
+ * The change from the open group's key to KEY at LINE broke the orders
+ * BROKEN: 0, or -1 when none is left.  A deferred grouper (a part of the
+ * input) notes where each broke, for check_parts to find the line where
+ * the input as a whole keeps none.
+ */
+static int
+orders_broken(struct grouper *g, unsigned broken, struct slice key,
+    uint64_t line)
+{
+	struct slice cur = { g->cur.p, g->cur.len };
+	char msg[sizeof g->broke[0].msg];
+	int i;
+
+	g->orders &= ~broken;
+	not_grouped_msg(msg, sizeof msg, key, cur);
+	for (i = 0; g->c->deferred && i < ORDERS; i++)
+		if (broken & 1u << i) {
+			g->broke[i].line = line;
+			memcpy(g->broke[i].msg, msg, sizeof msg);
+		}
+	return g->orders == 0 ? data_error(g->c, line, "%s", msg) : 0;
 }
 
 /* Add the record parsed into g->c->in, of KEY at LINE: 0, or -1. */
@@ -72,18 +97,14 @@ int
 grouper_feed(struct grouper *g, struct slice key, uint64_t line)
 {
 	struct slice cur = { g->cur.p, g->cur.len };
-	int c;
+	unsigned broken;
 
 	if (!g->have || key.len != cur.len || !bytes_equal(key.p, cur.p,
 	    cur.len)) {
 		if (g->have) {
-			c = key_cmp(key.p, key.len, cur.p, cur.len) > 0 ? 1 : -1;
-			if (g->dir == 0) {
-				g->dir = c;
-				g->dir_line = line;
-			} else if (c != g->dir) {
-				return not_grouped(g->c, line, key, cur);
-			}
+			broken = g->orders & order_breaks(g->r, key, cur);
+			if (broken != 0 && orders_broken(g, broken, key, line) < 0)
+				return -1;
 			grouper_close(g);
 		}
 		grouper_set_key(g, key);

@@ -58,8 +58,8 @@ group_part(struct gworker *w)
 
 	w->lines = 0;
 	w->first.p = NULL;
-	w->g.have = w->g.open = w->g.dir = 0;
-	w->g.dir_line = 0;
+	w->g.have = w->g.open = 0;
+	w->g.orders = ORDER_ALL;
 	w->c.err_line = 0;
 	while (next_record(&p, w->last, &rec)) {
 		w->lines++;
@@ -148,8 +148,12 @@ keep_first(uint64_t *err, const char **msg, uint64_t line, const char *m)
 }
 
 /*
- * Check the key order across parts and report the first error in the
- * chunk.  BASE is the line number before the chunk's parts.
+ * The orders of keys (reduce.h) that the parts of the chunk keep, after
+ * those the main grouper G kept before it, and the first error in the
+ * chunk.  BASE is the line number before the chunk's parts.  An order is
+ * broken by a change of key, inside a part (its grouper noted where) or
+ * between two (the last key of one, the first of the next); the input is
+ * not grouped where the last order kept breaks, as in one thread.
  */
 static void
 check_parts(struct gpool *gp, struct grouper *g, uint64_t base)
@@ -157,35 +161,36 @@ check_parts(struct gpool *gp, struct grouper *g, uint64_t base)
 	struct slice prev = { g->cur.p, g->cur.len };
 	uint64_t line = base, err = 0;
 	const char *msg = NULL;
-	struct ctx tmp = { .r = gp->r, .deferred = 1 };
-	static const char turn[] = "input not grouped by key (the order changes "
-	    "direction); sort it with mr-sort or use -H";
-	int i, dir = g->dir, c, have = g->have;
+	char between[sizeof g->broke[0].msg];
+	unsigned orders = g->orders, broken;
+	int i, b, last, have = g->have;
 
 	for (i = 0; i < gp->n; i++) {
 		struct gworker *w = &gp->w[i];
 
 		if (w->c.err_line != 0)
 			keep_first(&err, &msg, line + w->c.err_line, w->c.err);
-		if (w->first.p != NULL) {
-			if (have) {
-				c = slice_cmp(w->first, prev) > 0 ? 1 : -1;
-				if (dir == 0)
-					dir = c;
-				else if (c != dir && (err == 0 ||
-				    line + w->first_line < err)) {
-					not_grouped(&tmp, 0, w->first, prev);
-					keep_first(&err, &msg, line + w->first_line,
-					    tmp.err);
-				}
+		if (w->first.p != NULL && orders != 0) {
+			broken = have ? orders & order_breaks(gp->r, w->first,
+			    prev) : 0;
+			if (broken != 0 && (orders &= ~broken) == 0) {
+				not_grouped_msg(between, sizeof between, w->first,
+				    prev);
+				keep_first(&err, &msg, line + w->first_line,
+				    between);
 			}
-			if (w->g.dir != 0) {
-				if (dir == 0)
-					dir = w->g.dir;
-				else if (w->g.dir != dir)
-					keep_first(&err, &msg, line + w->g.dir_line,
-					    turn);
+			broken = orders & ~w->g.orders;
+			if (broken != 0 && broken == orders) {
+				/* Every order left breaks here: the error is
+				 * where the last of them does. */
+				for (last = -1, b = 0; b < ORDERS; b++)
+					if ((broken & 1u << b) && (last < 0 ||
+					    w->g.broke[b].line > w->g.broke[last].line))
+						last = b;
+				keep_first(&err, &msg, line + w->g.broke[last].line,
+				    w->g.broke[last].msg);
 			}
+			orders &= ~broken;
 			prev.p = w->g.cur.p;
 			prev.len = w->g.cur.len;
 			have = 1;
@@ -193,10 +198,9 @@ check_parts(struct gpool *gp, struct grouper *g, uint64_t base)
 		line += w->lines;
 	}
 	if (err != 0)
-		die_at(gp->r->rd.name, err, "%s", msg);
-	g->dir = dir;
+		stop_at(gp->r, err, msg);
+	g->orders = orders;
 }
-
 
 /* Feed the record REC (the input's next line) to the main grouper G. */
 static void

@@ -13,7 +13,7 @@
 #include "reduce.h"
 
 void
-ctx_init(struct ctx *c, const struct reduce *r, int deferred)
+ctx_init(struct ctx *c, struct reduce *r, int deferred)
 {
 	memset(c, 0, sizeof *c);
 	c->r = r;
@@ -27,6 +27,20 @@ ctx_free(struct ctx *c)
 	agg_input_free(&c->in);
 }
 
+/*
+ * Stop on a data error: what the output buffered goes out first, so that
+ * the output ends at a whole record (a full buffer is written as it is,
+ * and may have ended inside one), then FILE:LINE: MSG, status 1.  How far
+ * the output got depends on the engine and -j: it is incomplete, and the
+ * status says so.
+ */
+void
+stop_at(struct reduce *r, uint64_t line, const char *msg)
+{
+	out_flush_at_error(&r->out);
+	die_at(r->rd.name, line, "%s", msg);
+}
+
 /* A data error at LINE: fatal now, or kept in C. */
 int
 data_error(struct ctx *c, uint64_t line, const char *fmt, ...)
@@ -37,7 +51,7 @@ data_error(struct ctx *c, uint64_t line, const char *fmt, ...)
 	vsnprintf(c->err, sizeof c->err, fmt, ap);
 	va_end(ap);
 	if (!c->deferred)
-		die_at(c->r->rd.name, line, "%s", c->err);
+		stop_at(c->r, line, c->err);
 	c->err_line = line;
 	return -1;
 }

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdnoreturn.h>
 #include <string.h>
 
 #include "agg.h"
@@ -37,7 +38,7 @@
  * kept for the main thread to report.
  */
 struct ctx {
-	const struct reduce *r;
+	struct reduce *r;	/* not const: an error ends its output (stop_at) */
 	struct agg_input in;
 	uint64_t skipped;
 	uint64_t skip_line;	/* the first skipped record's line; 0: none */
@@ -67,8 +68,9 @@ struct reduce {
 };
 
 /* record.c */
-void ctx_init(struct ctx *c, const struct reduce *r, int deferred);
+void ctx_init(struct ctx *c, struct reduce *r, int deferred);
 void ctx_free(struct ctx *c);
+noreturn void stop_at(struct reduce *r, uint64_t line, const char *msg);
 int data_error(struct ctx *c, uint64_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int bad_record(struct ctx *c, uint64_t line, int field, struct slice text,
@@ -98,7 +100,38 @@ next_record(char **p, char *last, struct slice *rec)
 	return 1;
 }
 
-/* grouped.c: the open group of sorted input, and the key order seen. */
+/*
+ * grouped.c.  Sorted input comes in one of four orders of its keys: up or
+ * down, in key order (key_cmp: mr-sort, `sort -t SEP -k1,1`, Hadoop) or in
+ * whole-line order (each key followed by the separator: `LC_ALL=C sort`
+ * of whole lines, `sort -r`).  Each keeps equal keys together; the input
+ * is taken while its keys keep at least one of them.  A change of key
+ * breaks two: one of each kind, by its direction.
+ */
+enum {
+	ORDER_KEY_UP = 1, ORDER_KEY_DOWN = 2,
+	ORDER_LINE_UP = 4, ORDER_LINE_DOWN = 8,
+	ORDER_ALL = 15, ORDERS = 4
+};
+
+/* The orders that the change of key from PREV to KEY breaks. */
+static inline unsigned
+order_breaks(const struct reduce *r, struct slice key, struct slice prev)
+{
+	int line, c = key_cmp_lines(key.p, key.len, prev.p, prev.len,
+	    r->spec.sep, &line);
+
+	return (c > 0 ? ORDER_KEY_DOWN : ORDER_KEY_UP) |
+	    (line > 0 ? ORDER_LINE_DOWN : ORDER_LINE_UP);
+}
+
+/* Where an order broke in a part of the input, and the error it makes. */
+struct order_break {
+	uint64_t line;
+	char msg[320];
+};
+
+/* The open group of sorted input, and the orders its keys keep so far. */
 struct grouper {
 	const struct reduce *r;
 	struct ctx *c;
@@ -107,8 +140,8 @@ struct grouper {
 	struct buf cur;		/* the key of the last group */
 	int have;		/* cur is set */
 	int open;		/* state holds cur's group, not yet written */
-	int dir;		/* 1 ascending, -1 descending, 0 not known yet */
-	uint64_t dir_line;	/* the line that set dir */
+	unsigned orders;	/* ORDER_* still kept */
+	struct order_break broke[ORDERS];	/* deferred: by bit number */
 };
 
 void grouper_init(struct grouper *g, const struct reduce *r, struct ctx *c,
@@ -117,7 +150,7 @@ void grouper_free(struct grouper *g);
 void grouper_set_key(struct grouper *g, struct slice key);
 void grouper_close(struct grouper *g);
 int grouper_feed(struct grouper *g, struct slice key, uint64_t line);
-int not_grouped(struct ctx *c, uint64_t line, struct slice key,
+void not_grouped_msg(char *dst, size_t size, struct slice key,
     struct slice prev);
 void run_grouped(struct reduce *r);
 

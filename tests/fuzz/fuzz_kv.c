@@ -1,7 +1,8 @@
 /*
  * fuzz_kv: the key/value split (lib/kv) over any record, any separator
  * and key field count, against a byte-by-byte model; key_cmp, bytes_equal
- * and load_be64 against memcmp; kv_parse_sep and kv_parse_keyfields over
+ * and load_be64 against memcmp; key_cmp_lines against the keys with the
+ * separator appended; kv_parse_sep and kv_parse_keyfields over
  * the same bytes as an argument.
  *
  * Input: a byte of key fields (1 to 8), a separator byte, then the record.
@@ -70,18 +71,39 @@ check_split(const uint8_t *rec, size_t len, uint8_t sep, int k)
 	}
 }
 
+/* A and B as lines: the order of A+SEP and B+SEP. */
+static int
+model_line_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
+    uint8_t sep)
+{
+	uint8_t *la = malloc(alen + 1), *lb = malloc(blen + 1);
+	int c;
+
+	memcpy(la, a, alen);
+	la[alen] = sep;
+	memcpy(lb, b, blen);
+	lb[blen] = sep;
+	c = model_cmp(la, alen + 1, lb, blen + 1);
+	free(la);
+	free(lb);
+	return c;
+}
+
 /* The record's two halves as keys: their order and equality. */
 static void
-check_order(const uint8_t *rec, size_t len)
+check_order(const uint8_t *rec, size_t len, uint8_t sep)
 {
 	size_t half = len / 2, alen = half, blen = len - half, n;
 	const uint8_t *a = rec, *b = rec + half;
 	struct slice sa = { (char *)a, alen }, sb = { (char *)b, blen };
-	int want = model_cmp(a, alen, b, blen);
+	int want = model_cmp(a, alen, b, blen), line;
 
 	FUZZ_CHECK(sign(key_cmp((const char *)a, alen, (const char *)b, blen)) == want);
 	FUZZ_CHECK(sign(slice_cmp(sa, sb)) == want);
 	FUZZ_CHECK(slice_eq(sa, sb) == (want == 0));
+	FUZZ_CHECK(sign(key_cmp_lines((const char *)a, alen, (const char *)b,
+	    blen, (char)sep, &line)) == want);
+	FUZZ_CHECK(sign(line) == model_line_cmp(a, alen, b, blen, sep));
 	n = alen < blen ? alen : blen;
 	FUZZ_CHECK(bytes_equal((const char *)a, (const char *)b, n) ==
 	    (model_cmp(a, n, b, n) == 0));
@@ -128,7 +150,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2)
 		return 0;
 	check_split(data + 2, size - 2, data[1], 1 + data[0] % 8);
-	check_order(data + 2, size - 2);
+	check_order(data + 2, size - 2, data[1]);
 	check_args(data + 2, size - 2);
 	return 0;
 }

@@ -96,6 +96,64 @@ key_order_is_unsigned_bytes_prefix_first(void)
 	CHECK(load_be64("a\0\0\0\0\0\0\0") < load_be64("b\0\0\0\0\0\0\0"));
 }
 
+static int
+sign(int c)
+{
+	return (c > 0) - (c < 0);
+}
+
+/*
+ * key_cmp_lines against a model, A+SEP and B+SEP built and compared, over
+ * every pair of keys of up to 3 bytes from bytes below, at and above each
+ * separator (a key may hold SEP: -k 2).
+ */
+static void
+line_order_is_key_and_separator(void)
+{
+	static const unsigned char seps[] = { '\t', ',', 0, 0xff };
+	unsigned char alpha[6], a[4], b[4], la[5], lb[5];
+	size_t i, s, na, nb, alen, blen, nkeys = 1 + 6 + 36 + 216;
+	int line;
+
+	for (s = 0; s < sizeof seps; s++) {
+		unsigned char sep = seps[s];
+
+		alpha[0] = 0;
+		alpha[1] = (unsigned char)(sep - 1);
+		alpha[2] = sep;
+		alpha[3] = (unsigned char)(sep + 1);
+		alpha[4] = 'a';
+		alpha[5] = 0xff;
+		for (na = 0; na < nkeys; na++) {
+			for (alen = 0, i = na; i > 0; i = (i - 1) / 6)
+				a[alen++] = alpha[(i - 1) % 6];
+			memcpy(la, a, alen);
+			la[alen] = sep;
+			for (nb = 0; nb < nkeys; nb++) {
+				size_t n;
+				int c, want;
+
+				for (blen = 0, i = nb; i > 0; i = (i - 1) / 6)
+					b[blen++] = alpha[(i - 1) % 6];
+				memcpy(lb, b, blen);
+				lb[blen] = sep;
+				n = alen < blen ? alen + 1 : blen + 1;
+				want = memcmp(la, lb, n);
+				if (want == 0)
+					want = (alen > blen) - (alen < blen);
+				c = key_cmp_lines((char *)a, alen, (char *)b, blen,
+				    (char)sep, &line);
+				CHECK(sign(c) == sign(key_cmp((char *)a, alen,
+				    (char *)b, blen)));
+				CHECK(sign(line) == sign(want));
+			}
+		}
+	}
+	/* The attack's keys: "San" after "San Jose" as lines, not as keys. */
+	CHECK(key_cmp_lines("San", 3, "San Jose", 8, ',', &line) < 0 && line > 0);
+	CHECK(key_cmp_lines("Santa", 5, "San", 3, ',', &line) > 0 && line > 0);
+}
+
 static void
 separator_arguments(void)
 {
@@ -140,6 +198,7 @@ main(void)
 	RUN(comma_separator);
 	RUN(nul_bytes_in_keys);
 	RUN(key_order_is_unsigned_bytes_prefix_first);
+	RUN(line_order_is_key_and_separator);
 	RUN(separator_arguments);
 	RUN(nth_field);
 	return unit_done();

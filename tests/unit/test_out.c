@@ -191,6 +191,42 @@ closed_pipe_ends_quietly_with_status_0(void)
 	unlink(errfile);
 }
 
+/*
+ * Before an error stops the program: what is buffered goes out, and a
+ * closed pipe neither ends the program nor is said.
+ */
+static void
+flush_at_error_writes_the_buffer_and_says_nothing(void)
+{
+	char path[] = "/tmp/mr-unit-out.XXXXXX", last;
+	int fd = mkstemp(path), fds[2];
+	size_t i, lines = OUT_BUFSIZE / 3 + 100;
+	struct out o;
+
+	out_ignore_sigpipe();
+	CHECK(fd >= 0);
+	out_init(&o, fd, "standard output");
+	/* A full buffer is written as it is: there, inside a line. */
+	for (i = 0; i < 3 * lines; i++)
+		out_byte(&o, i % 3 == 2 ? '\n' : 'x');
+	CHECK(o.bytes > 0 && o.bytes % 3 != 0 && o.len > 0);
+	out_flush_at_error(&o);
+	CHECK(o.len == 0);
+	CHECK(lseek(fd, 0, SEEK_END) == (off_t)(3 * lines));
+	CHECK(pread(fd, &last, 1, (off_t)(3 * lines - 1)) == 1 && last == '\n');
+	close(fd);
+	unlink(path);
+	/* Into a closed pipe: dropped, and the program goes on. */
+	CHECK(pipe(fds) == 0);
+	close(fds[0]);
+	o.fd = fds[1];
+	out_str(&o, "data\n");
+	out_flush_at_error(&o);
+	CHECK(o.len == 0 && !o.closed);
+	free(o.buf);
+	close(fds[1]);
+}
+
 /* A child's closed pipe is noted, and what follows is dropped, not fatal. */
 static void
 closed_child_pipe_is_noted_and_drops_output(void)
@@ -542,6 +578,7 @@ main(void)
 	RUN(disk_full_is_an_error_with_a_message);
 	RUN(file_size_limit_is_a_write_error);
 	RUN(closed_pipe_ends_quietly_with_status_0);
+	RUN(flush_at_error_writes_the_buffer_and_says_nothing);
 	RUN(closed_child_pipe_is_noted_and_drops_output);
 	RUN(splice_follows_the_buffered_bytes);
 	RUN(splice_to_an_appending_file_is_refused_untouched);
