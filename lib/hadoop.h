@@ -28,6 +28,14 @@ int hadoop_is_task(void);
 void hadoop_counter(const char *name, uint64_t n);
 
 /*
+ * hadoop_counter_report: a program's counter at its end: NAME += N to
+ * Hadoop in a task (hadoop_counter); elsewhere, if VERBOSE (-v), the line
+ * "progname: counter GROUP,NAME: N" on stderr, the form in which mr-map
+ * also shows its commands' counters.
+ */
+void hadoop_counter_report(const char *name, uint64_t n, int verbose);
+
+/*
  * hadoop_env_name: a job property name as Hadoop exports it to a task's
  * environment: every byte outside [0-9A-Za-z] replaced by '_'
  * ("mapreduce.task.id" -> "mapreduce_task_id").  BUF holds strlen(NAME)+1.
