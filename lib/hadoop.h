@@ -7,7 +7,8 @@
  * The group is the program's name: the counters of the mapper (mr-map) and
  * of the reducer (mr-reduce) of one job never add up under one name, and a
  * Hadoop user reads them as the group of the component that counted.
- * Names are lowercase words, the noun last: "skipped records".
+ * Names are lowercase words and spaces, the unit counted last: "input
+ * records", "skipped records", "lost bytes", "estimated lost lines".
  */
 #ifndef MR_HADOOP_H
 #define MR_HADOOP_H
