@@ -602,6 +602,11 @@ usage: mr-reduce [-Hbqv] [-j N] [-k K] [-t SEP] [-n N] [-w SECONDS | -e SECONDS]
 	run -2 --separate-stderr mr-reduce --window 1 --every 1 count
 	run -2 --separate-stderr mr-reduce --window 0 count
 	run -2 --separate-stderr mr-reduce --time-field 2 count
+	[ "${stderr_lines[0]}" = "mr-reduce: --time-field needs --window" ]
+	run -2 --separate-stderr mr-reduce -f 2 count
+	[ "${stderr_lines[0]}" = "mr-reduce: -f needs --window" ]
+	run -2 --separate-stderr mr-reduce -w 5 -l 3 count
+	[ "${stderr_lines[0]}" = "mr-reduce: -l needs --time-field" ]
 	run -2 --separate-stderr mr-reduce -j 0 count
 	run -0 mr-reduce --help
 	[[ ${lines[0]} == "usage: mr-reduce "* ]]

@@ -128,9 +128,9 @@ parse_options(int argc, char *argv[], struct reduce *r)
 	if (r->window_ns > 0 && r->every_ns > 0)
 		args_conflict('w', 'e');
 	if (r->time_field > 0 && r->window_ns == 0)
-		usage_error("--time-field needs --window");
+		args_needs('f', "--window");
 	if (lateness_set && r->time_field == 0)
-		usage_error("--lateness needs --time-field");
+		args_needs('l', "--time-field");
 }
 
 /*
