@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "follow_marks.h"
 #include "follow_read.h"
 #include "follow_scan.h"
 #include "follow_src.h"
@@ -48,6 +49,7 @@ follow_emit(struct follow *f, struct follow_src *s, const char *p, size_t n)
 	size_t namelen;
 	uint64_t k = count_lines(p, n);
 
+	follow_mark_begin(f, s);
 	s->lines += k;
 	s->lbytes += n;
 	f->n.lines += k;
@@ -97,40 +99,56 @@ fp_push(struct follow_src *s, const char *p, size_t n)
 	s->fplen = keep + n;
 }
 
-/* A line longer than max_line with no newline yet: print its head now, and
- * skip the rest up to its newline, so memory stays within max_line. */
+/*
+ * A line longer than max_line with no newline yet: only its first
+ * max_line bytes are kept, the rest skipped up to its newline, so memory
+ * stays within max_line.  Nothing is written before the newline comes, as
+ * for any line: the checkpoint stays at the line's start, and a restart
+ * reads it again and writes it once.
+ */
 static void
 cut_line(struct follow *f, struct follow_src *s)
+{
+	f->n.cut_bytes += s->held.len - f->o.max_line;
+	s->held.len = (size_t)f->o.max_line;
+	s->skipping = 1;
+}
+
+/* follow_emit_cut: write the kept head of S's cut line, ended. */
+void
+follow_emit_cut(struct follow *f, struct follow_src *s)
 {
 	follow_emit(f, s, s->held.p, (size_t)f->o.max_line);
 	out_byte(f->o.out, '\n');
 	cut_warning(f);
+	s->lines++;
 	f->n.lines++;		/* written, ended by the newline above */
 	f->n.cut_lines++;
-	f->n.cut_bytes += s->held.len - f->o.max_line;
-	s->held.len = 0;
-	s->skipping = 1;
 }
 
-/* While skipping a cut line: drop bytes up to its newline, which becomes
- * the new line start (its fingerprint taken from the bytes at hand, or read
- * back from the file). */
+/* While skipping a cut line (its head kept in the held bytes): drop the
+ * bytes after the head up to its newline, write it, and take that newline
+ * as the new line start (its fingerprint taken from the bytes at hand, or
+ * read back from the file). */
 static void
 skip_cut(struct follow *f, struct follow_src *s)
 {
-	char *nl = memchr(s->held.p, '\n', s->held.len);
+	size_t head = (size_t)f->o.max_line;
+	char *nl = memchr(s->held.p + head, '\n', s->held.len - head);
 	size_t k;
 
 	if (nl == NULL) {
-		f->n.cut_bytes += s->held.len;
-		s->held.len = 0;
+		f->n.cut_bytes += s->held.len - head;
+		s->held.len = head;
 		return;
 	}
 	k = (size_t)(nl - s->held.p) + 1;
-	f->n.cut_bytes += k - 1;
+	f->n.cut_bytes += k - 1 - head;
+	follow_emit_cut(f, s);
+	follow_mark(f, s, s->off - (s->held.len - k) - s->line_off, 1);
 	s->line_off = s->off - (s->held.len - k);
-	if (k >= FP || s->pid != 0) {
-		s->fplen = k < FP ? k : FP;
+	if (k - head >= FP || s->pid != 0) {
+		s->fplen = k - head < FP ? k - head : FP;
 		memcpy(s->fp, s->held.p + k - s->fplen, s->fplen);
 	} else {
 		s->fplen = s->line_off < FP ? (size_t)s->line_off : FP;
@@ -227,6 +245,7 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	 * it: they are looked for from then on (first_bytes). */
 	int64_t listed_at = fileid_fs_now();
 
+	follow_marks_forget(f, s);	/* its positions are about to go */
 	follow_ident_of_src(&id, s);
 	first = f->nold;
 	if (s == f->cur) {
@@ -394,7 +413,10 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 
 		if (*budget == 0)
 			return 1;
-		if (s->held.len == s->held.cap) {
+		if (s->skipping && s->held.cap - s->held.len < BUF_INIT) {
+			/* The rest of a cut line: read in blocks. */
+			buf_reserve(&s->held, BUF_INIT);
+		} else if (s->held.len == s->held.cap) {
 			/* Double, but not past what a cut line needs. */
 			size_t room = s->held.cap;
 
@@ -488,6 +510,7 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 			size_t k = (size_t)(last - s->held.p) + 1;
 
 			follow_emit(f, s, s->held.p, k);
+			follow_mark(f, s, k, 0);
 			fp_push(s, s->held.p, k);
 			s->line_off += k;
 			buf_drop(&s->held, k);

@@ -16,6 +16,7 @@
 #include "follow_scan.h"
 #include "follow_src.h"
 #include "msg.h"
+#include "xalloc.h"
 
 /* A source of an entry's file found open as FD (FI, named PATH). */
 static struct follow_src *
@@ -23,17 +24,19 @@ entry_src(struct follow *f, int fd, const struct fileid_stat *fi, const char *pa
     const struct tailstate_entry *e)
 {
 	struct follow_src *s = follow_src_new(f, fd, fi, path, e->off);
+	struct fileid_content id;
 
 	s->lines = e->lines;
 	s->lbytes = e->lbytes;
 	/* Truncated (or rewritten) since it was found holding them: what
 	 * it was is known by the entry's fingerprints only, by which its
 	 * copy is looked for (see was_truncated). */
-	if (s->fplen < e->fplen || s->headlen < e->headlen ||
-	    tailstate_fingerprint(s->fp + s->fplen - e->fplen, e->fplen) != e->fp ||
-	    tailstate_fingerprint(s->head, e->headlen) != e->head) {
+	follow_ident_of_entry(&id, e);
+	if (s->fplen < id.fplen || s->headlen < id.headlen ||
+	    tailstate_fingerprint(s->fp + s->fplen - id.fplen, id.fplen) != id.fp ||
+	    tailstate_fingerprint(s->head, id.headlen) != id.head) {
 		s->gone = 1;
-		follow_ident_of_entry(&s->known, e);
+		s->known = id;
 	}
 	return s;
 }
@@ -216,6 +219,62 @@ entry_lost(struct follow *f, const struct tailstate_entry *e,
 		    e->lbytes);
 }
 
+int
+follow_holds_entry(int fd, const struct fileid_stat *fi, const struct tailstate_entry *e)
+{
+	struct fileid_content id;
+
+	if (e->kind != TAILSTATE_FILE || !fi->regular || fi->dev != e->dev ||
+	    fi->ino != e->ino || !fileid_same_birth(fi->btime, e->btime))
+		return 0;
+	follow_ident_of_entry(&id, e);
+	if (id.headlen == 0 && id.fplen == 0)
+		return e->btime != 0 && fi->btime != 0;
+	return fileid_verify(fd, fi->size, &id);
+}
+
+/*
+ * read_whole: whether entry E, of which nothing was known (no whole line
+ * read: offset 0, its head partial), is among the generations from index
+ * FIRST on, read from their start: its file by inode (truncated and
+ * written again, or not), or a compressed copy of it by its first bytes.
+ * Then nothing of it is lost.
+ */
+static int
+read_whole(struct follow *f, const struct tailstate_entry *e, size_t first)
+{
+	size_t i;
+
+	for (i = first; i < f->nold; i++) {
+		const struct follow_src *s = f->old[i];
+		uint64_t h;
+
+		if (s->off != 0)
+			continue;
+		if (s->pid == 0 && s->dev == e->dev && s->ino == e->ino &&
+		    fileid_same_birth(s->btime, e->btime))
+			return 1;
+		if (e->headlen == 0)
+			continue;
+		if (s->pid == 0) {
+			if (fileid_hash_at(s->fd, 0, e->headlen, &h) == 0 && h == e->head)
+				return 1;
+			continue;
+		}
+		/* A compressed file's first bytes, as the scan that found it
+		 * decompressed them. */
+		for (size_t k = 0; k < f->nzheads; k++) {
+			const struct follow_zhead *z = &f->zheads[k];
+
+			if (z->dev == s->dev && z->ino == s->ino &&
+			    z->headlen >= e->headlen &&
+			    tailstate_fingerprint(z->head, e->headlen) == e->head)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /*
  * follow_resume: each entry is looked for, in order: as NAME (same inode
  * and birth time, content unchanged), as a rotated file by its inode, as a
@@ -231,7 +290,7 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 	struct fileid_stat nfi;
 	struct rotdir_file *c;
 	struct follow_src *name_src = NULL;
-	size_t nc, i, located, name_entry = SIZE_MAX;
+	size_t nc, i, located, name_entry = SIZE_MAX, *unplaced, nunplaced = 0;
 	int fd, saved, changed = 0, copied = 0, tries;
 
 	follow_locate_set(f);
@@ -275,6 +334,7 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 	f->horizon = horizon;
 	if (name_src != NULL)
 		same_bytes_elsewhere(f, c, nc, name_src);
+	unplaced = xreallocarray(NULL, n + 1, sizeof *unplaced);
 	for (i = 0; i < n; i++) {
 		struct rotdir_file *unreadable = NULL;
 		struct follow_src *s;
@@ -316,6 +376,13 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 			else if (s != NULL && (s->pid != 0 || s->size > e[i].off))
 				warn("%s: rotated while stopped; reading the rest of %s first",
 				    f->name, s->path);
+			if (s == NULL && unreadable == NULL &&
+			    id.headlen == 0 && id.fplen == 0) {
+				/* Nothing known of it: lost unless a generation
+				 * read from its start holds it (below). */
+				unplaced[nunplaced++] = i;
+				continue;
+			}
 			if (s == NULL) {
 				entry_lost(f, &e[i], c, nc, unreadable, 0);
 				continue;
@@ -330,6 +397,10 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 	f->cur_unread = 1;
 	follow_find_unseen(f, &c, &nc, fd >= 0 ? &nfi : NULL, e, n, NULL);
 	f->cur_unread = 0;
+	for (i = 0; i < nunplaced; i++)
+		if (!read_whole(f, &e[unplaced[i]], located))
+			entry_lost(f, &e[unplaced[i]], c, nc, NULL, 0);
+	free(unplaced);
 	for (tries = 0;; tries++) {
 		struct fileid_stat again;
 
@@ -399,6 +470,9 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 		/* What it held when the directory was listed may have been
 		 * copied and truncated since: looked for from then on. */
 		f->cur->fresh_at = listed_at;
+		/* Truncated while stopped: a writer without O_APPEND left a
+		 * hole before its next line, skipped as a live follow does. */
+		f->cur->skip_nul = changed;
 	}
 	follow_end_look(f, t0, 1);
 	return 0;
