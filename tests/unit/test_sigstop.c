@@ -9,6 +9,8 @@
  * signals it.
  */
 #include <dirent.h>
+#include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -273,6 +275,43 @@ a_signal_another_thread_takes_reaches_the_reader(void)
 	CHECK(temporary_files() == 0);
 }
 
+/*
+ * The waits of a reader: readable input is no wait; a stop noted before
+ * the wait starts (a signal during the window's work in mr-reduce -w, or
+ * between the check and read(2)) ends it at once instead of waiting on
+ * for input that may never come.  Exit 3 if all holds.
+ */
+static void
+waits(void *arg)
+{
+	struct pollfd p;
+	int fds[2];
+
+	(void)arg;
+	if (pipe(fds) < 0 || write(fds[1], "x", 1) != 1)
+		_exit(97);
+	sigstop_install(NULL, NULL);
+	if (sigstop_wait_readable(fds[0]) != 0)
+		_exit(4);
+	raise(SIGTERM);		/* noted by the handler, nothing more */
+	if (sigstop_signal != SIGTERM)
+		_exit(5);
+	p = (struct pollfd){ .fd = fds[0], .events = POLLIN };
+	if (sigstop_poll(&p, 1, 5000) != -1 || errno != EINTR)
+		_exit(6);
+	if (sigstop_wait_readable(fds[0]) != -1)
+		_exit(7);
+	_exit(3);
+}
+
+static void
+a_stop_noted_before_a_wait_ends_it(void)
+{
+	int st = unit_child_status(waits, NULL, NULL);
+
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 3);
+}
+
 int
 main(void)
 {
@@ -288,6 +327,7 @@ main(void)
 	RUN(a_second_signal_ends_the_report_at_once);
 	RUN(an_ignored_signal_stays_ignored);
 	RUN(a_signal_another_thread_takes_reaches_the_reader);
+	RUN(a_stop_noted_before_a_wait_ends_it);
 	unlink(errfile);
 	rmdir(dir);
 	return unit_done();
