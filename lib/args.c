@@ -65,6 +65,12 @@ args_conflict(int a, int b)
 }
 
 void
+args_needs(int a, const char *what)
+{
+	usage_error("%s needs %s", args_typed(a), what);
+}
+
+void
 args_init(const char *argv0, const char *usage, const char *help)
 {
 	msg_init(argv0);

@@ -63,6 +63,10 @@ const char *args_typed(int c);
  * B named as typed. */
 noreturn void args_conflict(int a, int b);
 
+/* args_needs: the usage error "PROG: A needs WHAT", A named as typed
+ * ("-f needs --window", "--time-field needs --window"). */
+noreturn void args_needs(int a, const char *what);
+
 /* usage_error: "PROG: MESSAGE", then the usage, on stderr; status 2. */
 noreturn void usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));

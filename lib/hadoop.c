@@ -35,6 +35,16 @@ hadoop_counter(const char *name, uint64_t n)
 		write_all(2, line, (size_t)len);
 }
 
+void
+hadoop_counter_report(const char *name, uint64_t n, int verbose)
+{
+	if (hadoop_is_task())
+		hadoop_counter(name, n);
+	else if (verbose)
+		warn("counter %s,%s: %llu", HADOOP_COUNTER_GROUP, name,
+		    (unsigned long long)n);
+}
+
 char *
 hadoop_env_name(char *buf, const char *name)
 {

@@ -7,7 +7,8 @@
  * The group is the program's name: the counters of the mapper (mr-map) and
  * of the reducer (mr-reduce) of one job never add up under one name, and a
  * Hadoop user reads them as the group of the component that counted.
- * Names are lowercase words, the noun last: "skipped records".
+ * Names are lowercase words and spaces, the unit counted last: "input
+ * records", "skipped records", "lost bytes", "estimated lost lines".
  */
 #ifndef MR_HADOOP_H
 #define MR_HADOOP_H
@@ -26,6 +27,14 @@ int hadoop_is_task(void);
  * may not contain ',' (Hadoop splits on it); any ',' is replaced by ' '.
  */
 void hadoop_counter(const char *name, uint64_t n);
+
+/*
+ * hadoop_counter_report: a program's counter at its end: NAME += N to
+ * Hadoop in a task (hadoop_counter); elsewhere, if VERBOSE (-v), the line
+ * "progname: counter GROUP,NAME: N" on stderr, the form in which mr-map
+ * also shows its commands' counters.
+ */
+void hadoop_counter_report(const char *name, uint64_t n, int verbose);
 
 /*
  * hadoop_env_name: a job property name as Hadoop exports it to a task's

@@ -274,13 +274,24 @@ proc_failed(int status)
 }
 
 char *
+proc_describe_signal(int sig, char *buf, size_t size)
+{
+	const char *name = sigabbrev_np(sig);
+
+	if (name != NULL)
+		snprintf(buf, size, "killed by signal %d (SIG%s)", sig, name);
+	else
+		snprintf(buf, size, "killed by signal %d", sig);
+	return buf;
+}
+
+char *
 proc_describe(int status, char *buf, size_t size)
 {
 	if (WIFEXITED(status))
 		snprintf(buf, size, "exit status %d", WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
-		snprintf(buf, size, "killed by signal %d (%s)", WTERMSIG(status),
-		    strsignal(WTERMSIG(status)));
+		proc_describe_signal(WTERMSIG(status), buf, size);
 	else
 		snprintf(buf, size, "wait status %#x", status);
 	return buf;

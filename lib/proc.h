@@ -68,8 +68,12 @@ size_t proc_unread(int fd);
 
 /*
  * proc_describe: STATUS in words: "exit status 3", "killed by signal 9
- * (Killed)".  Returns BUF.
+ * (SIGKILL)" (the name kill -l gives, in every program's messages).
+ * Returns BUF.
  */
 char *proc_describe(int status, char *buf, size_t size);
+
+/* proc_describe_signal: "killed by signal SIG (SIGNAME)".  Returns BUF. */
+char *proc_describe_signal(int sig, char *buf, size_t size);
 
 #endif

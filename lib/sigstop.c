@@ -1,4 +1,6 @@
 /* sigstop: SIGINT and SIGTERM as a request to stop (see sigstop.h). */
+#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 volatile sig_atomic_t sigstop_signal;
 static volatile sig_atomic_t forwarded;	/* a signal passed on to main */
 static pthread_t reading_thread;
+static int installed;
 static void (*report_fn)(void *);
 static void *report_arg;
 
@@ -50,6 +53,7 @@ sigstop_install(void (*report)(void *), void *arg)
 
 	tmp_install_signals();	/* the others still remove temporary files */
 	reading_thread = pthread_self();
+	installed = 1;
 	report_fn = report;
 	report_arg = arg;
 	memset(&sa, 0, sizeof sa);
@@ -59,6 +63,48 @@ sigstop_install(void (*report)(void *), void *arg)
 		if (sigaction(sigs[i], NULL, &old) == 0 &&
 		    old.sa_handler != SIG_IGN)
 			sigaction(sigs[i], &sa, NULL);
+}
+
+int
+sigstop_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+	struct timespec ts, *tp = NULL;
+	sigset_t stops, old;
+	int r;
+
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stops, &old);
+	if (sigstop_signal != 0) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		errno = EINTR;
+		return -1;
+	}
+	if (timeout_ms >= 0) {
+		ts.tv_sec = timeout_ms / 1000;
+		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000;
+		tp = &ts;
+	}
+	r = ppoll(fds, n, tp, &old);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
+int
+sigstop_wait_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (!installed)
+		return 0;
+	while (sigstop_poll(&p, 1, -1) < 0) {
+		if (errno != EINTR)
+			return 0;	/* read(2) says what is wrong */
+		if (sigstop_signal != 0)
+			return -1;
+	}
+	return 0;
 }
 
 void

@@ -12,6 +12,7 @@
 #ifndef MR_SIGSTOP_H
 #define MR_SIGSTOP_H
 
+#include <poll.h>
 #include <signal.h>
 #include <stdnoreturn.h>
 
@@ -24,6 +25,22 @@ extern volatile sig_atomic_t sigstop_signal;
  * calling thread is the one whose reads the signals interrupt.
  */
 void sigstop_install(void (*report)(void *), void *arg);
+
+/*
+ * sigstop_poll: poll(2) that a stop cannot slip past: SIGINT and SIGTERM
+ * are blocked from the check of sigstop_signal until ppoll(2) unblocks
+ * them, so one that comes in between interrupts the wait (-1, EINTR)
+ * instead of being noted while the wait goes on for good.  Returns -1 with
+ * errno EINTR at once if a stop is already asked.
+ */
+int sigstop_poll(struct pollfd *fds, nfds_t n, int timeout_ms);
+
+/*
+ * sigstop_wait_readable: wait by sigstop_poll until FD can be read
+ * without blocking; 0 then (at once if sigstop_install was not called),
+ * -1 (EINTR) when a stop is asked.
+ */
+int sigstop_wait_readable(int fd);
 
 /* sigstop_finish: the stop itself: the report, then death by the signal. */
 noreturn void sigstop_finish(void);

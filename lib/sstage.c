@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "msg.h"
+#include "proc.h"
 #include "sstage.h"
 
 /* ---- stages and counters ---- */
@@ -45,21 +46,14 @@ streaming_stage_command(enum sstage s)
 	return stages[s].command;
 }
 
-/* "exit status 3", or "killed by signal 9 (SIGKILL)". */
+/* "exit status 3", or "killed by signal 9 (SIGKILL)" (lib/proc's words). */
 static void
 describe_code(int code, char *buf, size_t size)
 {
-	if (code > 256 && code < 256 + NSIG) {
-		const char *abbrev = sigabbrev_np(code - 256);
-
-		if (abbrev != NULL)
-			snprintf(buf, size, "killed by signal %d (SIG%s)", code - 256,
-			    abbrev);
-		else
-			snprintf(buf, size, "killed by signal %d", code - 256);
-	} else {
+	if (code > 256 && code < 256 + NSIG)
+		proc_describe_signal(code - 256, buf, size);
+	else
 		snprintf(buf, size, "exit status %d", code);
-	}
 }
 
 void
@@ -72,13 +66,12 @@ streaming_describe(enum sstage s, int code, char *buf, size_t size)
 	case SSTAGE_MAPPER:
 	case SSTAGE_COMBINER:
 	case SSTAGE_REDUCER:
-		snprintf(buf, size, "%s %s", stages[s].command, how);
+		snprintf(buf, size, "%s", how);
 		break;
 	case SSTAGE_MAPPER_STOPPED:
 	case SSTAGE_COMBINER_STOPPED:
 	case SSTAGE_REDUCER_STOPPED:
-		snprintf(buf, size, "%s stopped reading its input (Broken pipe)",
-		    stages[s].command);
+		snprintf(buf, size, "stopped reading its input (Broken pipe)");
 		break;
 	case SSTAGE_MERGE:
 		snprintf(buf, size, "merging the map outputs failed: %s", how);

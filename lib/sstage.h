@@ -26,10 +26,12 @@ const char *streaming_stage_command(enum sstage s);
 
 /*
  * streaming_describe: what happened, in the words mr-job prints after
- * "task ... failed: ": "mapper exit status 3", "reducer killed by signal
- * 9 (SIGKILL)", "mapper stopped reading its input (Broken pipe)", ...
- * CODE is the stage's exit status, or 256 + N for signal N (the shell's
- * 128 + N would read an exit status of 130 as SIGINT).
+ * "COMMAND: ROLE of task ATTEMPT: " (a command's stage: "exit status 3",
+ * "killed by signal 9 (SIGKILL)", "stopped reading its input (Broken
+ * pipe)") or after "task ATTEMPT: " (the framework's: "merging the map
+ * outputs failed: exit status 1", ...).  CODE is the stage's exit status,
+ * or 256 + N for signal N (the shell's 128 + N would read an exit status
+ * of 130 as SIGINT).
  */
 void streaming_describe(enum sstage s, int code, char *buf, size_t size);
 

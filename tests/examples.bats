@@ -108,7 +108,8 @@ PY
 
 # Lines of real Apache logs that a split at blanks gets wrong: a request
 # never sent ("-", a 408), a request with a space, an escaped quote in a
-# request; sizes "-".
+# request; sizes "-"; and user agents holding what looks like a request
+# (quotes escaped, as Apache logs them).
 apache_sample() {
 	cat <<'EOF'
 10.0.0.1 - - [04/Dec/2026:10:00:00 +0000] "GET /index.html HTTP/1.1" 200 2326 "-" "Mozilla/5.0"
@@ -117,6 +118,9 @@ apache_sample() {
 10.0.0.4 - - [04/Dec/2026:10:00:03 +0000] "GET /a%20b c HTTP/1.1" 400 226 "-" "curl/8"
 10.0.0.5 - - [04/Dec/2026:10:00:04 +0000] "GET /x\" 200 99999 HTTP/1.1" 404 196 "-" "evil"
 10.0.0.6 - frank [04/Dec/2026:10:00:05 +0000] "POST /api HTTP/1.1" 200 17
+10.0.0.7 - - [04/Dec/2026:10:00:06 +0000] "-" 408 - "-" "GET /evil HTTP/1.1"
+10.0.0.8 - - [04/Dec/2026:10:00:07 +0000] "GET /boom HTTP/1.1" 500 12 "-" "curl/8"
+10.0.0.9 - - [04/Dec/2026:10:00:08 +0000] "GET /ok HTTP/1.1" 200 5 "-" "x\" \"GET /fake HTTP/1.1\" 503 y"
 EOF
 }
 
@@ -206,15 +210,45 @@ run_doc() {
 	for doc in README.md man/mr-map.1; do
 		line=$(doc_examples "$MR_ROOT/$doc" | grep -m1 -- '-H count')
 		run -0 bash -e -o pipefail -c "$line"
-		[ "$output" = "$(printf '200\t2\n304\t1\n400\t1\n404\t1\n408\t1')" ] ||
+		[ "$output" = "$(printf '200\t3\n304\t1\n400\t1\n404\t1\n408\t2\n500\t1')" ] ||
 		    { echo "$doc: $line"; false; }
 		# (a line ending in "|" goes on on the next)
 		line=$(doc_examples "$MR_ROOT/$doc" | mawk '/[|]$/ { printf "%s ", $0; next } 1' |
 		    grep -m1 -- '-V 3 access.log')
 		run -0 bash -e -o pipefail -c "$line"
-		[ "$output" = "$(printf '200\t2343\n400\t226\n404\t196')" ] ||
+		[ "$output" = "$(printf '200\t2348\n400\t226\n404\t196\n500\t12')" ] ||
 		    { echo "$doc: $line"; false; }
 	done
+}
+
+# joined_examples DOC: the example lines of DOC, a line ending in "|"
+# joined to the next, localized.
+joined_examples() {
+	doc_examples "$MR_ROOT/$1" | mawk '/[|]$/ { printf "%s ", $0; next } 1' |
+	    sed 's|/var/log/nginx/access.log|access.log|g'
+}
+
+@test "the top-paths examples count real Apache lines right: 408s, spaces and quotes in requests, requests in user agents" {
+	local doc line n=0 want
+	apache_sample >access.log
+	want=$(printf '%s\t1\n' /a%20b /a.png /api /boom /index.html /ok '/x\"')
+	for doc in README.md man/mr-reduce.1; do
+		while IFS= read -r line; do
+			# The live example as a batch: what the log holds now, once.
+			line=${line/mr-tail access.log/mr-tail --once -b -s st.$n access.log}
+			run -0 --separate-stderr bash -e -o pipefail -c "$line"
+			# WINDOW TAB PATH TAB COUNT; the two "-" requests skipped
+			[ "$(printf '%s\n' "$output" | cut -f 2,3 | LC_ALL=C sort)" = "$want" ] ||
+			    { echo "$doc: $line"; printf '%s\n' "$output"; false; }
+			[ "$stderr" = "mr-map: 2 records skipped; the first: -:3: no match" ]
+			n=$((n + 1))
+		done < <(joined_examples "$doc" | grep -- '--top 10 count')
+	done
+	((n == 3))	# README's first lines and usage, mr-reduce(1)
+	# Failed requests: the 500, not the 503 in a user agent.
+	line=$(joined_examples man/mr-map.1 | grep -m1 -- '5\[0-9\]\[0-9\]')
+	run -0 --separate-stderr bash -e -o pipefail -c "$line"
+	[ "$output" = "$(printf '/boom\t1')" ] || { echo "$line"; false; }
 }
 
 # cron_examples DOC: the cron examples of DOC, localized, NUL-terminated.

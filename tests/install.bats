@@ -187,3 +187,24 @@ help_options() {
 	mr-map -b lots cat|mr-map: -b: 'lots' $size
 	END
 }
+
+@test "every counter a program reports is named in one style: lowercase words, the unit counted last" {
+	local name n=0
+	printf 'a 1\nb x\n' >in
+	printf 'a\t1\n' >kv
+	export mapreduce_task_id=attempt_local_0001_m_000000_0
+	{
+		mr-map -d ' ' -K 1 -V 2 in
+		mr-map -w in
+		mr-reduce -b sum <kv
+		mr-reduce -w 1 -b sum <kv
+		mr-tail --once -b -s st in
+	} 2>&1 >/dev/null | grep '^reporter:counter:' >counters ||
+	    true
+	while IFS= read -r name; do
+		n=$((n + 1))
+		[[ $name =~ ^[a-z]+( [a-z]+)*\ (records|lines|bytes|losses)$ ]] ||
+		    { echo "counter '$name' is not in the style"; return 1; }
+	done < <(sed 's/^reporter:counter:[^,]*,\([^,]*\),.*/\1/' counters | sort -u)
+	[ "$n" -ge 9 ]
+}

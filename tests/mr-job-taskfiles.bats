@@ -110,12 +110,12 @@ user_counters() {
 		c=${codes[RANDOM % ${#codes[@]}]}
 		run --separate-stderr mr-job -input in.txt -output out -mapper "sh -c 'cat >/dev/null; exit $c'"
 		[ "$status" -eq 1 ]
-		[[ ${stderr_lines[0]} == *" failed: mapper exit status $c" ]]
+		[[ ${stderr_lines[0]} == *": mapper of task attempt_local_0001_m_00000"[01]"_0: exit status $c" ]]
 		rm -rf out
 		s=${sigs[RANDOM % ${#sigs[@]}]}
 		run --separate-stderr mr-job -input in.txt -output out \
 		    -mapper cat -reducer "sh -c 'cat >/dev/null; kill -$s \$\$'"
 		[ "$status" -eq 1 ]
-		[[ ${stderr_lines[0]} == *" failed: reducer killed by signal $(kill -l "$s") (SIG$s)" ]]
+		[[ ${stderr_lines[0]} == *": reducer of task attempt_local_0001_r_000000_0: killed by signal $(kill -l "$s") (SIG$s)" ]]
 	done
 }

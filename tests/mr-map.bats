@@ -418,7 +418,7 @@ mr-map: 6 records skipped; the first: in:1: invalid JSON at byte 514: nested too
 	run -1 --separate-stderr mr-map -P 3 -- sh -c 'cat >/dev/null; [ "$mapreduce_task_partition" != 1 ] || exit 3' <in
 	[ "$stderr" = "mr-map: sh -c cat >/dev/null; [ \"\$mapreduce_task_partition\" != 1 ] || exit 3: copy 1: exit status 3" ]
 	run -1 --separate-stderr mr-map -P 2 -- sh -c '[ "$mapreduce_task_partition" = 0 ] && kill -9 $$; exec sleep 60' <in
-	[ "$stderr" = "mr-map: sh -c [ \"\$mapreduce_task_partition\" = 0 ] && kill -9 \$\$; exec sleep 60: copy 0: killed by signal 9 (Killed)" ]
+	[ "$stderr" = "mr-map: sh -c [ \"\$mapreduce_task_partition\" = 0 ] && kill -9 \$\$; exec sleep 60: copy 0: killed by signal 9 (SIGKILL)" ]
 	run -1 --separate-stderr mr-map -P 1 -- /nonexistent/mapper <in
 	[ "$stderr" = "mr-map: /nonexistent/mapper: No such file or directory
 mr-map: /nonexistent/mapper: copy 0: exit status 127" ]

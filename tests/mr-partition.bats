@@ -141,7 +141,7 @@ dir-00004" ]
 @test "a command killed by a signal is reported with the signal" {
 	run --separate-stderr mr-partition -n 2 --exec '[ "$MR_PARTITION" != 0 ] || kill -9 $$; cat >/dev/null' /dev/null
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "mr-partition: [ \"\$MR_PARTITION\" != 0 ] || kill -9 \$\$; cat >/dev/null: partition 0: killed by signal 9 (Killed)" ]
+	[ "$stderr" = "mr-partition: [ \"\$MR_PARTITION\" != 0 ] || kill -9 \$\$; cat >/dev/null: partition 0: killed by signal 9 (SIGKILL)" ]
 }
 
 @test "a command that exits early without error does not fail the run" {
@@ -276,7 +276,7 @@ b" ]
 	"$MR_TOOLS/gendata" kv 20000 >kv
 	run --separate-stderr mr-partition -n 2 --exec 'yes | head -c 1 >/dev/null; kill -PIPE $$' kv
 	[ "$status" -eq 1 ]
-	[ "${stderr_lines[0]}" = "mr-partition: yes | head -c 1 >/dev/null; kill -PIPE \$\$: partition 0: killed by signal 13 (Broken pipe)" ]
+	[ "${stderr_lines[0]}" = "mr-partition: yes | head -c 1 >/dev/null; kill -PIPE \$\$: partition 0: killed by signal 13 (SIGPIPE)" ]
 }
 
 @test "a missing input file is reported by name" {

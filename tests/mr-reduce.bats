@@ -390,7 +390,54 @@ b${TAB}2${TAB}1" ]
 	[ "$(cat err)" = "mr-reduce: 1 record skipped: -:2: field 1: '' is not a number" ]
 	# As a Hadoop task the count is also a counter.
 	mapreduce_task_id=attempt_1 run -0 --separate-stderr mr-reduce -H -b -q sum <in
-	[ "$stderr" = "reporter:counter:mr-reduce,skipped records,2" ]
+	[ "$stderr" = "$(printf 'reporter:counter:mr-reduce,%s\n' 'input records,5' \
+	    'output records,2' 'skipped records,2')" ]
+}
+
+# verbose_counters IN OUT SKIPPED [LATE]: what -v says at the end.
+verbose_counters() {
+	printf 'mr-reduce: counter mr-reduce,input records: %s\n' "$1"
+	printf 'mr-reduce: counter mr-reduce,output records: %s\n' "$2"
+	printf 'mr-reduce: counter mr-reduce,skipped records: %s' "$3"
+	[ $# -lt 4 ] || printf '\nmr-reduce: counter mr-reduce,late records: %s' "$4"
+}
+
+@test "-v writes the input, output and skipped record counters at the end, as mr-map -v does, in every engine" {
+	local keys n j mode
+	# Random keys and values, some bad: the counts are those of wc, uniq
+	# and grep on the same lines.
+	RANDOM=20261204
+	for ((n = 0; n < 30000; n++)); do
+		if ((RANDOM % 500 == 0)); then
+			printf 'k%d\tbad\n' $((RANDOM % 700))
+		else
+			printf 'k%d\t%d\n' $((RANDOM % 700)) $RANDOM
+		fi
+	done >in
+	LC_ALL=C sort -t "$TAB" -k1,1 -s in >sorted
+	keys=$(cut -f1 in | LC_ALL=C sort -u | wc -l)
+	n=$(grep -c bad in)
+	for j in 1 4; do
+		for mode in -H ""; do
+			run -0 --separate-stderr mr-reduce $mode -v -q -b -j $j sum <sorted
+			[ "$stderr" = "$(verbose_counters 30000 "$keys" "$n")" ]
+			[ "${#lines[@]}" -eq "$keys" ]
+		done
+		run -0 --separate-stderr mr-reduce -H -v -q -b -j $j sum <in
+		[ "$stderr" = "$(verbose_counters 30000 "$keys" "$n")" ]
+	done
+	run -0 --separate-stderr mr-reduce -n 3 -v -q -b count <in
+	[ "$stderr" = "$(verbose_counters 30000 3 0)" ]
+	# From a pipe, with windows (late records too), and with the notice
+	# of skipped records before the counters unless -q.
+	run -0 --separate-stderr sh -c 'cat sorted | mr-reduce -v -b -w 3600 sum'
+	[ "$stderr" = "mr-reduce: $n records skipped; the first: -:$(grep -n bad sorted | head -1 | cut -d: -f1): field 1: 'bad' is not a number
+$(verbose_counters 30000 "$keys" "$n" 0)" ]
+	# Without -v, nothing but the notice; as a Hadoop task, reporter lines.
+	run -0 --separate-stderr mr-reduce -q -b sum <sorted
+	[ -z "$stderr" ]
+	mapreduce_task_id=attempt_1 run -0 --separate-stderr mr-reduce -v -q -b sum <sorted
+	[ "${stderr_lines[0]}" = "reporter:counter:mr-reduce,input records,30000" ]
 }
 
 @test "non-numeric operations take any text" {
@@ -536,7 +583,7 @@ b${TAB}7" ]
 
 @test "usage errors exit 2 with the usage line" {
 	run -2 --separate-stderr mr-reduce
-	[ "${stderr_lines[0]}" = "mr-reduce: missing operation" ]
+	[ "${stderr_lines[0]}" = "mr-reduce: no operation given" ]
 	[[ ${stderr_lines[1]} == "usage: mr-reduce "* ]]
 	run -2 --separate-stderr mr-reduce average
 	[ "${stderr_lines[0]}" = "mr-reduce: 'average' is not an operation" ]
@@ -548,13 +595,18 @@ b${TAB}7" ]
 	[ "${stderr_lines[0]}" = "mr-reduce: 'p101' is not an operation" ]
 	run -2 --separate-stderr mr-reduce -x sum
 	[ "$stderr" = "mr-reduce: -x: unknown option
-usage: mr-reduce [-Hbq] [-j N] [-k K] [-t SEP] [-n N] [-w SECONDS | -e SECONDS]
+usage: mr-reduce [-Hbqv] [-j N] [-k K] [-t SEP] [-n N] [-w SECONDS | -e SECONDS]
                  [-f F [-l SECONDS]] OP[:FIELD]..." ]
 	run -2 --separate-stderr mr-reduce --window=x count
 	[ "${stderr_lines[0]}" = "mr-reduce: --window: 'x' is not a positive number of seconds" ]
 	run -2 --separate-stderr mr-reduce --window 1 --every 1 count
 	run -2 --separate-stderr mr-reduce --window 0 count
 	run -2 --separate-stderr mr-reduce --time-field 2 count
+	[ "${stderr_lines[0]}" = "mr-reduce: --time-field needs --window" ]
+	run -2 --separate-stderr mr-reduce -f 2 count
+	[ "${stderr_lines[0]}" = "mr-reduce: -f needs --window" ]
+	run -2 --separate-stderr mr-reduce -w 5 -l 3 count
+	[ "${stderr_lines[0]}" = "mr-reduce: -l needs --time-field" ]
 	run -2 --separate-stderr mr-reduce -j 0 count
 	run -0 mr-reduce --help
 	[[ ${lines[0]} == "usage: mr-reduce "* ]]
@@ -611,4 +663,6 @@ usage: mr-reduce [-Hbq] [-j N] [-k K] [-t SEP] [-n N] [-w SECONDS | -e SECONDS]
 		[ "$status" -eq $((128 + $(kill -l "$sig"))) ]
 		[ "$(cat err)" = "mr-reduce: 1 record skipped: -:2: field 1: 'x' is not a number" ]
 	done
+	stop_after_input TERM 'a\t1\na\tx\n' mr-reduce -v -q -w 1 -b sum
+	[ "$(cat err)" = "$(verbose_counters 2 1 1 0)" ]
 }

@@ -373,8 +373,8 @@ gzipped_while_stopped() {
 	    mr-tail --once -s st.again log
 	[[ $stderr == *"reporter:counter:mr-tail,input lines,1"* ]]
 	[[ $stderr == *"reporter:counter:mr-tail,lost bytes,40"* ]]
-	[[ $stderr == *"reporter:counter:mr-tail,lost lines (about),0"* ]]
-	[[ $stderr == *"reporter:counter:mr-tail,losses,1"* ]]
+	[[ $stderr == *"reporter:counter:mr-tail,estimated lost lines,0"* ]]
+	[[ $stderr == *"reporter:counter:mr-tail,known losses,1"* ]]
 }
 
 @test "a compressed generation never seen, with no decompressor: named, with its size" {

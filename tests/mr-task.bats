@@ -165,20 +165,20 @@ setup() {
 	printf 'a\n' >in.txt
 	run mr-task -d m0 -M in.txt -- sh -c 'echo oops >&2; exit 3'
 	[ "$status" -eq 1 ]
-	[ "$(cat m0/status)" = "$(printf 'mapper 3\nmapper exit status 3\nmapper')" ]
+	[ "$(cat m0/status)" = "$(printf 'mapper 3\nexit status 3\nmapper')" ]
 	[ "$(cat m0/err)" = oops ]
 	run mr-task -d m0 -M in.txt -- sh -c 'kill -9 $$'
-	[ "$(head -n 2 m0/status)" = "$(printf 'mapper 265\nmapper killed by signal 9 (SIGKILL)')" ]	# 256 + SIGKILL
+	[ "$(head -n 2 m0/status)" = "$(printf 'mapper 265\nkilled by signal 9 (SIGKILL)')" ]	# 256 + SIGKILL
 	run mr-task -d m0 -M in.txt -- sh -c 'exit 137'
-	[ "$(head -n 2 m0/status)" = "$(printf 'mapper 137\nmapper exit status 137')" ]
+	[ "$(head -n 2 m0/status)" = "$(printf 'mapper 137\nexit status 137')" ]
 	seq 400000 >big.txt
 	run mr-task -d m0 -M big.txt -- head -n 1
 	[ "$status" -eq 1 ]
-	[ "$(cat m0/status)" = "$(printf 'stopped 269\nmapper stopped reading its input (Broken pipe)\nmapper')" ]
+	[ "$(cat m0/status)" = "$(printf 'stopped 269\nstopped reading its input (Broken pipe)\nmapper')" ]
 	run mr-task -d m0 -M big.txt -C 3 -- cat head -n 1
 	[ "$(head -n 1 m0/status)" = "cstopped 269" ]
 	run mr-task -d m0 -M in.txt -C 3 -- cat sh -c 'exit 5'
-	[ "$(head -n 2 m0/status)" = "$(printf 'combiner 5\ncombiner exit status 5')" ]
+	[ "$(head -n 2 m0/status)" = "$(printf 'combiner 5\nexit status 5')" ]
 	printf 'a\r1\n' >in0
 	run mr-task -d r0 -R -I in0 -o out -- false
 	[ "$(head -n 1 r0/status)" = "reducer 1" ]

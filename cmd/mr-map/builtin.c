@@ -129,12 +129,8 @@ report(const struct mapper *m)
 	uint64_t v[] = { m->n_in, m->n_out, m->n_skipped };
 	size_t i;
 
-	for (i = 0; i < 3; i++) {
-		hadoop_counter(names[i], v[i]);
-		if (m->opt->verbose && !hadoop_is_task())
-			warn("counter %s,%s: %llu", HADOOP_COUNTER_GROUP,
-			    names[i], (unsigned long long)v[i]);
-	}
+	for (i = 0; i < 3; i++)
+		hadoop_counter_report(names[i], v[i], m->opt->verbose);
 	if (m->n_skipped > 0 && !m->opt->quiet)
 		warn_skipped(m->n_skipped, m->first_skip);
 }

@@ -144,7 +144,7 @@ main(int argc, char *argv[])
 		if (cmd_opts)
 			usage_error("-P, -b and -o are for command mappers");
 		if (opt.every && opt.mode != M_REGEX)
-			usage_error("-g needs -e");
+			args_needs('g', "-e");
 		if (opt.input != NULL) {
 			if (argc > 0)
 				usage_error("give -i FILE or FILE operands, not "

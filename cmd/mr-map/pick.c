@@ -378,7 +378,7 @@ setup_json(struct mapper *m)
 	const struct options *opt = m->opt;
 
 	if (opt->keys == NULL)
-		usage_error("-j needs -K PATHS");
+		args_needs('j', "-K PATHS");
 	if (json_query_add(&m->jq, opt->keys) < 0)
 		usage_error("-K: '%s' is not a path list", opt->keys);
 	m->jkeys = m->jq.npaths;

@@ -19,7 +19,7 @@
 #include "xalloc.h"
 
 static const char usage_text[] =
-    "mr-reduce [-Hbq] [-j N] [-k K] [-t SEP] [-n N] [-w SECONDS | -e SECONDS]\n"
+    "mr-reduce [-Hbqv] [-j N] [-k K] [-t SEP] [-n N] [-w SECONDS | -e SECONDS]\n"
     "                 [-f F [-l SECONDS]] OP[:FIELD]...";
 
 static const char help_text[] =
@@ -30,6 +30,7 @@ static const char help_text[] =
     "  -H, --hash               accept input in any order\n"
     "  -b, --skip-bad           skip records with a bad or missing value, and count them\n"
     "  -q, --quiet              no notice of skipped or late records at the end\n"
+    "  -v, --verbose            the input, output, skipped and late record counters at the end\n"
     "  -j, --threads N          threads for batch work, 1 to 4 (default: one per CPU)\n"
     "  -k, --key-fields K       the key is the first K fields (default 1)\n"
     "  -t, --separator SEP      the field separator: one byte, \\t or \\0 (default TAB)\n"
@@ -49,6 +50,7 @@ static const struct option longopts[] = {
 	{ "hash", no_argument, NULL, 'H' },
 	{ "skip-bad", no_argument, NULL, 'b' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "threads", required_argument, NULL, 'j' },
 	{ "key-fields", required_argument, NULL, 'k' },
 	{ "separator", required_argument, NULL, 't' },
@@ -78,7 +80,7 @@ parse_options(int argc, char *argv[], struct reduce *r)
 	int c, lateness_set = 0;
 	uint64_t u;
 
-	while ((c = args_next(argc, argv, "Hbqj:k:t:n:w:e:f:l:h",
+	while ((c = args_next(argc, argv, "Hbqvj:k:t:n:w:e:f:l:h",
 	    longopts)) != -1) {
 		switch (c) {
 		case 'H':
@@ -89,6 +91,9 @@ parse_options(int argc, char *argv[], struct reduce *r)
 			break;
 		case 'q':
 			r->quiet = 1;
+			break;
+		case 'v':
+			r->verbose = 1;
 			break;
 		case 'j':
 			u = (uint64_t)optarg_threads(MAX_WORKERS);
@@ -123,9 +128,9 @@ parse_options(int argc, char *argv[], struct reduce *r)
 	if (r->window_ns > 0 && r->every_ns > 0)
 		args_conflict('w', 'e');
 	if (r->time_field > 0 && r->window_ns == 0)
-		usage_error("--time-field needs --window");
+		args_needs('f', "--window");
 	if (lateness_set && r->time_field == 0)
-		usage_error("--lateness needs --time-field");
+		args_needs('l', "--time-field");
 }
 
 /*
@@ -158,7 +163,8 @@ parse_ops(char **args, int n)
 
 /*
  * The end: records skipped (-b) and too late (-l) are said on stderr,
- * unless -q, and reported as counters to Hadoop.
+ * unless -q; the counters go to Hadoop in a task, with -v on stderr (the
+ * late records only where there are windows).
  */
 static void
 report(struct reduce *r)
@@ -174,9 +180,12 @@ report(struct reduce *r)
 	if (r->late > 0 && !r->quiet)
 		warn("%llu late record%s dropped", (unsigned long long)r->late,
 		    r->late == 1 ? "" : "s");
-	hadoop_counter("skipped records", c->skipped);
+	hadoop_counter_report("input records", r->rd.line, r->verbose);
+	hadoop_counter_report("output records", r->results != NULL ?
+	    __atomic_load_n(r->results, __ATOMIC_RELAXED) : 0, r->verbose);
+	hadoop_counter_report("skipped records", c->skipped, r->verbose);
 	if (r->window_ns > 0 || r->every_ns > 0)
-		hadoop_counter("late records", r->late);
+		hadoop_counter_report("late records", r->late, r->verbose);
 }
 
 /* The report of a run stopped by SIGINT or SIGTERM (lib/sigstop). */
@@ -192,6 +201,7 @@ main(int argc, char *argv[])
 	/* The program's state lives as long as the program: what it holds
 	 * (the operations' layout) is the exit's to free. */
 	static struct reduce r = { .spec = KVSPEC_DEFAULT };
+	static uint64_t results;
 	struct agg_op *ops;
 
 	args_init(argv[0], usage_text, help_text);
@@ -200,7 +210,7 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)
-		usage_error("missing operation");
+		usage_error("no operation given");
 	ops = parse_ops(argv, argc);
 	if (r.top_n > 0 && !agg_numeric(ops[0].kind))
 		usage_error("--top ranks by the first result, and '%s' is not a "
@@ -210,6 +220,8 @@ main(int argc, char *argv[])
 	if (r.threads == 0)
 		r.threads = online_cpus() < MAX_WORKERS ? online_cpus() :
 		    MAX_WORKERS;
+	if (r.verbose || hadoop_is_task())
+		r.results = &results;
 	reader_open(&r.rd, "-");
 	out_init(&r.out, 1, "standard output");
 	sigstop_install(report_stopped, &r);

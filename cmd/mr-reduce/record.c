@@ -140,6 +140,8 @@ write_results(const struct reduce *r, struct out *o, const char *key,
 {
 	int i;
 
+	if (r->results != NULL)
+		__atomic_fetch_add(r->results, 1, __ATOMIC_RELAXED);
 	out_write(o, key, keylen);
 	for (i = 0; i < r->agg.nops; i++) {
 		out_byte(o, r->spec.sep);

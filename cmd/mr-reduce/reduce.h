@@ -54,6 +54,7 @@ struct reduce {
 	struct agg_spec agg;	/* the operations */
 	int skip_bad;		/* -b */
 	int quiet;		/* -q */
+	int verbose;		/* -v */
 	int hash;		/* -H */
 	uint64_t top_n;		/* -n; 0: every key */
 	int64_t window_ns;	/* -w */
@@ -65,6 +66,9 @@ struct reduce {
 	struct out out;
 	struct ctx ctx;		/* the main thread's */
 	uint64_t late;		/* records too late for their window */
+	/* Result lines written, counted (by write_results, in any thread)
+	 * only when they are reported: -v or a Hadoop task. */
+	uint64_t *results;
 };
 
 /* record.c */

@@ -152,7 +152,7 @@ wait_for_input(void *arg)
 			continue;
 		}
 		ms = dl == INT64_MAX ? -1 : (int)((dl - now + 999999) / 1000000);
-		n = poll(&p, 1, ms);
+		n = sigstop_poll(&p, 1, ms);
 		if (n > 0 || sigstop_signal != 0)
 			return;	/* the reader reads, or stops */
 		if (n < 0 && errno != EINTR)

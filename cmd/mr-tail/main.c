@@ -100,8 +100,8 @@ report_counts(void)
 		    follow_format_count(n.cut_bytes, b, sizeof b));
 	hadoop_counter("input lines", n.lines);
 	hadoop_counter("lost bytes", n.lost_bytes);
-	hadoop_counter("lost lines (about)", n.lost_lines);
-	hadoop_counter("losses", n.losses);
+	hadoop_counter("estimated lost lines", n.lost_lines);
+	hadoop_counter("known losses", n.losses);
 	hadoop_counter("unknown losses", n.unknown);
 	if (!verbose)
 		return;

@@ -115,7 +115,7 @@ unreported(char *text, size_t size, int st, int err)
 	char how[128];
 
 	proc_describe(st, how, sizeof how);
-	snprintf(text, size, "task %d\nthe task ended without a report: %s%s%s%s\ntask\n",
+	snprintf(text, size, "task %d\nended without a report: %s%s%s%s\ntask\n",
 	    status_code(st), WIFSIGNALED(st) ? "" : "it exited with ", how,
 	    err != 0 ? "; its directory cannot be written: " : "",
 	    err != 0 ? strerror(err) : "");

@@ -151,9 +151,10 @@ print_tail(const char *path, int filter)
 }
 
 /*
- * report_failure: what failed in task KIND N (its status, in mr-task's
- * words), the command to blame, the split of a map task and the last
- * lines of its stderr.
+ * report_failure: what failed in task KIND N, in the one form of a failed
+ * command (mr-map's "CMD: copy 0: exit status 3"): "COMMAND: ROLE of task
+ * ATTEMPT: HOW", or "task ATTEMPT: WHAT" for the framework's own work;
+ * then the split of a map task and the last lines of its stderr.
  */
 const char *task_status_text;
 
@@ -163,7 +164,7 @@ report_failure(char kind, size_t n, const char *dir)
 	struct buf b = { 0 };
 	struct slice code = { "", 0 }, what = { "failed", 6 }, role = { "", 0 };
 	size_t at = 0;
-	const char *cmd;
+	const char *cmd = "";
 	char *p = xmalloc(strlen(dir) + 16);
 
 	sprintf(p, "%s/status", dir);
@@ -181,26 +182,21 @@ report_failure(char kind, size_t n, const char *dir)
 	else if (role.len == 8 && memcmp(role.p, "combiner", 8) == 0)
 		cmd = jspec->combiner;
 	else if (role.len == 7 && memcmp(role.p, "reducer", 7) == 0)
-		cmd = jspec->reducer;
+		/* -reducer aggregate: the name typed, for the command */
+		cmd = strcmp(jspec->reducer_kind, "command") == 0 ?
+		    jspec->reducer : jspec->reducer_kind;
+	if (*cmd != '\0')
+		fprintf(stderr, "%s: %s: %.*s of task attempt_local_0001_%c_%06zu_0: %.*s",
+		    progname, cmd, (int)role.len, role.p, kind, n,
+		    (int)what.len, what.p);
 	else
-		cmd = kind == 'm' ? jspec->mapper : jspec->reducer;
-	if (kind == 'r' && strcmp(jspec->reducer_kind, "command") != 0 &&
-	    role.len == 0)
-		cmd = "";
-	fprintf(stderr, "%s: task attempt_local_0001_%c_%06zu_0 failed: %.*s",
-	    progname, kind, n, (int)what.len, what.p);
+		fprintf(stderr, "%s: task attempt_local_0001_%c_%06zu_0: %.*s",
+		    progname, kind, n, (int)what.len, what.p);
 	if (code.len >= 6 && memcmp(code.p, "merge ", 6) == 0 &&
 	    *jspec->combiner != '\0')
 		fprintf(stderr, " (the combiner '%s' must keep the order of its input's keys)",
 		    jspec->combiner);
 	fputc('\n', stderr);
-	if (role.len == 4 && memcmp(role.p, "task", 4) == 0)
-		;	/* the task itself failed, not a command */
-	else if (*cmd != '\0')
-		fprintf(stderr, "%s:   command: %s\n", progname, cmd);
-	else
-		fprintf(stderr, "%s:   command: (%s reducer)\n", progname,
-		    jspec->reducer_kind);
 	if (kind == 'm')
 		fprintf(stderr, "%s:   input split: file:%s:%" PRIu64 "+%" PRIu64 "\n",
 		    progname, jplan.splits[n].file, jplan.splits[n].start,

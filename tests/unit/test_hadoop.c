@@ -28,6 +28,41 @@ counters_only_under_hadoop(void)
 }
 
 static void
+reports_verbose(void *arg)
+{
+	(void)arg;
+	msg_init("/usr/bin/mr-x");
+	hadoop_counter_report("input records", 7, 0);	/* quiet */
+	hadoop_counter_report("input records", 7, 1);
+	exit(0);
+}
+
+static void
+reports_in_a_task(void *arg)
+{
+	(void)arg;
+	msg_init("/usr/bin/mr-x");
+	setenv("mapreduce_task_id", "attempt_local_0001_r_000000_0", 1);
+	hadoop_counter_report("output records", 3, 1);	/* to Hadoop only */
+	hadoop_counter_report("skipped records", 0, 0);
+	exit(0);
+}
+
+static void
+counters_reported_to_hadoop_or_with_verbose(void)
+{
+	char buf[512];
+
+	unsetenv("mapreduce_task_id");
+	unsetenv("mapred_task_id");
+	unit_capture_stderr(reports_verbose, buf, sizeof buf);
+	CHECK_STR(buf, "mr-x: counter mr-x,input records: 7\n");
+	unit_capture_stderr(reports_in_a_task, buf, sizeof buf);
+	CHECK_STR(buf, "reporter:counter:mr-x,output records,3\n"
+	    "reporter:counter:mr-x,skipped records,0\n");
+}
+
+static void
 env_names(void)
 {
 	char buf[64];
@@ -41,6 +76,7 @@ main(void)
 {
 	unit_module = "hadoop";
 	RUN(counters_only_under_hadoop);
+	RUN(counters_reported_to_hadoop_or_with_verbose);
 	RUN(env_names);
 	return unit_done();
 }

@@ -67,7 +67,9 @@ statuses_are_described(void)
 	status = proc_wait(p.pid);
 	CHECK(proc_failed(status));
 	CHECK_STR(proc_describe(status, buf, sizeof buf),
-	    "killed by signal 9 (Killed)");
+	    "killed by signal 9 (SIGKILL)");
+	CHECK_STR(proc_describe_signal(SIGPIPE, buf, sizeof buf),
+	    "killed by signal 13 (SIGPIPE)");
 }
 
 static void

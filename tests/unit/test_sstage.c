@@ -10,11 +10,11 @@ stages_are_described_in_words(void)
 		int code;
 		const char *name, *command, *words;
 	} t[] = {
-		{ SSTAGE_MAPPER, 3, "mapper", "mapper", "mapper exit status 3" },
-		{ SSTAGE_REDUCER, 256 + 9, "reducer", "reducer", "reducer killed by signal 9 (SIGKILL)" },
-		{ SSTAGE_MAPPER, 137, "mapper", "mapper", "mapper exit status 137" },
-		{ SSTAGE_MAPPER_STOPPED, 256 + 13, "stopped", "mapper", "mapper stopped reading its input (Broken pipe)" },
-		{ SSTAGE_COMBINER_STOPPED, 256 + 13, "cstopped", "combiner", "combiner stopped reading its input (Broken pipe)" },
+		{ SSTAGE_MAPPER, 3, "mapper", "mapper", "exit status 3" },
+		{ SSTAGE_REDUCER, 256 + 9, "reducer", "reducer", "killed by signal 9 (SIGKILL)" },
+		{ SSTAGE_MAPPER, 137, "mapper", "mapper", "exit status 137" },
+		{ SSTAGE_MAPPER_STOPPED, 256 + 13, "stopped", "mapper", "stopped reading its input (Broken pipe)" },
+		{ SSTAGE_COMBINER_STOPPED, 256 + 13, "cstopped", "combiner", "stopped reading its input (Broken pipe)" },
 		{ SSTAGE_MERGE, 1, "merge", "", "merging the map outputs failed: exit status 1" },
 		{ SSTAGE_SORT, 1, "sort", "", "sort failed: exit status 1" },
 	};
