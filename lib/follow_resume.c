@@ -317,6 +317,12 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 				warn("%s: rotated while stopped; reading the rest of %s first",
 				    f->name, s->path);
 			if (s == NULL) {
+				/* Its copies holding no more than it read (a
+				 * copytruncate, the file then written again and
+				 * renamed, or deleted) are known: else a later look
+				 * takes one for a generation and reads it again. */
+				follow_keep_read_copies(f, c, nc, &id, NULL, e[i].dev,
+				    e[i].ino);
 				entry_lost(f, &e[i], c, nc, unreadable, 0);
 				continue;
 			}

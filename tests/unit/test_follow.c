@@ -606,6 +606,40 @@ export_records_line_start_and_fingerprint(void)
 	release(&f);
 }
 
+/*
+ * Seed 16004 of tailmodel -r: a copytruncate, the log written again to the
+ * same size, then renamed, all while stopped.  The copy holds exactly what
+ * the checkpoint read of the file: known, not a generation to read from its
+ * start -- also when the horizon stays before its birth (a young empty file
+ * of the set pins it), where the current file's first line looks again.
+ */
+static void
+copy_up_to_offset_of_rewritten_entry_is_known(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	put("sr", "w", "g12 one\ng12 two\n");
+	capture();
+	follow_init(&f, path("sr"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	checkpoint(&f, &st);
+	tick();
+	put("sr.3", "w", "");	/* a young empty file: the horizon stays */
+	sh("cp %s %s", path("sr"), path("sr.1"));
+	put("sr", "w", "g13 une\ng13 deu\n");	/* the same size */
+	rename(path("sr.1"), path("sr.2"));
+	rename(path("sr"), path("sr.1"));
+	put("sr", "w", "g14\n");
+	CHECK(resume(&f, "sr", &st) == 0);
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "g12 one\ng12 two\ng13 une\ng13 deu\ng14\n");
+	tailstate_free(&st);
+	release(&f);
+	unlink_numbered("sr", 3);
+}
+
 static void
 resume_finds_rotated_file_by_inode(void)
 {
@@ -1386,5 +1420,6 @@ main(void)
 	RUN(names_of_the_current_listing_tell_age);
 	RUN(compressed_older_by_name_yet_new_is_read);
 	RUN(name_moving_at_every_look_keeps_order);
+	RUN(copy_up_to_offset_of_rewritten_entry_is_known);
 	return unit_dir_remove() < 0 ? 1 : unit_done();
 }
