@@ -640,6 +640,53 @@ copy_up_to_offset_of_rewritten_entry_is_known(void)
 	unlink_numbered("sr", 3);
 }
 
+/*
+ * Seed 16006 of tailmodel -r: the checkpoint knew only a line's first
+ * bytes (offset 0), and a copy of the file made since holds them and
+ * more.  It is a copy of what the file holds now (a copytruncate not
+ * finished), byte for byte: not "an unknown amount may be lost".
+ */
+static void
+copy_of_name_at_offset_0_is_no_unknown_loss(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	put("pz", "w", "0000");
+	capture();
+	follow_init(&f, path("pz"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	checkpoint(&f, &st);
+	tick();
+	put("pz", "a", "01 first\n");
+	sh("cp %s %s", path("pz"), path("pz.1"));
+	CHECK(resume(&f, "pz", &st) == 0);
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "000001 first\n");
+	CHECK(f.n.unknown == 0);
+	tailstate_free(&st);
+	release(&f);
+	unlink_numbered("pz", 1);
+
+	/* Repeated lines: the copy may hold another generation. */
+	put("pz", "w", "x");
+	capture();
+	follow_init(&f, path("pz"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	checkpoint(&f, &st);
+	tick();
+	put("pz", "a", "\nx\nx\n");
+	sh("cp %s %s", path("pz"), path("pz.1"));
+	CHECK(resume(&f, "pz", &st) == 0);
+	CHECK(f.n.unknown == 1);
+	tailstate_free(&st);
+	release(&f);
+	unlink_numbered("pz", 1);
+	unlink(path("pz"));
+}
+
 static void
 resume_finds_rotated_file_by_inode(void)
 {
@@ -1421,5 +1468,6 @@ main(void)
 	RUN(compressed_older_by_name_yet_new_is_read);
 	RUN(name_moving_at_every_look_keeps_order);
 	RUN(copy_up_to_offset_of_rewritten_entry_is_known);
+	RUN(copy_of_name_at_offset_0_is_no_unknown_loss);
 	return unit_dir_remove() < 0 ? 1 : unit_done();
 }
