@@ -687,6 +687,49 @@ copy_of_name_at_offset_0_is_no_unknown_loss(void)
 	unlink(path("pz"));
 }
 
+/*
+ * Seed 16016 of tailmodel -r: during a restart, a copytruncate, the log
+ * written again to the same size, and a rename.  The file the checkpoint
+ * knew is then a rotated one, truncated: the rest of its generation is in
+ * the copy, read before what the file holds now.
+ */
+static void
+rewrite_rw_now(void)
+{
+	sh("cp %s %s", path("rw"), path("rw.1"));
+	put("rw", "w", "859 x\n859 y\n859 z\n");
+	rename(path("rw.1"), path("rw.2"));
+	rename(path("rw"), path("rw.1"));
+	put("rw", "w", "860\n");
+}
+
+static void
+rotated_source_truncated_reads_its_copy_first(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	put("rw", "w", "858 a\n858 b\n");
+	capture();
+	follow_init(&f, path("rw"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	checkpoint(&f, &st);
+	tick();
+	put("rw", "a", "858 c\n");
+	stat_race_path = path("rw");
+	stat_race_hook = rewrite_rw_now;
+	CHECK(resume(&f, "rw", &st) == 0);
+	stat_race_path = NULL;
+	follow_read(&f, UINT64_MAX, 0);
+	follow_look(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "858 a\n858 b\n858 c\n859 x\n859 y\n859 z\n860\n");
+	tailstate_free(&st);
+	release(&f);
+	unlink_numbered("rw", 2);
+	unlink(path("rw"));
+}
+
 static void
 resume_finds_rotated_file_by_inode(void)
 {
@@ -1469,5 +1512,6 @@ main(void)
 	RUN(name_moving_at_every_look_keeps_order);
 	RUN(copy_up_to_offset_of_rewritten_entry_is_known);
 	RUN(copy_of_name_at_offset_0_is_no_unknown_loss);
+	RUN(rotated_source_truncated_reads_its_copy_first);
 	return unit_dir_remove() < 0 ? 1 : unit_done();
 }
