@@ -397,6 +397,113 @@ finish_older_lines(struct follow *f, struct follow_src *s, int64_t now)
 	}
 }
 
+/* Room for more bytes after the held ones: doubled, but not past what a
+ * cut line needs. */
+static void
+make_room(struct follow *f, struct follow_src *s)
+{
+	size_t room = s->held.cap;
+
+	if (s->held.len < s->held.cap)
+		return;
+	if (f->o.max_line && s->held.len < f->o.max_line + 1 &&
+	    s->held.len + room > f->o.max_line + 1)
+		room = (size_t)f->o.max_line + 1 - s->held.len;
+	buf_reserve(&s->held, room);
+}
+
+/* The head grows from the R bytes P just read at s->off, never read again
+ * later: by then the file may hold another generation. */
+static void
+grow_head(struct follow_src *s, const char *p, size_t r)
+{
+	size_t from, k;
+
+	if (s->headlen >= FP || s->off > s->headlen || s->off + r <= s->headlen)
+		return;
+	from = s->headlen - (size_t)s->off;
+	k = r - from < FP - s->headlen ? r - from : FP - s->headlen;
+	memcpy(s->head + s->headlen, p + from, k);
+	s->headlen += k;
+}
+
+/* After a truncation: the hole a writer without O_APPEND leaves, NUL bytes
+ * at the start of the R bytes P just read, skipped; the count left. */
+static size_t
+skip_hole(struct follow_src *s, char *p, size_t r)
+{
+	size_t k = 0;
+
+	while (k < r && p[k] == '\0')
+		k++;
+	if (k > 0) {
+		fp_push(s, p, k);
+		s->line_off += k;
+		memmove(p, p + k, r - k);
+		r -= k;
+	}
+	if (r > 0)
+		s->skip_nul = 0;
+	return r;
+}
+
+/* Write the held bytes up to LAST, the last newline, as lines of S. */
+static void
+emit_held(struct follow *f, struct follow_src *s, const char *last)
+{
+	size_t k = (size_t)(last - s->held.p) + 1;
+
+	follow_emit(f, s, s->held.p, k);
+	fp_push(s, s->held.p, k);
+	s->line_off += k;
+	buf_drop(&s->held, k);
+	f->changed = 1;
+	if (s->held.cap > 4 * BUF_INIT && s->held.len < BUF_INIT / 2)
+		shrink_held(s);
+}
+
+/* The R bytes just read were added to the held ones (from SCAN on, new):
+ * write the complete lines, or cut a line grown past max_line. */
+static void
+take_bytes(struct follow *f, struct follow_src *s, size_t scan, int64_t now)
+{
+	char *last;
+
+	if (s->skipping) {
+		skip_cut(f, s);
+		scan = 0;
+	}
+	if (s->skipping || s->held.len == scan)
+		return;
+	/* A held line has no newline: only the new bytes need a look. */
+	last = memrchr(s->held.p + scan, '\n', s->held.len - scan);
+	/* Before the first line of a file read from its start is written:
+	 * the copies of what came before it.  Not before a whole line is at
+	 * hand: a head of a few bytes (a line caught halfway written) starts
+	 * every generation alike, and would take an earlier one's copy for a
+	 * copy of this. */
+	if (s == f->cur && s->fresh && s->pid == 0 &&
+	    (last != NULL || (f->o.max_line && s->held.len >= f->o.max_line)))
+		first_bytes(f, now);
+	if (last != NULL) {
+		finish_older_lines(f, s, now);
+		emit_held(f, s, last);
+	} else if (f->o.max_line && s->held.len >= f->o.max_line) {
+		cut_line(f, s);
+	}
+}
+
+/* The end of S was reached: noted, and a decompressor's output reaped. */
+static void
+at_end(struct follow *f, struct follow_src *s)
+{
+	s->at_eof = 1;
+	if (s->size < s->off)
+		s->size = s->off;
+	if (s->pid > 0)
+		stream_done(f, s);	/* nothing more will come */
+}
+
 /*
  * read_src: read S from s->off to its end (or until *BUDGET bytes were
  * taken), writing the complete lines and holding an unterminated one.
@@ -405,35 +512,24 @@ finish_older_lines(struct follow *f, struct follow_src *s, int64_t now)
 static int
 read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 {
-	ssize_t r;
-
 	if (s->pid < 0)		/* a decompressed stream read to its end */
 		return 0;
 	if (was_truncated(s))
 		truncated(f, s, now);
 	for (;;) {
-		char *p, *last;
-		size_t scan;
+		char *p;
+		size_t scan, room;
+		ssize_t r;
 
 		if (*budget == 0)
 			return 1;
-		if (s->held.len == s->held.cap) {
-			/* Double, but not past what a cut line needs. */
-			size_t room = s->held.cap;
-
-			if (f->o.max_line && s->held.len < f->o.max_line + 1 &&
-			    s->held.len + room > f->o.max_line + 1)
-				room = (size_t)f->o.max_line + 1 - s->held.len;
-			buf_reserve(&s->held, room);
-		}
-		if (s->pid != 0)
-			r = read(s->fd, s->held.p + s->held.len, s->held.cap - s->held.len);
-		else
-			r = pread(s->fd, s->held.p + s->held.len, s->held.cap - s->held.len,
-			    (off_t)s->off);
+		make_room(f, s);
+		p = s->held.p + s->held.len;
+		room = s->held.cap - s->held.len;
+		r = s->pid != 0 ? read(s->fd, p, room) : pread(s->fd, p, room, (off_t)s->off);
+		if (r < 0 && errno == EINTR)
+			continue;
 		if (r < 0) {
-			if (errno == EINTR)
-				continue;
 			if (f->open_errno != errno) {
 				f->open_errno = errno;
 				warn("%s: read error:", s->path);
@@ -441,11 +537,7 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 			return 0;
 		}
 		if (r == 0) {
-			s->at_eof = 1;
-			if (s->size < s->off)
-				s->size = s->off;
-			if (s->pid > 0)
-				stream_done(f, s);	/* nothing more will come */
+			at_end(f, s);
 			return 0;
 		}
 		if (s->pid == 0 && was_truncated(s)) {
@@ -458,68 +550,14 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 		}
 		s->at_eof = 0;
 		s->idle_until = now + f->o.rotate_wait_ms;
-		p = s->held.p + s->held.len;
-		if (s->headlen < FP && s->off <= s->headlen &&
-		    s->off + (uint64_t)r > s->headlen) {
-			/* The head grows from the bytes read, never read again
-			 * later: by then the file may hold another generation. */
-			size_t from = s->headlen - (size_t)s->off;
-			size_t k = (size_t)r - from < FP - s->headlen ?
-			    (size_t)r - from : FP - s->headlen;
-
-			memcpy(s->head + s->headlen, p + from, k);
-			s->headlen += k;
-		}
+		grow_head(s, p, (size_t)r);
 		s->off += (uint64_t)r;
 		*budget -= (uint64_t)r < *budget ? (uint64_t)r : *budget;
-		if (s->skip_nul) {
-			/* The hole a writer without O_APPEND leaves after a truncation. */
-			size_t k = 0;
-
-			while (k < (size_t)r && p[k] == '\0')
-				k++;
-			if (k > 0) {
-				fp_push(s, p, k);
-				s->line_off += k;
-				memmove(p, p + k, (size_t)r - k);
-				r -= (ssize_t)k;
-			}
-			if (r > 0)
-				s->skip_nul = 0;
-		}
-		/* A held line has no newline: only the new bytes need a look. */
+		if (s->skip_nul)
+			r = (ssize_t)skip_hole(s, p, (size_t)r);
 		scan = s->held.len;
 		s->held.len += (size_t)r;
-		if (s->skipping) {
-			skip_cut(f, s);
-			scan = 0;
-		}
-		if (s->skipping || s->held.len == scan)
-			continue;
-		last = memrchr(s->held.p + scan, '\n', s->held.len - scan);
-		/* Before the first line of a file read from its start is
-		 * written: the copies of what came before it.  Not before
-		 * a whole line is at hand: a head of a few bytes (a line
-		 * caught halfway written) starts every generation alike,
-		 * and would take an earlier one's copy for a copy of this. */
-		if (s == f->cur && s->fresh && s->pid == 0 &&
-		    (last != NULL || (f->o.max_line && s->held.len >= f->o.max_line)))
-			first_bytes(f, now);
-		if (last != NULL)
-			finish_older_lines(f, s, now);
-		if (last != NULL) {
-			size_t k = (size_t)(last - s->held.p) + 1;
-
-			follow_emit(f, s, s->held.p, k);
-			fp_push(s, s->held.p, k);
-			s->line_off += k;
-			buf_drop(&s->held, k);
-			f->changed = 1;
-			if (s->held.cap > 4 * BUF_INIT && s->held.len < BUF_INIT / 2)
-				shrink_held(s);
-		} else if (f->o.max_line && s->held.len >= f->o.max_line) {
-			cut_line(f, s);
-		}
+		take_bytes(f, s, scan, now);
 	}
 }
 

@@ -253,6 +253,245 @@ entry_lost(struct follow *f, const struct tailstate_entry *e,
 		    e->lbytes);
 }
 
+/* A restart under way: NAME's file as opened, and the listing of the set. */
+struct resume {
+	struct follow *f;
+	const struct tailstate_entry *e;
+	size_t n;
+	int fd, saved;		/* NAME's file, or -1 and the open's errno */
+	struct fileid_stat nfi;
+	struct rotdir_file *c;	/* the rotation set as listed at LISTED_AT */
+	size_t nc;
+	int64_t listed_at;
+	size_t name_entry;	/* the entry of NAME's file, or SIZE_MAX */
+	struct follow_src *name_src;	/* ... holding what it knows */
+	size_t located;		/* f->old[0..located): the entries' files */
+	int changed, copied;	/* NAME's file changed; its rest found in a copy */
+};
+
+static void
+open_name(struct resume *r)
+{
+	r->fd = follow_open_name(r->f, &r->nfi);
+	r->saved = errno;
+}
+
+static void
+list_set(struct resume *r)
+{
+	r->listed_at = fileid_fs_now();
+	r->nc = rotdir_list(&r->f->rd, &r->c);
+}
+
+/*
+ * find_name_entry: whether NAME's file still holds what its entry knows
+ * (its bytes read now, kept for the checks to come), before the directory
+ * is listed: truncated by a copytruncate, its copy is then complete and in
+ * the list (listed first, the copy could be missed).  Then the listing.
+ */
+static void
+find_name_entry(struct resume *r)
+{
+	struct follow *f = r->f;
+	size_t i;
+
+	for (i = 0; r->fd >= 0 && i < r->n; i++) {
+		const struct tailstate_entry *e = &r->e[i];
+
+		if (e->dev != r->nfi.dev || e->ino != r->nfi.ino ||
+		    !fileid_same_birth(e->btime, r->nfi.btime))
+			continue;
+		r->name_entry = i;
+		r->name_src = entry_src(f, r->fd, &r->nfi, f->setpath, e);
+		if (r->name_src->gone || r->name_src->size < e->off) {
+			follow_src_drop(f, r->name_src, 1);
+			r->name_src = NULL;
+		}
+		break;
+	}
+	list_set(r);
+	if (r->name_src != NULL) {
+		struct fileid_content id;
+		struct fileid_stat now;
+
+		/* Still holding them after the list was made: no copy made
+		 * since of what it held next is in the list, taken for an
+		 * older generation.  Else (copytruncated meanwhile) list again
+		 * for its copy, complete now. */
+		follow_ident_of_src(&id, r->name_src);
+		if (fileid_stat_fd(r->fd, &now) < 0 || !fileid_verify(r->fd, now.size, &id)) {
+			follow_src_drop(f, r->name_src, 1);
+			r->name_src = NULL;
+			rotdir_free(r->c, r->nc);
+			list_set(r);
+		}
+	}
+}
+
+/* Entry E of NAME's file, changed while stopped (truncated, copied away or
+ * rewritten): the rest of what it held, from its copy; NULL if lost. */
+static struct follow_src *
+locate_name_entry(struct resume *r, const struct tailstate_entry *e,
+    const struct fileid_content *id)
+{
+	struct follow *f = r->f;
+	struct rotdir_file *unreadable;
+	struct follow_src *s;
+
+	r->changed = 1;
+	s = follow_find_copy(f, r->c, r->nc, id, NULL, r->nfi.dev, r->nfi.ino, &unreadable);
+	follow_keep_read_copies(f, r->c, r->nc, id, NULL, r->nfi.dev, r->nfi.ino);
+	if (s == NULL) {
+		entry_lost(f, e, r->c, r->nc, unreadable, 1);
+		return NULL;
+	}
+	r->copied = 1;
+	warn("%s: truncated while stopped; reading the rest of %s first", f->name, s->path);
+	if (s->pid == 0 && e->size > s->size)
+		follow_report_loss(f, f->name, "copytruncate raced a write",
+		    e->size - s->size, s->size, e->lines, e->lbytes);
+	return s;
+}
+
+/* Entry E of another file: by its inode, as a copy, or where it was (a
+ * link retargeted); NULL if lost. */
+static struct follow_src *
+locate_other_entry(struct resume *r, const struct tailstate_entry *e,
+    const struct fileid_content *id)
+{
+	struct follow *f = r->f;
+	struct rotdir_file *unreadable = NULL;
+	struct follow_src *s;
+
+	s = find_by_inode(f, r->c, r->nc, e, id);
+	if (s == NULL)
+		s = follow_find_copy(f, r->c, r->nc, id, NULL, r->fd >= 0 ? r->nfi.dev : 0,
+		    r->fd >= 0 ? r->nfi.ino : 0, &unreadable);
+	if (s == NULL && unreadable == NULL &&
+	    (s = find_where_it_was(f, e, id)) != NULL && s->size > e->off)
+		warn("%s: retargeted while stopped; reading the rest of %s first",
+		    f->name, s->path);
+	else if (s != NULL && (s->pid != 0 || s->size > e->off))
+		warn("%s: rotated while stopped; reading the rest of %s first",
+		    f->name, s->path);
+	if (s == NULL) {
+		/* Its copies holding no more than it read (a copytruncate,
+		 * the file then written again and renamed, or deleted) are
+		 * known: else a later look takes one for a generation and
+		 * reads it again. */
+		follow_keep_read_copies(f, r->c, r->nc, id, NULL, e->dev, e->ino);
+		entry_lost(f, e, r->c, r->nc, unreadable, 0);
+	}
+	return s;
+}
+
+/* Each entry's file found, in order, as an earlier generation (NAME's own,
+ * unchanged, as the current file). */
+static void
+locate_entries(struct resume *r)
+{
+	struct follow *f = r->f;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		const struct tailstate_entry *e = &r->e[i];
+		struct fileid_content id;
+		struct follow_src *s;
+
+		follow_ident_of_entry(&id, e);
+		f->past_lines += e->lines;
+		f->past_bytes += e->lbytes;
+		if (i == r->name_entry && r->name_src != NULL) {
+			f->cur = r->name_src;
+			continue;
+		}
+		s = i == r->name_entry ? locate_name_entry(r, e, &id) :
+		    locate_other_entry(r, e, &id);
+		if (s == NULL)
+			continue;
+		s->lines = e->lines;
+		s->lbytes = e->lbytes;
+		s->idle_until = s->mtime / 1000000 + f->o.rotate_wait_ms;
+		follow_add_old(f, s);
+	}
+	r->located = f->nold;
+}
+
+/* NAME moved on while we looked: what it was is a rotated generation now,
+ * older than those born since the horizon; NAME is opened and the set
+ * listed again (an entry's inode found with new content stays a
+ * generation of its own, born before the horizon). */
+static void
+name_moved_on(struct resume *r)
+{
+	struct follow *f = r->f;
+	struct rotdir_file *again;
+	size_t m;
+
+	if (f->cur != NULL) {
+		follow_add_old(f, f->cur);
+		memmove(&f->old[r->located + 1], &f->old[r->located],
+		    (f->nold - 1 - r->located) * sizeof *f->old);
+		f->old[r->located++] = f->cur;
+		f->cur = NULL;
+	} else if (r->fd >= 0) {
+		close(r->fd);
+	}
+	open_name(r);
+	follow_drop_old(f, r->located);
+	r->listed_at = fileid_fs_now();
+	m = rotdir_list(&f->rd, &again);
+	follow_carry_marks(r->c, r->nc, again, m, 0);
+	rotdir_free(r->c, r->nc);
+	r->c = again;
+	r->nc = m;
+}
+
+/* NAME moved on at every look: what it was is put by its age among the
+ * generations found (some may be newer); those born since the listing
+ * come before the new file's first line (first_bytes), the horizon held. */
+static void
+name_never_settled(struct resume *r)
+{
+	struct follow *f = r->f;
+
+	if (f->cur != NULL)
+		follow_add_old(f, f->cur);
+	else if (r->fd >= 0)
+		follow_add_old(f, follow_src_new(f, r->fd, &r->nfi, f->name, 0));
+	f->cur = NULL;
+	follow_sort_old(f, r->located);
+	f->hold_horizon = 1;
+	open_name(r);
+}
+
+/* The generations born since the horizon, until NAME stays the file it
+ * was at the start of a look (at most five looks). */
+static void
+find_unseen_until_settled(struct resume *r)
+{
+	struct follow *f = r->f;
+	int tries;
+
+	f->cur_unread = 1;
+	follow_find_unseen(f, &r->c, &r->nc, r->fd >= 0 ? &r->nfi : NULL, r->e, r->n, NULL);
+	f->cur_unread = 0;
+	for (tries = 0;; tries++) {
+		struct fileid_stat again;
+
+		if (fileid_stat_at(AT_FDCWD, f->name, 0, &again) == 0 ? r->fd >= 0 &&
+		    again.dev == r->nfi.dev && again.ino == r->nfi.ino : r->fd < 0)
+			break;
+		if (tries == 4) {
+			name_never_settled(r);
+			break;
+		}
+		name_moved_on(r);
+		follow_find_unseen(f, &r->c, &r->nc, r->fd >= 0 ? &r->nfi : NULL, r->e,
+		    r->n, NULL);
+	}
+}
+
 /*
  * follow_resume: each entry is looked for, in order: as NAME (same inode
  * and birth time, content unchanged), as a rotated file by its inode, as a
@@ -264,184 +503,34 @@ int
 follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e,
     size_t n)
 {
-	int64_t t0 = fileid_fs_now(), listed_at;
-	struct fileid_stat nfi;
-	struct rotdir_file *c;
-	struct follow_src *name_src = NULL;
-	size_t nc, i, located, name_entry = SIZE_MAX;
-	int fd, saved, changed = 0, copied = 0, tries;
+	struct resume r = { .f = f, .e = e, .n = n, .name_entry = SIZE_MAX };
+	int64_t t0 = fileid_fs_now();
 
 	follow_locate_set(f);
-	fd = follow_open_name(f, &nfi);
-	saved = errno;
-	/* Whether NAME's file still holds what its entry knows (its bytes
-	 * read now, kept for the checks to come), before the directory is
-	 * listed: truncated by a copytruncate, its copy is then complete and
-	 * in the list (listed first, the copy could be missed). */
-	for (i = 0; fd >= 0 && i < n; i++) {
-		if (e[i].dev != nfi.dev || e[i].ino != nfi.ino ||
-		    !fileid_same_birth(e[i].btime, nfi.btime))
-			continue;
-		name_entry = i;
-		name_src = entry_src(f, fd, &nfi, f->setpath, &e[i]);
-		if (name_src->gone || name_src->size < e[i].off) {
-			follow_src_drop(f, name_src, 1);
-			name_src = NULL;
-		}
-		break;
-	}
-	listed_at = fileid_fs_now();
-	nc = rotdir_list(&f->rd, &c);
-	if (name_src != NULL) {
-		struct fileid_content id;
-		struct fileid_stat now;
-
-		/* Still holding them after the list was made: no copy made
-		 * since of what it held next is in the list, taken for an
-		 * older generation.  Else (copytruncated meanwhile) list again
-		 * for its copy, complete now. */
-		follow_ident_of_src(&id, name_src);
-		if (fileid_stat_fd(fd, &now) < 0 || !fileid_verify(fd, now.size, &id)) {
-			follow_src_drop(f, name_src, 1);
-			name_src = NULL;
-			rotdir_free(c, nc);
-			listed_at = fileid_fs_now();
-			nc = rotdir_list(&f->rd, &c);
-		}
-	}
+	open_name(&r);
+	find_name_entry(&r);
 	f->horizon = horizon;
-	if (name_src != NULL)
-		same_bytes_elsewhere(f, c, nc, name_src);
-	for (i = 0; i < n; i++) {
-		struct rotdir_file *unreadable = NULL;
-		struct follow_src *s;
-		struct fileid_content id;
-
-		follow_ident_of_entry(&id, &e[i]);
-		f->past_lines += e[i].lines;
-		f->past_bytes += e[i].lbytes;
-		if (i == name_entry) {
-			if (name_src != NULL) {
-				f->cur = name_src;
-				continue;
-			}
-			/* Truncated, copied away or rewritten while we were stopped. */
-			changed = 1;
-			s = follow_find_copy(f, c, nc, &id, NULL, nfi.dev, nfi.ino, &unreadable);
-			follow_keep_read_copies(f, c, nc, &id, NULL, nfi.dev, nfi.ino);
-			if (s == NULL) {
-				entry_lost(f, &e[i], c, nc, unreadable, 1);
-				continue;
-			}
-			copied = 1;
-			warn("%s: truncated while stopped; reading the rest of %s first",
-			    f->name, s->path);
-			if (s->pid == 0 && e[i].size > s->size)
-				follow_report_loss(f, f->name, "copytruncate raced a write",
-				    e[i].size - s->size, s->size, e[i].lines, e[i].lbytes);
-		} else {
-			s = find_by_inode(f, c, nc, &e[i], &id);
-			if (s == NULL)
-				s = follow_find_copy(f, c, nc, &id, NULL,
-				    fd >= 0 ? nfi.dev : 0, fd >= 0 ? nfi.ino : 0,
-				    &unreadable);
-			if (s == NULL && unreadable == NULL &&
-			    (s = find_where_it_was(f, &e[i], &id)) != NULL &&
-			    s->size > e[i].off)
-				warn("%s: retargeted while stopped; reading the rest of %s "
-				    "first", f->name, s->path);
-			else if (s != NULL && (s->pid != 0 || s->size > e[i].off))
-				warn("%s: rotated while stopped; reading the rest of %s first",
-				    f->name, s->path);
-			if (s == NULL) {
-				/* Its copies holding no more than it read (a
-				 * copytruncate, the file then written again and
-				 * renamed, or deleted) are known: else a later look
-				 * takes one for a generation and reads it again. */
-				follow_keep_read_copies(f, c, nc, &id, NULL, e[i].dev,
-				    e[i].ino);
-				entry_lost(f, &e[i], c, nc, unreadable, 0);
-				continue;
-			}
-		}
-		s->lines = e[i].lines;
-		s->lbytes = e[i].lbytes;
-		s->idle_until = s->mtime / 1000000 + f->o.rotate_wait_ms;
-		follow_add_old(f, s);
-	}
-	located = f->nold;
-	f->cur_unread = 1;
-	follow_find_unseen(f, &c, &nc, fd >= 0 ? &nfi : NULL, e, n, NULL);
-	f->cur_unread = 0;
-	for (tries = 0;; tries++) {
-		struct fileid_stat again;
-
-		if (fileid_stat_at(AT_FDCWD, f->name, 0, &again) == 0 ? fd >= 0 &&
-		    again.dev == nfi.dev && again.ino == nfi.ino : fd < 0)
-			break;
-		if (tries == 4) {
-			/* NAME moved on at every look: what it was is put by its
-			 * age among the generations found (some may be newer);
-			 * those born since the listing come before the new
-			 * file's first line (first_bytes), the horizon held. */
-			if (f->cur != NULL)
-				follow_add_old(f, f->cur);
-			else if (fd >= 0)
-				follow_add_old(f, follow_src_new(f, fd, &nfi, f->name, 0));
-			f->cur = NULL;
-			follow_sort_old(f, located);
-			f->hold_horizon = 1;
-			fd = follow_open_name(f, &nfi);
-			saved = errno;
-			break;
-		}
-		/* NAME moved on while we looked: what it was is a rotated
-		 * generation now, older than those born since the horizon. */
-		if (f->cur != NULL) {
-			follow_add_old(f, f->cur);
-			memmove(&f->old[located + 1], &f->old[located],
-			    (f->nold - 1 - located) * sizeof *f->old);
-			f->old[located++] = f->cur;
-			f->cur = NULL;
-		} else if (fd >= 0) {
-			close(fd);
-		}
-		fd = follow_open_name(f, &nfi);
-		saved = errno;
-		follow_drop_old(f, located);
-		/* Listed again, an entry's inode found with new content stays
-		 * a generation of its own (born before the horizon). */
-		{
-			struct rotdir_file *again;
-			size_t m;
-
-			listed_at = fileid_fs_now();
-			m = rotdir_list(&f->rd, &again);
-
-			follow_carry_marks(c, nc, again, m, 0);
-			rotdir_free(c, nc);
-			c = again;
-			nc = m;
-		}
-		follow_find_unseen(f, &c, &nc, fd >= 0 ? &nfi : NULL, e, n, NULL);
-	}
-	rotdir_free(c, nc);
+	if (r.name_src != NULL)
+		same_bytes_elsewhere(f, r.c, r.nc, r.name_src);
+	locate_entries(&r);
+	find_unseen_until_settled(&r);
+	rotdir_free(r.c, r.nc);
 	f->changed = 1;
-	if (fd < 0) {
+	if (r.fd < 0) {
 		f->missing = 1;
-		errno = saved;
+		errno = r.saved;
 		return -1;
 	}
 	if (f->cur == NULL) {
-		if (changed && !copied)
+		if (r.changed && !r.copied)
 			warn("%s: changed while stopped (truncated or rewritten); "
 			    "reading from the start", f->name);
-		else if (n > 0 && !changed)
+		else if (n > 0 && !r.changed)
 			warn("%s: following new file", f->name);
-		f->cur = follow_src_new(f, fd, &nfi, f->setpath, 0);
+		f->cur = follow_src_new(f, r.fd, &r.nfi, f->setpath, 0);
 		/* What it held when the directory was listed may have been
 		 * copied and truncated since: looked for from then on. */
-		f->cur->fresh_at = listed_at;
+		f->cur->fresh_at = r.listed_at;
 	}
 	follow_end_look(f, t0, 1);
 	return 0;
