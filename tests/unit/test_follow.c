@@ -606,6 +606,21 @@ export_records_line_start_and_fingerprint(void)
 	release(&f);
 }
 
+/* NAME written with TEXT, read from its start, checkpointed in ST (then a
+ * tick: what comes next is born later). */
+static void
+read_and_checkpoint(struct follow *f, struct tailstate *st, const char *name,
+    const char *text)
+{
+	put(name, "w", text);
+	capture();
+	follow_init(f, path(name), &opts);
+	follow_start(f, FOLLOW_BEGIN, 0);
+	follow_read(f, UINT64_MAX, 0);
+	checkpoint(f, st);
+	tick();
+}
+
 /*
  * Seed 16004 of tailmodel -r: a copytruncate, the log written again to the
  * same size, then renamed, all while stopped.  The copy holds exactly what
@@ -619,13 +634,7 @@ copy_up_to_offset_of_rewritten_entry_is_known(void)
 	struct follow f;
 	struct tailstate st;
 
-	put("sr", "w", "g12 one\ng12 two\n");
-	capture();
-	follow_init(&f, path("sr"), &opts);
-	follow_start(&f, FOLLOW_BEGIN, 0);
-	follow_read(&f, UINT64_MAX, 0);
-	checkpoint(&f, &st);
-	tick();
+	read_and_checkpoint(&f, &st, "sr", "g12 one\ng12 two\n");
 	put("sr.3", "w", "");	/* a young empty file: the horizon stays */
 	sh("cp %s %s", path("sr"), path("sr.1"));
 	put("sr", "w", "g13 une\ng13 deu\n");	/* the same size */
@@ -647,39 +656,30 @@ copy_up_to_offset_of_rewritten_entry_is_known(void)
  * finished), byte for byte: not "an unknown amount may be lost".
  */
 static void
+resume_after_copy_at_offset_0(struct follow *f, struct tailstate *st, const char *first,
+    const char *rest)
+{
+	read_and_checkpoint(f, st, "pz", first);
+	put("pz", "a", rest);
+	sh("cp %s %s", path("pz"), path("pz.1"));
+	CHECK(resume(f, "pz", st) == 0);
+	follow_read(f, UINT64_MAX, 0);
+}
+
+static void
 copy_of_name_at_offset_0_is_no_unknown_loss(void)
 {
 	struct follow f;
 	struct tailstate st;
 
-	put("pz", "w", "0000");
-	capture();
-	follow_init(&f, path("pz"), &opts);
-	follow_start(&f, FOLLOW_BEGIN, 0);
-	follow_read(&f, UINT64_MAX, 0);
-	checkpoint(&f, &st);
-	tick();
-	put("pz", "a", "01 first\n");
-	sh("cp %s %s", path("pz"), path("pz.1"));
-	CHECK(resume(&f, "pz", &st) == 0);
-	follow_read(&f, UINT64_MAX, 0);
+	resume_after_copy_at_offset_0(&f, &st, "0000", "01 first\n");
 	CHECK_STR(captured(), "000001 first\n");
 	CHECK(f.n.unknown == 0);
 	tailstate_free(&st);
 	release(&f);
 	unlink_numbered("pz", 1);
-
 	/* Repeated lines: the copy may hold another generation. */
-	put("pz", "w", "x");
-	capture();
-	follow_init(&f, path("pz"), &opts);
-	follow_start(&f, FOLLOW_BEGIN, 0);
-	follow_read(&f, UINT64_MAX, 0);
-	checkpoint(&f, &st);
-	tick();
-	put("pz", "a", "\nx\nx\n");
-	sh("cp %s %s", path("pz"), path("pz.1"));
-	CHECK(resume(&f, "pz", &st) == 0);
+	resume_after_copy_at_offset_0(&f, &st, "x", "\nx\nx\n");
 	CHECK(f.n.unknown == 1);
 	tailstate_free(&st);
 	release(&f);
@@ -709,13 +709,7 @@ rotated_source_truncated_reads_its_copy_first(void)
 	struct follow f;
 	struct tailstate st;
 
-	put("rw", "w", "858 a\n858 b\n");
-	capture();
-	follow_init(&f, path("rw"), &opts);
-	follow_start(&f, FOLLOW_BEGIN, 0);
-	follow_read(&f, UINT64_MAX, 0);
-	checkpoint(&f, &st);
-	tick();
+	read_and_checkpoint(&f, &st, "rw", "858 a\n858 b\n");
 	put("rw", "a", "858 c\n");
 	stat_race_path = path("rw");
 	stat_race_hook = rewrite_rw_now;
