@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "follow.h"
+#include "follow_marks.h"
 #include "follow_read.h"
 #include "follow_scan.h"
 #include "follow_src.h"
@@ -71,6 +72,7 @@ follow_init(struct follow *f, const char *name, const struct follow_opts *o)
 	split_path(name, &f->dir, &f->base, &f->prefix);
 	f->rd.globs = o->rotated;
 	f->rd.nglobs = o->nrotated;
+	f->rd.ex = o->exclude;
 	follow_locate_set(f);
 }
 
@@ -127,6 +129,7 @@ follow_free(struct follow *f)
 	f->cur = NULL;
 	free(f->old);
 	free(f->name);
+	free(f->key);
 	free(f->dir);
 	free(f->base);
 	free(f->prefix);
@@ -199,6 +202,8 @@ close_read_old(struct follow *f, int64_t now)
 		struct follow_src *s = f->old[i];
 
 		if (s->at_eof && s->held.len == 0 && s->pid == 0) {
+			/* Its lines written first: a closed output finds it listed. */
+			follow_marks_forget(f, s);
 			memmove(&f->old[i], &f->old[i + 1],
 			    (f->nold - i - 1) * sizeof *f->old);
 			f->nold--;
@@ -353,12 +358,19 @@ follow_expire(struct follow *f, int64_t now)
 			if (s->at_eof && now >= s->idle_until &&
 			    s->mtime < f->horizon - ((f->horizon % NS) + NS) % NS) {
 				/* Nobody will finish this line now: print it whole. */
-				if (s->held.len > 0 && !s->skipping) {
+				if (s->skipping) {
+					follow_emit_cut(f, s);
+				} else if (s->held.len > 0) {
 					follow_emit(f, s, s->held.p, s->held.len);
 					out_byte(f->o.out, '\n');
 					s->lines++;
 					f->n.lines++;
 				}
+				if (s->skipping || s->held.len > 0)
+					follow_mark(f, s, s->off - s->line_off, 1);
+				/* Written before it goes from the list: a
+				 * closed output finds it there. */
+				follow_marks_forget(f, s);
 				/* Out of the list first: the hook looks at the list. */
 				memmove(&f->old[i], &f->old[i + 1],
 				    (f->nold - i - 1) * sizeof *f->old);
@@ -399,7 +411,7 @@ export_src(struct follow *f, struct follow_src *s, struct tailstate *st,
 
 	memset(&e, 0, sizeof e);
 	e.kind = TAILSTATE_FILE;
-	e.name = f->name;
+	e.name = f->key != NULL ? f->key : f->name;
 	e.path = s->path;
 	e.pending = pending;
 	e.dev = s->dev;
@@ -414,7 +426,10 @@ export_src(struct follow *f, struct follow_src *s, struct tailstate *st,
 	} else {
 		e.fplen = (uint32_t)s->fplen;
 		e.fp = tailstate_fingerprint(s->fp, s->fplen);
-		e.headlen = follow_head_known(s) ? (uint32_t)s->headlen : 0;
+		/* A head not known yet (no whole line read) is kept too: no
+		 * identity (follow_ident_of_entry leaves it out), but what
+		 * tells whether a generation read whole held that content. */
+		e.headlen = (uint32_t)s->headlen;
 		e.head = tailstate_fingerprint(s->head, e.headlen);
 	}
 	/* Bytes seen, an unterminated last line held included: lost, if the
@@ -434,7 +449,7 @@ follow_export(struct follow *f, struct tailstate *st, int pending)
 
 	memset(&e, 0, sizeof e);
 	e.kind = TAILSTATE_NAME;
-	e.name = f->name;
+	e.name = f->key != NULL ? f->key : f->name;
 	e.pending = pending;
 	e.horizon = f->horizon;
 	tailstate_add(st, &e);

@@ -46,6 +46,7 @@
 #include "tailstate.h"
 
 struct follow;
+struct follow_marks;
 
 struct follow_src {
 	int fd;			/* the file, or its decompressor's output */
@@ -91,6 +92,8 @@ struct follow_opts {
 	uint64_t max_line;	/* 0, or cut longer lines to this many bytes */
 	char *const *rotated;	/* extra globs of rotated names (--rotated) */
 	size_t nrotated;
+	const struct rotdir_exclude *exclude;	/* never generations, or NULL */
+	struct follow_marks *marks;	/* what the output stands for, or NULL */
 	int64_t rotate_wait_ms;	/* how long an idle rotated file stays open */
 	const struct follow_hooks *hooks;
 };
@@ -109,6 +112,8 @@ struct follow_counts {
 
 struct follow {
 	char *name;		/* as given on the command line */
+	char *key;		/* what the state knows it by (follow_export),
+				 * set by the caller; NULL: name */
 	char *dir;		/* its directory ("." for a bare name) */
 	char *base;		/* its last component */
 	char *prefix;		/* NAME up to its last component */
@@ -170,6 +175,12 @@ int follow_start(struct follow *f, enum follow_start how, uint64_t n);
  */
 int follow_resume(struct follow *f, int64_t horizon,
     const struct tailstate_entry *e, size_t n);
+
+/* follow_holds_entry: whether open file FD (FI) is checkpoint entry E's
+ * file: its device, inode and birth time, still holding what E knows of
+ * its content (with nothing known, a birth time must tell). */
+int follow_holds_entry(int fd, const struct fileid_stat *fi,
+    const struct tailstate_entry *e);
 
 /*
  * follow_look: look at what NAME refers to now (a rotation, a truncation,

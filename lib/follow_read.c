@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "follow_marks.h"
 #include "follow_read.h"
 #include "follow_scan.h"
 #include "follow_src.h"
@@ -48,6 +49,7 @@ follow_emit(struct follow *f, struct follow_src *s, const char *p, size_t n)
 	size_t namelen;
 	uint64_t k = count_lines(p, n);
 
+	follow_mark_begin(f, s);
 	s->lines += k;
 	s->lbytes += n;
 	f->n.lines += k;
@@ -97,40 +99,56 @@ fp_push(struct follow_src *s, const char *p, size_t n)
 	s->fplen = keep + n;
 }
 
-/* A line longer than max_line with no newline yet: print its head now, and
- * skip the rest up to its newline, so memory stays within max_line. */
+/*
+ * A line longer than max_line with no newline yet: only its first
+ * max_line bytes are kept, the rest skipped up to its newline, so memory
+ * stays within max_line.  Nothing is written before the newline comes, as
+ * for any line: the checkpoint stays at the line's start, and a restart
+ * reads it again and writes it once.
+ */
 static void
 cut_line(struct follow *f, struct follow_src *s)
+{
+	f->n.cut_bytes += s->held.len - f->o.max_line;
+	s->held.len = (size_t)f->o.max_line;
+	s->skipping = 1;
+}
+
+/* follow_emit_cut: write the kept head of S's cut line, ended. */
+void
+follow_emit_cut(struct follow *f, struct follow_src *s)
 {
 	follow_emit(f, s, s->held.p, (size_t)f->o.max_line);
 	out_byte(f->o.out, '\n');
 	cut_warning(f);
+	s->lines++;
 	f->n.lines++;		/* written, ended by the newline above */
 	f->n.cut_lines++;
-	f->n.cut_bytes += s->held.len - f->o.max_line;
-	s->held.len = 0;
-	s->skipping = 1;
 }
 
-/* While skipping a cut line: drop bytes up to its newline, which becomes
- * the new line start (its fingerprint taken from the bytes at hand, or read
- * back from the file). */
+/* While skipping a cut line (its head kept in the held bytes): drop the
+ * bytes after the head up to its newline, write it, and take that newline
+ * as the new line start (its fingerprint taken from the bytes at hand, or
+ * read back from the file). */
 static void
 skip_cut(struct follow *f, struct follow_src *s)
 {
-	char *nl = memchr(s->held.p, '\n', s->held.len);
+	size_t head = (size_t)f->o.max_line;
+	char *nl = memchr(s->held.p + head, '\n', s->held.len - head);
 	size_t k;
 
 	if (nl == NULL) {
-		f->n.cut_bytes += s->held.len;
-		s->held.len = 0;
+		f->n.cut_bytes += s->held.len - head;
+		s->held.len = head;
 		return;
 	}
 	k = (size_t)(nl - s->held.p) + 1;
-	f->n.cut_bytes += k - 1;
+	f->n.cut_bytes += k - 1 - head;
+	follow_emit_cut(f, s);
+	follow_mark(f, s, s->off - (s->held.len - k) - s->line_off, 1);
 	s->line_off = s->off - (s->held.len - k);
-	if (k >= FP || s->pid != 0) {
-		s->fplen = k < FP ? k : FP;
+	if (k - head >= FP || s->pid != 0) {
+		s->fplen = k - head < FP ? k - head : FP;
 		memcpy(s->fp, s->held.p + k - s->fplen, s->fplen);
 	} else {
 		s->fplen = s->line_off < FP ? (size_t)s->line_off : FP;
@@ -242,6 +260,7 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	 * it: they are looked for from then on (first_bytes). */
 	int64_t listed_at = fileid_fs_now();
 
+	follow_marks_forget(f, s);	/* its positions are about to go */
 	follow_ident_of_src(&id, s);
 	first = f->nold;
 	/* A rotated file too: copytruncated, written again and renamed while
@@ -397,113 +416,6 @@ finish_older_lines(struct follow *f, struct follow_src *s, int64_t now)
 	}
 }
 
-/* Room for more bytes after the held ones: doubled, but not past what a
- * cut line needs. */
-static void
-make_room(struct follow *f, struct follow_src *s)
-{
-	size_t room = s->held.cap;
-
-	if (s->held.len < s->held.cap)
-		return;
-	if (f->o.max_line && s->held.len < f->o.max_line + 1 &&
-	    s->held.len + room > f->o.max_line + 1)
-		room = (size_t)f->o.max_line + 1 - s->held.len;
-	buf_reserve(&s->held, room);
-}
-
-/* The head grows from the R bytes P just read at s->off, never read again
- * later: by then the file may hold another generation. */
-static void
-grow_head(struct follow_src *s, const char *p, size_t r)
-{
-	size_t from, k;
-
-	if (s->headlen >= FP || s->off > s->headlen || s->off + r <= s->headlen)
-		return;
-	from = s->headlen - (size_t)s->off;
-	k = r - from < FP - s->headlen ? r - from : FP - s->headlen;
-	memcpy(s->head + s->headlen, p + from, k);
-	s->headlen += k;
-}
-
-/* After a truncation: the hole a writer without O_APPEND leaves, NUL bytes
- * at the start of the R bytes P just read, skipped; the count left. */
-static size_t
-skip_hole(struct follow_src *s, char *p, size_t r)
-{
-	size_t k = 0;
-
-	while (k < r && p[k] == '\0')
-		k++;
-	if (k > 0) {
-		fp_push(s, p, k);
-		s->line_off += k;
-		memmove(p, p + k, r - k);
-		r -= k;
-	}
-	if (r > 0)
-		s->skip_nul = 0;
-	return r;
-}
-
-/* Write the held bytes up to LAST, the last newline, as lines of S. */
-static void
-emit_held(struct follow *f, struct follow_src *s, const char *last)
-{
-	size_t k = (size_t)(last - s->held.p) + 1;
-
-	follow_emit(f, s, s->held.p, k);
-	fp_push(s, s->held.p, k);
-	s->line_off += k;
-	buf_drop(&s->held, k);
-	f->changed = 1;
-	if (s->held.cap > 4 * BUF_INIT && s->held.len < BUF_INIT / 2)
-		shrink_held(s);
-}
-
-/* The R bytes just read were added to the held ones (from SCAN on, new):
- * write the complete lines, or cut a line grown past max_line. */
-static void
-take_bytes(struct follow *f, struct follow_src *s, size_t scan, int64_t now)
-{
-	char *last;
-
-	if (s->skipping) {
-		skip_cut(f, s);
-		scan = 0;
-	}
-	if (s->skipping || s->held.len == scan)
-		return;
-	/* A held line has no newline: only the new bytes need a look. */
-	last = memrchr(s->held.p + scan, '\n', s->held.len - scan);
-	/* Before the first line of a file read from its start is written:
-	 * the copies of what came before it.  Not before a whole line is at
-	 * hand: a head of a few bytes (a line caught halfway written) starts
-	 * every generation alike, and would take an earlier one's copy for a
-	 * copy of this. */
-	if (s == f->cur && s->fresh && s->pid == 0 &&
-	    (last != NULL || (f->o.max_line && s->held.len >= f->o.max_line)))
-		first_bytes(f, now);
-	if (last != NULL) {
-		finish_older_lines(f, s, now);
-		emit_held(f, s, last);
-	} else if (f->o.max_line && s->held.len >= f->o.max_line) {
-		cut_line(f, s);
-	}
-}
-
-/* The end of S was reached: noted, and a decompressor's output reaped. */
-static void
-at_end(struct follow *f, struct follow_src *s)
-{
-	s->at_eof = 1;
-	if (s->size < s->off)
-		s->size = s->off;
-	if (s->pid > 0)
-		stream_done(f, s);	/* nothing more will come */
-}
-
 /*
  * read_src: read S from s->off to its end (or until *BUDGET bytes were
  * taken), writing the complete lines and holding an unterminated one.
@@ -512,24 +424,38 @@ at_end(struct follow *f, struct follow_src *s)
 static int
 read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 {
+	ssize_t r;
+
 	if (s->pid < 0)		/* a decompressed stream read to its end */
 		return 0;
 	if (was_truncated(s))
 		truncated(f, s, now);
 	for (;;) {
-		char *p;
-		size_t scan, room;
-		ssize_t r;
+		char *p, *last;
+		size_t scan;
 
 		if (*budget == 0)
 			return 1;
-		make_room(f, s);
-		p = s->held.p + s->held.len;
-		room = s->held.cap - s->held.len;
-		r = s->pid != 0 ? read(s->fd, p, room) : pread(s->fd, p, room, (off_t)s->off);
-		if (r < 0 && errno == EINTR)
-			continue;
+		if (s->skipping && s->held.cap - s->held.len < BUF_INIT) {
+			/* The rest of a cut line: read in blocks. */
+			buf_reserve(&s->held, BUF_INIT);
+		} else if (s->held.len == s->held.cap) {
+			/* Double, but not past what a cut line needs. */
+			size_t room = s->held.cap;
+
+			if (f->o.max_line && s->held.len < f->o.max_line + 1 &&
+			    s->held.len + room > f->o.max_line + 1)
+				room = (size_t)f->o.max_line + 1 - s->held.len;
+			buf_reserve(&s->held, room);
+		}
+		if (s->pid != 0)
+			r = read(s->fd, s->held.p + s->held.len, s->held.cap - s->held.len);
+		else
+			r = pread(s->fd, s->held.p + s->held.len, s->held.cap - s->held.len,
+			    (off_t)s->off);
 		if (r < 0) {
+			if (errno == EINTR)
+				continue;
 			if (f->open_errno != errno) {
 				f->open_errno = errno;
 				warn("%s: read error:", s->path);
@@ -537,7 +463,11 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 			return 0;
 		}
 		if (r == 0) {
-			at_end(f, s);
+			s->at_eof = 1;
+			if (s->size < s->off)
+				s->size = s->off;
+			if (s->pid > 0)
+				stream_done(f, s);	/* nothing more will come */
 			return 0;
 		}
 		if (s->pid == 0 && was_truncated(s)) {
@@ -550,14 +480,69 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 		}
 		s->at_eof = 0;
 		s->idle_until = now + f->o.rotate_wait_ms;
-		grow_head(s, p, (size_t)r);
+		p = s->held.p + s->held.len;
+		if (s->headlen < FP && s->off <= s->headlen &&
+		    s->off + (uint64_t)r > s->headlen) {
+			/* The head grows from the bytes read, never read again
+			 * later: by then the file may hold another generation. */
+			size_t from = s->headlen - (size_t)s->off;
+			size_t k = (size_t)r - from < FP - s->headlen ?
+			    (size_t)r - from : FP - s->headlen;
+
+			memcpy(s->head + s->headlen, p + from, k);
+			s->headlen += k;
+		}
 		s->off += (uint64_t)r;
 		*budget -= (uint64_t)r < *budget ? (uint64_t)r : *budget;
-		if (s->skip_nul)
-			r = (ssize_t)skip_hole(s, p, (size_t)r);
+		if (s->skip_nul) {
+			/* The hole a writer without O_APPEND leaves after a truncation. */
+			size_t k = 0;
+
+			while (k < (size_t)r && p[k] == '\0')
+				k++;
+			if (k > 0) {
+				fp_push(s, p, k);
+				s->line_off += k;
+				memmove(p, p + k, (size_t)r - k);
+				r -= (ssize_t)k;
+			}
+			if (r > 0)
+				s->skip_nul = 0;
+		}
+		/* A held line has no newline: only the new bytes need a look. */
 		scan = s->held.len;
 		s->held.len += (size_t)r;
-		take_bytes(f, s, scan, now);
+		if (s->skipping) {
+			skip_cut(f, s);
+			scan = 0;
+		}
+		if (s->skipping || s->held.len == scan)
+			continue;
+		last = memrchr(s->held.p + scan, '\n', s->held.len - scan);
+		/* Before the first line of a file read from its start is
+		 * written: the copies of what came before it.  Not before
+		 * a whole line is at hand: a head of a few bytes (a line
+		 * caught halfway written) starts every generation alike,
+		 * and would take an earlier one's copy for a copy of this. */
+		if (s == f->cur && s->fresh && s->pid == 0 &&
+		    (last != NULL || (f->o.max_line && s->held.len >= f->o.max_line)))
+			first_bytes(f, now);
+		if (last != NULL)
+			finish_older_lines(f, s, now);
+		if (last != NULL) {
+			size_t k = (size_t)(last - s->held.p) + 1;
+
+			follow_emit(f, s, s->held.p, k);
+			follow_mark(f, s, k, 0);
+			fp_push(s, s->held.p, k);
+			s->line_off += k;
+			buf_drop(&s->held, k);
+			f->changed = 1;
+			if (s->held.cap > 4 * BUF_INIT && s->held.len < BUF_INIT / 2)
+				shrink_held(s);
+		} else if (f->o.max_line && s->held.len >= f->o.max_line) {
+			cut_line(f, s);
+		}
 	}
 }
 

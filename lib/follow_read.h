@@ -22,6 +22,9 @@
 /* follow_emit: write N bytes of complete lines P of S (prefixed, cut as
  * the options say), and count them. */
 void follow_emit(struct follow *f, struct follow_src *s, const char *p, size_t n);
+/* follow_emit_cut: write the head of S's cut line, which is held while its
+ * rest is skipped, and end it. */
+void follow_emit_cut(struct follow *f, struct follow_src *s);
 
 /* follow_drain: read S to its end now, so its lines come before the next
  * file's.  follow_drain_old: the earlier generations, oldest first. */

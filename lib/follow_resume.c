@@ -16,6 +16,7 @@
 #include "follow_scan.h"
 #include "follow_src.h"
 #include "msg.h"
+#include "xalloc.h"
 
 /* A source of an entry's file found open as FD (FI, named PATH). */
 static struct follow_src *
@@ -23,17 +24,19 @@ entry_src(struct follow *f, int fd, const struct fileid_stat *fi, const char *pa
     const struct tailstate_entry *e)
 {
 	struct follow_src *s = follow_src_new(f, fd, fi, path, e->off);
+	struct fileid_content id;
 
 	s->lines = e->lines;
 	s->lbytes = e->lbytes;
 	/* Truncated (or rewritten) since it was found holding them: what
 	 * it was is known by the entry's fingerprints only, by which its
 	 * copy is looked for (see was_truncated). */
-	if (s->fplen < e->fplen || s->headlen < e->headlen ||
-	    tailstate_fingerprint(s->fp + s->fplen - e->fplen, e->fplen) != e->fp ||
-	    tailstate_fingerprint(s->head, e->headlen) != e->head) {
+	follow_ident_of_entry(&id, e);
+	if (s->fplen < id.fplen || s->headlen < id.headlen ||
+	    tailstate_fingerprint(s->fp + s->fplen - id.fplen, id.fplen) != id.fp ||
+	    tailstate_fingerprint(s->head, id.headlen) != id.head) {
 		s->gone = 1;
-		follow_ident_of_entry(&s->known, e);
+		s->known = id;
 	}
 	return s;
 }
@@ -253,243 +256,60 @@ entry_lost(struct follow *f, const struct tailstate_entry *e,
 		    e->lbytes);
 }
 
-/* A restart under way: NAME's file as opened, and the listing of the set. */
-struct resume {
-	struct follow *f;
-	const struct tailstate_entry *e;
-	size_t n;
-	int fd, saved;		/* NAME's file, or -1 and the open's errno */
-	struct fileid_stat nfi;
-	struct rotdir_file *c;	/* the rotation set as listed at LISTED_AT */
-	size_t nc;
-	int64_t listed_at;
-	size_t name_entry;	/* the entry of NAME's file, or SIZE_MAX */
-	struct follow_src *name_src;	/* ... holding what it knows */
-	size_t located;		/* f->old[0..located): the entries' files */
-	int changed, copied;	/* NAME's file changed; its rest found in a copy */
-};
-
-static void
-open_name(struct resume *r)
+int
+follow_holds_entry(int fd, const struct fileid_stat *fi, const struct tailstate_entry *e)
 {
-	r->fd = follow_open_name(r->f, &r->nfi);
-	r->saved = errno;
-}
+	struct fileid_content id;
 
-static void
-list_set(struct resume *r)
-{
-	r->listed_at = fileid_fs_now();
-	r->nc = rotdir_list(&r->f->rd, &r->c);
+	if (e->kind != TAILSTATE_FILE || !fi->regular || fi->dev != e->dev ||
+	    fi->ino != e->ino || !fileid_same_birth(fi->btime, e->btime))
+		return 0;
+	follow_ident_of_entry(&id, e);
+	if (id.headlen == 0 && id.fplen == 0)
+		return e->btime != 0 && fi->btime != 0;
+	return fileid_verify(fd, fi->size, &id);
 }
 
 /*
- * find_name_entry: whether NAME's file still holds what its entry knows
- * (its bytes read now, kept for the checks to come), before the directory
- * is listed: truncated by a copytruncate, its copy is then complete and in
- * the list (listed first, the copy could be missed).  Then the listing.
+ * read_whole: whether entry E, of which nothing was known (no whole line
+ * read: offset 0, its head partial), is among the generations from index
+ * FIRST on, read from their start: its file by inode (truncated and
+ * written again, or not), or a compressed copy of it by its first bytes.
+ * Then nothing of it is lost.
  */
-static void
-find_name_entry(struct resume *r)
+static int
+read_whole(struct follow *f, const struct tailstate_entry *e, size_t first)
 {
-	struct follow *f = r->f;
 	size_t i;
 
-	for (i = 0; r->fd >= 0 && i < r->n; i++) {
-		const struct tailstate_entry *e = &r->e[i];
+	for (i = first; i < f->nold; i++) {
+		const struct follow_src *s = f->old[i];
+		uint64_t h;
 
-		if (e->dev != r->nfi.dev || e->ino != r->nfi.ino ||
-		    !fileid_same_birth(e->btime, r->nfi.btime))
+		if (s->off != 0)
 			continue;
-		r->name_entry = i;
-		r->name_src = entry_src(f, r->fd, &r->nfi, f->setpath, e);
-		if (r->name_src->gone || r->name_src->size < e->off) {
-			follow_src_drop(f, r->name_src, 1);
-			r->name_src = NULL;
-		}
-		break;
-	}
-	list_set(r);
-	if (r->name_src != NULL) {
-		struct fileid_content id;
-		struct fileid_stat now;
-
-		/* Still holding them after the list was made: no copy made
-		 * since of what it held next is in the list, taken for an
-		 * older generation.  Else (copytruncated meanwhile) list again
-		 * for its copy, complete now. */
-		follow_ident_of_src(&id, r->name_src);
-		if (fileid_stat_fd(r->fd, &now) < 0 || !fileid_verify(r->fd, now.size, &id)) {
-			follow_src_drop(f, r->name_src, 1);
-			r->name_src = NULL;
-			rotdir_free(r->c, r->nc);
-			list_set(r);
-		}
-	}
-}
-
-/* Entry E of NAME's file, changed while stopped (truncated, copied away or
- * rewritten): the rest of what it held, from its copy; NULL if lost. */
-static struct follow_src *
-locate_name_entry(struct resume *r, const struct tailstate_entry *e,
-    const struct fileid_content *id)
-{
-	struct follow *f = r->f;
-	struct rotdir_file *unreadable;
-	struct follow_src *s;
-
-	r->changed = 1;
-	s = follow_find_copy(f, r->c, r->nc, id, NULL, r->nfi.dev, r->nfi.ino, &unreadable);
-	follow_keep_read_copies(f, r->c, r->nc, id, NULL, r->nfi.dev, r->nfi.ino);
-	if (s == NULL) {
-		entry_lost(f, e, r->c, r->nc, unreadable, 1);
-		return NULL;
-	}
-	r->copied = 1;
-	warn("%s: truncated while stopped; reading the rest of %s first", f->name, s->path);
-	if (s->pid == 0 && e->size > s->size)
-		follow_report_loss(f, f->name, "copytruncate raced a write",
-		    e->size - s->size, s->size, e->lines, e->lbytes);
-	return s;
-}
-
-/* Entry E of another file: by its inode, as a copy, or where it was (a
- * link retargeted); NULL if lost. */
-static struct follow_src *
-locate_other_entry(struct resume *r, const struct tailstate_entry *e,
-    const struct fileid_content *id)
-{
-	struct follow *f = r->f;
-	struct rotdir_file *unreadable = NULL;
-	struct follow_src *s;
-
-	s = find_by_inode(f, r->c, r->nc, e, id);
-	if (s == NULL)
-		s = follow_find_copy(f, r->c, r->nc, id, NULL, r->fd >= 0 ? r->nfi.dev : 0,
-		    r->fd >= 0 ? r->nfi.ino : 0, &unreadable);
-	if (s == NULL && unreadable == NULL &&
-	    (s = find_where_it_was(f, e, id)) != NULL && s->size > e->off)
-		warn("%s: retargeted while stopped; reading the rest of %s first",
-		    f->name, s->path);
-	else if (s != NULL && (s->pid != 0 || s->size > e->off))
-		warn("%s: rotated while stopped; reading the rest of %s first",
-		    f->name, s->path);
-	if (s == NULL) {
-		/* Its copies holding no more than it read (a copytruncate,
-		 * the file then written again and renamed, or deleted) are
-		 * known: else a later look takes one for a generation and
-		 * reads it again. */
-		follow_keep_read_copies(f, r->c, r->nc, id, NULL, e->dev, e->ino);
-		entry_lost(f, e, r->c, r->nc, unreadable, 0);
-	}
-	return s;
-}
-
-/* Each entry's file found, in order, as an earlier generation (NAME's own,
- * unchanged, as the current file). */
-static void
-locate_entries(struct resume *r)
-{
-	struct follow *f = r->f;
-	size_t i;
-
-	for (i = 0; i < r->n; i++) {
-		const struct tailstate_entry *e = &r->e[i];
-		struct fileid_content id;
-		struct follow_src *s;
-
-		follow_ident_of_entry(&id, e);
-		f->past_lines += e->lines;
-		f->past_bytes += e->lbytes;
-		if (i == r->name_entry && r->name_src != NULL) {
-			f->cur = r->name_src;
+		if (s->pid == 0 && s->dev == e->dev && s->ino == e->ino &&
+		    fileid_same_birth(s->btime, e->btime))
+			return 1;
+		if (e->headlen == 0)
+			continue;
+		if (s->pid == 0) {
+			if (fileid_hash_at(s->fd, 0, e->headlen, &h) == 0 && h == e->head)
+				return 1;
 			continue;
 		}
-		s = i == r->name_entry ? locate_name_entry(r, e, &id) :
-		    locate_other_entry(r, e, &id);
-		if (s == NULL)
-			continue;
-		s->lines = e->lines;
-		s->lbytes = e->lbytes;
-		s->idle_until = s->mtime / 1000000 + f->o.rotate_wait_ms;
-		follow_add_old(f, s);
-	}
-	r->located = f->nold;
-}
+		/* A compressed file's first bytes, as the scan that found it
+		 * decompressed them. */
+		for (size_t k = 0; k < f->nzheads; k++) {
+			const struct follow_zhead *z = &f->zheads[k];
 
-/* NAME moved on while we looked: what it was is a rotated generation now,
- * older than those born since the horizon; NAME is opened and the set
- * listed again (an entry's inode found with new content stays a
- * generation of its own, born before the horizon). */
-static void
-name_moved_on(struct resume *r)
-{
-	struct follow *f = r->f;
-	struct rotdir_file *again;
-	size_t m;
-
-	if (f->cur != NULL) {
-		follow_add_old(f, f->cur);
-		memmove(&f->old[r->located + 1], &f->old[r->located],
-		    (f->nold - 1 - r->located) * sizeof *f->old);
-		f->old[r->located++] = f->cur;
-		f->cur = NULL;
-	} else if (r->fd >= 0) {
-		close(r->fd);
-	}
-	open_name(r);
-	follow_drop_old(f, r->located);
-	r->listed_at = fileid_fs_now();
-	m = rotdir_list(&f->rd, &again);
-	follow_carry_marks(r->c, r->nc, again, m, 0);
-	rotdir_free(r->c, r->nc);
-	r->c = again;
-	r->nc = m;
-}
-
-/* NAME moved on at every look: what it was is put by its age among the
- * generations found (some may be newer); those born since the listing
- * come before the new file's first line (first_bytes), the horizon held. */
-static void
-name_never_settled(struct resume *r)
-{
-	struct follow *f = r->f;
-
-	if (f->cur != NULL)
-		follow_add_old(f, f->cur);
-	else if (r->fd >= 0)
-		follow_add_old(f, follow_src_new(f, r->fd, &r->nfi, f->name, 0));
-	f->cur = NULL;
-	follow_sort_old(f, r->located);
-	f->hold_horizon = 1;
-	open_name(r);
-}
-
-/* The generations born since the horizon, until NAME stays the file it
- * was at the start of a look (at most five looks). */
-static void
-find_unseen_until_settled(struct resume *r)
-{
-	struct follow *f = r->f;
-	int tries;
-
-	f->cur_unread = 1;
-	follow_find_unseen(f, &r->c, &r->nc, r->fd >= 0 ? &r->nfi : NULL, r->e, r->n, NULL);
-	f->cur_unread = 0;
-	for (tries = 0;; tries++) {
-		struct fileid_stat again;
-
-		if (fileid_stat_at(AT_FDCWD, f->name, 0, &again) == 0 ? r->fd >= 0 &&
-		    again.dev == r->nfi.dev && again.ino == r->nfi.ino : r->fd < 0)
-			break;
-		if (tries == 4) {
-			name_never_settled(r);
-			break;
+			if (z->dev == s->dev && z->ino == s->ino &&
+			    z->headlen >= e->headlen &&
+			    tailstate_fingerprint(z->head, e->headlen) == e->head)
+				return 1;
 		}
-		name_moved_on(r);
-		follow_find_unseen(f, &r->c, &r->nc, r->fd >= 0 ? &r->nfi : NULL, r->e,
-		    r->n, NULL);
 	}
+	return 0;
 }
 
 /*
@@ -503,34 +323,199 @@ int
 follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e,
     size_t n)
 {
-	struct resume r = { .f = f, .e = e, .n = n, .name_entry = SIZE_MAX };
-	int64_t t0 = fileid_fs_now();
+	int64_t t0 = fileid_fs_now(), listed_at;
+	struct fileid_stat nfi;
+	struct rotdir_file *c;
+	struct follow_src *name_src = NULL;
+	size_t nc, i, located, name_entry = SIZE_MAX, *unplaced, nunplaced = 0;
+	int fd, saved, changed = 0, copied = 0, tries;
 
 	follow_locate_set(f);
-	open_name(&r);
-	find_name_entry(&r);
+	fd = follow_open_name(f, &nfi);
+	saved = errno;
+	/* Whether NAME's file still holds what its entry knows (its bytes
+	 * read now, kept for the checks to come), before the directory is
+	 * listed: truncated by a copytruncate, its copy is then complete and
+	 * in the list (listed first, the copy could be missed). */
+	for (i = 0; fd >= 0 && i < n; i++) {
+		if (e[i].dev != nfi.dev || e[i].ino != nfi.ino ||
+		    !fileid_same_birth(e[i].btime, nfi.btime))
+			continue;
+		name_entry = i;
+		name_src = entry_src(f, fd, &nfi, f->setpath, &e[i]);
+		if (name_src->gone || name_src->size < e[i].off) {
+			follow_src_drop(f, name_src, 1);
+			name_src = NULL;
+		}
+		break;
+	}
+	listed_at = fileid_fs_now();
+	nc = rotdir_list(&f->rd, &c);
+	if (name_src != NULL) {
+		struct fileid_content id;
+		struct fileid_stat now;
+
+		/* Still holding them after the list was made: no copy made
+		 * since of what it held next is in the list, taken for an
+		 * older generation.  Else (copytruncated meanwhile) list again
+		 * for its copy, complete now. */
+		follow_ident_of_src(&id, name_src);
+		if (fileid_stat_fd(fd, &now) < 0 || !fileid_verify(fd, now.size, &id)) {
+			follow_src_drop(f, name_src, 1);
+			name_src = NULL;
+			rotdir_free(c, nc);
+			listed_at = fileid_fs_now();
+			nc = rotdir_list(&f->rd, &c);
+		}
+	}
 	f->horizon = horizon;
-	if (r.name_src != NULL)
-		same_bytes_elsewhere(f, r.c, r.nc, r.name_src);
-	locate_entries(&r);
-	find_unseen_until_settled(&r);
-	rotdir_free(r.c, r.nc);
+	if (name_src != NULL)
+		same_bytes_elsewhere(f, c, nc, name_src);
+	unplaced = xreallocarray(NULL, n + 1, sizeof *unplaced);
+	for (i = 0; i < n; i++) {
+		struct rotdir_file *unreadable = NULL;
+		struct follow_src *s;
+		struct fileid_content id;
+
+		follow_ident_of_entry(&id, &e[i]);
+		f->past_lines += e[i].lines;
+		f->past_bytes += e[i].lbytes;
+		if (i == name_entry) {
+			if (name_src != NULL) {
+				f->cur = name_src;
+				continue;
+			}
+			/* Truncated, copied away or rewritten while we were stopped. */
+			changed = 1;
+			s = follow_find_copy(f, c, nc, &id, NULL, nfi.dev, nfi.ino, &unreadable);
+			follow_keep_read_copies(f, c, nc, &id, NULL, nfi.dev, nfi.ino);
+			if (s == NULL) {
+				entry_lost(f, &e[i], c, nc, unreadable, 1);
+				continue;
+			}
+			copied = 1;
+			warn("%s: truncated while stopped; reading the rest of %s first",
+			    f->name, s->path);
+			if (s->pid == 0 && e[i].size > s->size)
+				follow_report_loss(f, f->name, "copytruncate raced a write",
+				    e[i].size - s->size, s->size, e[i].lines, e[i].lbytes);
+		} else {
+			s = find_by_inode(f, c, nc, &e[i], &id);
+			if (s == NULL)
+				s = follow_find_copy(f, c, nc, &id, NULL,
+				    fd >= 0 ? nfi.dev : 0, fd >= 0 ? nfi.ino : 0,
+				    &unreadable);
+			if (s == NULL && unreadable == NULL &&
+			    (s = find_where_it_was(f, &e[i], &id)) != NULL &&
+			    s->size > e[i].off)
+				warn("%s: retargeted while stopped; reading the rest of %s "
+				    "first", f->name, s->path);
+			else if (s != NULL && (s->pid != 0 || s->size > e[i].off))
+				warn("%s: rotated while stopped; reading the rest of %s first",
+				    f->name, s->path);
+			if (s == NULL && unreadable == NULL &&
+			    id.headlen == 0 && id.fplen == 0) {
+				/* Nothing known of it: lost unless a generation
+				 * read from its start holds it (below). */
+				unplaced[nunplaced++] = i;
+				continue;
+			}
+			if (s == NULL) {
+				/* Its copies holding no more than it read (a
+				 * copytruncate, the file then written again and
+				 * renamed, or deleted) are known: else a later look
+				 * takes one for a generation and reads it again. */
+				follow_keep_read_copies(f, c, nc, &id, NULL, e[i].dev,
+				    e[i].ino);
+				entry_lost(f, &e[i], c, nc, unreadable, 0);
+				continue;
+			}
+		}
+		s->lines = e[i].lines;
+		s->lbytes = e[i].lbytes;
+		s->idle_until = s->mtime / 1000000 + f->o.rotate_wait_ms;
+		follow_add_old(f, s);
+	}
+	located = f->nold;
+	f->cur_unread = 1;
+	follow_find_unseen(f, &c, &nc, fd >= 0 ? &nfi : NULL, e, n, NULL);
+	f->cur_unread = 0;
+	for (i = 0; i < nunplaced; i++)
+		if (!read_whole(f, &e[unplaced[i]], located))
+			entry_lost(f, &e[unplaced[i]], c, nc, NULL, 0);
+	free(unplaced);
+	for (tries = 0;; tries++) {
+		struct fileid_stat again;
+
+		if (fileid_stat_at(AT_FDCWD, f->name, 0, &again) == 0 ? fd >= 0 &&
+		    again.dev == nfi.dev && again.ino == nfi.ino : fd < 0)
+			break;
+		if (tries == 4) {
+			/* NAME moved on at every look: what it was is put by its
+			 * age among the generations found (some may be newer);
+			 * those born since the listing come before the new
+			 * file's first line (first_bytes), the horizon held. */
+			if (f->cur != NULL)
+				follow_add_old(f, f->cur);
+			else if (fd >= 0)
+				follow_add_old(f, follow_src_new(f, fd, &nfi, f->name, 0));
+			f->cur = NULL;
+			follow_sort_old(f, located);
+			f->hold_horizon = 1;
+			fd = follow_open_name(f, &nfi);
+			saved = errno;
+			break;
+		}
+		/* NAME moved on while we looked: what it was is a rotated
+		 * generation now, older than those born since the horizon. */
+		if (f->cur != NULL) {
+			follow_add_old(f, f->cur);
+			memmove(&f->old[located + 1], &f->old[located],
+			    (f->nold - 1 - located) * sizeof *f->old);
+			f->old[located++] = f->cur;
+			f->cur = NULL;
+		} else if (fd >= 0) {
+			close(fd);
+		}
+		fd = follow_open_name(f, &nfi);
+		saved = errno;
+		follow_drop_old(f, located);
+		/* Listed again, an entry's inode found with new content stays
+		 * a generation of its own (born before the horizon). */
+		{
+			struct rotdir_file *again;
+			size_t m;
+
+			listed_at = fileid_fs_now();
+			m = rotdir_list(&f->rd, &again);
+
+			follow_carry_marks(c, nc, again, m, 0);
+			rotdir_free(c, nc);
+			c = again;
+			nc = m;
+		}
+		follow_find_unseen(f, &c, &nc, fd >= 0 ? &nfi : NULL, e, n, NULL);
+	}
+	rotdir_free(c, nc);
 	f->changed = 1;
-	if (r.fd < 0) {
+	if (fd < 0) {
 		f->missing = 1;
-		errno = r.saved;
+		errno = saved;
 		return -1;
 	}
 	if (f->cur == NULL) {
-		if (r.changed && !r.copied)
+		if (changed && !copied)
 			warn("%s: changed while stopped (truncated or rewritten); "
 			    "reading from the start", f->name);
-		else if (n > 0 && !r.changed)
+		else if (n > 0 && !changed)
 			warn("%s: following new file", f->name);
-		f->cur = follow_src_new(f, r.fd, &r.nfi, f->setpath, 0);
+		f->cur = follow_src_new(f, fd, &nfi, f->setpath, 0);
 		/* What it held when the directory was listed may have been
 		 * copied and truncated since: looked for from then on. */
-		f->cur->fresh_at = r.listed_at;
+		f->cur->fresh_at = listed_at;
+		/* Truncated while stopped: a writer without O_APPEND left a
+		 * hole before its next line, skipped as a live follow does. */
+		f->cur->skip_nul = changed;
 	}
 	follow_end_look(f, t0, 1);
 	return 0;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "follow_marks.h"
 #include "follow_src.h"
 #include "msg.h"
 #include "unpack.h"
@@ -108,6 +109,7 @@ follow_src_drop(struct follow *f, struct follow_src *s, int keep_fd)
 {
 	if (s == NULL)
 		return;
+	follow_marks_forget(f, s);
 	if (f->o.hooks != NULL && f->o.hooks->closing != NULL)
 		f->o.hooks->closing(f->o.hooks->ctx, f, s);
 	if (keep_fd)
@@ -205,8 +207,10 @@ follow_ident_of_entry(struct fileid_content *id, const struct tailstate_entry *e
 	id->off = e->off;
 	id->fplen = e->fplen;
 	id->fp = e->fp;
-	id->headlen = e->headlen;
-	id->head = e->head;
+	/* At offset 0 a head shorter than FP is a line caught halfway
+	 * (see follow_head_known): no identity. */
+	id->headlen = e->off > 0 || e->headlen == FP ? e->headlen : 0;
+	id->head = id->headlen > 0 ? e->head : tailstate_fingerprint("", 0);
 	id->mtime = e->mtime;
 	id->since = e->btime;
 }

@@ -32,6 +32,7 @@ out_init(struct out *o, int fd, const char *name)
 	o->whole_lines = 0;
 	o->is_pipe = 0;
 	memset(&o->pipe, 0, sizeof o->pipe);
+	o->on_closed = NULL;
 }
 
 void
@@ -75,8 +76,11 @@ write_failed(struct out *o)
 		o->closed = 1;
 		return;
 	}
-	if (errno == EPIPE)
+	if (errno == EPIPE) {
+		if (o->on_closed != NULL)
+			o->on_closed(o);
 		exit(EXIT_OK);
+	}
 	die("%s: write error:", o->name);
 }
 
@@ -200,16 +204,21 @@ write_lines(struct out *o, const char *p, size_t n)
 {
 	while (n > 0 && !o->closed) {
 		size_t k = o->is_pipe ? pipe_fit(o, p, n) : n;
+		ssize_t w = write(o->fd, p, k);
 
-		if (write_all(o->fd, p, k) < 0) {
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
 			write_failed(o);
 			return;
 		}
+		/* Counted write by write: o->bytes is what was accepted. */
 		if (o->is_pipe)
-			out_pipe_wrote(&o->pipe, k, (uint64_t)sysconf(_SC_PAGESIZE));
-		o->bytes += k;
-		p += k;
-		n -= k;
+			out_pipe_wrote(&o->pipe, (uint64_t)w,
+			    (uint64_t)sysconf(_SC_PAGESIZE));
+		o->bytes += (uint64_t)w;
+		p += w;
+		n -= (size_t)w;
 	}
 }
 

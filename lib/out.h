@@ -53,6 +53,9 @@ struct out {
 	int whole_lines;	/* out_whole_lines */
 	int is_pipe;		/* fd is a pipe (whole_lines only) */
 	struct out_pipe pipe;	/* is_pipe: what our writes may still hold */
+	void (*on_closed)(struct out *o);	/* or NULL: called when the
+				 * reader went away, before the program
+				 * ends; o->bytes were accepted */
 };
 
 /* out_init: write to FD; NAME for messages ("standard output" for fd 1). */

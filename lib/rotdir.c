@@ -19,6 +19,47 @@ rotdir_path(const struct rotdir *rd, const char *ent)
 	return p;
 }
 
+void
+rotdir_exclude_init(struct rotdir_exclude *ex, const char *state, int out_fd)
+{
+	struct fileid_stat fi;
+	const char *slash;
+
+	memset(ex, 0, sizeof *ex);
+	if (state != NULL) {
+		slash = strrchr(state, '/');
+		if (slash == NULL) {
+			ex->has_state = fileid_stat_at(AT_FDCWD, ".", 0, &fi) == 0;
+		} else {
+			char *dir = xstrdup(state);
+
+			dir[slash - state + (slash == state)] = '\0';
+			ex->has_state = fileid_stat_at(AT_FDCWD, dir, 0, &fi) == 0;
+			free(dir);
+		}
+		ex->dir_dev = fi.dev;
+		ex->dir_ino = fi.ino;
+		ex->name = slash != NULL ? slash + 1 : state;
+	}
+	if (out_fd >= 0 && fileid_stat_fd(out_fd, &fi) == 0 && fi.regular) {
+		ex->has_out = 1;
+		ex->out_dev = fi.dev;
+		ex->out_ino = fi.ino;
+	}
+}
+
+/* Whether ENT, an entry of the state file's directory, is the state file or one of its temporaries (.NAME.XXXXXX). */
+static int
+is_state_file(const struct rotdir_exclude *ex, const char *ent)
+{
+	size_t n = strlen(ex->name);
+
+	if (strcmp(ent, ex->name) == 0)
+		return 1;
+	return ent[0] == '.' && strncmp(ent + 1, ex->name, n) == 0 &&
+	    ent[1 + n] == '.' && strlen(ent + 2 + n) == 6;
+}
+
 /* list_once: the regular files of RD's rotation set, listed once; their count. */
 static size_t
 list_once(const struct rotdir *rd, struct rotdir_file **out)
@@ -27,17 +68,29 @@ list_once(const struct rotdir *rd, struct rotdir_file **out)
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	DIR *d;
+	int state_dir = 0;	/* the state file's directory */
 
 	*out = NULL;
 	if ((d = opendir(rd->dir)) == NULL)
 		return 0;
+	if (rd->ex != NULL && rd->ex->has_state) {
+		struct fileid_stat dfi;
+
+		state_dir = fileid_stat_fd(dirfd(d), &dfi) == 0 &&
+		    dfi.dev == rd->ex->dir_dev && dfi.ino == rd->ex->dir_ino;
+	}
 	while ((de = readdir(d)) != NULL) {
 		struct rot_name rn;
 		struct fileid_stat fi;
 
 		if (!rotset_match(rd->base, de->d_name, rd->globs, rd->nglobs, &rn))
 			continue;
+		if (state_dir && is_state_file(rd->ex, de->d_name))
+			continue;
 		if (fileid_stat_at(dirfd(d), de->d_name, 0, &fi) < 0 || !fi.regular)
+			continue;
+		if (rd->ex != NULL && rd->ex->has_out && fi.dev == rd->ex->out_dev &&
+		    fi.ino == rd->ex->out_ino)
 			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 16;

@@ -12,6 +12,20 @@
 #include "fileid.h"
 #include "rotset.h"
 
+/*
+ * Files that are never a log's generation, whatever their names: the
+ * state file (NAME in the directory DIR_DEV, DIR_INO), the temporaries
+ * that replace it (.NAME.XXXXXX beside it), and the file standard output
+ * writes to (OUT_DEV, OUT_INO when HAS_OUT).
+ */
+struct rotdir_exclude {
+	int has_state;
+	uint64_t dir_dev, dir_ino;
+	const char *name;
+	int has_out;
+	uint64_t out_dev, out_ino;
+};
+
 /* Which log: its directory, its name there, how paths are written. */
 struct rotdir {
 	const char *dir;	/* "." for a bare name */
@@ -19,6 +33,7 @@ struct rotdir {
 	const char *prefix;	/* DIR as the user wrote it, with its '/', or "" */
 	char *const *globs;	/* extra names (--rotated) */
 	size_t nglobs;
+	const struct rotdir_exclude *ex;	/* or NULL */
 };
 
 /* A file of the rotation set. */
@@ -40,6 +55,10 @@ struct rotdir_file {
  * freed with rotdir_free.
  */
 size_t rotdir_list(const struct rotdir *rd, struct rotdir_file **out);
+
+/* rotdir_exclude_init: EX names the state file STATE (or NULL) and the
+ * file descriptor OUT_FD writes to (when a regular file). */
+void rotdir_exclude_init(struct rotdir_exclude *ex, const char *state, int out_fd);
 
 void rotdir_free(struct rotdir_file *c, size_t n);
 

@@ -2,6 +2,7 @@
  * repeated: options and the event loop; the state file and standard
  * output in state.c, watching in watch.c. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -13,9 +14,11 @@
 
 #include "args.h"
 #include "follow.h"
+#include "follow_marks.h"
 #include "hadoop.h"
 #include "msg.h"
 #include "out.h"
+#include "rotdir.h"
 #include "tailstate.h"
 #include "tmpfile.h"
 #include "xalloc.h"
@@ -68,6 +71,7 @@ struct tailstate start;	/* --no-commit: where names new to STATE began */
 int no_commit;
 static int verbose;
 static volatile sig_atomic_t stop_signal;
+static struct follow_marks marks;	/* what the output's bytes stand for */
 
 /* What was read and lost: -v says it, a Hadoop task reports counters.
  * "nothing lost" only when nothing may have been. */
@@ -120,6 +124,20 @@ report_counts(void)
 		    "in %llu place%s", n.losses > 0 ? "; " : "",
 		    (unsigned long long)n.unknown, n.unknown == 1 ? "" : "s");
 	warn("%s line%s read; %s%s", a, n.lines == 1 ? "" : "s", lost, unknown);
+}
+
+/*
+ * The reader went away (a closed pipe): the state covers exactly the
+ * whole lines the output accepted, whatever was still pending; lines a
+ * reader accepted and dropped unread are not read again.
+ */
+static void
+output_closed(struct out *o)
+{
+	if (state_path == NULL)
+		return;
+	follow_marks_rewind(&marks, o->bytes);
+	save_state(0);
 }
 
 /* Whether looking for the files of the state found some lost. */
@@ -253,8 +271,12 @@ follow_loop(void)
 			finish_on_signal();
 		now = follow_now_ms();
 		if (now >= next_look) {
+			/* A watch new (or renewed) since: its names are looked at. */
 			for (i = 0; i < ndirs; i++)
-				watch_dir(&dirs[i]);
+				if (watch_dir(&dirs[i]))
+					for (size_t j = 0; j < nfiles; j++)
+						if (files[j].dir == i)
+							files[j].need_look = 1;
 			for (i = 0; i < nfiles; i++) {
 				struct tracked *t = &files[i];
 
@@ -314,9 +336,8 @@ follow_loop(void)
 				die("poll:");
 		}
 		if (pfd[1].revents & (POLLERR | POLLHUP)) {
-			/* Everything written was flushed; the reader is gone. */
-			if (state_path != NULL && out.len == 0)
-				save_state(0);
+			/* The reader is gone: what it accepted is checkpointed. */
+			output_closed(&out);
 			exit(EXIT_OK);
 		}
 		if (ifd >= 0 && (pfd[0].revents & POLLIN))
@@ -360,6 +381,95 @@ dir_index(const char *path)
 	return ndirs++;
 }
 
+/*
+ * state_key: what the state knows NAME by, however it is spelled
+ * (app.log, ./app.log, /var/log/app.log): its directory resolved by
+ * realpath(3), then its last component, not resolved (a symbolic link is
+ * followed as a link).  A directory that cannot be resolved (missing,
+ * with --retry): NAME made absolute.
+ */
+static char *
+state_key(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	char dir[PATH_MAX], *key, *d = xstrdup(name);
+	const char *base = slash != NULL ? slash + 1 : name;
+	size_t dl;
+
+	if (slash == NULL)
+		strcpy(d, ".");
+	else if (slash == name)
+		strcpy(d, "/");
+	else
+		d[slash - name] = '\0';
+	if (realpath(d, dir) == NULL) {
+		base = name;
+		if (name[0] == '/' || getcwd(dir, sizeof dir) == NULL)
+			dir[0] = '\0';
+	}
+	free(d);
+	dl = strlen(dir);
+	key = xmalloc(dl + strlen(base) + 2);
+	sprintf(key, "%s%s%s", dir, dl > 0 && dir[dl - 1] != '/' ? "/" : "", base);
+	return key;
+}
+
+/*
+ * adopt_spelling: with no entry under F's key, the entries of another
+ * name (one no name of this run has) are F's when that name is spelled
+ * otherwise for the same place, or when one of them is F's current file
+ * by identity (device, inode, birth time, the content it knew): a state
+ * written by a version that kept names as typed, or a log moved into a
+ * directory reached another way.  They are renamed to F's key in LOADED,
+ * so that they are resumed and written under it.
+ */
+static void
+adopt_spelling(struct follow *f)
+{
+	struct fileid_stat fi;
+	char *was = NULL;
+	size_t i, k;
+	int fd;
+
+	for (i = 0; i < loaded.n; i++)
+		if (strcmp(loaded.e[i].name, f->key) == 0)
+			return;
+	fd = open(f->name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd >= 0 && fileid_stat_fd(fd, &fi) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	for (i = 0; i < loaded.n && was == NULL; i++) {
+		const struct tailstate_entry *e = &loaded.e[i];
+		char *key;
+		int claimed = 0, same;
+
+		for (k = 0; k < nfiles && !claimed; k++)
+			claimed = strcmp(files[k].f.key, e->name) == 0;
+		if (claimed)
+			continue;
+		key = state_key(e->name);
+		same = strcmp(key, f->key) == 0 ||
+		    (fd >= 0 && follow_holds_entry(fd, &fi, e));
+		free(key);
+		if (same)
+			was = xstrdup(e->name);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (was == NULL)
+		return;
+	if (strcmp(was, f->name) != 0)
+		warn("%s: known to the state as %s: continued from there", f->name, was);
+	for (i = 0; i < loaded.n; i++) {
+		if (strcmp(loaded.e[i].name, was) == 0) {
+			free(loaded.e[i].name);
+			loaded.e[i].name = xstrdup(f->key);
+		}
+	}
+	free(was);
+}
+
 /* Open the files to follow (at the state's places, or as HOW says for
  * files the state does not know); how many the state did not know. */
 static size_t
@@ -371,14 +481,20 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 
 	files = xreallocarray(NULL, (size_t)n, sizeof *files);
 	for (i = 0; i < n; i++) {
-		size_t k, dup = 0;
+		char *key = state_key(names[i]);
+		size_t k;
 
-		for (k = 0; k < nfiles; k++)
-			dup |= strcmp(files[k].f.name, names[i]) == 0;
-		if (dup)
+		for (k = 0; k < nfiles && strcmp(files[k].f.key, key) != 0; k++)
+			;
+		if (k < nfiles) {	/* the same log named twice */
+			warn("%s: the same file as %s; followed once", names[i],
+			    files[k].f.name);
+			free(key);
 			continue;
+		}
 		memset(&files[nfiles], 0, sizeof files[nfiles]);
 		follow_init(&files[nfiles].f, names[i], fo);
+		files[nfiles].f.key = key;
 		files[nfiles].dir = dir_index(files[nfiles].f.dir);
 		files[nfiles].need_look = 1;
 		files[nfiles].expiry = -1;
@@ -394,10 +510,11 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 		int64_t horizon = 0;
 		int known = 0, r;
 
+		adopt_spelling(f);
 		for (j = 0; j < loaded.n; j++) {
 			const struct tailstate_entry *e = &loaded.e[j];
 
-			if (e->pending || strcmp(e->name, f->name) != 0)
+			if (e->pending || strcmp(e->name, f->key) != 0)
 				continue;
 			known = 1;
 			if (e->kind == TAILSTATE_NAME) {
@@ -415,9 +532,17 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 		if (!known && no_commit)	/* a retry starts here again */
 			follow_export(f, &start, 0);
 		if (r < 0) {
-			if (errno != ENOENT || !retry)
+			/* Caught between a rotation's rename and its create:
+			 * the state knows NAME and its rest was found, to be
+			 * read; NAME's next file is awaited as with --retry. */
+			int between = errno == ENOENT && !retry && known && f->nold > 0;
+
+			if (errno != ENOENT || !(retry || between))
 				die("%s:", f->name);
-			if (!once)	/* with --once, a file yet to come is empty */
+			if (between && (verbose || !once))
+				warn("%s: does not exist (rotated, not created again yet); "
+				    "reading the rest of its rotated file", f->name);
+			else if (!once)	/* with --once, a file yet to come is empty */
 				warn("%s: does not exist yet; waiting for it", f->name);
 		}
 	}
@@ -541,6 +666,7 @@ parse_options(int argc, char *argv[], struct options *o)
 int
 main(int argc, char *argv[])
 {
+	static struct rotdir_exclude exclude;
 	struct options o;
 	size_t nnew;
 	int first, status = EXIT_OK;
@@ -559,7 +685,13 @@ main(int argc, char *argv[])
 	if (!o.once)
 		catch_signals();
 	open_output();
+	out.on_closed = output_closed;
 	o.fo.out = &out;
+	o.fo.marks = &marks;
+	/* The state file, its temporaries and the output file are never
+	 * taken for rotated logs (a glob such as 'app.log*' matches them). */
+	rotdir_exclude_init(&exclude, state_path, 1);
+	o.fo.exclude = &exclude;
 	if (!o.once && !o.polling)
 		start_inotify();
 	/*

@@ -55,7 +55,7 @@ save_state(int writing)
 		int ours = 0;
 
 		for (j = 0; j < nfiles && !ours; j++)
-			ours = strcmp(files[j].f.name, e->name) == 0;
+			ours = strcmp(files[j].f.key, e->name) == 0;
 		if (!ours || (no_commit && !e->pending))
 			tailstate_add(&st, e);
 	}

@@ -22,6 +22,7 @@ struct tracked {
 struct dirwatch {
 	char *path;
 	int wd;			/* -1: not watched (missing; retried) */
+	uint64_t dev, ino;	/* the directory the watch is on */
 };
 
 /* The followed names and their directories (main.c). */
@@ -53,7 +54,8 @@ void pending_knowledge(struct tailstate_entry *e);	/* an uncommitted
 /* watch.c */
 extern const struct follow_hooks watch_hooks;	/* watch each opened file */
 void start_inotify(void);	/* or poll, said on stderr */
-void watch_dir(struct dirwatch *d);	/* unless watched or polling */
+int watch_dir(struct dirwatch *d);	/* 1: newly watched (look at its
+				 * names: nothing was seen meanwhile) */
 void read_events(void);		/* mark the names the events concern */
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "msg.h"
@@ -123,11 +124,63 @@ src_closing(void *ctx, struct follow *f, struct follow_src *s)
 
 const struct follow_hooks watch_hooks = { src_opened, src_closing, NULL };
 
-void
+/* The directory at PATH now, or 0 when there is none. */
+static int
+dir_id(const char *path, uint64_t *dev, uint64_t *ino)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) < 0 || !S_ISDIR(sb.st_mode))
+		return 0;
+	*dev = (uint64_t)sb.st_dev;
+	*ino = (uint64_t)sb.st_ino;
+	return 1;
+}
+
+/*
+ * watch_dir: make D's watch be on the directory its path names now.  A
+ * watch can outlive its directory unnoticed: a directory removed while
+ * mr-tail holds a file of it open reports its IN_DELETE_SELF only when
+ * that file is closed, and meanwhile a new directory under the same path
+ * is not watched at all (its files created, renamed, the directory
+ * itself renamed away: no event ever comes).  So the watch is checked
+ * against the path's directory at each check, dropped when it is another
+ * (the names are then looked at every check, as when polling, until the
+ * path's directory is watched again), and is taken as watched only when
+ * the path named the same directory before and after the watch was
+ * added.  Returns 1 when the watch is new: what happened in the
+ * directory while it was not watched was not seen, and its names must be
+ * looked at.
+ */
+int
 watch_dir(struct dirwatch *d)
 {
-	if (d->wd < 0 && ifd >= 0)
-		d->wd = add_watch(d->path, DIR_EVENTS);
+	uint64_t dev, ino, dev2, ino2;
+
+	if (ifd < 0)
+		return 0;
+	if (d->wd >= 0) {
+		if (dir_id(d->path, &dev, &ino) && dev == d->dev && ino == d->ino)
+			return 0;
+		inotify_rm_watch(ifd, d->wd);	/* a stale watch */
+		d->wd = -1;
+		nwatches--;
+	}
+	if (!dir_id(d->path, &dev, &ino))
+		return 0;
+	d->wd = add_watch(d->path, DIR_EVENTS);
+	if (d->wd < 0)
+		return 0;
+	if (!dir_id(d->path, &dev2, &ino2) || dev2 != dev || ino2 != ino) {
+		/* Replaced meanwhile: which one is watched is not known. */
+		inotify_rm_watch(ifd, d->wd);
+		d->wd = -1;
+		nwatches--;
+		return 0;
+	}
+	d->dev = dev;
+	d->ino = ino;
+	return 1;
 }
 
 /* Mark the names an inotify event concerns. */
