@@ -225,6 +225,21 @@ was_truncated(struct follow_src *s)
 	return 0;
 }
 
+/* COPY (the newest earlier generation) holds the rest of rotated file S's
+ * generation: it goes before S, and is read now, before S's new bytes. */
+static void
+read_copy_before(struct follow *f, struct follow_src *copy, struct follow_src *s,
+    int64_t now)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < f->nold && f->old[i] != s; i++)
+		;
+	memmove(&f->old[i + 1], &f->old[i], (f->nold - 1 - i) * sizeof *f->old);
+	f->old[i] = copy;
+	follow_drain(f, copy, now);
+}
+
 /*
  * The current file shrank or its bytes before the read offset changed:
  * truncation, copytruncate, or a rewrite.  The copy logrotate made before
@@ -249,7 +264,10 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	follow_marks_forget(f, s);	/* its positions are about to go */
 	follow_ident_of_src(&id, s);
 	first = f->nold;
-	if (s == f->cur) {
+	/* A rotated file too: copytruncated, written again and renamed while
+	 * a restart looked (the file it knew moved on), its copy holds the
+	 * rest of what we read. */
+	if (s == f->cur || s->pid == 0) {
 		nc = rotdir_list(&f->rd, &c);
 		copy = follow_find_copy(f, c, nc, &id, s->gone ? NULL : s->head, s->dev,
 		    s->ino, NULL);
@@ -257,11 +275,14 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 		    s->dev, s->ino);
 	}
 	if (copy != NULL) {
-		warn("%s: truncated; reading the rest of %s first", f->name, copy->path);
+		warn("%s: truncated; reading the rest of %s first",
+		    s == f->cur ? f->name : s->path, copy->path);
 		copy->lines = s->lines;
 		copy->lbytes = s->lbytes;
 		copy->idle_until = now + f->o.rotate_wait_ms;
 		follow_add_old(f, copy);
+		if (s != f->cur)
+			read_copy_before(f, copy, s, now);
 		/* Seen in the file, neither read nor in the copy: written
 		 * between the copy and the truncation. */
 		if (copy->pid == 0 && seen > copy->size && seen > s->off)
@@ -297,6 +318,8 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 		 * have been newer than some of them (taken in a race). */
 		follow_sort_old(f, first);
 		follow_drain_old(f, now);
+	} else {
+		rotdir_free(c, nc);
 	}
 	s->off = s->line_off = s->size = 0;
 	s->held.len = 0;

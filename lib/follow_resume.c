@@ -114,6 +114,42 @@ find_where_it_was(struct follow *f, const struct tailstate_entry *e,
 }
 
 /*
+ * copy_of_now: whether candidate FD (SIZE bytes) is the copy of what
+ * NAME's file S holds now (a copytruncate not finished, whose lines S
+ * gives), for an entry that knew no whole line (offset 0): the same bytes
+ * as far as both go (up to a MiB), and its first two lines not alike.
+ * (Another generation merely starting as S does -- a head of a few
+ * bytes, a line caught halfway written, starts many files alike --
+ * differs somewhere; a log of repeated lines cannot tell.)
+ */
+static int
+copy_of_now(int fd, uint64_t size, const struct follow_src *s)
+{
+	char a[4096], b[4096], *nl;
+	struct fileid_stat now;
+	uint64_t n, off;
+	ssize_t r;
+
+	if (fileid_stat_fd(s->fd, &now) < 0)
+		return 0;
+	n = size < now.size ? size : now.size;
+	if (n > 1 << 20)
+		return 0;
+	for (off = 0; off < n; off += sizeof a) {
+		size_t k = n - off < sizeof a ? (size_t)(n - off) : sizeof a;
+
+		if (fileid_pread(fd, a, k, off) != (ssize_t)k ||
+		    fileid_pread(s->fd, b, k, off) != (ssize_t)k || memcmp(a, b, k) != 0)
+			return 0;
+	}
+	r = fileid_pread(fd, a, sizeof a, 0);
+	if (r <= 0 || (nl = memchr(a, '\n', (size_t)r)) == NULL)
+		return 1;
+	n = (uint64_t)(nl - a) + 1;
+	return 2 * n > (uint64_t)r || memcmp(a, a + n, (size_t)n) != 0;
+}
+
+/*
  * same_bytes_elsewhere: NAME's file S holds what its entry knows, and so
  * does another file of the set born since the horizon, with more: the
  * copy of a copytruncate not finished yet, or -- when lines repeat (a log
@@ -149,7 +185,8 @@ same_bytes_elsewhere(struct follow *f, struct rotdir_file *c, size_t nc,
 			    c[i].fi.size - id.off : s->headlen;
 
 			hit = fileid_pread(fd, after, (size_t)k, id.off) == (ssize_t)k &&
-			    memcmp(after, s->head, (size_t)k) == 0;
+			    memcmp(after, s->head, (size_t)k) == 0 &&
+			    (id.off > 0 || !copy_of_now(fd, c[i].fi.size, s));
 		}
 		close(fd);
 		if (hit) {
@@ -388,6 +425,12 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 				continue;
 			}
 			if (s == NULL) {
+				/* Its copies holding no more than it read (a
+				 * copytruncate, the file then written again and
+				 * renamed, or deleted) are known: else a later look
+				 * takes one for a generation and reads it again. */
+				follow_keep_read_copies(f, c, nc, &id, NULL, e[i].dev,
+				    e[i].ino);
 				entry_lost(f, &e[i], c, nc, unreadable, 0);
 				continue;
 			}

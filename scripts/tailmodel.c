@@ -2,7 +2,7 @@
  * tailmodel: a randomized model of log rotation, to prove that mr-tail
  * loses no line through any chain of rotations.
  *
- * usage: tailmodel [-q] [-k] [-r] [-s SEED] [-t SECONDS] [-m inotify|poll|cron] MR-TAIL
+ * usage: tailmodel [-q] [-k] [-W] [-s SEED] [-t SECONDS] [-m inotify|poll|cron] MR-TAIL
  *
  * A writer appends numbered lines to app.log (some in two writes, some
  * long) while the model rotates it by random schedules: rename chains
@@ -10,9 +10,10 @@
  * new file created at once or after a delay, late writes to the rotated
  * file, copytruncate (sometimes racing a write), compression of rotated
  * files (gzip, bzip2, xz, zstd: those installed), bursts of rotations
- * within milliseconds, and the oldest files deleted past six; with -r,
- * same-size rewrites too (a copytruncate, as many bytes written again,
- * and a rename, at once: see same_size_rewrite).  mr-tail
+ * within milliseconds, same-size rewrites (a copytruncate, as many bytes
+ * written again, and a rename, at once: see same_size_rewrite; -W leaves
+ * them out, giving the schedules of soaks before they were in), and the
+ * oldest files deleted past six.  mr-tail
  * runs meanwhile:
  *
  *   inotify  mr-tail -b -s st app.log >>out, killed with -9 at random
@@ -96,7 +97,7 @@ static unsigned long long rng;
 static int dated;		/* this run's rotated names: dated, else numbered */
 static int copytruncate;	/* this run's rotation: copytruncate, else rename */
 static int poll_ms;
-static int rewrites;		/* -r: same-size rewrites among the schedules */
+static int rewrites = 1;	/* same-size rewrites among the schedules (-W: none) */
 
 static struct line *lines;
 static size_t nlines, linecap;	/* lines[1..nlines] */
@@ -1219,7 +1220,7 @@ check(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: tailmodel [-qkr] [-s SEED] [-t SECONDS] "
+	fprintf(stderr, "usage: tailmodel [-qkW] [-s SEED] [-t SECONDS] "
 	    "[-m inotify|poll|cron] MR-TAIL\n");
 	exit(2);
 }
@@ -1232,7 +1233,7 @@ main(int argc, char *argv[])
 	int c, i;
 
 	seed = (unsigned long long)time(NULL);
-	while ((c = getopt(argc, argv, "km:qrs:t:")) != -1) {
+	while ((c = getopt(argc, argv, "km:qs:t:W")) != -1) {
 		switch (c) {
 		case 'k': keep_dir = 1; break;
 		case 'm':
@@ -1241,7 +1242,7 @@ main(int argc, char *argv[])
 			    strcmp(optarg, "cron") == 0 ? CRON : (usage(), INOTIFY);
 			break;
 		case 'q': quiet = 1; break;
-		case 'r': rewrites = 1; break;
+		case 'W': rewrites = 0; break;
 		case 's': seed = strtoull(optarg, NULL, 10); break;
 		case 't': seconds = strtod(optarg, NULL); break;
 		default: usage();

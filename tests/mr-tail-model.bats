@@ -2,7 +2,8 @@
 # The randomized rotation model (scripts/tailmodel.c), a short seeded run
 # per way of running mr-tail: a writer of numbered lines (some in two
 # writes, some long), rotations by random schedules (rename chains with
-# numbered or dated names, copytruncate, creation at once or later, late
+# numbered or dated names, copytruncate, same-size rewrites (copytruncate,
+# as many bytes written again, rename), creation at once or later, late
 # writes, bursts within milliseconds, compression, deletion and truncation
 # while mr-tail is down), and mr-tail live with inotify, with --poll, or
 # from cron-like --once runs and exactly-once --no-commit jobs, killed with

@@ -606,6 +606,124 @@ export_records_line_start_and_fingerprint(void)
 	release(&f);
 }
 
+/* NAME written with TEXT, read from its start, checkpointed in ST (then a
+ * tick: what comes next is born later). */
+static void
+read_and_checkpoint(struct follow *f, struct tailstate *st, const char *name,
+    const char *text)
+{
+	put(name, "w", text);
+	capture();
+	follow_init(f, path(name), &opts);
+	follow_start(f, FOLLOW_BEGIN, 0);
+	follow_read(f, UINT64_MAX, 0);
+	checkpoint(f, st);
+	tick();
+}
+
+/*
+ * Seed 16004 of tailmodel -r: a copytruncate, the log written again to the
+ * same size, then renamed, all while stopped.  The copy holds exactly what
+ * the checkpoint read of the file: known, not a generation to read from its
+ * start -- also when the horizon stays before its birth (a young empty file
+ * of the set pins it), where the current file's first line looks again.
+ */
+static void
+copy_up_to_offset_of_rewritten_entry_is_known(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	read_and_checkpoint(&f, &st, "sr", "g12 one\ng12 two\n");
+	put("sr.3", "w", "");	/* a young empty file: the horizon stays */
+	sh("cp %s %s", path("sr"), path("sr.1"));
+	put("sr", "w", "g13 une\ng13 deu\n");	/* the same size */
+	rename(path("sr.1"), path("sr.2"));
+	rename(path("sr"), path("sr.1"));
+	put("sr", "w", "g14\n");
+	CHECK(resume(&f, "sr", &st) == 0);
+	follow_read(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "g12 one\ng12 two\ng13 une\ng13 deu\ng14\n");
+	tailstate_free(&st);
+	release(&f);
+	unlink_numbered("sr", 3);
+}
+
+/*
+ * Seed 16006 of tailmodel -r: the checkpoint knew only a line's first
+ * bytes (offset 0), and a copy of the file made since holds them and
+ * more.  It is a copy of what the file holds now (a copytruncate not
+ * finished), byte for byte: not "an unknown amount may be lost".
+ */
+static void
+resume_after_copy_at_offset_0(struct follow *f, struct tailstate *st, const char *first,
+    const char *rest)
+{
+	read_and_checkpoint(f, st, "pz", first);
+	put("pz", "a", rest);
+	sh("cp %s %s", path("pz"), path("pz.1"));
+	CHECK(resume(f, "pz", st) == 0);
+	follow_read(f, UINT64_MAX, 0);
+}
+
+static void
+copy_of_name_at_offset_0_is_no_unknown_loss(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	resume_after_copy_at_offset_0(&f, &st, "0000", "01 first\n");
+	CHECK_STR(captured(), "000001 first\n");
+	CHECK(f.n.unknown == 0);
+	tailstate_free(&st);
+	release(&f);
+	unlink_numbered("pz", 1);
+	/* Repeated lines: the copy may hold another generation. */
+	resume_after_copy_at_offset_0(&f, &st, "x", "\nx\nx\n");
+	CHECK(f.n.unknown == 1);
+	tailstate_free(&st);
+	release(&f);
+	unlink_numbered("pz", 1);
+	unlink(path("pz"));
+}
+
+/*
+ * Seed 16016 of tailmodel -r: during a restart, a copytruncate, the log
+ * written again to the same size, and a rename.  The file the checkpoint
+ * knew is then a rotated one, truncated: the rest of its generation is in
+ * the copy, read before what the file holds now.
+ */
+static void
+rewrite_rw_now(void)
+{
+	sh("cp %s %s", path("rw"), path("rw.1"));
+	put("rw", "w", "859 x\n859 y\n859 z\n");
+	rename(path("rw.1"), path("rw.2"));
+	rename(path("rw"), path("rw.1"));
+	put("rw", "w", "860\n");
+}
+
+static void
+rotated_source_truncated_reads_its_copy_first(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	read_and_checkpoint(&f, &st, "rw", "858 a\n858 b\n");
+	put("rw", "a", "858 c\n");
+	stat_race_path = path("rw");
+	stat_race_hook = rewrite_rw_now;
+	CHECK(resume(&f, "rw", &st) == 0);
+	stat_race_path = NULL;
+	follow_read(&f, UINT64_MAX, 0);
+	follow_look(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "858 a\n858 b\n858 c\n859 x\n859 y\n859 z\n860\n");
+	tailstate_free(&st);
+	release(&f);
+	unlink_numbered("rw", 2);
+	unlink(path("rw"));
+}
+
 static void
 resume_finds_rotated_file_by_inode(void)
 {
@@ -1386,5 +1504,8 @@ main(void)
 	RUN(names_of_the_current_listing_tell_age);
 	RUN(compressed_older_by_name_yet_new_is_read);
 	RUN(name_moving_at_every_look_keeps_order);
+	RUN(copy_up_to_offset_of_rewritten_entry_is_known);
+	RUN(copy_of_name_at_offset_0_is_no_unknown_loss);
+	RUN(rotated_source_truncated_reads_its_copy_first);
 	return unit_dir_remove() < 0 ? 1 : unit_done();
 }
