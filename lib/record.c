@@ -115,10 +115,6 @@ read_block(struct reader *r)
 		 * here, between records. */
 		if (sigstop_signal != 0)
 			sigstop_finish();
-		/* On a pipe, a stop that comes just before read(2) would
-		 * wait for the next input: the wait is sigstop's. */
-		if (r->may_block && sigstop_wait_readable(r->fd) < 0)
-			continue;
 		n = read(r->fd, r->buf + r->end, r->cap - r->end);
 		if (n >= 0 || errno != EINTR)
 			break;

@@ -12,7 +12,6 @@
 volatile sig_atomic_t sigstop_signal;
 static volatile sig_atomic_t forwarded;	/* a signal passed on to main */
 static pthread_t reading_thread;
-static int installed;
 static void (*report_fn)(void *);
 static void *report_arg;
 
@@ -53,7 +52,6 @@ sigstop_install(void (*report)(void *), void *arg)
 
 	tmp_install_signals();	/* the others still remove temporary files */
 	reading_thread = pthread_self();
-	installed = 1;
 	report_fn = report;
 	report_arg = arg;
 	memset(&sa, 0, sizeof sa);
@@ -89,22 +87,6 @@ sigstop_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 	r = ppoll(fds, n, tp, &old);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return r;
-}
-
-int
-sigstop_wait_readable(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	if (!installed)
-		return 0;
-	while (sigstop_poll(&p, 1, -1) < 0) {
-		if (errno != EINTR)
-			return 0;	/* read(2) says what is wrong */
-		if (sigstop_signal != 0)
-			return -1;
-	}
-	return 0;
 }
 
 void

@@ -35,13 +35,6 @@ void sigstop_install(void (*report)(void *), void *arg);
  */
 int sigstop_poll(struct pollfd *fds, nfds_t n, int timeout_ms);
 
-/*
- * sigstop_wait_readable: wait by sigstop_poll until FD can be read
- * without blocking; 0 then (at once if sigstop_install was not called),
- * -1 (EINTR) when a stop is asked.
- */
-int sigstop_wait_readable(int fd);
-
 /* sigstop_finish: the stop itself: the report, then death by the signal. */
 noreturn void sigstop_finish(void);
 

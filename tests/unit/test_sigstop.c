@@ -276,9 +276,9 @@ a_signal_another_thread_takes_reaches_the_reader(void)
 }
 
 /*
- * The waits of a reader: readable input is no wait; a stop noted before
- * the wait starts (a signal during the window's work in mr-reduce -w, or
- * between the check and read(2)) ends it at once instead of waiting on
+ * The waits of mr-reduce -w: readable input is no wait; a stop noted
+ * before the wait starts (a signal during the window's work) ends it at
+ * once instead of waiting on
  * for input that may never come.  Exit 3 if all holds.
  */
 static void
@@ -291,16 +291,14 @@ waits(void *arg)
 	if (pipe(fds) < 0 || write(fds[1], "x", 1) != 1)
 		_exit(97);
 	sigstop_install(NULL, NULL);
-	if (sigstop_wait_readable(fds[0]) != 0)
+	p = (struct pollfd){ .fd = fds[0], .events = POLLIN };
+	if (sigstop_poll(&p, 1, 5000) != 1)
 		_exit(4);
 	raise(SIGTERM);		/* noted by the handler, nothing more */
 	if (sigstop_signal != SIGTERM)
 		_exit(5);
-	p = (struct pollfd){ .fd = fds[0], .events = POLLIN };
 	if (sigstop_poll(&p, 1, 5000) != -1 || errno != EINTR)
 		_exit(6);
-	if (sigstop_wait_readable(fds[0]) != -1)
-		_exit(7);
 	_exit(3);
 }
 
