@@ -255,8 +255,7 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 	struct follow_src *copy = NULL;
 	struct fileid_content id;
 	struct rotdir_file *c = NULL;
-	size_t nc = 0, first, i;
-	int damaged = 0;
+	size_t nc = 0, first;
 	/* Copies of the new content made after the listing began are not in
 	 * it: they are looked for from then on (first_bytes). */
 	int64_t listed_at = fileid_fs_now();
@@ -290,9 +289,7 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 			    seen - (copy->size > s->off ? copy->size : s->off),
 			    copy->size > s->off ? copy->size : s->off, s->lines, s->lbytes);
 	} else {
-		for (i = 0; i < nc; i++)
-			damaged |= c[i].damaged;	/* its copy: named */
-		if (seen > s->line_off && !damaged)
+		if (seen > s->line_off)
 			follow_report_loss(f, s == f->cur ? f->name : s->path, "truncated",
 			    seen - s->line_off, s->line_off, s->lines, s->lbytes);
 		warn("%s: truncated; reading from the start", f->name);
@@ -398,21 +395,6 @@ shrink_held(struct follow_src *s)
 	s->held = b;
 }
 
-void
-follow_end_held(struct follow *f, struct follow_src *s)
-{
-	if (s->skipping) {
-		follow_emit_cut(f, s);
-	} else if (s->held.len > 0) {
-		follow_emit(f, s, s->held.p, s->held.len);
-		out_byte(f->o.out, '\n');
-		s->lines++;
-		f->n.lines++;
-	}
-	if (s->skipping || s->held.len > 0)
-		follow_mark(f, s, s->off - s->line_off, 1);
-}
-
 /*
  * finish_older_lines: before lines of S are written, the earlier
  * generations that ended inside a line are read again.  A writer that
@@ -420,10 +402,6 @@ follow_end_held(struct follow *f, struct follow_src *s)
  * the two writes of a line) has put its end on disk before the bytes just
  * read from S, so it is there now: its line comes first, in the order
  * written.  (A write later still is a late write, read when it comes.)
- * One still unterminated in a generation idle for --rotate-wait (a
- * writer that died mid-line, then a rotation), or in a decompressed
- * stream that ended, will not be finished: it is written now, right
- * after that generation's other lines and before S's.
  */
 static void
 finish_older_lines(struct follow *f, struct follow_src *s, int64_t now)
@@ -435,14 +413,6 @@ finish_older_lines(struct follow *f, struct follow_src *s, int64_t now)
 
 		if (o->held.len > 0 && !o->skipping && o->at_eof)
 			follow_drain(f, o, now);
-		if (o->held.len > 0 && !o->skipping && o->at_eof && (o->pid < 0 ||
-		    o->mtime / 1000000 + f->o.rotate_wait_ms <= now)) {
-			follow_end_held(f, o);
-			fp_push(o, o->held.p, o->held.len);
-			o->line_off = o->off;
-			o->held.len = 0;
-			f->changed = 1;
-		}
 	}
 }
 

@@ -31,8 +31,4 @@ void follow_emit_cut(struct follow *f, struct follow_src *s);
 void follow_drain(struct follow *f, struct follow_src *s, int64_t now);
 void follow_drain_old(struct follow *f, int64_t now);
 
-/* follow_end_held: S's unterminated last line (or cut line), which nobody
- * will finish, written now with a newline and marked. */
-void follow_end_held(struct follow *f, struct follow_src *s);
-
 #endif

@@ -216,10 +216,6 @@ entry_lost(struct follow *f, const struct tailstate_entry *e,
 	size_t i;
 	int changed = 0;
 
-	for (i = 0; i < nc; i++)
-		if (c[i].damaged && (&c[i] == unreadable ||
-		    (c[i].fi.dev == e->dev && c[i].fi.ino == e->ino)))
-			return;	/* named and counted as damaged */
 	for (i = 0; i < nc && unreadable == NULL; i++)
 		changed |= c[i].changed && c[i].fi.dev == e->dev &&
 		    c[i].fi.ino == e->ino;

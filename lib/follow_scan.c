@@ -53,8 +53,8 @@ born_as_copy(const struct rotdir_file *c, const struct fileid_content *id)
 }
 
 /* Whether compressed C starts as ID's content does, as far as its kept
- * first bytes tell (when they cannot be had, or fewer than ID's: maybe,
- * its decompressor is tried -- a damaged file stops it early). */
+ * first bytes tell (when they cannot be had: maybe, its decompressor is
+ * tried). */
 static int
 head_may_be(struct follow *f, struct rotdir_file *c, const struct fileid_content *id)
 {
@@ -63,7 +63,7 @@ head_may_be(struct follow *f, struct rotdir_file *c, const struct fileid_content
 
 	if (follow_stream_head(f, c, head, &hl) < 0)
 		return 1;
-	return hl < id->headlen || tailstate_fingerprint(head, id->headlen) == id->head;
+	return hl >= id->headlen && tailstate_fingerprint(head, id->headlen) == id->head;
 }
 
 /*
@@ -119,8 +119,7 @@ follow_find_copy(struct follow *f, struct rotdir_file *c, size_t nc,
 		s = follow_stream_open(f, &c[i], id, &missing);
 		if (s != NULL) {
 			c[i].used = 1;
-		} else if ((missing || c[i].damaged) && unreadable != NULL &&
-		    *unreadable == NULL) {
+		} else if (missing && unreadable != NULL && *unreadable == NULL) {
 			*unreadable = &c[i];
 			c[i].used = 1;	/* its loss is the entry's */
 		}
@@ -282,7 +281,7 @@ open_unseen(struct follow *f, struct rotdir_file *c, int *gone)
 			warn("%s: %s; its %s compressed bytes were not read", c->path,
 			    what, follow_format_count(c->fi.size, b, sizeof b));
 		}
-	} else if (s == NULL && !c->damaged) {
+	} else if (s == NULL) {
 		*gone = 1;
 	}
 	return s;
@@ -426,7 +425,7 @@ choose_unseen(struct follow *f, struct rotdir_file *c, size_t nc,
 		for (i = 0; i < nc; i++) {
 			int dup = 0;
 
-			if ((c[i].rn.unpack != NULL) != pass || c[i].used || c[i].damaged ||
+			if ((c[i].rn.unpack != NULL) != pass || c[i].used ||
 			    &c[i] == before || follow_known(f, &c[i].fi) ||
 			    (cc != NULL && rotdir_older(cc, &c[i])) ||
 			    (namefi != NULL && c[i].fi.dev == namefi->dev &&
@@ -492,7 +491,6 @@ follow_carry_marks(const struct rotdir_file *c, size_t nc, struct rotdir_file *a
 				if (used)
 					again[i].used = c[j].used;
 				again[i].changed = c[j].changed;
-				again[i].damaged = c[j].damaged;
 			}
 		}
 	}

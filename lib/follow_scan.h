@@ -56,7 +56,7 @@ void follow_find_unseen(struct follow *f, struct rotdir_file **cp, size_t *ncp,
 /* follow_sort_old: the earlier generations from index FIRST on, oldest first. */
 void follow_sort_old(struct follow *f, size_t first);
 
-/* follow_carry_marks: the marks of listing C (changed, damaged; with USED, used)
+/* follow_carry_marks: the marks of listing C (changed; with USED, used)
  * on the same files in a later listing AGAIN. */
 void follow_carry_marks(const struct rotdir_file *c, size_t nc, struct rotdir_file *again,
     size_t m, int used);

@@ -12,7 +12,6 @@
 #include "follow_marks.h"
 #include "follow_src.h"
 #include "msg.h"
-#include "proc.h"
 #include "unpack.h"
 #include "xalloc.h"
 
@@ -255,119 +254,15 @@ stream_src(struct follow *f, const struct rotdir_file *c, pid_t pid, int pfd,
 	return s;
 }
 
-/* zhead_find: what is kept of compressed C as it is now, or NULL. */
-static struct follow_zhead *
-zhead_find(struct follow *f, const struct rotdir_file *c)
-{
-	size_t i;
-
-	for (i = 0; i < f->nzheads; i++) {
-		struct follow_zhead *z = &f->zheads[i];
-
-		if (z->dev == c->fi.dev && z->ino == c->fi.ino && z->btime == c->fi.btime &&
-		    z->size == c->fi.size && z->mtime == c->fi.mtime)
-			return z;
-	}
-	return NULL;
-}
-
-/* zhead_add: keep C's first bytes HEAD (HEADLEN of them). */
-static struct follow_zhead *
-zhead_add(struct follow *f, const struct rotdir_file *c, const unsigned char *head,
-    size_t headlen)
-{
-	struct follow_zhead *z;
-
-	if (f->nzheads == 64)	/* rotations made them old: begin again */
-		f->nzheads = 0;
-	ARRAY_RESERVE(f->zheads, f->zheadcap, f->nzheads + 1);
-	z = &f->zheads[f->nzheads++];
-	z->dev = c->fi.dev;
-	z->ino = c->fi.ino;
-	z->btime = c->fi.btime;
-	z->size = c->fi.size;
-	z->mtime = c->fi.mtime;
-	if (headlen > 0)
-		memcpy(z->head, head, headlen);
-	z->headlen = headlen;
-	z->damaged = 0;
-	return z;
-}
-
-/* damaged: compressed C cannot be read (WHY): named, counted as an
- * unknown loss, and marked, so that nothing else is made of it. */
-static void
-damaged(struct follow *f, struct rotdir_file *c, const char *why)
-{
-	warn("%s: %s; an unknown amount may be lost", c->path, why);
-	f->n.unknown++;
-	c->damaged = 1;
-	c->used = 1;
-}
-
-/*
- * test_file: whether compressed C passes its decompressor's test (-t).
- * gzip checks a member's CRC only at its end, having written what it
- * decompressed before -- garbage, when the file is damaged -- and a file
- * cut short (a compression interrupted) just ends: a decompressor's output
- * is read only from a file it vouched for.  0 (what was tested in
- * *TESTED), or -1: *MISSING when the decompressor is not installed, else
- * gone or damaged (named).
- */
+/* Start C's decompressor on it: 0, or -1 (*MISSING when not installed). */
 static int
-test_file(struct follow *f, struct rotdir_file *c, struct fileid_stat *tested,
+unpack_file(struct follow *f, struct rotdir_file *c, pid_t *pid, int *pfd,
     int *missing)
 {
-	struct follow_zhead *z = zhead_find(f, c);
-	char why[64];
-	int fd, status, ok;
-
-	if (z != NULL && z->damaged) {	/* named when found so */
-		c->damaged = c->used = 1;
-		return -1;
-	}
-	if ((fd = rotdir_open(&f->rd, c)) < 0)
-		return -1;
-	ok = fileid_stat_fd(fd, tested) == 0;
-	status = ok ? unpack_test(c->rn.unpack, fd) : 0;
-	close(fd);
-	if (!ok)
-		return -1;
-	if (status == -1) {
-		*missing = 1;
-		return -1;
-	}
-	if (proc_failed(status)) {
-		snprintf(why, sizeof why, "damaged (%s -t failed)", c->rn.unpack);
-		damaged(f, c, why);
-		/* Known as such from now on: not named again at a later look. */
-		(z != NULL ? z : zhead_add(f, c, NULL, 0))->damaged = 1;
-		return -1;
-	}
-	return 0;
-}
-
-/* Start C's decompressor on it: 0, or -1 (*MISSING when not installed).
- * With TESTED, C is the file tested, as it was (else that is said). */
-static int
-unpack_file(struct follow *f, struct rotdir_file *c, const struct fileid_stat *tested,
-    pid_t *pid, int *pfd, int *missing)
-{
-	struct fileid_stat now;
 	int fd, r;
 
 	if ((fd = rotdir_open(&f->rd, c)) < 0)
 		return -1;
-	if (tested != NULL && (fileid_stat_fd(fd, &now) < 0 || now.dev != tested->dev ||
-	    now.ino != tested->ino || now.size != tested->size)) {
-		char why[64];
-
-		close(fd);
-		snprintf(why, sizeof why, "changed between its test (%s -t) and its read",
-		    c->rn.unpack);
-		damaged(f, c, why);
-		return -1;
-	}
 	r = unpack_start(c->rn.unpack, fd, pid, pfd);
 	close(fd);
 	*missing = r < 0;
@@ -384,7 +279,6 @@ follow_stream_open(struct follow *f, struct rotdir_file *c,
     const struct fileid_content *id, int *missing)
 {
 	unsigned char head[FP], tail[FP];
-	struct fileid_stat tested;
 	size_t headlen, taillen;
 	uint64_t want = 0;
 	int64_t got;
@@ -392,8 +286,7 @@ follow_stream_open(struct follow *f, struct rotdir_file *c,
 	int pfd, ok = 1, again;
 
 	*missing = 0;
-	if (test_file(f, c, &tested, missing) < 0 ||
-	    unpack_file(f, c, &tested, &pid, &pfd, missing) < 0)
+	if (unpack_file(f, c, &pid, &pfd, missing) < 0)
 		return NULL;
 	if (id != NULL) {
 		if (id->headlen == 0 && id->fplen == 0)
@@ -415,7 +308,7 @@ follow_stream_open(struct follow *f, struct rotdir_file *c,
 	if (id != NULL && want > id->off) {
 		/* Read past the offset to check the head: start again there. */
 		unpack_end(pid, pfd, 1);
-		if (unpack_file(f, c, &tested, &pid, &pfd, &again) < 0)
+		if (unpack_file(f, c, &pid, &pfd, &again) < 0)
 			return NULL;
 		unpack_skip(pfd, id->off, head, &headlen, tail, &taillen);
 		/* The head is the one checked above, possibly longer than what
@@ -431,24 +324,38 @@ follow_stream_head(struct follow *f, struct rotdir_file *c, unsigned char *head,
     size_t *headlen)
 {
 	unsigned char tail[FP];
-	struct follow_zhead *z = zhead_find(f, c);
-	size_t taillen;
+	struct follow_zhead *z;
+	size_t taillen, i;
 	pid_t pid;
 	int pfd, missing;
 	int64_t got;
 
-	if (z != NULL) {
-		memcpy(head, z->head, z->headlen);
-		*headlen = z->headlen;
-		return 0;
+	for (i = 0; i < f->nzheads; i++) {
+		z = &f->zheads[i];
+		if (z->dev == c->fi.dev && z->ino == c->fi.ino && z->btime == c->fi.btime &&
+		    z->size == c->fi.size && z->mtime == c->fi.mtime) {
+			memcpy(head, z->head, z->headlen);
+			*headlen = z->headlen;
+			return 0;
+		}
 	}
-	if (unpack_file(f, c, NULL, &pid, &pfd, &missing) < 0)
+	if (unpack_file(f, c, &pid, &pfd, &missing) < 0)
 		return -1;
 	got = unpack_skip(pfd, FP, head, headlen, tail, &taillen);
 	unpack_end(pid, pfd, 1);
 	if (got < 0)
 		return -1;
-	zhead_add(f, c, head, *headlen);
+	if (f->nzheads == 64)	/* rotations made them old: begin again */
+		f->nzheads = 0;
+	ARRAY_RESERVE(f->zheads, f->zheadcap, f->nzheads + 1);
+	z = &f->zheads[f->nzheads++];
+	z->dev = c->fi.dev;
+	z->ino = c->fi.ino;
+	z->btime = c->fi.btime;
+	z->size = c->fi.size;
+	z->mtime = c->fi.mtime;
+	memcpy(z->head, head, *headlen);
+	z->headlen = *headlen;
 	return 0;
 }
 

@@ -32,7 +32,6 @@ struct follow_zhead {
 	int64_t btime, mtime;
 	unsigned char head[FP];
 	size_t headlen;
-	int damaged;		/* its decompressor's test failed (named) */
 };
 
 /* follow_open_name: open NAME for reading; what it is in *FI.  -1 with
@@ -56,10 +55,8 @@ void follow_drop_old(struct follow *f, size_t first);
 
 /*
  * follow_stream_open: start reading compressed file C at ID's offset,
- * checking ID's head and fingerprint (ID NULL: from 0, unchecked), once
- * its decompressor's test passed.  The source, or NULL (*MISSING when C's
- * decompressor is not installed; c->damaged when the test failed or C
- * changed after it: then named and counted, nothing read).
+ * checking ID's head and fingerprint (ID NULL: from 0, unchecked).  The
+ * source, or NULL (*MISSING when C's decompressor is not installed).
  */
 struct follow_src *follow_stream_open(struct follow *f, struct rotdir_file *c,
     const struct fileid_content *id, int *missing);

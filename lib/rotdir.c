@@ -100,7 +100,6 @@ list_once(const struct rotdir *rd, struct rotdir_file **out)
 		c[n].rn = rn;
 		c[n].used = 0;
 		c[n].changed = 0;
-		c[n].damaged = 0;
 		n++;
 	}
 	closedir(d);

@@ -44,7 +44,6 @@ struct rotdir_file {
 	struct rot_name rn;
 	int used;		/* the caller's: found as a known file, or read */
 	int changed;		/* the caller's: a known inode with new content */
-	int damaged;		/* the caller's: compressed, failed its test (named) */
 };
 
 /*

@@ -8,50 +8,28 @@
 #include "proc.h"
 #include "unpack.h"
 
-/* run: PROG with option OPT on FD, its output to a pipe (PIPED) or
- * discarded, its stderr discarded.  -1 when PROG is not installed. */
-static int
-run(const char *prog, char *opt, int fd, int piped, struct proc *p)
+int
+unpack_start(const char *prog, int fd, pid_t *pid, int *out)
 {
 	char path[PATH_MAX];
 	char *argv[3];
+	struct proc p;
 	int null;
 
 	if (proc_find(prog, path, sizeof path) == NULL)
 		return -1;
 	argv[0] = path;
-	argv[1] = opt;
+	argv[1] = "-dc";
 	argv[2] = NULL;
 	/* Its complaints about a file being written, probed for its head,
 	 * are noise; a failure to read one is reported by its status. */
 	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	proc_spawn(p, argv, NULL, fd, piped ? PROC_PIPE : null >= 0 ? null : PROC_INHERIT,
-	    null >= 0 ? null : PROC_INHERIT);
+	proc_spawn(&p, argv, NULL, fd, PROC_PIPE, null >= 0 ? null : PROC_INHERIT);
 	if (null >= 0)
 		close(null);
-	return 0;
-}
-
-int
-unpack_start(const char *prog, int fd, pid_t *pid, int *out)
-{
-	struct proc p;
-
-	if (run(prog, "-dc", fd, 1, &p) < 0)
-		return -1;
 	*pid = p.pid;
 	*out = p.out;
 	return 0;
-}
-
-int
-unpack_test(const char *prog, int fd)
-{
-	struct proc p;
-
-	if (run(prog, "-t", fd, 0, &p) < 0)
-		return -1;
-	return proc_wait(p.pid);
 }
 
 ssize_t

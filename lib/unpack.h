@@ -19,13 +19,6 @@
  */
 int unpack_start(const char *prog, int fd, pid_t *pid, int *out);
 
-/*
- * unpack_test: run PROG -t on the open file FD (its output and complaints
- * discarded) and wait for it: its wait status (a failure: the file is
- * damaged or cut short), or -1 when PROG is not installed.
- */
-int unpack_test(const char *prog, int fd);
-
 /* unpack_read: up to N bytes of the stream FD; the count read (short at
  * its end) or -1. */
 ssize_t unpack_read(int fd, void *p, size_t n);

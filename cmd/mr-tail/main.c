@@ -147,7 +147,7 @@ losses_reported(void)
 	size_t i;
 
 	for (i = 0; i < nfiles; i++)
-		if (files[i].f.n.losses > 0 || files[i].f.n.unknown > 0)
+		if (files[i].f.n.losses > 0)
 			return 1;
 	return 0;
 }
