@@ -44,15 +44,16 @@ into_closed_pipe() {
 # stop_after_input SIG INPUT CMD...: run CMD reading a FIFO (its stdout in
 # "out", its stderr in "err"), write INPUT to it, wait until CMD has
 # written output (it flushes when its input pauses: INPUT was read), then
-# send SIG; sets $status to CMD's exit status.  (set -m: a background job
-# of a script would ignore SIGINT.)
+# send SIG; sets $status to CMD's exit status.  (A background job of a
+# script ignores SIGINT, and so does everything a suite run in the
+# background starts, which no trap can undo: env gives CMD the defaults.)
 stop_after_input() {
 	local sig=$1 input=$2 pid
 	shift 2
 	rm -f fifo out err
 	mkfifo fifo
 	set -m
-	"$@" <fifo >out 2>err &
+	env --default-signal=INT,TERM "$@" <fifo >out 2>err &
 	pid=$!
 	set +m
 	exec 7>fifo
