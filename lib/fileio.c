@@ -5,6 +5,23 @@
 
 #include "fileio.h"
 #include "msg.h"
+#include "xalloc.h"
+
+char *
+path_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+	char *dir;
+
+	if (slash == NULL)
+		return xstrdup(".");
+	n = slash == path ? 1 : (size_t)(slash - path);
+	dir = xmalloc(n + 1);
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	return dir;
+}
 
 size_t
 pread_full(int fd, const char *name, void *p, size_t n, uint64_t off)

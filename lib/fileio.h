@@ -1,7 +1,7 @@
 /*
  * fileio: reading regular files at offsets, for programs that cut a file
  * into ranges of whole lines without reading it through (mr-split -n,
- * mr-map -P with a file); and reading a small file whole.
+ * mr-map -P with a file); reading a small file whole; a path's directory.
  */
 #ifndef MR_FILEIO_H
 #define MR_FILEIO_H
@@ -10,6 +10,10 @@
 #include <stdint.h>
 
 #include "buf.h"
+
+/* path_dir: the directory part of PATH, allocated: "." for a bare name,
+ * "/" for a name in the root. */
+char *path_dir(const char *path);
 
 /*
  * pread_full: up to N bytes at offset OFF of FD into P: N, or fewer only

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "follow.h"
 #include "follow_marks.h"
 #include "follow_read.h"
@@ -48,17 +49,8 @@ split_path(const char *path, char **dir, char **base, char **prefix)
 {
 	const char *slash = strrchr(path, '/');
 
-	if (slash == NULL) {
-		*dir = xstrdup(".");
-		*base = xstrdup(path);
-	} else {
-		size_t n = slash == path ? 1 : (size_t)(slash - path);
-
-		*dir = xmalloc(n + 1);
-		memcpy(*dir, path, n);
-		(*dir)[n] = '\0';
-		*base = xstrdup(slash + 1);
-	}
+	*dir = path_dir(path);
+	*base = xstrdup(slash != NULL ? slash + 1 : path);
 	*prefix = xstrdup(path);
 	(*prefix)[strlen(path) - strlen(*base)] = '\0';
 }

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fileio.h"
 #include "rotdir.h"
+#include "tmpfile.h"
 #include "xalloc.h"
 
 char *
@@ -28,16 +30,11 @@ rotdir_exclude_init(struct rotdir_exclude *ex, const char *state, int out_fd)
 
 	memset(ex, 0, sizeof *ex);
 	if (state != NULL) {
-		slash = strrchr(state, '/');
-		if (slash == NULL) {
-			ex->has_state = fileid_stat_at(AT_FDCWD, ".", 0, &fi) == 0;
-		} else {
-			char *dir = xstrdup(state);
+		char *dir = path_dir(state);
 
-			dir[slash - state + (slash == state)] = '\0';
-			ex->has_state = fileid_stat_at(AT_FDCWD, dir, 0, &fi) == 0;
-			free(dir);
-		}
+		slash = strrchr(state, '/');
+		ex->has_state = fileid_stat_at(AT_FDCWD, dir, 0, &fi) == 0;
+		free(dir);
 		ex->dir_dev = fi.dev;
 		ex->dir_ino = fi.ino;
 		ex->name = slash != NULL ? slash + 1 : state;
@@ -47,18 +44,6 @@ rotdir_exclude_init(struct rotdir_exclude *ex, const char *state, int out_fd)
 		ex->out_dev = fi.dev;
 		ex->out_ino = fi.ino;
 	}
-}
-
-/* Whether ENT, an entry of the state file's directory, is the state file or one of its temporaries (.NAME.XXXXXX). */
-static int
-is_state_file(const struct rotdir_exclude *ex, const char *ent)
-{
-	size_t n = strlen(ex->name);
-
-	if (strcmp(ent, ex->name) == 0)
-		return 1;
-	return ent[0] == '.' && strncmp(ent + 1, ex->name, n) == 0 &&
-	    ent[1 + n] == '.' && strlen(ent + 2 + n) == 6;
 }
 
 /* list_once: the regular files of RD's rotation set, listed once; their count. */
@@ -86,7 +71,8 @@ list_once(const struct rotdir *rd, struct rotdir_file **out)
 
 		if (!rotset_match(rd->base, de->d_name, rd->globs, rd->nglobs, &rn))
 			continue;
-		if (state_dir && is_state_file(rd->ex, de->d_name))
+		if (state_dir && (strcmp(de->d_name, rd->ex->name) == 0 ||
+		    tmp_is_beside(de->d_name, rd->ex->name)))
 			continue;
 		if (fileid_stat_at(dirfd(d), de->d_name, 0, &fi) < 0 || !fi.regular)
 			continue;

@@ -78,28 +78,11 @@ tailstate_load(struct tailstate *st, const char *path)
 	return 0;
 }
 
-/* dir_of: the directory of PATH, allocated. */
-static char *
-dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-
-	if (slash == NULL)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	dir = xmalloc((size_t)(slash - path) + 1);
-	memcpy(dir, path, (size_t)(slash - path));
-	dir[slash - path] = '\0';
-	return dir;
-}
-
 /* The directory of PATH, so that the rename itself is made durable. */
 static void
 sync_dir(const char *path)
 {
-	char *dir = dir_of(path);
+	char *dir = path_dir(path);
 	int fd;
 
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -161,24 +144,6 @@ create_locked(const char *path)
 	return 0;
 }
 
-/* is_temporary_of: NAME is ".BASE.XXXXXX", a temporary that
- * tmp_create_beside makes for the file BASE. */
-static int
-is_temporary_of(const char *name, const char *base)
-{
-	size_t blen = strlen(base), i;
-
-	if (name[0] != '.' || strncmp(name + 1, base, blen) != 0 ||
-	    name[1 + blen] != '.' || strlen(name + 2 + blen) != 6)
-		return 0;
-	for (i = 2 + blen; name[i] != '\0'; i++)
-		if (!((name[i] >= 'a' && name[i] <= 'z') ||
-		    (name[i] >= 'A' && name[i] <= 'Z') ||
-		    (name[i] >= '0' && name[i] <= '9')))
-			return 0;
-	return 1;
-}
-
 /*
  * remove_stale_temporaries: a run killed by kill -9 while saving leaves
  * its temporary beside PATH.  Once PATH is held, no other run saves it,
@@ -191,7 +156,7 @@ remove_stale_temporaries(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	const char *base = slash != NULL ? slash + 1 : path;
-	char *dir = dir_of(path);
+	char *dir = path_dir(path);
 	struct dirent *d;
 	struct stat sb;
 	DIR *dp;
@@ -202,7 +167,7 @@ remove_stale_temporaries(const char *path)
 		return;
 	}
 	while ((d = readdir(dp)) != NULL) {
-		if (!is_temporary_of(d->d_name, base))
+		if (!tmp_is_beside(d->d_name, base))
 			continue;
 		fd = openat(dirfd(dp), d->d_name,
 		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);

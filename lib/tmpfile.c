@@ -185,6 +185,22 @@ tmp_create_beside(const char *final, int mode, const char **path)
 	return create_registered(template, final, mode, path);
 }
 
+int
+tmp_is_beside(const char *ent, const char *base)
+{
+	size_t blen = strlen(base), i;
+
+	if (ent[0] != '.' || strncmp(ent + 1, base, blen) != 0 ||
+	    ent[1 + blen] != '.' || strlen(ent + 2 + blen) != 6)
+		return 0;
+	for (i = 2 + blen; ent[i] != '\0'; i++)
+		if (!((ent[i] >= 'a' && ent[i] <= 'z') ||
+		    (ent[i] >= 'A' && ent[i] <= 'Z') ||
+		    (ent[i] >= '0' && ent[i] <= '9')))
+			return 0;
+	return 1;
+}
+
 /* find: the live node holding PATH (compared by address, then by name). */
 static struct tmpnode *
 find(const char *path)

@@ -28,6 +28,10 @@ int tmp_create(const char *dir, const char *prefix, const char **path);
  */
 int tmp_create_beside(const char *final, int mode, const char **path);
 
+/* tmp_is_beside: whether the directory entry ENT is a temporary that
+ * tmp_create_beside makes for a file named BASE (".BASE.XXXXXX"). */
+int tmp_is_beside(const char *ent, const char *base);
+
 /* tmp_commit: rename PATH to FINAL and stop tracking it; dies on failure. */
 void tmp_commit(const char *path, const char *final);
 

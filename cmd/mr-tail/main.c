@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "fileio.h"
 #include "follow.h"
 #include "follow_marks.h"
 #include "hadoop.h"
@@ -392,16 +393,10 @@ static char *
 state_key(const char *name)
 {
 	const char *slash = strrchr(name, '/');
-	char dir[PATH_MAX], *key, *d = xstrdup(name);
+	char dir[PATH_MAX], *key, *d = path_dir(name);
 	const char *base = slash != NULL ? slash + 1 : name;
 	size_t dl;
 
-	if (slash == NULL)
-		strcpy(d, ".");
-	else if (slash == name)
-		strcpy(d, "/");
-	else
-		d[slash - name] = '\0';
 	if (realpath(d, dir) == NULL) {
 		base = name;
 		if (name[0] == '/' || getcwd(dir, sizeof dir) == NULL)

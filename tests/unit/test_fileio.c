@@ -1,5 +1,6 @@
 /* Unit tests of lib/fileio.c: reads at offsets of regular files, and whole. */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "unit.h"
 #include "fileio.h"
@@ -67,6 +68,23 @@ read_all_appends_the_whole_file(void)
 	buf_free(&b);
 }
 
+static void
+path_dir_is_the_directory_part(void)
+{
+	static const char *cases[][2] = {
+		{ "app.log", "." }, { "/app.log", "/" }, { "d/app.log", "d" },
+		{ "/var/log/app.log", "/var/log" }, { "./x", "." }, { "d/", "d" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *d = path_dir(cases[i][0]);
+
+		CHECK_STR(d, cases[i][1]);
+		free(d);
+	}
+}
+
 int
 main(void)
 {
@@ -75,5 +93,6 @@ main(void)
 	RUN(newline_finds_the_next_line_end);
 	RUN(newline_is_found_past_the_read_buffer);
 	RUN(read_all_appends_the_whole_file);
+	RUN(path_dir_is_the_directory_part);
 	return unit_done();
 }

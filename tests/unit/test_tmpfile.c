@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "msg.h"
@@ -207,6 +209,27 @@ missing_directory_dies_naming_it(void)
 	unlink(errfile);
 }
 
+static void
+beside_names_are_told_apart(void)
+{
+	const char *path;
+	const char *slash;
+	int fd = tmp_create_beside("/tmp/mr-unit-st", 0600, &path);
+
+	slash = strrchr(path, '/');
+	CHECK(tmp_is_beside(slash + 1, "mr-unit-st"));	/* a real one */
+	tmp_remove(path);
+	close(fd);
+	CHECK(tmp_is_beside(".st.AbC123", "st"));
+	CHECK(!tmp_is_beside("st", "st"));
+	CHECK(!tmp_is_beside(".st.AbC12", "st"));
+	CHECK(!tmp_is_beside(".st.AbC1234", "st"));
+	CHECK(!tmp_is_beside(".st.AbC12.", "st"));
+	CHECK(!tmp_is_beside(".other.AbC123", "st"));
+	CHECK(!tmp_is_beside(".st-AbC123", "st"));
+	CHECK(!tmp_is_beside("st.AbC123", "st"));
+}
+
 int
 main(void)
 {
@@ -229,6 +252,7 @@ main(void)
 	RUN(removed_when_another_thread_exits);
 	RUN(removed_on_signals);
 	RUN(missing_directory_dies_naming_it);
+	RUN(beside_names_are_told_apart);
 	rmdir(dir);
 	return unit_done();
 }
