@@ -323,13 +323,13 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (nparts == 0)
-		usage_error("-n N is required");
+		args_missing("-n N");
 	if (print && exec_cmd != NULL)
 		args_conflict('P', 'e');
 	if (range_file != NULL && sample != 0)
 		args_conflict('r', 's');
 	if (sample != 0 && (print || exec_cmd != NULL))
-		usage_error("--sample writes split points, not partitions");
+		args_conflict('s', print ? 'P' : 'e');
 	if (argc == 0) {
 		argv = stdin_only;
 		argc = 1;
@@ -337,7 +337,7 @@ main(int argc, char *argv[])
 	hadoop_partitioner_init(&hashpart, nparts);
 	nspecs = keyfield_opts_make(&ko, &keyspecs, 0, 0);
 	if (nspecs > 0 && (range_file != NULL || sample != 0))
-		usage_error("-K partitions by hash, not by --range or --sample");
+		args_conflict('K', range_file != NULL ? 'r' : 's');
 	if (range_file != NULL) {
 		load_range(range_file);
 		use_range = 1;

@@ -58,10 +58,16 @@ args_typed(int c)
 void
 args_conflict(int a, int b)
 {
-	char first[32];
+	char second[32];
 
-	snprintf(first, sizeof first, "%s", args_typed(a));
-	usage_error("%s and %s exclude each other", first, args_typed(b));
+	snprintf(second, sizeof second, "%s", args_typed(b));
+	args_excludes(a, second);
+}
+
+void
+args_excludes(int a, const char *what)
+{
+	usage_error("%s and %s exclude each other", args_typed(a), what);
 }
 
 void
@@ -71,9 +77,16 @@ args_needs(int a, const char *what)
 }
 
 void
+args_missing(const char *what)
+{
+	usage_error("missing %s", what);
+}
+
+void
 args_init(const char *argv0, const char *usage, const char *help)
 {
 	msg_init(argv0);
+	ntyped = 0;
 	usage_text = usage;
 	help_text = help;
 }
@@ -334,7 +347,7 @@ keyfield_opts_make(struct keyfield_opts *o, struct keyfield *kf, int numeric,
 	for (i = 0; i < o->n; i++)
 		if (keyfield_parse_spec(kf, o->specs[i], numeric, reverse, err,
 		    sizeof err) < 0)
-			usage_error("-K: %s", err);
+			usage_error("%s: %s", args_typed('K'), err);
 	free(o->specs);
 	o->specs = NULL;
 	o->n = 0;

@@ -59,13 +59,22 @@ const char *args_option(void);
  */
 const char *args_typed(int c);
 
-/* args_conflict: the usage error "PROG: A and B exclude each other", A and
- * B named as typed. */
+/*
+ * The usage errors of options that do not go together, and of what is
+ * missing, in one wording for every program.  A (and B) are option values
+ * args_next returned, named as the user typed them; WHAT is text:
+ *
+ *	args_conflict	"PROG: A and B exclude each other"
+ *	args_excludes	"PROG: A and WHAT exclude each other"
+ *			("--input and FILE operands exclude each other")
+ *	args_needs	"PROG: A needs WHAT" ("--time-field needs --window")
+ *	args_missing	"PROG: missing WHAT" ("missing -n N", "missing FILE"),
+ *			for a required option or operand not given
+ */
 noreturn void args_conflict(int a, int b);
-
-/* args_needs: the usage error "PROG: A needs WHAT", A named as typed
- * ("-f needs --window", "--time-field needs --window"). */
+noreturn void args_excludes(int a, const char *what);
 noreturn void args_needs(int a, const char *what);
+noreturn void args_missing(const char *what);
 
 /* usage_error: "PROG: MESSAGE", then the usage, on stderr; status 2. */
 noreturn void usage_error(const char *fmt, ...)
@@ -106,7 +115,8 @@ uint64_t optarg_size(uint64_t max);
  * not a separator (1 to 15 bytes, or \t as typed) is an optarg_error.
  * keyfield_opts_make builds KF with the global flags NUMERIC and REVERSE
  * for specifications without their own; a bad specification is a usage
- * error "-K: MESSAGE".  It returns the number of -K options given.
+ * error "-K: 'SPEC' is not a key specification (WHY)", -K named as typed.
+ * It returns the number of -K options given.
  */
 struct keyfield;
 struct keyfield_opts {

@@ -98,13 +98,13 @@ parse_number(const char *tok, int min, int *v, const char *spec, char *err,
 
 	if (java_parse_long(tok, strlen(tok), &x) < 0 || x > INT_MAX ||
 	    x < INT_MIN) {
-		snprintf(err, errlen, "bad key specification '%s': '%s' is not a number",
-		    spec, tok);
+		snprintf(err, errlen, "'%s' is not a key specification ('%s' "
+		    "is not a number)", spec, tok);
 		return -1;
 	}
 	if (x < min) {
-		snprintf(err, errlen, "bad key specification '%s': %s must be %d or more",
-		    spec, tok, min);
+		snprintf(err, errlen, "'%s' is not a key specification (%s "
+		    "must be %d or more)", spec, tok, min);
 		return -1;
 	}
 	*v = (int)x;
@@ -140,7 +140,7 @@ ends_before_start(const struct keyfield_spec *s)
 static int
 bad_spec(const char *spec, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "bad key specification '%s' (want POS1[,POS2], "
+	snprintf(err, errlen, "'%s' is not a key specification (POS1[,POS2], "
 	    "POS being FIELD[.CHAR][n][r])", spec);
 	return -1;
 }
@@ -212,10 +212,8 @@ keyfield_parse_spec(struct keyfield *kf, const char *spec, int numeric,
 {
 	struct keyfield_spec s;
 
-	if (*spec == '\0') {
-		snprintf(err, errlen, "empty key specification");
-		return -1;
-	}
+	if (*spec == '\0')
+		return bad_spec(spec, err, errlen);
 	if (parse_key(spec, &s, err, errlen) < 0)
 		return -1;
 	if (!s.numeric && !s.reverse) {

@@ -137,13 +137,21 @@ status 1" ]
 $USAGE1
 $USAGE2" ]
 	run -2 --separate-stderr mr-map -w -e x
-	[ "${stderr%%$'\n'*}" = "mr-map: -w, -a, -d, -e and -j choose different mappers" ]
+	[ "${stderr%%$'\n'*}" = "mr-map: -w and -e exclude each other" ]
+	run -2 --separate-stderr mr-map --words --regex x
+	[ "${stderr%%$'\n'*}" = "mr-map: --words and --regex exclude each other" ]
 	run -2 --separate-stderr mr-map -w -K 1
-	[ "${stderr%%$'\n'*}" = "mr-map: -K and -V need -d, -e or -j, not -w or -a" ]
+	[ "${stderr%%$'\n'*}" = "mr-map: -K and -w exclude each other" ]
+	run -2 --separate-stderr mr-map --value 2 --alnum
+	[ "${stderr%%$'\n'*}" = "mr-map: --value and --alnum exclude each other" ]
 	run -2 --separate-stderr mr-map
-	[ "${stderr%%$'\n'*}" = "mr-map: no mapper: give -w, -a, -d, -K, -e, -j or a command" ]
+	[ "${stderr%%$'\n'*}" = "mr-map: missing mapper (-w, -a, -d, -K, -e, -j or COMMAND)" ]
 	run -2 --separate-stderr mr-map -w -P 2
-	[ "${stderr%%$'\n'*}" = "mr-map: -P, -b and -o are for command mappers" ]
+	[ "${stderr%%$'\n'*}" = "mr-map: -P and -w exclude each other" ]
+	run -2 --separate-stderr mr-map --ordered -K 1
+	[ "${stderr%%$'\n'*}" = "mr-map: --ordered and -K exclude each other" ]
+	run -2 --separate-stderr mr-map --input in -w in
+	[ "${stderr%%$'\n'*}" = "mr-map: --input and FILE operands exclude each other" ]
 }
 
 # ---- regex -------------------------------------------------------------
@@ -554,7 +562,9 @@ reporter:counter:g,n,5" ]
 	run -2 --separate-stderr mr-map --block-size=1X -- cat
 	[ "${stderr%%$'\n'*}" = "mr-map: --block-size: '1X' is not a size (such as 4096, 64K, 16M or 2G)" ]
 	run -2 --separate-stderr mr-map -l -- cat
-	[ "${stderr%%$'\n'*}" = "mr-map: -l, -g, -q, -v and --strict are for the built-in mappers" ]
+	[ "${stderr%%$'\n'*}" = "mr-map: -l and COMMAND exclude each other" ]
+	run -2 --separate-stderr mr-map --verbose -q cat
+	[ "${stderr%%$'\n'*}" = "mr-map: --verbose and COMMAND exclude each other" ]
 	run -2 --separate-stderr mr-map -x -- cat
 	[ "$stderr" = "mr-map: -x: unknown option
 $USAGE1

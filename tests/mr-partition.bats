@@ -288,7 +288,7 @@ b" ]
 @test "usage errors exit 2 with the usage line" {
 	run --separate-stderr mr-partition
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-partition: -n N is required" ]
+	[ "${stderr_lines[0]}" = "mr-partition: missing -n N" ]
 	[ "${stderr_lines[1]}" = "usage: mr-partition -n N [-k K] [-t SEP] [-K POS1[,POS2]]... [-F SEP] [-p PREFIX]" ]
 	run --separate-stderr mr-partition -n 0
 	[ "$status" -eq 2 ]
@@ -300,6 +300,13 @@ b" ]
 	[ "${stderr_lines[0]}" = "mr-partition: -P and -e exclude each other" ]
 	run --separate-stderr mr-partition -n 2 --sample 5 --range x
 	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mr-partition: --range and --sample exclude each other" ]
+	run --separate-stderr mr-partition -n 2 --sample 5 --print
+	[ "${stderr_lines[0]}" = "mr-partition: --sample and --print exclude each other" ]
+	run --separate-stderr mr-partition -n 2 -s 5 -e cat
+	[ "${stderr_lines[0]}" = "mr-partition: -s and -e exclude each other" ]
+	run --separate-stderr mr-partition -n 2 --key 1 --range x
+	[ "${stderr_lines[0]}" = "mr-partition: --key and --range exclude each other" ]
 	run --separate-stderr mr-partition -n 2 -k 0
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-partition: -k: '0' is not a key field count (the key is the first K fields)" ]
@@ -309,7 +316,9 @@ b" ]
 	[ "${#stderr_lines[@]}" = 4 ]
 	run --separate-stderr mr-partition -n 2 -K 3,x
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-partition: -K: bad key specification '3,x': 'x' is not a number" ]
+	[ "${stderr_lines[0]}" = "mr-partition: -K: '3,x' is not a key specification ('x' is not a number)" ]
+	run --separate-stderr mr-partition -n 2 --key 1.0
+	[ "${stderr_lines[0]}" = "mr-partition: --key: '1.0' is not a key specification (0 must be 1 or more)" ]
 	run --separate-stderr mr-partition -n 2 -K 1 -F ''
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-partition: -F: '' is not a key field separator (1 to 15 bytes, or \\t)" ]

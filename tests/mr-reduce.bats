@@ -583,7 +583,7 @@ b${TAB}7" ]
 
 @test "usage errors exit 2 with the usage line" {
 	run -2 --separate-stderr mr-reduce
-	[ "${stderr_lines[0]}" = "mr-reduce: no operation given" ]
+	[ "${stderr_lines[0]}" = "mr-reduce: missing OP" ]
 	[[ ${stderr_lines[1]} == "usage: mr-reduce "* ]]
 	run -2 --separate-stderr mr-reduce average
 	[ "${stderr_lines[0]}" = "mr-reduce: 'average' is not an operation" ]

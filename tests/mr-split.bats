@@ -341,12 +341,25 @@ b" ]
 	[ "${stderr_lines[0]}" = "mr-split: -r: '5' is not a split OFFSET:LENGTH" ]
 	run --separate-stderr mr-split -i
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-split: -i needs FILE arguments" ]
+	[ "${stderr_lines[0]}" = "mr-split: -i needs FILE operands" ]
 	run --separate-stderr mr-split -b 0
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-split: -b: '0' is not a size (such as 4096, 64K, 16M or 2G)" ]
 	run --separate-stderr mr-split -i -l 5 x
 	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mr-split: -i and -l exclude each other" ]
+	run --separate-stderr mr-split --lines 5 --index x
+	[ "${stderr_lines[0]}" = "mr-split: --index and --lines exclude each other" ]
+	run --separate-stderr mr-split -r 0:10 --number 2 x
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mr-split: -r and --number exclude each other" ]
+	run --separate-stderr mr-split --read 0:10 -S x
+	[ "${stderr_lines[0]}" = "mr-split: --read and -S exclude each other" ]
+	run --separate-stderr mr-split -r 0:10 x y
+	[ "${stderr_lines[0]}" = "mr-split: -r needs one FILE" ]
+	run --separate-stderr mr-split --largest-first x
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mr-split: --largest-first needs -i" ]
 	run --separate-stderr mr-split --bogus
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-split: --bogus: unknown option" ]

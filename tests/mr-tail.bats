@@ -573,7 +573,7 @@ s_head() {
 
 @test "usage errors: status 2 with the usage line; --help and --version" {
 	run -2 --separate-stderr mr-tail
-	[[ ${stderr_lines[0]} == "mr-tail: no file to follow" ]]
+	[[ ${stderr_lines[0]} == "mr-tail: missing FILE" ]]
 	[[ ${stderr_lines[1]} == "usage: mr-tail "* ]]
 	run -2 --separate-stderr mr-tail --no-commit -s st log
 	[[ ${stderr_lines[0]} == "mr-tail: --no-commit needs --once" ]]

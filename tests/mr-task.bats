@@ -393,11 +393,18 @@ setup() {
 }
 
 @test "usage errors exit 2; --help and --version" {
-	run mr-task -M x -- cat
+	run --separate-stderr mr-task -M x -- cat
 	[ "$status" -eq 2 ]
-	[[ $output == *"-d DIR is required"* ]]
-	run mr-task -d m0 -- cat
+	[ "${stderr_lines[0]}" = "mr-task: missing -d DIR" ]
+	run --separate-stderr mr-task -d m0 -- cat
 	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mr-task: missing -M FILE or -R" ]
+	run --separate-stderr mr-task -d m0 -M x -R
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mr-task: -M and -R exclude each other" ]
+	run --separate-stderr mr-task -d m0 -M x
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mr-task: missing MAPPER" ]
 	run mr-task -d m0 -M x -x 5 -- cat
 	[ "$status" -eq 2 ]
 	run mr-task -d m0 -M x -C 1 -- cat
@@ -410,6 +417,9 @@ setup() {
 	run --separate-stderr mr-task --job -c job --output out -- cat
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-task: --job needs -c FILE, --output DIR and --scratch DIR" ]
+	run --separate-stderr mr-task --job -c job --output out --scratch s -- cat
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mr-task: --job needs -W M,C,R" ]
 	run --separate-stderr mr-task --job -c job --output out --scratch s -W 2,0,0 -- cat
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-task: -W: more words than arguments" ]

@@ -95,7 +95,7 @@ mapper_init(struct mapper *m, const struct options *opt, struct out *out)
 	if (picks(opt->mode))
 		pick_setup(m);
 	else if (opt->keys || opt->values)
-		usage_error("-K and -V need -d, -e or -j, not -w or -a");
+		args_conflict(opt->keys ? 'K' : 'V', opt->mode_opt);
 }
 
 /* The separators of the token mappers. */

@@ -66,54 +66,59 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* Option C chooses the mapper M. */
 static void
-set_mode(struct options *opt, enum mode m)
+set_mode(struct options *opt, enum mode m, int c)
 {
 	if (opt->mode != M_NONE && opt->mode != m)
-		usage_error("-w, -a, -d, -e and -j choose different mappers");
+		args_conflict(opt->mode_opt, c);
 	opt->mode = m;
+	opt->mode_opt = c;
 }
 
-/*
- * Options end at the first operand ('+'), so that a command's own options
- * stay its own.  Returns 1 if an option of the command mappers was given.
- */
-static int
+/* Remember C as the first option of its kind (*FIRST) given. */
+static void
+note_first(int *first, int c)
+{
+	if (*first == 0)
+		*first = c;
+}
+
+/* Options end at the first operand ('+'), so that a command's own options
+ * stay its own. */
+static void
 parse_options(int argc, char *argv[], struct options *opt)
 {
-	int ch, cmd_opts = 0;
+	int ch;
 
 	while ((ch = args_next(argc, argv, "+wad:K:V:e:gjlvqP:b:oi:h",
 	    longopts)) != -1) {
 		switch (ch) {
-		case 'w': set_mode(opt, M_WORDS); break;
-		case 'a': set_mode(opt, M_ALNUM); break;
+		case 'w': set_mode(opt, M_WORDS, ch); break;
+		case 'a': set_mode(opt, M_ALNUM, ch); break;
 		case 'd':
-			set_mode(opt, M_FIELDS);
+			set_mode(opt, M_FIELDS, ch);
 			opt->delim = (unsigned char)optarg_separator();
 			break;
 		case 'K': opt->keys = optarg; break;
 		case 'V': opt->values = optarg; break;
-		case 'e': set_mode(opt, M_REGEX); opt->regex = optarg; break;
+		case 'e': set_mode(opt, M_REGEX, ch); opt->regex = optarg; break;
 		case 'g': opt->every = 1; break;
-		case 'j': set_mode(opt, M_JSON); break;
+		case 'j': set_mode(opt, M_JSON, ch); break;
 		case 'l': opt->lower = 1; break;
 		case 'v': opt->verbose = 1; break;
 		case 'q': opt->quiet = 1; break;
 		case OPT_STRICT: opt->strict = 1; break;
-		case 'P':
-			opt->copies = optarg_number(1, 1024);
-			cmd_opts = 1;
-			break;
-		case 'b':
-			opt->block = optarg_size((uint64_t)1 << 40);
-			cmd_opts = 1;
-			break;
-		case 'o': opt->ordered = 1; cmd_opts = 1; break;
+		case 'P': opt->copies = optarg_number(1, 1024); break;
+		case 'b': opt->block = optarg_size((uint64_t)1 << 40); break;
+		case 'o': opt->ordered = 1; break;
 		case 'i': opt->input = optarg; break;
 		}
+		if (strchr("lgqv", ch) != NULL || ch == OPT_STRICT)
+			note_first(&opt->builtin_opt, ch);
+		if (strchr("Pbo", ch) != NULL)
+			note_first(&opt->command_opt, ch);
 	}
-	return cmd_opts;
 }
 
 int
@@ -121,34 +126,29 @@ main(int argc, char *argv[])
 {
 	struct options opt = { .delim = -1, .block = 1 << 20 };
 	struct out out;
-	int cmd_opts;
 
 	args_init(argv[0], usage_text, help_text);
 	out_ignore_sigpipe();
-	cmd_opts = parse_options(argc, argv, &opt);
+	parse_options(argc, argv, &opt);
 	argc -= optind;
 	argv += optind;
 	if (opt.mode == M_NONE && (opt.keys || opt.values))
-		set_mode(&opt, M_FIELDS);
+		set_mode(&opt, M_FIELDS, opt.keys ? 'K' : 'V');
 	out_init(&out, 1, "standard output");
 	if (opt.mode == M_NONE) {
 		if (argc == 0)
-			usage_error("no mapper: give -w, -a, -d, -K, -e, -j or a "
-			    "command");
-		if (opt.lower || opt.strict || opt.every || opt.verbose ||
-		    opt.quiet)
-			usage_error("-l, -g, -q, -v and --strict are for the "
-			    "built-in mappers");
+			args_missing("mapper (-w, -a, -d, -K, -e, -j or COMMAND)");
+		if (opt.builtin_opt != 0)
+			args_excludes(opt.builtin_opt, "COMMAND");
 		pool_run(&opt, argv, &out);
 	} else {
-		if (cmd_opts)
-			usage_error("-P, -b and -o are for command mappers");
+		if (opt.command_opt != 0)
+			args_conflict(opt.command_opt, opt.mode_opt);
 		if (opt.every && opt.mode != M_REGEX)
 			args_needs('g', "-e");
 		if (opt.input != NULL) {
 			if (argc > 0)
-				usage_error("give -i FILE or FILE operands, not "
-				    "both");
+				args_excludes('i', "FILE operands");
 			argv = (char **)&opt.input;
 			argc = 1;
 		}

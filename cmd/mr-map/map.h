@@ -25,6 +25,9 @@ enum mode { M_NONE, M_WORDS, M_ALNUM, M_FIELDS, M_REGEX, M_JSON };
 
 struct options {
 	enum mode mode;
+	int mode_opt;		/* the option that chose the mode (-w, -K, ...) */
+	int builtin_opt;	/* the first of -l, -g, -q, -v, --strict given */
+	int command_opt;	/* the first of -P, -b, -o given */
 	int lower;		/* -l */
 	int verbose;		/* -v */
 	int quiet;		/* -q */

@@ -210,7 +210,7 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)
-		usage_error("no operation given");
+		args_missing("OP");
 	ops = parse_ops(argv, argc);
 	if (r.top_n > 0 && !agg_numeric(ops[0].kind))
 		usage_error("--top ranks by the first result, and '%s' is not a "

@@ -95,16 +95,16 @@ main(int argc, char *argv[])
 
 	if (range != NULL) {
 		if (index || modes || largest_first)
-			usage_error("-r takes no other option");
+			args_conflict('r', index ? 'i' : modes ? mode_opt[0] : 'S');
 		if (argc != 1)
-			usage_error("-r reads one FILE");
+			args_needs('r', "one FILE");
 		out_init(&out, 1, "standard output");
 		read_split(&out, range, argv[0]);
 	} else if (index) {
 		if (lines)
-			usage_error("-i takes -n and -b, not -l");
+			args_conflict('i', 'l');
 		if (argc == 0)
-			usage_error("-i needs FILE arguments");
+			args_needs('i', "FILE operands");
 		out_init(&out, 1, "standard output");
 		print_index(&out, argv, argc, number, bytes ? bytes : HSPLIT_BLOCK_DEFAULT,
 		    largest_first);
@@ -112,7 +112,7 @@ main(int argc, char *argv[])
 		if (modes > 1)
 			args_conflict(mode_opt[0], mode_opt[1]);
 		if (largest_first)
-			usage_error("-S orders the splits of -i");
+			args_needs('S', "-i");
 		/* A closed stdout drops the listing only (out_init_child). */
 		out_init_child(&out, 1, "standard output");
 		if (argc == 0) {

@@ -569,7 +569,7 @@ check_options(const struct options *o, int nfiles)
 	if (no_commit && state_path == NULL)
 		usage_error("--no-commit needs -s STATE");
 	if (!o->commit && nfiles == 0)
-		usage_error("no file to follow");
+		args_missing("FILE");
 	if ((env = getenv("MR_TAIL_MAX_WATCHES")) != NULL && *env != '\0') {
 		if (parse_uint(env, 0, LONG_MAX, &v) < 0)
 			die("MR_TAIL_MAX_WATCHES: invalid number '%s'", env);

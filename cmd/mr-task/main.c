@@ -138,7 +138,7 @@ job_words(struct jobspec *s, const char *spec, char **argv, int argc)
 	int i, at = 0;
 
 	if (spec == NULL || sscanf(spec, "%lu,%lu,%lu", &n[0], &n[1], &n[2]) != 3)
-		usage_error("--job needs -W M,C,R");
+		args_needs(OPT_JOB, "-W M,C,R");
 	for (i = 0; i < 3; i++) {
 		if (n[i] > (unsigned long)(argc - at))
 			usage_error("-W: more words than arguments");
@@ -229,11 +229,13 @@ task_words(struct task *t, int reduce, char **argv, int argc,
 	int nwords;
 
 	if (taskdir == NULL)
-		usage_error("-d DIR is required");
-	if (reduce == (t->input != NULL))
-		usage_error("give one of -M FILE (map) and -R (reduce)");
+		args_missing("-d DIR");
+	if (reduce && t->input != NULL)
+		args_conflict('M', 'R');
+	if (!reduce && t->input == NULL)
+		args_missing("-M FILE or -R");
 	if (!reduce && argc == 0)
-		usage_error("no mapper given");
+		args_missing("MAPPER");
 	if (combiner_words > 0 && (reduce || combiner_words >= (uint64_t)argc))
 		usage_error("-C: the combiner needs words after the mapper");
 	nwords = argc - (int)combiner_words;
@@ -412,7 +414,7 @@ main(int argc, char *argv[])
 	if (cl.jobbing) {
 		if (cl.conf_file == NULL || cl.plan_output == NULL ||
 		    cl.plan_scratch == NULL)
-			usage_error("--job needs -c FILE, --output DIR and --scratch DIR");
+			args_needs(OPT_JOB, "-c FILE, --output DIR and --scratch DIR");
 		js.conf_file = cl.conf_file;
 		js.out_abs = cl.plan_output;
 		js.scratch = cl.plan_scratch;

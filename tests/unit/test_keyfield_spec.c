@@ -44,13 +44,13 @@ bad_specifications_are_errors(void)
 	static const struct {
 		const char *opts, *err;
 	} t[] = {
-		{ "-kx", "bad key specification 'x': 'x' is not a number" },
-		{ "-k0", "bad key specification '0': 0 must be 1 or more" },
-		{ "-k1.0", "bad key specification '1.0': 0 must be 1 or more" },
-		{ "-k1,", "bad key specification '1,' (want POS1[,POS2], POS being FIELD[.CHAR][n][r])" },
-		{ "-k1x", "bad key specification '1x': '1x' is not a number" },
-		{ "-k1,2q", "bad key specification '1,2q': '2q' is not a number" },
-		{ "-k1.2.3", "bad key specification '1.2.3' (want POS1[,POS2], POS being FIELD[.CHAR][n][r])" },
+		{ "-kx", "'x' is not a key specification ('x' is not a number)" },
+		{ "-k0", "'0' is not a key specification (0 must be 1 or more)" },
+		{ "-k1.0", "'1.0' is not a key specification (0 must be 1 or more)" },
+		{ "-k1,", "'1,' is not a key specification (POS1[,POS2], POS being FIELD[.CHAR][n][r])" },
+		{ "-k1x", "'1x' is not a key specification ('1x' is not a number)" },
+		{ "-k1,2q", "'1,2q' is not a key specification ('2q' is not a number)" },
+		{ "-k1.2.3", "'1.2.3' is not a key specification (POS1[,POS2], POS being FIELD[.CHAR][n][r])" },
 	};
 	struct keyfield kf;
 	char err[256];
