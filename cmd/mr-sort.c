@@ -257,7 +257,7 @@ main(int argc, char *argv[])
 	if (check && merge)
 		args_conflict('c', 'm');
 	if (check && argc > 1)
-		usage_error("-c checks one FILE");
+		args_needs('c', "one FILE");
 	if (argc == 0) {
 		argc = 1;
 		argv = stdin_only;

@@ -74,8 +74,8 @@ $USAGE" ]
 	run -2 --separate-stderr mr-sort -t
 	[ "$stderr" = "mr-sort: -t: missing argument
 $USAGE" ]
-	run -2 --separate-stderr mr-sort -c a b
-	[ "$stderr" = "mr-sort: -c checks one FILE
+	run -2 --separate-stderr mr-sort --check a b
+	[ "$stderr" = "mr-sort: --check needs one FILE
 $USAGE" ]
 }
 
