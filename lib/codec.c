@@ -106,8 +106,10 @@ codec_zlib_from_gzip(int in, int out, uint32_t adler, const char *name)
 			n = 0;
 			continue;
 		}
+		if (n == 0)
+			errno = EIO;	/* the file shrank under us */
 		if (n <= 0)
-			die("%s: read error:", name);
+			die("%s:", name);
 		if (write_all(out, buf, (size_t)n) < 0)
 			die("%s: write error:", name);
 	}
@@ -161,7 +163,7 @@ gunzip_adler(struct codec_out *c, uint32_t *adler)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			die("%s: read error:", c->name);
+			die("%s:", c->name);
 		*adler = adler32(*adler, buf, (size_t)n);
 	}
 	close(p.out);

@@ -458,7 +458,7 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 				continue;
 			if (f->open_errno != errno) {
 				f->open_errno = errno;
-				warn("%s: read error:", s->path);
+				warn("%s:", s->path);
 			}
 			return 0;
 		}

@@ -72,7 +72,7 @@ slines_fill(struct slines *l)
 		n = read(l->fd, l->b.p + l->b.len, l->b.cap - l->b.len);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		die("%s: read error:", l->name);
+		die("%s:", l->name);
 	if (n == 0)
 		l->eof = 1;
 	else

@@ -414,9 +414,6 @@ EOF
 		job)
 			expect_error job "" "${RUN[job]}" \
 			    "mr-job: task *: split failed: exit status 1*mr-task: $IN: Input/output error*" ;;
-		tail)	# mr-tail says which operation failed, as it goes on
-			expect_error tail "" "${RUN[tail]}" \
-			    "mr-tail: $IN: read error: Input/output error" ;;
 		*)
 			expect_error "$name" "" "${RUN[$name]}" \
 			    "$(progname "$name"): $IN: Input/output error" ;;

@@ -368,7 +368,13 @@ counter() {
 	[ "${stderr_lines[0]}" = "mr-job: -bogus: unknown option" ]
 	run --separate-stderr mr-job -input in.txt -mapper cat
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "mr-job: no -output given" ]
+	[ "${stderr_lines[0]}" = "mr-job: missing -output DIR" ]
+	run --separate-stderr mr-job -output out -mapper cat
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mr-job: missing -input PATH" ]
+	run --separate-stderr mr-job -input in.txt -output out
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mr-job: missing -mapper CMD" ]
 	run --separate-stderr mr-job -input in.txt -output out -mapper cat -numReduceTasks x
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-job: -numReduceTasks: 'x' is not a number from 0 to 99999" ]

@@ -217,7 +217,7 @@ read_stdout(struct pool *pl, struct copy *c, short ev)
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	if (n < 0)
-		die("%s: copy %d: read error:", pl->cmd_text, copy_index(pl, c));
+		die("%s: copy %d:", pl->cmd_text, copy_index(pl, c));
 	end_stdout(pl, c);
 	return 0;
 }

@@ -201,7 +201,7 @@ load_map_output(struct extsort *es, int fd, const struct scollect *c)
 			r = read(fd, p, want);
 		while (r < 0 && errno == EINTR);
 		if (r < 0)
-			die("mapper output: read error:");
+			die("mapper output:");
 		if (r == 0)
 			eof = 1;
 		else

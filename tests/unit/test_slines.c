@@ -1,6 +1,9 @@
 /* Unit tests of lib/slines: command output lines as Hadoop's LineReader ends them, key and value. */
 #include "unit.h"
 #include "slines.h"
+#include "msg.h"
+
+#include <fcntl.h>
 
 static void
 command_lines_end_as_hadoops_line_reader_ends_them(void)
@@ -102,6 +105,32 @@ keys_end_at_the_kth_separator_of_any_length(void)
 	}
 }
 
+/* Read lines from standard output, which the child has open for writing. */
+static void
+read_a_write_only_descriptor(void *arg)
+{
+	struct slines l;
+	struct slice line;
+	int fd = open("/dev/null", O_WRONLY);
+
+	(void)arg;
+	msg_init("mr-test");
+	slines_init(&l, fd, "mapper output");
+	while (slines_next(&l, &line))
+		;
+}
+
+static void
+a_read_error_names_the_stream_as_other_read_errors_do(void)
+{
+	char err[256];
+	int status = unit_capture_stderr(read_a_write_only_descriptor, err,
+	    sizeof err);
+
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	CHECK_STR(err, "mr-test: mapper output: Bad file descriptor\n");
+}
+
 int
 main(void)
 {
@@ -109,5 +138,6 @@ main(void)
 	RUN(command_lines_end_as_hadoops_line_reader_ends_them);
 	RUN(lines_longer_than_the_buffer_come_whole);
 	RUN(keys_end_at_the_kth_separator_of_any_length);
+	RUN(a_read_error_names_the_stream_as_other_read_errors_do);
 	return unit_done();
 }
