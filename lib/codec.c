@@ -123,12 +123,33 @@ codec_zlib_from_gzip(int in, int out, uint32_t adler, const char *name)
 	return 0;
 }
 
+static char *gzip_out[] = { "gzip", "-c", "-n", "-6", NULL };
+static char *bzip2_out[] = { "bzip2", "-c", "-9", NULL };
+static char *gunzip[] = { "gzip", "-dc", NULL };
+
+/*
+ * The failure of the codec command ARGV in the form of every failed
+ * command: "COMMAND: HOW", or "COMMAND: WHICH: HOW" when WHICH (the file it
+ * wrote) is not one of its words.
+ */
+static void
+warn_command_failed(char *const argv[], const char *which, int status)
+{
+	char how[64], *cmd = proc_command_text(argv);
+
+	proc_describe(status, how, sizeof how);
+	if (which != NULL)
+		warn("%s: %s: %s", cmd, which, how);
+	else
+		warn("%s: %s", cmd, how);
+	free(cmd);
+}
+
 int
 codec_out_start(struct codec_out *c, enum scodec codec, int file,
     const char *name)
 {
-	static char *gzip[] = { "gzip", "-c", "-n", "-6", NULL };
-	static char *bzip2[] = { "bzip2", "-c", "-9", NULL };
+	char **gzip = gzip_out, **bzip2 = bzip2_out;
 
 	memset(c, 0, sizeof *c);
 	c->codec = codec;
@@ -149,8 +170,7 @@ codec_out_start(struct codec_out *c, enum scodec codec, int file,
 static int
 gunzip_adler(struct codec_out *c, uint32_t *adler)
 {
-	static char *gunzip[] = { "gzip", "-dc", NULL };
-	char *buf = xmalloc(1 << 20), how[64];
+	char *buf = xmalloc(1 << 20);
 	struct proc p;
 	ssize_t n;
 	int status;
@@ -170,8 +190,7 @@ gunzip_adler(struct codec_out *c, uint32_t *adler)
 	free(buf);
 	status = proc_wait(p.pid);
 	if (proc_failed(status)) {
-		warn("%s: gzip -d failed: %s", c->name,
-		    proc_describe(status, how, sizeof how));
+		warn_command_failed(gunzip, c->name, status);
 		return -1;
 	}
 	return 0;
@@ -180,13 +199,12 @@ gunzip_adler(struct codec_out *c, uint32_t *adler)
 int
 codec_out_finish(struct codec_out *c)
 {
-	char how[64];
 	int status = proc_wait(c->p.pid), r = 0;
 	uint32_t adler;
 
 	if (proc_failed(status)) {
-		warn("%s: %s failed: %s", c->name, c->codec == SCODEC_BZIP2 ?
-		    "bzip2" : "gzip", proc_describe(status, how, sizeof how));
+		warn_command_failed(c->codec == SCODEC_BZIP2 ? bzip2_out :
+		    gzip_out, c->name, status);
 		r = -1;
 	} else if (c->codec == SCODEC_DEFLATE) {
 		r = gunzip_adler(c, &adler);
@@ -233,12 +251,23 @@ codec_refused_input(const char *path)
 	return NULL;
 }
 
+/* The words of the command that decompresses PATH with CODEC, in ARGV[5]. */
+static void
+decompressor(enum scodec codec, const char *path, char *argv[5])
+{
+	argv[0] = codec == SCODEC_BZIP2 ? "bzip2" : "gzip";
+	argv[1] = "-dc";
+	argv[2] = "--";
+	argv[3] = (char *)path;
+	argv[4] = NULL;
+}
+
 int
 codec_in_open(struct proc *p, enum scodec codec, const char *path)
 {
-	char *argv[] = { codec == SCODEC_BZIP2 ? "bzip2" : "gzip", "-dc", "--",
-	    (char *)path, NULL };
+	char *argv[5];
 
+	decompressor(codec, path, argv);
 	proc_spawn(p, argv, NULL, PROC_INHERIT, PROC_PIPE, PROC_INHERIT);
 	return p->out;
 }
@@ -246,12 +275,12 @@ codec_in_open(struct proc *p, enum scodec codec, const char *path)
 int
 codec_in_finish(struct proc *p, enum scodec codec, const char *path)
 {
-	char how[64];
+	char *argv[5];
 	int status = proc_wait(p->pid);
 
 	if (proc_failed(status)) {
-		warn("%s: %s -d failed: %s", path, codec == SCODEC_BZIP2 ? "bzip2" :
-		    "gzip", proc_describe(status, how, sizeof how));
+		decompressor(codec, path, argv);
+		warn_command_failed(argv, NULL, status);
 		return -1;
 	}
 	return 0;

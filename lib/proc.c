@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "msg.h"
 #include "out.h"
 #include "proc.h"
@@ -295,4 +296,45 @@ proc_describe(int status, char *buf, size_t size)
 	else
 		snprintf(buf, size, "wait status %#x", status);
 	return buf;
+}
+
+/* Can WORD be given to the shell bare?  (The set Python's shlex.quote uses.) */
+static int
+word_is_bare(const char *word)
+{
+	const char *p;
+
+	if (*word == '\0')
+		return 0;
+	for (p = word; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("@%+=:,./_-", *p) != NULL))
+			return 0;
+	return 1;
+}
+
+char *
+proc_command_text(char *const argv[])
+{
+	struct buf b = { 0 };
+	const char *p;
+	size_t i;
+
+	for (i = 0; argv[i] != NULL; i++) {
+		if (i > 0)
+			buf_append(&b, " ", 1);
+		if (word_is_bare(argv[i])) {
+			buf_append(&b, argv[i], strlen(argv[i]));
+			continue;
+		}
+		buf_append(&b, "'", 1);
+		for (p = argv[i]; *p != '\0'; p++)
+			if (*p == '\'')
+				buf_append(&b, "'\\''", 4);
+			else
+				buf_append(&b, p, 1);
+		buf_append(&b, "'", 1);
+	}
+	buf_append(&b, "", 1);
+	return b.p;
 }

@@ -76,4 +76,13 @@ char *proc_describe(int status, char *buf, size_t size);
 /* proc_describe_signal: "killed by signal SIG (SIGNAME)".  Returns BUF. */
 char *proc_describe_signal(int sig, char *buf, size_t size);
 
+/*
+ * proc_command_text: the words of ARGV (NULL-terminated) as a shell
+ * command line that runs them, for messages about a command ("sh -c
+ * 'exit 3': copy 0: exit status 3"): words of letters, digits and
+ * @%+=:,./_- as they are, others in single quotes, a quote as '\''.
+ * A new NUL-terminated string the caller frees.
+ */
+char *proc_command_text(char *const argv[]);
+
 #endif

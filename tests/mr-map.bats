@@ -424,9 +424,12 @@ mr-map: 6 records skipped; the first: in:1: invalid JSON at byte 514: nested too
 @test "a failing copy stops the others: status 1 naming command, copy and status" {
 	seq 1 100000 >in
 	run -1 --separate-stderr mr-map -P 3 -- sh -c 'cat >/dev/null; [ "$mapreduce_task_partition" != 1 ] || exit 3' <in
-	[ "$stderr" = "mr-map: sh -c cat >/dev/null; [ \"\$mapreduce_task_partition\" != 1 ] || exit 3: copy 1: exit status 3" ]
+	[ "$stderr" = "mr-map: sh -c 'cat >/dev/null; [ \"\$mapreduce_task_partition\" != 1 ] || exit 3': copy 1: exit status 3" ]
 	run -1 --separate-stderr mr-map -P 2 -- sh -c '[ "$mapreduce_task_partition" = 0 ] && kill -9 $$; exec sleep 60' <in
-	[ "$stderr" = "mr-map: sh -c [ \"\$mapreduce_task_partition\" = 0 ] && kill -9 \$\$; exec sleep 60: copy 0: killed by signal 9 (SIGKILL)" ]
+	[ "$stderr" = "mr-map: sh -c '[ \"\$mapreduce_task_partition\" = 0 ] && kill -9 \$\$; exec sleep 60': copy 0: killed by signal 9 (SIGKILL)" ]
+	# the command as the shell would read it: quoted words, a quote as '\''
+	run -1 --separate-stderr mr-map -P 1 -- sh -c "exit 3" "it's" <in
+	[ "$stderr" = "mr-map: sh -c 'exit 3' 'it'\\''s': copy 0: exit status 3" ]
 	run -1 --separate-stderr mr-map -P 1 -- /nonexistent/mapper <in
 	[ "$stderr" = "mr-map: /nonexistent/mapper: No such file or directory
 mr-map: /nonexistent/mapper: copy 0: exit status 127" ]
@@ -439,7 +442,7 @@ mr-map: /nonexistent/mapper: copy 0: exit status 127" ]
 	[ "$stderr" = "mr-map: head -1: copy 0: stopped reading its input" ]
 	seq 1 10 >in
 	run -1 --separate-stderr mr-map -P 1 -- sh -c 'read x; echo $x' <in
-	[ "$stderr" = "mr-map: sh -c read x; echo \$x: copy 0: stopped reading its input" ]
+	[ "$stderr" = "mr-map: sh -c 'read x; echo \$x': copy 0: stopped reading its input" ]
 	# copies that read nothing fail when there is input, not when there is none
 	run -1 --separate-stderr bash -c 'seq 1 100000 | mr-map -P 2 -- true'
 	[[ $stderr == "mr-map: true: copy "[01]": stopped reading its input" ]]

@@ -329,6 +329,14 @@ setup() {
 	bzip2 -dc part.bz2 | cmp - <(sed 's/$/\t/' in.txt)
 }
 
+@test "a corrupt compressed input fails the split, naming the decompressor as a failed command" {
+	echo garbage >"bad it's.gz"
+	run --separate-stderr mr-task -d m0 "${MAPONLY[@]}" -M "bad it's.gz" -o out -- cat
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[-1]}" = "mr-task: gzip -dc -- 'bad it'\\''s.gz': exit status 1" ]
+	[ "$(sed -n 2p m0/status)" = "split failed: exit status 1" ]
+}
+
 @test "the default codec writes a zlib stream: 78 9C, deflate data, the Adler-32 of the text" {
 	seq 1000 >in.txt
 	mr-task -d m0 "${MAPONLY[@]}" -D mapreduce.output.fileoutputformat.compress=true -M in.txt -o part -- cat

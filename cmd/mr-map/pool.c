@@ -143,22 +143,6 @@ reap_copy(struct pool *pl, struct copy *c)
 	close(c->in_reader);
 }
 
-/* The command's words joined by spaces, for messages. */
-static char *
-command_text(char **argv)
-{
-	struct buf b = { 0 };
-	size_t i;
-
-	for (i = 0; argv[i] != NULL; i++) {
-		if (i > 0)
-			buf_append(&b, " ", 1);
-		buf_append(&b, argv[i], strlen(argv[i]));
-	}
-	buf_append(&b, "", 1);
-	return b.p;
-}
-
 /* Start the copies, each with its task environment (and -o range). */
 static void
 pool_start(struct pool *pl, char **argv)
@@ -455,7 +439,7 @@ pool_run(const struct options *opt, char **argv, struct out *out)
 	pl.sp.devnull = -1;
 	pl.under_hadoop = hadoop_is_task();
 	pl.ncopies = opt->copies ? opt->copies : (uint64_t)online_cpus();
-	pl.cmd_text = command_text(argv);
+	pl.cmd_text = proc_command_text(argv);
 	input_open(&pl);
 	pool_start(&pl, argv);
 	/*

@@ -188,6 +188,26 @@ unread_input_is_counted(void)
 	close(fds[1]);
 }
 
+/* The text of a command is a shell line that runs the same words. */
+static void
+command_text_is_quoted_as_the_shell_reads_it(void)
+{
+	char *const plain[] = { "mr-reduce", "-k2", "sum:1", "a/b.txt", NULL };
+	char *const quoted[] = { "sh", "-c", "exit 3", "it's", "", "$HOME", NULL };
+	char *const none[] = { NULL };
+	char *t;
+
+	t = proc_command_text(plain);
+	CHECK_STR(t, "mr-reduce -k2 sum:1 a/b.txt");
+	free(t);
+	t = proc_command_text(quoted);
+	CHECK_STR(t, "sh -c 'exit 3' 'it'\\''s' '' '$HOME'");
+	free(t);
+	t = proc_command_text(none);
+	CHECK_STR(t, "");
+	free(t);
+}
+
 int
 main(void)
 {
@@ -200,5 +220,6 @@ main(void)
 	RUN(sigpipe_is_default_in_children);
 	RUN(try_wait_and_nonblock);
 	RUN(unread_input_is_counted);
+	RUN(command_text_is_quoted_as_the_shell_reads_it);
 	return unit_done();
 }
