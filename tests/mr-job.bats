@@ -169,6 +169,14 @@ counter() {
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "mr-job: -mapper: no-such-mapper: command not found" ]
 	[ ! -e out ]
+	# commands run without a shell: a builtin or keyword is not a program
+	run --separate-stderr mr-job -input in.txt -output out -mapper cat -reducer 'exit 4'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "mr-job: -reducer: exit: a shell builtin, not a program (commands run without a shell: use sh -c '...')" ]
+	run --separate-stderr mr-job -input in.txt -output out -mapper 'if true'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "mr-job: -mapper: if: a shell keyword, not a program (commands run without a shell: use sh -c '...')" ]
+	[ ! -e out ]
 	run --separate-stderr mr-job -input missing.txt -output out -mapper cat
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "mr-job: input path does not exist: file:$PWD/missing.txt" ]
