@@ -20,9 +20,9 @@
 #include "xalloc.h"
 
 static const char usage_text[] =
-    "mr-partition -n N [-k K] [-t SEP] [-K POS1[,POS2]]... [-F SEP] [-p PREFIX]\n"
-    "                    [--print | --exec CMD] [--range FILE | --sample COUNT]\n"
-    "                    [FILE...]";
+    "mr-partition -n N [-k K] [-t SEP] [-K POS1[,POS2]]... [-F SEP]\n"
+    "                    [-p PREFIX] [--print | --exec CMD]\n"
+    "                    [--range FILE | --sample COUNT] [FILE...]";
 
 static const char help_text[] =
     "Write each record to partition PREFIX00000 ... (default part-) chosen by\n"
@@ -31,8 +31,7 @@ static const char help_text[] =
     "  -n, --partitions N   the number of partitions (reducers)\n"
     "  -k, --key-fields K   the key is the first K fields (default 1)\n"
     "  -t, --separator SEP  the field separator: one byte, \\t or \\0 (default TAB)\n"
-    "  -K, --key POS1[,POS2]  partition by these fields of the key, as Hadoop's\n"
-    "                       KeyFieldBasedPartitioner (repeatable)\n"
+    "  -K, --key POS1[,POS2]  partition by these key fields (repeatable)\n"
     "  -F, --key-field-separator SEP  the fields of -K (default TAB)\n"
     "  -p, --prefix PREFIX  partition file names (default part-)\n"
     "  -P, --print          write PARTITION TAB RECORD to stdout instead\n"

@@ -149,7 +149,20 @@ help_options() {
 	done
 }
 
-@test "a bad value of an option several programs take is said in one wording by each" {
+@test "every --help line fits 80 columns, and each option's meaning is one line" {
+	local p
+	for p in $(programs); do
+		run -0 --separate-stderr "$p" --help
+		run mawk 'length > 80' <<<"$output"
+		[[ -z $output ]] || { echo "$p --help: over 80 columns:"; echo "$output"; false; }
+		# after the usage: no line indented past an option's start that
+		# does not begin an option (a meaning on a second line)
+		run bash -c '"$1" --help | sed "1,/^\$/d" | grep "^      *[^ -]"' _ "$p"
+		[[ -z $output ]] || { echo "$p --help: a meaning runs on:"; echo "$output"; false; }
+	done
+}
+
+@test "a bad value, options that exclude each other and a missing option are said in one wording by each program" {
 	local key="is not a key field count (the key is the first K fields)"
 	local size="is not a size (such as 4096, 64K, 16M or 2G)"
 	local cmd want
@@ -185,6 +198,19 @@ help_options() {
 	mr-sort -S 1X|mr-sort: -S: '1X' $size
 	mr-split -b 0|mr-split: -b: '0' $size
 	mr-map -b lots cat|mr-map: -b: 'lots' $size
+	mr-map --words --regex x|mr-map: --words and --regex exclude each other
+	mr-map --parallel 2 -w|mr-map: --parallel and -w exclude each other
+	mr-split -i --lines 3 f|mr-split: -i and --lines exclude each other
+	mr-split --largest-first f|mr-split: --largest-first needs -i
+	mr-partition -n 2 --key 1 --range r|mr-partition: --key and --range exclude each other
+	mr-sort -K x|mr-sort: -K: 'x' is not a key specification ('x' is not a number)
+	mr-partition -n 2 --key 1.0|mr-partition: --key: '1.0' is not a key specification (0 must be 1 or more)
+	mr-map|mr-map: missing mapper (-w, -a, -d, -K, -e, -j or COMMAND)
+	mr-reduce|mr-reduce: missing OP
+	mr-partition|mr-partition: missing -n N
+	mr-tail|mr-tail: missing FILE
+	mr-task -M x -- cat|mr-task: missing -d DIR
+	mr-job -input i -mapper cat|mr-job: missing -output DIR
 	END
 }
 

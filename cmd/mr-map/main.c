@@ -32,7 +32,7 @@ static const char help_text[] =
     "  -g, --global           with -e, every match of a record, not only the first\n"
     "  -j, --json             JSON lines; -K and -V name dotted paths (user.id)\n"
     "  -l, --lower            lowercase ASCII letters of the key\n"
-    "  -v, --verbose          the input, output and skipped record counters at the end\n"
+    "  -v, --verbose          the input, output and skipped record counters\n"
     "  -q, --quiet            no notice of skipped records at the end\n"
     "      --strict           a record that cannot be mapped is an error\n"
     "Command mappers:\n"
