@@ -101,6 +101,29 @@ msg_quote(char *dst, size_t size, const char *p, size_t len)
  * Build the whole line first and write it with one call, so that messages
  * of parallel tasks sharing a stderr never interleave inside a line.
  */
+/* "FILE:LINE: " into BUF of SIZE bytes; the length it would have. */
+static size_t
+place(char *buf, size_t size, const char *file, uint64_t line)
+{
+	return (size_t)snprintf(buf, size, "%s:%llu: ", file,
+	    (unsigned long long)line);
+}
+
+char *
+msg_at(char *dst, size_t size, const char *file, uint64_t line,
+    const char *fmt, ...)
+{
+	size_t n = place(dst, size, file, line);
+	va_list ap;
+
+	if (n < size) {
+		va_start(ap, fmt);
+		vsnprintf(dst + n, size - n, fmt, ap);
+		va_end(ap);
+	}
+	return dst;
+}
+
 static void
 vmessage(const char *file, uint64_t line, const char *fmt, va_list ap)
 {
@@ -108,11 +131,9 @@ vmessage(const char *file, uint64_t line, const char *fmt, va_list ap)
 	int saved = errno;
 	size_t n, len;
 
-	if (file != NULL)
-		n = (size_t)snprintf(buf, sizeof buf, "%s: %s:%llu: ", progname,
-		    file, (unsigned long long)line);
-	else
-		n = (size_t)snprintf(buf, sizeof buf, "%s: ", progname);
+	n = (size_t)snprintf(buf, sizeof buf, "%s: ", progname);
+	if (file != NULL && n < sizeof buf)
+		n += place(buf + n, sizeof buf - n, file, line);
 	if (n < sizeof buf)
 		n += (size_t)vsnprintf(buf + n, sizeof buf - n, fmt, ap);
 	len = strlen(fmt);

@@ -39,6 +39,14 @@ noreturn void die_at_record(const char *file, uint64_t line, const char *what,
     const char *p, size_t len);
 
 /*
+ * msg_at: "FILE:LINE: message" (FMT and its arguments) in DST of SIZE
+ * bytes, cut to fit; the text warn_at and die_at print after the program
+ * name, for a message said later (the first record skipped).  Returns DST.
+ */
+char *msg_at(char *dst, size_t size, const char *file, uint64_t line,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/*
  * warn_skipped: the notice of a program that skipped N records (N > 0)
  * instead of stopping: "progname: 1 record skipped: FIRST", or
  * "progname: N records skipped; the first: FIRST", where FIRST is

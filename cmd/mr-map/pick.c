@@ -85,8 +85,8 @@ skip_record(struct mapper *m, const struct reader *r, const char *fmt, ...)
 			out_flush_at_error(m->out);
 			die_at(r->name, r->line, "%s", why);
 		}
-		snprintf(m->first_skip, sizeof m->first_skip, "%s:%llu: %s",
-		    r->name, (unsigned long long)r->line, why);
+		msg_at(m->first_skip, sizeof m->first_skip, r->name, r->line,
+		    "%s", why);
 	}
 	m->n_skipped++;
 }

@@ -173,9 +173,8 @@ report(struct reduce *r)
 	struct ctx *c = &r->ctx;
 
 	if (c->skipped > 0 && !r->quiet) {
-		snprintf(first, sizeof first, "%s:%llu: %s", r->rd.name,
-		    (unsigned long long)c->skip_line, c->skip_why);
-		warn_skipped(c->skipped, first);
+		warn_skipped(c->skipped, msg_at(first, sizeof first, r->rd.name,
+		    c->skip_line, "%s", c->skip_why));
 	}
 	if (r->late > 0 && !r->quiet)
 		warn("%llu late record%s dropped", (unsigned long long)r->late,

@@ -52,8 +52,14 @@ skipped_notices(void *arg)
 {
 	(void)arg;
 	msg_init("mr-test");
-	warn_skipped(1, "in:5: no field 10 (the record has 2)");
-	warn_skipped(3000, "data.json:1: no field user.ID");
+	char first[64];
+
+	warn_skipped(1, msg_at(first, sizeof first, "in", 5, "no field %d "
+	    "(the record has %d)", 10, 2));
+	warn_skipped(3000, msg_at(first, sizeof first, "data.json", 1,
+	    "no field user.ID"));
+	/* cut to fit, as warn_at would cut a message */
+	warn_skipped(2, msg_at(first, 12, "data.json", 1, "no field"));
 	fflush(stderr);
 }
 
@@ -66,7 +72,8 @@ skip_notices_count_and_name_the_first(void)
 	status = unit_capture_stderr(skipped_notices, buf, sizeof buf);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	CHECK_STR(buf, "mr-test: 1 record skipped: in:5: no field 10 (the record has 2)\n"
-	    "mr-test: 3000 records skipped; the first: data.json:1: no field user.ID\n");
+	    "mr-test: 3000 records skipped; the first: data.json:1: no field user.ID\n"
+	    "mr-test: 2 records skipped; the first: data.json:1\n");
 }
 
 static void
