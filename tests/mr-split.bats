@@ -290,11 +290,18 @@ b" ]
 	done
 }
 
-@test "chunk paths to a full disk are a write error" {
+@test "chunk paths to a full disk are a write error that stops at the chunk not listed" {
 	seq 1 10 >in
 	run --separate-stderr bash -c 'mr-split -n 2 in >/dev/full'
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "mr-split: standard output: write error: No space left on device" ]
+	# as mr-split(1) says: the first chunk, complete, and nothing after it
+	seq 1 30000 >big
+	run --separate-stderr bash -c 'mr-split -n 3 -p sp. big >/dev/full'
+	[ "$status" -eq 1 ]
+	[ "$(echo sp.*)" = sp.00000 ]
+	cmp sp.00000 <(head -c "$(stat -c %s sp.00000)" big)
+	[ "$(tail -c 1 sp.00000 | od -An -c | tr -d ' ')" = '\n' ]
 	run --separate-stderr bash -c 'mr-split -r 0:100 in >/dev/full'
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "mr-split: standard output: write error: No space left on device" ]
