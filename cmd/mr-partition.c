@@ -280,7 +280,7 @@ main(int argc, char *argv[])
 {
 	static char *stdin_only[] = { "-", NULL };
 	const char *prefix = "part-", *exec_cmd = NULL, *range_file = NULL;
-	struct keyfield_opts ko = { NULL, NULL, 0 };
+	struct keyfield_opts ko = { 0 };
 	uint64_t sample = 0;
 	size_t nspecs;
 	int c, print = 0;

@@ -192,7 +192,7 @@ main(int argc, char *argv[])
 {
 	static char *stdin_only[] = { "-" };
 	const char *outfile = NULL;
-	struct keyfield_opts ko = { NULL, NULL, 0 };
+	struct keyfield_opts ko = { 0 };
 	int c, check = 0, merge = 0;
 	uint64_t v;
 

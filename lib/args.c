@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "buf.h"
 #include "keyfield.h"
 #include "kv.h"
 #include "xalloc.h"
@@ -331,7 +332,7 @@ optarg_keyfield(struct keyfield_opts *o, int c)
 			    "bytes, or \\t)");
 		return;
 	}
-	o->specs = xreallocarray(o->specs, o->n + 1, sizeof *o->specs);
+	ARRAY_RESERVE(o->specs, o->cap, o->n + 1);
 	o->specs[o->n++] = optarg;
 }
 
@@ -350,7 +351,7 @@ keyfield_opts_make(struct keyfield_opts *o, struct keyfield *kf, int numeric,
 			usage_error("%s: %s", args_typed('K'), err);
 	free(o->specs);
 	o->specs = NULL;
-	o->n = 0;
+	o->n = o->cap = 0;
 	return n;
 }
 

@@ -122,7 +122,7 @@ struct keyfield;
 struct keyfield_opts {
 	const char *sep;	/* -F; NULL: TAB */
 	const char **specs;	/* each -K argument */
-	size_t n;
+	size_t n, cap;
 };
 
 void optarg_keyfield(struct keyfield_opts *o, int c);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "json.h"
 #include "xalloc.h"
 
@@ -471,7 +472,7 @@ json_query_add(struct json_query *q, const char *list)
 
 		if (q->npaths == JSON_MAX_PATHS)
 			return -1;
-		q->paths = xreallocarray(q->paths, q->npaths + 1, sizeof *q->paths);
+		ARRAY_RESERVE(q->paths, q->cap, q->npaths + 1);
 		jp = &q->paths[q->npaths++];
 		jp->ncomp = 1;
 		for (i = 0; i < n; i++)
@@ -519,7 +520,7 @@ json_query_free(struct json_query *q)
 	}
 	free(q->paths);
 	q->paths = NULL;
-	q->npaths = 0;
+	q->npaths = q->cap = 0;
 }
 
 void

@@ -27,7 +27,7 @@ struct json_path {
 };
 
 struct json_query {
-	size_t npaths;
+	size_t npaths, cap;
 	struct json_path *paths;
 };
 

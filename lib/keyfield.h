@@ -61,7 +61,7 @@ struct keyfield_spec {
 
 struct keyfield {
 	struct keyfield_spec *spec;
-	size_t n;
+	size_t n, cap;
 	int spec_seen;		/* a -k was given: the key is cut into fields */
 	int numeric_backwards;	/* a numeric specification ends before it
 				 * starts: no order of Hadoop's to follow */

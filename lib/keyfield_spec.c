@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "java.h"
 #include "keyfield.h"
 #include "xalloc.h"
@@ -39,13 +40,13 @@ keyfield_free(struct keyfield *kf)
 {
 	free(kf->spec);
 	kf->spec = NULL;
-	kf->n = 0;
+	kf->n = kf->cap = 0;
 }
 
 static void
 add_spec(struct keyfield *kf, const struct keyfield_spec *s)
 {
-	kf->spec = xreallocarray(kf->spec, kf->n + 1, sizeof *kf->spec);
+	ARRAY_RESERVE(kf->spec, kf->cap, kf->n + 1);
 	kf->spec[kf->n++] = *s;
 }
 

@@ -5,9 +5,9 @@
 # lines, sorted parts, ...), with bash -e -o pipefail, but the examples
 # meant for cron (mr-tail --once), which run with sh as cron runs them.
 # An example that
-# follows a live log runs for a moment and must still be running; the few
-# that need a Hadoop cluster or the build itself are named below and not
-# run.
+# follows a live log runs for a moment and must still be running; those
+# for a Hadoop cluster run against fake_cluster's hadoop and hdfs; the
+# build's own targets are named below and not run.
 bats_require_minimum_version 1.5.0
 load helper
 
@@ -29,7 +29,6 @@ doc_examples() {
 # Examples not run, by a string they contain, and why.
 not_run() {
 	case $1 in
-	*"hdfs dfs"*) echo "needs a Hadoop cluster" ;;
 	*"make demo"*) echo "the build's own targets" ;;
 	esac
 }
@@ -46,6 +45,8 @@ localize() {
 	block=${block//\/var\/log\/nginx\/access.log/access.log}
 	block=${block//\/var\/log\/app.log/app.log}
 	block=${block//\/var\/lib\//}
+	# "make" alone, before a cluster example: the programs are built
+	[[ $block != make$'\n'* ]] || block=": make, done${block#make}"
 	printf '%s' "${block//scripts\/mr-hadoop/mr-hadoop}"
 }
 
@@ -64,6 +65,7 @@ setup_file() {
 
 make_fixtures() {
 	make_job
+	fake_cluster
 	"$MR_TOOLS/gendata" log 3000 >access.log
 	apache_sample >>access.log
 	"$MR_TOOLS/gendata" text 200000 >big.txt
@@ -131,11 +133,67 @@ make_job() {
 	chmod +x bin/job
 }
 
+# A stand-in for a cluster: "hdfs dfs -put/-cat" over the directory
+# $FAKE_HDFS, and "hadoop jar" that checks what mr-hadoop gives it (the
+# streaming jar, every mr-* program of the commands shipped with -files as
+# an executable, tasks' PATH starting at their working directory), then
+# runs the job with mr-job, the shipped programs linked into each task's
+# directory as on a cluster, over $FAKE_HDFS.
+fake_cluster() {
+	mkdir -p bin hdfs/data
+	cp -R mail hdfs/data/mail
+	cat >bin/hdfs <<-'EOF'
+	#!/bin/bash
+	set -eu
+	case "$1 $2" in
+	"dfs -put") mkdir -p "$(dirname "$FAKE_HDFS$4")"; cp "$3" "$FAKE_HDFS$4" ;;
+	"dfs -cat") shift 2; for p; do cat $FAKE_HDFS$p; done ;;
+	*) echo "fake hdfs: $*: not faked" >&2; exit 2 ;;
+	esac
+	EOF
+	cat >bin/hadoop <<-'EOF'
+	#!/bin/bash
+	set -eu
+	bad() { echo "fake hadoop: $*" >&2; exit 2; }
+	[[ $# -ge 2 && $1 == jar ]] || bad "want jar JAR ARGS"
+	[[ $2 == "$HADOOP_STREAMING_JAR" ]] || bad "$2 is not \$HADOOP_STREAMING_JAR"
+	shift 2
+	args=() shipped=, commands= path=
+	while (($#)); do
+		case $1 in
+		-input | -output)
+			[[ $2 == /* ]] || bad "$1 $2: not an HDFS path"
+			mkdir -p "$(dirname "$FAKE_HDFS$2")"
+			args+=("$1" "$FAKE_HDFS$2") ;;
+		-files)
+			IFS=, read -ra fs <<<"$2"
+			for f in "${fs[@]}"; do
+				[[ -f $f ]] || bad "-files: $f does not exist"
+				[[ ${f##*/} != mr-* || -x $f ]] || bad "-files: $f is not a program"
+				shipped+=${f##*/},
+			done
+			args+=("$1" "$2") ;;
+		-mapper | -combiner | -reducer) commands+=" $2"; args+=("$1" "$2") ;;
+		-cmdenv) [[ $2 != PATH=* ]] || path=${2#PATH=}; args+=("$1" "$2") ;;
+		*) args+=("$1"); shift; continue ;;
+		esac
+		shift 2
+	done
+	[[ $path == .:* ]] || bad "the tasks' PATH does not start with their directory: $path"
+	for w in $(grep -o 'mr-[a-z]*' <<<"$commands" | sort -u); do
+		[[ $shipped == *,$w,* ]] || bad "$w is used but not shipped with -files"
+	done
+	exec mr-job "${args[@]}"
+	EOF
+	chmod +x bin/hdfs bin/hadoop
+}
+
 # run_doc DOC: run every example of DOC (a path under the source tree).
 run_doc() {
 	local doc=$MR_ROOT/$1 block= line why ran=0 skipped=0 pid status
 	export MR_STATIC_BIN=${MR_BIN:-$MR_ROOT/bin}
 	cp -R "$BATS_FILE_TMPDIR/fixtures/." .
+	export FAKE_HDFS=$PWD/hdfs
 	PATH=$PWD/bin:$PATH
 	while IFS= read -r line; do
 		if [[ $line != "@@" ]]; then

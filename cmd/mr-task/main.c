@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "buf.h"
 #include "extsort.h"
 #include "keyfield.h"
 #include "msg.h"
@@ -103,11 +104,11 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Append ARG to the array *V of *N entries. */
+/* Append ARG to the array *V of *N entries and room for *CAP. */
 static void
-push(char ***v, size_t *n, char *arg)
+push(char ***v, size_t *n, size_t *cap, char *arg)
 {
-	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	ARRAY_RESERVE(*v, *cap, *n + 1);
 	(*v)[(*n)++] = arg;
 }
 
@@ -249,7 +250,7 @@ struct cmdline {
 	uint64_t combiner_words;	/* -C */
 	int reduce, planning, jobbing;	/* -R, --plan, --job */
 	char **props;			/* -D NAME=VALUE */
-	size_t nprops;
+	size_t nprops, propcap;
 	const char *conf_file, *words;	/* -c, -W */
 	const char *plan_output, *plan_scratch;
 };
@@ -273,7 +274,8 @@ parse_options(int argc, char *argv[], struct cmdline *cl)
 		switch (c) {
 		case 'A':
 			check_link(optarg);
-			push(&js->archives, &js->narchives, optarg);
+			push(&js->archives, &js->narchives, &js->archivecap,
+			    optarg);
 			break;
 		case 'C':
 			cl->combiner_words = optarg_number(1, INT_MAX);
@@ -281,16 +283,15 @@ parse_options(int argc, char *argv[], struct cmdline *cl)
 		case 'D':
 			if (strchr(optarg, '=') == NULL || *optarg == '=')
 				optarg_error("is not NAME=VALUE");
-			push(&cl->props, &cl->nprops, optarg);
+			push(&cl->props, &cl->nprops, &cl->propcap, optarg);
 			break;
 		case 'I':
-			t->inputs = xreallocarray(t->inputs, t->ninputs + 1,
-			    sizeof *t->inputs);
+			ARRAY_RESERVE(t->inputs, t->inputcap, t->ninputs + 1);
 			t->inputs[t->ninputs++] = optarg;
 			break;
 		case 'L':
 			check_link(optarg);
-			push(&t->links, &t->nlinks, optarg);
+			push(&t->links, &t->nlinks, &t->linkcap, optarg);
 			break;
 		case 'M':
 			t->input = optarg;

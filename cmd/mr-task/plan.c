@@ -18,10 +18,10 @@
 /* The directories --plan made, removed again (empty) if it fails; and
  * the parents of the output directory among them, outermost first. */
 static char **made;
-static size_t nmade;
+static size_t nmade, madecap;
 static int plan_done;
 static char **parents;
-static size_t nparents;
+static size_t nparents, parentcap;
 
 static void
 unmake_dirs(void)
@@ -45,7 +45,7 @@ make_dir(mode_t mode, const char *fmt, ...)
 	va_end(ap);
 	if (mkdir(path, mode) < 0)
 		die("%s: cannot create directory:", path);
-	made = xreallocarray(made, nmade + 1, sizeof *made);
+	ARRAY_RESERVE(made, madecap, nmade + 1);
 	made[nmade++] = xstrdup(path);
 }
 
@@ -73,8 +73,7 @@ setup_dirs(const char *output, const char *scratch, size_t nmaps)
 		*slash = '\0';
 		if (stat(parent, &st) < 0) {
 			make_dir(0777, "%s", parent);
-			parents = xreallocarray(parents, nparents + 1,
-			    sizeof *parents);
+			ARRAY_RESERVE(parents, parentcap, nparents + 1);
 			parents[nparents++] = xstrdup(parent);
 		}
 		*slash = '/';
@@ -84,7 +83,7 @@ setup_dirs(const char *output, const char *scratch, size_t nmaps)
 			die("output directory file:%s already exists", output);
 		die("%s: cannot create directory:", output);
 	}
-	made = xreallocarray(made, nmade + 1, sizeof *made);
+	ARRAY_RESERVE(made, madecap, nmade + 1);
 	made[nmade++] = xstrdup(output);
 	make_dir(0700, "%s", scratch);
 	for (k = 0; k < nmaps + job.reduces; k++) {

@@ -47,11 +47,11 @@ struct task {
 	char **cmd;		/* mapper or reducer words, NULL-terminated */
 	char **combiner;	/* NULL, or its words */
 	const char **inputs;	/* reduce: the sorted partitions */
-	size_t ninputs;
+	size_t ninputs, inputcap;
 	int sort_threads;
 	uint64_t sort_budget;	/* memory of the map output's sort */
 	char **links;		/* -L NAME=PATH */
-	size_t nlinks;
+	size_t nlinks, linkcap;
 	int sorted_inputs;	/* reduce: the inputs are known sorted */
 };
 
@@ -206,7 +206,7 @@ struct jobspec {
 	char **links;		/* -L NAME=PATH */
 	size_t nlinks;
 	char **archives;	/* -A NAME=PATH: unpacked once for every task */
-	size_t narchives;
+	size_t narchives, archivecap;
 	const char *mapper, *combiner, *reducer;	/* as given */
 	const char *reducer_kind;	/* command, identity, aggregate, none */
 	char **map_words, **comb_words, **red_words;	/* NULL-terminated */

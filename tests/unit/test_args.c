@@ -317,7 +317,7 @@ help_and_version_go_to_stdout(void)
 static size_t
 keyfield_options(const char *const *args, struct keyfield *kf, int numeric)
 {
-	struct keyfield_opts o = { NULL, NULL, 0 };
+	struct keyfield_opts o = { 0 };
 	int c;
 
 	set_args(args);

@@ -84,11 +84,35 @@ bad_specifications_are_errors(void)
 	CHECK(keyfield_init(&kf, "", 0) == -1);
 }
 
+/* Many specifications: the array grows by doubling (lib/buf), not by one. */
+static void
+many_specifications_grow_the_array_by_doubling(void)
+{
+	struct keyfield kf;
+	char err[256];
+	size_t i, grows = 0, cap = 0;
+
+	CHECK(keyfield_init(&kf, "\t", 1) == 0);
+	for (i = 0; i < 1000; i++) {
+		CHECK(keyfield_parse_spec(&kf, "2,3n", 0, 0, err, sizeof err) == 0);
+		if (kf.cap != cap) {
+			grows++;
+			cap = kf.cap;
+		}
+	}
+	CHECK(kf.n == 1000 && kf.cap >= 1000);
+	CHECK(grows <= 8);
+	CHECK(kf.spec[999].begin_field == 2 && kf.spec[999].numeric);
+	keyfield_free(&kf);
+	CHECK(kf.n == 0 && kf.cap == 0);
+}
+
 int
 main(void)
 {
 	unit_module = "keyfield_spec";
 	RUN(specifications_parse_as_hadoop_reads_them);
 	RUN(bad_specifications_are_errors);
+	RUN(many_specifications_grow_the_array_by_doubling);
 	return unit_done();
 }
