@@ -255,10 +255,49 @@ struct cmdline {
 	const char *plan_output, *plan_scratch;
 };
 
+/* The long options of --plan and --job (C) into CL. */
+static void
+job_option(int c, struct cmdline *cl)
+{
+	struct jobspec *js = cl->js;
+
+	switch (c) {
+	case OPT_PLAN:
+		cl->planning = 1;
+		break;
+	case OPT_JOB:
+		cl->jobbing = 1;
+		break;
+	case OPT_OUTPUT:
+		cl->plan_output = optarg;
+		break;
+	case OPT_SCRATCH:
+		cl->plan_scratch = optarg;
+		break;
+	case OPT_VERBOSE:
+		js->verbose = 1;
+		break;
+	case OPT_SHOWN:
+		js->output = optarg;
+		break;
+	case OPT_MAPPER:
+		js->mapper = optarg;
+		break;
+	case OPT_COMBINER:
+		js->combiner = optarg;
+		break;
+	case OPT_REDUCER:
+		js->reducer = optarg;
+		break;
+	case OPT_REDUCER_KIND:
+		js->reducer_kind = optarg;
+		break;
+	}
+}
+
 /*
- * parse_options: the options into CL, up to optind.  One switch over
- * the options, each case a line or two: longer than most functions, and
- * clearer whole.
+ * parse_options: the options into CL, up to optind: the task's letters
+ * here, the long options of --plan and --job in job_option.
  */
 static void
 parse_options(int argc, char *argv[], struct cmdline *cl)
@@ -326,35 +365,8 @@ parse_options(int argc, char *argv[], struct cmdline *cl)
 				optarg_error("is not a split OFFSET:LENGTH");
 			t->have_split = 1;
 			break;
-		case OPT_PLAN:
-			cl->planning = 1;
-			break;
-		case OPT_JOB:
-			cl->jobbing = 1;
-			break;
-		case OPT_OUTPUT:
-			cl->plan_output = optarg;
-			break;
-		case OPT_SCRATCH:
-			cl->plan_scratch = optarg;
-			break;
-		case OPT_VERBOSE:
-			js->verbose = 1;
-			break;
-		case OPT_SHOWN:
-			js->output = optarg;
-			break;
-		case OPT_MAPPER:
-			js->mapper = optarg;
-			break;
-		case OPT_COMBINER:
-			js->combiner = optarg;
-			break;
-		case OPT_REDUCER:
-			js->reducer = optarg;
-			break;
-		case OPT_REDUCER_KIND:
-			js->reducer_kind = optarg;
+		default:
+			job_option(c, cl);
 			break;
 		}
 	}
