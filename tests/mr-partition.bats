@@ -289,7 +289,7 @@ b" ]
 	run --separate-stderr mr-partition
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-partition: missing -n N" ]
-	[ "${stderr_lines[1]}" = "usage: mr-partition -n N [-k K] [-t SEP] [-K POS1[,POS2]]... [-F SEP] [-p PREFIX]" ]
+	[ "${stderr_lines[1]}" = "usage: mr-partition -n N [-k K] [-t SEP] [-K POS1[,POS2]]... [-F SEP]" ]
 	run --separate-stderr mr-partition -n 0
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mr-partition: -n: '0' is not a number from 1 to 1000000" ]
