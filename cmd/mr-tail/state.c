@@ -68,27 +68,6 @@ save_state(int writing)
 	tailstate_free(&st);
 }
 
-/* Whether STATE can be replaced: a temporary file beside it, written
- * with what it holds (no room, a file size limit), then removed. */
-static void
-check_state_writable(void)
-{
-	const char *tmp;
-	size_t len;
-	char *text = tailstate_format(&loaded, &len);
-	int fd = tmp_create_beside(state_path, 0666, &tmp);
-
-	int failed = write_all(fd, text, len) < 0, saved = errno;
-
-	free(text);
-	close(fd);
-	tmp_remove(tmp);
-	if (failed) {
-		errno = saved;
-		die("%s: write error:", state_path);
-	}
-}
-
 /*
  * A run killed while writing to a regular file may have left part of a
  * line at its end (a write(2) to a file is cut short when the writer is
@@ -226,6 +205,6 @@ save_start_state(int must_save)
 		record_output(&loaded, 1);
 		tailstate_save(&loaded, state_path);
 	} else {
-		check_state_writable();
+		tailstate_check_writable(&loaded, state_path);
 	}
 }
