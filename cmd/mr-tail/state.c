@@ -1,6 +1,6 @@
 /* mr-tail: the state file (saved, checked, locked, committed) and
- * standard output's record in it (a torn line of a killed run cut). */
-#include <errno.h>
+ * standard output's record in it (a torn line of a killed run cut, the
+ * lines a closed output accepted). */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,14 +8,19 @@
 #include <unistd.h>
 
 #include "follow.h"
+#include "follow_marks.h"
 #include "msg.h"
 #include "out.h"
 #include "tailstate_file.h"
-#include "tailstate_text.h"
-#include "tmpfile.h"
 
 #include "tail.h"
 
+struct out out;
+const char *state_path;
+struct tailstate loaded;
+struct tailstate start;	/* --no-commit: where names new to STATE began */
+int no_commit;
+struct follow_marks marks;	/* what the output's bytes stand for */
 static struct stat out_sb;	/* standard output, when a regular file */
 static int out_regular;
 
@@ -181,12 +186,27 @@ commit_state(void)
 	return EXIT_OK;
 }
 
+/*
+ * The reader went away (a closed pipe): the state covers exactly the
+ * whole lines the output accepted, whatever was still pending; lines a
+ * reader accepted and dropped unread are not read again.
+ */
+void
+output_closed(struct out *o)
+{
+	if (state_path == NULL)
+		return;
+	follow_marks_rewind(&marks, o->bytes);
+	save_state(0);
+}
+
 /* Standard output in whole lines, a torn end left by a killed run cut. */
 void
 open_output(void)
 {
 	out_init(&out, 1, "standard output");
 	out_whole_lines(&out);
+	out.on_closed = output_closed;
 	out_regular = fstat(1, &out_sb) == 0 && S_ISREG(out_sb.st_mode);
 	if (state_path != NULL)
 		cut_torn_line();
