@@ -33,7 +33,7 @@ static const char help_text[] =
     "  -g, --rotated GLOB     names in a file's directory matching GLOB are its rotations\n"
     "  -w, --rotate-wait MS   read a rotated file until idle MS milliseconds (5000)\n"
     "  -m, --max-line SIZE    cut lines longer than SIZE bytes, with a notice\n"
-    "  -v, --verbose          at the end, the lines read and what was lost\n"
+    "  -v, --verbose          at the end, write the counters of lines read and losses\n"
     "  -h, --help             print this help and exit\n"
     "      --version          print the version and exit\n";
 

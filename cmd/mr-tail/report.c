@@ -1,5 +1,6 @@
-/* mr-tail: what was read and lost, said at the end. */
-#include <stdio.h>
+/* mr-tail: the counters at the end -- of lines read and of losses -- and
+ * the notice of lines cut by -m. */
+#include <stdint.h>
 
 #include "follow.h"
 #include "hadoop.h"
@@ -9,13 +10,17 @@
 
 int verbose;
 
-/* What was read and lost: -v says it, a Hadoop task reports counters.
- * "nothing lost" only when nothing may have been. */
+/*
+ * What was read and lost, as counters: on stderr with -v, in the form of
+ * mr-map's and mr-reduce's ("mr-tail: counter mr-tail,known losses: 0"),
+ * and to Hadoop in a Streaming task.  Lines cut by -m are said whatever
+ * -v says: the output differs from the log.
+ */
 void
 report_counts(void)
 {
 	struct follow_counts n = { 0 };
-	char a[32], b[32], c[32], lost[160], unknown[160] = "";
+	char a[32], b[32];
 	size_t i;
 
 	for (i = 0; i < nfiles; i++) {
@@ -34,30 +39,9 @@ report_counts(void)
 		    n.cut_lines == 1 ? "" : "s",
 		    (unsigned long long)files[0].f.o.max_line,
 		    follow_format_count(n.cut_bytes, b, sizeof b));
-	hadoop_counter("input lines", n.lines);
-	hadoop_counter("lost bytes", n.lost_bytes);
-	hadoop_counter("estimated lost lines", n.lost_lines);
-	hadoop_counter("known losses", n.losses);
-	hadoop_counter("unknown losses", n.unknown);
-	if (!verbose)
-		return;
-	follow_format_count(n.lines, a, sizeof a);
-	follow_format_count(n.lost_bytes, b, sizeof b);
-	if (n.losses == 0 && n.unknown == 0 && n.cut_bytes > 0)
-		snprintf(lost, sizeof lost, "no line lost, %s bytes cut (-m)",
-		    follow_format_count(n.cut_bytes, c, sizeof c));
-	else if (n.losses == 0)
-		snprintf(lost, sizeof lost, n.unknown == 0 ? "nothing lost" : "");
-	else if (n.lost_lines > 0)
-		snprintf(lost, sizeof lost, "%s bytes (about %s lines) lost in %llu "
-		    "place%s", b, follow_format_count(n.lost_lines, c, sizeof c),
-		    (unsigned long long)n.losses, n.losses == 1 ? "" : "s");
-	else
-		snprintf(lost, sizeof lost, "%s bytes lost in %llu place%s", b,
-		    (unsigned long long)n.losses, n.losses == 1 ? "" : "s");
-	if (n.unknown > 0)
-		snprintf(unknown, sizeof unknown, "%san unknown amount may be lost "
-		    "in %llu place%s", n.losses > 0 ? "; " : "",
-		    (unsigned long long)n.unknown, n.unknown == 1 ? "" : "s");
-	warn("%s line%s read; %s%s", a, n.lines == 1 ? "" : "s", lost, unknown);
+	hadoop_counter_report("input lines", n.lines, verbose);
+	hadoop_counter_report("lost bytes", n.lost_bytes, verbose);
+	hadoop_counter_report("estimated lost lines", n.lost_lines, verbose);
+	hadoop_counter_report("known losses", n.losses, verbose);
+	hadoop_counter_report("unknown losses", n.unknown, verbose);
 }
