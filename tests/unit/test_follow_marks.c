@@ -18,15 +18,6 @@ static struct out out;
 static struct follow_opts opts;
 static struct follow_marks marks;
 
-static void
-put(const char *name, const char *mode, const char *text)
-{
-	FILE *fp = fopen(path(name), mode);
-
-	fputs(text, fp);
-	fclose(fp);
-}
-
 /* Output into a file afresh, the marks empty; -H when HEADER, -m MAX_LINE. */
 static void
 capture(int header, uint64_t max_line)
@@ -96,19 +87,19 @@ scenario(struct follow *fa, struct follow *fb)
 	memset(p, 'p', 300);
 	strcpy(p + 300, "\n");
 	quiet(1);
-	put("a", "w", "a1\nabcdefgh\nc\n");	/* -m 4: cut, a line after it */
-	put("b", "w", p);
+	unit_put("a", "w", "a1\nabcdefgh\nc\n");	/* -m 4: cut, a line after it */
+	unit_put("b", "w", p);
 	begin(fa, "a");
 	begin(fb, "b");
 	follow_read(fa, UINT64_MAX, 0);
 	follow_read(fb, UINT64_MAX, 0);
-	put("a", "a", "a333\n");
+	unit_put("a", "a", "a333\n");
 	follow_read(fa, UINT64_MAX, 0);
-	put("b", "a", "b22\n");
+	unit_put("b", "a", "b22\n");
 	follow_read(fb, UINT64_MAX, 0);
-	put("a", "a", "xxxxxxx");	/* -m 4: cut, its newline to come */
+	unit_put("a", "a", "xxxxxxx");	/* -m 4: cut, its newline to come */
 	follow_read(fa, UINT64_MAX, 0);
-	put("a", "a", "yy\nq\n");
+	unit_put("a", "a", "yy\nq\n");
 	follow_read(fa, UINT64_MAX, 0);
 	quiet(0);
 	fa->changed = fb->changed = 0;
@@ -298,11 +289,11 @@ flushed_lines_stay_accepted(void)
 	struct follow fa;
 
 	capture(0, 0);
-	put("a", "w", "1\n22\n");
+	unit_put("a", "w", "1\n22\n");
 	begin(&fa, "a");
 	follow_read(&fa, UINT64_MAX, 0);
 	out_flush(&out);
-	put("a", "a", "333\n4444\n");
+	unit_put("a", "a", "333\n4444\n");
 	follow_read(&fa, UINT64_MAX, 0);
 	CHECK(marks.n - marks.first == 1 && marks.m[marks.first].src_start == 5);
 	follow_marks_rewind(&marks, out.bytes);
@@ -321,8 +312,8 @@ forget_flushes_a_source_with_pending_lines(void)
 	struct follow fa, fb;
 
 	capture(0, 0);
-	put("a", "w", "1\n22\n");
-	put("b", "w", "b\n");
+	unit_put("a", "w", "1\n22\n");
+	unit_put("b", "w", "b\n");
 	begin(&fa, "a");
 	begin(&fb, "b");
 	follow_read(&fa, UINT64_MAX, 0);

@@ -1,4 +1,5 @@
-/* Unit tests of lib/rotdir.c: the files of a rotation set, listed, opened, ordered. */
+/* Unit tests of lib/rotdir.c: the files of a rotation set, listed, opened,
+ * ordered, and never mr-tail's own (the state, its temporaries, stdout's). */
 #include <fcntl.h>
 #include <sys/stat.h>
 

@@ -234,35 +234,18 @@ lock_is_held_across_saves(void)
 	tailstate_free(&st);
 }
 
-static void
-save_with_no_room(void *arg)
-{
-	struct tailstate st;
-
-	tailstate_init(&st);
-	add(&st, "log", 9, 1, 0);
-	tailstate_save(&st, arg);
-}
-
-static void
-check_with_no_room(void *arg)
-{
-	struct tailstate st;
-
-	tailstate_init(&st);
-	add(&st, "log", 9, 1, 0);
-	tailstate_check_writable(&st, arg);
-}
-
 /*
- * FN(STATE) run in a child under `ulimit -f 0`: its exit status, and what
- * it said on stderr in MSG (through a pipe: no file can grow under the
- * limit).  -1 when the child could not be run.
+ * SAVE (tailstate_save or tailstate_check_writable) of a state of one
+ * entry to STATE, in a child under `ulimit -f 0`: its exit status, and
+ * what it said on stderr in MSG (through a pipe: no file can grow under
+ * the limit).  -1 when the child could not be run.
  */
 static int
-run_with_no_room(void (*fn)(void *), const char *state, char *msg, size_t size)
+write_with_no_room(void (*save)(const struct tailstate *, const char *),
+    const char *state, char *msg, size_t size)
 {
 	struct rlimit rl = { 0, 0 };
+	struct tailstate st;
 	int status, fds[2];
 	ssize_t n;
 	pid_t pid;
@@ -275,7 +258,9 @@ run_with_no_room(void (*fn)(void *), const char *state, char *msg, size_t size)
 		dup2(fds[1], 2);
 		signal(SIGXFSZ, SIG_IGN);
 		setrlimit(RLIMIT_FSIZE, &rl);
-		fn((void *)state);
+		tailstate_init(&st);
+		add(&st, "log", 9, 1, 0);
+		save(&st, state);
 		_exit(0);
 	}
 	close(fds[1]);
@@ -298,7 +283,7 @@ failed_save_leaves_the_old_state(void)
 	tailstate_init(&a);
 	add(&a, "log", 5, 99, 0);
 	tailstate_save(&a, state);
-	status = run_with_no_room(save_with_no_room, state, msg, sizeof msg);
+	status = write_with_no_room(tailstate_save, state, msg, sizeof msg);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 	CHECK(strstr(msg, "state: write error: File too large") != NULL);
 	CHECK(only_entry("state"));
@@ -340,7 +325,8 @@ check_writable_writes_beside_and_leaves_nothing(void)
 	tailstate_free(&b);
 	tailstate_check_writable(&a, path("new"));	/* no state yet: none made */
 	CHECK(only_entry("state"));
-	status = run_with_no_room(check_with_no_room, state, msg, sizeof msg);
+	status = write_with_no_room(tailstate_check_writable, state, msg,
+	    sizeof msg);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 	CHECK(strstr(msg, "state: write error: File too large") != NULL);
 	CHECK(only_entry("state"));
