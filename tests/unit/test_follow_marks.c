@@ -328,6 +328,65 @@ forget_flushes_a_source_with_pending_lines(void)
 	out_close(&out);
 }
 
+/*
+ * A decompressor's output cannot be read back: a rotated file compressed
+ * while stopped, read through gzip, goes back to the start of the piece
+ * the output took only part of (its lines come again), not to a line in
+ * it as a plain file would.
+ */
+static void
+a_decompressed_piece_goes_back_whole(void)
+{
+	struct follow f;
+	struct follow_src *z;
+	struct tailstate st;
+	char cmd[400];
+	uint64_t start = 0, lines = 0, out_start = 0;
+	size_t i;
+	FILE *fp;
+
+	if (system("command -v gzip >/dev/null") != 0)
+		return;
+	capture(0, 0);
+	unit_put("z", "w", "first\n");
+	begin(&f, "z");
+	follow_read(&f, UINT64_MAX, 0);
+	tailstate_init(&st);
+	follow_export(&f, &st, 0);
+	follow_free(&f);
+	fp = fopen(path("z"), "a");
+	for (i = 0; i < 30000; i++)	/* 330,000 bytes: several pieces */
+		fprintf(fp, "line %05zu\n", i);
+	fclose(fp);
+	rename(path("z"), path("z.1"));
+	unit_put("z", "w", "new\n");
+	snprintf(cmd, sizeof cmd, "gzip %s", path("z.1"));
+	CHECK(system(cmd) == 0);
+	follow_init(&f, path("z"), &opts);
+	quiet(1);	/* "rotated while stopped" */
+	CHECK(follow_resume(&f, st.e[0].horizon, st.e + 1, st.n - 1) == 0);
+	follow_read(&f, 1, 0);	/* a piece of it */
+	quiet(0);
+	for (i = marks.first, z = NULL; i < marks.n && z == NULL; i++)
+		if (marks.m[i].s->pid > 0) {
+			z = marks.m[i].s;
+			start = marks.m[i].src_start;
+			lines = marks.m[i].lines;
+			out_start = marks.m[i].out_start;
+			CHECK(marks.m[i].src_end - start > 22);
+		}
+	CHECK(z != NULL && start == 6 && lines == 1);
+	if (z != NULL) {
+		follow_marks_rewind(&marks, out_start + 22);	/* 2 lines of it */
+		CHECK(z->line_off == start && z->lines == lines && f.changed);
+	}
+	out.len = 0;
+	follow_free(&f);
+	out_close(&out);
+	tailstate_free(&st);
+	unlink(path("z.1.gz"));
+}
+
 int
 main(void)
 {
@@ -341,6 +400,7 @@ main(void)
 	RUN(rewind_goes_back_to_the_first_line_not_accepted);
 	RUN(flushed_lines_stay_accepted);
 	RUN(forget_flushes_a_source_with_pending_lines);
+	RUN(a_decompressed_piece_goes_back_whole);
 	follow_marks_free(&marks);
 	return unit_dir_remove() < 0 ? 1 : unit_done();
 }
