@@ -22,18 +22,18 @@ static const char help_text[] =
     "their new complete lines, none lost or repeated across rotations.\n"
     "\n"
     "  -b, --begin            start at the beginning of files the state does not know\n"
-    "  -n, --lines N          start N lines before the end of such files (default: the end)\n"
+    "  -n, --lines N          start N lines before the end of such files (default 0)\n"
     "  -H, --with-name        prefix each line with its file name and a TAB\n"
     "  -s, --state STATE      resume from, and record positions in, the file STATE\n"
     "  -o, --once             write what is new now, update the state, and exit\n"
     "  -N, --no-commit        with --once: record the new positions as pending\n"
     "  -c, --commit           make the pending positions in STATE the committed ones\n"
-    "  -p, --poll MS          look at every file each MS milliseconds, without inotify\n"
+    "  -p, --poll MS          look at every file each MS milliseconds, not inotify\n"
     "  -r, --retry            wait for files that do not exist yet\n"
-    "  -g, --rotated GLOB     names in a file's directory matching GLOB are its rotations\n"
+    "  -g, --rotated GLOB     names beside a file matching GLOB are its rotations\n"
     "  -w, --rotate-wait MS   read a rotated file until idle MS milliseconds (5000)\n"
     "  -m, --max-line SIZE    cut lines longer than SIZE bytes, with a notice\n"
-    "  -v, --verbose          at the end, write the counters of lines read and losses\n"
+    "  -v, --verbose          at the end, the counters of lines read and losses\n"
     "  -h, --help             print this help and exit\n"
     "      --version          print the version and exit\n";
 
@@ -54,7 +54,7 @@ check_options(const struct options *o, int nfiles)
 	if (no_commit && state_path == NULL)
 		usage_error("--no-commit needs -s STATE");
 	if (!o->commit && nfiles == 0)
-		usage_error("no file to follow");
+		args_missing("FILE");
 	if ((env = getenv("MR_TAIL_MAX_WATCHES")) != NULL && *env != '\0') {
 		if (parse_uint(env, 0, LONG_MAX, &v) < 0)
 			die("MR_TAIL_MAX_WATCHES: invalid number '%s'", env);
