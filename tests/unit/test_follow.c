@@ -724,6 +724,51 @@ rotated_source_truncated_reads_its_copy_first(void)
 	unlink(path("rw"));
 }
 
+/* A rotation while the restart looks: nz.1 to nz.2, nz to nz.1, a new nz. */
+static void
+rotate_nz(void)
+{
+	char a[300];
+
+	snprintf(a, sizeof a, "%s", path("nz.1"));
+	rename(a, path("nz.2"));
+	snprintf(a, sizeof a, "%s", path("nz"));
+	rename(a, path("nz.1"));
+	put("nz", "w", "3\n");
+}
+
+/*
+ * Soak seed 31030: a checkpoint of NAME at offset 0 knowing nothing of it
+ * (empty), then while stopped a line, a copytruncate and a line, and a
+ * rotation while the restart looks.  NAME's file, found holding what its
+ * entry knows (nothing), was put before the generations found: but its
+ * copy holds what came before what it holds now, so its lines came after
+ * its own later ones ("2 1 3").  It is a generation read from its start,
+ * in the order of its name among them.
+ */
+static void
+name_at_offset_0_moved_during_restart_comes_after_its_copies(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	read_and_checkpoint(&f, &st, "nz", "");
+	put("nz", "a", "1\n");
+	sh("cp %s %s", path("nz"), path("nz.1"));	/* copytruncate */
+	put("nz", "w", "2\n");
+	stat_race_path = path("nz");
+	stat_race_hook = rotate_nz;
+	CHECK(resume(&f, "nz", &st) == 0);
+	stat_race_path = NULL;
+	follow_read(&f, UINT64_MAX, 0);
+	follow_look(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "1\n2\n3\n");
+	tailstate_free(&st);
+	release(&f);
+	unlink_numbered("nz", 2);
+	unlink(path("nz"));
+}
+
 static void
 resume_finds_rotated_file_by_inode(void)
 {
@@ -1507,5 +1552,6 @@ main(void)
 	RUN(copy_up_to_offset_of_rewritten_entry_is_known);
 	RUN(copy_of_name_at_offset_0_is_no_unknown_loss);
 	RUN(rotated_source_truncated_reads_its_copy_first);
+	RUN(name_at_offset_0_moved_during_restart_comes_after_its_copies);
 	return unit_dir_remove() < 0 ? 1 : unit_done();
 }
