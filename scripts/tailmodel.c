@@ -556,6 +556,7 @@ truncate_log(void)
 	if (truncate("app.log", 0) < 0)
 		fail("truncate: %s", strerror(errno));
 	destroy_gen(name_gen);
+	note("truncate: generation %d destroyed, app.log is %d", name_gen, ngen);
 	name_gen = ngen++;
 	writer_gen = name_gen;
 	did.truncations++;
