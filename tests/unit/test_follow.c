@@ -28,6 +28,8 @@ static int open_race_armed;		/* (an lstat first): the hook */
 static void (*open_race_hook)(void);
 static const char *race_path;	/* or: the next large read of this file */
 static void (*race_hook)(void);
+static const char *open_hook_path;	/* the next open of this path runs */
+static void (*open_hook)(void);		/* ... this first */
 
 ssize_t
 pread(int fd, void *p, size_t n, off_t off)
@@ -98,6 +100,10 @@ open(const char *name, int flags, ...)
 		unlink(name);
 		vanish_armed = 0;
 		vanish_left--;
+	}
+	if (open_hook_path != NULL && strcmp(name, open_hook_path) == 0) {
+		open_hook_path = NULL;
+		open_hook();
 	}
 	fd = (int)syscall(SYS_openat, AT_FDCWD, name, flags, mode);
 	if (open_race_armed && open_race_left > 0 && strcmp(name, open_race_path) == 0) {
@@ -722,6 +728,55 @@ rotated_source_truncated_reads_its_copy_first(void)
 	release(&f);
 	unlink_numbered("rw", 2);
 	unlink(path("rw"));
+}
+
+/* Two rotations of the copies: wt.2 to wt.4, wt.1 to wt.3. */
+static void
+shift_wt_twice(void)
+{
+	char a[300];
+
+	snprintf(a, sizeof a, "%s", path("wt.2"));
+	rename(a, path("wt.4"));
+	snprintf(a, sizeof a, "%s", path("wt.1"));
+	rename(a, path("wt.3"));
+}
+
+/*
+ * Soak seed 31021: the current file copied and truncated twice while
+ * mr-tail was stopped (the rest of its generation in wt.2, the next one in
+ * wt.1), then rotated on while it looked, after the listing and before it
+ * opened wt.1, found then by its inode as wt.3.  The generations are put
+ * in order by what the names of one listing say: wt.3, a newer name than
+ * the listing's, made the next generation seem older than the rest of
+ * this one (read first: "A1 A2 B1 A3 C1").
+ */
+static void
+names_of_one_listing_tell_age_when_files_move(void)
+{
+	struct follow f;
+
+	put("wt", "w", "A1\nA2\n");
+	capture();
+	follow_init(&f, path("wt"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	tick();
+	put("wt", "a", "A3\n");
+	sh("cp %s %s", path("wt"), path("wt.1"));	/* copytruncate */
+	put("wt", "w", "B1\n");
+	rename(path("wt.1"), path("wt.2"));
+	sh("cp %s %s", path("wt"), path("wt.1"));	/* and again */
+	put("wt", "w", "C1\n");
+	open_hook_path = path("wt.1");
+	open_hook = shift_wt_twice;
+	follow_read(&f, UINT64_MAX, 0);
+	open_hook_path = NULL;
+	CHECK_STR(captured(), "A1\nA2\nA3\nB1\nC1\n");
+	release(&f);
+	unlink(path("wt.3"));
+	unlink(path("wt.4"));
+	unlink(path("wt"));
 }
 
 /* A rotation while the restart looks: nz.1 to nz.2, nz to nz.1, a new nz. */
@@ -1553,5 +1608,6 @@ main(void)
 	RUN(copy_of_name_at_offset_0_is_no_unknown_loss);
 	RUN(rotated_source_truncated_reads_its_copy_first);
 	RUN(name_at_offset_0_moved_during_restart_comes_after_its_copies);
+	RUN(names_of_one_listing_tell_age_when_files_move);
 	return unit_dir_remove() < 0 ? 1 : unit_done();
 }
