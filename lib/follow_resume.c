@@ -539,6 +539,14 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 		follow_find_unseen(f, &c, &nc, fd >= 0 ? &nfi : NULL, e, n, NULL);
 	}
 	rotdir_free(c, nc);
+	/* Entries of which nothing was read (offset 0: found, then a
+	 * checkpoint before a line of them, then a kill -9) are generations
+	 * read from their start, as those not seen are: all by age.  (Found
+	 * by inode, they were put first, and a one-line generation, whose
+	 * head is no identity, came among those not seen, after them.) */
+	for (i = 0; i < f->nold && f->old[i]->line_off > 0; i++)
+		;
+	follow_sort_old(f, i);
 	f->changed = 1;
 	if (fd < 0) {
 		f->missing = 1;

@@ -779,6 +779,46 @@ names_of_one_listing_tell_age_when_files_move(void)
 	unlink(path("wt"));
 }
 
+/*
+ * Soak seed 31021: a restart found generations born since the horizon and
+ * checkpointed them at offset 0 before reading any (then a kill -9).  The
+ * next restart found those whose first bytes it knew by their inode, and
+ * put them first; the one-line generation (a head shorter than a
+ * fingerprint: nothing known) came among those not seen, after them
+ * ("a3 a4 c1 c2 b1 d1").  Generations read from their start go by age.
+ */
+static void
+unread_entries_go_by_age(void)
+{
+	struct follow f;
+	struct tailstate st, st2;
+	char big[400], line[320];
+	const char *got;
+
+	read_and_checkpoint(&f, &st, "so", "a1\na2\n");
+	put("so", "a", "a3\n");
+	rename(path("so"), path("so.3"));
+	put("so.2", "w", "b1\n");		/* a head shorter than a fingerprint */
+	snprintf(line, sizeof line, "c1 %0300d\n", 0);
+	snprintf(big, sizeof big, "%sc2\n", line);
+	put("so.1", "w", big);			/* a head of a fingerprint */
+	put("so", "w", "d1\n");
+	CHECK(resume(&f, "so", &st) == 0);	/* nothing read yet */
+	tailstate_init(&st2);
+	follow_export(&f, &st2, 0);
+	follow_free(&f);
+	CHECK(resume(&f, "so", &st2) == 0);
+	follow_read(&f, UINT64_MAX, 0);
+	got = captured();
+	CHECK(strncmp(got, "a1\na2\na3\nb1\nc1 ", 15) == 0);
+	CHECK(strcmp(got + strlen(got) - 6, "c2\nd1\n") == 0);
+	tailstate_free(&st);
+	tailstate_free(&st2);
+	release(&f);
+	unlink_numbered("so", 3);
+	unlink(path("so"));
+}
+
 /* A rotation while the restart looks: nz.1 to nz.2, nz to nz.1, a new nz. */
 static void
 rotate_nz(void)
@@ -1609,5 +1649,6 @@ main(void)
 	RUN(rotated_source_truncated_reads_its_copy_first);
 	RUN(name_at_offset_0_moved_during_restart_comes_after_its_copies);
 	RUN(names_of_one_listing_tell_age_when_files_move);
+	RUN(unread_entries_go_by_age);
 	return unit_dir_remove() < 0 ? 1 : unit_done();
 }
