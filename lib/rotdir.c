@@ -167,13 +167,14 @@ rotdir_open(const struct rotdir *rd, struct rotdir_file *c)
 		while ((de = readdir(d)) != NULL && (de->d_ino != c->fi.ino ||
 		    strcmp(de->d_name, rd->base) == 0))
 			;
+		/* Not found: gone, or missed -- a name taken by a rename
+		 * while the directory was read may not be seen (the name it
+		 * had gone, the one it has passed).  Looked for again. */
 		if (de != NULL) {
 			free(c->path);
 			c->path = rotdir_path(rd, de->d_name);
 		}
 		closedir(d);
-		if (de == NULL)
-			return -1;
 	}
 	return -1;
 }

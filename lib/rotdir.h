@@ -70,7 +70,8 @@ char *rotdir_path(const struct rotdir *rd, const char *ent);
  * now (a rotation may have moved it meanwhile: it is then looked for by
  * its inode and birth time, and C's path updated; its entry, and what it
  * says of its age, stay the listing's, comparable with the others').  -1
- * when it is gone.
+ * when it is gone (not found in a few looks: one may miss a file renamed
+ * meanwhile).
  */
 int rotdir_open(const struct rotdir *rd, struct rotdir_file *c);
 

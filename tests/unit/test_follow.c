@@ -1,4 +1,6 @@
 /* Unit tests of lib/follow.c: complete lines only, rotation, truncation, checkpoints. */
+#include <dirent.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/syscall.h>
@@ -112,6 +114,29 @@ open(const char *name, int flags, ...)
 		open_race_hook();
 	}
 	return fd;
+}
+
+/*
+ * readdir, interposed: when readdir_skip is set, the next entry of that
+ * name is not returned -- a file renamed while the directory is read,
+ * which a reader can miss (the name it had gone, the name it has passed).
+ */
+static const char *readdir_skip;
+
+struct dirent *
+readdir(DIR *d)
+{
+	static struct dirent *(*next)(DIR *);
+	struct dirent *de;
+
+	if (next == NULL)
+		next = (struct dirent *(*)(DIR *))dlsym(RTLD_NEXT, "readdir");
+	de = next(d);
+	if (de != NULL && readdir_skip != NULL && strcmp(de->d_name, readdir_skip) == 0) {
+		readdir_skip = NULL;
+		de = next(d);
+	}
+	return de;
 }
 
 /* lstat, interposed: the open of NAME to follow it comes next (see open). */
@@ -728,6 +753,50 @@ rotated_source_truncated_reads_its_copy_first(void)
 	release(&f);
 	unlink_numbered("rw", 2);
 	unlink(path("rw"));
+}
+
+/* A rotation as mr-tail opens mm.1, which one look at the directory
+ * misses (see readdir). */
+static void
+shift_mm(void)
+{
+	char a[300];
+
+	snprintf(a, sizeof a, "%s", path("mm.1"));
+	rename(a, path("mm.2"));
+	readdir_skip = "mm.2";
+}
+
+/*
+ * Soak seed 31030: the current file, read to its end, copied and
+ * truncated; its copy, holding just what was read, moved by a rotation as
+ * it was opened, and one look at the directory for it missed it (readdir
+ * during a rename).  Taken for gone, it was not known as a copy, and a
+ * scan read it again as a generation not seen ("1 2 1 2 3").
+ */
+static void
+moved_copy_missed_once_is_found(void)
+{
+	struct follow f;
+
+	put("mm", "w", "1\n2\n");
+	capture();
+	follow_init(&f, path("mm"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	tick();
+	sh("cp %s %s", path("mm"), path("mm.1"));	/* copytruncate */
+	put("mm", "w", "3\n");
+	open_hook_path = path("mm.1");
+	open_hook = shift_mm;
+	follow_read(&f, UINT64_MAX, 0);
+	open_hook_path = NULL;
+	readdir_skip = NULL;
+	follow_look(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "1\n2\n3\n");
+	release(&f);
+	unlink(path("mm.2"));
+	unlink(path("mm"));
 }
 
 /* Two rotations of the copies: wt.2 to wt.4, wt.1 to wt.3. */
@@ -1650,5 +1719,6 @@ main(void)
 	RUN(name_at_offset_0_moved_during_restart_comes_after_its_copies);
 	RUN(names_of_one_listing_tell_age_when_files_move);
 	RUN(unread_entries_go_by_age);
+	RUN(moved_copy_missed_once_is_found);
 	return unit_dir_remove() < 0 ? 1 : unit_done();
 }
