@@ -50,9 +50,10 @@ struct rotdir_file {
  * rotdir_list: the regular files of RD's rotation set, as at one instant:
  * readdir is no snapshot, and a rotation during it can show a file twice,
  * or one under its name before and another under its name after, which
- * would mislead what names say about age.  So the directory is listed
- * until two listings agree (a few times at most).  Their count; *OUT to be
- * freed with rotdir_free.
+ * would mislead what names say about age, or miss a file.  So the
+ * directory is listed until two listings agree (a burst of renames waited
+ * out, some milliseconds at most).  Their count; *OUT to be freed with
+ * rotdir_free.
  */
 size_t rotdir_list(const struct rotdir *rd, struct rotdir_file **out);
 
