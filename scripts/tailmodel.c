@@ -616,16 +616,19 @@ new_segment(int once)
 }
 
 /* What the model does, in the file trace (kept with the directory when a
- * check fails, or with -k). */
+ * check fails, or with -k), each step with the wall clock's time: what
+ * mr-tail did meanwhile can be matched with it (an strace -tt, say). */
 static void
 note(const char *fmt, ...)
 {
+	struct timespec ts;
 	FILE *fp;
 	va_list ap;
 
 	if ((fp = fopen("trace", "a")) == NULL)
 		return;
-	fprintf(fp, "-- line %zu: ", nlines);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	fprintf(fp, "%lld.%09ld -- line %zu: ", (long long)ts.tv_sec, ts.tv_nsec, nlines);
 	va_start(ap, fmt);
 	vfprintf(fp, fmt, ap);
 	va_end(ap);
