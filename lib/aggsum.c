@@ -28,12 +28,7 @@ wide_of(int64_t w)
 	return (struct aggsum_wide *)(uintptr_t)(w & ~(int64_t)AGGSUM_WIDE);
 }
 
-/* The mantissa of the plain word W. */
-static inline int64_t
-mant_of(int64_t w)
-{
-	return (w - aggsum_scale(w)) / ((int64_t)1 << AGGSUM_SCALE_BITS);
-}
+#define mant_of aggsum_mant
 
 static int
 special_bit(const struct num *x)
