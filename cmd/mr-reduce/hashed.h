@@ -22,7 +22,8 @@
  * at most MAX_PIECES), which the workers take in turn as each becomes
  * free: a piece is formatted into a ring of PIECE_RING buffers shared by
  * all, and worker 0, which alone writes the output, writes them out in
- * order (the next piece to write it formats straight into the output).
+ * order (a piece it takes when all before it are written, it formats
+ * straight into the output).
  * A worker is never tied to a fixed share: on a shared machine, when one
  * is descheduled, the other goes on with the pieces after it, up to the
  * ring's size.  Small buffers used again and again cost no fresh memory
