@@ -147,7 +147,8 @@ write_results(const struct reduce *r, struct out *o, const char *key,
 	if (r->agg.all_numeric && room <= OUT_BUFSIZE / 4) {
 		/* Numbers only: the line formatted in place, in one call. */
 		p = out_reserve(o, room);
-		memcpy(p, key, keylen);
+		if (keylen > 0)	/* an empty key may be NULL */
+			memcpy(p, key, keylen);
 		p += keylen;
 		p += agg_format_results(&r->agg, state, r->spec.sep, p);
 		*p++ = '\n';
