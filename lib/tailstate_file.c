@@ -96,16 +96,35 @@ sync_dir(const char *path)
 static int lock_fd = -1;
 static char *lock_path;
 
-/* A failed save: BUF freed, the temporary file removed, the error said. */
+/* A failed save: the temporary file removed, the error said. */
 static void
-save_failed(const char *tmp, const char *path, char *buf)
+save_failed(const char *tmp, const char *path)
 {
 	int saved = errno;
 
-	free(buf);
 	tmp_remove(tmp);
 	errno = saved;
 	die("%s: write error:", path);
+}
+
+/*
+ * write_temp: ST's text in a new temporary file beside PATH, written and
+ * fsynced -- the first half of every save, and the whole of the check
+ * that PATH can be saved.  Its descriptor (open), *TMP its name.  Dies as
+ * a failed save does, leaving no temporary.
+ */
+static int
+write_temp(const struct tailstate *st, const char *path, const char **tmp)
+{
+	size_t len;
+	char *buf = tailstate_format(st, &len);
+	int fd = tmp_create_beside(path, 0666, tmp);
+	int failed = write_all(fd, buf, len) < 0 || fsync(fd) < 0;
+
+	free(buf);
+	if (failed)
+		save_failed(*tmp, path);
+	return fd;
 }
 
 /* create_locked: PATH made, an empty state, locked; 0, or -1 (errno
@@ -115,20 +134,14 @@ create_locked(const char *path)
 {
 	struct tailstate empty;
 	const char *tmp;
-	size_t len;
-	char *buf;
 	int fd, saved;
 
 	tailstate_init(&empty);
-	buf = tailstate_format(&empty, &len);
-	fd = tmp_create_beside(path, 0666, &tmp);
-	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0)
-		save_failed(tmp, path, buf);
+	fd = write_temp(&empty, path, &tmp);
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0 || link(tmp, path) < 0) {
 		saved = errno;
 		close(fd);
 		tmp_remove(tmp);
-		free(buf);
 		/* EEXIST: another run made PATH first.  ENOENT, EWOULDBLOCK:
 		 * a run holding PATH took this file for a killed run's
 		 * temporary (remove_stale_temporaries); either way, try again. */
@@ -138,7 +151,6 @@ create_locked(const char *path)
 		die("%s:", path);
 	}
 	tmp_remove(tmp);	/* the file stays, as PATH */
-	free(buf);
 	sync_dir(path);
 	lock_fd = fd;
 	return 0;
@@ -235,22 +247,27 @@ void
 tailstate_save(const struct tailstate *st, const char *path)
 {
 	const char *tmp;
-	size_t len;
-	char *buf = tailstate_format(st, &len);
-	int fd = tmp_create_beside(path, 0666, &tmp);
+	int fd = write_temp(st, path, &tmp);
 	int held = lock_fd >= 0 && strcmp(path, lock_path) == 0;
 
-	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0)
-		save_failed(tmp, path, buf);
 	/* A held state: the new file is locked before it is PATH, the old one
 	 * let go after. */
 	if (held ? flock(fd, LOCK_EX | LOCK_NB) < 0 : close(fd) < 0)
-		save_failed(tmp, path, buf);
+		save_failed(tmp, path);
 	tmp_commit(tmp, path);
 	if (held) {
 		close(lock_fd);
 		lock_fd = fd;
 	}
 	sync_dir(path);
-	free(buf);
+}
+
+void
+tailstate_check_writable(const struct tailstate *st, const char *path)
+{
+	const char *tmp;
+	int fd = write_temp(st, path, &tmp);
+
+	close(fd);
+	tmp_remove(tmp);
 }

@@ -40,4 +40,13 @@ int tailstate_lock(const char *path, int create);
  * the old one. */
 void tailstate_save(const struct tailstate *st, const char *path);
 
+/*
+ * tailstate_check_writable: whether ST could replace PATH now, found by
+ * doing what tailstate_save does up to its rename: ST written to a
+ * temporary file beside PATH and fsynced (no room, a file size limit or
+ * a directory that cannot be written fail there), then removed.  PATH is
+ * left as it is; dies as tailstate_save does.
+ */
+void tailstate_check_writable(const struct tailstate *st, const char *path);
+
 #endif

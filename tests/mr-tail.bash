@@ -31,6 +31,12 @@ tail_ready() {
 	tail_bg -b "$@" "$f"
 	wait_for has_line ready
 }
+# counters LINES LOST_BYTES EST_LOST_LINES KNOWN UNKNOWN: the counter lines
+# mr-tail -v writes at the end.
+counters() {
+	printf 'mr-tail: counter mr-tail,%s\n' "input lines: $1" "lost bytes: $2" \
+	    "estimated lost lines: $3" "known losses: $4" "unknown losses: $5"
+}
 # state_offset: the committed offset of the last file entry in st.
 state_offset() { grep '^F C ' st | tail -n 1 | cut -d' ' -f6; }
 

@@ -607,18 +607,54 @@ s_head() {
 	[[ $stderr == "mr-tail: nost: No such file or directory" ]]
 }
 
-@test "-m: the end says how many lines were cut and how many bytes went; -v never says nothing was lost then" {
+@test "-v: the counters at the end, one a line, as mr-map -v and mr-reduce -v write them; a Streaming task gets them as reporter lines" {
+	printf 'line 1\nline 2\nline 3' >log	# line 3 unfinished: its size is known
+	mr-tail -b --once -s st log >/dev/null
+	rm log
+	printf 'new %d\n' 1 2 >log
+	cp st st.task
+	cp st st.quiet
+	run --separate-stderr mr-tail -v --once -s st log
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'new %d\n' 1 2)" ]
+	[ "$stderr" = "mr-tail: log: deleted while stopped; 6 bytes (about 1 line) after offset 14 were not read
+mr-tail: log: following new file
+mr-tail: counter mr-tail,input lines: 2
+mr-tail: counter mr-tail,lost bytes: 6
+mr-tail: counter mr-tail,estimated lost lines: 1
+mr-tail: counter mr-tail,known losses: 1
+mr-tail: counter mr-tail,unknown losses: 0" ]
+	# In a task: the same counters to Hadoop, not twice.
+	run --separate-stderr env mapreduce_task_id=attempt_1 mr-tail -v --once -s st.task log
+	[ "${stderr_lines[*]:2}" = "reporter:counter:mr-tail,input lines,2 reporter:counter:mr-tail,lost bytes,6 reporter:counter:mr-tail,estimated lost lines,1 reporter:counter:mr-tail,known losses,1 reporter:counter:mr-tail,unknown losses,0" ]
+	# Without -v: the notices only.
+	run --separate-stderr mr-tail --once -s st.quiet log
+	[ "$stderr" = "mr-tail: log: deleted while stopped; 6 bytes (about 1 line) after offset 14 were not read
+mr-tail: log: following new file" ]
+}
+
+@test "-v, live: stopped by SIGTERM, the counters are written once" {
+	seq 3 >log
+	tail_ready log -v
+	echo 4 >>log
+	wait_for has_line 4
+	tail_stop
+	[ "$(cat err)" = "$(counters 5 0 0 0 0)" ]
+}
+
+@test "-m: the end says how many lines were cut and how many bytes went, with or without -v" {
 	printf 'short\n%0100d\n%050d\nok\n' 0 0 >log
 	run --separate-stderr mr-tail -v -m 10 --once -b log
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf 'short\n0000000000\n0000000000\nok')" ]
 	[ "$stderr" = "mr-tail: log: line longer than 10 bytes cut
 mr-tail: 2 lines cut at 10 bytes (-m): 130 bytes dropped
-mr-tail: 4 lines read; no line lost, 130 bytes cut (-m)" ]
+$(counters 4 0 0 0 0)" ]
 	head -c 2000000 /dev/zero | tr "\\000" y >big
 	echo >>big
-	run --separate-stderr mr-tail -v -m 10 --once -b big
-	[ "${stderr_lines[2]}" = "mr-tail: 1 line read; no line lost, 1,999,990 bytes cut (-m)" ]
+	run --separate-stderr mr-tail -m 10 --once -b big
+	[ "$stderr" = "mr-tail: big: line longer than 10 bytes cut
+mr-tail: 1 line cut at 10 bytes (-m): 1,999,990 bytes dropped" ]
 }
 
 @test "a state file that cannot be written is a write error naming the state, as other write errors are" {

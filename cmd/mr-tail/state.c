@@ -1,6 +1,6 @@
 /* mr-tail: the state file (saved, checked, locked, committed) and
- * standard output's record in it (a torn line of a killed run cut). */
-#include <errno.h>
+ * standard output's record in it (a torn line of a killed run cut, the
+ * lines a closed output accepted). */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,14 +8,19 @@
 #include <unistd.h>
 
 #include "follow.h"
+#include "follow_marks.h"
 #include "msg.h"
 #include "out.h"
 #include "tailstate_file.h"
-#include "tailstate_text.h"
-#include "tmpfile.h"
 
 #include "tail.h"
 
+struct out out;
+const char *state_path;
+struct tailstate loaded;
+struct tailstate start;	/* --no-commit: where names new to STATE began */
+int no_commit;
+struct follow_marks marks;	/* what the output's bytes stand for */
 static struct stat out_sb;	/* standard output, when a regular file */
 static int out_regular;
 
@@ -66,27 +71,6 @@ save_state(int writing)
 		follow_export(&files[i].f, &st, no_commit);
 	tailstate_save(&st, state_path);
 	tailstate_free(&st);
-}
-
-/* Whether STATE can be replaced: a temporary file beside it, written
- * with what it holds (no room, a file size limit), then removed. */
-static void
-check_state_writable(void)
-{
-	const char *tmp;
-	size_t len;
-	char *text = tailstate_format(&loaded, &len);
-	int fd = tmp_create_beside(state_path, 0666, &tmp);
-
-	int failed = write_all(fd, text, len) < 0, saved = errno;
-
-	free(text);
-	close(fd);
-	tmp_remove(tmp);
-	if (failed) {
-		errno = saved;
-		die("%s: write error:", state_path);
-	}
 }
 
 /*
@@ -202,12 +186,27 @@ commit_state(void)
 	return EXIT_OK;
 }
 
+/*
+ * The reader went away (a closed pipe): the state covers exactly the
+ * whole lines the output accepted, whatever was still pending; lines a
+ * reader accepted and dropped unread are not read again.
+ */
+void
+output_closed(struct out *o)
+{
+	if (state_path == NULL)
+		return;
+	follow_marks_rewind(&marks, o->bytes);
+	save_state(0);
+}
+
 /* Standard output in whole lines, a torn end left by a killed run cut. */
 void
 open_output(void)
 {
 	out_init(&out, 1, "standard output");
 	out_whole_lines(&out);
+	out.on_closed = output_closed;
 	out_regular = fstat(1, &out_sb) == 0 && S_ISREG(out_sb.st_mode);
 	if (state_path != NULL)
 		cut_torn_line();
@@ -226,6 +225,6 @@ save_start_state(int must_save)
 		record_output(&loaded, 1);
 		tailstate_save(&loaded, state_path);
 	} else {
-		check_state_writable();
+		tailstate_check_writable(&loaded, state_path);
 	}
 }

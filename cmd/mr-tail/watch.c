@@ -15,6 +15,11 @@
 
 #include "tail.h"
 
+int ifd = -1;		/* inotify, -1 when polling */
+int poll_ms = 1000;
+long watch_limit = -1;	/* MR_TAIL_MAX_WATCHES */
+long nwatches;
+
 #define FILE_EVENTS (IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
 #define DIR_EVENTS (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | \
     IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)

@@ -1,4 +1,5 @@
-/* Unit tests of lib/rotdir.c: the files of a rotation set, listed, opened, ordered. */
+/* Unit tests of lib/rotdir.c: the files of a rotation set, listed, opened,
+ * ordered, and never mr-tail's own (the state, its temporaries, stdout's). */
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -21,7 +22,7 @@ put(const char *name, const char *text)
 static struct rotdir
 rd_of(const char *base)
 {
-	struct rotdir rd = { dir, base, prefix, NULL, 0 };
+	struct rotdir rd = { dir, base, prefix, NULL, 0, NULL };
 
 	return rd;
 }
@@ -150,6 +151,116 @@ compressed_beside_its_original_and_gzip_size(void)
 	rotdir_free(c, n);
 }
 
+/* The entries of the listing of RD, sorted, space-separated, in BUF. */
+static const char *
+listed(const struct rotdir *rd, char *buf, size_t size)
+{
+	struct rotdir_file *c;
+	size_t n = rotdir_list(rd, &c), i, j, len = 0;
+
+	for (i = 1; i < n; i++)	/* sorted by name: the listing's order is readdir's */
+		for (j = i; j > 0 && strcmp(c[j - 1].ent, c[j].ent) > 0; j--) {
+			struct rotdir_file t = c[j];
+
+			c[j] = c[j - 1];
+			c[j - 1] = t;
+		}
+	buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? " " : "",
+		    c[i].ent);
+	rotdir_free(c, n);
+	return buf;
+}
+
+/*
+ * A glob as wide as 'app.log*' (and '.app.log*') matches the state file,
+ * its temporaries and the file standard output writes to: none of them
+ * is ever a generation of the log.  The output is known by its inode (a
+ * link to it under a numbered name too); a name only like a temporary's
+ * is not one.
+ */
+static void
+own_files_are_never_in_the_set(void)
+{
+	static char *globs[] = { "app.log*", ".app.log*" };
+	struct rotdir rd = rd_of("app.log");
+	struct rotdir_exclude ex;
+	char buf[512], own[sizeof prefix - 1];
+	int out, fds[2];
+
+	mkdir(path("own"), 0777);
+	snprintf(own, sizeof own, "%s", path("own"));
+	rd.dir = own;
+	snprintf(prefix, sizeof prefix, "%s/", rd.dir);
+	rd.globs = globs;
+	rd.nglobs = 2;
+	put("own/app.log", "now\n");
+	put("own/app.log.1", "one\n");
+	put("own/app.log.state", "state\n");
+	put("own/.app.log.state.Ab12Cd", "a temporary of it\n");
+	put("own/.app.log.state.Ab12Cd9", "not a temporary: 7 characters\n");
+	put("own/app.log.out", "standard output\n");
+	link(path("own/app.log.out"), path("own/app.log.9"));
+	/* Without the exclusion, all of them would be taken. */
+	CHECK_STR(listed(&rd, buf, sizeof buf), ".app.log.state.Ab12Cd "
+	    ".app.log.state.Ab12Cd9 app.log.1 app.log.9 app.log.out app.log.state");
+	out = open(path("own/app.log.out"), O_WRONLY | O_APPEND);
+	rotdir_exclude_init(&ex, path("own/app.log.state"), out);
+	rd.ex = &ex;
+	CHECK_STR(listed(&rd, buf, sizeof buf), ".app.log.state.Ab12Cd9 app.log.1");
+	close(out);
+	/* An output that is no regular file (a pipe) excludes nothing. */
+	if (pipe(fds) == 0) {
+		rotdir_exclude_init(&ex, path("own/app.log.state"), fds[1]);
+		CHECK(!ex.has_out);
+		CHECK_STR(listed(&rd, buf, sizeof buf), ".app.log.state.Ab12Cd9 "
+		    "app.log.1 app.log.9 app.log.out");
+		close(fds[0]);
+		close(fds[1]);
+	}
+	snprintf(prefix, sizeof prefix, "%s/", dir);
+}
+
+/*
+ * The state is known by its directory's identity and its name there, not
+ * by how its path is spelled: through a symbolic link, a "..", or a bare
+ * name in the working directory, it is the same file.  A state of the
+ * same name in another directory is another file: the log's stays listed.
+ */
+static void
+state_known_by_its_directory_not_its_spelling(void)
+{
+	static char *globs[] = { "app.log*" };
+	struct rotdir rd = rd_of("app.log");
+	struct rotdir_exclude ex;
+	char buf[512], spelled[400], cwd[400], own[sizeof prefix - 1];
+
+	snprintf(own, sizeof own, "%s", path("own"));
+	rd.dir = own;
+	snprintf(prefix, sizeof prefix, "%s/", rd.dir);
+	rd.globs = globs;
+	rd.nglobs = 1;
+	rd.ex = &ex;
+	symlink("own", path("link"));
+	mkdir(path("elsewhere"), 0777);
+	snprintf(spelled, sizeof spelled, "%s/link/app.log.state", dir);
+	rotdir_exclude_init(&ex, spelled, -1);
+	CHECK_STR(listed(&rd, buf, sizeof buf), "app.log.1 app.log.9 app.log.out");
+	snprintf(spelled, sizeof spelled, "%s/elsewhere/../own/app.log.state", dir);
+	rotdir_exclude_init(&ex, spelled, -1);
+	CHECK_STR(listed(&rd, buf, sizeof buf), "app.log.1 app.log.9 app.log.out");
+	if (getcwd(cwd, sizeof cwd) != NULL && chdir(path("own")) == 0) {
+		rotdir_exclude_init(&ex, "app.log.state", -1);
+		CHECK(chdir(cwd) == 0);
+		CHECK_STR(listed(&rd, buf, sizeof buf), "app.log.1 app.log.9 app.log.out");
+	}
+	rotdir_exclude_init(&ex, path("elsewhere/app.log.state"), -1);
+	CHECK_STR(listed(&rd, buf, sizeof buf),
+	    "app.log.1 app.log.9 app.log.out app.log.state");
+	snprintf(prefix, sizeof prefix, "%s/", dir);
+}
+
 int
 main(void)
 {
@@ -162,5 +273,7 @@ main(void)
 	RUN(orders_by_name_then_birth_then_time);
 	RUN(born_since_the_horizon);
 	RUN(compressed_beside_its_original_and_gzip_size);
+	RUN(own_files_are_never_in_the_set);
+	RUN(state_known_by_its_directory_not_its_spelling);
 	return unit_dir_remove() < 0 ? 1 : unit_done();
 }

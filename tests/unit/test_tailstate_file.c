@@ -234,50 +234,56 @@ lock_is_held_across_saves(void)
 	tailstate_free(&st);
 }
 
-static void
-save_with_no_room(void *arg)
+/*
+ * SAVE (tailstate_save or tailstate_check_writable) of a state of one
+ * entry to STATE, in a child under `ulimit -f 0`: its exit status, and
+ * what it said on stderr in MSG (through a pipe: no file can grow under
+ * the limit).  -1 when the child could not be run.
+ */
+static int
+write_with_no_room(void (*save)(const struct tailstate *, const char *),
+    const char *state, char *msg, size_t size)
 {
-	struct tailstate st;
 	struct rlimit rl = { 0, 0 };
+	struct tailstate st;
+	int status, fds[2];
+	ssize_t n;
+	pid_t pid;
 
-	signal(SIGXFSZ, SIG_IGN);
-	setrlimit(RLIMIT_FSIZE, &rl);
-	tailstate_init(&st);
-	add(&st, "log", 9, 1, 0);
-	tailstate_save(&st, arg);
+	fflush(stdout);
+	fflush(stderr);
+	if (pipe(fds) < 0)
+		return -1;
+	if ((pid = fork()) == 0) {
+		dup2(fds[1], 2);
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+		tailstate_init(&st);
+		add(&st, "log", 9, 1, 0);
+		save(&st, state);
+		_exit(0);
+	}
+	close(fds[1]);
+	n = read(fds[0], msg, size - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	return status;
 }
 
-/* A failed save dies, says so, and leaves the old state and nothing else.
- * (Its message goes through a pipe: no file can grow under the limit.) */
+/* A failed save dies, says so, and leaves the old state and nothing else. */
 static void
 failed_save_leaves_the_old_state(void)
 {
 	struct tailstate a, b;
 	const char *state = path("state");
 	char msg[512];
-	int status, fds[2];
-	ssize_t n;
-	pid_t pid;
+	int status;
 
 	tailstate_init(&a);
 	add(&a, "log", 5, 99, 0);
 	tailstate_save(&a, state);
-	fflush(stdout);
-	fflush(stderr);
-	if (pipe(fds) < 0) {
-		unit_fail(__FILE__, __LINE__, "pipe");
-		return;
-	}
-	if ((pid = fork()) == 0) {
-		dup2(fds[1], 2);
-		save_with_no_room((void *)state);
-		_exit(0);
-	}
-	close(fds[1]);
-	n = read(fds[0], msg, sizeof msg - 1);
-	msg[n > 0 ? n : 0] = '\0';
-	close(fds[0]);
-	waitpid(pid, &status, 0);
+	status = write_with_no_room(tailstate_save, state, msg, sizeof msg);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 	CHECK(strstr(msg, "state: write error: File too large") != NULL);
 	CHECK(only_entry("state"));
@@ -286,6 +292,45 @@ failed_save_leaves_the_old_state(void)
 	    tailstate_entry_equal(&a.e[0], &b.e[0]));
 	tailstate_free(&a);
 	tailstate_free(&b);
+	unlink(state);
+}
+
+/*
+ * The check that a state can be saved writes what a save writes beside
+ * it and removes it: the state is untouched (same file, same text) and
+ * nothing is left; where a save would fail (no room), it dies as the
+ * save does, leaving the state and nothing else.
+ */
+static void
+check_writable_writes_beside_and_leaves_nothing(void)
+{
+	struct tailstate a, b;
+	const char *state = path("state");
+	struct stat sb1, sb2;
+	char msg[512];
+	int status;
+
+	tailstate_init(&a);
+	add(&a, "log", 5, 99, 0);
+	tailstate_save(&a, state);
+	stat(state, &sb1);
+	add(&a, "log2", 6, 1, 0);
+	tailstate_check_writable(&a, state);
+	stat(state, &sb2);
+	CHECK(sb1.st_ino == sb2.st_ino && sb1.st_size == sb2.st_size &&
+	    sb1.st_mtim.tv_nsec == sb2.st_mtim.tv_nsec);
+	CHECK(only_entry("state"));
+	tailstate_init(&b);
+	CHECK(tailstate_load(&b, state) == 0 && b.n == 1);
+	tailstate_free(&b);
+	tailstate_check_writable(&a, path("new"));	/* no state yet: none made */
+	CHECK(only_entry("state"));
+	status = write_with_no_room(tailstate_check_writable, state, msg,
+	    sizeof msg);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	CHECK(strstr(msg, "state: write error: File too large") != NULL);
+	CHECK(only_entry("state"));
+	tailstate_free(&a);
 	unlink(state);
 }
 
@@ -301,6 +346,7 @@ main(void)
 	RUN(a_bad_file_dies_with_status_1);
 	RUN(lock_dies_with_its_process);
 	RUN(failed_save_leaves_the_old_state);
+	RUN(check_writable_writes_beside_and_leaves_nothing);
 	RUN(lock_is_held_across_saves);
 	unit_dir_remove();
 	return unit_done();

@@ -31,6 +31,16 @@ path(const char *name)
 	return buf[i];
 }
 
+/* unit_put: TEXT written to NAME in it, as fopen(3)'s MODE says ("w", "a"). */
+static inline void
+unit_put(const char *name, const char *mode, const char *text)
+{
+	FILE *fp = fopen(path(name), mode);
+
+	fputs(text, fp);
+	fclose(fp);
+}
+
 /* Remove it and all it holds; 0, or -1 on failure. */
 static inline int
 unit_dir_remove(void)
