@@ -350,16 +350,7 @@ follow_expire(struct follow *f, int64_t now)
 			if (s->at_eof && now >= s->idle_until &&
 			    s->mtime < f->horizon - ((f->horizon % NS) + NS) % NS) {
 				/* Nobody will finish this line now: print it whole. */
-				if (s->skipping) {
-					follow_emit_cut(f, s);
-				} else if (s->held.len > 0) {
-					follow_emit(f, s, s->held.p, s->held.len);
-					out_byte(f->o.out, '\n');
-					s->lines++;
-					f->n.lines++;
-				}
-				if (s->skipping || s->held.len > 0)
-					follow_mark(f, s, s->off - s->line_off, 1);
+				follow_end_held(f, s);
 				/* Written before it goes from the list: a
 				 * closed output finds it there. */
 				follow_marks_forget(f, s);
@@ -392,6 +383,8 @@ follow_settle(struct follow *f)
 
 		if (s->pid == 0 && idle < s->idle_until)
 			s->idle_until = idle;
+		else if (s->pid < 0)	/* a decompressed stream ended: done */
+			s->idle_until = 0;
 	}
 }
 

@@ -95,6 +95,10 @@ struct follow_opts {
 	const struct rotdir_exclude *exclude;	/* never generations, or NULL */
 	struct follow_marks *marks;	/* what the output stands for, or NULL */
 	int64_t rotate_wait_ms;	/* how long an idle rotated file stays open */
+	int64_t idle_before_ms;	/* --once: a rotated file last written before
+				 * this (ms) is idle: its unterminated last line
+				 * comes right after its other lines; 0 (live):
+				 * when the file is closed (follow_expire) */
 	const struct follow_hooks *hooks;
 };
 
@@ -200,9 +204,10 @@ int follow_read(struct follow *f, uint64_t budget, int64_t now);
 int64_t follow_expire(struct follow *f, int64_t now);
 
 /* follow_settle: for --once, whose runs are apart: the rotated sources
- * whose file was last written --rotate-wait ago or more are idle now
- * (follow_expire then prints an unterminated last line with a newline, as
- * a live follow does once the file has been idle that long). */
+ * whose file was last written --rotate-wait ago or more, and decompressed
+ * streams that ended, are idle now (follow_expire then prints an
+ * unterminated last line with a newline, as a live follow does once the
+ * file has been idle that long). */
 void follow_settle(struct follow *f);
 
 /* follow_export: append F's horizon and positions to ST as pending or

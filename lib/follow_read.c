@@ -395,6 +395,31 @@ shrink_held(struct follow_src *s)
 	s->held = b;
 }
 
+void
+follow_end_held(struct follow *f, struct follow_src *s)
+{
+	if (s->skipping) {
+		follow_emit_cut(f, s);
+	} else if (s->held.len > 0) {
+		follow_emit(f, s, s->held.p, s->held.len);
+		out_byte(f->o.out, '\n');
+		s->lines++;
+		f->n.lines++;
+	}
+	if (s->skipping || s->held.len > 0)
+		follow_mark(f, s, s->off - s->line_off, 1);
+}
+
+/* Whether rotated source S is idle for a --once run (f->o.idle_before_ms):
+ * its file last written --rotate-wait before the run began, or a
+ * decompressed stream that ended. */
+static int
+idle_for_once(const struct follow *f, const struct follow_src *s)
+{
+	return f->o.idle_before_ms > 0 && s->at_eof && (s->pid < 0 ||
+	    (s->pid == 0 && s->mtime / 1000000 <= f->o.idle_before_ms));
+}
+
 /*
  * finish_older_lines: before lines of S are written, the earlier
  * generations that ended inside a line are read again.  A writer that
@@ -402,6 +427,10 @@ shrink_held(struct follow_src *s)
  * the two writes of a line) has put its end on disk before the bytes just
  * read from S, so it is there now: its line comes first, in the order
  * written.  (A write later still is a late write, read when it comes.)
+ * A --once run writes one still unterminated in a generation idle (a
+ * writer that died mid-line, then a rotation) now, right after that
+ * generation's other lines and before S's (live, a rotated file is idle
+ * only once it was --rotate-wait without a write: follow_expire).
  */
 static void
 finish_older_lines(struct follow *f, struct follow_src *s, int64_t now)
@@ -413,6 +442,13 @@ finish_older_lines(struct follow *f, struct follow_src *s, int64_t now)
 
 		if (o->held.len > 0 && !o->skipping && o->at_eof)
 			follow_drain(f, o, now);
+		if (o->held.len > 0 && !o->skipping && idle_for_once(f, o)) {
+			follow_end_held(f, o);
+			fp_push(o, o->held.p, o->held.len);
+			o->line_off = o->off;
+			o->held.len = 0;
+			f->changed = 1;
+		}
 	}
 }
 

@@ -31,4 +31,8 @@ void follow_emit_cut(struct follow *f, struct follow_src *s);
 void follow_drain(struct follow *f, struct follow_src *s, int64_t now);
 void follow_drain_old(struct follow *f, int64_t now);
 
+/* follow_end_held: S's unterminated last line (or the head of its cut
+ * line), which nobody will finish, written now with a newline. */
+void follow_end_held(struct follow *f, struct follow_src *s);
+
 #endif

@@ -312,6 +312,34 @@ read_whole(struct follow *f, const struct tailstate_entry *e, size_t first)
 	return 0;
 }
 
+/* S, the file NAME was, is the oldest of the generations from *LOCATED
+ * on: kept there when those after it are looked for again. */
+static void
+keep_first(struct follow *f, struct follow_src *s, size_t *located)
+{
+	follow_add_old(f, s);
+	memmove(&f->old[*located + 1], &f->old[*located],
+	    (f->nold - 1 - *located) * sizeof *f->old);
+	f->old[(*located)++] = s;
+}
+
+/* mark_changed: file FI of listing C is a generation of its own, whatever
+ * its birth (see find_by_inode).  Whether it is listed. */
+static int
+mark_changed(struct rotdir_file *c, size_t nc, const struct fileid_stat *fi)
+{
+	size_t i;
+
+	for (i = 0; i < nc; i++) {
+		if (c[i].fi.dev == fi->dev && c[i].fi.ino == fi->ino &&
+		    fileid_same_birth(c[i].fi.btime, fi->btime)) {
+			c[i].changed = 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /*
  * follow_resume: each entry is looked for, in order: as NAME (same inode
  * and birth time, content unchanged), as a rotated file by its inode, as a
@@ -445,7 +473,9 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 			entry_lost(f, &e[unplaced[i]], c, nc, NULL, 0);
 	free(unplaced);
 	for (tries = 0;; tries++) {
-		struct fileid_stat again;
+		struct fileid_stat again, was;
+		struct follow_src *moved = NULL;
+		int unread;
 
 		if (fileid_stat_at(AT_FDCWD, f->name, 0, &again) == 0 ? fd >= 0 &&
 		    again.dev == nfi.dev && again.ino == nfi.ino : fd < 0)
@@ -467,16 +497,18 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 			break;
 		}
 		/* NAME moved on while we looked: what it was is a rotated
-		 * generation now, older than those born since the horizon. */
-		if (f->cur != NULL) {
-			follow_add_old(f, f->cur);
-			memmove(&f->old[located + 1], &f->old[located],
-			    (f->nold - 1 - located) * sizeof *f->old);
-			f->old[located++] = f->cur;
-			f->cur = NULL;
-		} else if (fd >= 0) {
+		 * generation now.  Read on from its entry's offset, it is
+		 * older than those born since the horizon. */
+		unread = f->cur == NULL ? fd >= 0 : f->cur->fresh;
+		if (unread)
+			was = nfi;
+		if (f->cur != NULL && !unread)
+			keep_first(f, f->cur, &located);
+		else if (f->cur != NULL)
+			moved = f->cur;
+		else if (fd >= 0)
 			close(fd);
-		}
+		f->cur = NULL;
 		fd = follow_open_name(f, &nfi);
 		saved = errno;
 		follow_drop_old(f, located);
@@ -494,9 +526,27 @@ follow_resume(struct follow *f, int64_t horizon, const struct tailstate_entry *e
 			c = again;
 			nc = m;
 		}
+		/* Nothing of it read (offset 0: an entry that knew nothing, or
+		 * a file new or changed while stopped): its copies made
+		 * meanwhile hold what came before what it holds now.  A
+		 * generation of its own, read from its start in the order its
+		 * name tells among those found (born before the horizon or
+		 * not); gone from the set, kept first as it is. */
+		if (unread && !mark_changed(c, nc, &was) && moved != NULL)
+			keep_first(f, moved, &located);
+		else if (moved != NULL)
+			follow_src_free(f, moved);
 		follow_find_unseen(f, &c, &nc, fd >= 0 ? &nfi : NULL, e, n, NULL);
 	}
 	rotdir_free(c, nc);
+	/* Entries of which nothing was read (offset 0: found, then a
+	 * checkpoint before a line of them, then a kill -9) are generations
+	 * read from their start, as those not seen are: all by age.  (Found
+	 * by inode, they were put first, and a one-line generation, whose
+	 * head is no identity, came among those not seen, after them.) */
+	for (i = 0; i < f->nold && f->old[i]->line_off > 0; i++)
+		;
+	follow_sort_old(f, i);
 	f->changed = 1;
 	if (fd < 0) {
 		f->missing = 1;

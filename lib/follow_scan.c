@@ -551,6 +551,10 @@ follow_find_unseen(struct follow *f, struct rotdir_file **cp, size_t *ncp,
 				srcs[j]->idle_until = follow_now_ms() + f->o.rotate_wait_ms;
 				follow_add_old(f, srcs[j]);
 			}
+			/* Named as in the listing, those just opened too: one
+			 * found moved (rotdir_open) has a newer name than the
+			 * others', which would make it seem older. */
+			rename_known(f, c, nc);
 			f->hold_horizon |= gone;
 			free(order);
 			free(srcs);

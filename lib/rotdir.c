@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -120,7 +121,15 @@ rotdir_list(const struct rotdir *rd, struct rotdir_file **out)
 	size_t n = list_once(rd, &c), m;
 	int tries;
 
-	for (tries = 0; tries < 8; tries++) {
+	for (tries = 0; tries < 64; tries++) {
+		/* A burst of rotations (a logrotate run renames every
+		 * generation) is let pass: a listing during it may miss a
+		 * file a known source is, and take it for gone. */
+		if (tries > 0 && tries % 8 == 0) {
+			struct timespec ts = { 0, 1000000 };
+
+			nanosleep(&ts, NULL);
+		}
 		m = list_once(rd, &again);
 		if (same_listing(c, n, again, m)) {
 			rotdir_free(again, m);
@@ -167,13 +176,14 @@ rotdir_open(const struct rotdir *rd, struct rotdir_file *c)
 		while ((de = readdir(d)) != NULL && (de->d_ino != c->fi.ino ||
 		    strcmp(de->d_name, rd->base) == 0))
 			;
+		/* Not found: gone, or missed -- a name taken by a rename
+		 * while the directory was read may not be seen (the name it
+		 * had gone, the one it has passed).  Looked for again. */
 		if (de != NULL) {
 			free(c->path);
 			c->path = rotdir_path(rd, de->d_name);
 		}
 		closedir(d);
-		if (de == NULL)
-			return -1;
 	}
 	return -1;
 }

@@ -50,9 +50,10 @@ struct rotdir_file {
  * rotdir_list: the regular files of RD's rotation set, as at one instant:
  * readdir is no snapshot, and a rotation during it can show a file twice,
  * or one under its name before and another under its name after, which
- * would mislead what names say about age.  So the directory is listed
- * until two listings agree (a few times at most).  Their count; *OUT to be
- * freed with rotdir_free.
+ * would mislead what names say about age, or miss a file.  So the
+ * directory is listed until two listings agree (a burst of renames waited
+ * out, some milliseconds at most).  Their count; *OUT to be freed with
+ * rotdir_free.
  */
 size_t rotdir_list(const struct rotdir *rd, struct rotdir_file **out);
 
@@ -70,7 +71,8 @@ char *rotdir_path(const struct rotdir *rd, const char *ent);
  * now (a rotation may have moved it meanwhile: it is then looked for by
  * its inode and birth time, and C's path updated; its entry, and what it
  * says of its age, stay the listing's, comparable with the others').  -1
- * when it is gone.
+ * when it is gone (not found in a few looks: one may miss a file renamed
+ * meanwhile).
  */
 int rotdir_open(const struct rotdir *rd, struct rotdir_file *c);
 

@@ -317,26 +317,38 @@ create_log(void)
 
 static long long torn_tail(void);
 
-/* Line SEQ is gone from the disk.  What mr-tail had printed by then is
- * noted: had it printed a later line of the same or a newer file, it
- * went past this one while it could still be read (a loss, not excused). */
+/* The whole lines of out now: what mr-tail has printed. */
+static long long
+printed_now(void)
+{
+	return file_size("out") - torn_tail();
+}
+
+/*
+ * Line SEQ is gone from the disk; mr-tail had printed AT bytes before
+ * (printed_now, taken before the unlink or truncation: what it prints
+ * after can be no later line it went on to while this one could still
+ * be read).  Had it printed a later line of the same or a newer file by
+ * then, it went past this one while it could still be read (a loss, not
+ * excused).
+ */
 static void
-destroy_line(size_t seq)
+destroy_line(size_t seq, long long at)
 {
 	if (lines[seq].flags & DESTROYED)
 		return;
 	lines[seq].flags |= DESTROYED;
-	lines[seq].destroyed_at = file_size("out") - torn_tail();
+	lines[seq].destroyed_at = at;
 }
 
 static void
-destroy_gen(int gen)
+destroy_gen(int gen, long long at)
 {
 	size_t i;
 
 	for (i = 1; i <= nlines; i++)
 		if (lines[i].gen == (uint32_t)gen)
-			destroy_line(i);
+			destroy_line(i, at);
 }
 
 /* Delete the oldest rotated file past KEEP (logrotate's "rotate"). */
@@ -345,6 +357,7 @@ expire_oldest(void)
 {
 	char name[128];
 	int i, oldest = 0;
+	long long at;
 
 	if (nrot < KEEP)
 		return;
@@ -352,9 +365,10 @@ expire_oldest(void)
 		if ((rot[i].rank > rot[oldest].rank) == !dated)
 			oldest = i;
 	name_of(&rot[oldest], name, sizeof name);
+	at = printed_now();
 	if (unlink(name) < 0)
 		fail("unlink %s: %s", name, strerror(errno));
-	destroy_gen(rot[oldest].gen);
+	destroy_gen(rot[oldest].gen, at);
 	note("delete %s (generation %d)", name, rot[oldest].gen);
 	did.deletions++;
 	rot[oldest] = rot[--nrot];
@@ -445,7 +459,7 @@ rotate(void)
 		if (rnd(4) == 0) {	/* a write between the copy and the truncate */
 			write_line();
 			finish_partial();
-			destroy_line(nlines);
+			destroy_line(nlines, printed_now());
 			lines[nlines].flags |= RACED;
 			did.races++;
 		}
@@ -548,14 +562,18 @@ compress_one(void)
 static void
 truncate_log(void)
 {
+	long long at;
+
 	if (name_gen < 0 || create_in >= 0)
 		return;
 	if (writer_gen != name_gen)
 		reopen();
 	finish_partial();
+	at = printed_now();
 	if (truncate("app.log", 0) < 0)
 		fail("truncate: %s", strerror(errno));
-	destroy_gen(name_gen);
+	destroy_gen(name_gen, at);
+	note("truncate: generation %d destroyed, app.log is %d", name_gen, ngen);
 	name_gen = ngen++;
 	writer_gen = name_gen;
 	did.truncations++;
@@ -598,16 +616,19 @@ new_segment(int once)
 }
 
 /* What the model does, in the file trace (kept with the directory when a
- * check fails, or with -k). */
+ * check fails, or with -k), each step with the wall clock's time: what
+ * mr-tail did meanwhile can be matched with it (an strace -tt, say). */
 static void
 note(const char *fmt, ...)
 {
+	struct timespec ts;
 	FILE *fp;
 	va_list ap;
 
 	if ((fp = fopen("trace", "a")) == NULL)
 		return;
-	fprintf(fp, "-- line %zu: ", nlines);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	fprintf(fp, "%lld.%09ld -- line %zu: ", (long long)ts.tv_sec, ts.tv_nsec, nlines);
 	va_start(ap, fmt);
 	vfprintf(fp, fmt, ap);
 	va_end(ap);

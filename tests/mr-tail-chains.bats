@@ -737,6 +737,37 @@ $(counters 1 0 0 0 0)" ]]
 	[[ $stderr == *"app.log.1: deleted while stopped; 4 bytes "*" after offset 4 were not read"* ]]
 }
 
+# --- attack 18 F13: --once: an idle rotated file's unterminated last line
+# comes right after its other lines, before the newer file's
+idle_part_order() {
+	printf "$1" >app.log
+	once app.log >out
+	mv app.log app.log.1
+	touch -d '-1 hour' app.log.1	# the writer died mid-line long ago
+	echo 7 >app.log
+	once -w 1000 app.log >>out
+}
+@test "--once: an idle rotated file's unterminated last line comes before the newer file's lines" {
+	idle_part_order '1\n12345 part'
+	[[ $(cat out) == $'1\n12345 part\n7' ]]
+}
+@test "--once: an idle rotated file that held only an unterminated line: it comes before the newer file's lines" {
+	idle_part_order '12345 part'
+	[[ $(cat out) == $'12345 part\n7' ]]
+}
+@test "--once: a rotated file written within --rotate-wait keeps its unterminated line" {
+	printf '1\n12345 part' >app.log
+	once app.log >out
+	mv app.log app.log.1
+	echo 7 >app.log
+	once -w 60000 app.log >>out
+	[[ $(cat out) == $'1\n7' ]]
+	printf 'ial\n' >>app.log.1
+	touch -d '-1 hour' app.log.1
+	once -w 1000 app.log >>out
+	[[ $(cat out) == $'1\n7\n12345 partial' ]]
+}
+
 # --- attack F12: identical lines defeat fingerprints: said, never "nothing lost"
 @test "identical lines, copytruncate and regrowth past the offset while stopped: an unknown loss is said" {
 	yes ok | head -n 100 >app.log

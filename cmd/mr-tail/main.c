@@ -38,6 +38,8 @@ main(int argc, char *argv[])
 		catch_signals();
 	open_output();
 	o.fo.out = &out;
+	if (o.once)	/* a rotated file last written -w ago is idle now */
+		o.fo.idle_before_ms = follow_now_ms() - o.fo.rotate_wait_ms;
 	o.fo.marks = &marks;
 	/* The state file, its temporaries and the output file are never
 	 * taken for rotated logs (a glob such as 'app.log*' matches them). */

@@ -1,4 +1,6 @@
 /* Unit tests of lib/follow.c: complete lines only, rotation, truncation, checkpoints. */
+#include <dirent.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/syscall.h>
@@ -28,6 +30,8 @@ static int open_race_armed;		/* (an lstat first): the hook */
 static void (*open_race_hook)(void);
 static const char *race_path;	/* or: the next large read of this file */
 static void (*race_hook)(void);
+static const char *open_hook_path;	/* the next open of this path runs */
+static void (*open_hook)(void);		/* ... this first */
 
 ssize_t
 pread(int fd, void *p, size_t n, off_t off)
@@ -99,6 +103,10 @@ open(const char *name, int flags, ...)
 		vanish_armed = 0;
 		vanish_left--;
 	}
+	if (open_hook_path != NULL && strcmp(name, open_hook_path) == 0) {
+		open_hook_path = NULL;
+		open_hook();
+	}
 	fd = (int)syscall(SYS_openat, AT_FDCWD, name, flags, mode);
 	if (open_race_armed && open_race_left > 0 && strcmp(name, open_race_path) == 0) {
 		open_race_armed = 0;
@@ -106,6 +114,34 @@ open(const char *name, int flags, ...)
 		open_race_hook();
 	}
 	return fd;
+}
+
+/*
+ * readdir, interposed: when readdir_skip is set, the next entry of that
+ * name is not returned -- a file renamed while the directory is read,
+ * which a reader can miss (the name it had gone, the name it has passed).
+ */
+static const char *readdir_skip;
+static const char *readdir_flicker;	/* or: skipped every other time ... */
+static int readdir_flickers;		/* ... until seen this many times */
+
+struct dirent *
+readdir(DIR *d)
+{
+	static struct dirent *(*next)(DIR *);
+	struct dirent *de;
+
+	if (next == NULL)
+		next = (struct dirent *(*)(DIR *))dlsym(RTLD_NEXT, "readdir");
+	de = next(d);
+	if (de != NULL && readdir_skip != NULL && strcmp(de->d_name, readdir_skip) == 0) {
+		readdir_skip = NULL;
+		de = next(d);
+	}
+	if (de != NULL && readdir_flickers > 0 && strcmp(de->d_name, readdir_flicker) == 0 &&
+	    readdir_flickers-- % 2 == 0)
+		de = next(d);
+	return de;
 }
 
 /* lstat, interposed: the open of NAME to follow it comes next (see open). */
@@ -722,6 +758,213 @@ rotated_source_truncated_reads_its_copy_first(void)
 	release(&f);
 	unlink_numbered("rw", 2);
 	unlink(path("rw"));
+}
+
+/* A rotation as mr-tail opens mm.1, which one look at the directory
+ * misses (see readdir). */
+static void
+shift_mm(void)
+{
+	char a[300];
+
+	snprintf(a, sizeof a, "%s", path("mm.1"));
+	rename(a, path("mm.2"));
+	readdir_skip = "mm.2";
+}
+
+/*
+ * Soak seed 31030: the current file, read to its end, copied and
+ * truncated; its copy, holding just what was read, moved by a rotation as
+ * it was opened, and one look at the directory for it missed it (readdir
+ * during a rename).  Taken for gone, it was not known as a copy, and a
+ * scan read it again as a generation not seen ("1 2 1 2 3").
+ */
+static void
+moved_copy_missed_once_is_found(void)
+{
+	struct follow f;
+
+	put("mm", "w", "1\n2\n");
+	capture();
+	follow_init(&f, path("mm"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	tick();
+	sh("cp %s %s", path("mm"), path("mm.1"));	/* copytruncate */
+	put("mm", "w", "3\n");
+	open_hook_path = path("mm.1");
+	open_hook = shift_mm;
+	follow_read(&f, UINT64_MAX, 0);
+	open_hook_path = NULL;
+	readdir_skip = NULL;
+	follow_look(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "1\n2\n3\n");
+	release(&f);
+	unlink(path("mm.2"));
+	unlink(path("mm"));
+}
+
+/*
+ * Soak seed 40009: a restart listed the directory during a burst of
+ * rotations (each renames every generation); a listing may then miss a
+ * file, and the two listings that agree, which rotdir_list waits for, did
+ * not come within its 8 tries: it took the last, without two files its
+ * checkpoint knew, which were read later as generations not seen, after
+ * newer ones.  A file missed by every other listing, 20 times: the
+ * listing waits out the burst.
+ */
+static void
+listing_waits_out_a_burst(void)
+{
+	struct rotdir rd = { dir, "lb", "", NULL, 0, NULL };
+	struct rotdir_file *c;
+	size_t n;
+
+	put("lb.1", "w", "1\n");
+	put("lb.2", "w", "2\n");
+	put("lb.3", "w", "3\n");
+	readdir_flicker = "lb.2";
+	readdir_flickers = 20;
+	n = rotdir_list(&rd, &c);
+	CHECK(n == 3);
+	CHECK(readdir_flickers == 0);
+	rotdir_free(c, n);
+	readdir_flickers = 0;
+	unlink_numbered("lb", 3);
+}
+
+/* Two rotations of the copies: wt.2 to wt.4, wt.1 to wt.3. */
+static void
+shift_wt_twice(void)
+{
+	char a[300];
+
+	snprintf(a, sizeof a, "%s", path("wt.2"));
+	rename(a, path("wt.4"));
+	snprintf(a, sizeof a, "%s", path("wt.1"));
+	rename(a, path("wt.3"));
+}
+
+/*
+ * Soak seed 31021: the current file copied and truncated twice while
+ * mr-tail was stopped (the rest of its generation in wt.2, the next one in
+ * wt.1), then rotated on while it looked, after the listing and before it
+ * opened wt.1, found then by its inode as wt.3.  The generations are put
+ * in order by what the names of one listing say: wt.3, a newer name than
+ * the listing's, made the next generation seem older than the rest of
+ * this one (read first: "A1 A2 B1 A3 C1").
+ */
+static void
+names_of_one_listing_tell_age_when_files_move(void)
+{
+	struct follow f;
+
+	put("wt", "w", "A1\nA2\n");
+	capture();
+	follow_init(&f, path("wt"), &opts);
+	follow_start(&f, FOLLOW_BEGIN, 0);
+	follow_read(&f, UINT64_MAX, 0);
+	tick();
+	put("wt", "a", "A3\n");
+	sh("cp %s %s", path("wt"), path("wt.1"));	/* copytruncate */
+	put("wt", "w", "B1\n");
+	rename(path("wt.1"), path("wt.2"));
+	sh("cp %s %s", path("wt"), path("wt.1"));	/* and again */
+	put("wt", "w", "C1\n");
+	open_hook_path = path("wt.1");
+	open_hook = shift_wt_twice;
+	follow_read(&f, UINT64_MAX, 0);
+	open_hook_path = NULL;
+	CHECK_STR(captured(), "A1\nA2\nA3\nB1\nC1\n");
+	release(&f);
+	unlink(path("wt.3"));
+	unlink(path("wt.4"));
+	unlink(path("wt"));
+}
+
+/*
+ * Soak seed 31021: a restart found generations born since the horizon and
+ * checkpointed them at offset 0 before reading any (then a kill -9).  The
+ * next restart found those whose first bytes it knew by their inode, and
+ * put them first; the one-line generation (a head shorter than a
+ * fingerprint: nothing known) came among those not seen, after them
+ * ("a3 a4 c1 c2 b1 d1").  Generations read from their start go by age.
+ */
+static void
+unread_entries_go_by_age(void)
+{
+	struct follow f;
+	struct tailstate st, st2;
+	char big[400], line[320];
+	const char *got;
+
+	read_and_checkpoint(&f, &st, "so", "a1\na2\n");
+	put("so", "a", "a3\n");
+	rename(path("so"), path("so.3"));
+	put("so.2", "w", "b1\n");		/* a head shorter than a fingerprint */
+	snprintf(line, sizeof line, "c1 %0300d\n", 0);
+	snprintf(big, sizeof big, "%sc2\n", line);
+	put("so.1", "w", big);			/* a head of a fingerprint */
+	put("so", "w", "d1\n");
+	CHECK(resume(&f, "so", &st) == 0);	/* nothing read yet */
+	tailstate_init(&st2);
+	follow_export(&f, &st2, 0);
+	follow_free(&f);
+	CHECK(resume(&f, "so", &st2) == 0);
+	follow_read(&f, UINT64_MAX, 0);
+	got = captured();
+	CHECK(strncmp(got, "a1\na2\na3\nb1\nc1 ", 15) == 0);
+	CHECK(strcmp(got + strlen(got) - 6, "c2\nd1\n") == 0);
+	tailstate_free(&st);
+	tailstate_free(&st2);
+	release(&f);
+	unlink_numbered("so", 3);
+	unlink(path("so"));
+}
+
+/* A rotation while the restart looks: nz.1 to nz.2, nz to nz.1, a new nz. */
+static void
+rotate_nz(void)
+{
+	char a[300];
+
+	snprintf(a, sizeof a, "%s", path("nz.1"));
+	rename(a, path("nz.2"));
+	snprintf(a, sizeof a, "%s", path("nz"));
+	rename(a, path("nz.1"));
+	put("nz", "w", "3\n");
+}
+
+/*
+ * Soak seed 31030: a checkpoint of NAME at offset 0 knowing nothing of it
+ * (empty), then while stopped a line, a copytruncate and a line, and a
+ * rotation while the restart looks.  NAME's file, found holding what its
+ * entry knows (nothing), was put before the generations found: but its
+ * copy holds what came before what it holds now, so its lines came after
+ * its own later ones ("2 1 3").  It is a generation read from its start,
+ * in the order of its name among them.
+ */
+static void
+name_at_offset_0_moved_during_restart_comes_after_its_copies(void)
+{
+	struct follow f;
+	struct tailstate st;
+
+	read_and_checkpoint(&f, &st, "nz", "");
+	put("nz", "a", "1\n");
+	sh("cp %s %s", path("nz"), path("nz.1"));	/* copytruncate */
+	put("nz", "w", "2\n");
+	stat_race_path = path("nz");
+	stat_race_hook = rotate_nz;
+	CHECK(resume(&f, "nz", &st) == 0);
+	stat_race_path = NULL;
+	follow_read(&f, UINT64_MAX, 0);
+	follow_look(&f, UINT64_MAX, 0);
+	CHECK_STR(captured(), "1\n2\n3\n");
+	tailstate_free(&st);
+	release(&f);
+	unlink_numbered("nz", 2);
+	unlink(path("nz"));
 }
 
 static void
@@ -1507,5 +1750,10 @@ main(void)
 	RUN(copy_up_to_offset_of_rewritten_entry_is_known);
 	RUN(copy_of_name_at_offset_0_is_no_unknown_loss);
 	RUN(rotated_source_truncated_reads_its_copy_first);
+	RUN(name_at_offset_0_moved_during_restart_comes_after_its_copies);
+	RUN(names_of_one_listing_tell_age_when_files_move);
+	RUN(unread_entries_go_by_age);
+	RUN(moved_copy_missed_once_is_found);
+	RUN(listing_waits_out_a_burst);
 	return unit_dir_remove() < 0 ? 1 : unit_done();
 }
