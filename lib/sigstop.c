@@ -9,8 +9,8 @@
 #include "sigstop.h"
 #include "tmpfile.h"
 
-volatile sig_atomic_t sigstop_signal;
-static volatile sig_atomic_t forwarded;	/* a signal passed on to main */
+volatile _Atomic sig_atomic_t sigstop_signal;	/* atomic: set in a handler on any thread */
+static volatile _Atomic sig_atomic_t forwarded;	/* a signal passed on to main */
 static pthread_t reading_thread;
 static void (*report_fn)(void *);
 static void *report_arg;

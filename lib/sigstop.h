@@ -17,7 +17,7 @@
 #include <stdnoreturn.h>
 
 /* The signal that asked to stop, or 0. */
-extern volatile sig_atomic_t sigstop_signal;
+extern volatile _Atomic sig_atomic_t sigstop_signal;
 
 /*
  * sigstop_install: handle SIGINT and SIGTERM so (unless they are ignored,

@@ -92,7 +92,7 @@ static const char *bin;
 static unsigned long long seed;
 static enum mode mode;
 static int quiet, keep_dir;
-static char dir[] = "/tmp/tailmodel.XXXXXX";
+static char dir[4096] = "/tmp/tailmodel.XXXXXX";	/* or under $TMPDIR */
 static unsigned long long rng;
 static int dated;		/* this run's rotated names: dated, else numbered */
 static int copytruncate;	/* this run's rotation: copytruncate, else rename */
