@@ -240,6 +240,83 @@ read_copy_before(struct follow *f, struct follow_src *copy, struct follow_src *s
 	follow_drain(f, copy, now);
 }
 
+/* S truncated: what it held written from COPY (its copy, if any) and
+ * the loss of what is in neither named; SEEN is how far S was known. */
+static void
+take_copy_or_report(struct follow *f, struct follow_src *s,
+    struct follow_src *copy, uint64_t seen, int64_t now)
+{
+	if (copy != NULL) {
+		warn("%s: truncated; reading the rest of %s first",
+		    s == f->cur ? f->name : s->path, copy->path);
+		copy->lines = s->lines;
+		copy->lbytes = s->lbytes;
+		copy->idle_until = now + f->o.rotate_wait_ms;
+		follow_add_old(f, copy);
+		if (s != f->cur)
+			read_copy_before(f, copy, s, now);
+		/* Seen in the file, neither read nor in the copy: written
+		 * between the copy and the truncation. */
+		if (copy->pid == 0 && seen > copy->size && seen > s->off)
+			follow_report_loss(f, f->name, "copytruncate raced a write",
+			    seen - (copy->size > s->off ? copy->size : s->off),
+			    copy->size > s->off ? copy->size : s->off, s->lines, s->lbytes);
+	} else {
+		if (seen > s->line_off)
+			follow_report_loss(f, s == f->cur ? f->name : s->path, "truncated",
+			    seen - s->line_off, s->line_off, s->lines, s->lbytes);
+		warn("%s: truncated; reading from the start", f->name);
+	}
+}
+
+/* The current file S truncated: the copies made of it since its last
+ * good check (in listing C) read, by age, from generation FIRST on. */
+static void
+read_copies_since(struct follow *f, struct follow_src *s,
+    struct rotdir_file *c, size_t nc, size_t first, int64_t now)
+{
+	/* Copies made of it since, not generations that came after it
+	 * (when it was renamed too, its name tells which are).  Since
+	 * its last good check, not only since the last look: a look
+	 * that saw the same file moved the horizon past copies made
+	 * then (a burst of copytruncates; the next generation's copy
+	 * was taken for one seen, and read after a newer one).  Not
+	 * before the horizon's second: a file born since then is
+	 * still open if it was read (follow_expire), so known. */
+	int64_t horizon = f->horizon;
+	int64_t floor = horizon - ((horizon % NS) + NS) % NS;
+
+	if (s->checked_at < horizon)
+		f->horizon = s->checked_at > floor ? s->checked_at : floor;
+	follow_find_unseen(f, &c, &nc, NULL, NULL, 0, s);
+	f->horizon = horizon;
+	rotdir_free(c, nc);
+	/* The copy among them by age: what we knew of the file may
+	 * have been newer than some of them (taken in a race). */
+	follow_sort_old(f, first);
+	follow_drain_old(f, now);
+}
+
+/* S, truncated, is read again from its start; nothing of its new content
+ * is known, copies of it are looked for from LISTED_AT on. */
+static void
+restart_src(struct follow *f, struct follow_src *s, int64_t listed_at)
+{
+	s->off = s->line_off = s->size = 0;
+	s->held.len = 0;
+	s->fplen = 0;
+	s->headlen = 0;
+	s->lines = s->lbytes = 0;
+	s->since = s->checked_at;	/* the truncation came after it */
+	s->fresh = 1;		/* nothing of the new content known yet */
+	s->fresh_at = listed_at;
+	s->gone = 0;
+	s->skip_nul = 1;
+	s->skipping = 0;
+	s->at_eof = 0;
+	f->changed = 1;
+}
+
 /*
  * The current file shrank or its bytes before the read offset changed:
  * truncation, copytruncate, or a rewrite.  The copy logrotate made before
@@ -273,64 +350,12 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 		follow_keep_read_copies(f, c, nc, &id, s->gone ? NULL : s->head,
 		    s->dev, s->ino);
 	}
-	if (copy != NULL) {
-		warn("%s: truncated; reading the rest of %s first",
-		    s == f->cur ? f->name : s->path, copy->path);
-		copy->lines = s->lines;
-		copy->lbytes = s->lbytes;
-		copy->idle_until = now + f->o.rotate_wait_ms;
-		follow_add_old(f, copy);
-		if (s != f->cur)
-			read_copy_before(f, copy, s, now);
-		/* Seen in the file, neither read nor in the copy: written
-		 * between the copy and the truncation. */
-		if (copy->pid == 0 && seen > copy->size && seen > s->off)
-			follow_report_loss(f, f->name, "copytruncate raced a write",
-			    seen - (copy->size > s->off ? copy->size : s->off),
-			    copy->size > s->off ? copy->size : s->off, s->lines, s->lbytes);
-	} else {
-		if (seen > s->line_off)
-			follow_report_loss(f, s == f->cur ? f->name : s->path, "truncated",
-			    seen - s->line_off, s->line_off, s->lines, s->lbytes);
-		warn("%s: truncated; reading from the start", f->name);
-	}
-	if (s == f->cur) {
-		/* Copies made of it since, not generations that came after it
-		 * (when it was renamed too, its name tells which are).  Since
-		 * its last good check, not only since the last look: a look
-		 * that saw the same file moved the horizon past copies made
-		 * then (a burst of copytruncates; the next generation's copy
-		 * was taken for one seen, and read after a newer one).  Not
-		 * before the horizon's second: a file born since then is
-		 * still open if it was read (follow_expire), so known. */
-		int64_t horizon = f->horizon;
-		int64_t floor = horizon - ((horizon % NS) + NS) % NS;
-
-		if (s->checked_at < horizon)
-			f->horizon = s->checked_at > floor ? s->checked_at : floor;
-		follow_find_unseen(f, &c, &nc, NULL, NULL, 0, s);
-		f->horizon = horizon;
+	take_copy_or_report(f, s, copy, seen, now);
+	if (s == f->cur)
+		read_copies_since(f, s, c, nc, first, now);
+	else
 		rotdir_free(c, nc);
-		/* The copy among them by age: what we knew of the file may
-		 * have been newer than some of them (taken in a race). */
-		follow_sort_old(f, first);
-		follow_drain_old(f, now);
-	} else {
-		rotdir_free(c, nc);
-	}
-	s->off = s->line_off = s->size = 0;
-	s->held.len = 0;
-	s->fplen = 0;
-	s->headlen = 0;
-	s->lines = s->lbytes = 0;
-	s->since = s->checked_at;	/* the truncation came after it */
-	s->fresh = 1;		/* nothing of the new content known yet */
-	s->fresh_at = listed_at;
-	s->gone = 0;
-	s->skip_nul = 1;
-	s->skipping = 0;
-	s->at_eof = 0;
-	f->changed = 1;
+	restart_src(f, s, listed_at);
 }
 
 static int read_src(struct follow *f, struct follow_src *s, uint64_t *budget,
