@@ -477,6 +477,105 @@ finish_older_lines(struct follow *f, struct follow_src *s, int64_t now)
 	}
 }
 
+/* Room in S's held buffer for the next read. */
+static void
+grow_held(struct follow *f, struct follow_src *s)
+{
+	if (s->skipping && s->held.cap - s->held.len < BUF_INIT) {
+		/* The rest of a cut line: read in blocks. */
+		buf_reserve(&s->held, BUF_INIT);
+	} else if (s->held.len == s->held.cap) {
+		/* Double, but not past what a cut line needs. */
+		size_t room = s->held.cap;
+
+		if (f->o.max_line && s->held.len < f->o.max_line + 1 &&
+		    s->held.len + room > f->o.max_line + 1)
+			room = (size_t)f->o.max_line + 1 - s->held.len;
+		buf_reserve(&s->held, room);
+	}
+}
+
+/* S read to its end: its size at least what was read. */
+static void
+read_to_end(struct follow *f, struct follow_src *s)
+{
+	s->at_eof = 1;
+	if (s->size < s->off)
+		s->size = s->off;
+	if (s->pid > 0)
+		stream_done(f, s);	/* nothing more will come */
+}
+
+/* The R bytes at P, just read from S at s->off: S's head grown from them. */
+static void
+grow_head(struct follow_src *s, const char *p, ssize_t r)
+{
+	if (s->headlen < FP && s->off <= s->headlen &&
+	    s->off + (uint64_t)r > s->headlen) {
+		/* The head grows from the bytes read, never read again
+		 * later: by then the file may hold another generation. */
+		size_t from = s->headlen - (size_t)s->off;
+		size_t k = (size_t)r - from < FP - s->headlen ?
+		    (size_t)r - from : FP - s->headlen;
+
+		memcpy(s->head + s->headlen, p + from, k);
+		s->headlen += k;
+	}
+}
+
+/* The NUL bytes leading the R bytes at P skipped; how many are left. */
+static ssize_t
+skip_hole(struct follow_src *s, char *p, ssize_t r)
+{
+	/* The hole a writer without O_APPEND leaves after a truncation. */
+	size_t k = 0;
+
+	while (k < (size_t)r && p[k] == '\0')
+		k++;
+	if (k > 0) {
+		fp_push(s, p, k);
+		s->line_off += k;
+		memmove(p, p + k, (size_t)r - k);
+		r -= (ssize_t)k;
+	}
+	if (r > 0)
+		s->skip_nul = 0;
+	return r;
+}
+
+/* S's held bytes from SCAN on just read: its complete lines written (an
+ * over-long one cut), after what must come before them. */
+static void
+emit_held_lines(struct follow *f, struct follow_src *s, size_t scan, int64_t now)
+{
+	char *last = memrchr(s->held.p + scan, '\n', s->held.len - scan);
+
+	/* Before the first line of a file read from its start is
+	 * written: the copies of what came before it.  Not before
+	 * a whole line is at hand: a head of a few bytes (a line
+	 * caught halfway written) starts every generation alike,
+	 * and would take an earlier one's copy for a copy of this. */
+	if (s == f->cur && s->fresh && s->pid == 0 &&
+	    (last != NULL || (f->o.max_line && s->held.len >= f->o.max_line)))
+		first_bytes(f, now);
+	if (last != NULL)
+		finish_older_lines(f, s, now);
+	if (last != NULL) {
+		size_t k = (size_t)(last - s->held.p) + 1;
+
+		follow_emit(f, s, s->held.p, k);
+		follow_mark(f, s, k, 0);
+		fp_push(s, s->held.p, k);
+		s->line_off += k;
+		buf_drop(&s->held, k);
+		f->changed = 1;
+		if (s->held.cap > 4 * BUF_INIT && s->held.len < BUF_INIT / 2)
+			shrink_held(s);
+	} else if (f->o.max_line && s->held.len >= f->o.max_line) {
+		cut_line(f, s);
+	}
+}
+
 /*
  * read_src: read S from s->off to its end (or until *BUDGET bytes were
  * taken), writing the complete lines and holding an unterminated one.
@@ -492,23 +591,12 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 	if (was_truncated(s))
 		truncated(f, s, now);
 	for (;;) {
-		char *p, *last;
+		char *p;
 		size_t scan;
 
 		if (*budget == 0)
 			return 1;
-		if (s->skipping && s->held.cap - s->held.len < BUF_INIT) {
-			/* The rest of a cut line: read in blocks. */
-			buf_reserve(&s->held, BUF_INIT);
-		} else if (s->held.len == s->held.cap) {
-			/* Double, but not past what a cut line needs. */
-			size_t room = s->held.cap;
-
-			if (f->o.max_line && s->held.len < f->o.max_line + 1 &&
-			    s->held.len + room > f->o.max_line + 1)
-				room = (size_t)f->o.max_line + 1 - s->held.len;
-			buf_reserve(&s->held, room);
-		}
+		grow_held(f, s);
 		if (s->pid != 0)
 			r = read(s->fd, s->held.p + s->held.len, s->held.cap - s->held.len);
 		else
@@ -524,11 +612,7 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 			return 0;
 		}
 		if (r == 0) {
-			s->at_eof = 1;
-			if (s->size < s->off)
-				s->size = s->off;
-			if (s->pid > 0)
-				stream_done(f, s);	/* nothing more will come */
+			read_to_end(f, s);
 			return 0;
 		}
 		if (s->pid == 0 && was_truncated(s)) {
@@ -542,34 +626,11 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 		s->at_eof = 0;
 		s->idle_until = now + f->o.rotate_wait_ms;
 		p = s->held.p + s->held.len;
-		if (s->headlen < FP && s->off <= s->headlen &&
-		    s->off + (uint64_t)r > s->headlen) {
-			/* The head grows from the bytes read, never read again
-			 * later: by then the file may hold another generation. */
-			size_t from = s->headlen - (size_t)s->off;
-			size_t k = (size_t)r - from < FP - s->headlen ?
-			    (size_t)r - from : FP - s->headlen;
-
-			memcpy(s->head + s->headlen, p + from, k);
-			s->headlen += k;
-		}
+		grow_head(s, p, r);
 		s->off += (uint64_t)r;
 		*budget -= (uint64_t)r < *budget ? (uint64_t)r : *budget;
-		if (s->skip_nul) {
-			/* The hole a writer without O_APPEND leaves after a truncation. */
-			size_t k = 0;
-
-			while (k < (size_t)r && p[k] == '\0')
-				k++;
-			if (k > 0) {
-				fp_push(s, p, k);
-				s->line_off += k;
-				memmove(p, p + k, (size_t)r - k);
-				r -= (ssize_t)k;
-			}
-			if (r > 0)
-				s->skip_nul = 0;
-		}
+		if (s->skip_nul)
+			r = skip_hole(s, p, r);
 		/* A held line has no newline: only the new bytes need a look. */
 		scan = s->held.len;
 		s->held.len += (size_t)r;
@@ -579,31 +640,7 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 		}
 		if (s->skipping || s->held.len == scan)
 			continue;
-		last = memrchr(s->held.p + scan, '\n', s->held.len - scan);
-		/* Before the first line of a file read from its start is
-		 * written: the copies of what came before it.  Not before
-		 * a whole line is at hand: a head of a few bytes (a line
-		 * caught halfway written) starts every generation alike,
-		 * and would take an earlier one's copy for a copy of this. */
-		if (s == f->cur && s->fresh && s->pid == 0 &&
-		    (last != NULL || (f->o.max_line && s->held.len >= f->o.max_line)))
-			first_bytes(f, now);
-		if (last != NULL)
-			finish_older_lines(f, s, now);
-		if (last != NULL) {
-			size_t k = (size_t)(last - s->held.p) + 1;
-
-			follow_emit(f, s, s->held.p, k);
-			follow_mark(f, s, k, 0);
-			fp_push(s, s->held.p, k);
-			s->line_off += k;
-			buf_drop(&s->held, k);
-			f->changed = 1;
-			if (s->held.cap > 4 * BUF_INIT && s->held.len < BUF_INIT / 2)
-				shrink_held(s);
-		} else if (f->o.max_line && s->held.len >= f->o.max_line) {
-			cut_line(f, s);
-		}
+		emit_held_lines(f, s, scan, now);
 	}
 }
 
