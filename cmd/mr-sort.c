@@ -178,6 +178,7 @@ write_sorted(char **files, int nfiles, int merge, const char *outfile)
 
 		merge_open(&m, &order, (size_t)nfiles, (const char *const *)files,
 		    NULL, MERGE_CHECK, 0);
+		m.out = &out;	/* a disorder writes what was merged first */
 		extsort_write_merge(&m, &out, unique);
 		merge_close(&m);
 	} else {

@@ -193,7 +193,10 @@ agg_spec_init(struct agg_spec *s, struct agg_op *ops, int n)
 	for (j = 0; j < s->nfields; j++)
 		if (s->fields[j].flags != (AGGF_NUM | AGGF_SUM))
 			s->sums_only = 0;
+	s->all_numeric = 1;
 	for (i = 0; i < n; i++) {
+		if (!agg_numeric(ops[i].kind))
+			s->all_numeric = 0;
 		ops[i].fi = -1;
 		for (j = 0; j < s->nfields; j++)
 			if (s->fields[j].field == ops[i].field)
@@ -535,6 +538,33 @@ agg_write(const struct agg_spec *s, void *state, int op, struct out *o)
 		o->len += agg_format_num(s, state, op, p);
 		return;
 	}
+}
+
+size_t
+agg_format_results(const struct agg_spec *s, void *state, char sep, char *buf)
+{
+	const struct agg_op *o;
+	char *p = buf;
+	int64_t word;
+	int i;
+
+	for (i = 0; i < s->nops; i++) {
+		o = &s->ops[i];
+		*p++ = sep;
+		/* A sum, or the mean of one value, that fits its word: the
+		 * mantissa at its scale (most keys, with many keys). */
+		if (o->kind == AGG_SUM || (o->kind == AGG_MEAN &&
+		    agg_count(state) == 1)) {
+			word = *aggsum_at(state, &s->fields[o->fi]);
+			if (aggsum_scale(word) != AGGSUM_WIDE) {
+				p += num_format(p, aggsum_mant(word),
+				    aggsum_scale(word));
+				continue;
+			}
+		}
+		p += agg_format_num(s, state, i, p);
+	}
+	return (size_t)(p - buf);
 }
 
 int

@@ -73,6 +73,7 @@ struct agg_spec {
 	size_t size;		/* bytes of one state block (a multiple of 8) */
 	int has_lists;		/* states keep lists of values */
 	int sums_only;		/* every field keeps only a sum: agg_add's fast path */
+	int all_numeric;	/* every result is a number: agg_format_results */
 };
 
 /* One record's fields, indexed like spec->fields. */
@@ -152,6 +153,17 @@ void agg_write(const struct agg_spec *s, void *state, int op, struct out *o);
  * of NUM_FMT_MAX bytes; returns its length.
  */
 size_t agg_format_num(const struct agg_spec *s, void *state, int op,
+    char *buf);
+
+/*
+ * agg_format_results: for a spec whose every result is a number
+ * (all_numeric), every result over STATE, each led by SEP, into BUF of
+ * s->nops * AGG_RESULT_MAX bytes; returns the length.  What agg_write
+ * writes, op after op, in one call: a line of output costs no call per
+ * result.
+ */
+#define AGG_RESULT_MAX (NUM_FMT_MAX + 1)
+size_t agg_format_results(const struct agg_spec *s, void *state, char sep,
     char *buf);
 
 /* agg_reset: empty STATE, keeping its buffers for the next key. */

@@ -28,13 +28,6 @@ wide_of(int64_t w)
 	return (struct aggsum_wide *)(uintptr_t)(w & ~(int64_t)AGGSUM_WIDE);
 }
 
-/* The mantissa of the plain word W. */
-static inline int64_t
-mant_of(int64_t w)
-{
-	return (w - aggsum_scale(w)) / ((int64_t)1 << AGGSUM_SCALE_BITS);
-}
-
 static int
 special_bit(const struct num *x)
 {
@@ -77,7 +70,7 @@ void
 aggsum_add_slow(int64_t *word, const struct num *x)
 {
 	int sc = aggsum_scale(*word);
-	int128 m = sc == AGGSUM_WIDE ? 0 : mant_of(*word), v = x->mant;
+	int128 m = sc == AGGSUM_WIDE ? 0 : aggsum_mant(*word), v = x->mant;
 	struct aggsum_wide *w;
 
 	if (sc != AGGSUM_WIDE && x->exact) {
@@ -99,7 +92,7 @@ widen:
 		w = xcalloc_line(sizeof *w);
 		if (!__atomic_load_n(&wide_sums, __ATOMIC_RELAXED))
 			__atomic_store_n(&wide_sums, 1, __ATOMIC_RELAXED);
-		w->mant = mant_of(*word);
+		w->mant = aggsum_mant(*word);
 		w->scale = sc;
 		*word = (int64_t)(uintptr_t)w | AGGSUM_WIDE;
 	}
@@ -124,7 +117,7 @@ aggsum_format(char *buf, char *b, const struct agg_field *af)
 	const struct aggsum_wide *w = wide_of(word);
 
 	if (sc != AGGSUM_WIDE)
-		return num_format(buf, mant_of(word), sc);
+		return num_format(buf, aggsum_mant(word), sc);
 	if (w->specials)
 		return num_format_special(buf, specials_value(w->specials));
 	if (w->big == NULL)
@@ -142,7 +135,7 @@ aggsum_format_mean(char *buf, char *b, const struct agg_field *af,
 	const struct aggsum_wide *w = tag == AGGSUM_WIDE ? wide_of(word) : NULL;
 	struct big num, den;
 	int scale = w ? w->scale : tag;
-	int128 d, m = w ? w->mant : mant_of(word);
+	int128 d, m = w ? w->mant : aggsum_mant(word);
 
 	if (w && w->specials)
 		return num_format_special(buf, specials_value(w->specials));

@@ -39,6 +39,13 @@ aggsum_scale(int64_t w)
 	return (int)(w & AGGSUM_WIDE);
 }
 
+/* aggsum_mant: the mantissa of word W (not wide). */
+static inline int64_t
+aggsum_mant(int64_t w)
+{
+	return (w - aggsum_scale(w)) / ((int64_t)1 << AGGSUM_SCALE_BITS);
+}
+
 /*
  * aggsum_word: *W for the mantissa M at SCALE (not wide); 0, with *W
  * unchanged, when M needs more than 58 bits.

@@ -102,9 +102,12 @@ check_order(const struct merge *m, const struct merge_src *s, struct slice prev,
 		if (sortorder_key_cmp(m->o, prev.p, pk, s->rec.p, s->keylen) == 0)
 			c = 0;
 	}
-	if (c > 0 || (c == 0 && m->check == MERGE_CHECK_STRICT))
+	if (c > 0 || (c == 0 && m->check == MERGE_CHECK_STRICT)) {
+		if (m->out != NULL)
+			out_flush_at_error(m->out);
 		die_at_record(s->r.name, s->line, "disorder", s->rec.p,
 		    s->rec.len);
+	}
 }
 
 /* Advance S to its next record; 0 (and S no longer live) at its end. */

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "out.h"
 #include "record.h"
 #include "sortrec.h"
 
@@ -46,6 +47,13 @@ struct merge {
 	int keep_cr;
 	int started;
 	uint64_t flip;		/* complements the words with -r */
+	/*
+	 * The output the merged records go to, or NULL: before stopping on
+	 * a disorder, what it holds is written (out_flush_at_error), so
+	 * that every record merge_next gave is output, as far as GNU sort
+	 * -m would have come by then.
+	 */
+	struct out *out;
 };
 
 /*
@@ -53,6 +61,7 @@ struct merge {
  * or, when FDS is not NULL, the names (for messages) of the open fds FDS,
  * read from their current offset and closed by merge_close.  KEEP_CR keeps
  * a '\r' before '\n' in the records (for inputs written by mr-sort itself).
+ * Set m->out after it to have a disorder write what the output holds.
  */
 void merge_open(struct merge *m, const struct sortorder *o, size_t k,
     const char *const *names, const int *fds, int check, int keep_cr);

@@ -27,12 +27,12 @@ valueagg_init(struct valueagg *a, uint64_t uniq_max)
 void
 valueagg_free(struct valueagg *a)
 {
-	free(a->s);
-	free(a->id);
-	free(a->buf);
+	buf_free(&a->s);
+	buf_free(&a->id);
+	buf_free(&a->scratch);
+	buf_free(&a->text);
 	free(a->item);
 	free(a->slot);
-	free(a->text);
 	memset(a, 0, sizeof *a);
 }
 
@@ -45,13 +45,9 @@ as_string(struct valueagg *a, const char *p, size_t n, size_t *len)
 		*len = n;
 		return p;
 	}
-	if (a->bufcap < 3 * n + 1) {
-		a->bufcap = 3 * n + 64;
-		free(a->buf);
-		a->buf = xmalloc(a->bufcap);
-	}
-	*len = java_text_roundtrip(p, n, a->buf);
-	return a->buf;
+	a->scratch.len = 0;
+	*len = java_text_roundtrip(p, n, buf_reserve(&a->scratch, 3 * n + 1));
+	return a->scratch.p;
 }
 
 int
@@ -80,20 +76,17 @@ valueagg_start(struct valueagg *a, const char *key, size_t len,
 	a->have = 0;
 	a->l = t == VAGG_LONG_MAX ? INT64_MIN : t == VAGG_LONG_MIN ? INT64_MAX : 0;
 	a->d = 0;
-	a->slen = 0;
+	a->s.len = 0;
 	a->nitems = 0;
-	a->textlen = 0;
+	a->text.len = 0;
 	if (a->slot != NULL)
 		memset(a->slot, 0, a->nslots * sizeof *a->slot);
-	a->idlen = len - tlen - 1;
-	if (a->idcap < a->idlen + 1) {
-		a->idcap = a->idlen + 64;
-		free(a->id);
-		a->id = xmalloc(a->idcap);
-	}
-	memcpy(a->id, colon + 1, a->idlen);
-	*id = a->id;
-	*idlen = a->idlen;
+	/* K may be the scratch buffer, never the ID's. */
+	a->id.len = 0;
+	memcpy(buf_reserve(&a->id, len - tlen), colon + 1, len - tlen - 1);
+	a->id.len = len - tlen - 1;
+	*id = a->id.p;
+	*idlen = a->id.len;
 	return 0;
 }
 
@@ -122,21 +115,12 @@ item(struct valueagg *a, const char *p, size_t n)
 		struct valueagg_item *it = &a->item[a->slot[i] - 1];
 
 		if (it->hash == h && it->len == n &&
-		    memcmp(a->text + it->off, p, n) == 0)
+		    memcmp(a->text.p + it->off, p, n) == 0)
 			return it;
 	}
-	if (a->nitems == a->itemcap) {
-		a->itemcap = a->itemcap ? 2 * a->itemcap : 64;
-		a->item = xreallocarray(a->item, a->itemcap, sizeof *a->item);
-	}
-	if (a->textcap - a->textlen < n) {
-		a->textcap = a->textcap + n > 2 * a->textcap ? a->textcap + n + 256 :
-		    2 * a->textcap;
-		a->text = xrealloc(a->text, a->textcap);
-	}
-	memcpy(a->text + a->textlen, p, n);
-	a->item[a->nitems] = (struct valueagg_item){ h, a->textlen, n, 0 };
-	a->textlen += n;
+	ARRAY_RESERVE(a->item, a->itemcap, a->nitems + 1);
+	a->item[a->nitems] = (struct valueagg_item){ h, a->text.len, n, 0 };
+	buf_append(&a->text, p, n);
 	a->slot[i] = (uint32_t)++a->nitems;
 	return &a->item[a->nitems - 1];
 }
@@ -175,16 +159,13 @@ valueagg_add(struct valueagg *a, const char *value, size_t len, char *err,
 		break;
 	case VAGG_STRING_MAX:
 	case VAGG_STRING_MIN: {
-		int c = a->have ? java_string_cmp(a->s, a->slen, v, len) : 0;
+		int c = a->have ? java_string_cmp(a->s.p, a->s.len, v, len) : 0;
 
 		if (!a->have || (a->type == VAGG_STRING_MAX ? c < 0 : c > 0)) {
-			if (a->scap < len + 1) {
-				a->scap = len + 64;
-				free(a->s);
-				a->s = xmalloc(a->scap);
-			}
-			memcpy(a->s, v, len);
-			a->slen = len;
+			/* Room for a byte more: never NULL, even for "". */
+			a->s.len = 0;
+			memcpy(buf_reserve(&a->s, len + 1), v, len);
+			a->s.len = len;
 		}
 		break;
 	}
@@ -294,7 +275,7 @@ valueagg_report(struct valueagg *a, struct out *o)
 		break;
 	case VAGG_STRING_MAX:
 	case VAGG_STRING_MIN:
-		out_write(o, a->s, a->slen);
+		out_write(o, a->s.p, a->s.len);
 		break;
 	case VAGG_UNIQ:
 		out_u64(o, a->nitems);
@@ -313,8 +294,8 @@ cmp_items(const void *x, const void *y)
 {
 	const struct valueagg_item *a = x, *b = y;
 
-	return java_string_cmp(sort_agg->text + a->off, a->len,
-	    sort_agg->text + b->off, b->len);
+	return java_string_cmp(sort_agg->text.p + a->off, a->len,
+	    sort_agg->text.p + b->off, b->len);
 }
 
 void
@@ -336,7 +317,7 @@ valueagg_combine(struct valueagg *a, void (*emit)(void *, const char *, size_t),
 		break;
 	case VAGG_STRING_MAX:
 	case VAGG_STRING_MIN:
-		emit(arg, a->s, a->slen);
+		emit(arg, a->s.p, a->s.len);
 		break;
 	case VAGG_UNIQ:
 	case VAGG_HISTOGRAM:
@@ -346,19 +327,14 @@ valueagg_combine(struct valueagg *a, void (*emit)(void *, const char *, size_t),
 			struct valueagg_item *it = &a->item[i];
 
 			if (a->type == VAGG_UNIQ) {
-				emit(arg, a->text + it->off, it->len);
+				emit(arg, a->text.p + it->off, it->len);
 				continue;
 			}
 			n = (size_t)snprintf(buf, sizeof buf, "\t%lld",
 			    (long long)it->count);
-			if (a->bufcap < it->len + n) {
-				a->bufcap = it->len + n + 64;
-				free(a->buf);
-				a->buf = xmalloc(a->bufcap);
-			}
-			memcpy(a->buf, a->text + it->off, it->len);
-			memcpy(a->buf + it->len, buf, n);
-			emit(arg, a->buf, it->len + n);
+			buf_set(&a->scratch, a->text.p + it->off, it->len);
+			buf_append(&a->scratch, buf, n);
+			emit(arg, a->scratch.p, a->scratch.len);
 		}
 		/* The table no longer matches the items: the group is over. */
 		memset(a->slot, 0, a->nslots * sizeof *a->slot);

@@ -34,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "out.h"
 
 enum valueagg_type {
@@ -45,8 +46,7 @@ struct valueagg {
 	enum valueagg_type type;
 	int64_t l;
 	double d;
-	char *s;		/* String max/min: the value (valid UTF-8) */
-	size_t slen, scap;
+	struct buf s;		/* String max/min: the value (valid UTF-8) */
 	int have;
 	/* uniq, histogram: the distinct values (bytes in TEXT) and their
 	 * counts, found through an open-addressing table of item indexes. */
@@ -58,13 +58,10 @@ struct valueagg {
 	size_t nitems, itemcap;
 	uint32_t *slot;		/* item index + 1, or 0 */
 	size_t nslots;
-	char *text;
-	size_t textlen, textcap;
+	struct buf text;
 	uint64_t uniq_max;
-	char *id;		/* the group's ID */
-	size_t idlen, idcap;
-	char *buf;		/* scratch for UTF-8 repair */
-	size_t bufcap;
+	struct buf id;		/* the group's ID */
+	struct buf scratch;	/* UTF-8 repair, a combiner's "V TAB COUNT" */
 };
 
 /* valueagg_init: an aggregator; UNIQ_MAX is aggregate.max.num.unique.values. */

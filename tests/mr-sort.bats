@@ -243,6 +243,34 @@ b${TAB}1" ]
 	[ "$stderr" = "mr-sort: bad:3: disorder: b" ]
 }
 
+@test "-m stopped by an input out of order has written every record merged before it, as sort -m does" {
+	printf 'a\t1\nc\t1\nb\t1\nd\t1\n' >bad
+	printf 'a\t2\nd\t2\n' >good
+	run -1 --separate-stderr mr-sort -m bad good
+	[ "$stderr" = "mr-sort: bad:3: disorder: b${TAB}1" ]
+	[ "$output" = "$(printf 'a\t1\na\t2\nc\t1')" ]
+	# GNU sort -m, which does not check, writes the same records first.
+	gnusort -m bad good | head -3 >want
+	[ "$output" = "$(cat want)" ]
+	# Many records: everything before the disorder, whole lines, in order.
+	seq -w 1 200000 | sed 's/$/\tv/' >big
+	{ seq -f '%06.0f' 1 1000 | sed 's/$/\tw/'; printf '0\tx\n'; } >late
+	run -1 --separate-stderr mr-sort -m big late
+	[ "$stderr" = "mr-sort: late:1001: disorder: 0${TAB}x" ]
+	[ "${#lines[@]}" -eq 2000 ]
+	[ "${lines[1998]}" = "001000${TAB}v" ]
+	[ "${lines[1999]}" = "001000${TAB}w" ]
+	# With -o nothing is made: no file, no temporary; an old file stays.
+	mkdir out
+	run -1 --separate-stderr mr-sort -m -o out/merged big late
+	[ "$stderr" = "mr-sort: late:1001: disorder: 0${TAB}x" ]
+	[ -z "$(ls -A out)" ]
+	echo old >out/merged
+	run -1 --separate-stderr mr-sort -m -o out/merged big late
+	[ "$(ls -A out)" = merged ]
+	[ "$(cat out/merged)" = old ]
+}
+
 @test "-c accepts sorted input quietly and shows the first disorder as sort -c does" {
 	records 14 5000 | gnusort >sorted
 	run -0 --separate-stderr mr-sort -c sorted

@@ -19,16 +19,21 @@
 
 /*
  * The output in key order is cut into pieces (about PIECE_KEYS keys each,
- * at most MAX_PIECES), dealt to the workers in turn: worker 0 writes its
- * pieces to the output, the others format theirs into a ring of PIECE_RING
- * buffers that worker 0 writes out in turn.  Small buffers used again and
- * again cost no fresh memory (a page fault and the kernel's zeroing per
- * page, which on this kind of machine is dearer than the formatting), where
- * a whole share in memory cost a fifth of a run's memory.
+ * at most MAX_PIECES), which the workers take in turn as each becomes
+ * free: a piece is formatted into a ring of PIECE_RING buffers shared by
+ * all, and worker 0, which alone writes the output, writes them out in
+ * order (a piece it takes when all before it are written, it formats
+ * straight into the output).
+ * A worker is never tied to a fixed share: on a shared machine, when one
+ * is descheduled, the other goes on with the pieces after it, up to the
+ * ring's size.  Small buffers used again and again cost no fresh memory
+ * (a page fault and the kernel's zeroing per page, which on this kind of
+ * machine is dearer than the formatting), where a whole share in memory
+ * cost a fifth of a run's memory.
  */
-#define PIECE_KEYS 8192
-#define MAX_PIECES 4096
-#define PIECE_RING 4
+#define PIECE_KEYS 4096
+#define MAX_PIECES 8192
+#define PIECE_RING 8
 
 struct hasher;
 
@@ -39,8 +44,6 @@ struct __attribute__((aligned(64))) worker {
 	struct ctx c;
 	struct htab tab;
 	struct htab_slot *refs;	/* at the end: its keys, sorted (keysort_table) */
-	struct buf piece[PIECE_RING];	/* its pieces of the output (write_piece) */
-	int ready[PIECE_RING];	/* piece[k] is formatted, not yet written */
 	pthread_t thread;
 };
 
@@ -82,8 +85,12 @@ struct hasher {
 	int eof;
 	int shared_output;	/* every worker formats pieces of the output */
 	size_t npieces;
-	pthread_mutex_t ring_mu;	/* guards the workers' ready flags */
-	pthread_cond_t ring_cv;
+	pthread_mutex_t ring_mu;	/* guards what follows */
+	pthread_cond_t ring_cv;		/* a piece formatted or written */
+	size_t next_piece;	/* the first piece no worker has taken */
+	size_t next_write;	/* the first piece not yet written */
+	struct buf ring[PIECE_RING];	/* piece P is formatted in P % PIECE_RING */
+	int ready[PIECE_RING];	/* ring[k] holds a piece not yet written */
 	struct scanned *scan_block;	/* where the scan lists start */
 	size_t scan_block_size;
 };

@@ -27,70 +27,89 @@ finish_worker(struct worker *w)
 
 static void write_piece(struct hasher *h, size_t p, struct out *o);
 
-/* Wait until ring buffer K of W is READY (1) or written out (0). */
+/*
+ * Format piece P into its ring buffer through O, a writer into memory
+ * kept for every piece (its buffer is the one allocation).  Called with
+ * ring_mu held, which it drops while it works.
+ */
 static void
-wait_ring(struct worker *w, int k, int ready)
+format_in_ring(struct hasher *h, size_t p, struct out *o)
 {
-	pthread_mutex_lock(&w->h->ring_mu);
-	while (w->ready[k] != ready)
-		pthread_cond_wait(&w->h->ring_cv, &w->h->ring_mu);
-	pthread_mutex_unlock(&w->h->ring_mu);
-}
+	struct buf *b = &h->ring[p % PIECE_RING];
 
-static void
-set_ring(struct worker *w, int k, int ready)
-{
-	pthread_mutex_lock(&w->h->ring_mu);
-	w->ready[k] = ready;
-	pthread_cond_broadcast(&w->h->ring_cv);
-	pthread_mutex_unlock(&w->h->ring_mu);
-}
-
-/* A worker but the first: format its pieces into its ring. */
-static void
-format_pieces(struct worker *w)
-{
-	struct out o[PIECE_RING];
-	size_t p, j;
-	int k;
-
-	for (k = 0; k < PIECE_RING; k++)
-		out_init_mem(&o[k], &w->piece[k], "memory");
-	for (p = (size_t)w->id, j = 0; p < w->h->npieces; p += (size_t)w->h->n, j++) {
-		k = (int)(j % PIECE_RING);
-		wait_ring(w, k, 0);
-		w->piece[k].len = 0;
-		write_piece(w->h, p, &o[k]);
-		out_flush(&o[k]);
-		set_ring(w, k, 1);
-	}
-	for (k = 0; k < PIECE_RING; k++)
-		out_close(&o[k]);
+	pthread_mutex_unlock(&h->ring_mu);
+	b->len = 0;
+	o->mem = b;
+	write_piece(h, p, o);
+	out_flush(o);
+	pthread_mutex_lock(&h->ring_mu);
+	h->ready[p % PIECE_RING] = 1;
+	pthread_cond_broadcast(&h->ring_cv);
 }
 
 /*
- * The first worker: every piece to the output in turn, its own formatted
- * at once, the others' written from their rings.
+ * A worker but the first: take the next piece while there is one and
+ * room in the ring for it (the piece PIECE_RING before it written), and
+ * format it there.
  */
 static void
-write_pieces(struct hasher *h, struct out *o)
+format_pieces(struct worker *w)
 {
-	struct worker *w;
-	size_t p, j;
-	int k;
+	struct hasher *h = w->h;
+	struct out o;
 
-	for (p = 0; p < h->npieces; p++) {
-		w = &h->w[p % (size_t)h->n];
-		if (w->id == 0) {
-			write_piece(h, p, o);
+	out_init_mem(&o, &h->ring[0], "memory");
+	pthread_mutex_lock(&h->ring_mu);
+	while (h->next_piece < h->npieces) {
+		if (h->next_piece >= h->next_write + PIECE_RING) {
+			pthread_cond_wait(&h->ring_cv, &h->ring_mu);
 			continue;
 		}
-		j = p / (size_t)h->n;
-		k = (int)(j % PIECE_RING);
-		wait_ring(w, k, 1);
-		out_write(o, w->piece[k].p, w->piece[k].len);
-		set_ring(w, k, 0);
+		format_in_ring(h, h->next_piece++, &o);
 	}
+	pthread_mutex_unlock(&h->ring_mu);
+	out_close(&o);
+}
+
+/*
+ * The first worker: write the formatted pieces in order; between them
+ * take pieces too, the next one to write straight into the output, a
+ * later one into the ring; wait when neither can be done.
+ */
+static void
+write_pieces(struct hasher *h, struct out *out)
+{
+	struct out o;
+	size_t p;
+	int k;
+
+	out_init_mem(&o, &h->ring[0], "memory");
+	pthread_mutex_lock(&h->ring_mu);
+	while (h->next_write < h->npieces) {
+		k = (int)(h->next_write % PIECE_RING);
+		p = h->next_piece;
+		if (h->ready[k]) {
+			pthread_mutex_unlock(&h->ring_mu);
+			out_write(out, h->ring[k].p, h->ring[k].len);
+			pthread_mutex_lock(&h->ring_mu);
+			h->ready[k] = 0;
+		} else if (p == h->next_write) {
+			h->next_piece++;
+			pthread_mutex_unlock(&h->ring_mu);
+			write_piece(h, p, out);
+			pthread_mutex_lock(&h->ring_mu);
+		} else if (p < h->npieces && p < h->next_write + PIECE_RING) {
+			format_in_ring(h, h->next_piece++, &o);
+			continue;
+		} else {
+			pthread_cond_wait(&h->ring_cv, &h->ring_mu);
+			continue;
+		}
+		h->next_write++;
+		pthread_cond_broadcast(&h->ring_cv);
+	}
+	pthread_mutex_unlock(&h->ring_mu);
+	out_close(&o);
 }
 
 /* A worker thread at the end of input: its keys, then its pieces. */
@@ -238,9 +257,8 @@ hasher_finish(struct hasher *h)
 	if (r->top_n > 0)
 		write_ranked(h);
 	if (h->shared_output) {
-		for (i = 1; i < h->n; i++)
-			for (k = 0; k < PIECE_RING; k++)
-				buf_free(&h->w[i].piece[k]);
+		for (k = 0; k < PIECE_RING; k++)
+			buf_free(&h->ring[k]);
 		pthread_barrier_destroy(&h->sorted);
 		pthread_mutex_destroy(&h->ring_mu);
 		pthread_cond_destroy(&h->ring_cv);

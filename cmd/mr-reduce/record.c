@@ -138,10 +138,23 @@ void
 write_results(const struct reduce *r, struct out *o, const char *key,
     size_t keylen, void *state)
 {
+	size_t room = keylen + (size_t)r->agg.nops * AGG_RESULT_MAX + 1;
+	char *p;
 	int i;
 
 	if (r->results != NULL)
 		__atomic_fetch_add(r->results, 1, __ATOMIC_RELAXED);
+	if (r->agg.all_numeric && room <= OUT_BUFSIZE / 4) {
+		/* Numbers only: the line formatted in place, in one call. */
+		p = out_reserve(o, room);
+		if (keylen > 0)	/* an empty key may be NULL */
+			memcpy(p, key, keylen);
+		p += keylen;
+		p += agg_format_results(&r->agg, state, r->spec.sep, p);
+		*p++ = '\n';
+		o->len = (size_t)(p - o->buf);
+		return;
+	}
 	out_write(o, key, keylen);
 	for (i = 0; i < r->agg.nops; i++) {
 		out_byte(o, r->spec.sep);

@@ -348,6 +348,42 @@ fast_sums_equal_the_general_path(void)
 	free(spec.fields);
 }
 
+/*
+ * agg_format_results against agg_format_num op by op, over values that
+ * keep a sum in its word, widen it past 64 bits, make it inf, and leave a
+ * mean of one value, of several, exact and rounded.
+ */
+static void
+results_line_equals_each_result(void)
+{
+	static const char *const values[] = {
+		"7", "2.5", "-0.125", "1\n2", "1\n2\n4", "0.1\n0.2\n0.4",
+		"17014118346046923173168730371588410572\n1", "9223372036854775807\n1",
+		"inf\n1", "-3.000\n1.5\n2", "0",
+	};
+	char line[8 * AGG_RESULT_MAX], want[8 * AGG_RESULT_MAX];
+	size_t i, n, len;
+	struct run r;
+	int op;
+
+	for (i = 0; i < sizeof values / sizeof values[0]; i++) {
+		memset(&r, 0, sizeof r);
+		CHECK(run_ops(&r, "sum mean count sum mean:1 pvar", values[i]) == 0);
+		CHECK(r.spec.all_numeric);
+		len = agg_format_results(&r.spec, r.state, ',', line);
+		for (op = 0, n = 0; op < r.spec.nops; op++) {
+			want[n++] = ',';
+			n += agg_format_num(&r.spec, r.state, op, want + n);
+		}
+		CHECK(len == n && memcmp(line, want, n) == 0);
+		done(&r);
+	}
+	memset(&r, 0, sizeof r);
+	CHECK(run_ops(&r, "sum first", "1") == 0);
+	CHECK(!r.spec.all_numeric);
+	done(&r);
+}
+
 int
 main(void)
 {
@@ -361,5 +397,6 @@ main(void)
 	RUN(inf_and_nan_follow_ieee);
 	RUN(reset_keeps_nothing_of_the_last_key);
 	RUN(fast_sums_equal_the_general_path);
+	RUN(results_line_equals_each_result);
 	return unit_done();
 }
