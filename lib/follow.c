@@ -208,50 +208,33 @@ close_read_old(struct follow *f, int64_t now)
 	}
 	return n;
 }
-
-/*
- * look: what NAME refers to now.  The same file: nothing to do.  Another
- * one (rotation, deletion and re-creation, a retargeted symlink, a file
- * that appears): the old file is read to its end, then the generations
- * born since the last look (a chain of rotations between two looks), then
- * the new file from its start.  Returns 1 when NAME was found (the look is
- * complete), 0 when it is missing.
- */
+/* NAME, another file than the current one, opened (a descriptor of a
+ * rotated file read to its end closed if none is left): its descriptor,
+ * or -1 (missing, or an error told once). */
 static int
-look(struct follow *f, int64_t now)
+open_new_name(struct follow *f, int64_t now, struct fileid_stat *fi)
 {
-	struct fileid_stat fi;
-	struct rotdir_file *c;
-	size_t nc, first;
-	int64_t listed_at;
-	int fd, tries;
+	int fd;
 
-	if (fileid_stat_at(AT_FDCWD, f->name, 0, &fi) < 0) {
-		f->missing = 1;
-		f->symlink = 0;
-		return 0;
-	}
-	if (f->cur != NULL && fi.dev == f->cur->dev && fi.ino == f->cur->ino) {
-		f->missing = 0;
-		return 1;
-	}
-	if ((fd = follow_open_name(f, &fi)) < 0 &&
+	if ((fd = follow_open_name(f, fi)) < 0 &&
 	    (errno == EMFILE || errno == ENFILE) && close_read_old(f, now) > 0)
-		fd = follow_open_name(f, &fi);
+		fd = follow_open_name(f, fi);
 	if (fd < 0) {
 		if (errno != ENOENT && errno != f->open_errno) {
 			f->open_errno = errno;
 			warn("%s:", f->name);
 		}
 		f->missing = errno == ENOENT;
-		return 0;
+		return -1;
 	}
-	f->open_errno = 0;
-	f->missing = 0;
-	if (f->cur != NULL && fi.dev == f->cur->dev && fi.ino == f->cur->ino) {
-		close(fd);
-		return 1;
-	}
+	return fd;
+}
+
+/* NAME is another file: the current one read to its end and kept as a
+ * rotated generation. */
+static void
+retire_cur(struct follow *f, int64_t now)
+{
 	if (f->cur != NULL) {
 		struct stat osb;
 		int linked;
@@ -267,17 +250,29 @@ look(struct follow *f, int64_t now)
 	} else {
 		warn("%s: appeared; following new file", f->name);
 	}
-	first = f->nold;
+}
+
+/* The generations born since the last look found, until NAME is still
+ * *FD (FI) after the listing, or 4 tries; *LISTED_AT when the last
+ * listing began.  0 when NAME went missing. */
+static int
+find_born_since(struct follow *f, int64_t now, int *fd, struct fileid_stat *fi,
+    int64_t *listed_at)
+{
+	struct rotdir_file *c;
+	size_t nc, first = f->nold;
+	int tries;
+
 	for (tries = 0;; tries++) {
 		struct fileid_stat again;
 
 		follow_locate_set(f);	/* a link's target may be elsewhere now */
-		listed_at = fileid_fs_now();
+		*listed_at = fileid_fs_now();
 		nc = rotdir_list(&f->rd, &c);
-		follow_find_unseen(f, &c, &nc, &fi, NULL, 0, NULL);
+		follow_find_unseen(f, &c, &nc, fi, NULL, 0, NULL);
 		rotdir_free(c, nc);
 		if (fileid_stat_at(AT_FDCWD, f->name, 0, &again) == 0 &&
-		    again.dev == fi.dev && again.ino == fi.ino)
+		    again.dev == fi->dev && again.ino == fi->ino)
 			break;
 		if (tries == 4) {
 			/* NAME moved on at every look: the file opened is a
@@ -285,13 +280,13 @@ look(struct follow *f, int64_t now)
 			 * found (some may be newer); those born since the
 			 * listing come before the new file's first line
 			 * (first_bytes), the horizon held for them. */
-			struct follow_src *s = follow_src_new(f, fd, &fi, f->name, 0);
+			struct follow_src *s = follow_src_new(f, *fd, fi, f->name, 0);
 
 			s->idle_until = now + f->o.rotate_wait_ms;
 			follow_add_old(f, s);
 			follow_sort_old(f, first);
 			f->hold_horizon = 1;
-			if ((fd = follow_open_name(f, &fi)) < 0) {
+			if ((*fd = follow_open_name(f, fi)) < 0) {
 				follow_drain_old(f, now);
 				f->missing = 1;
 				return 0;
@@ -302,13 +297,52 @@ look(struct follow *f, int64_t now)
 		 * generation now, for the next listing to find in its place
 		 * among the others. */
 		follow_drop_old(f, first);
-		close(fd);
-		if ((fd = follow_open_name(f, &fi)) < 0) {
+		close(*fd);
+		if ((*fd = follow_open_name(f, fi)) < 0) {
 			follow_drain_old(f, now);
 			f->missing = 1;
 			return 0;
 		}
 	}
+	return 1;
+}
+
+
+/*
+ * look: what NAME refers to now.  The same file: nothing to do.  Another
+ * one (rotation, deletion and re-creation, a retargeted symlink, a file
+ * that appears): the old file is read to its end, then the generations
+ * born since the last look (a chain of rotations between two looks), then
+ * the new file from its start.  Returns 1 when NAME was found (the look is
+ * complete), 0 when it is missing.
+ */
+static int
+look(struct follow *f, int64_t now)
+{
+	struct fileid_stat fi;
+	int64_t listed_at;
+	int fd;
+
+	if (fileid_stat_at(AT_FDCWD, f->name, 0, &fi) < 0) {
+		f->missing = 1;
+		f->symlink = 0;
+		return 0;
+	}
+	if (f->cur != NULL && fi.dev == f->cur->dev && fi.ino == f->cur->ino) {
+		f->missing = 0;
+		return 1;
+	}
+	if ((fd = open_new_name(f, now, &fi)) < 0)
+		return 0;
+	f->open_errno = 0;
+	f->missing = 0;
+	if (f->cur != NULL && fi.dev == f->cur->dev && fi.ino == f->cur->ino) {
+		close(fd);
+		return 1;
+	}
+	retire_cur(f, now);
+	if (!find_born_since(f, now, &fd, &fi, &listed_at))
+		return 0;
 	follow_drain_old(f, now);
 	f->cur = follow_src_new(f, fd, &fi, f->setpath, 0);
 	/* Copied and truncated after the listing began, its first content

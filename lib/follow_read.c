@@ -240,6 +240,83 @@ read_copy_before(struct follow *f, struct follow_src *copy, struct follow_src *s
 	follow_drain(f, copy, now);
 }
 
+/* S truncated: what it held written from COPY (its copy, if any) and
+ * the loss of what is in neither named; SEEN is how far S was known. */
+static void
+take_copy_or_report(struct follow *f, struct follow_src *s,
+    struct follow_src *copy, uint64_t seen, int64_t now)
+{
+	if (copy != NULL) {
+		warn("%s: truncated; reading the rest of %s first",
+		    s == f->cur ? f->name : s->path, copy->path);
+		copy->lines = s->lines;
+		copy->lbytes = s->lbytes;
+		copy->idle_until = now + f->o.rotate_wait_ms;
+		follow_add_old(f, copy);
+		if (s != f->cur)
+			read_copy_before(f, copy, s, now);
+		/* Seen in the file, neither read nor in the copy: written
+		 * between the copy and the truncation. */
+		if (copy->pid == 0 && seen > copy->size && seen > s->off)
+			follow_report_loss(f, f->name, "copytruncate raced a write",
+			    seen - (copy->size > s->off ? copy->size : s->off),
+			    copy->size > s->off ? copy->size : s->off, s->lines, s->lbytes);
+	} else {
+		if (seen > s->line_off)
+			follow_report_loss(f, s == f->cur ? f->name : s->path, "truncated",
+			    seen - s->line_off, s->line_off, s->lines, s->lbytes);
+		warn("%s: truncated; reading from the start", f->name);
+	}
+}
+
+/* The current file S truncated: the copies made of it since its last
+ * good check (in listing C) read, by age, from generation FIRST on. */
+static void
+read_copies_since(struct follow *f, struct follow_src *s,
+    struct rotdir_file *c, size_t nc, size_t first, int64_t now)
+{
+	/* Copies made of it since, not generations that came after it
+	 * (when it was renamed too, its name tells which are).  Since
+	 * its last good check, not only since the last look: a look
+	 * that saw the same file moved the horizon past copies made
+	 * then (a burst of copytruncates; the next generation's copy
+	 * was taken for one seen, and read after a newer one).  Not
+	 * before the horizon's second: a file born since then is
+	 * still open if it was read (follow_expire), so known. */
+	int64_t horizon = f->horizon;
+	int64_t floor = horizon - ((horizon % NS) + NS) % NS;
+
+	if (s->checked_at < horizon)
+		f->horizon = s->checked_at > floor ? s->checked_at : floor;
+	follow_find_unseen(f, &c, &nc, NULL, NULL, 0, s);
+	f->horizon = horizon;
+	rotdir_free(c, nc);
+	/* The copy among them by age: what we knew of the file may
+	 * have been newer than some of them (taken in a race). */
+	follow_sort_old(f, first);
+	follow_drain_old(f, now);
+}
+
+/* S, truncated, is read again from its start; nothing of its new content
+ * is known, copies of it are looked for from LISTED_AT on. */
+static void
+restart_src(struct follow *f, struct follow_src *s, int64_t listed_at)
+{
+	s->off = s->line_off = s->size = 0;
+	s->held.len = 0;
+	s->fplen = 0;
+	s->headlen = 0;
+	s->lines = s->lbytes = 0;
+	s->since = s->checked_at;	/* the truncation came after it */
+	s->fresh = 1;		/* nothing of the new content known yet */
+	s->fresh_at = listed_at;
+	s->gone = 0;
+	s->skip_nul = 1;
+	s->skipping = 0;
+	s->at_eof = 0;
+	f->changed = 1;
+}
+
 /*
  * The current file shrank or its bytes before the read offset changed:
  * truncation, copytruncate, or a rewrite.  The copy logrotate made before
@@ -273,64 +350,12 @@ truncated(struct follow *f, struct follow_src *s, int64_t now)
 		follow_keep_read_copies(f, c, nc, &id, s->gone ? NULL : s->head,
 		    s->dev, s->ino);
 	}
-	if (copy != NULL) {
-		warn("%s: truncated; reading the rest of %s first",
-		    s == f->cur ? f->name : s->path, copy->path);
-		copy->lines = s->lines;
-		copy->lbytes = s->lbytes;
-		copy->idle_until = now + f->o.rotate_wait_ms;
-		follow_add_old(f, copy);
-		if (s != f->cur)
-			read_copy_before(f, copy, s, now);
-		/* Seen in the file, neither read nor in the copy: written
-		 * between the copy and the truncation. */
-		if (copy->pid == 0 && seen > copy->size && seen > s->off)
-			follow_report_loss(f, f->name, "copytruncate raced a write",
-			    seen - (copy->size > s->off ? copy->size : s->off),
-			    copy->size > s->off ? copy->size : s->off, s->lines, s->lbytes);
-	} else {
-		if (seen > s->line_off)
-			follow_report_loss(f, s == f->cur ? f->name : s->path, "truncated",
-			    seen - s->line_off, s->line_off, s->lines, s->lbytes);
-		warn("%s: truncated; reading from the start", f->name);
-	}
-	if (s == f->cur) {
-		/* Copies made of it since, not generations that came after it
-		 * (when it was renamed too, its name tells which are).  Since
-		 * its last good check, not only since the last look: a look
-		 * that saw the same file moved the horizon past copies made
-		 * then (a burst of copytruncates; the next generation's copy
-		 * was taken for one seen, and read after a newer one).  Not
-		 * before the horizon's second: a file born since then is
-		 * still open if it was read (follow_expire), so known. */
-		int64_t horizon = f->horizon;
-		int64_t floor = horizon - ((horizon % NS) + NS) % NS;
-
-		if (s->checked_at < horizon)
-			f->horizon = s->checked_at > floor ? s->checked_at : floor;
-		follow_find_unseen(f, &c, &nc, NULL, NULL, 0, s);
-		f->horizon = horizon;
+	take_copy_or_report(f, s, copy, seen, now);
+	if (s == f->cur)
+		read_copies_since(f, s, c, nc, first, now);
+	else
 		rotdir_free(c, nc);
-		/* The copy among them by age: what we knew of the file may
-		 * have been newer than some of them (taken in a race). */
-		follow_sort_old(f, first);
-		follow_drain_old(f, now);
-	} else {
-		rotdir_free(c, nc);
-	}
-	s->off = s->line_off = s->size = 0;
-	s->held.len = 0;
-	s->fplen = 0;
-	s->headlen = 0;
-	s->lines = s->lbytes = 0;
-	s->since = s->checked_at;	/* the truncation came after it */
-	s->fresh = 1;		/* nothing of the new content known yet */
-	s->fresh_at = listed_at;
-	s->gone = 0;
-	s->skip_nul = 1;
-	s->skipping = 0;
-	s->at_eof = 0;
-	f->changed = 1;
+	restart_src(f, s, listed_at);
 }
 
 static int read_src(struct follow *f, struct follow_src *s, uint64_t *budget,
@@ -452,6 +477,105 @@ finish_older_lines(struct follow *f, struct follow_src *s, int64_t now)
 	}
 }
 
+/* Room in S's held buffer for the next read. */
+static void
+grow_held(struct follow *f, struct follow_src *s)
+{
+	if (s->skipping && s->held.cap - s->held.len < BUF_INIT) {
+		/* The rest of a cut line: read in blocks. */
+		buf_reserve(&s->held, BUF_INIT);
+	} else if (s->held.len == s->held.cap) {
+		/* Double, but not past what a cut line needs. */
+		size_t room = s->held.cap;
+
+		if (f->o.max_line && s->held.len < f->o.max_line + 1 &&
+		    s->held.len + room > f->o.max_line + 1)
+			room = (size_t)f->o.max_line + 1 - s->held.len;
+		buf_reserve(&s->held, room);
+	}
+}
+
+/* S read to its end: its size at least what was read. */
+static void
+read_to_end(struct follow *f, struct follow_src *s)
+{
+	s->at_eof = 1;
+	if (s->size < s->off)
+		s->size = s->off;
+	if (s->pid > 0)
+		stream_done(f, s);	/* nothing more will come */
+}
+
+/* The R bytes at P, just read from S at s->off: S's head grown from them. */
+static void
+grow_head(struct follow_src *s, const char *p, ssize_t r)
+{
+	if (s->headlen < FP && s->off <= s->headlen &&
+	    s->off + (uint64_t)r > s->headlen) {
+		/* The head grows from the bytes read, never read again
+		 * later: by then the file may hold another generation. */
+		size_t from = s->headlen - (size_t)s->off;
+		size_t k = (size_t)r - from < FP - s->headlen ?
+		    (size_t)r - from : FP - s->headlen;
+
+		memcpy(s->head + s->headlen, p + from, k);
+		s->headlen += k;
+	}
+}
+
+/* The NUL bytes leading the R bytes at P skipped; how many are left. */
+static ssize_t
+skip_hole(struct follow_src *s, char *p, ssize_t r)
+{
+	/* The hole a writer without O_APPEND leaves after a truncation. */
+	size_t k = 0;
+
+	while (k < (size_t)r && p[k] == '\0')
+		k++;
+	if (k > 0) {
+		fp_push(s, p, k);
+		s->line_off += k;
+		memmove(p, p + k, (size_t)r - k);
+		r -= (ssize_t)k;
+	}
+	if (r > 0)
+		s->skip_nul = 0;
+	return r;
+}
+
+/* S's held bytes from SCAN on just read: its complete lines written (an
+ * over-long one cut), after what must come before them. */
+static void
+emit_held_lines(struct follow *f, struct follow_src *s, size_t scan, int64_t now)
+{
+	char *last = memrchr(s->held.p + scan, '\n', s->held.len - scan);
+
+	/* Before the first line of a file read from its start is
+	 * written: the copies of what came before it.  Not before
+	 * a whole line is at hand: a head of a few bytes (a line
+	 * caught halfway written) starts every generation alike,
+	 * and would take an earlier one's copy for a copy of this. */
+	if (s == f->cur && s->fresh && s->pid == 0 &&
+	    (last != NULL || (f->o.max_line && s->held.len >= f->o.max_line)))
+		first_bytes(f, now);
+	if (last != NULL)
+		finish_older_lines(f, s, now);
+	if (last != NULL) {
+		size_t k = (size_t)(last - s->held.p) + 1;
+
+		follow_emit(f, s, s->held.p, k);
+		follow_mark(f, s, k, 0);
+		fp_push(s, s->held.p, k);
+		s->line_off += k;
+		buf_drop(&s->held, k);
+		f->changed = 1;
+		if (s->held.cap > 4 * BUF_INIT && s->held.len < BUF_INIT / 2)
+			shrink_held(s);
+	} else if (f->o.max_line && s->held.len >= f->o.max_line) {
+		cut_line(f, s);
+	}
+}
+
 /*
  * read_src: read S from s->off to its end (or until *BUDGET bytes were
  * taken), writing the complete lines and holding an unterminated one.
@@ -467,23 +591,12 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 	if (was_truncated(s))
 		truncated(f, s, now);
 	for (;;) {
-		char *p, *last;
+		char *p;
 		size_t scan;
 
 		if (*budget == 0)
 			return 1;
-		if (s->skipping && s->held.cap - s->held.len < BUF_INIT) {
-			/* The rest of a cut line: read in blocks. */
-			buf_reserve(&s->held, BUF_INIT);
-		} else if (s->held.len == s->held.cap) {
-			/* Double, but not past what a cut line needs. */
-			size_t room = s->held.cap;
-
-			if (f->o.max_line && s->held.len < f->o.max_line + 1 &&
-			    s->held.len + room > f->o.max_line + 1)
-				room = (size_t)f->o.max_line + 1 - s->held.len;
-			buf_reserve(&s->held, room);
-		}
+		grow_held(f, s);
 		if (s->pid != 0)
 			r = read(s->fd, s->held.p + s->held.len, s->held.cap - s->held.len);
 		else
@@ -499,11 +612,7 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 			return 0;
 		}
 		if (r == 0) {
-			s->at_eof = 1;
-			if (s->size < s->off)
-				s->size = s->off;
-			if (s->pid > 0)
-				stream_done(f, s);	/* nothing more will come */
+			read_to_end(f, s);
 			return 0;
 		}
 		if (s->pid == 0 && was_truncated(s)) {
@@ -517,34 +626,11 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 		s->at_eof = 0;
 		s->idle_until = now + f->o.rotate_wait_ms;
 		p = s->held.p + s->held.len;
-		if (s->headlen < FP && s->off <= s->headlen &&
-		    s->off + (uint64_t)r > s->headlen) {
-			/* The head grows from the bytes read, never read again
-			 * later: by then the file may hold another generation. */
-			size_t from = s->headlen - (size_t)s->off;
-			size_t k = (size_t)r - from < FP - s->headlen ?
-			    (size_t)r - from : FP - s->headlen;
-
-			memcpy(s->head + s->headlen, p + from, k);
-			s->headlen += k;
-		}
+		grow_head(s, p, r);
 		s->off += (uint64_t)r;
 		*budget -= (uint64_t)r < *budget ? (uint64_t)r : *budget;
-		if (s->skip_nul) {
-			/* The hole a writer without O_APPEND leaves after a truncation. */
-			size_t k = 0;
-
-			while (k < (size_t)r && p[k] == '\0')
-				k++;
-			if (k > 0) {
-				fp_push(s, p, k);
-				s->line_off += k;
-				memmove(p, p + k, (size_t)r - k);
-				r -= (ssize_t)k;
-			}
-			if (r > 0)
-				s->skip_nul = 0;
-		}
+		if (s->skip_nul)
+			r = skip_hole(s, p, r);
 		/* A held line has no newline: only the new bytes need a look. */
 		scan = s->held.len;
 		s->held.len += (size_t)r;
@@ -554,31 +640,7 @@ read_src(struct follow *f, struct follow_src *s, uint64_t *budget, int64_t now)
 		}
 		if (s->skipping || s->held.len == scan)
 			continue;
-		last = memrchr(s->held.p + scan, '\n', s->held.len - scan);
-		/* Before the first line of a file read from its start is
-		 * written: the copies of what came before it.  Not before
-		 * a whole line is at hand: a head of a few bytes (a line
-		 * caught halfway written) starts every generation alike,
-		 * and would take an earlier one's copy for a copy of this. */
-		if (s == f->cur && s->fresh && s->pid == 0 &&
-		    (last != NULL || (f->o.max_line && s->held.len >= f->o.max_line)))
-			first_bytes(f, now);
-		if (last != NULL)
-			finish_older_lines(f, s, now);
-		if (last != NULL) {
-			size_t k = (size_t)(last - s->held.p) + 1;
-
-			follow_emit(f, s, s->held.p, k);
-			follow_mark(f, s, k, 0);
-			fp_push(s, s->held.p, k);
-			s->line_off += k;
-			buf_drop(&s->held, k);
-			f->changed = 1;
-			if (s->held.cap > 4 * BUF_INIT && s->held.len < BUF_INIT / 2)
-				shrink_held(s);
-		} else if (f->o.max_line && s->held.len >= f->o.max_line) {
-			cut_line(f, s);
-		}
+		emit_held_lines(f, s, scan, now);
 	}
 }
 
