@@ -35,4 +35,11 @@ void follow_drain_old(struct follow *f, int64_t now);
  * line), which nobody will finish, written now with a newline. */
 void follow_end_held(struct follow *f, struct follow_src *s);
 
+/* follow_was_truncated: whether S's file was truncated or rewritten since
+ * it was read up to s->off.  follow_truncated: then its copy (if any) is
+ * read first, the generations born since next, what is lost is named, and
+ * S is read again from its start (follow_trunc.c). */
+int follow_was_truncated(struct follow_src *s);
+void follow_truncated(struct follow *f, struct follow_src *s, int64_t now);
+
 #endif
