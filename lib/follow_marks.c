@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "fileid.h"
 #include "follow.h"
 #include "follow_marks.h"
@@ -53,10 +54,8 @@ follow_mark(struct follow *f, struct follow_src *s, uint64_t n, int whole)
 	if (fm == NULL)
 		return;
 	trim(fm, f->o.out->bytes);
-	if (fm->n == fm->cap) {
-		fm->cap = fm->cap ? 2 * fm->cap : 64;
-		fm->m = xreallocarray(fm->m, fm->cap, sizeof *fm->m);
-	}
+	if (fm->n == fm->cap)
+		ARRAY_RESERVE(fm->m, fm->cap, fm->n + 1);
 	k = &fm->m[fm->n++];
 	k->f = f;
 	k->s = s;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "fileid.h"
 #include "fileio.h"
 #include "follow.h"
@@ -21,6 +22,7 @@ struct tracked *files;
 size_t nfiles;
 struct dirwatch *dirs;
 size_t ndirs;
+static size_t dircap;
 
 static size_t
 dir_index(const char *path)
@@ -30,7 +32,7 @@ dir_index(const char *path)
 	for (i = 0; i < ndirs; i++)
 		if (strcmp(dirs[i].path, path) == 0)
 			return i;
-	dirs = xreallocarray(dirs, ndirs + 1, sizeof *dirs);
+	ARRAY_RESERVE(dirs, dircap, ndirs + 1);
 	dirs[ndirs].path = xstrdup(path);
 	dirs[ndirs].wd = -1;
 	return ndirs++;
@@ -155,7 +157,7 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 	for (size_t k = 0; k < nfiles; k++) {
 		struct follow *f = &files[k].f;
 		struct tailstate_entry *mine = NULL;
-		size_t nmine = 0, j;
+		size_t nmine = 0, minecap = 0, j;
 		int64_t horizon = 0;
 		int known = 0, r;
 
@@ -169,7 +171,7 @@ open_files(char **names, int n, enum follow_start how, uint64_t lines,
 			if (e->kind == TAILSTATE_NAME) {
 				horizon = e->horizon;
 			} else {
-				mine = xreallocarray(mine, nmine + 1, sizeof *mine);
+				ARRAY_RESERVE(mine, minecap, nmine + 1);
 				mine[nmine++] = *e;
 				pending_knowledge(&mine[nmine - 1]);
 			}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "buf.h"
 #include "msg.h"
 #include "xalloc.h"
 
@@ -100,8 +101,7 @@ parse_options(int argc, char *argv[], struct options *o)
 			o->commit = 1;
 			break;
 		case 'g':
-			o->rotated = xreallocarray(o->rotated, o->nrotated + 1,
-			    sizeof *o->rotated);
+			ARRAY_RESERVE(o->rotated, o->rotatedcap, o->nrotated + 1);
 			o->rotated[o->nrotated++] = optarg;
 			break;
 		case 'H':

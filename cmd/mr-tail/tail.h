@@ -32,7 +32,7 @@ struct dirwatch {
 struct options {
 	struct follow_opts fo;
 	char **rotated;		/* --rotated globs */
-	size_t nrotated;
+	size_t nrotated, rotatedcap;
 	enum follow_start how;
 	uint64_t lines;		/* -n */
 	int once, commit, retry, polling;
