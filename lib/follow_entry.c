@@ -2,7 +2,6 @@
  * follow_entry: a checkpoint entry's file found again (follow_entry.h),
  * or its loss named.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>

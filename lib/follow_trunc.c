@@ -3,7 +3,6 @@
  * read offset (follow_read.h): its copy read first, the loss past it
  * named, the file read again from its start.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
